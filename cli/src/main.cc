@@ -1,0 +1,251 @@
+// The `beian` command line.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "beian/core/digest.h"
+#include "beian/core/json.h"
+#include "beian/core/problem.h"
+#include "beian/render/catalog.h"
+#include "beian/render/engine.h"
+
+namespace beian::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kExitUsage = 2;
+constexpr int kExitBadInput = 1;
+constexpr int kExitInternal = 3;
+
+const char kUsage[] =
+    "usage: beian [--root DIR] COMMAND ...\n"
+    "\n"
+    "commands:\n"
+    "  kinds                                   list document kinds and template versions\n"
+    "  render KIND DATA.json -o OUT.pdf [--number DOCNO] [--issued-at 2026-11-27T10:00:00+08:00]\n"
+    "                                          validate the data and render one document\n"
+    "  examples OUTDIR                         render every kind's example.json into OUTDIR\n"
+    "\n"
+    "--root DIR is the folder holding templates/ and fonts/ (default: $BEIAN_ROOT, else the source tree)\n";
+
+int Fail(int code, const std::string& message) {
+  std::cerr << "beian: " << message << "\n";
+  return code;
+}
+
+core::Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::IoError("cannot read " + path);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) return core::IoError("error reading " + path);
+  return bytes.str();
+}
+
+// Writes to a temporary file beside `path`, syncs, then renames: no half-written PDF is ever
+// left under the final name.
+core::Status WriteFileAtomically(const std::string& path, const std::string& bytes) {
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) return core::IoError("cannot create " + tmp);
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  ok = std::fflush(f) == 0 && ok;
+  ok = ::fsync(fileno(f)) == 0 && ok;
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return core::IoError("cannot write " + path);
+  }
+  return core::Status::Ok();
+}
+
+// The current time in Beijing (UTC+8), RFC 3339.
+std::string NowInBeijing() {
+  std::time_t now = std::time(nullptr) + 8 * 3600;
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+  return buf;
+}
+
+// The verification key printed in the QR code: binds number, kind, version, issue time and
+// the canonical data, so the archive can recompute it and a changed field changes it.
+std::string VerificationKey(const render::Kind& kind, int version, const std::string& number,
+                            const std::string& issued_at, const core::Json& data) {
+  const std::string material = "beian-verify-v1\n" + kind.name + "\n" + std::to_string(version) +
+                               "\n" + number + "\n" + issued_at + "\n" +
+                               core::WriteCanonicalJson(data);
+  const std::array<uint8_t, 32> digest = core::Sha256(material);
+  return core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 10));
+}
+
+// A document number for a rendering outside the archive: prefix, issue date, data digest.
+std::string DefaultNumber(const render::Kind& kind, const std::string& issued_at,
+                          const core::Json& data) {
+  const std::array<uint8_t, 32> digest = core::Sha256(core::WriteCanonicalJson(data));
+  const std::string tag =
+      core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 5));
+  return kind.number_prefix + "-" + issued_at.substr(0, 4) + issued_at.substr(5, 2) +
+         issued_at.substr(8, 2) + "-" + tag.substr(0, 6);
+}
+
+struct Context {
+  std::string root;
+  std::unique_ptr<render::Engine> engine;
+  std::unique_ptr<render::Catalog> catalog;
+};
+
+core::Result<Context> Open(const std::string& root) {
+  Context ctx;
+  ctx.root = root;
+  BEIAN_ASSIGN_OR_RETURN(std::string manifest_text, ReadFile(root + "/fonts/manifest.json"));
+  BEIAN_ASSIGN_OR_RETURN(render::FontManifest manifest, render::ParseFontManifest(manifest_text));
+  render::FileFontSource source;
+  BEIAN_ASSIGN_OR_RETURN(ctx.engine, render::Engine::Create(manifest, source));
+  BEIAN_ASSIGN_OR_RETURN(render::Catalog catalog, render::Catalog::Load(root + "/templates", *ctx.engine));
+  ctx.catalog = std::make_unique<render::Catalog>(std::move(catalog));
+  return ctx;
+}
+
+struct RenderRequest {
+  std::string kind;
+  std::string data_path;
+  std::string out_path;
+  std::string number;
+  std::string issued_at;
+};
+
+// Validates and renders one document; prints every problem. Returns the exit code.
+int RenderOne(const Context& ctx, const RenderRequest& req, const core::Json* given_data) {
+  const render::Kind* kind = ctx.catalog->Find(req.kind);
+  if (kind == nullptr) {
+    std::string known;
+    for (const render::Kind* k : ctx.catalog->kinds()) known += " " + k->name;
+    return Fail(kExitBadInput, "unknown kind \"" + req.kind + "\"; known kinds:" + known);
+  }
+  core::Json data;
+  if (given_data != nullptr) {
+    data = *given_data;
+  } else {
+    auto text = ReadFile(req.data_path);
+    if (!text.ok()) return Fail(kExitBadInput, text.status().message());
+    auto parsed = core::ParseJson(text.value());
+    if (!parsed.ok()) return Fail(kExitBadInput, req.data_path + ": " + parsed.status().message());
+    data = std::move(parsed).value();
+  }
+  std::vector<core::Problem> problems = kind->schema->Validate(data);
+  for (const core::Problem& p : problems) {
+    std::cerr << (p.severity == core::Severity::kError ? "error: " : "warning: ")
+              << core::FormatProblem(p) << "\n";
+  }
+  if (core::HasError(problems)) {
+    return Fail(kExitBadInput, req.data_path + ": the data does not fit " + kind->name + " (" +
+                                   std::to_string(problems.size()) + " problems above)");
+  }
+  const std::string issued_at = req.issued_at.empty() ? NowInBeijing() : req.issued_at;
+  render::RenderOptions options;
+  options.issued_at = issued_at;
+  options.document_number = req.number.empty() ? DefaultNumber(*kind, issued_at, data) : req.number;
+  options.verification_key =
+      VerificationKey(*kind, kind->current_version, options.document_number, issued_at, data);
+  auto doc = ctx.engine->Render(*kind->versions.at(kind->current_version), data, options);
+  if (!doc.ok()) {
+    return Fail(doc.status().code() == core::Code::kInternal ? kExitInternal : kExitBadInput,
+                req.data_path + ": " + doc.status().message());
+  }
+  core::Status written = WriteFileAtomically(req.out_path, doc->pdf);
+  if (!written.ok()) return Fail(kExitInternal, written.message());
+  std::cout << req.out_path << "\t" << options.document_number << "\t" << doc->pages
+            << " pages\t" << doc->pdf.size() << " bytes\n";
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string root;
+  if (const char* env = std::getenv("BEIAN_ROOT")) root = env;
+  if (root.empty()) root = BEIAN_SOURCE_ROOT;
+  if (args.size() >= 2 && args[0] == "--root") {
+    root = args[1];
+    args.erase(args.begin(), args.begin() + 2);
+  }
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? kExitUsage : 0;
+  }
+  const std::string command = args[0];
+  if (command != "kinds" && command != "render" && command != "examples") {
+    std::cerr << kUsage;
+    return Fail(kExitUsage, "unknown command \"" + command + "\"");
+  }
+  auto ctx = Open(root);
+  if (!ctx.ok()) return Fail(kExitInternal, ctx.status().message());
+
+  if (command == "kinds") {
+    for (const render::Kind* k : ctx->catalog->kinds()) {
+      std::string versions;
+      for (const auto& [v, t] : k->versions) versions += (versions.empty() ? "v" : ",v") + std::to_string(v);
+      std::cout << k->name << "\tv" << k->current_version << "\t(" << versions << ")\t" << k->title << "\n";
+    }
+    return 0;
+  }
+  if (command == "examples") {
+    if (args.size() != 2) return Fail(kExitUsage, "usage: beian examples OUTDIR");
+    std::error_code ec;
+    fs::create_directories(args[1], ec);
+    if (ec) return Fail(kExitInternal, "cannot create " + args[1] + ": " + ec.message());
+    int rc = 0;
+    for (const render::Kind* k : ctx->catalog->kinds()) {
+      RenderRequest req;
+      req.kind = k->name;
+      req.data_path = root + "/templates/" + k->name + "/example.json";
+      req.out_path = args[1] + "/" + k->name + ".pdf";
+      req.issued_at = NowInBeijing();
+      rc = std::max(rc, RenderOne(*ctx, req, &k->example));
+    }
+    return rc;
+  }
+  RenderRequest req;
+  std::vector<std::string> positional;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string& into) {
+      if (i + 1 >= args.size()) return false;
+      into = args[++i];
+      return true;
+    };
+    if (a == "-o" || a == "--output") {
+      if (!value(req.out_path)) return Fail(kExitUsage, a + " needs a file name");
+    } else if (a == "--number") {
+      if (!value(req.number)) return Fail(kExitUsage, "--number needs a value");
+    } else if (a == "--issued-at") {
+      if (!value(req.issued_at)) return Fail(kExitUsage, "--issued-at needs a value");
+    } else if (!a.empty() && a[0] == '-') {
+      return Fail(kExitUsage, "unknown option " + a);
+    } else {
+      positional.push_back(a);
+    }
+  }
+  if (positional.size() != 2 || req.out_path.empty()) {
+    return Fail(kExitUsage, "usage: beian render KIND DATA.json -o OUT.pdf [--number DOCNO] [--issued-at TIME]");
+  }
+  req.kind = positional[0];
+  req.data_path = positional[1];
+  return RenderOne(*ctx, req, nullptr);
+}
+
+}  // namespace
+}  // namespace beian::cli
+
+int main(int argc, char** argv) { return beian::cli::Main(argc, argv); }

@@ -1,0 +1,31 @@
+#ifndef BEIAN_CORE_DIGEST_H_
+#define BEIAN_CORE_DIGEST_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "beian/core/status.h"
+
+namespace beian::core {
+
+// SHA-256 of bytes as 32 raw bytes. Thread-safe.
+std::array<uint8_t, 32> Sha256(std::string_view bytes);
+
+// SHA-256 of bytes as 64 lowercase hex chars. Thread-safe.
+std::string Sha256Hex(std::string_view bytes);
+
+// SM3 (GB/T 32905) of bytes as 64 lowercase hex chars via OpenSSL; kInternal if the provider lacks
+// SM3. Thread-safe.
+Result<std::string> Sm3Hex(std::string_view bytes);
+
+// Lowercase hex of bytes, two chars per byte.
+std::string HexEncode(std::string_view bytes);
+
+// RFC 4648 base32 of bytes, uppercase alphabet A-Z2-7, without "=" padding.
+std::string Base32Encode(std::string_view bytes);
+
+}  // namespace beian::core
+
+#endif  // BEIAN_CORE_DIGEST_H_

@@ -1,0 +1,86 @@
+#include "beian/core/digest.h"
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace beian::core {
+namespace {
+
+std::string_view AsBytes(const unsigned char* data, size_t size) {
+  return std::string_view(reinterpret_cast<const char*>(data), size);
+}
+
+// Fetched once; EVP_MD objects are immutable and safe to share between threads.
+const EVP_MD* Sm3Md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SM3", nullptr);
+  return md;
+}
+
+}  // namespace
+
+std::array<uint8_t, 32> Sha256(std::string_view bytes) {
+  std::array<uint8_t, 32> out{};
+  unsigned int length = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &length, EVP_sha256(), nullptr) != 1 ||
+      length != out.size()) {
+    // Every OpenSSL 3 default provider has SHA-256; without it the installation is unusable.
+    std::fprintf(stderr, "beian::core::Sha256: OpenSSL cannot compute SHA-256\n");
+    std::abort();
+  }
+  return out;
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  const std::array<uint8_t, 32> digest = Sha256(bytes);
+  return HexEncode(AsBytes(digest.data(), digest.size()));
+}
+
+Result<std::string> Sm3Hex(std::string_view bytes) {
+  const EVP_MD* md = Sm3Md();
+  if (md == nullptr) {
+    ERR_clear_error();
+    return Internal("OpenSSL provider does not offer SM3");
+  }
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), out, &length, md, nullptr) != 1 || length != 32) {
+    ERR_clear_error();
+    return Internal("OpenSSL failed to compute SM3");
+  }
+  return HexEncode(AsBytes(out, length));
+}
+
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.resize(bytes.size() * 2);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const auto b = static_cast<unsigned char>(bytes[i]);
+    out[2 * i] = kHex[b >> 4];
+    out[2 * i + 1] = kHex[b & 0xF];
+  }
+  return out;
+}
+
+std::string Base32Encode(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string out;
+  out.reserve((bytes.size() * 8 + 4) / 5);
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : bytes) {
+    buffer = (buffer << 8) | static_cast<unsigned char>(c);
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out.push_back(kAlphabet[(buffer >> bits) & 0x1F]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(buffer << (5 - bits)) & 0x1F]);
+  return out;
+}
+
+}  // namespace beian::core

@@ -1,0 +1,106 @@
+// The render engine: data + template → typeset Chinese A4 PDF.
+//
+// Pipeline: template XML → compiled Template (once per version) → layout (ICU line breaking,
+// grids, tables, pages) → PDF bytes (HarfBuzz subset fonts, PoDoFo objects, libdeflate streams).
+// Render never reads the clock, the locale or the system's font list: the issue time, the
+// document number and the font files all come in through its arguments.
+#ifndef BEIAN_RENDER_ENGINE_H_
+#define BEIAN_RENDER_ENGINE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "beian/core/json.h"
+#include "beian/core/status.h"
+
+namespace beian::render {
+
+// One face of a font file, as fonts/manifest.json names it.
+struct FontFaceSpec {
+  std::string id;       // e.g. "gbsn00lp"
+  std::string file;     // absolute path of the .ttf/.ttc
+  int index = 0;        // face index inside a .ttc
+  std::string sha256;   // expected digest of the whole file
+  std::string package;  // the Debian package that ships it
+};
+
+// Roles (song, hei, kai) mapped to fallback chains of faces.
+struct FontManifest {
+  std::vector<FontFaceSpec> faces;
+  std::map<std::string, std::vector<std::string>> roles;  // role → face ids, first preferred
+};
+
+// Parses fonts/manifest.json; every role must name known faces.
+core::Result<FontManifest> ParseFontManifest(std::string_view json);
+
+// Supplies the bytes of a font file. Implemented by the program that wires the engine.
+class FontSource {
+ public:
+  virtual ~FontSource() = default;
+  // Returns the whole file or an IoError.
+  virtual core::Result<std::string> Read(const std::string& file) = 0;
+};
+
+// Reads font files from the local file system.
+class FileFontSource : public FontSource {
+ public:
+  core::Result<std::string> Read(const std::string& file) override;
+};
+
+// Everything about one rendering that does not come from the data.
+struct RenderOptions {
+  std::string document_number;   // 文书编号, on every page and in the QR code
+  std::string issued_at;         // RFC 3339 with offset, e.g. 2026-11-27T10:00:00+08:00
+  std::string verification_key;  // printed into the QR code beside the number
+  std::string verify_url;        // QR payload is verify_url + "/" + number + "?key=" + key;
+                                 // empty → "beian:verify/" + number + "?key=" + key
+  int compression_level = 6;     // deflate level for streams (1–12, libdeflate)
+};
+
+struct RenderedDocument {
+  std::string pdf;
+  int pages = 0;
+};
+
+// A compiled template (immutable, shareable between threads).
+class Template;
+
+// What a template declares about itself.
+struct TemplateInfo {
+  std::string kind;
+  int version = 0;
+  std::string title;
+};
+TemplateInfo Describe(const Template& tmpl);
+
+// Thread-safe after creation: one Engine renders many documents at once with shared fonts.
+class Engine {
+ public:
+  // Loads and checks every face of the manifest (SHA-256 must match).
+  static core::Result<std::unique_ptr<Engine>> Create(const FontManifest& manifest,
+                                                      FontSource& source);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Compiles template XML; errors name the element and attribute at fault.
+  core::Result<std::shared_ptr<const Template>> Compile(std::string_view xml) const;
+
+  // Renders data with a template. A data problem (a character no font covers, a table row
+  // taller than a page) fails with kInvalidArgument and a message that starts with the JSON
+  // Pointer of the field at fault: "/staff/3/name: 字符“𠀀”（U+20000）没有可用的字体 …".
+  core::Result<RenderedDocument> Render(const Template& tmpl, const core::Json& data,
+                                        const RenderOptions& options) const;
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace beian::render
+
+#endif  // BEIAN_RENDER_ENGINE_H_

@@ -1,0 +1,173 @@
+#include "beian/render/engine.h"
+
+#include <podofo/podofo.h>
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "bind.h"
+#include "font.h"
+#include "layout.h"
+#include "pdf_writer.h"
+#include "template.h"
+
+namespace beian::render {
+
+struct Engine::Impl {
+  FontTable fonts;
+};
+
+core::Result<FontManifest> ParseFontManifest(std::string_view text) {
+  BEIAN_ASSIGN_OR_RETURN(core::Json json, core::ParseJson(text));
+  FontManifest m;
+  const core::Json* faces = json.Find("faces");
+  const core::Json* roles = json.Find("roles");
+  if (faces == nullptr || !faces->is_object() || roles == nullptr || !roles->is_object()) {
+    return core::InvalidArgument("font manifest: needs \"faces\" and \"roles\" objects");
+  }
+  for (const auto& [id, f] : faces->as_object()) {
+    const core::Json* file = f.Find("file");
+    if (file == nullptr || !file->is_string()) {
+      return core::InvalidArgument("font manifest: /faces/" + id + "/file must be a string");
+    }
+    FontFaceSpec spec;
+    spec.id = id;
+    spec.file = file->as_string();
+    if (const core::Json* index = f.Find("index"); index != nullptr && index->is_integer()) {
+      spec.index = static_cast<int>(index->as_int());
+    }
+    if (const core::Json* sha = f.Find("sha256"); sha != nullptr && sha->is_string()) {
+      spec.sha256 = sha->as_string();
+    }
+    if (const core::Json* pkg = f.Find("package"); pkg != nullptr && pkg->is_string()) {
+      spec.package = pkg->as_string();
+    }
+    m.faces.push_back(std::move(spec));
+  }
+  for (const auto& [role, chain] : roles->as_object()) {
+    if (!chain.is_array() || chain.size() == 0) {
+      return core::InvalidArgument("font manifest: /roles/" + role + " must be a non-empty array");
+    }
+    std::vector<std::string>& ids = m.roles[role];
+    for (const core::Json& id : chain.as_array()) {
+      if (!id.is_string()) return core::InvalidArgument("font manifest: /roles/" + role + " holds face ids");
+      bool known = false;
+      for (const FontFaceSpec& f : m.faces) known |= f.id == id.as_string();
+      if (!known) {
+        return core::InvalidArgument("font manifest: role " + role + " names unknown face " +
+                                     id.as_string());
+      }
+      ids.push_back(id.as_string());
+    }
+  }
+  if (m.roles.count("song") == 0) return core::InvalidArgument("font manifest: needs a \"song\" role");
+  return m;
+}
+
+core::Result<std::string> FileFontSource::Read(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return core::IoError("cannot open font file " + file);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+TemplateInfo Describe(const Template& tmpl) { return {tmpl.kind, tmpl.version, tmpl.title}; }
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+core::Result<std::unique_ptr<Engine>> Engine::Create(const FontManifest& manifest,
+                                                     FontSource& source) {
+  PoDoFo::PdfError::EnableDebug(false);
+  PoDoFo::PdfError::EnableLogging(false);
+  auto impl = std::make_unique<Impl>();
+  std::map<std::string, int> index;
+  for (const FontFaceSpec& spec : manifest.faces) {
+    BEIAN_ASSIGN_OR_RETURN(std::string bytes, source.Read(spec.file));
+    BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<Face> face, Face::Load(spec, std::move(bytes)));
+    index[spec.id] = static_cast<int>(impl->fonts.faces.size());
+    impl->fonts.faces.push_back(std::move(face));
+  }
+  // "song" first: it is the default role of every style.
+  std::vector<std::string> names = {"song"};
+  for (const auto& [role, chain] : manifest.roles) {
+    if (role != "song") names.push_back(role);
+  }
+  for (const std::string& role : names) {
+    std::vector<int> chain;
+    for (const std::string& id : manifest.roles.at(role)) chain.push_back(index.at(id));
+    impl->fonts.role_names.push_back(role);
+    impl->fonts.roles.push_back(std::move(chain));
+  }
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+core::Result<std::shared_ptr<const Template>> Engine::Compile(std::string_view xml) const {
+  BEIAN_ASSIGN_OR_RETURN(Template t, Template::Compile(xml, impl_->fonts.role_names));
+  return std::make_shared<const Template>(std::move(t));
+}
+
+namespace {
+
+// Percent-encodes everything but RFC 3986 unreserved characters.
+std::string UrlEncode(const std::string& s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+core::Status CheckNumber(const std::string& number) {
+  if (number.empty() || number.size() > 64) {
+    return core::InvalidArgument("document number must be 1–64 bytes, got \"" + number + "\"");
+  }
+  for (unsigned char c : number) {
+    if (c <= ' ' || c == 0x7F) {
+      return core::InvalidArgument("document number must not contain spaces or control characters");
+    }
+  }
+  return core::Status::Ok();
+}
+
+}  // namespace
+
+core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::Json& data,
+                                              const RenderOptions& options) const {
+  if (!data.is_object()) return core::InvalidArgument("/: the data must be a JSON object");
+  BEIAN_RETURN_IF_ERROR(PdfDate(options.issued_at).status());
+  BEIAN_RETURN_IF_ERROR(CheckNumber(options.document_number));
+  Variables vars;
+  vars.number = options.document_number;
+  vars.issued_at = options.issued_at;
+  vars.verify_key = options.verification_key;
+  const std::string payload =
+      (options.verify_url.empty() ? std::string("beian:verify") : options.verify_url) + "/" +
+      UrlEncode(options.document_number) + "?key=" + UrlEncode(options.verification_key);
+  BEIAN_ASSIGN_OR_RETURN(LayoutResult layout, LayOut(tmpl, impl_->fonts, data, vars, payload));
+  PdfInfo info;
+  info.title = tmpl.title;
+  info.subject = options.document_number;
+  info.creator = "beian " + tmpl.kind + " v" + std::to_string(tmpl.version);
+  info.created_at = options.issued_at;
+  info.compression_level = options.compression_level;
+  constexpr float kPt = 72.0f / 25.4f;
+  BEIAN_ASSIGN_OR_RETURN(std::string pdf, WritePdf(layout, impl_->fonts, info,
+                                                   tmpl.page.width_mm * kPt,
+                                                   tmpl.page.height_mm * kPt));
+  RenderedDocument out;
+  out.pdf = std::move(pdf);
+  out.pages = static_cast<int>(layout.pages.size());
+  return out;
+}
+
+}  // namespace beian::render

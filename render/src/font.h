@@ -1,0 +1,80 @@
+// Font faces, fallback chains and embedding (HarfBuzz, in process).
+#ifndef BEIAN_RENDER_FONT_H_
+#define BEIAN_RENDER_FONT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "beian/core/status.h"
+#include "beian/render/engine.h"
+
+struct hb_face_t;
+struct hb_blob_t;
+
+namespace beian::render {
+
+// One loaded face: its character map and advances as flat tables, read once.
+// Immutable after Load, so any number of renders may read it at once.
+class Face {
+ public:
+  static core::Result<std::unique_ptr<Face>> Load(const FontFaceSpec& spec, std::string bytes);
+  ~Face();
+
+  // Glyph id for a code point, 0 when the face has none.
+  uint16_t Glyph(char32_t cp) const {
+    if (cp < 0x10000) return bmp_[cp];
+    auto it = astral_.find(cp);
+    return it == astral_.end() ? 0 : it->second;
+  }
+  // Advance in PDF glyph space (1/1000 em), rounded: the same number goes into /W.
+  int Advance1000(uint16_t gid) const { return gid < advance_.size() ? advance_[gid] : 0; }
+  size_t glyph_count() const { return advance_.size(); }
+
+  const std::string& id() const { return id_; }
+  const std::string& postscript_name() const { return ps_name_; }
+  // Font-wide metrics in 1/1000 em.
+  int ascent() const { return ascent_; }
+  int descent() const { return descent_; }
+  int cap_height() const { return cap_height_; }
+  const int* bbox() const { return bbox_; }
+  // The face subsets are cut from (all glyphs at their original ids).
+  hb_face_t* working_face() const { return working_face_; }
+
+ private:
+  Face() = default;
+  std::string id_;
+  std::string ps_name_;
+  std::string bytes_;
+  hb_blob_t* blob_ = nullptr;
+  hb_face_t* face_ = nullptr;
+  hb_blob_t* working_blob_ = nullptr;
+  hb_face_t* working_face_ = nullptr;
+  std::vector<uint16_t> bmp_;
+  std::unordered_map<char32_t, uint16_t> astral_;
+  std::vector<uint16_t> advance_;
+  int ascent_ = 880, descent_ = -120, cap_height_ = 700;
+  int bbox_[4] = {0, -120, 1000, 880};
+};
+
+// A subset font program and the old → new glyph map it implies.
+struct SubsetFont {
+  std::string program;                              // TrueType bytes
+  std::unordered_map<uint16_t, uint16_t> new_gid;   // original gid → gid in program
+};
+
+// The engine's faces and the fallback chain of each role.
+struct FontTable {
+  std::vector<std::unique_ptr<Face>> faces;
+  std::vector<std::string> role_names;
+  std::vector<std::vector<int>> roles;  // role index → face indices, first preferred
+};
+
+// Subsets a face to the given original glyph ids (hinting dropped). Thread-safe.
+core::Result<SubsetFont> Subset(const Face& face, const std::vector<uint16_t>& gids);
+
+}  // namespace beian::render
+
+#endif  // BEIAN_RENDER_FONT_H_

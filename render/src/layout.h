@@ -1,0 +1,61 @@
+// Layout: a compiled template and the data → positioned glyphs and shapes on A4 pages.
+#ifndef BEIAN_RENDER_LAYOUT_H_
+#define BEIAN_RENDER_LAYOUT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "beian/core/json.h"
+#include "beian/core/status.h"
+#include "bind.h"
+#include "font.h"
+#include "template.h"
+
+namespace beian::render {
+
+// Glyphs of one face and size on one baseline. Coordinates in pt from the page's top left.
+struct TextRun {
+  uint16_t face = 0;
+  bool bold = false;
+  float size = 0;
+  float x = 0, y = 0;  // start of the baseline
+  float spacing = 0;   // extra space after each glyph (PDF Tc)
+  std::vector<uint16_t> gids;  // original glyph ids of the face
+};
+
+struct Shape {
+  enum class Kind { kLine, kRect, kFill, kCircle, kTick };
+  Kind kind = Kind::kLine;
+  float x = 0, y = 0, w = 0, h = 0;  // kLine: from (x, y) to (x + w, y + h)
+  float width = 0.5f;               // stroke width in pt
+  bool dashed = false;
+};
+
+struct Canvas {
+  std::vector<TextRun> runs;
+  std::vector<Shape> shapes;
+  // Appends `other` moved by (dx, dy).
+  void Append(Canvas&& other, float dx, float dy);
+};
+
+struct LaidOutPage {
+  Canvas canvas;
+  bool hide_page_number = false;
+};
+
+struct LayoutResult {
+  std::vector<LaidOutPage> pages;
+  // Per face: glyph id → the code point it shows (0 = glyph unused).
+  std::vector<std::vector<char32_t>> used;
+};
+
+// Lays out the whole document. Fails with kInvalidArgument naming the JSON Pointer for a
+// character no font covers or a table row taller than a page.
+core::Result<LayoutResult> LayOut(const Template& tmpl, const FontTable& fonts,
+                                  const core::Json& data, const Variables& vars,
+                                  const std::string& qr_payload);
+
+}  // namespace beian::render
+
+#endif  // BEIAN_RENDER_LAYOUT_H_

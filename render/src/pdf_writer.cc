@@ -1,0 +1,409 @@
+#include "pdf_writer.h"
+
+#include <libdeflate.h>
+#include <podofo/podofo.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <memory>
+
+#include "beian/core/digest.h"
+
+namespace beian::render {
+namespace {
+
+using PoDoFo::PdfArray;
+using PoDoFo::PdfDictionary;
+using PoDoFo::PdfName;
+using PoDoFo::PdfObject;
+using PoDoFo::PdfString;
+using PoDoFo::PdfVariant;
+
+// An integer object (a bare 0 would pick PoDoFo's pointer overloads).
+PdfObject Int(long long v) { return PdfObject(PdfVariant(static_cast<PoDoFo::pdf_int64>(v))); }
+
+// libdeflate compressors are not thread-safe; one per thread and level.
+std::string Deflate(std::string_view data, int level) {
+  thread_local std::unique_ptr<libdeflate_compressor, void (*)(libdeflate_compressor*)> c(
+      nullptr, libdeflate_free_compressor);
+  thread_local int c_level = -1;
+  if (c == nullptr || c_level != level) {
+    c.reset(libdeflate_alloc_compressor(level));
+    c_level = level;
+  }
+  std::string out(libdeflate_zlib_compress_bound(c.get(), data.size()), '\0');
+  size_t n = libdeflate_zlib_compress(c.get(), data.data(), data.size(), out.data(), out.size());
+  out.resize(n);
+  return out;
+}
+
+void SetFlateStream(PdfObject* obj, std::string_view raw, int level) {
+  const std::string packed = Deflate(raw, level);
+  PoDoFo::PdfMemoryInputStream in(packed.data(), static_cast<PoDoFo::pdf_long>(packed.size()));
+  obj->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(packed.size()));
+  obj->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
+}
+
+// Appends a number with at most two decimals, no exponent, locale-independent.
+void Num(std::string& out, float v) {
+  long long hundredths = std::llround(static_cast<double>(v) * 100.0);
+  if (hundredths < 0) {
+    out.push_back('-');
+    hundredths = -hundredths;
+  }
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, hundredths / 100);
+  out.append(buf, r.ptr);
+  const int frac = static_cast<int>(hundredths % 100);
+  if (frac != 0) {
+    out.push_back('.');
+    out.push_back(static_cast<char>('0' + frac / 10));
+    if (frac % 10 != 0) out.push_back(static_cast<char>('0' + frac % 10));
+  }
+}
+
+void Hex4(std::string& out, unsigned v) {
+  static const char kHex[] = "0123456789ABCDEF";
+  out.push_back(kHex[(v >> 12) & 15]);
+  out.push_back(kHex[(v >> 8) & 15]);
+  out.push_back(kHex[(v >> 4) & 15]);
+  out.push_back(kHex[v & 15]);
+}
+
+void Utf16Hex(std::string& out, char32_t cp) {
+  if (cp >= 0x10000) {
+    cp -= 0x10000;
+    Hex4(out, 0xD800 + (cp >> 10));
+    Hex4(out, 0xDC00 + (cp & 0x3FF));
+  } else {
+    Hex4(out, cp);
+  }
+}
+
+struct EmbeddedFont {
+  int face = -1;
+  SubsetFont subset;
+  std::string tag;  // six capitals, from the glyph set
+};
+
+std::string SubsetTag(const std::string& face_id, const std::vector<uint16_t>& gids) {
+  std::string key = face_id;
+  for (uint16_t g : gids) {
+    key.push_back(static_cast<char>(g >> 8));
+    key.push_back(static_cast<char>(g & 0xFF));
+  }
+  const std::array<uint8_t, 32> d = core::Sha256(key);
+  std::string tag(6, 'A');
+  for (int i = 0; i < 6; ++i) tag[static_cast<size_t>(i)] = static_cast<char>('A' + d[static_cast<size_t>(i)] % 26);
+  return tag;
+}
+
+std::string ToUnicodeCMap(const std::vector<std::pair<uint16_t, char32_t>>& map) {
+  std::string s =
+      "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
+  for (size_t i = 0; i < map.size(); i += 100) {
+    const size_t n = std::min<size_t>(100, map.size() - i);
+    s += std::to_string(n) + " beginbfchar\n";
+    for (size_t k = i; k < i + n; ++k) {
+      s.push_back('<');
+      Hex4(s, map[k].first);
+      s += "> <";
+      Utf16Hex(s, map[k].second);
+      s += ">\n";
+    }
+    s += "endbfchar\n";
+  }
+  s += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+  return s;
+}
+
+// The four Bézier arcs of a circle.
+void Circle(std::string& out, float cx, float cy, float r) {
+  const float k = 0.5523f * r;
+  Num(out, cx + r); out.push_back(' '); Num(out, cy); out += " m ";
+  const float pts[4][6] = {{cx + r, cy + k, cx + k, cy + r, cx, cy + r},
+                           {cx - k, cy + r, cx - r, cy + k, cx - r, cy},
+                           {cx - r, cy - k, cx - k, cy - r, cx, cy - r},
+                           {cx + k, cy - r, cx + r, cy - k, cx + r, cy}};
+  for (const auto& p : pts) {
+    for (float v : p) {
+      Num(out, v);
+      out.push_back(' ');
+    }
+    out += "c ";
+  }
+}
+
+std::string ContentStream(const Canvas& canvas, const std::vector<int>& font_slot,
+                          const std::vector<EmbeddedFont>& fonts, float page_h) {
+  std::string s;
+  s.reserve(canvas.runs.size() * 40 + canvas.shapes.size() * 30 + 64);
+  // Shapes: strokes first (grouped by width and dash), then fills.
+  float width = -1;
+  bool dashed = false;
+  bool open_path = false;
+  auto flush = [&]() {
+    if (open_path) s += "S\n";
+    open_path = false;
+  };
+  for (const Shape& sh : canvas.shapes) {
+    if (sh.kind == Shape::Kind::kFill) continue;
+    if (sh.width != width || sh.dashed != dashed) {
+      flush();
+      if (sh.width != width) {
+        Num(s, sh.width);
+        s += " w\n";
+        width = sh.width;
+      }
+      if (sh.dashed != dashed) {
+        s += sh.dashed ? "[3 2] 0 d\n" : "[] 0 d\n";
+        dashed = sh.dashed;
+      }
+    }
+    const float y = page_h - sh.y;
+    switch (sh.kind) {
+      case Shape::Kind::kLine:
+        Num(s, sh.x); s.push_back(' '); Num(s, y); s += " m ";
+        Num(s, sh.x + sh.w); s.push_back(' '); Num(s, y - sh.h); s += " l\n";
+        break;
+      case Shape::Kind::kRect:
+        Num(s, sh.x); s.push_back(' '); Num(s, y - sh.h); s.push_back(' ');
+        Num(s, sh.w); s.push_back(' '); Num(s, sh.h); s += " re\n";
+        break;
+      case Shape::Kind::kCircle:
+        Circle(s, sh.x + sh.w / 2, y - sh.h / 2, sh.w / 2);
+        s.push_back('\n');
+        break;
+      case Shape::Kind::kTick: {
+        const float a = sh.w;
+        Num(s, sh.x + 0.18f * a); s.push_back(' '); Num(s, y - 0.52f * a); s += " m ";
+        Num(s, sh.x + 0.42f * a); s.push_back(' '); Num(s, y - 0.80f * a); s += " l ";
+        Num(s, sh.x + 0.86f * a); s.push_back(' '); Num(s, y - 0.16f * a); s += " l\n";
+        break;
+      }
+      case Shape::Kind::kFill:
+        break;
+    }
+    open_path = true;
+  }
+  flush();
+  if (dashed) s += "[] 0 d\n";
+  bool any_fill = false;
+  for (const Shape& sh : canvas.shapes) {
+    if (sh.kind != Shape::Kind::kFill) continue;
+    Num(s, sh.x); s.push_back(' '); Num(s, page_h - sh.y - sh.h); s.push_back(' ');
+    Num(s, sh.w); s.push_back(' '); Num(s, sh.h); s += " re\n";
+    any_fill = true;
+  }
+  if (any_fill) s += "f\n";
+
+  if (canvas.runs.empty()) return s;
+  s += "BT\n";
+  int cur_font = -1;
+  float cur_size = -1, cur_spacing = 0;
+  bool cur_bold = false;
+  for (const TextRun& run : canvas.runs) {
+    const int slot = font_slot[run.face];
+    if (slot != cur_font || run.size != cur_size) {
+      s += "/F";
+      s += std::to_string(slot);
+      s.push_back(' ');
+      Num(s, run.size);
+      s += " Tf\n";
+      cur_font = slot;
+      cur_size = run.size;
+    }
+    if (run.spacing != cur_spacing) {
+      Num(s, run.spacing);
+      s += " Tc\n";
+      cur_spacing = run.spacing;
+    }
+    if (run.bold != cur_bold) {
+      if (run.bold) {
+        Num(s, run.size * 0.03f);
+        s += " w 2 Tr\n";
+      } else {
+        s += "0 Tr\n";
+      }
+      cur_bold = run.bold;
+    }
+    s += "1 0 0 1 ";
+    Num(s, run.x);
+    s.push_back(' ');
+    Num(s, page_h - run.y);
+    s += " Tm <";
+    const auto& map = fonts[static_cast<size_t>(slot)].subset.new_gid;
+    for (uint16_t g : run.gids) Hex4(s, map.at(g));
+    s += "> Tj\n";
+  }
+  s += "ET\n";
+  return s;
+}
+
+}  // namespace
+
+core::Result<std::string> PdfDate(const std::string& t) {
+  // YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)
+  auto digits = [&](size_t at, size_t n) {
+    if (at + n > t.size()) return false;
+    for (size_t i = at; i < at + n; ++i) {
+      if (t[i] < '0' || t[i] > '9') return false;
+    }
+    return true;
+  };
+  if (t.size() < 20 || !digits(0, 4) || t[4] != '-' || !digits(5, 2) || t[7] != '-' ||
+      !digits(8, 2) || (t[10] != 'T' && t[10] != 't') || !digits(11, 2) || t[13] != ':' ||
+      !digits(14, 2) || t[16] != ':' || !digits(17, 2)) {
+    return core::InvalidArgument("issued_at must be an RFC 3339 time such as 2026-11-27T10:00:00+08:00, got \"" + t + "\"");
+  }
+  size_t z = 19;
+  if (z < t.size() && t[z] == '.') {
+    ++z;
+    while (z < t.size() && t[z] >= '0' && t[z] <= '9') ++z;
+  }
+  std::string date = "D:" + t.substr(0, 4) + t.substr(5, 2) + t.substr(8, 2) + t.substr(11, 2) +
+                     t.substr(14, 2) + t.substr(17, 2);
+  if (z + 1 == t.size() && (t[z] == 'Z' || t[z] == 'z')) return date + "Z";
+  if (z + 6 == t.size() && (t[z] == '+' || t[z] == '-') && digits(z + 1, 2) && t[z + 3] == ':' &&
+      digits(z + 4, 2)) {
+    return date + t[z] + t.substr(z + 1, 2) + "'" + t.substr(z + 4, 2) + "'";
+  }
+  return core::InvalidArgument("issued_at needs a time zone offset (Z or ±HH:MM), got \"" + t + "\"");
+}
+
+core::Result<std::string> WritePdf(const LayoutResult& layout, const FontTable& fonts,
+                                   const PdfInfo& info, float page_width, float page_height) {
+  BEIAN_ASSIGN_OR_RETURN(std::string date, PdfDate(info.created_at));
+  std::vector<EmbeddedFont> embedded;
+  std::vector<int> slot(fonts.faces.size(), -1);
+  for (size_t f = 0; f < fonts.faces.size(); ++f) {
+    const std::vector<char32_t>& used = layout.used[f];
+    if (used.empty()) continue;
+    std::vector<uint16_t> gids;
+    for (size_t g = 1; g < used.size(); ++g) {
+      if (used[g] != 0) gids.push_back(static_cast<uint16_t>(g));
+    }
+    if (gids.empty()) continue;
+    EmbeddedFont ef;
+    ef.face = static_cast<int>(f);
+    BEIAN_ASSIGN_OR_RETURN(ef.subset, Subset(*fonts.faces[f], gids));
+    ef.tag = SubsetTag(fonts.faces[f]->id(), gids);
+    slot[f] = static_cast<int>(embedded.size());
+    embedded.push_back(std::move(ef));
+  }
+
+  try {
+    PoDoFo::PdfMemDocument doc;
+    PoDoFo::PdfVecObjects* objects = &doc.GetObjects();
+    PdfDictionary font_resources;
+    for (size_t i = 0; i < embedded.size(); ++i) {
+      const EmbeddedFont& ef = embedded[i];
+      const Face& face = *fonts.faces[static_cast<size_t>(ef.face)];
+      const PdfName base(ef.tag + "+" + face.postscript_name());
+
+      PdfObject* file = objects->CreateObject();
+      SetFlateStream(file, ef.subset.program, info.compression_level);
+      file->GetDictionary().AddKey("Length1", Int(static_cast<long long>(ef.subset.program.size())));
+
+      PdfObject* descriptor = objects->CreateObject("FontDescriptor");
+      PdfDictionary& d = descriptor->GetDictionary();
+      d.AddKey("FontName", base);
+      d.AddKey("Flags", Int(4));
+      PdfArray bbox;
+      for (int k = 0; k < 4; ++k) bbox.push_back(Int(face.bbox()[k]));
+      d.AddKey("FontBBox", bbox);
+      d.AddKey("ItalicAngle", Int(0));
+      d.AddKey("Ascent", Int(face.ascent()));
+      d.AddKey("Descent", Int(face.descent()));
+      d.AddKey("CapHeight", Int(face.cap_height()));
+      d.AddKey("StemV", Int(80));
+      d.AddKey("FontFile2", file->Reference());
+
+      // CIDs are the subset's glyph ids; widths of those not 1000 units wide.
+      std::vector<std::pair<uint16_t, char32_t>> to_unicode;
+      std::vector<int> widths(ef.subset.new_gid.size() + 1, 1000);
+      const std::vector<char32_t>& used = layout.used[static_cast<size_t>(ef.face)];
+      for (const auto& [old_gid, new_gid] : ef.subset.new_gid) {
+        to_unicode.emplace_back(new_gid, used[old_gid]);
+        if (new_gid < widths.size()) widths[new_gid] = face.Advance1000(old_gid);
+      }
+      std::sort(to_unicode.begin(), to_unicode.end());
+      PdfArray w;
+      for (size_t cid = 1; cid < widths.size();) {
+        if (widths[cid] == 1000) {
+          ++cid;
+          continue;
+        }
+        PdfArray run;
+        const size_t first = cid;
+        while (cid < widths.size() && widths[cid] != 1000) {
+          run.push_back(Int(widths[cid]));
+          ++cid;
+        }
+        w.push_back(Int(static_cast<long long>(first)));
+        w.push_back(run);
+      }
+
+      PdfObject* cid_font = objects->CreateObject("Font");
+      PdfDictionary& c = cid_font->GetDictionary();
+      c.AddKey("Subtype", PdfName("CIDFontType2"));
+      c.AddKey("BaseFont", base);
+      PdfDictionary system_info;
+      system_info.AddKey("Registry", PdfString("Adobe"));
+      system_info.AddKey("Ordering", PdfString("Identity"));
+      system_info.AddKey("Supplement", Int(0));
+      c.AddKey("CIDSystemInfo", system_info);
+      c.AddKey("FontDescriptor", descriptor->Reference());
+      c.AddKey("DW", Int(1000));
+      if (!w.empty()) c.AddKey("W", w);
+      c.AddKey("CIDToGIDMap", PdfName("Identity"));
+
+      PdfObject* cmap = objects->CreateObject();
+      SetFlateStream(cmap, ToUnicodeCMap(to_unicode), info.compression_level);
+
+      PdfObject* type0 = objects->CreateObject("Font");
+      PdfDictionary& t0 = type0->GetDictionary();
+      t0.AddKey("Subtype", PdfName("Type0"));
+      t0.AddKey("BaseFont", base);
+      t0.AddKey("Encoding", PdfName("Identity-H"));
+      PdfArray descendants;
+      descendants.push_back(cid_font->Reference());
+      t0.AddKey("DescendantFonts", descendants);
+      t0.AddKey("ToUnicode", cmap->Reference());
+      font_resources.AddKey(PdfName("F" + std::to_string(i)), type0->Reference());
+    }
+
+    const PoDoFo::PdfRect media(0, 0, page_width, page_height);
+    for (const LaidOutPage& page : layout.pages) {
+      PoDoFo::PdfPage* p = doc.CreatePage(media);
+      SetFlateStream(p->GetContents(), ContentStream(page.canvas, slot, embedded, page_height),
+                     info.compression_level);
+      PdfDictionary& resources = p->GetResources()->GetDictionary();
+      resources.RemoveKey("ProcSet");
+      if (!embedded.empty()) resources.AddKey("Font", font_resources);
+    }
+
+    PdfDictionary& meta = doc.GetInfo()->GetObject()->GetDictionary();
+    meta.AddKey("Title", PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>(info.title.c_str())));
+    meta.AddKey("Subject", PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>(info.subject.c_str())));
+    meta.AddKey("Creator", PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>(info.creator.c_str())));
+    meta.AddKey("Producer", PdfString("beian"));
+    meta.AddKey("CreationDate", PdfString(date));
+    meta.AddKey("ModDate", PdfString(date));
+    doc.GetCatalog()->GetDictionary().AddKey("Lang", PdfString("zh-CN"));
+
+    PoDoFo::PdfRefCountedBuffer buffer(256 * 1024);
+    PoDoFo::PdfOutputDevice device(&buffer);
+    doc.Write(&device);
+    return std::string(buffer.GetBuffer(), device.GetLength());
+  } catch (const PoDoFo::PdfError& e) {
+    return core::Internal(std::string("PDF writer (PoDoFo): ") + PoDoFo::PdfError::ErrorMessage(e.GetError()));
+  }
+}
+
+}  // namespace beian::render

@@ -1,0 +1,30 @@
+// PDF output: laid-out pages → PDF bytes, with subset CID fonts and a valid ToUnicode map.
+#ifndef BEIAN_RENDER_PDF_WRITER_H_
+#define BEIAN_RENDER_PDF_WRITER_H_
+
+#include <string>
+
+#include "beian/core/status.h"
+#include "font.h"
+#include "layout.h"
+
+namespace beian::render {
+
+struct PdfInfo {
+  std::string title;
+  std::string subject;     // the document number
+  std::string creator;     // kind and template version
+  std::string created_at;  // RFC 3339; becomes CreationDate and ModDate
+  int compression_level = 6;
+};
+
+// Writes the document. Deterministic: equal inputs give equal bytes.
+core::Result<std::string> WritePdf(const LayoutResult& layout, const FontTable& fonts,
+                                   const PdfInfo& info, float page_width, float page_height);
+
+// "2026-11-27T10:00:00+08:00" → "D:20261127100000+08'00'"; error if not RFC 3339.
+core::Result<std::string> PdfDate(const std::string& rfc3339);
+
+}  // namespace beian::render
+
+#endif  // BEIAN_RENDER_PDF_WRITER_H_

@@ -1,0 +1,148 @@
+// The `beian` binary as a user runs it: commands, bad input, exit codes, no partial files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "beian/core/digest.h"
+#include "beian/core/json.h"
+#include "process.h"
+
+namespace beian::cli {
+namespace {
+
+using testing::ProcessResult;
+
+using testing::TempDir;
+
+const std::string kBinary = BEIAN_BINARY;
+const std::string kTime = "2026-11-27T10:00:00+08:00";
+
+std::string Example(const std::string& kind) {
+  return testing::SourceRoot() + "/templates/" + kind + "/example.json";
+}
+
+ProcessResult Render(const std::string& kind, const std::string& data, const std::string& out,
+                     std::vector<std::string> extra = {}) {
+  std::vector<std::string> argv = {kBinary, "render", kind, data, "-o", out, "--issued-at", kTime};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return beian::testing::Run(argv);
+}
+
+bool Exists(const std::string& path) { return std::filesystem::exists(path); }
+
+// Nothing but the input is left in the folder (no PDF, no temporary file).
+void ExpectNoOutput(const TempDir& dir) {
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(e.path().filename().string(), "data.json") << "left behind: " << e.path();
+  }
+}
+
+TEST(CliTest, KindsListsEveryKindWithItsVersion) {
+  ProcessResult r = beian::testing::Run({kBinary, "kinds"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* kind : {"qualification-verification\tv1", "commitment-letter\tv1", "authorization-letter\tv1"}) {
+    EXPECT_NE(r.out.find(kind), std::string::npos) << r.out;
+  }
+}
+
+TEST(CliTest, RenderWritesThePdfAndIsRepeatable) {
+  TempDir dir;
+  ProcessResult a = Render("commitment-letter", Example("commitment-letter"), dir.File("a.pdf"), {"--number", "CNS-2026-000001"});
+  ProcessResult b = Render("commitment-letter", Example("commitment-letter"), dir.File("b.pdf"), {"--number", "CNS-2026-000001"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_NE(a.out.find("CNS-2026-000001"), std::string::npos);
+  EXPECT_EQ(core::Sha256Hex(testing::ReadFileOrDie(dir.File("a.pdf"))),
+            core::Sha256Hex(testing::ReadFileOrDie(dir.File("b.pdf"))));
+  ProcessResult c = Render("commitment-letter", Example("commitment-letter"), dir.File("c.pdf"), {"--number", "CNS-2026-000002"});
+  ASSERT_EQ(c.exit_code, 0);
+  EXPECT_NE(core::Sha256Hex(testing::ReadFileOrDie(dir.File("a.pdf"))),
+            core::Sha256Hex(testing::ReadFileOrDie(dir.File("c.pdf"))));
+  EXPECT_NE(testing::PdfText(dir.File("c.pdf")).find("CNS-2026-000002"), std::string::npos);
+}
+
+struct BadInput {
+  const char* name;
+  std::string kind;
+  std::string data;           // file contents
+  std::vector<std::string> expect;  // each must appear in stderr
+};
+
+class CliBadInputTest : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(CliBadInputTest, FailsWithAMessageAndLeavesNoFile) {
+  const BadInput& c = GetParam();
+  TempDir dir;
+  testing::WriteFileOrDie(dir.File("data.json"), c.data);
+  ProcessResult r = Render(c.kind, dir.File("data.json"), dir.File("out.pdf"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_LT(r.exit_code, 128) << "crashed: " << r.err;
+  for (const std::string& e : c.expect) EXPECT_NE(r.err.find(e), std::string::npos) << "expected \"" << e << "\" in: " << r.err;
+  EXPECT_FALSE(Exists(dir.File("out.pdf")));
+  ExpectNoOutput(dir);
+}
+
+std::string ExampleWith(const std::string& kind, const std::string& pointer, core::Json value) {
+  core::Json data = core::ParseJson(testing::ReadFileOrDie(Example(kind))).value();
+  // Walk all but the last token, then set it.
+  std::string parent = pointer.substr(0, pointer.rfind('/'));
+  std::string key = pointer.substr(pointer.rfind('/') + 1);
+  core::Json* target = &data;
+  size_t at = 1;
+  while (at <= parent.size() && !parent.empty()) {
+    size_t next = parent.find('/', at);
+    std::string token = parent.substr(at, next == std::string::npos ? std::string::npos : next - at);
+    target = target->is_array() ? &target->as_array()[std::stoul(token)] : target->Find(token);
+    if (next == std::string::npos) break;
+    at = next + 1;
+  }
+  if (value.is_null() && target->is_object()) {
+    auto& members = target->as_object();
+    for (auto it = members.begin(); it != members.end(); ++it) {
+      if (it->first == key) {
+        members.erase(it);
+        break;
+      }
+    }
+  } else {
+    target->Set(key, std::move(value));
+  }
+  return core::WriteJson(data);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Corpus, CliBadInputTest,
+    ::testing::Values(
+        BadInput{"InvalidJson", "commitment-letter", "{\"enterprise\": ", {"line 1"}},
+        BadInput{"NotAnObject", "commitment-letter", "[1, 2]", {"error"}},
+        BadInput{"InvalidUtf8", "commitment-letter", "{\"enterprise\": {\"name\": \"\xE5\x8C\"}}", {"UTF-8", "/enterprise/name"}},
+        BadInput{"WrongType", "commitment-letter",
+                 ExampleWith("commitment-letter", "/enterprise/name", core::Json(12)), {"/enterprise/name", "schema.type"}},
+        BadInput{"MissingRequired", "commitment-letter",
+                 ExampleWith("commitment-letter", "/enterprise/name", core::Json()), {"/enterprise/name", "schema.required"}},
+        BadInput{"HugeField", "commitment-letter",
+                 ExampleWith("commitment-letter", "/enterprise/name", core::Json(std::string(50000, 'A'))),
+                 {"/enterprise/name", "schema.max_length", "50000"}},
+        BadInput{"UnknownKind", "no-such-kind", "{}", {"unknown kind \"no-such-kind\"", "qualification-verification"}},
+        BadInput{"CharacterNoFontHas", "commitment-letter",
+                 ExampleWith("commitment-letter", "/enterprise/name", core::Json("北京\xF3\xB0\x80\x80物业有限公司")),
+                 {"U+F0000", "/enterprise/name"}}),
+    [](const ::testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });
+
+TEST(CliTest, MissingDataFileIsAnError) {
+  TempDir dir;
+  ProcessResult r = Render("commitment-letter", dir.File("nope.json"), dir.File("out.pdf"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("nope.json"), std::string::npos);
+  EXPECT_FALSE(Exists(dir.File("out.pdf")));
+}
+
+TEST(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(beian::testing::Run({kBinary}).exit_code, 2);
+  EXPECT_EQ(beian::testing::Run({kBinary, "frobnicate"}).exit_code, 2);
+  EXPECT_EQ(beian::testing::Run({kBinary, "render", "commitment-letter"}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace beian::cli

@@ -1,0 +1,62 @@
+#include "beian/core/digest.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace beian::core {
+namespace {
+
+TEST(DigestTest, Sha256KnownVectors) {
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST(DigestTest, Sha256RawMatchesHex) {
+  const auto raw = Sha256("abc");
+  EXPECT_EQ(raw[0], 0xba);
+  EXPECT_EQ(raw[31], 0xad);
+  EXPECT_EQ(HexEncode(std::string(raw.begin(), raw.end())), Sha256Hex("abc"));
+}
+
+TEST(DigestTest, Sha256OfUtf8AndBinary) {
+  const std::string binary("\x00\xFF\x10", 3);
+  EXPECT_EQ(Sha256Hex(binary).size(), 64u);
+  EXPECT_NE(Sha256Hex(binary), Sha256Hex(std::string("\x00\xFF", 2)));
+}
+
+TEST(DigestTest, Sm3KnownVectors) {
+  Result<std::string> abc = Sm3Hex("abc");
+  ASSERT_TRUE(abc.ok()) << abc.status().ToString();
+  EXPECT_EQ(*abc, "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+  std::string abcd16;
+  for (int i = 0; i < 16; ++i) abcd16 += "abcd";
+  Result<std::string> long_input = Sm3Hex(abcd16);
+  ASSERT_TRUE(long_input.ok());
+  EXPECT_EQ(*long_input, "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732");
+}
+
+TEST(DigestTest, HexEncode) {
+  EXPECT_EQ(HexEncode(""), "");
+  EXPECT_EQ(HexEncode(std::string("\x00\x01\xAB\xFF", 4)), "0001abff");
+}
+
+TEST(DigestTest, Base32Rfc4648Vectors) {
+  EXPECT_EQ(Base32Encode(""), "");
+  EXPECT_EQ(Base32Encode("f"), "MY");
+  EXPECT_EQ(Base32Encode("fo"), "MZXQ");
+  EXPECT_EQ(Base32Encode("foo"), "MZXW6");
+  EXPECT_EQ(Base32Encode("foob"), "MZXW6YQ");
+  EXPECT_EQ(Base32Encode("fooba"), "MZXW6YTB");
+  EXPECT_EQ(Base32Encode("foobar"), "MZXW6YTBOI");
+}
+
+TEST(DigestTest, Base32OfBinary) {
+  EXPECT_EQ(Base32Encode(std::string("\xFF\xFF\xFF\xFF\xFF", 5)), "77777777");
+  EXPECT_EQ(Base32Encode(std::string("\x00\x00\x00\x00\x00", 5)), "AAAAAAAA");
+}
+
+}  // namespace
+}  // namespace beian::core

@@ -1,0 +1,234 @@
+// The render engine with small templates written here: line breaking, fallback, tables,
+// determinism and errors, checked on the real PDF with poppler's tools.
+#include "beian/render/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "beian/core/digest.h"
+#include "beian/core/json.h"
+#include "process.h"
+
+namespace beian::render {
+namespace {
+
+using testing::PdfText;
+
+using testing::TempDir;
+
+class EngineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto manifest = ParseFontManifest(
+        testing::ReadFileOrDie(testing::SourceRoot() + "/fonts/manifest.json"));
+    ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+    FileFontSource source;
+    auto engine = Engine::Create(manifest.value(), source);
+    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+    engine_ = std::move(engine).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete engine_;
+    engine_ = nullptr;
+  }
+
+  static std::string Wrap(const std::string& body, const std::string& styles = "") {
+    return R"(<template kind="test" version="1" title="测试">
+  <page size="A4" margin="20 20 25 20"/>
+  <styles>)" + styles + R"(</styles>
+  <running>
+    <text place="footer-center" class="page-number">第 {$page} 页 共 {$pages} 页</text>
+    <text place="footer-left">文书编号：{$number}</text>
+    <qr place="footer-right" size="16"/>
+  </running>
+  <section>)" + body + "</section></template>";
+  }
+
+  static core::Result<RenderedDocument> RenderXml(const std::string& xml, const std::string& json,
+                                                  const std::string& issued_at = "2026-11-27T10:00:00+08:00") {
+    auto tmpl = engine_->Compile(xml);
+    if (!tmpl.ok()) return tmpl.status();
+    auto data = core::ParseJson(json);
+    if (!data.ok()) return data.status();
+    RenderOptions options;
+    options.document_number = "TEST-20261127-0001";
+    options.issued_at = issued_at;
+    options.verification_key = "ABCDEFGHIJKLMNOP";
+    return engine_->Render(*tmpl.value(), data.value(), options);
+  }
+
+  // Renders to a file in `dir` and returns its path (fails the test on error).
+  static std::string RenderToFile(const TempDir& dir, const std::string& xml, const std::string& json) {
+    auto doc = RenderXml(xml, json);
+    EXPECT_TRUE(doc.ok()) << doc.status().ToString();
+    const std::string path = dir.File("out.pdf");
+    testing::WriteFileOrDie(path, doc.ok() ? doc->pdf : "");
+    return path;
+  }
+
+  static Engine* engine_;
+};
+
+Engine* EngineTest::engine_ = nullptr;
+
+TEST_F(EngineTest, ClosingPunctuationNeverStartsALineAndOpeningNeverEndsOne) {
+  TempDir dir;
+  // A narrow column forces many breaks around punctuation.
+  const std::string text =
+      "本公司已阅读并了解国家和北京市关于物业服务企业资质核查工作的相关规定，并承诺所填报信息及"
+      "提交资料真实、完整、合法、有效。如有隐瞒（包括虚假填报）、虚假，本公司愿承担《物业管理条例》"
+      "规定的一切法律责任；特此承诺！物业服务企业（盖章）：「北京」。";
+  const std::string path = RenderToFile(
+      dir, Wrap(R"(<grid cols="31"><row><cell>{text}</cell></row></grid>)"),
+      R"({"text": ")" + text + "\"}");
+  const std::string raw = beian::testing::Run({"pdftotext", "-enc", "UTF-8", path, "-"}).out;
+  int lines = 0;
+  size_t start = 0;
+  while (start < raw.size()) {
+    size_t end = raw.find('\n', start);
+    if (end == std::string::npos) end = raw.size();
+    const std::string line = raw.substr(start, end - start);
+    start = end + 1;
+    if (line.empty() || line.find("页") != std::string::npos || line.find("文书编号") != std::string::npos) continue;
+    ++lines;
+    for (const char* bad : {"。", "，", "、", "；", "：", "！", "）", "》", "」"}) {
+      EXPECT_NE(line.rfind(bad, 0), 0u) << "line starts with " << bad << ": " << line;
+    }
+    for (const char* bad : {"（", "《", "「"}) {
+      const std::string b = bad;
+      EXPECT_FALSE(line.size() >= b.size() && line.compare(line.size() - b.size(), b.size(), b) == 0)
+          << "line ends with " << bad << ": " << line;
+    }
+  }
+  EXPECT_GT(lines, 8) << raw;
+  EXPECT_NE(testing::StripWhitespace(raw).find(testing::StripWhitespace(text)), std::string::npos);
+}
+
+TEST_F(EngineTest, CharacterMissingFromTheSongFontFallsBackAlongTheChain) {
+  TempDir dir;
+  // gbsn00lp has neither 〇 (U+3007) nor ㎡ (U+33A1); uming has both.
+  const std::string path =
+      RenderToFile(dir, Wrap("<p>{when}，面积 1200㎡，负责人 {name}</p>"),
+                   R"({"when": "二〇二六年", "name": "王喆"})");
+  EXPECT_NE(PdfText(path).find("二〇二六年，面积1200㎡，负责人王喆"), std::string::npos) << PdfText(path);
+  const std::string fonts = beian::testing::Run({"pdffonts", path}).out;
+  EXPECT_NE(fonts.find("BousungEG-Light-GB"), std::string::npos) << fonts;
+  EXPECT_NE(fonts.find("UMingCN"), std::string::npos) << fonts;
+}
+
+TEST_F(EngineTest, CharacterNoFontHasIsAnErrorNamingItAndTheField) {
+  auto doc = RenderXml(Wrap("<p>{staff.0.name}</p>"), R"({"staff": [{"name": "张\uDB80\uDC00"}]})");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), core::Code::kInvalidArgument);
+  EXPECT_NE(doc.status().message().find("U+F0000"), std::string::npos) << doc.status().message();
+  EXPECT_NE(doc.status().message().find("/staff/0/name"), std::string::npos) << doc.status().message();
+}
+
+TEST_F(EngineTest, SameInputGivesSameBytesAndAnyChangeChangesThem) {
+  const std::string xml = Wrap("<p>{a}</p><p>{b|date}</p>");
+  const std::string json = R"({"a": "北京市朝阳区", "b": "2026-11-27"})";
+  auto one = RenderXml(xml, json);
+  auto two = RenderXml(xml, json);
+  ASSERT_TRUE(one.ok() && two.ok());
+  EXPECT_EQ(core::Sha256Hex(one->pdf), core::Sha256Hex(two->pdf));
+  auto changed_field = RenderXml(xml, R"({"a": "北京市海淀区", "b": "2026-11-27"})");
+  auto changed_time = RenderXml(xml, json, "2026-11-27T10:00:01+08:00");
+  ASSERT_TRUE(changed_field.ok() && changed_time.ok());
+  EXPECT_NE(core::Sha256Hex(one->pdf), core::Sha256Hex(changed_field->pdf));
+  EXPECT_NE(core::Sha256Hex(one->pdf), core::Sha256Hex(changed_time->pdf));
+}
+
+TEST_F(EngineTest, CreationDateComesFromTheIssueTime) {
+  TempDir dir;
+  const std::string path = RenderToFile(dir, Wrap("<p>日期</p>"), "{}");
+  const std::string info = beian::testing::Run({"pdfinfo", "-isodates", path}).out;
+  EXPECT_NE(info.find("2026-11-27T10:00:00+08"), std::string::npos) << info;
+}
+
+TEST_F(EngineTest, TableHeaderRepeatsWithContinuedCaptionOnEveryPage) {
+  TempDir dir;
+  std::string rows = "[";
+  for (int i = 0; i < 150; ++i) rows += std::string(i ? "," : "") + "{\"name\": \"人员" + std::to_string(i + 1) + "\"}";
+  rows += "]";
+  const std::string path = RenderToFile(dir, Wrap(R"(
+    <table each="staff" cols="30 140" caption="人员名单" continued="（续表）">
+      <head><row><cell>序号</cell><cell>姓名</cell></row></head>
+      <row><cell>{$index}</cell><cell>{name}</cell></row>
+    </table>)"), R"({"staff": )" + rows + "}");
+  const int pages = testing::PdfPages(path);
+  ASSERT_GE(pages, 3);
+  for (int p = 1; p <= pages; ++p) {
+    const std::string text = PdfText(path, p);
+    EXPECT_EQ(text.find(p == 1 ? "人员名单序号姓名" : "人员名单（续表）序号姓名"), 0u) << "page " << p << ": " << text.substr(0, 80);
+    EXPECT_NE(text.find("第" + std::to_string(p) + "页共" + std::to_string(pages) + "页"), std::string::npos);
+  }
+  EXPECT_NE(PdfText(path, pages).find("150人员150"), std::string::npos);
+}
+
+TEST_F(EngineTest, EmptyArrayPrintsOneNoneRow) {
+  TempDir dir;
+  const std::string path = RenderToFile(dir, Wrap(R"(
+    <table each="projects" cols="30 140">
+      <head><row><cell>序号</cell><cell>项目名称</cell></row></head>
+      <row><cell>{$index}</cell><cell>{name}</cell></row>
+    </table>)"), R"({"projects": []})");
+  EXPECT_NE(PdfText(path).find("序号项目名称无"), std::string::npos) << PdfText(path);
+}
+
+TEST_F(EngineTest, RowTallerThanAPageIsAnErrorNamingTheRow) {
+  std::string long_text(3000, 'x');
+  std::string huge;
+  for (int i = 0; i < 400; ++i) huge += "很长的内容";
+  auto doc = RenderXml(Wrap(R"(
+    <table each="items" cols="20 150">
+      <head><row><cell>序号</cell><cell>内容</cell></row></head>
+      <row><cell>{$index}</cell><cell>{text}</cell></row>
+    </table>)"), R"({"items": [{"text": "短"}, {"text": ")" + huge + huge + huge + "\"}]}");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_NE(doc.status().message().find("/items/1"), std::string::npos) << doc.status().message();
+}
+
+TEST_F(EngineTest, FormattersPrintChineseDatesAmountsAndMaskedIds) {
+  TempDir dir;
+  const std::string path = RenderToFile(
+      dir, Wrap("<p>{d|date}|{c|amount}|{n|number}|{id|mask_id}|{t|join:、}|{s|sum:a}|{x|default:无}|{b|yesno}</p>"),
+      R"({"d": "2026-01-05", "c": 1000, "n": 11842901, "id": "11010519720314325X",
+          "t": ["住宅", "办公楼"], "s": [{"a": 1.5}, {"a": 2}], "b": false})");
+  EXPECT_NE(PdfText(path).find("2026年1月5日|1,000.00|11,842,901|110105********325X|住宅、办公楼|3.5|无|否"),
+            std::string::npos)
+      << PdfText(path);
+}
+
+TEST_F(EngineTest, TemplateErrorsNameTheElement) {
+  auto unknown = engine_->Compile(Wrap("<para>x</para>"));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("<para>"), std::string::npos) << unknown.status().message();
+  auto attribute = engine_->Compile(Wrap(R"(<p colour="red">x</p>)"));
+  ASSERT_FALSE(attribute.ok());
+  EXPECT_NE(attribute.status().message().find("colour"), std::string::npos);
+  auto no_qr = engine_->Compile(R"(<template kind="t" version="1"><running/><section><p>x</p></section></template>)");
+  ASSERT_FALSE(no_qr.ok());
+  EXPECT_NE(no_qr.status().message().find("qr"), std::string::npos);
+  auto cols = engine_->Compile(Wrap(R"(<grid cols="50 50"><row><cell span="3">x</cell></row></grid>)"));
+  ASSERT_FALSE(cols.ok());
+  auto malformed = engine_->Compile("<template");
+  ASSERT_FALSE(malformed.ok());
+}
+
+TEST_F(EngineTest, InvalidIssueTimeIsRefused) {
+  auto doc = RenderXml(Wrap("<p>x</p>"), "{}", "2026-11-27 10:00");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_NE(doc.status().message().find("RFC 3339"), std::string::npos);
+}
+
+TEST_F(EngineTest, InputIsNfcNormalised) {
+  TempDir dir;
+  // "e" + combining acute → é (U+00E9) after NFC.
+  const std::string path = RenderToFile(dir, Wrap("<p>{name}</p>"), "{\"name\": \"Jose\\u0301\"}");
+  EXPECT_NE(PdfText(path).find("José"), std::string::npos) << PdfText(path);
+}
+
+}  // namespace
+}  // namespace beian::render
