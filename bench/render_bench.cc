@@ -1,6 +1,6 @@
 // Render benchmark: prints figures, asserts nothing.
 //
-//   render_bench [--runs N]
+//   render_bench [--runs N] [--no-large]
 //
 // 1. The 11-page 资质核查信息表 (120 staff, 60 projects), warm, in one process:
 //    "docno" = the same data with a new document number per render;
@@ -143,8 +143,10 @@ void Large(const std::string& root, int rows) {
 
 int main(int argc, char** argv) {
   int runs = 60;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--runs") == 0) runs = std::max(1, std::atoi(argv[i + 1]));
+  bool large = true;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = std::max(1, std::atoi(argv[i + 1]));
+    if (std::strcmp(argv[i], "--no-large") == 0) large = false;
   }
   const char* env = std::getenv("BEIAN_ROOT");
   const std::string root = env != nullptr ? env : BEIAN_SOURCE_ROOT;
@@ -161,7 +163,9 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 16; ++i) seeds.push_back(beian::testing::MakeQualificationData(120, 60, 100 + static_cast<uint64_t>(i)));
   Phase("11-page form, seeds", s, seeds, runs);
 
-  std::printf("\n%-28s %8s %6s %10s %10s\n", "case (child process)", "ms", "pages", "bytes", "peak RSS MB");
-  Large(root, 10000);
+  if (large) {
+    std::printf("\n%-28s %8s %6s %10s %10s\n", "case (child process)", "ms", "pages", "bytes", "peak RSS MB");
+    Large(root, 10000);
+  }
   return 0;
 }

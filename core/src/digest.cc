@@ -24,10 +24,13 @@ const EVP_MD* Sm3Md() {
 std::array<uint8_t, 32> Sha256(std::string_view bytes) {
   std::array<uint8_t, 32> out{};
   unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &length, EVP_sha256(), nullptr) != 1 ||
+  if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &length, EVP_sha256(),
+                 nullptr) != 1 ||
       length != out.size()) {
-    // Every OpenSSL 3 default provider has SHA-256; without it the installation is unusable.
-    std::fprintf(stderr, "beian::core::Sha256: OpenSSL cannot compute SHA-256\n");
+    // Every OpenSSL 3 default provider has SHA-256; without it the installation
+    // is unusable.
+    std::fprintf(stderr,
+                 "beian::core::Sha256: OpenSSL cannot compute SHA-256\n");
     std::abort();
   }
   return out;
@@ -46,7 +49,8 @@ Result<std::string> Sm3Hex(std::string_view bytes) {
   }
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), out, &length, md, nullptr) != 1 || length != 32) {
+  if (EVP_Digest(bytes.data(), bytes.size(), out, &length, md, nullptr) != 1 ||
+      length != 32) {
     ERR_clear_error();
     return Internal("OpenSSL failed to compute SM3");
   }

@@ -1,12 +1,12 @@
 #include "beian/core/json.h"
 
 #include <algorithm>
-#include <vector>
 #include <charconv>
 #include <cmath>
 #include <memory>
 #include <new>
 #include <unordered_set>
+#include <vector>
 
 #include "beian/core/utf8.h"
 #include "number_format.h"
@@ -15,11 +15,13 @@
 namespace beian::core {
 namespace {
 
-// 2^63 as a double: doubles in [-2^63, 2^63) convert to int64 exactly when integral.
+// 2^63 as a double: doubles in [-2^63, 2^63) convert to int64 exactly when
+// integral.
 constexpr double kTwoPow63 = 9223372036854775808.0;
 
 bool DoubleIsInt64(double d) {
-  return std::isfinite(d) && std::floor(d) == d && d >= -kTwoPow63 && d < kTwoPow63;
+  return std::isfinite(d) && std::floor(d) == d && d >= -kTwoPow63 &&
+         d < kTwoPow63;
 }
 
 const std::string& EmptyString() {
@@ -59,7 +61,7 @@ std::string DescribeEscape(char c) {
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------
 // Json value
 
 Json::Json() : int_(0) {}
@@ -74,9 +76,12 @@ Json::Json(int64_t value) : type_(Type::kNumber), is_int_(true), int_(value) {
   new (&text_) std::string();
 }
 
-Json::Json(double value) : type_(Type::kNumber), double_(value) { new (&text_) std::string(); }
+Json::Json(double value) : type_(Type::kNumber), double_(value) {
+  new (&text_) std::string();
+}
 
-Json::Json(const char* value) : Json(std::string(value == nullptr ? "" : value)) {}
+Json::Json(const char* value)
+    : Json(std::string(value == nullptr ? "" : value)) {}
 
 Json::Json(std::string value) : type_(Type::kString), int_(0) {
   new (&text_) std::string(std::move(value));
@@ -99,7 +104,8 @@ Json& Json::operator=(const Json& other) {
 
 Json& Json::operator=(Json&& other) noexcept {
   if (this != &other) {
-    // `other` may be owned by this value (e.g. an element); move it out before destroying.
+    // `other` may be owned by this value (e.g. an element); move it out before
+    // destroying.
     Json taken;
     taken.MoveFrom(other);
     Destroy();
@@ -114,7 +120,8 @@ Json Json::FromInt64(int64_t value) { return Json(value); }
 
 namespace {
 
-// Moves the non-empty containers directly inside `value` to `pending`, leaving nulls behind.
+// Moves the non-empty containers directly inside `value` to `pending`, leaving
+// nulls behind.
 void TakeNestedContainers(Json& value, std::vector<Json>& pending) {
   auto take = [&pending](Json& child) {
     if ((child.is_array() || child.is_object()) && child.size() > 0) {
@@ -129,9 +136,12 @@ void TakeNestedContainers(Json& value, std::vector<Json>& pending) {
 }
 
 bool HasNestedContainer(const Json& value) {
-  auto nested = [](const Json& child) { return child.is_array() || child.is_object(); };
+  auto nested = [](const Json& child) {
+    return child.is_array() || child.is_object();
+  };
   if (value.is_array()) {
-    return std::any_of(value.as_array().begin(), value.as_array().end(), nested);
+    return std::any_of(value.as_array().begin(), value.as_array().end(),
+                       nested);
   }
   return std::any_of(value.as_object().begin(), value.as_object().end(),
                      [&](const auto& member) { return nested(member.second); });
@@ -140,9 +150,10 @@ bool HasNestedContainer(const Json& value) {
 }  // namespace
 
 void Json::Destroy() {
-  // Nested containers are torn down from an explicit worklist so that destroying a deeply nested
-  // value cannot exhaust the native stack.
-  if ((type_ == Type::kArray || type_ == Type::kObject) && HasNestedContainer(*this)) {
+  // Nested containers are torn down from an explicit worklist so that
+  // destroying a deeply nested value cannot exhaust the native stack.
+  if ((type_ == Type::kArray || type_ == Type::kObject) &&
+      HasNestedContainer(*this)) {
     std::vector<Json> pending;
     TakeNestedContainers(*this, pending);
     while (!pending.empty()) {
@@ -341,12 +352,15 @@ const Json* Json::At(std::string_view pointer) const {
       current = current->Find(token);
       if (current == nullptr) return nullptr;
     } else if (current->is_array()) {
-      if (token.empty() || token.size() > 19 || (token.size() > 1 && token[0] == '0')) {
+      if (token.empty() || token.size() > 19 ||
+          (token.size() > 1 && token[0] == '0')) {
         return nullptr;
       }
       uint64_t index = 0;
-      const auto result = std::from_chars(token.data(), token.data() + token.size(), index);
-      if (result.ec != std::errc() || result.ptr != token.data() + token.size()) return nullptr;
+      const auto result =
+          std::from_chars(token.data(), token.data() + token.size(), index);
+      if (result.ec != std::errc() || result.ptr != token.data() + token.size())
+        return nullptr;
       if (index >= current->array_.size()) return nullptr;
       current = &current->array_[index];
     } else {
@@ -399,7 +413,7 @@ std::string Json::number_text() const {
   return is_int_ ? internal::FormatInt(int_) : internal::FormatDouble(double_);
 }
 
-// ---------------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------
 // Parser
 
 std::string PointerEscape(std::string_view token) {
@@ -433,17 +447,24 @@ std::string PointerAppend(std::string_view base, size_t index) {
   return out;
 }
 
-// Single-pass iterative parser; containers under construction live on explicit stacks so nesting
-// depth never grows the native stack and each finished container is allocated at its exact size.
+// Single-pass iterative parser; containers under construction live on explicit
+// stacks so nesting depth never grows the native stack and each finished
+// container is allocated at its exact size.
 class JsonParser {
  public:
   JsonParser(std::string_view text, const ParseOptions& options)
-      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()), options_(options) {}
+      : begin_(text.data()),
+        p_(text.data()),
+        end_(text.data() + text.size()),
+        options_(options) {}
 
   Result<Json> Parse();
 
  private:
-  // Objects with more members than this switch from linear to hashed duplicate detection.
+  // Error messages abbreviate JSON Pointers longer than this many bytes.
+  static constexpr size_t kMaxPointerInMessage = 1024;
+  // Objects with more members than this switch from linear to hashed duplicate
+  // detection.
   static constexpr size_t kLinearDuplicateScan = 16;
 
   struct Frame {
@@ -452,12 +473,15 @@ class JsonParser {
     size_t count = 0;  // finished elements or members
     bool in_value = false;
     std::string key;  // object: key of the member being parsed
-    std::unique_ptr<std::unordered_set<std::string>> keys;  // large objects only
+    std::unique_ptr<std::unordered_set<std::string>>
+        keys;  // large objects only
   };
 
   bool Fail(const char* at, std::string what);
   void SkipWhitespace() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    while (p_ < end_ &&
+           (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t'))
+      ++p_;
   }
   bool OpenContainer(bool is_object, bool* closed, Json* value);
   bool ParseMemberKey();
@@ -484,15 +508,18 @@ class JsonParser {
 Result<Json> JsonParser::Parse() {
   const size_t size = static_cast<size_t>(end_ - begin_);
   if (size > options_.max_bytes) {
-    return ParseError("input too large: " + internal::FormatInt(static_cast<int64_t>(size)) +
-                      " bytes, the limit is " +
-                      internal::FormatInt(static_cast<int64_t>(options_.max_bytes)) + " bytes");
+    return ParseError(
+        "input too large: " + internal::FormatInt(static_cast<int64_t>(size)) +
+        " bytes, the limit is " +
+        internal::FormatInt(static_cast<int64_t>(options_.max_bytes)) +
+        " bytes");
   }
   if (size >= 3 && static_cast<unsigned char>(begin_[0]) == 0xEF &&
       static_cast<unsigned char>(begin_[1]) == 0xBB &&
       static_cast<unsigned char>(begin_[2]) == 0xBF) {
     Fail(begin_,
-         "input starts with a UTF-8 byte order mark (BOM); JSON must be saved as UTF-8 without BOM");
+         "input starts with a UTF-8 byte order mark (BOM); JSON must be saved "
+         "as UTF-8 without BOM");
     return error_;
   }
   frames_.reserve(std::min<size_t>(options_.max_depth, 64));
@@ -542,7 +569,8 @@ Result<Json> JsonParser::Parse() {
     SkipWhitespace();
     const char close = frame.is_object ? '}' : ']';
     if (p_ == end_) {
-      Fail(p_, std::string("unexpected end of input, expected ',' or '") + close + "'");
+      Fail(p_, std::string("unexpected end of input, expected ',' or '") +
+                   close + "'");
       return error_;
     }
     if (*p_ == ',') {
@@ -565,16 +593,18 @@ Result<Json> JsonParser::Parse() {
       value = frame.is_object ? CloseObject() : CloseArray();
       continue;
     }
-    Fail(p_, "unexpected " + DescribeChar(p_) + ", expected ',' or '" + close + "'");
+    Fail(p_, "unexpected " + DescribeChar(p_) + ", expected ',' or '" + close +
+                 "'");
     return error_;
   }
 }
 
 bool JsonParser::OpenContainer(bool is_object, bool* closed, Json* value) {
   if (frames_.size() >= options_.max_depth) {
-    return Fail(p_, "nesting too deep: more than " +
-                        internal::FormatInt(static_cast<int64_t>(options_.max_depth)) +
-                        " levels of arrays and objects");
+    return Fail(
+        p_, "nesting too deep: more than " +
+                internal::FormatInt(static_cast<int64_t>(options_.max_depth)) +
+                " levels of arrays and objects");
   }
   ++p_;
   frames_.emplace_back();
@@ -597,9 +627,11 @@ bool JsonParser::OpenContainer(bool is_object, bool* closed, Json* value) {
 
 bool JsonParser::ParseMemberKey() {
   Frame& frame = frames_.back();
-  if (p_ == end_) return Fail(p_, "unexpected end of input, expected an object key");
+  if (p_ == end_)
+    return Fail(p_, "unexpected end of input, expected an object key");
   if (*p_ != '"') {
-    return Fail(p_, "unexpected " + DescribeChar(p_) + ", expected an object key in double quotes");
+    return Fail(p_, "unexpected " + DescribeChar(p_) +
+                        ", expected an object key in double quotes");
   }
   const char* key_start = p_;
   if (!ParseString(&frame.key)) return false;
@@ -616,7 +648,8 @@ bool JsonParser::ParseMemberKey() {
     if (!duplicate && frame.count >= kLinearDuplicateScan) {
       frame.keys = std::make_unique<std::unordered_set<std::string>>();
       frame.keys->reserve(frame.count * 2);
-      for (size_t i = frame.start; i < members_.size(); ++i) frame.keys->insert(members_[i].first);
+      for (size_t i = frame.start; i < members_.size(); ++i)
+        frame.keys->insert(members_[i].first);
       frame.keys->insert(frame.key);
     }
   }
@@ -626,7 +659,8 @@ bool JsonParser::ParseMemberKey() {
   }
   SkipWhitespace();
   if (p_ == end_) return Fail(p_, "unexpected end of input, expected ':'");
-  if (*p_ != ':') return Fail(p_, "unexpected " + DescribeChar(p_) + ", expected ':'");
+  if (*p_ != ':')
+    return Fail(p_, "unexpected " + DescribeChar(p_) + ", expected ':'");
   ++p_;
   frame.in_value = true;
   return true;
@@ -638,9 +672,10 @@ Json JsonParser::CloseArray() {
   result.type_ = Json::Type::kArray;
   new (&result.array_) Json::Array();
   result.array_.reserve(frame.count);
-  std::move(values_.begin() + static_cast<std::ptrdiff_t>(frame.start), values_.end(),
-            std::back_inserter(result.array_));
-  values_.erase(values_.begin() + static_cast<std::ptrdiff_t>(frame.start), values_.end());
+  std::move(values_.begin() + static_cast<std::ptrdiff_t>(frame.start),
+            values_.end(), std::back_inserter(result.array_));
+  values_.erase(values_.begin() + static_cast<std::ptrdiff_t>(frame.start),
+                values_.end());
   frames_.pop_back();
   return result;
 }
@@ -651,9 +686,10 @@ Json JsonParser::CloseObject() {
   result.type_ = Json::Type::kObject;
   new (&result.object_) Json::Object();
   result.object_.reserve(frame.count);
-  std::move(members_.begin() + static_cast<std::ptrdiff_t>(frame.start), members_.end(),
-            std::back_inserter(result.object_));
-  members_.erase(members_.begin() + static_cast<std::ptrdiff_t>(frame.start), members_.end());
+  std::move(members_.begin() + static_cast<std::ptrdiff_t>(frame.start),
+            members_.end(), std::back_inserter(result.object_));
+  members_.erase(members_.begin() + static_cast<std::ptrdiff_t>(frame.start),
+                 members_.end());
   frames_.pop_back();
   return result;
 }
@@ -681,7 +717,8 @@ bool JsonParser::ParseScalar(Json* value) {
   }
 }
 
-bool JsonParser::ParseLiteral(std::string_view word, Json literal, Json* value) {
+bool JsonParser::ParseLiteral(std::string_view word, Json literal,
+                              Json* value) {
   if (static_cast<size_t>(end_ - p_) < word.size() ||
       std::string_view(p_, word.size()) != word) {
     return Fail(p_, "invalid literal, expected '" + std::string(word) + "'");
@@ -692,7 +729,8 @@ bool JsonParser::ParseLiteral(std::string_view word, Json literal, Json* value) 
 }
 
 bool JsonParser::ParseHex4(const char* at, uint32_t* unit) {
-  if (end_ - p_ < 4) return Fail(at, "invalid \\u escape: expected 4 hex digits");
+  if (end_ - p_ < 4)
+    return Fail(at, "invalid \\u escape: expected 4 hex digits");
   uint32_t result = 0;
   for (int i = 0; i < 4; ++i) {
     const char c = p_[i];
@@ -727,12 +765,12 @@ bool JsonParser::ParseString(std::string* out) {
       if (c < 0x80) break;
       char32_t cp;
       size_t length;
-      const internal::Utf8Error error =
-          internal::DecodeStrict(reinterpret_cast<const unsigned char*>(p_),
-                                 reinterpret_cast<const unsigned char*>(end_), &cp, &length);
+      const internal::Utf8Error error = internal::DecodeStrict(
+          reinterpret_cast<const unsigned char*>(p_),
+          reinterpret_cast<const unsigned char*>(end_), &cp, &length);
       if (error != internal::Utf8Error::kNone) {
-        return Fail(p_, std::string(internal::Utf8ErrorText(error)) + " (byte 0x" +
-                            HexByte(c) + ") in string");
+        return Fail(p_, std::string(internal::Utf8ErrorText(error)) +
+                            " (byte 0x" + HexByte(c) + ") in string");
       }
       p_ += length;
     }
@@ -786,16 +824,20 @@ bool JsonParser::ParseString(std::string* out) {
         }
         if (unit >= 0xD800 && unit <= 0xDBFF) {
           if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') {
-            return Fail(escape_start, "lone high surrogate \\u" + HexUnit(unit) +
-                                          " (not followed by a low surrogate \\uDC00-\\uDFFF)");
+            return Fail(
+                escape_start,
+                "lone high surrogate \\u" + HexUnit(unit) +
+                    " (not followed by a low surrogate \\uDC00-\\uDFFF)");
           }
           const char* low_start = p_;
           p_ += 2;
           uint32_t low;
           if (!ParseHex4(low_start, &low)) return false;
           if (low < 0xDC00 || low > 0xDFFF) {
-            return Fail(escape_start, "lone high surrogate \\u" + HexUnit(unit) +
-                                          " (not followed by a low surrogate \\uDC00-\\uDFFF)");
+            return Fail(
+                escape_start,
+                "lone high surrogate \\u" + HexUnit(unit) +
+                    " (not followed by a low surrogate \\uDC00-\\uDFFF)");
           }
           unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
         }
@@ -804,7 +846,8 @@ bool JsonParser::ParseString(std::string* out) {
       }
       default:
         p_ = escape_start;
-        return Fail(escape_start, "invalid escape sequence '\\" + DescribeEscape(e) + "' in string");
+        return Fail(escape_start, "invalid escape sequence '\\" +
+                                      DescribeEscape(e) + "' in string");
     }
     run = p_;
   }
@@ -823,7 +866,8 @@ bool JsonParser::ParseNumber(Json* value) {
   const char* int_start = p_;
   if (*p_ == '0') {
     ++p_;
-    if (is_digit()) return Fail(int_start, "leading zeros are not allowed in numbers");
+    if (is_digit())
+      return Fail(int_start, "leading zeros are not allowed in numbers");
   } else {
     while (is_digit()) ++p_;
   }
@@ -832,7 +876,8 @@ bool JsonParser::ParseNumber(Json* value) {
   if (p_ < end_ && *p_ == '.') {
     ++p_;
     integral = false;
-    if (!is_digit()) return Fail(p_, "expected a digit after the decimal point");
+    if (!is_digit())
+      return Fail(p_, "expected a digit after the decimal point");
     while (is_digit()) ++p_;
   }
   if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
@@ -858,7 +903,8 @@ bool JsonParser::ParseNumber(Json* value) {
   double d = 0;
   const auto parsed = std::from_chars(start, p_, d);
   if (parsed.ec == std::errc::result_out_of_range) {
-    // Distinguish underflow (a tiny value, read as zero) from overflow by the decimal magnitude.
+    // Distinguish underflow (a tiny value, read as zero) from overflow by the
+    // decimal magnitude.
     int64_t magnitude = 0;
     bool seen_nonzero = false;
     for (const char* q = int_start; q < p_ && *q != 'e' && *q != 'E'; ++q) {
@@ -870,7 +916,8 @@ bool JsonParser::ParseNumber(Json* value) {
       }
       if (seen_nonzero && in_int_part) ++magnitude;
     }
-    const char* exp = std::find_if(int_start, p_, [](char c) { return c == 'e' || c == 'E'; });
+    const char* exp = std::find_if(int_start, p_,
+                                   [](char c) { return c == 'e' || c == 'E'; });
     if (exp != p_) {
       const char* digits = exp + 1;
       bool negative = false;
@@ -893,7 +940,8 @@ bool JsonParser::ParseNumber(Json* value) {
 std::string JsonParser::DescribeChar(const char* at) const {
   if (at >= end_) return "end of input";
   const auto c = static_cast<unsigned char>(*at);
-  if (c >= 0x20 && c < 0x7F) return std::string("character '") + static_cast<char>(c) + "'";
+  if (c >= 0x20 && c < 0x7F)
+    return std::string("character '") + static_cast<char>(c) + "'";
   if (c < 0x80) return "character " + CodePointLabel(c);
   char32_t cp;
   size_t length;
@@ -902,17 +950,24 @@ std::string JsonParser::DescribeChar(const char* at) const {
                              &length) != internal::Utf8Error::kNone) {
     return "byte 0x" + HexByte(c) + " (invalid UTF-8)";
   }
-  return "character " + CodePointLabel(cp) + " '" + std::string(at, length) + "'";
+  return "character " + CodePointLabel(cp) + " '" + std::string(at, length) +
+         "'";
 }
 
 std::string JsonParser::CurrentPointer() const {
   std::string pointer;
   for (const Frame& frame : frames_) {
     if (!frame.in_value) break;
+    if (pointer.size() > kMaxPointerInMessage) {
+      pointer += "/...";
+      break;
+    }
     if (frame.is_object) {
-      pointer = PointerAppend(pointer, frame.key);
+      pointer += '/';
+      pointer += PointerEscape(frame.key);
     } else {
-      pointer = PointerAppend(pointer, frame.count);
+      pointer += '/';
+      pointer += internal::FormatInt(static_cast<int64_t>(frame.count));
     }
   }
   return pointer;
@@ -927,12 +982,14 @@ bool JsonParser::Fail(const char* at, std::string what) {
       line_start = q + 1;
     }
   }
-  const size_t column =
-      CountCodePoints(std::string_view(line_start, static_cast<size_t>(at - line_start))) + 1;
-  std::string message = "line " + internal::FormatInt(static_cast<int64_t>(line)) + ", column " +
-                        internal::FormatInt(static_cast<int64_t>(column)) + " (byte " +
-                        internal::FormatInt(static_cast<int64_t>(at - begin_)) + "): " +
-                        std::move(what);
+  const size_t column = CountCodePoints(std::string_view(
+                            line_start, static_cast<size_t>(at - line_start))) +
+                        1;
+  std::string message =
+      "line " + internal::FormatInt(static_cast<int64_t>(line)) + ", column " +
+      internal::FormatInt(static_cast<int64_t>(column)) + " (byte " +
+      internal::FormatInt(static_cast<int64_t>(at - begin_)) +
+      "): " + std::move(what);
   const std::string pointer = CurrentPointer();
   if (!pointer.empty()) {
     message += " at ";
@@ -947,7 +1004,7 @@ Result<Json> ParseJson(std::string_view text, const ParseOptions& options) {
   return parser.Parse();
 }
 
-// ---------------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------
 // Writers
 
 namespace {
@@ -969,10 +1026,13 @@ void WriteString(std::string& out, std::string_view s) {
       if (*p < 0x80) break;
       char32_t cp;
       size_t length;
-      if (internal::DecodeStrict(p, end, &cp, &length) != internal::Utf8Error::kNone) break;
+      if (internal::DecodeStrict(p, end, &cp, &length) !=
+          internal::Utf8Error::kNone)
+        break;
       p += length;
     }
-    out.append(reinterpret_cast<const char*>(run), static_cast<size_t>(p - run));
+    out.append(reinterpret_cast<const char*>(run),
+               static_cast<size_t>(p - run));
     if (p == end) break;
     const unsigned char c = *p;
     if (c >= 0x80) {
@@ -1013,9 +1073,11 @@ void WriteString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-// UTF-16 code unit order of one code point's first unit (its high surrogate when supplementary).
+// UTF-16 code unit order of one code point's first unit (its high surrogate
+// when supplementary).
 uint32_t Utf16LeadKey(char32_t cp) {
-  return cp < 0x10000 ? static_cast<uint32_t>(cp) : 0xD800 + ((cp - 0x10000) >> 10);
+  return cp < 0x10000 ? static_cast<uint32_t>(cp)
+                      : 0xD800 + ((cp - 0x10000) >> 10);
 }
 
 bool Utf16Less(std::string_view a, std::string_view b) {
@@ -1087,9 +1149,10 @@ void WriteValue(std::string& out, const Json& value, Style style, int depth) {
       order.reserve(members.size());
       for (const auto& member : members) order.push_back(&member);
       if (style == Style::kCanonical) {
-        std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
-          return Utf16Less(a->first, b->first);
-        });
+        std::stable_sort(order.begin(), order.end(),
+                         [](const auto* a, const auto* b) {
+                           return Utf16Less(a->first, b->first);
+                         });
       }
       out.push_back('{');
       for (size_t i = 0; i < order.size(); ++i) {

@@ -22,8 +22,9 @@ namespace {
 
 // Strings longer than this are not matched against `pattern` (and fail it).
 constexpr size_t kMaxPatternInputBytes = 4096;
-// std::regex recurses once per input character; longer inputs are matched on a thread whose stack
-// is large enough for kMaxPatternInputBytes characters of any reasonable pattern.
+// std::regex recurses once per input character; longer inputs are matched on a
+// thread whose stack is large enough for kMaxPatternInputBytes characters of
+// any reasonable pattern.
 constexpr size_t kInlinePatternInputBytes = 256;
 constexpr size_t kPatternStackBytes = 64 * 1024 * 1024;
 // Enum values listed in one message at most.
@@ -104,7 +105,9 @@ struct Node {
 
 std::string Num(double value) { return internal::FormatDouble(value); }
 
-std::string Num(uint64_t value) { return internal::FormatInt(static_cast<int64_t>(value)); }
+std::string Num(uint64_t value) {
+  return internal::FormatInt(static_cast<int64_t>(value));
+}
 
 bool IsDigits(std::string_view s, size_t pos, size_t count) {
   if (pos + count > s.size()) return false;
@@ -121,15 +124,16 @@ int ReadInt(std::string_view s, size_t pos, size_t count) {
 }
 
 bool IsFullDate(std::string_view s) {
-  if (s.size() != 10 || !IsDigits(s, 0, 4) || s[4] != '-' || !IsDigits(s, 5, 2) || s[7] != '-' ||
-      !IsDigits(s, 8, 2)) {
+  if (s.size() != 10 || !IsDigits(s, 0, 4) || s[4] != '-' ||
+      !IsDigits(s, 5, 2) || s[7] != '-' || !IsDigits(s, 8, 2)) {
     return false;
   }
   const int year = ReadInt(s, 0, 4);
   const int month = ReadInt(s, 5, 2);
   const int day = ReadInt(s, 8, 2);
   if (month < 1 || month > 12 || day < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   const int max_day = month == 2 && leap ? 29 : kDays[month - 1];
   return day <= max_day;
@@ -138,11 +142,13 @@ bool IsFullDate(std::string_view s) {
 bool IsDateTime(std::string_view s) {
   if (s.size() < 20 || !IsFullDate(s.substr(0, 10))) return false;
   if (s[10] != 'T' && s[10] != 't') return false;
-  if (!IsDigits(s, 11, 2) || s[13] != ':' || !IsDigits(s, 14, 2) || s[16] != ':' ||
-      !IsDigits(s, 17, 2)) {
+  if (!IsDigits(s, 11, 2) || s[13] != ':' || !IsDigits(s, 14, 2) ||
+      s[16] != ':' || !IsDigits(s, 17, 2)) {
     return false;
   }
-  if (ReadInt(s, 11, 2) > 23 || ReadInt(s, 14, 2) > 59 || ReadInt(s, 17, 2) > 60) return false;
+  if (ReadInt(s, 11, 2) > 23 || ReadInt(s, 14, 2) > 59 ||
+      ReadInt(s, 17, 2) > 60)
+    return false;
   size_t pos = 19;
   if (s[pos] == '.') {
     ++pos;
@@ -160,9 +166,11 @@ bool IsDateTime(std::string_view s) {
   return ReadInt(s, pos + 1, 2) <= 23 && ReadInt(s, pos + 4, 2) <= 59;
 }
 
-std::string SchemaWhere(const std::string& location) { return "schema #" + location + ": "; }
+std::string SchemaWhere(const std::string& location) {
+  return "schema #" + location + ": ";
+}
 
-// ---------------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------
 // Compilation
 
 class SchemaCompiler {
@@ -172,9 +180,11 @@ class SchemaCompiler {
   Result<std::vector<Node>> Run() {
     BEIAN_ASSIGN_OR_RETURN(const int root_index, CompileAt(""));
     (void)root_index;
-    if (const Json* defs = root_.Find("$defs"); defs != nullptr && defs->is_object()) {
+    if (const Json* defs = root_.Find("$defs");
+        defs != nullptr && defs->is_object()) {
       for (const auto& def : defs->as_object()) {
-        BEIAN_ASSIGN_OR_RETURN(const int index, CompileAt(PointerAppend("/$defs", def.first)));
+        BEIAN_ASSIGN_OR_RETURN(const int index,
+                               CompileAt(PointerAppend("/$defs", def.first)));
         (void)index;
       }
     }
@@ -186,7 +196,8 @@ class SchemaCompiler {
   Result<int> CompileAt(const std::string& pointer) {
     if (auto it = memo_.find(pointer); it != memo_.end()) return it->second;
     const Json* schema = root_.At(pointer);
-    if (schema == nullptr) return InvalidArgument(SchemaWhere(pointer) + "schema not found");
+    if (schema == nullptr)
+      return InvalidArgument(SchemaWhere(pointer) + "schema not found");
     const int index = static_cast<int>(nodes_.size());
     nodes_.emplace_back();
     memo_.emplace(pointer, index);
@@ -197,7 +208,8 @@ class SchemaCompiler {
     return index;
   }
 
-  Result<uint64_t> NonNegativeInt(const Json& value, const Node& node, std::string_view keyword) {
+  Result<uint64_t> NonNegativeInt(const Json& value, const Node& node,
+                                  std::string_view keyword) {
     if (!value.is_integer() || value.as_int() < 0) {
       return InvalidArgument(SchemaWhere(node.location) + std::string(keyword) +
                              " must be a non-negative integer");
@@ -214,7 +226,8 @@ class SchemaCompiler {
     std::vector<int> result;
     const std::string base = PointerAppend(node.location, keyword);
     for (size_t i = 0; i < value.size(); ++i) {
-      BEIAN_ASSIGN_OR_RETURN(const int index, CompileAt(PointerAppend(base, i)));
+      BEIAN_ASSIGN_OR_RETURN(const int index,
+                             CompileAt(PointerAppend(base, i)));
       result.push_back(index);
     }
     return result;
@@ -227,7 +240,8 @@ class SchemaCompiler {
       return Status::Ok();
     }
     if (!schema.is_object()) {
-      return InvalidArgument(SchemaWhere(node->location) + "a schema must be an object or a boolean");
+      return InvalidArgument(SchemaWhere(node->location) +
+                             "a schema must be an object or a boolean");
     }
     for (const auto& [keyword, value] : schema.as_object()) {
       BEIAN_RETURN_IF_ERROR(FillKeyword(keyword, value, node));
@@ -235,7 +249,8 @@ class SchemaCompiler {
     return Status::Ok();
   }
 
-  Status FillKeyword(const std::string& keyword, const Json& value, Node* node) {
+  Status FillKeyword(const std::string& keyword, const Json& value,
+                     Node* node) {
     const std::string& where = node->location;
     auto bad = [&](const std::string& what) {
       return InvalidArgument(SchemaWhere(where) + keyword + " " + what);
@@ -245,8 +260,8 @@ class SchemaCompiler {
       return Status::Ok();
     };
     if (keyword == "$schema" || keyword == "$id" || keyword == "title" ||
-        keyword == "description" || keyword == "examples" || keyword == "default" ||
-        keyword == "$comment") {
+        keyword == "description" || keyword == "examples" ||
+        keyword == "default" || keyword == "$comment") {
       return Status::Ok();
     }
     if (keyword == "x-label") {
@@ -264,8 +279,10 @@ class SchemaCompiler {
         return bad("must be a type name or a non-empty array of type names");
       }
       for (const Json* name : names) {
-        const TypeInfo* info = name->is_string() ? FindType(name->as_string()) : nullptr;
-        if (info == nullptr) return bad("has an unknown type " + WriteJson(*name));
+        const TypeInfo* info =
+            name->is_string() ? FindType(name->as_string()) : nullptr;
+        if (info == nullptr)
+          return bad("has an unknown type " + WriteJson(*name));
         if ((node->type_mask & info->bit) == 0) node->types.push_back(info);
         node->type_mask |= info->bit;
       }
@@ -275,7 +292,8 @@ class SchemaCompiler {
       if (!value.is_object()) return bad("must be an object of schemas");
       const std::string base = PointerAppend(where, "properties");
       for (const auto& property : value.as_object()) {
-        BEIAN_ASSIGN_OR_RETURN(const int index, CompileAt(PointerAppend(base, property.first)));
+        BEIAN_ASSIGN_OR_RETURN(const int index,
+                               CompileAt(PointerAppend(base, property.first)));
         node->properties.emplace_back(property.first, index);
       }
       return Status::Ok();
@@ -284,8 +302,8 @@ class SchemaCompiler {
       if (!value.is_array()) return bad("must be an array of strings");
       for (const Json& name : value.as_array()) {
         if (!name.is_string()) return bad("must be an array of strings");
-        if (std::find(node->required.begin(), node->required.end(), name.as_string()) ==
-            node->required.end()) {
+        if (std::find(node->required.begin(), node->required.end(),
+                      name.as_string()) == node->required.end()) {
           node->required.push_back(name.as_string());
         }
       }
@@ -293,12 +311,14 @@ class SchemaCompiler {
     }
     if (keyword == "additionalProperties") return sub(&node->additional);
     if (keyword == "items") {
-      if (value.is_array()) return bad("must be a single schema (tuple form is not supported)");
+      if (value.is_array())
+        return bad("must be a single schema (tuple form is not supported)");
       return sub(&node->items);
     }
-    if (keyword == "minItems" || keyword == "maxItems" || keyword == "minLength" ||
-        keyword == "maxLength") {
-      BEIAN_ASSIGN_OR_RETURN(const uint64_t limit, NonNegativeInt(value, *node, keyword));
+    if (keyword == "minItems" || keyword == "maxItems" ||
+        keyword == "minLength" || keyword == "maxLength") {
+      BEIAN_ASSIGN_OR_RETURN(const uint64_t limit,
+                             NonNegativeInt(value, *node, keyword));
       if (keyword == "minItems") node->min_items = limit;
       if (keyword == "maxItems") node->max_items = limit;
       if (keyword == "minLength") node->min_length = limit;
@@ -319,14 +339,16 @@ class SchemaCompiler {
       try {
         node->regex = std::regex(value.as_string(), std::regex::ECMAScript);
       } catch (const std::regex_error& error) {
-        return bad("is not a valid ECMAScript regular expression: " + std::string(error.what()));
+        return bad("is not a valid ECMAScript regular expression: " +
+                   std::string(error.what()));
       }
       node->pattern = value.as_string();
       return Status::Ok();
     }
     if (keyword == "minimum" || keyword == "maximum") {
       if (!value.is_number()) return bad("must be a number");
-      (keyword == "minimum" ? node->minimum : node->maximum) = value.as_number();
+      (keyword == "minimum" ? node->minimum : node->maximum) =
+          value.as_number();
       return Status::Ok();
     }
     if (keyword == "format") {
@@ -335,19 +357,22 @@ class SchemaCompiler {
       } else if (value.is_string() && value.as_string() == "date-time") {
         node->format = Format::kDateTime;
       } else {
-        return bad("value " + WriteJson(value) + " is not supported (only \"date\", \"date-time\")");
+        return bad("value " + WriteJson(value) +
+                   " is not supported (only \"date\", \"date-time\")");
       }
       return Status::Ok();
     }
     if (keyword == "$ref") {
-      if (!value.is_string() || value.as_string().empty() || value.as_string()[0] != '#') {
+      if (!value.is_string() || value.as_string().empty() ||
+          value.as_string()[0] != '#') {
         return bad("must be a local reference such as \"#/$defs/name\"");
       }
       const std::string target = value.as_string().substr(1);
       if (!target.empty() && target[0] != '/') {
         return bad("must be a local reference such as \"#/$defs/name\"");
       }
-      if (root_.At(target) == nullptr) return bad("target " + value.as_string() + " not found");
+      if (root_.At(target) == nullptr)
+        return bad("target " + value.as_string() + " not found");
       BEIAN_ASSIGN_OR_RETURN(node->ref, CompileAt(target));
       return Status::Ok();
     }
@@ -355,7 +380,8 @@ class SchemaCompiler {
       if (!value.is_object()) return bad("must be an object of schemas");
       const std::string base = PointerAppend(where, "$defs");
       for (const auto& def : value.as_object()) {
-        BEIAN_ASSIGN_OR_RETURN(const int index, CompileAt(PointerAppend(base, def.first)));
+        BEIAN_ASSIGN_OR_RETURN(const int index,
+                               CompileAt(PointerAppend(base, def.first)));
         (void)index;
       }
       return Status::Ok();
@@ -376,13 +402,15 @@ class SchemaCompiler {
     if (keyword == "then") return sub(&node->then_schema);
     if (keyword == "else") return sub(&node->else_schema);
     if (keyword == "not") return sub(&node->not_schema);
-    return InvalidArgument(SchemaWhere(where) + "unsupported keyword \"" + keyword + "\"");
+    return InvalidArgument(SchemaWhere(where) + "unsupported keyword \"" +
+                           keyword + "\"");
   }
 
-  // Rejects cycles of applicators that stay at the same data location (e.g. {"$ref": "#"}),
-  // which would never terminate during validation.
+  // Rejects cycles of applicators that stay at the same data location (e.g.
+  // {"$ref": "#"}), which would never terminate during validation.
   Status CheckCycles() const {
-    std::vector<int> state(nodes_.size(), 0);  // 0 unvisited, 1 on stack, 2 done
+    std::vector<int> state(nodes_.size(),
+                           0);  // 0 unvisited, 1 on stack, 2 done
     for (size_t i = 0; i < nodes_.size(); ++i) {
       BEIAN_RETURN_IF_ERROR(Visit(static_cast<int>(i), &state));
     }
@@ -393,13 +421,14 @@ class SchemaCompiler {
     int& mark = (*state)[static_cast<size_t>(index)];
     if (mark == 2) return Status::Ok();
     if (mark == 1) {
-      return InvalidArgument(SchemaWhere(nodes_[static_cast<size_t>(index)].location) +
-                             "$ref cycle that never descends into the data");
+      return InvalidArgument(
+          SchemaWhere(nodes_[static_cast<size_t>(index)].location) +
+          "$ref cycle that never descends into the data");
     }
     mark = 1;
     const Node& node = nodes_[static_cast<size_t>(index)];
-    std::vector<int> next = {node.ref, node.if_schema, node.then_schema, node.else_schema,
-                             node.not_schema};
+    std::vector<int> next = {node.ref, node.if_schema, node.then_schema,
+                             node.else_schema, node.not_schema};
     next.insert(next.end(), node.all_of.begin(), node.all_of.end());
     next.insert(next.end(), node.any_of.begin(), node.any_of.end());
     next.insert(next.end(), node.one_of.begin(), node.one_of.end());
@@ -415,7 +444,7 @@ class SchemaCompiler {
   std::map<std::string, int> memo_;
 };
 
-// ---------------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------
 // Pattern matching
 
 enum class MatchResult { kMatch, kNoMatch, kError };
@@ -428,8 +457,9 @@ struct RegexJob {
 
 void RunRegexJob(RegexJob* job) {
   try {
-    job->result =
-        std::regex_search(*job->text, *job->regex) ? MatchResult::kMatch : MatchResult::kNoMatch;
+    job->result = std::regex_search(*job->text, *job->regex)
+                      ? MatchResult::kMatch
+                      : MatchResult::kNoMatch;
   } catch (const std::exception&) {
     job->result = MatchResult::kError;
   }
@@ -449,19 +479,21 @@ MatchResult SearchPattern(const std::regex& regex, const std::string& text) {
   pthread_attr_t attr;
   if (pthread_attr_init(&attr) != 0) return MatchResult::kError;
   pthread_t thread;
-  const bool started = pthread_attr_setstacksize(&attr, kPatternStackBytes) == 0 &&
-                       pthread_create(&thread, &attr, RegexThreadMain, &job) == 0;
+  const bool started =
+      pthread_attr_setstacksize(&attr, kPatternStackBytes) == 0 &&
+      pthread_create(&thread, &attr, RegexThreadMain, &job) == 0;
   pthread_attr_destroy(&attr);
   if (!started) return MatchResult::kError;
   pthread_join(thread, nullptr);
   return job.result;
 }
 
-// ---------------------------------------------------------------------------------------------
+// ---------------------------------------------------------------------------
 // Validation
 
 struct Finding {
-  std::vector<uint32_t> order;  // positions of the path's members/elements in the data
+  std::vector<uint32_t>
+      order;  // positions of the path's members/elements in the data
   Problem problem;
   std::string raw_message;  // Chinese message without the label prefix
   bool type_mismatch_here = false;
@@ -533,7 +565,8 @@ bool MatchesType(uint32_t mask, const Json& value) {
     case Json::Type::kNumber: {
       if ((mask & kNumberBit) != 0) return true;
       const double d = value.as_number();
-      return (mask & kIntegerBit) != 0 && std::isfinite(d) && std::floor(d) == d;
+      return (mask & kIntegerBit) != 0 && std::isfinite(d) &&
+             std::floor(d) == d;
     }
   }
   return false;
@@ -543,14 +576,18 @@ class Validator {
  public:
   explicit Validator(const std::vector<Node>& nodes) : nodes_(nodes) {}
 
-  void Run(const Json& data, std::vector<Finding>* out) { Check(0, data, "", out); }
+  void Run(const Json& data, std::vector<Finding>* out) {
+    Check(0, data, "", out);
+  }
 
  private:
-  const Node& node(int index) const { return nodes_[static_cast<size_t>(index)]; }
+  const Node& node(int index) const {
+    return nodes_[static_cast<size_t>(index)];
+  }
 
-  void Emit(std::vector<Finding>* out, const std::string& path, std::string_view code,
-            const std::string& label, std::string zh, std::string en,
-            bool type_mismatch = false) {
+  void Emit(std::vector<Finding>* out, const std::string& path,
+            std::string_view code, const std::string& label, std::string zh,
+            std::string en, bool type_mismatch = false) {
     Finding finding;
     finding.order = order_;
     finding.problem.path = path;
@@ -562,7 +599,8 @@ class Validator {
     out->push_back(std::move(finding));
   }
 
-  // The label a property's schema gives the value, following $ref when the schema has none.
+  // The label a property's schema gives the value, following $ref when the
+  // schema has none.
   std::string LabelOf(int index) const {
     for (size_t hops = 0; index >= 0 && hops <= nodes_.size(); ++hops) {
       if (!node(index).label.empty()) return node(index).label;
@@ -571,18 +609,21 @@ class Validator {
     return std::string();
   }
 
-  std::vector<Finding> Trial(int index, const Json& data, const std::string& label) {
+  std::vector<Finding> Trial(int index, const Json& data,
+                             const std::string& label) {
     std::vector<Finding> findings;
     Check(index, data, label, &findings);
     return findings;
   }
 
-  // Among failed alternatives, the only one whose type fits the data, if exactly one does.
-  static int SoleTypeFit(const std::vector<std::vector<Finding>>& trials, const std::string& path) {
+  // Among failed alternatives, the only one whose type fits the data, if
+  // exactly one does.
+  static int SoleTypeFit(const std::vector<std::vector<Finding>>& trials,
+                         const std::string& path) {
     int fit = -1;
     for (size_t i = 0; i < trials.size(); ++i) {
-      const bool type_failed =
-          std::any_of(trials[i].begin(), trials[i].end(), [&](const Finding& finding) {
+      const bool type_failed = std::any_of(
+          trials[i].begin(), trials[i].end(), [&](const Finding& finding) {
             return finding.type_mismatch_here && finding.problem.path == path;
           });
       if (type_failed) continue;
@@ -592,7 +633,8 @@ class Validator {
     return fit;
   }
 
-  static const Finding* BestHint(const std::vector<std::vector<Finding>>& trials) {
+  static const Finding* BestHint(
+      const std::vector<std::vector<Finding>>& trials) {
     const Finding* best = nullptr;
     size_t best_count = 0;
     for (const auto& trial : trials) {
@@ -605,8 +647,9 @@ class Validator {
     return best;
   }
 
-  void Alternatives(const std::vector<int>& branches, bool exactly_one, const Json& data,
-                    const std::string& label, std::vector<Finding>* out) {
+  void Alternatives(const std::vector<int>& branches, bool exactly_one,
+                    const Json& data, const std::string& label,
+                    std::vector<Finding>* out) {
     std::vector<std::vector<Finding>> trials;
     trials.reserve(branches.size());
     size_t passed = 0;
@@ -614,18 +657,21 @@ class Validator {
       trials.push_back(Trial(branch, data, label));
       if (trials.back().empty()) ++passed;
     }
-    const std::string_view code = exactly_one ? "schema.one_of" : "schema.any_of";
+    const std::string_view code =
+        exactly_one ? "schema.one_of" : "schema.any_of";
     if (passed == 1 || (passed > 1 && !exactly_one)) return;
     if (passed > 1) {
       Emit(out, path_, code, label,
-           "同时符合多种格式（" + Num(static_cast<uint64_t>(passed)) + " 种），只能符合其中一种",
+           "同时符合多种格式（" + Num(static_cast<uint64_t>(passed)) +
+               " 种），只能符合其中一种",
            "matches " + Num(static_cast<uint64_t>(passed)) +
                " alternatives, exactly one expected");
       return;
     }
     const int fit = SoleTypeFit(trials, path_);
     if (fit >= 0) {
-      for (Finding& finding : trials[static_cast<size_t>(fit)]) out->push_back(std::move(finding));
+      for (Finding& finding : trials[static_cast<size_t>(fit)])
+        out->push_back(std::move(finding));
       return;
     }
     std::string zh = "不符合任何一种允许的格式";
@@ -664,7 +710,8 @@ class Validator {
       zh += TypeNameZh(data);
       en += ", got ";
       en += TypeNameEn(data);
-      Emit(out, path_, "schema.type", label, std::move(zh), std::move(en), true);
+      Emit(out, path_, "schema.type", label, std::move(zh), std::move(en),
+           true);
       return;
     }
 
@@ -676,7 +723,8 @@ class Validator {
            "value must be " + ShowEn(*n.const_value) + ", got " + ShowEn(data));
     }
     if (n.enum_values.has_value() &&
-        std::find(n.enum_values->begin(), n.enum_values->end(), data) == n.enum_values->end()) {
+        std::find(n.enum_values->begin(), n.enum_values->end(), data) ==
+            n.enum_values->end()) {
       std::string zh = "值不在允许范围内：可选值为 ";
       std::string en = "value must be one of ";
       const size_t count = n.enum_values->size();
@@ -724,54 +772,68 @@ class Validator {
            "value " + ShowEn(data) + " matches a schema it must not match");
     }
     if (n.if_schema >= 0) {
-      const int branch = Trial(n.if_schema, data, label).empty() ? n.then_schema : n.else_schema;
+      const int branch = Trial(n.if_schema, data, label).empty()
+                             ? n.then_schema
+                             : n.else_schema;
       if (branch >= 0) Check(branch, data, label, out);
     }
   }
 
-  void CheckString(const Node& n, const std::string& text, const std::string& label,
-                   std::vector<Finding>* out) {
+  void CheckString(const Node& n, const std::string& text,
+                   const std::string& label, std::vector<Finding>* out) {
     if (n.min_length.has_value() || n.max_length.has_value()) {
       const uint64_t length = CountCodePoints(text);
       if (n.min_length.has_value() && length < *n.min_length) {
         Emit(out, path_, "schema.min_length", label,
-             "长度不得少于 " + Num(*n.min_length) + " 个字符（实际 " + Num(length) + " 个）",
-             "too short: at least " + Num(*n.min_length) + " characters, got " + Num(length));
+             "长度不得少于 " + Num(*n.min_length) + " 个字符（实际 " +
+                 Num(length) + " 个）",
+             "too short: at least " + Num(*n.min_length) + " characters, got " +
+                 Num(length));
       }
       if (n.max_length.has_value() && length > *n.max_length) {
         Emit(out, path_, "schema.max_length", label,
-             "长度不得超过 " + Num(*n.max_length) + " 个字符（实际 " + Num(length) + " 个）",
-             "too long: " + Num(*n.max_length) + " characters at most, got " + Num(length));
+             "长度不得超过 " + Num(*n.max_length) + " 个字符（实际 " +
+                 Num(length) + " 个）",
+             "too long: " + Num(*n.max_length) + " characters at most, got " +
+                 Num(length));
       }
     }
     if (n.pattern.has_value()) {
       if (text.size() > kMaxPatternInputBytes) {
         Emit(out, path_, "schema.pattern", label,
-             "格式不正确（内容超过 " + Num(static_cast<uint64_t>(kMaxPatternInputBytes)) +
+             "格式不正确（内容超过 " +
+                 Num(static_cast<uint64_t>(kMaxPatternInputBytes)) +
                  " 字节，无法校验格式）",
              "string of " + Num(static_cast<uint64_t>(text.size())) +
                  " bytes is too long to check against pattern " + *n.pattern);
       } else {
         const MatchResult result = SearchPattern(n.regex, text);
         if (result == MatchResult::kNoMatch) {
-          Emit(out, path_, "schema.pattern", label, "格式不正确：" + QuoteZh(text),
-               "does not match pattern " + *n.pattern + ": " + ShowEn(Json(text)));
+          Emit(out, path_, "schema.pattern", label,
+               "格式不正确：" + QuoteZh(text),
+               "does not match pattern " + *n.pattern + ": " +
+                   ShowEn(Json(text)));
         } else if (result == MatchResult::kError) {
-          Emit(out, path_, "schema.pattern", label, "格式不正确（无法校验格式）",
+          Emit(out, path_, "schema.pattern", label,
+               "格式不正确（无法校验格式）",
                "pattern " + *n.pattern + " could not be evaluated");
         }
       }
     }
     if (n.format == Format::kDate && !IsFullDate(text)) {
       Emit(out, path_, "schema.format", label,
-           "日期格式不正确，应为 YYYY-MM-DD 格式的有效日期（如 2026-11-27），实际为 " +
+           "日期格式不正确，应为 YYYY-MM-DD 格式的有效日期（如 "
+           "2026-11-27），实际为 " +
                QuoteZh(text),
-           "invalid date: expected a real calendar date YYYY-MM-DD, got " + ShowEn(Json(text)));
+           "invalid date: expected a real calendar date YYYY-MM-DD, got " +
+               ShowEn(Json(text)));
     } else if (n.format == Format::kDateTime && !IsDateTime(text)) {
       Emit(out, path_, "schema.format", label,
-           "日期时间格式不正确，应为 RFC 3339 格式（如 2026-11-27T10:00:00+08:00），实际为 " +
+           "日期时间格式不正确，应为 RFC 3339 格式（如 "
+           "2026-11-27T10:00:00+08:00），实际为 " +
                QuoteZh(text),
-           "invalid date-time: expected RFC 3339 such as 2026-11-27T10:00:00+08:00, got " +
+           "invalid date-time: expected RFC 3339 such as "
+           "2026-11-27T10:00:00+08:00, got " +
                ShowEn(Json(text)));
     }
   }
@@ -790,18 +852,22 @@ class Validator {
     }
   }
 
-  void CheckArray(const Node& n, const Json::Array& elements, const std::string& label,
-                  std::vector<Finding>* out) {
+  void CheckArray(const Node& n, const Json::Array& elements,
+                  const std::string& label, std::vector<Finding>* out) {
     const uint64_t count = elements.size();
     if (n.min_items.has_value() && count < *n.min_items) {
-      Emit(out, path_, "schema.min_items", label,
-           "至少需要 " + Num(*n.min_items) + " 项（实际 " + Num(count) + " 项）",
-           "too few items: at least " + Num(*n.min_items) + ", got " + Num(count));
+      Emit(
+          out, path_, "schema.min_items", label,
+          "至少需要 " + Num(*n.min_items) + " 项（实际 " + Num(count) + " 项）",
+          "too few items: at least " + Num(*n.min_items) + ", got " +
+              Num(count));
     }
     if (n.max_items.has_value() && count > *n.max_items) {
-      Emit(out, path_, "schema.max_items", label,
-           "最多允许 " + Num(*n.max_items) + " 项（实际 " + Num(count) + " 项）",
-           "too many items: at most " + Num(*n.max_items) + ", got " + Num(count));
+      Emit(
+          out, path_, "schema.max_items", label,
+          "最多允许 " + Num(*n.max_items) + " 项（实际 " + Num(count) + " 项）",
+          "too many items: at most " + Num(*n.max_items) + ", got " +
+              Num(count));
     }
     if (n.items < 0) return;
     const size_t path_size = path_.size();
@@ -814,15 +880,17 @@ class Validator {
     }
   }
 
-  void CheckObject(const Node& n, const Json::Object& members, std::vector<Finding>* out) {
+  void CheckObject(const Node& n, const Json::Object& members,
+                   std::vector<Finding>* out) {
     for (const std::string& name : n.required) {
-      const bool present = std::any_of(members.begin(), members.end(),
-                                       [&](const auto& member) { return member.first == name; });
+      const bool present =
+          std::any_of(members.begin(), members.end(),
+                      [&](const auto& member) { return member.first == name; });
       if (present) continue;
       const int property = n.FindProperty(name);
       Emit(out, PointerAppend(path_, name), "schema.required",
-           property >= 0 ? LabelOf(property) : std::string(), "缺少必填项 " + name,
-           "missing required field " + name);
+           property >= 0 ? LabelOf(property) : std::string(),
+           "缺少必填项 " + name, "missing required field " + name);
     }
     if (n.properties.empty() && n.additional < 0) return;
     const size_t path_size = path_.size();
@@ -834,8 +902,8 @@ class Validator {
       path_ = PointerAppend(path_, key);
       order_.push_back(static_cast<uint32_t>(i));
       if (node(sub).is_bool && !node(sub).bool_value) {
-        Emit(out, path_, "schema.additional", std::string(), "不允许的字段 " + key,
-             "unknown field " + key);
+        Emit(out, path_, "schema.additional", std::string(),
+             "不允许的字段 " + key, "unknown field " + key);
       } else {
         Check(sub, value, std::string(), out);
       }
@@ -855,7 +923,8 @@ struct JsonSchema::Impl {
   std::vector<Node> nodes;
 };
 
-JsonSchema::JsonSchema(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+JsonSchema::JsonSchema(std::shared_ptr<const Impl> impl)
+    : impl_(std::move(impl)) {}
 
 Result<JsonSchema> JsonSchema::Compile(const Json& schema) {
   SchemaCompiler compiler(schema);
@@ -868,14 +937,16 @@ Result<JsonSchema> JsonSchema::Compile(const Json& schema) {
 std::vector<Problem> JsonSchema::Validate(const Json& data) const {
   std::vector<Finding> findings;
   Validator(impl_->nodes).Run(data, &findings);
-  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    return a.order < b.order;
-  });
+  std::stable_sort(
+      findings.begin(), findings.end(),
+      [](const Finding& a, const Finding& b) { return a.order < b.order; });
   std::vector<Problem> problems;
   problems.reserve(findings.size());
   std::set<std::tuple<std::string, std::string, std::string>> seen;
   for (Finding& finding : findings) {
-    if (!seen.emplace(finding.problem.path, finding.problem.code, finding.problem.message).second) {
+    if (!seen.emplace(finding.problem.path, finding.problem.code,
+                      finding.problem.message)
+             .second) {
       continue;
     }
     problems.push_back(std::move(finding.problem));

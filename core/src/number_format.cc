@@ -9,7 +9,8 @@ namespace beian::core::internal {
 std::string FormatDouble(double value) {
   if (!std::isfinite(value)) return "null";
   if (value == 0) return "0";
-  // Shortest scientific form "d[.ddd]e±XX" gives the significant digits and the exponent.
+  // Shortest scientific form "d[.ddd]e±XX" gives the significant digits and the
+  // exponent.
   char buffer[64];
   const auto result = std::to_chars(buffer, buffer + sizeof(buffer), value,
                                     std::chars_format::scientific);

@@ -6,8 +6,8 @@
 
 namespace beian::core::internal {
 
-// Shortest round-trip form of a finite double as ECMAScript Number::toString writes it:
-// 100, 0.5, 1e+21, 1e-7, -0 as "0". Non-finite values give "null".
+// Shortest round-trip form of a finite double as ECMAScript Number::toString
+// writes it: 100, 0.5, 1e+21, 1e-7, -0 as "0". Non-finite values give "null".
 std::string FormatDouble(double value);
 
 // Decimal form of an integer.

@@ -29,7 +29,8 @@ std::string_view CodeName(Code code) {
 
 Status::Status() : code_(Code::kOk) {}
 
-Status::Status(Code code, std::string message) : code_(code), message_(std::move(message)) {
+Status::Status(Code code, std::string message)
+    : code_(code), message_(std::move(message)) {
   if (code_ == Code::kOk) message_.clear();
 }
 
@@ -49,15 +50,27 @@ bool operator==(const Status& a, const Status& b) {
 
 bool operator!=(const Status& a, const Status& b) { return !(a == b); }
 
-Status InvalidArgument(std::string msg) { return Status(Code::kInvalidArgument, std::move(msg)); }
-Status NotFound(std::string msg) { return Status(Code::kNotFound, std::move(msg)); }
-Status ParseError(std::string msg) { return Status(Code::kParseError, std::move(msg)); }
+Status InvalidArgument(std::string msg) {
+  return Status(Code::kInvalidArgument, std::move(msg));
+}
+Status NotFound(std::string msg) {
+  return Status(Code::kNotFound, std::move(msg));
+}
+Status ParseError(std::string msg) {
+  return Status(Code::kParseError, std::move(msg));
+}
 Status FailedPrecondition(std::string msg) {
   return Status(Code::kFailedPrecondition, std::move(msg));
 }
-Status OutOfRange(std::string msg) { return Status(Code::kOutOfRange, std::move(msg)); }
-Status IoError(std::string msg) { return Status(Code::kIoError, std::move(msg)); }
-Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
+Status OutOfRange(std::string msg) {
+  return Status(Code::kOutOfRange, std::move(msg));
+}
+Status IoError(std::string msg) {
+  return Status(Code::kIoError, std::move(msg));
+}
+Status Internal(std::string msg) {
+  return Status(Code::kInternal, std::move(msg));
+}
 
 namespace internal {
 

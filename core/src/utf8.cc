@@ -23,7 +23,9 @@ bool IsValidUtf8(std::string_view bytes) {
     }
     char32_t cp;
     size_t length;
-    if (internal::DecodeStrict(p, end, &cp, &length) != internal::Utf8Error::kNone) return false;
+    if (internal::DecodeStrict(p, end, &cp, &length) !=
+        internal::Utf8Error::kNone)
+      return false;
     p += length;
   }
   return true;
@@ -34,7 +36,8 @@ char32_t DecodeUtf8(std::string_view s, size_t& pos) {
   const unsigned char* p = Bytes(s) + pos;
   char32_t cp;
   size_t length;
-  if (internal::DecodeStrict(p, Bytes(s) + s.size(), &cp, &length) != internal::Utf8Error::kNone) {
+  if (internal::DecodeStrict(p, Bytes(s) + s.size(), &cp, &length) !=
+      internal::Utf8Error::kNone) {
     ++pos;
     return kReplacementChar;
   }

@@ -19,8 +19,8 @@ enum class Utf8Error {
 
 // Decodes one sequence starting at p (p < end) strictly per Unicode Table 3-7.
 // On success sets *cp and *length; on failure sets *length to 1.
-inline Utf8Error DecodeStrict(const unsigned char* p, const unsigned char* end, char32_t* cp,
-                              size_t* length) {
+inline Utf8Error DecodeStrict(const unsigned char* p, const unsigned char* end,
+                              char32_t* cp, size_t* length) {
   *length = 1;
   const unsigned char b0 = p[0];
   if (b0 < 0x80) {
@@ -50,10 +50,11 @@ inline Utf8Error DecodeStrict(const unsigned char* p, const unsigned char* end, 
   if (need == 2) {
     value = (static_cast<char32_t>(b0 & 0x1F) << 6) | (b1 & 0x3F);
   } else if (need == 3) {
-    value = (static_cast<char32_t>(b0 & 0x0F) << 12) | (static_cast<char32_t>(b1 & 0x3F) << 6) |
-            (p[2] & 0x3F);
+    value = (static_cast<char32_t>(b0 & 0x0F) << 12) |
+            (static_cast<char32_t>(b1 & 0x3F) << 6) | (p[2] & 0x3F);
   } else {
-    value = (static_cast<char32_t>(b0 & 0x07) << 18) | (static_cast<char32_t>(b1 & 0x3F) << 12) |
+    value = (static_cast<char32_t>(b0 & 0x07) << 18) |
+            (static_cast<char32_t>(b1 & 0x3F) << 12) |
             (static_cast<char32_t>(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
   }
   *cp = value;

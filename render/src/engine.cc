@@ -146,6 +146,9 @@ core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::
   if (!data.is_object()) return core::InvalidArgument("/: the data must be a JSON object");
   BEIAN_RETURN_IF_ERROR(PdfDate(options.issued_at).status());
   BEIAN_RETURN_IF_ERROR(CheckNumber(options.document_number));
+  if (options.compression_level < 1 || options.compression_level > 12) {
+    return core::InvalidArgument("compression level must be 1–12");
+  }
   Variables vars;
   vars.number = options.document_number;
   vars.issued_at = options.issued_at;

@@ -87,22 +87,22 @@ const icu::Normalizer2* Nfc() {
   return nfc;
 }
 
-// NFC of a UTF-8 string; ASCII and already-normalised text (nearly all) is not copied.
-std::string NormalizeNfc(std::string_view text) {
+// NFC of a UTF-8 string into `out`; returns false (and leaves `out` alone) when the text is
+// already normalised, as nearly all text is, so that it need not be copied.
+bool NormalizeNfc(std::string_view text, std::string& out) {
   bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; });
   const icu::Normalizer2* nfc = Nfc();
-  if (ascii || nfc == nullptr) return std::string(text);
+  if (ascii || nfc == nullptr) return false;
+  const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
   UErrorCode status = U_ZERO_ERROR;
-  if (nfc->isNormalizedUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), status) &&
-      U_SUCCESS(status)) {
-    return std::string(text);
-  }
+  if (nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) return false;
   status = U_ZERO_ERROR;
-  std::string out;
-  icu::StringByteSink<std::string> sink(&out);
-  nfc->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), sink,
-                     nullptr, status);
-  return U_SUCCESS(status) ? out : std::string(text);
+  std::string normalized;
+  icu::StringByteSink<std::string> sink(&normalized);
+  nfc->normalizeUTF8(0, piece, sink, nullptr, status);
+  if (U_FAILURE(status)) return false;
+  out = std::move(normalized);
+  return true;
 }
 
 class Layouter {
@@ -168,6 +168,7 @@ class Layouter {
   bool overflowed_ = false;  // the current page began because the last one was full
   bool hide_page_number_ = false;
   LayoutResult result_;
+  Items scratch_;
 };
 
 void AppendShapes(Canvas& c, float x, float y, float w, float h, Shape::Kind kind,
@@ -185,7 +186,8 @@ void AppendShapes(Canvas& c, float x, float y, float w, float h, Shape::Kind kin
 
 core::Status Layouter::AddText(std::string_view raw, int style, bool bold, bool underline,
                                const std::string& source, Items& out) {
-  const std::string text = NormalizeNfc(raw);
+  std::string normalized;
+  const std::string_view text = NormalizeNfc(raw, normalized) ? std::string_view(normalized) : raw;
   const Style& st = StyleAt(style);
   const std::vector<int>& chain = fonts_.roles[static_cast<size_t>(st.role)];
   size_t pos = 0;
@@ -521,7 +523,8 @@ void Layouter::DrawLine(const Items& items, const Line& line, float width, Align
 core::Status Layouter::Paragraph(const std::vector<Inline>& inlines, const Scope& scope,
                                  int style, Align align, float indent_em, float hang_em,
                                  float width, std::vector<Slice>& out) {
-  Items items;
+  Items& items = scratch_;  // reused: one paragraph at a time, and nearly every cell is one
+  items.clear();
   BEIAN_RETURN_IF_ERROR(Collect(inlines, scope, style, false, false, items));
   const float em = StyleAt(style).size;
   for (const Line& line : BreakLines(items, width, indent_em * em, hang_em * em, style)) {
@@ -902,8 +905,6 @@ core::Status DrawQr(const std::string& payload, float x, float y, float size, Ca
 
 core::Status Layouter::Running(const std::string& qr_payload) {
   vars_.pages = static_cast<int>(result_.pages.size());
-  Canvas qr;  // the same on every page: encoded once, at the origin
-  float qr_size = -1;
   const Variables& vars = vars_;
   for (size_t p = 0; p < result_.pages.size(); ++p) {
     vars_.page = static_cast<int>(p + 1);
@@ -923,13 +924,11 @@ core::Status Layouter::Running(const std::string& qr_payload) {
       if (item.qr) {
         const float size = Mm(item.size_mm);
         const float x = right ? left_ + width_ - size : center ? left_ + (width_ - size) / 2 : left_;
-        if (qr_size != size) {
-          qr = Canvas();
-          BEIAN_RETURN_IF_ERROR(DrawQr(qr_payload, 0, 0, size, qr));
-          qr_size = size;
+        if (result_.qr_size == 0) {
+          BEIAN_RETURN_IF_ERROR(DrawQr(qr_payload, 0, 0, size, result_.qr));
+          result_.qr_size = size;
         }
-        Canvas copy = qr;
-        page.canvas.Append(std::move(copy), x, band_top + (band_h - size) / 2);
+        AppendShapes(page.canvas, x, band_top + (band_h - size) / 2, size, size, Shape::Kind::kQr, 0);
         continue;
       }
       const int style = item.style >= 0 ? item.style : t_.small_style;

@@ -25,7 +25,7 @@ struct TextRun {
 };
 
 struct Shape {
-  enum class Kind { kLine, kRect, kFill, kCircle, kTick };
+  enum class Kind { kLine, kRect, kFill, kCircle, kTick, kQr };  // kQr: the document's QR code, w × w
   Kind kind = Kind::kLine;
   float x = 0, y = 0, w = 0, h = 0;  // kLine: from (x, y) to (x + w, y + h)
   float width = 0.5f;               // stroke width in pt
@@ -48,6 +48,10 @@ struct LayoutResult {
   std::vector<LaidOutPage> pages;
   // Per face: glyph id → the code point it shows (0 = glyph unused).
   std::vector<std::vector<char32_t>> used;
+  // The QR code, drawn once and placed on every page by kQr shapes: dark modules as filled
+  // rectangles in a square of side qr_size (pt) with its origin at the top left.
+  Canvas qr;
+  float qr_size = 0;
 };
 
 // Lays out the whole document. Fails with kInvalidArgument naming the JSON Pointer for a

@@ -46,22 +46,29 @@ void SetFlateStream(PdfObject* obj, std::string_view raw, int level) {
   obj->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
 }
 
-// Appends a number with at most two decimals, no exponent, locale-independent.
+// Appends a number with at most two decimals, no exponent, locale-independent. Hot: every
+// coordinate of every page goes through here.
 void Num(std::string& out, float v) {
-  long long hundredths = std::llround(static_cast<double>(v) * 100.0);
-  if (hundredths < 0) {
-    out.push_back('-');
-    hundredths = -hundredths;
-  }
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, hundredths / 100);
-  out.append(buf, r.ptr);
+  const double scaled = static_cast<double>(v) * 100.0;
+  long long hundredths = static_cast<long long>(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
+  char buf[24];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  const bool negative = hundredths < 0;
+  if (negative) hundredths = -hundredths;
   const int frac = static_cast<int>(hundredths % 100);
+  long long whole = hundredths / 100;
   if (frac != 0) {
-    out.push_back('.');
-    out.push_back(static_cast<char>('0' + frac / 10));
-    if (frac % 10 != 0) out.push_back(static_cast<char>('0' + frac % 10));
+    if (frac % 10 != 0) *--p = static_cast<char>('0' + frac % 10);
+    *--p = static_cast<char>('0' + frac / 10);
+    *--p = '.';
   }
+  do {
+    *--p = static_cast<char>('0' + whole % 10);
+    whole /= 10;
+  } while (whole != 0);
+  if (negative) *--p = '-';
+  out.append(p, static_cast<size_t>(end - p));
 }
 
 void Hex4(std::string& out, unsigned v) {
@@ -79,6 +86,24 @@ void Utf16Hex(std::string& out, char32_t cp) {
     Hex4(out, 0xDC00 + (cp & 0x3FF));
   } else {
     Hex4(out, cp);
+  }
+}
+
+// One byte of a PDF literal string: the two-byte CIDs are written as bytes, half the size
+// of hex; only the delimiters, the backslash and CR (which readers turn into LF) are escaped.
+void LiteralByte(std::string& out, char c) {
+  switch (c) {
+    case '(':
+    case ')':
+    case '\\':
+      out.push_back('\\');
+      out.push_back(c);
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    default:
+      out.push_back(c);
   }
 }
 
@@ -152,7 +177,7 @@ std::string ContentStream(const Canvas& canvas, const std::vector<int>& font_slo
     open_path = false;
   };
   for (const Shape& sh : canvas.shapes) {
-    if (sh.kind == Shape::Kind::kFill) continue;
+    if (sh.kind == Shape::Kind::kFill || sh.kind == Shape::Kind::kQr) continue;
     if (sh.width != width || sh.dashed != dashed) {
       flush();
       if (sh.width != width) {
@@ -187,6 +212,7 @@ std::string ContentStream(const Canvas& canvas, const std::vector<int>& font_slo
         break;
       }
       case Shape::Kind::kFill:
+      case Shape::Kind::kQr:
         break;
     }
     open_path = true;
@@ -201,6 +227,14 @@ std::string ContentStream(const Canvas& canvas, const std::vector<int>& font_slo
     any_fill = true;
   }
   if (any_fill) s += "f\n";
+  for (const Shape& sh : canvas.shapes) {
+    if (sh.kind != Shape::Kind::kQr) continue;
+    s += "q 1 0 0 1 ";
+    Num(s, sh.x);
+    s.push_back(' ');
+    Num(s, page_h - sh.y - sh.h);
+    s += " cm /QR Do Q\n";
+  }
 
   if (canvas.runs.empty()) return s;
   s += "BT\n";
@@ -236,10 +270,14 @@ std::string ContentStream(const Canvas& canvas, const std::vector<int>& font_slo
     Num(s, run.x);
     s.push_back(' ');
     Num(s, page_h - run.y);
-    s += " Tm <";
+    s += " Tm (";
     const auto& map = fonts[static_cast<size_t>(slot)].subset.new_gid;
-    for (uint16_t g : run.gids) Hex4(s, map.at(g));
-    s += "> Tj\n";
+    for (uint16_t g : run.gids) {
+      const uint16_t cid = map.at(g);
+      LiteralByte(s, static_cast<char>(cid >> 8));
+      LiteralByte(s, static_cast<char>(cid & 0xFF));
+    }
+    s += ") Tj\n";
   }
   s += "ET\n";
   return s;
@@ -378,6 +416,19 @@ core::Result<std::string> WritePdf(const LayoutResult& layout, const FontTable& 
       font_resources.AddKey(PdfName("F" + std::to_string(i)), type0->Reference());
     }
 
+    // The QR code is the same on every page: one form XObject, drawn by each page.
+    PdfObject* qr = nullptr;
+    if (layout.qr_size > 0) {
+      qr = objects->CreateObject("XObject");
+      PdfDictionary& q = qr->GetDictionary();
+      q.AddKey("Subtype", PdfName("Form"));
+      PdfArray bbox;
+      for (float v : {0.0f, 0.0f, layout.qr_size, layout.qr_size}) bbox.push_back(PdfObject(PdfVariant(static_cast<double>(v))));
+      q.AddKey("BBox", bbox);
+      q.AddKey("Resources", PdfDictionary());
+      SetFlateStream(qr, ContentStream(layout.qr, slot, embedded, layout.qr_size), info.compression_level);
+    }
+
     const PoDoFo::PdfRect media(0, 0, page_width, page_height);
     for (const LaidOutPage& page : layout.pages) {
       PoDoFo::PdfPage* p = doc.CreatePage(media);
@@ -386,6 +437,11 @@ core::Result<std::string> WritePdf(const LayoutResult& layout, const FontTable& 
       PdfDictionary& resources = p->GetResources()->GetDictionary();
       resources.RemoveKey("ProcSet");
       if (!embedded.empty()) resources.AddKey("Font", font_resources);
+      if (qr != nullptr) {
+        PdfDictionary xobjects;
+        xobjects.AddKey("QR", qr->Reference());
+        resources.AddKey("XObject", xobjects);
+      }
     }
 
     PdfDictionary& meta = doc.GetInfo()->GetObject()->GetDictionary();

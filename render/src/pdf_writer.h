@@ -15,7 +15,7 @@ struct PdfInfo {
   std::string subject;     // the document number
   std::string creator;     // kind and template version
   std::string created_at;  // RFC 3339; becomes CreationDate and ModDate
-  int compression_level = 6;
+  int compression_level = 1;
 };
 
 // Writes the document. Deterministic: equal inputs give equal bytes.

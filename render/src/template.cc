@@ -543,6 +543,7 @@ core::Status Compiler::ParseRunning(const Element& e, Template& t) {
     RunningItem item;
     if (ie.nodeName() == "qr") {
       BEIAN_RETURN_IF_ERROR(CheckAttributes(ie, {"place", "size"}));
+      if (has_qr) return Fail(ie, "a template has one QR code");
       item.qr = has_qr = true;
       BEIAN_ASSIGN_OR_RETURN(item.size_mm, Number(ie, "size", 16));
     } else if (ie.nodeName() == "text") {

@@ -8,10 +8,13 @@ namespace beian::core {
 namespace {
 
 TEST(DigestTest, Sha256KnownVectors) {
-  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
-            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(Sha256Hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(
+      Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 TEST(DigestTest, Sha256RawMatchesHex) {
@@ -30,12 +33,14 @@ TEST(DigestTest, Sha256OfUtf8AndBinary) {
 TEST(DigestTest, Sm3KnownVectors) {
   Result<std::string> abc = Sm3Hex("abc");
   ASSERT_TRUE(abc.ok()) << abc.status().ToString();
-  EXPECT_EQ(*abc, "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+  EXPECT_EQ(*abc,
+            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
   std::string abcd16;
   for (int i = 0; i < 16; ++i) abcd16 += "abcd";
   Result<std::string> long_input = Sm3Hex(abcd16);
   ASSERT_TRUE(long_input.ok());
-  EXPECT_EQ(*long_input, "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732");
+  EXPECT_EQ(*long_input,
+            "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732");
 }
 
 TEST(DigestTest, HexEncode) {

@@ -33,7 +33,8 @@ TEST(StatusTest, FactoriesSetCodeAndMessage) {
 }
 
 TEST(StatusTest, ToStringNamesTheCode) {
-  EXPECT_EQ(InvalidArgument("bad date").ToString(), "invalid argument: bad date");
+  EXPECT_EQ(InvalidArgument("bad date").ToString(),
+            "invalid argument: bad date");
   EXPECT_EQ(NotFound("x").ToString(), "not found: x");
   EXPECT_EQ(ParseError("x").ToString(), "parse error: x");
   EXPECT_EQ(FailedPrecondition("x").ToString(), "failed precondition: x");
@@ -138,7 +139,8 @@ TEST(ProblemTest, FormatProblem) {
   Problem problem{"/enterprise/name", "schema.required", "缺少必填项 name",
                   "missing required field name", Severity::kError};
   EXPECT_EQ(FormatProblem(problem),
-            "/enterprise/name [schema.required] missing required field name (缺少必填项 name)");
+            "/enterprise/name [schema.required] missing required field name "
+            "(缺少必填项 name)");
   problem.path = "";
   EXPECT_EQ(FormatProblem(problem).substr(0, 2), "/ ");
 }

@@ -30,8 +30,8 @@ TEST(Utf8Test, RejectsMalformedSequences) {
   EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // U+110000
   EXPECT_FALSE(IsValidUtf8("\xF5\x80\x80\x80"));
   EXPECT_FALSE(IsValidUtf8("\xFF"));
-  EXPECT_FALSE(IsValidUtf8("\xE4\xB8"));          // truncated 中
-  EXPECT_FALSE(IsValidUtf8("\xE4\xB8x"));         // continuation missing
+  EXPECT_FALSE(IsValidUtf8("\xE4\xB8"));   // truncated 中
+  EXPECT_FALSE(IsValidUtf8("\xE4\xB8x"));  // continuation missing
   EXPECT_FALSE(IsValidUtf8("ok\xE4"));
 }
 
@@ -74,7 +74,9 @@ TEST(Utf8Test, AppendEncodesAllLengths) {
 TEST(Utf8Test, CountAndConvert) {
   EXPECT_EQ(CountCodePoints(""), 0u);
   EXPECT_EQ(CountCodePoints("北京市物业"), 5u);
-  EXPECT_EQ(CountCodePoints("a\xFF" "b"), 3u);
+  EXPECT_EQ(CountCodePoints("a\xFF"
+                            "b"),
+            3u);
   EXPECT_EQ(ToUtf32("a中\xF0\x9F\x98\x80"), std::u32string(U"a中\U0001F600"));
   EXPECT_EQ(ToUtf32("\xFF"), std::u32string(1, kReplacementChar));
 }

@@ -16,8 +16,8 @@ std::array<uint8_t, 32> Sha256(std::string_view bytes);
 // SHA-256 of bytes as 64 lowercase hex chars. Thread-safe.
 std::string Sha256Hex(std::string_view bytes);
 
-// SM3 (GB/T 32905) of bytes as 64 lowercase hex chars via OpenSSL; kInternal if the provider lacks
-// SM3. Thread-safe.
+// SM3 (GB/T 32905) of bytes as 64 lowercase hex chars via OpenSSL; kInternal if
+// the provider lacks SM3. Thread-safe.
 Result<std::string> Sm3Hex(std::string_view bytes);
 
 // Lowercase hex of bytes, two chars per byte.

@@ -14,15 +14,17 @@
 
 namespace beian::core {
 
-// A JSON value: null, boolean, number, string, array or object (members kept in insertion order).
-// Copying, comparing and writing recurse once per nesting level; destruction does not recurse.
+// A JSON value: null, boolean, number, string, array or object (members kept in
+// insertion order). Copying, comparing and writing recurse once per nesting
+// level; destruction does not recurse.
 class Json {
  public:
   // The kind of value held.
   enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
   // Elements of an array.
   using Array = std::vector<Json>;
-  // Members of an object, in insertion order; keys are unique when built by ParseJson or Set.
+  // Members of an object, in insertion order; keys are unique when built by
+  // ParseJson or Set.
   using Object = std::vector<std::pair<std::string, Json>>;
 
   // A null value.
@@ -35,11 +37,13 @@ class Json {
   Json(int value);  // NOLINT(google-explicit-constructor)
   // An integer number.
   Json(int64_t value);  // NOLINT(google-explicit-constructor)
-  // An integer number from any other integral type; unsigned values above INT64_MAX become doubles.
+  // An integer number from any other integral type; unsigned values above
+  // INT64_MAX become doubles.
   template <typename T,
-            std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> &&
-                                 !std::is_same_v<T, int> && !std::is_same_v<T, int64_t>,
-                             int> = 0>
+            std::enable_if_t<
+                std::is_integral_v<T> && !std::is_same_v<T, bool> &&
+                    !std::is_same_v<T, int> && !std::is_same_v<T, int64_t>,
+                int> = 0>
   Json(T value)  // NOLINT(google-explicit-constructor)
       : Json(FromIntegral(value)) {}
   // A number; NaN and infinities are written as null.
@@ -59,6 +63,7 @@ class Json {
   Json& operator=(const Json& other);
   // Leaves `other` null.
   Json& operator=(Json&& other) noexcept;
+  // Frees the value and everything nested in it.
   ~Json();
 
   // An empty array.
@@ -87,42 +92,48 @@ class Json {
   double as_number() const;
   // The string; precondition is_string() (an empty string otherwise).
   const std::string& as_string() const;
-  // True iff a number with an integral value that fits int64 (1.0 and 1e3 count).
+  // True iff a number with an integral value that fits int64 (1.0 and 1e3
+  // count).
   bool is_integer() const;
-  // The integral value; precondition is_integer() (a truncated or 0 value otherwise).
+  // The integral value; precondition is_integer() (a truncated or 0 value
+  // otherwise).
   int64_t as_int() const;
   // The elements; precondition is_array() (an empty array otherwise).
   const Array& as_array() const;
-  // The elements; precondition is_array() (otherwise the value is first replaced by an empty array).
+  // The elements; precondition is_array() (otherwise the value is first
+  // replaced by an empty array).
   Array& as_array();
   // The members; precondition is_object() (an empty object otherwise).
   const Object& as_object() const;
-  // The members; precondition is_object() (otherwise the value is first replaced by an empty object).
+  // The members; precondition is_object() (otherwise the value is first
+  // replaced by an empty object).
   Object& as_object();
 
   // The member named key, or nullptr if absent or if this is not an object.
   const Json* Find(std::string_view key) const;
   // The member named key, or nullptr if absent or if this is not an object.
   Json* Find(std::string_view key);
-  // Replaces the member named key or appends it; returns the stored value. A non-object becomes an
-  // empty object first.
+  // Replaces the member named key or appends it; returns the stored value. A
+  // non-object becomes an empty object first.
   Json& Set(std::string key, Json value);
   // Appends to an array. A non-array becomes an empty array first.
   void Push(Json value);
   // Element count of an array or object, else 0.
   size_t size() const;
 
-  // The value at RFC 6901 JSON Pointer `pointer` ("" = this, "/a/0/b", ~0 and ~1 escapes), or
-  // nullptr if absent or the pointer is malformed.
+  // The value at RFC 6901 JSON Pointer `pointer` ("" = this, "/a/0/b", ~0 and
+  // ~1 escapes), or nullptr if absent or the pointer is malformed.
   const Json* At(std::string_view pointer) const;
 
-  // Deep equality; numbers compare by value (1 == 1.0); object member order is ignored.
+  // Deep equality; numbers compare by value (1 == 1.0); object member order is
+  // ignored.
   bool operator==(const Json& other) const;
   // Negation of operator==.
   bool operator!=(const Json& other) const { return !(*this == other); }
 
-  // For numbers: the literal as written in the parsed source, else the shortest round-trip form
-  // (integers without ".0", ECMAScript-style exponents such as "1e+21"); empty for non-numbers.
+  // For numbers: the literal as written in the parsed source, else the shortest
+  // round-trip form (integers without ".0", ECMAScript-style exponents such as
+  // "1e+21"); empty for non-numbers.
   std::string number_text() const;
 
  private:
@@ -153,8 +164,9 @@ class Json {
     int64_t int_;
     double double_;
   };
-  // Active member depends on type_: text_ for kString (the value) and kNumber (the source literal,
-  // possibly empty); array_ for kArray; object_ for kObject; none otherwise.
+  // Active member depends on type_: text_ for kString (the value) and kNumber
+  // (the source literal, possibly empty); array_ for kArray; object_ for
+  // kObject; none otherwise.
   union {
     std::string text_;
     Array array_;
@@ -164,26 +176,33 @@ class Json {
 
 // Limits applied by ParseJson.
 struct ParseOptions {
-  // Maximum nesting of arrays and objects; a scalar root has depth 0, "[]" has depth 1.
+  // Maximum nesting of arrays and objects; a scalar root has depth 0, "[]" has
+  // depth 1.
   size_t max_depth = 64;
   // Maximum input size in bytes.
   size_t max_bytes = 16 * 1024 * 1024;
 };
 
-// Parses RFC 8259 JSON in one pass. Rejects invalid UTF-8 anywhere (overlongs, encoded surrogates,
-// code points above U+10FFFF), lone surrogate \u escapes, control characters in strings, trailing
-// data, duplicate object keys, nesting deeper than max_depth, input larger than max_bytes,
-// NaN/Infinity, leading zeros, numbers that overflow a double and a leading UTF-8 BOM. Errors have
-// code kParseError and the message "line L, column C (byte B): <what>", followed by
-// " at <JSON Pointer>" when the error lies inside a value below the root. Columns count code points.
+// Parses RFC 8259 JSON in one pass. Rejects invalid UTF-8 anywhere (overlongs,
+// encoded surrogates, code points above U+10FFFF), lone surrogate \u escapes,
+// control characters in strings, trailing data, duplicate object keys, nesting
+// deeper than max_depth, input larger than max_bytes, NaN/Infinity, leading
+// zeros, numbers that overflow a double and a leading UTF-8 BOM. Errors have
+// code kParseError and the message "line L, column C (byte B): <what>",
+// followed by " at <JSON Pointer>" when the error lies inside a value below the
+// root. Columns count code points. An input over max_bytes is rejected before
+// parsing with "input too large: N bytes, ...".
 Result<Json> ParseJson(std::string_view text, const ParseOptions& options = {});
 
-// Compact JSON: keys in insertion order, non-ASCII as UTF-8 (malformed bytes become U+FFFD),
-// "/" not escaped, control characters as \b \t \n \f \r or \u00xx, numbers as number_text().
+// Compact JSON: keys in insertion order, non-ASCII as UTF-8 (malformed bytes
+// become U+FFFD),
+// "/" not escaped, control characters as \b \t \n \f \r or \u00xx, numbers as
+// number_text().
 std::string WriteJson(const Json& value);
 
-// Canonical JSON (RFC 8785-like): object keys sorted by UTF-16 code units, no whitespace, numbers
-// holding an integer written as integers, others in shortest round-trip ECMAScript form.
+// Canonical JSON (RFC 8785-like): object keys sorted by UTF-16 code units, no
+// whitespace, numbers holding an integer written as integers, others in
+// shortest round-trip ECMAScript form.
 std::string WriteCanonicalJson(const Json& value);
 
 // Human-readable JSON with 2-space indentation and no trailing newline.

@@ -10,27 +10,33 @@
 
 namespace beian::core {
 
-// A compiled JSON Schema (draft 2020-12 subset) that validates data into Problems.
+// A compiled JSON Schema (draft 2020-12 subset) that validates data into
+// Problems.
 //
-// Supported keywords: type, properties, required, additionalProperties, items, minItems, maxItems,
-// enum, const, minLength, maxLength (code points), pattern, minimum, maximum, format ("date",
-// "date-time"), $ref ("#" or "#/$defs/<name>", any local JSON Pointer), $defs, allOf, anyOf,
-// oneOf, if/then/else, not, and boolean schemas. Ignored annotations: $schema, $id, title,
-// description, examples, default, $comment, x-label (a Chinese field label used in messages).
-// `pattern` is an ECMAScript regex (std::regex) searched for anywhere in the string, meant for
-// ASCII patterns; strings longer than 4096 bytes are not matched and fail the pattern.
+// Supported keywords: type, properties, required, additionalProperties, items,
+// minItems, maxItems, enum, const, minLength, maxLength (code points), pattern,
+// minimum, maximum, format ("date", "date-time"), $ref ("#" or
+// "#/$defs/<name>", any local JSON Pointer, no percent-decoding), $defs, allOf,
+// anyOf, oneOf, if/then/else, not, and boolean schemas. Ignored annotations:
+// $schema, $id, title, description, examples, default, $comment, x-label (a
+// Chinese field label used in messages). `pattern` is an ECMAScript regex
+// (std::regex) searched for anywhere in the string, meant for ASCII patterns;
+// strings longer than 4096 bytes are not matched and fail the pattern. Problems
+// at one location come in keyword order; a failed anyOf/oneOf reports one
+// schema.any_of / schema.one_of problem, or the problems of the only
+// alternative whose `type` fits the data.
 class JsonSchema {
  public:
-  // Compiles a schema; kInvalidArgument if it uses an unsupported keyword or is malformed.
+  // Compiles a schema; kInvalidArgument if it uses an unsupported keyword or is
+  // malformed.
   static Result<JsonSchema> Compile(const Json& schema);
 
   // Every problem in data (not just the first), in document order. Thread-safe.
   std::vector<Problem> Validate(const Json& data) const;
 
-  // Opaque compiled form shared by copies.
+ private:
   struct Impl;
 
- private:
   explicit JsonSchema(std::shared_ptr<const Impl> impl);
 
   std::shared_ptr<const Impl> impl_;

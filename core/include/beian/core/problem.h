@@ -6,7 +6,8 @@
 
 namespace beian::core {
 
-// Whether a problem blocks the operation (kError) or is only advisory (kWarning).
+// Whether a problem blocks the operation (kError) or is only advisory
+// (kWarning).
 enum class Severity { kError, kWarning };
 
 // One validation finding about input data.

@@ -21,7 +21,8 @@ enum class Code {
   kInternal,
 };
 
-// Lowercase English name of a code: "ok", "invalid argument", ..., "io error", "internal".
+// Lowercase English name of a code: "ok", "invalid argument", ..., "io error",
+// "internal".
 std::string_view CodeName(Code code);
 
 // Outcome of an operation: ok, or an error code with a human-readable message.
@@ -41,7 +42,8 @@ class Status {
   Code code() const { return code_; }
   // The message; empty when ok.
   const std::string& message() const { return message_; }
-  // "ok" when ok, else "<code name>: <message>", e.g. "invalid argument: bad date".
+  // "ok" when ok, else "<code name>: <message>", e.g. "invalid argument: bad
+  // date".
   std::string ToString() const;
 
  private:
@@ -70,7 +72,8 @@ Status IoError(std::string msg);
 Status Internal(std::string msg);
 
 namespace internal {
-// Prints the status to stderr and aborts; used when a Result without a value is dereferenced.
+// Prints the status to stderr and aborts; used when a Result without a value is
+// dereferenced.
 [[noreturn]] void DieOnBadResultAccess(const Status& status);
 // Replacement for an ok status wrongly given to Result's error constructor.
 Status OkStatusGivenToResult();
@@ -79,12 +82,15 @@ Status OkStatusGivenToResult();
 // Holds either a value of type T or a non-ok Status.
 template <typename T>
 class Result {
-  static_assert(!std::is_same_v<std::decay_t<T>, Status>, "Result<Status> is not allowed");
+  static_assert(!std::is_same_v<std::decay_t<T>, Status>,
+                "Result<Status> is not allowed");
 
  public:
   // A result holding `value`.
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  // A result holding a value constructed from `value` (e.g. std::string from a literal).
+  Result(T value)
+      : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  // A result holding a value constructed from `value` (e.g. std::string from a
+  // literal).
   template <typename U,
             std::enable_if_t<!std::is_same_v<std::decay_t<U>, T> &&
                                  !std::is_same_v<std::decay_t<U>, Status> &&
@@ -93,7 +99,8 @@ class Result {
                              int> = 0>
   Result(U&& value)  // NOLINT(google-explicit-constructor)
       : value_(std::in_place, std::forward<U>(value)) {}
-  // A result holding an error; `status` must be non-ok (an ok status becomes kInternal).
+  // A result holding an error; `status` must be non-ok (an ok status becomes
+  // kInternal).
   Result(Status status)  // NOLINT(google-explicit-constructor)
       : status_(std::move(status)) {
     if (status_.ok()) status_ = internal::OkStatusGivenToResult();
@@ -142,20 +149,24 @@ class Result {
 
 }  // namespace beian::core
 
+// Internal helpers of the macros below.
 #define BEIAN_CORE_CONCAT_INNER_(a, b) a##b
 #define BEIAN_CORE_CONCAT_(a, b) BEIAN_CORE_CONCAT_INNER_(a, b)
 
-// Evaluates `expr` (a Status) and returns it from the enclosing function if it is not ok.
-#define BEIAN_RETURN_IF_ERROR(expr)                                  \
-  do {                                                               \
-    ::beian::core::Status beian_core_status_macro_ = (expr);         \
+// Evaluates `expr` (a Status) and returns it from the enclosing function if it
+// is not ok.
+#define BEIAN_RETURN_IF_ERROR(expr)                                      \
+  do {                                                                   \
+    ::beian::core::Status beian_core_status_macro_ = (expr);             \
     if (!beian_core_status_macro_.ok()) return beian_core_status_macro_; \
   } while (false)
 
-// Evaluates `rexpr` (a Result<T>); returns its status if not ok, else assigns the value to `lhs`,
-// which may be a declaration such as `auto x`; `lhs` must not contain a top-level comma.
+// Evaluates `rexpr` (a Result<T>); returns its status if not ok, else assigns
+// the value to `lhs`, which may be a declaration such as `auto x`; `lhs` must
+// not contain a top-level comma.
 #define BEIAN_ASSIGN_OR_RETURN(lhs, rexpr) \
-  BEIAN_CORE_ASSIGN_OR_RETURN_IMPL_(BEIAN_CORE_CONCAT_(beian_core_result_, __LINE__), lhs, rexpr)
+  BEIAN_CORE_ASSIGN_OR_RETURN_IMPL_(       \
+      BEIAN_CORE_CONCAT_(beian_core_result_, __LINE__), lhs, rexpr)
 
 #define BEIAN_CORE_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
   auto result = (rexpr);                                      \

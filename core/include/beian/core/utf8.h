@@ -10,14 +10,17 @@ namespace beian::core {
 // Replacement character used for malformed input.
 inline constexpr char32_t kReplacementChar = 0xFFFD;
 
-// True iff bytes are well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+// True iff bytes are well-formed UTF-8 (no overlongs, no surrogates, <=
+// U+10FFFF).
 bool IsValidUtf8(std::string_view bytes);
 
-// Decodes the code point at `pos` and advances pos past it; on malformed input returns U+FFFD
-// and advances one byte; at or past the end returns U+FFFD and leaves pos unchanged.
+// Decodes the code point at `pos` and advances pos past it; on malformed input
+// returns U+FFFD and advances one byte; at or past the end returns U+FFFD and
+// leaves pos unchanged.
 char32_t DecodeUtf8(std::string_view s, size_t& pos);
 
-// Appends the UTF-8 encoding of cp; surrogates and values above U+10FFFF append U+FFFD.
+// Appends the UTF-8 encoding of cp; surrogates and values above U+10FFFF append
+// U+FFFD.
 void AppendUtf8(std::string& out, char32_t cp);
 
 // Number of code points, each malformed byte counting as one.

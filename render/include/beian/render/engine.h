@@ -57,7 +57,8 @@ struct RenderOptions {
   std::string verification_key;  // printed into the QR code beside the number
   std::string verify_url;        // QR payload is verify_url + "/" + number + "?key=" + key;
                                  // empty → "beian:verify/" + number + "?key=" + key
-  int compression_level = 6;     // deflate level for streams (1–12, libdeflate)
+  int compression_level = 1;     // deflate level for streams (1–12, libdeflate); 1 measured
+                                 // best: 6 costs twice the time for 5 % fewer bytes
 };
 
 struct RenderedDocument {
