@@ -230,5 +230,69 @@ TEST_F(EngineTest, InputIsNfcNormalised) {
   EXPECT_NE(PdfText(path).find("José"), std::string::npos) << PdfText(path);
 }
 
+TEST_F(EngineTest, EachIfAndItemBindRepeatedAndConditionalContent) {
+  TempDir dir;
+  const std::string path = RenderToFile(dir, Wrap(R"(
+    <each in="matters"><p>{$index}.{$item}</p></each>
+    <if test="out_of_town"><p>外埠企业</p><else><p>本市企业</p></else></if>
+    <if test="level == '一级'"><p>一级资质</p></if>
+    <if test="level != '一级'"><p>非一级资质</p></if>
+    <p>所在地：<u min="30">{district|strip_suffix:区}</u>区（县）<if test="!missing">，无备注</if></p>)"),
+      R"({"matters": ["办理核查", "领取文书"], "out_of_town": false, "level": "二级", "district": "朝阳区"})");
+  const std::string text = testing::PdfRawText(path);
+  EXPECT_NE(text.find("1.办理核查2.领取文书本市企业非一级资质所在地：朝阳区（县），无备注"), std::string::npos) << text;
+  EXPECT_EQ(text.find("外埠企业"), std::string::npos);
+  EXPECT_EQ(text.find("一级资质"), text.find("非一级资质") + 3);
+}
+
+TEST_F(EngineTest, ChecksPrintEveryOptionAndTickOnlyTheChosen) {
+  TempDir dir;
+  const std::string xml = Wrap(R"(<p><checks options="住宅|办公楼|商业" value="types"/></p>)");
+  const std::string none = RenderToFile(dir, xml, R"({"types": []})");
+  EXPECT_NE(PdfText(none).find("住宅办公楼商业"), std::string::npos);
+  // A tick is a stroked path drawn in the box: the page with two ticks differs from the one with none.
+  auto zero = RenderXml(xml, R"({"types": []})");
+  auto two = RenderXml(xml, R"({"types": ["住宅", "商业"]})");
+  auto other = RenderXml(xml, R"({"types": ["住宅", "办公楼"]})");
+  ASSERT_TRUE(zero.ok() && two.ok() && other.ok());
+  EXPECT_NE(core::Sha256Hex(zero->pdf), core::Sha256Hex(two->pdf));
+  EXPECT_NE(core::Sha256Hex(two->pdf), core::Sha256Hex(other->pdf));
+}
+
+TEST_F(EngineTest, SignatureSealAndRunningItemsPrint) {
+  TempDir dir;
+  const std::string path = RenderToFile(dir, Wrap(R"(
+    <signature label="法定代表人签字：" line="40" date="true"/>
+    <seal label="（公司盖章）" size="36"/>)"), "{}");
+  const std::string text = testing::PdfRawText(path);
+  for (const char* s : {"法定代表人签字：", "年月日", "（公司盖章）", "第1页共1页", "文书编号：TEST-20261127-0001"}) {
+    EXPECT_NE(text.find(s), std::string::npos) << s << " in " << text;
+  }
+}
+
+TEST_F(EngineTest, KeepMovesItsBlocksTogetherToTheNextPage) {
+  TempDir dir;
+  std::string filler;
+  for (int i = 0; i < 30; ++i) filler += "<p>填充" + std::to_string(i) + "</p>";
+  const std::string path = RenderToFile(
+      dir, Wrap(filler + R"(<keep><p>签字栏上</p><vspace h="60"/><p>签字栏下</p></keep>)"), "{}");
+  ASSERT_EQ(testing::PdfPages(path), 2);
+  const std::string second = PdfText(path, 2);
+  EXPECT_NE(second.find("签字栏上"), std::string::npos);
+  EXPECT_NE(second.find("签字栏下"), std::string::npos);
+}
+
+TEST_F(EngineTest, GridCellsWrapAndSpanRows) {
+  TempDir dir;
+  const std::string path = RenderToFile(dir, Wrap(R"(
+    <grid cols="30 140">
+      <row><cell class="label" rowspan="2">资质</cell><cell>{a}</cell></row>
+      <row><cell>{b}</cell></row>
+    </grid>)"), R"({"a": "一级资质证书编号京物服字第0238号，核定日期二〇一九年九月十二日，准予从事物业管理活动时间二〇〇六年四月十九日，以下各项均已核实无误", "b": "第二行"})");
+  const std::string text = beian::testing::Run({"pdftotext", "-raw", "-enc", "UTF-8", path, "-"}).out;
+  EXPECT_NE(testing::StripWhitespace(text).find("以下各项均已核实无误"), std::string::npos) << text;
+  EXPECT_NE(text.find("资质"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace beian::render

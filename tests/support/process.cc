@@ -113,6 +113,12 @@ std::string PdfText(const std::string& pdf_path, int page, bool layout) {
   return layout ? r.out : StripWhitespace(r.out);
 }
 
+std::string PdfRawText(const std::string& pdf_path) {
+  ProcessResult r = Run({"pdftotext", "-raw", "-enc", "UTF-8", pdf_path, "-"});
+  if (r.exit_code != 0) throw std::runtime_error("pdftotext failed: " + r.err);
+  return StripWhitespace(r.out);
+}
+
 int PdfPages(const std::string& pdf_path) {
   ProcessResult r = Run({"pdfinfo", pdf_path});
   const size_t at = r.out.find("Pages:");
