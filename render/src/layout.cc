@@ -848,16 +848,39 @@ core::Status Layouter::Table(const Block& b, const Scope& scope) {
   }
   place_copy(caption);
   place_copy(head);
-  BEIAN_RETURN_IF_ERROR(place_row(std::move(first), first_pointer));
+  // The last row, the foot rows and the note go together: a note never stands alone at the
+  // top of a page.
+  BEIAN_RETURN_IF_ERROR(Rows(b.foot, b.cols_mm, b.style, scope, foot));
+  std::vector<Slice> note;
+  BEIAN_RETURN_IF_ERROR(Blocks(b.children, scope, note));
+  float tail_h = 0;
+  for (const Slice& s : foot) tail_h += s.height;
+  for (const Slice& s : note) tail_h += s.height;
+  auto place_last = [&](Slice&& row, const std::string& pointer) -> core::Status {
+    if (y_ + row.height + tail_h > limit_ + 0.01f &&
+        row.height + tail_h <= limit_ - head_h - continued_h + 0.01f) {
+      NewPage();
+      overflowed_ = true;
+      place_copy(continued);
+      place_copy(head);
+    }
+    return place_row(std::move(row), pointer);
+  };
+  BEIAN_RETURN_IF_ERROR(elements.size() <= 1 ? place_last(std::move(first), first_pointer)
+                                             : place_row(std::move(first), first_pointer));
   for (size_t i = 1; i < elements.size(); ++i) {
     std::vector<Slice> rows;
     BEIAN_RETURN_IF_ERROR(Rows(b.body, b.cols_mm, b.style,
                                scope.Enter(*elements[i].json, elements[i].pointer, static_cast<int>(i + 1)),
                                rows));
-    BEIAN_RETURN_IF_ERROR(place_row(std::move(rows[0]), elements[i].pointer));
+    if (i + 1 == elements.size()) {
+      BEIAN_RETURN_IF_ERROR(place_last(std::move(rows[0]), elements[i].pointer));
+    } else {
+      BEIAN_RETURN_IF_ERROR(place_row(std::move(rows[0]), elements[i].pointer));
+    }
   }
-  BEIAN_RETURN_IF_ERROR(Rows(b.foot, b.cols_mm, b.style, scope, foot));
   for (Slice& s : foot) BEIAN_RETURN_IF_ERROR(place_row(std::move(s), "foot"));
+  PlaceAll(note);
   return core::Status::Ok();
 }
 

@@ -446,6 +446,8 @@ core::Status Compiler::ParseBlock(const Element& e, std::vector<Block>& out) {
           BEIAN_RETURN_IF_ERROR(ParseRows(k, b.foot));
         } else if (k.nodeName() == "empty") {
           BEIAN_RETURN_IF_ERROR(ParseInlines(k, b.empty));
+        } else if (k.nodeName() == "note") {
+          BEIAN_RETURN_IF_ERROR(ParseBlocks(k, b.children));
         } else if (k.nodeName() == "row") {
           Row row;
           BEIAN_RETURN_IF_ERROR(ParseRow(k, row));

@@ -84,7 +84,7 @@ struct Block {
   std::vector<Inline> inlines;
   // VSpace.
   float height_mm = 0;
-  // Keep, If, Each.
+  // Keep, If, Each; for a table, the <note> blocks kept with its last row.
   std::vector<Block> children;
   std::vector<Block> otherwise;
   Condition condition;

@@ -167,6 +167,26 @@ TEST_F(EngineTest, TableHeaderRepeatsWithContinuedCaptionOnEveryPage) {
   EXPECT_NE(PdfText(path, pages).find("150人员150"), std::string::npos);
 }
 
+TEST_F(EngineTest, TableNoteNeverStandsAloneAtThePageTop) {
+  // Whatever the number of rows, the page that carries the note also carries the last row.
+  const std::string xml = Wrap(R"(
+    <table each="staff" cols="30 140" caption="人员名单" continued="（续表）">
+      <head><row><cell>序号</cell><cell>姓名</cell></row></head>
+      <row><cell>{$index}</cell><cell>{name}</cell></row>
+      <note><p space-before="2">注：本名单可复制加页。</p><p>填表人签字：</p></note>
+    </table>)");
+  for (int n = 28; n <= 40; ++n) {
+    std::string rows = "[";
+    for (int i = 0; i < n; ++i) rows += std::string(i ? "," : "") + "{\"name\": \"人员" + std::to_string(i + 1) + "\"}";
+    TempDir dir;
+    const std::string path = RenderToFile(dir, xml, R"({"staff": )" + rows + "]}");
+    const int pages = testing::PdfPages(path);
+    const std::string last = testing::PdfRawText(path, pages);
+    EXPECT_NE(last.find("注：本名单可复制加页。"), std::string::npos) << n << " rows";
+    EXPECT_NE(last.find("人员" + std::to_string(n)), std::string::npos) << n << " rows: the note is alone on page " << pages;
+  }
+}
+
 TEST_F(EngineTest, EmptyArrayPrintsOneNoneRow) {
   TempDir dir;
   const std::string path = RenderToFile(dir, Wrap(R"(

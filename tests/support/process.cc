@@ -113,8 +113,11 @@ std::string PdfText(const std::string& pdf_path, int page, bool layout) {
   return layout ? r.out : StripWhitespace(r.out);
 }
 
-std::string PdfRawText(const std::string& pdf_path) {
-  ProcessResult r = Run({"pdftotext", "-raw", "-enc", "UTF-8", pdf_path, "-"});
+std::string PdfRawText(const std::string& pdf_path, int page) {
+  std::vector<std::string> argv = {"pdftotext", "-raw", "-enc", "UTF-8"};
+  if (page > 0) argv.insert(argv.end(), {"-f", std::to_string(page), "-l", std::to_string(page)});
+  argv.insert(argv.end(), {pdf_path, "-"});
+  ProcessResult r = Run(argv);
   if (r.exit_code != 0) throw std::runtime_error("pdftotext failed: " + r.err);
   return StripWhitespace(r.out);
 }

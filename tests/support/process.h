@@ -35,7 +35,7 @@ void WriteFileOrDie(const std::string& path, const std::string& bytes);
 std::string PdfText(const std::string& pdf_path, int page = 0, bool layout = false);
 // pdftotext -raw (content stream order), whitespace removed: the order text was drawn in,
 // which the default mode may rearrange around wide gaps such as underlined blanks.
-std::string PdfRawText(const std::string& pdf_path);
+std::string PdfRawText(const std::string& pdf_path, int page = 0);
 // Number of pages per pdfinfo.
 int PdfPages(const std::string& pdf_path);
 // Removes every whitespace character (ASCII and U+3000).
