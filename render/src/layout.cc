@@ -68,6 +68,13 @@ struct Slice {
   bool page_break = false;  // start a new page here
 };
 
+Slice Gap(float mm) {
+  Slice gap;
+  gap.gap = true;
+  gap.height = Mm(mm);
+  return gap;
+}
+
 icu::BreakIterator* LineBreaker() {
   thread_local std::unique_ptr<icu::BreakIterator> breaker = [] {
     UErrorCode status = U_ZERO_ERROR;
@@ -687,30 +694,16 @@ core::Status Layouter::Blocks(const std::vector<Block>& blocks, const Scope& sco
   for (const Block& b : blocks) {
     switch (b.kind) {
       case Block::Kind::kParagraph: {
-        if (b.space_before_mm > 0) {
-          Slice gap;
-          gap.gap = true;
-          gap.height = Mm(b.space_before_mm);
-          out.push_back(std::move(gap));
-        }
+        if (b.space_before_mm > 0) out.push_back(Gap(b.space_before_mm));
         const int style = b.style >= 0 ? b.style : t_.body_style;
         BEIAN_RETURN_IF_ERROR(
             Paragraph(b.inlines, scope, style, b.align, b.indent_em, b.hang_em, width_, out));
-        if (b.space_after_mm > 0) {
-          Slice gap;
-          gap.gap = true;
-          gap.height = Mm(b.space_after_mm);
-          out.push_back(std::move(gap));
-        }
+        if (b.space_after_mm > 0) out.push_back(Gap(b.space_after_mm));
         break;
       }
-      case Block::Kind::kVSpace: {
-        Slice gap;
-        gap.gap = true;
-        gap.height = Mm(b.height_mm);
-        out.push_back(std::move(gap));
+      case Block::Kind::kVSpace:
+        out.push_back(Gap(b.height_mm));
         break;
-      }
       case Block::Kind::kPageBreak: {
         Slice br;
         br.page_break = true;

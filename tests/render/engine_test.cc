@@ -9,6 +9,7 @@
 
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
+#include "engine_fixture.h"
 #include "process.h"
 
 namespace beian::render {
@@ -21,11 +22,7 @@ using testing::TempDir;
 class EngineTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto manifest = ParseFontManifest(
-        testing::ReadFileOrDie(testing::SourceRoot() + "/fonts/manifest.json"));
-    ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
-    FileFontSource source;
-    auto engine = Engine::Create(manifest.value(), source);
+    auto engine = OpenEngine();
     ASSERT_TRUE(engine.ok()) << engine.status().ToString();
     engine_ = std::move(engine).value().release();
   }

@@ -11,6 +11,7 @@
 #include "beian/core/json.h"
 #include "beian/render/catalog.h"
 #include "beian/render/engine.h"
+#include "engine_fixture.h"
 #include "process.h"
 #include "synthetic_data.h"
 
@@ -24,11 +25,7 @@ using testing::TempDir;
 class KindsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto manifest = ParseFontManifest(
-        testing::ReadFileOrDie(testing::SourceRoot() + "/fonts/manifest.json"));
-    ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
-    FileFontSource source;
-    auto engine = Engine::Create(manifest.value(), source);
+    auto engine = OpenEngine();
     ASSERT_TRUE(engine.ok()) << engine.status().ToString();
     engine_ = std::move(engine).value().release();
     auto catalog = Catalog::Load(testing::SourceRoot() + "/templates", *engine_);
