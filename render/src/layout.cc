@@ -156,7 +156,7 @@ class Layouter {
   core::Status Rows(const std::vector<Row>& rows, const std::vector<float>& cols, int style,
                     const Scope& scope, std::vector<Slice>& out);
   core::Status Table(const Block& b, const Scope& scope);
-  core::Status Signature(const Block& b, const Scope& scope, std::vector<Slice>& out);
+  core::Status Signature(const Block& b, std::vector<Slice>& out);
   core::Status Seal(const Block& b, std::vector<Slice>& out);
 
   // Page flow.
@@ -633,7 +633,7 @@ core::Status Layouter::Rows(const std::vector<Row>& rows, const std::vector<floa
   return core::Status::Ok();
 }
 
-core::Status Layouter::Signature(const Block& b, const Scope& scope, std::vector<Slice>& out) {
+core::Status Layouter::Signature(const Block& b, std::vector<Slice>& out) {
   const int style = b.style >= 0 ? b.style : t_.body_style;
   Items items;
   BEIAN_RETURN_IF_ERROR(AddText(b.label, style, false, false, "", items));
@@ -668,7 +668,6 @@ core::Status Layouter::Signature(const Block& b, const Scope& scope, std::vector
       out.push_back(std::move(s));
     }
   }
-  (void)scope;
   return core::Status::Ok();
 }
 
@@ -724,10 +723,10 @@ core::Status Layouter::Blocks(const std::vector<Block>& blocks, const Scope& sco
       case Block::Kind::kGrid:
         BEIAN_RETURN_IF_ERROR(Rows(b.body, b.cols_mm, b.style, scope, out));
         break;
-      case Block::Kind::kTable:
-        return core::Internal("table inside a keep or cell is not supported");
+      case Block::Kind::kTable:  // the template compiler keeps tables out of <keep> and cells
+        return core::Internal("a table inside <keep> or a cell");
       case Block::Kind::kSignature:
-        BEIAN_RETURN_IF_ERROR(Signature(b, scope, out));
+        BEIAN_RETURN_IF_ERROR(Signature(b, out));
         break;
       case Block::Kind::kSeal:
         BEIAN_RETURN_IF_ERROR(Seal(b, out));
@@ -885,6 +884,13 @@ core::Status Layouter::Flow(const std::vector<Block>& blocks, const Scope& scope
     }
     if (b.kind == Block::Kind::kIf) {
       BEIAN_RETURN_IF_ERROR(Flow(Test(b.condition, scope) ? b.children : b.otherwise, scope));
+      continue;
+    }
+    if (b.kind == Block::Kind::kEach) {
+      int index = 0;
+      for (const Scope::Value& e : Elements(b.each, scope)) {
+        BEIAN_RETURN_IF_ERROR(Flow(b.children, scope.Enter(*e.json, e.pointer, ++index)));
+      }
       continue;
     }
     std::vector<Slice> slices;

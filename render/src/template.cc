@@ -319,6 +319,9 @@ core::Status Compiler::ParseRow(const Element& r, Row& row) {
     }
     if (has_p) {
       BEIAN_RETURN_IF_ERROR(ParseBlocks(ce, cell.blocks));
+      for (const Block& block : cell.blocks) {
+        if (block.kind != Block::Kind::kParagraph) return Fail(ce, "a cell holds text or <p> paragraphs only");
+      }
     } else {
       BEIAN_RETURN_IF_ERROR(ParseInlines(ce, cell.inlines));
     }
@@ -401,6 +404,9 @@ core::Status Compiler::ParseBlock(const Element& e, std::vector<Block>& out) {
     BEIAN_RETURN_IF_ERROR(CheckAttributes(e, {}));
     b.kind = Block::Kind::kKeep;
     BEIAN_RETURN_IF_ERROR(ParseBlocks(e, b.children));
+    for (const Block& child : b.children) {
+      if (child.kind == Block::Kind::kTable) return Fail(e, "a <table> cannot be kept on one page");
+    }
   } else if (name == "if") {
     BEIAN_RETURN_IF_ERROR(CheckAttributes(e, {"test"}));
     b.kind = Block::Kind::kIf;

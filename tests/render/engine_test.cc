@@ -230,6 +230,11 @@ TEST_F(EngineTest, TemplateErrorsNameTheElement) {
   EXPECT_NE(no_qr.status().message().find("qr"), std::string::npos);
   auto cols = engine_->Compile(Wrap(R"(<grid cols="50 50"><row><cell span="3">x</cell></row></grid>)"));
   ASSERT_FALSE(cols.ok());
+  auto kept_table = engine_->Compile(Wrap(R"(<keep><table each="x" cols="170"><row><cell>{a}</cell></row></table></keep>)"));
+  ASSERT_FALSE(kept_table.ok());
+  EXPECT_NE(kept_table.status().message().find("<keep>"), std::string::npos);
+  auto cell_block = engine_->Compile(Wrap(R"(<grid cols="170"><row><cell><p>a</p><vspace h="3"/></cell></row></grid>)"));
+  ASSERT_FALSE(cell_block.ok());
   auto malformed = engine_->Compile("<template");
   ASSERT_FALSE(malformed.ok());
 }
