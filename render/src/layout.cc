@@ -243,7 +243,14 @@ core::Status Layouter::AddText(std::string_view raw, int style, bool bold, bool 
     item.width = f.Advance1000(gid) * st.size / 1000.0f;
     std::vector<char32_t>& used = result_.used[static_cast<size_t>(face)];
     if (used.empty()) used.assign(f.glyph_count(), 0);
-    if (used[gid] == 0) used[gid] = cp;
+    if (used[gid] == 0) {
+      used[gid] = cp;
+    } else if (used[gid] != cp) {
+      // ToUnicode maps a glyph to one text; none of the manifest's faces shares a glyph
+      // between characters, so this would be a font changed behind the manifest.
+      return core::Internal("font " + f.id() + " draws " + core::CodePointLabel(used[gid]) + " and " +
+                            core::CodePointLabel(cp) + " with one glyph; copied text would be wrong");
+    }
     out.push_back(item);
   }
   return core::Status::Ok();
