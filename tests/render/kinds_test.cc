@@ -5,6 +5,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "beian/core/digest.h"
@@ -228,6 +229,26 @@ TEST_F(KindsTest, LongQualificationFormRepeatsHeadersAndNumbersPages) {
   for (const core::Json& person : data.Find("staff")->as_array()) {
     EXPECT_NE(flat.find(person.Find("id_number")->as_string()), std::string::npos);
   }
+}
+
+TEST_F(KindsTest, ConcurrentRendersMatchASingleThreadedOne) {
+  const Kind* kind = catalog_->Find("qualification-verification");
+  const core::Json data = testing::MakeQualificationData(40, 20, 3);
+  auto expected = RenderKind(kind->name, data);
+  ASSERT_TRUE(expected.ok());
+  const std::string digest = core::Sha256Hex(expected->pdf);
+  std::vector<std::string> digests(4 * 5);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        auto doc = RenderKind(kind->name, data);
+        digests[static_cast<size_t>(t * 5 + i)] = doc.ok() ? core::Sha256Hex(doc->pdf) : doc.status().ToString();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& d : digests) EXPECT_EQ(d, digest);
 }
 
 TEST_F(KindsTest, RenderingIsDeterministicPerKind) {
