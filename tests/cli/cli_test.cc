@@ -69,6 +69,9 @@ struct BadInput {
   std::vector<std::string> expect;  // each must appear in stderr
 };
 
+// Names the case in test output instead of dumping the struct's bytes.
+void PrintTo(const BadInput& c, std::ostream* os) { *os << c.name; }
+
 class CliBadInputTest : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(CliBadInputTest, FailsWithAMessageAndLeavesNoFile) {
