@@ -85,15 +85,17 @@ bool ParseDate(const std::string& s, DateParts& out) {
   return false;
 }
 
-const core::Json* Step(const core::Json* v, const std::string& seg, std::string& pointer) {
+// One step down a path; extends `pointer` when it is wanted (it costs an allocation, and only
+// error messages and loop frames need it).
+const core::Json* Step(const core::Json* v, const std::string& seg, std::string* pointer) {
   if (v == nullptr) return nullptr;
   if (v->is_object()) {
-    pointer = core::PointerAppend(pointer, seg);
+    if (pointer != nullptr) *pointer = core::PointerAppend(*pointer, seg);
     return v->Find(seg);
   }
   if (v->is_array() && IsDigits(seg)) {
     size_t i = std::stoul(seg);
-    pointer = core::PointerAppend(pointer, i);
+    if (pointer != nullptr) *pointer = core::PointerAppend(*pointer, i);
     return i < v->as_array().size() ? &v->as_array()[i] : nullptr;
   }
   return nullptr;
@@ -101,20 +103,22 @@ const core::Json* Step(const core::Json* v, const std::string& seg, std::string&
 
 }  // namespace
 
-Scope::Value Scope::Resolve(const Expr& expr) const {
-  Value out;
+const core::Json* Scope::Lookup(const Expr& expr, std::string* pointer) const {
   const std::string& first = expr.path[0];
   for (auto frame = frames_.rbegin(); frame != frames_.rend(); ++frame) {
-    std::string pointer = frame->pointer;
-    const core::Json* v = Step(frame->json, first, pointer);
+    const core::Json* v = frame->json->is_object() ? frame->json->Find(first) : nullptr;
     if (v == nullptr && std::next(frame) != frames_.rend()) continue;
-    for (size_t i = 1; i < expr.path.size() && v != nullptr; ++i) {
-      v = Step(v, expr.path[i], pointer);
-    }
-    out.json = v;
-    out.pointer = pointer;
-    return out;
+    if (pointer != nullptr) *pointer = frame->pointer;
+    v = Step(frame->json, first, pointer);
+    for (size_t i = 1; i < expr.path.size() && v != nullptr; ++i) v = Step(v, expr.path[i], pointer);
+    return v;
   }
+  return nullptr;
+}
+
+Scope::Value Scope::Resolve(const Expr& expr) const {
+  Value out;
+  out.json = Lookup(expr, &out.pointer);
   return out;
 }
 
@@ -146,10 +150,8 @@ core::Result<std::string> Evaluate(const Expr& expr, const Scope& scope, std::st
     }
     if (pointer != nullptr && head != "$item") pointer->clear();
   } else {
-    Scope::Value v = scope.Resolve(expr);
-    value = v.json;
+    value = scope.Lookup(expr, pointer);
     text = ScalarText(value);
-    if (pointer != nullptr) *pointer = v.pointer;
   }
 
   for (const Formatter& f : expr.formatters) {
@@ -230,7 +232,7 @@ bool Test(const Condition& condition, const Scope& scope) {
     auto r = Evaluate(condition.expr, scope, nullptr);
     text = r.ok() ? r.value() : "";
   } else {
-    v = scope.Resolve(condition.expr);
+    v.json = scope.Lookup(condition.expr, nullptr);
     text = ScalarText(v.json);
   }
   switch (condition.op) {

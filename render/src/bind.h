@@ -40,7 +40,10 @@ class Scope {
     const core::Json* json = nullptr;
     std::string pointer;
   };
-  // Resolves a path: variables first, then the innermost frame that has the first segment.
+  // Resolves a path in the innermost frame that has its first segment; nullptr when absent.
+  // `pointer`, when given, receives the value's JSON Pointer.
+  const core::Json* Lookup(const Expr& expr, std::string* pointer) const;
+  // Lookup with the pointer.
   Value Resolve(const Expr& expr) const;
   // The innermost element ($item) with its pointer.
   Value Current() const { return {frames_.back().json, frames_.back().pointer}; }

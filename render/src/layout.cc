@@ -258,7 +258,8 @@ core::Status Layouter::AddText(std::string_view raw, int style, bool bold, bool 
 
 core::Status Layouter::AddChecks(const Inline& x, const Scope& scope, int style, bool bold,
                                  Items& out) {
-  Scope::Value v = scope.Resolve(x.expr);
+  Scope::Value v;
+  v.json = scope.Lookup(x.expr, nullptr);
   for (size_t i = 0; i < x.options.size(); ++i) {
     const std::string& option = x.options[i];
     bool checked = false;
@@ -298,13 +299,27 @@ core::Status Layouter::Collect(const std::vector<Inline>& inlines, const Scope& 
         BEIAN_RETURN_IF_ERROR(AddText(x.text, style, bold, underline, "", out));
         break;
       case Inline::Kind::kExpr: {
-        std::string pointer;
-        auto text = Evaluate(x.expr, scope, &pointer);
-        if (!text.ok()) {
-          return core::InvalidArgument((pointer.empty() ? "{" + x.expr.source + "}" : pointer) +
-                                       ": " + text.status().message());
+        // The JSON Pointer is worked out only for a message: nearly every field prints fine.
+        core::Status printed;
+        const core::Json* plain = x.expr.formatters.empty() && x.expr.path[0][0] != '$'
+                                      ? scope.Lookup(x.expr, nullptr)
+                                      : nullptr;
+        if (plain != nullptr && plain->is_string()) {
+          printed = AddText(plain->as_string(), style, bold, underline, "", out);
+        } else {
+          auto text = Evaluate(x.expr, scope, nullptr);
+          printed = text.ok() ? AddText(text.value(), style, bold, underline, "", out) : text.status();
         }
-        BEIAN_RETURN_IF_ERROR(AddText(text.value(), style, bold, underline, pointer, out));
+        if (!printed.ok()) {
+          std::string pointer;
+          auto text = Evaluate(x.expr, scope, &pointer);
+          if (!text.ok()) {
+            return core::InvalidArgument((pointer.empty() ? "{" + x.expr.source + "}" : pointer) +
+                                         ": " + text.status().message());
+          }
+          Items discard;
+          return AddText(text.value(), style, bold, underline, pointer, discard);
+        }
         break;
       }
       case Inline::Kind::kSpan:
