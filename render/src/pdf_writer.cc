@@ -48,9 +48,13 @@ void SetFlateStream(PdfObject* obj, std::string_view raw, int level) {
 
 // Appends a number with at most two decimals, no exponent, locale-independent. Hot: every
 // coordinate of every page goes through here.
-void Num(std::string& out, float v) {
+long long Hundredths(float v) {
   const double scaled = static_cast<double>(v) * 100.0;
-  long long hundredths = static_cast<long long>(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
+  return static_cast<long long>(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
+}
+
+void Num(std::string& out, float v) {
+  long long hundredths = Hundredths(v);
   char buf[24];
   char* end = buf + sizeof buf;
   char* p = end;
@@ -238,6 +242,9 @@ std::string ContentStream(const Canvas& canvas, const std::vector<int>& font_slo
 
   if (canvas.runs.empty()) return s;
   s += "BT\n";
+  // Runs are placed with Td relative to the previous run's start, in whole hundredths of a
+  // point, so that rounding never accumulates.
+  long long line_x = 0, line_y = 0;
   int cur_font = -1;
   float cur_size = -1, cur_spacing = 0;
   bool cur_bold = false;
@@ -266,11 +273,13 @@ std::string ContentStream(const Canvas& canvas, const std::vector<int>& font_slo
       }
       cur_bold = run.bold;
     }
-    s += "1 0 0 1 ";
-    Num(s, run.x);
+    const long long x = Hundredths(run.x), y = Hundredths(page_h - run.y);
+    Num(s, static_cast<float>(x - line_x) / 100.0f);
     s.push_back(' ');
-    Num(s, page_h - run.y);
-    s += " Tm (";
+    Num(s, static_cast<float>(y - line_y) / 100.0f);
+    s += " Td (";
+    line_x = x;
+    line_y = y;
     const auto& map = fonts[static_cast<size_t>(slot)].subset.new_gid;
     for (uint16_t g : run.gids) {
       const uint16_t cid = map.at(g);
