@@ -28,7 +28,23 @@ class Compiler {
 
  private:
   core::Status Fail(const Element& e, const std::string& what) {
-    return core::InvalidArgument("template <" + e.nodeName() + ">: " + what);
+    return core::InvalidArgument("template " + Where(e) + ": " + what);
+  }
+  // Where an element sits, e.g. "/template/section[3]/table/row[1]/cell[2]" (1-based among
+  // siblings of the same name, the index left out when there is only one).
+  static std::string Where(const Element& e) {
+    std::string path;
+    for (const Node* n = &e; n != nullptr && n->nodeType() == Node::ELEMENT_NODE; n = n->parentNode()) {
+      int index = 0, same = 0;
+      for (const Node* k = n->parentNode() ? n->parentNode()->firstChild() : nullptr; k != nullptr;
+           k = k->nextSibling()) {
+        if (k->nodeType() != Node::ELEMENT_NODE || k->nodeName() != n->nodeName()) continue;
+        ++same;
+        if (k == n) index = same;
+      }
+      path = "/" + n->nodeName() + (same > 1 ? "[" + std::to_string(index) + "]" : "") + path;
+    }
+    return "<" + e.nodeName() + "> at " + path;
   }
   core::Status CheckAttributes(const Element& e, std::initializer_list<const char*> allowed);
   core::Result<float> Number(const Element& e, const char* name, float fallback);

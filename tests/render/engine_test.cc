@@ -222,6 +222,11 @@ TEST_F(EngineTest, TemplateErrorsNameTheElement) {
   auto unknown = engine_->Compile(Wrap("<para>x</para>"));
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.status().message().find("<para>"), std::string::npos) << unknown.status().message();
+  auto deep = engine_->Compile(Wrap(R"(<grid cols="85 85"><row><cell>a</cell><cell>b</cell></row>)"
+                                    R"(<row><cell>c</cell><cell spam="1">d</cell></row></grid>)"));
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.status().message().find("/template/section/grid/row[2]/cell[2]"), std::string::npos)
+      << deep.status().message();
   auto attribute = engine_->Compile(Wrap(R"(<p colour="red">x</p>)"));
   ASSERT_FALSE(attribute.ok());
   EXPECT_NE(attribute.status().message().find("colour"), std::string::npos);
