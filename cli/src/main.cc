@@ -1,6 +1,7 @@
 // The `beian` command line.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +16,9 @@
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
 #include "beian/core/problem.h"
+#include "beian/domain/calendar.h"
+#include "beian/domain/date.h"
+#include "beian/domain/rules.h"
 #include "beian/render/catalog.h"
 #include "beian/render/engine.h"
 
@@ -32,6 +36,7 @@ const char kUsage[] =
     "\n"
     "commands:\n"
     "  kinds                                   list document kinds and template versions\n"
+    "  validate KIND DATA.json [--json]        print every problem of the data; exit 1 on any error\n"
     "  render KIND DATA.json -o OUT.pdf [--number DOCNO] [--issued-at 2026-11-27T10:00:00+08:00]\n"
     "                                          validate the data and render one document\n"
     "  examples OUTDIR                         render every kind's example.json into OUTDIR\n"
@@ -67,6 +72,14 @@ core::Status WriteFileAtomically(const std::string& path, const std::string& byt
     return core::IoError("cannot write " + path);
   }
   return core::Status::Ok();
+}
+
+// Today in Beijing (UTC+8).
+domain::Date TodayInBeijing() {
+  std::time_t now = std::time(nullptr) + 8 * 3600;
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return domain::Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
 // The current time in Beijing (UTC+8), RFC 3339.
@@ -118,6 +131,84 @@ core::Result<Context> Open(const std::string& root) {
   return ctx;
 }
 
+// Validates a document's data: its kind's JSON Schema, then the domain's field validators
+// and rules, every problem at once; a domain problem where the schema already found one is
+// left out. Returns the data with the fields the system derives filled in (e.g. an
+// acceptance receipt's deadline).
+core::Json CheckDocument(const render::Kind& kind, core::Json data, const domain::Date& today,
+                         std::vector<core::Problem>& problems) {
+  problems = kind.schema->Validate(data);
+  const auto& calendar = domain::BundledHolidayCalendar();
+  if (!calendar.ok()) {
+    problems.push_back({"", "calendar.invalid", "节假日日历无法读取：" + calendar.status().message(),
+                        "the holiday calendar cannot be read: " + calendar.status().message()});
+    return data;
+  }
+  std::vector<core::Problem> rules;
+  core::Json derived = data;
+  if (data.is_object()) {
+    auto filled = domain::Derive(kind.name, data, calendar.value(), &rules);
+    if (filled.ok()) {
+      derived = std::move(filled).value();
+    } else if (!core::HasError(problems)) {
+      rules.push_back({"", "derive.failed", filled.status().message(), filled.status().message()});
+    }
+  }
+  std::vector<core::Problem> checked = domain::Check(kind.name, derived, calendar.value(), today);
+  rules.insert(rules.end(), checked.begin(), checked.end());
+  for (core::Problem& p : rules) {
+    const bool known = std::any_of(problems.begin(), problems.end(), [&](const core::Problem& s) {
+      return s.severity == core::Severity::kError && s.path == p.path;
+    });
+    if (!known) problems.push_back(std::move(p));
+  }
+  return derived;
+}
+
+void PrintProblems(const std::vector<core::Problem>& problems, std::ostream& out) {
+  for (const core::Problem& p : problems) {
+    out << (p.severity == core::Severity::kError ? "error: " : "warning: ") << core::FormatProblem(p) << "\n";
+  }
+}
+
+core::Json ProblemsJson(const std::vector<core::Problem>& problems) {
+  core::Json list = core::Json::MakeArray();
+  for (const core::Problem& p : problems) {
+    core::Json item = core::Json::MakeObject();
+    item.Set("path", p.path);
+    item.Set("code", p.code);
+    item.Set("message", p.message);
+    item.Set("message_en", p.message_en);
+    item.Set("severity", p.severity == core::Severity::kError ? "error" : "warning");
+    list.Push(std::move(item));
+  }
+  return list;
+}
+
+// beian validate KIND DATA.json [--json]
+int Validate(const Context& ctx, const std::string& kind_name, const std::string& path, bool json) {
+  const render::Kind* kind = ctx.catalog->Find(kind_name);
+  if (kind == nullptr) return Fail(kExitBadInput, "unknown kind \"" + kind_name + "\"");
+  auto text = ReadFile(path);
+  if (!text.ok()) return Fail(kExitBadInput, text.status().message());
+  std::vector<core::Problem> problems;
+  auto parsed = core::ParseJson(text.value());
+  if (!parsed.ok()) {
+    problems.push_back({"", "json.parse", "不是有效的 JSON：" + parsed.status().message(),
+                        "not valid JSON: " + parsed.status().message()});
+  } else {
+    CheckDocument(*kind, std::move(parsed).value(), TodayInBeijing(), problems);
+  }
+  if (json) {
+    std::cout << core::WritePrettyJson(ProblemsJson(problems)) << "\n";
+  } else {
+    PrintProblems(problems, std::cout);
+    std::cout << path << ": " << (core::HasError(problems) ? "refused" : "valid") << " (" << problems.size()
+              << (problems.size() == 1 ? " problem" : " problems") << ")\n";
+  }
+  return core::HasError(problems) ? kExitBadInput : 0;
+}
+
 struct RenderRequest {
   std::string kind;
   std::string data_path;
@@ -144,15 +235,14 @@ int RenderOne(const Context& ctx, const RenderRequest& req, const core::Json* gi
     if (!parsed.ok()) return Fail(kExitBadInput, req.data_path + ": " + parsed.status().message());
     data = std::move(parsed).value();
   }
-  std::vector<core::Problem> problems = kind->schema->Validate(data);
-  for (const core::Problem& p : problems) {
-    std::cerr << (p.severity == core::Severity::kError ? "error: " : "warning: ")
-              << core::FormatProblem(p) << "\n";
-  }
+  std::vector<core::Problem> problems;
+  core::Json checked = CheckDocument(*kind, std::move(data), TodayInBeijing(), problems);
+  PrintProblems(problems, std::cerr);
   if (core::HasError(problems)) {
-    return Fail(kExitBadInput, req.data_path + ": the data does not fit " + kind->name + " (" +
+    return Fail(kExitBadInput, req.data_path + ": refused, the data does not fit " + kind->name + " (" +
                                    std::to_string(problems.size()) + " problems above)");
   }
+  data = std::move(checked);
   const std::string issued_at = req.issued_at.empty() ? NowInBeijing() : req.issued_at;
   render::RenderOptions options;
   options.issued_at = issued_at;
@@ -185,7 +275,7 @@ int Main(int argc, char** argv) {
     return args.empty() ? kExitUsage : 0;
   }
   const std::string command = args[0];
-  if (command != "kinds" && command != "render" && command != "examples") {
+  if (command != "kinds" && command != "render" && command != "examples" && command != "validate") {
     std::cerr << kUsage;
     return Fail(kExitUsage, "unknown command \"" + command + "\"");
   }
@@ -215,6 +305,21 @@ int Main(int argc, char** argv) {
       rc = std::max(rc, RenderOne(*ctx, req, &k->example));
     }
     return rc;
+  }
+  if (command == "validate") {
+    bool json = false;
+    std::vector<std::string> positional;
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (args[i] == "--json") {
+        json = true;
+      } else if (!args[i].empty() && args[i][0] == '-') {
+        return Fail(kExitUsage, "unknown option " + args[i]);
+      } else {
+        positional.push_back(args[i]);
+      }
+    }
+    if (positional.size() != 2) return Fail(kExitUsage, "usage: beian validate KIND DATA.json [--json]");
+    return Validate(*ctx, positional[0], positional[1], json);
   }
   RenderRequest req;
   std::vector<std::string> positional;

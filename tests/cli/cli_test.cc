@@ -1,6 +1,7 @@
 // The `beian` binary as a user runs it: commands, bad input, exit codes, no partial files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -132,6 +133,46 @@ INSTANTIATE_TEST_SUITE_P(
                  ExampleWith("commitment-letter", "/enterprise/name", core::Json("北京\xF3\xB0\x80\x80物业有限公司")),
                  {"U+F0000", "/enterprise/name"}}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });
+
+TEST(CliTest, ValidateAcceptsEveryExample) {
+  for (const char* kind : {"qualification-verification", "commitment-letter", "authorization-letter"}) {
+    ProcessResult r = beian::testing::Run({kBinary, "validate", kind, Example(kind)});
+    EXPECT_EQ(r.exit_code, 0) << kind << ": " << r.out << r.err;
+    EXPECT_NE(r.out.find("valid"), std::string::npos);
+  }
+}
+
+TEST(CliTest, ValidateReportsEveryProblemAsJson) {
+  TempDir dir;
+  core::Json data = core::ParseJson(testing::ReadFileOrDie(Example("qualification-verification"))).value();
+  core::Json* staff = data.Find("staff");
+  const std::string id = staff->as_array()[0].Find("id_number")->as_string();
+  // A wrong check character, and a second person with the first one's ID number.
+  std::string wrong = id;
+  wrong.back() = wrong.back() == '0' ? '1' : '0';
+  staff->as_array()[0].Set("id_number", wrong);
+  staff->as_array()[2].Set("id_number", staff->as_array()[1].Find("id_number")->as_string());
+  testing::WriteFileOrDie(dir.File("data.json"), core::WriteJson(data));
+  ProcessResult r = beian::testing::Run({kBinary, "validate", "qualification-verification", dir.File("data.json"), "--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto problems = core::ParseJson(r.out);
+  ASSERT_TRUE(problems.ok()) << r.out;
+  std::vector<std::string> found;
+  for (const core::Json& p : problems->as_array()) found.push_back(p.Find("path")->as_string() + " " + p.Find("code")->as_string());
+  EXPECT_NE(std::find(found.begin(), found.end(), "/staff/0/id_number id_number.check"), found.end()) << r.out;
+  EXPECT_NE(std::find(found.begin(), found.end(), "/staff/2/id_number person.duplicate"), found.end()) << r.out;
+}
+
+TEST(CliTest, RenderRefusesDataTheRulesReject) {
+  TempDir dir;
+  core::Json data = core::ParseJson(testing::ReadFileOrDie(Example("qualification-verification"))).value();
+  data.Find("staff")->as_array()[0].Set("gender", data.Find("staff")->as_array()[0].Find("gender")->as_string() == "男" ? "女" : "男");
+  testing::WriteFileOrDie(dir.File("data.json"), core::WriteJson(data));
+  ProcessResult r = Render("qualification-verification", dir.File("data.json"), dir.File("out.pdf"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("/staff/0/id_number [id_number.gender]"), std::string::npos) << r.err;
+  ExpectNoOutput(dir);
+}
 
 TEST(CliTest, MissingDataFileIsAnError) {
   TempDir dir;

@@ -1,0 +1,57 @@
+#ifndef BEIAN_DOMAIN_CALENDAR_H_
+#define BEIAN_DOMAIN_CALENDAR_H_
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "beian/core/json.h"
+#include "beian/core/status.h"
+#include "beian/domain/date.h"
+
+namespace beian::domain {
+
+// Working days in mainland China as published by the State Council each year:
+// Monday to Friday work, Saturday and Sunday rest, except the listed public
+// holidays (放假) and make-up working days (调休上班). Knows only the years it
+// was given; asking about any other year is an error, never a guess.
+// Immutable after Parse; thread-safe.
+class HolidayCalendar {
+ public:
+  // Builds a calendar from data shaped like domain/data/holidays-cn.json:
+  // {"years": [{"year": 2025, "notice": "...", "holidays": [{"name", "from",
+  // "to"}], "working_days": [{"date", "for"}]}]}. kInvalidArgument, naming the
+  // JSON Pointer, for a missing notice, a bad or reversed date, a year listed
+  // twice, a make-up working day that is not a Saturday or Sunday, or a day
+  // that is both a holiday and a working day.
+  static core::Result<HolidayCalendar> Parse(const core::Json& json);
+
+  // True iff the calendar holds the State Council's arrangement for `year`.
+  bool Covers(int year) const;
+  // The covered years, ascending.
+  std::vector<int> Years() const;
+  // Whether `date` is a working day; kOutOfRange if its year is not covered.
+  core::Result<bool> IsWorkingDay(const Date& date) const;
+  // The day that is `days` (>= 0) working days after `from` (`from` itself is
+  // not counted; 0 gives `from`). kOutOfRange if `from` or any day up to the
+  // result lies in a year the calendar does not cover; kInvalidArgument for a
+  // negative count.
+  core::Result<Date> AddWorkingDays(const Date& from, int days) const;
+
+ private:
+  HolidayCalendar() = default;
+
+  core::Status CheckCovered(const Date& date) const;
+
+  std::set<int> years_;
+  std::set<std::string> holidays_;      // ISO dates
+  std::set<std::string> working_days_;  // ISO dates (weekend make-up days)
+};
+
+// The calendar compiled in from domain/data/holidays-cn.json (parsed once).
+// Fails only if that file was edited into something Parse rejects.
+const core::Result<HolidayCalendar>& BundledHolidayCalendar();
+
+}  // namespace beian::domain
+
+#endif  // BEIAN_DOMAIN_CALENDAR_H_
