@@ -352,6 +352,15 @@ core::Status Layouter::Collect(const std::vector<Inline>& inlines, const Scope& 
       case Inline::Kind::kChecks:
         BEIAN_RETURN_IF_ERROR(AddChecks(x, scope, style, bold, out));
         break;
+      case Inline::Kind::kCheck: {
+        Item box;
+        box.kind = Item::Kind::kBox;
+        box.style = style;
+        box.checked = x.bound && Test(x.condition, scope);
+        box.width = StyleAt(style).size * 1.1f;
+        out.push_back(box);
+        break;
+      }
       case Inline::Kind::kIf:
         BEIAN_RETURN_IF_ERROR(Collect(Test(x.condition, scope) ? x.children : x.otherwise, scope,
                                       style, bold, underline, out));

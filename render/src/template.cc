@@ -274,6 +274,13 @@ core::Status Compiler::ParseInlines(const Element& parent, std::vector<Inline>& 
       }
       if (x.options.empty()) return Fail(e, "needs options=\"a|b|c\"");
       BEIAN_ASSIGN_OR_RETURN(x.expr, ParseExpr(e.getAttribute("value"), e));
+    } else if (name == "check") {
+      BEIAN_RETURN_IF_ERROR(CheckAttributes(e, {"value"}));
+      x.kind = Inline::Kind::kCheck;
+      x.bound = e.hasAttribute("value");
+      if (x.bound) {
+        BEIAN_ASSIGN_OR_RETURN(x.condition.expr, ParseExpr(e.getAttribute("value"), e));
+      }
     } else if (name == "if") {
       BEIAN_RETURN_IF_ERROR(CheckAttributes(e, {"test"}));
       x.kind = Inline::Kind::kIf;

@@ -42,7 +42,7 @@ struct Condition {
 };
 
 struct Inline {
-  enum class Kind { kText, kExpr, kSpan, kUnderline, kBreak, kChecks, kIf };
+  enum class Kind { kText, kExpr, kSpan, kUnderline, kBreak, kChecks, kCheck, kIf };
   Kind kind = Kind::kText;
   std::string text;                  // kText
   Expr expr;                         // kExpr; kChecks: the value
@@ -50,7 +50,8 @@ struct Inline {
   bool bold = false;                 // kSpan
   float min_mm = 0;                  // kUnderline
   std::vector<std::string> options;  // kChecks
-  Condition condition;               // kIf
+  Condition condition;               // kIf; kCheck: ticked when it holds
+  bool bound = false;                // kCheck: has a value (else a box to tick by hand)
   std::vector<Inline> children;      // kSpan, kUnderline, kIf (then)
   std::vector<Inline> otherwise;     // kIf (else)
 };

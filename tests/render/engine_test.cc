@@ -286,6 +286,18 @@ TEST_F(EngineTest, ChecksPrintEveryOptionAndTickOnlyTheChosen) {
   EXPECT_NE(core::Sha256Hex(two->pdf), core::Sha256Hex(other->pdf));
 }
 
+TEST_F(EngineTest, SingleCheckBoxIsTickedByATrueValue) {
+  const std::string xml = Wrap(R"(<p><check value="submitted"/>已提交</p>)");
+  auto ticked = RenderXml(xml, R"({"submitted": true})");
+  auto unticked = RenderXml(xml, R"({"submitted": false})");
+  auto absent = RenderXml(xml, "{}");
+  auto blank = RenderXml(Wrap("<p><check/>已提交</p>"), R"({"submitted": true})");
+  ASSERT_TRUE(ticked.ok() && unticked.ok() && absent.ok() && blank.ok());
+  EXPECT_NE(core::Sha256Hex(ticked->pdf), core::Sha256Hex(unticked->pdf));
+  EXPECT_EQ(core::Sha256Hex(unticked->pdf), core::Sha256Hex(absent->pdf));
+  EXPECT_EQ(core::Sha256Hex(unticked->pdf), core::Sha256Hex(blank->pdf));
+}
+
 TEST_F(EngineTest, SignatureSealAndRunningItemsPrint) {
   TempDir dir;
   const std::string path = RenderToFile(dir, Wrap(R"(
