@@ -156,6 +156,18 @@ core::Json CheckDocument(const render::Kind& kind, core::Json data, const domain
   }
   std::vector<core::Problem> checked = domain::Check(kind.name, derived, calendar.value(), today);
   rules.insert(rules.end(), checked.begin(), checked.end());
+  // Where both speak of one field, the rule's message is the specific one ("缺少法定代表人"
+  // rather than a missing key); otherwise a field the schema already refused is not re-judged.
+  auto rule_error_at = [&](const std::string& path) {
+    return std::any_of(rules.begin(), rules.end(), [&](const core::Problem& r) {
+      return r.severity == core::Severity::kError && r.path == path;
+    });
+  };
+  problems.erase(std::remove_if(problems.begin(), problems.end(),
+                                [&](const core::Problem& p) {
+                                  return p.code == "schema.required" && rule_error_at(p.path);
+                                }),
+                 problems.end());
   for (core::Problem& p : rules) {
     const bool known = std::any_of(problems.begin(), problems.end(), [&](const core::Problem& s) {
       return s.severity == core::Severity::kError && s.path == p.path;

@@ -42,7 +42,9 @@ void ExpectNoOutput(const TempDir& dir) {
 TEST(CliTest, KindsListsEveryKindWithItsVersion) {
   ProcessResult r = beian::testing::Run({kBinary, "kinds"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* kind : {"qualification-verification\tv1", "commitment-letter\tv1", "authorization-letter\tv1"}) {
+  for (const char* kind : {"qualification-verification\tv1", "commitment-letter\tv1", "authorization-letter\tv1",
+                           "contract-filing\tv1", "preliminary-contract-filing\tv1", "out-of-town-contract-filing\tv1",
+                           "promotion-notice\tv1", "site-verification\tv1", "acceptance-receipt\tv1"}) {
     EXPECT_NE(r.out.find(kind), std::string::npos) << r.out;
   }
 }
@@ -135,7 +137,9 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });
 
 TEST(CliTest, ValidateAcceptsEveryExample) {
-  for (const char* kind : {"qualification-verification", "commitment-letter", "authorization-letter"}) {
+  for (const char* kind : {"qualification-verification", "commitment-letter", "authorization-letter",
+                           "contract-filing", "preliminary-contract-filing", "out-of-town-contract-filing",
+                           "promotion-notice", "site-verification", "acceptance-receipt"}) {
     ProcessResult r = beian::testing::Run({kBinary, "validate", kind, Example(kind)});
     EXPECT_EQ(r.exit_code, 0) << kind << ": " << r.out << r.err;
     EXPECT_NE(r.out.find("valid"), std::string::npos);
@@ -172,6 +176,29 @@ TEST(CliTest, RenderRefusesDataTheRulesReject) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("/staff/0/id_number [id_number.gender]"), std::string::npos) << r.err;
   ExpectNoOutput(dir);
+}
+
+TEST(CliTest, ContractFilingWithoutLegalRepresentativeOrManagerIsRefused) {
+  for (const char* kind : {"contract-filing", "preliminary-contract-filing", "out-of-town-contract-filing"}) {
+    SCOPED_TRACE(kind);
+    TempDir dir;
+    core::Json data = core::ParseJson(testing::ReadFileOrDie(Example(kind))).value();
+    core::Json::Object& enterprise = data.Find("enterprise")->as_object();
+    enterprise.erase(std::remove_if(enterprise.begin(), enterprise.end(),
+                                    [](const auto& m) { return m.first == "legal_representative"; }),
+                     enterprise.end());
+    core::Json::Object& project = data.Find("project")->as_object();
+    project.erase(std::remove_if(project.begin(), project.end(), [](const auto& m) { return m.first == "manager"; }),
+                  project.end());
+    testing::WriteFileOrDie(dir.File("data.json"), core::WriteJson(data));
+    ProcessResult r = Render(kind, dir.File("data.json"), dir.File("out.pdf"));
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("/enterprise/legal_representative [filing.legal_representative_missing]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("缺少法定代表人"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("/project/manager [filing.project_manager_missing]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("项目负责人"), std::string::npos) << r.err;
+    ExpectNoOutput(dir);
+  }
 }
 
 TEST(CliTest, MissingDataFileIsAnError) {
