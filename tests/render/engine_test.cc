@@ -137,6 +137,22 @@ TEST_F(EngineTest, SameInputGivesSameBytesAndAnyChangeChangesThem) {
   EXPECT_NE(core::Sha256Hex(one->pdf), core::Sha256Hex(changed_time->pdf));
 }
 
+TEST_F(EngineTest, QrCodeOnEveryPageReadsAsNumberAndKey) {
+  TempDir dir;
+  const std::string path = RenderToFile(dir, Wrap("<p>第一页</p><pagebreak/><p>第二页</p>"), "{}");
+  ASSERT_EQ(testing::PdfPages(path), 2);
+  for (int page = 1; page <= 2; ++page) {
+    const std::string prefix = dir.File("p" + std::to_string(page));
+    ASSERT_EQ(beian::testing::Run({"pdftoppm", "-r", "150", "-f", std::to_string(page), "-l", std::to_string(page),
+                                   "-singlefile", "-png", path, prefix})
+                  .exit_code,
+              0);
+    testing::ProcessResult scan = beian::testing::Run({"zbarimg", "-q", "--raw", prefix + ".png"});
+    EXPECT_NE(scan.out.find("beian:verify/TEST-20261127-0001?key=ABCDEFGHIJKLMNOP"), std::string::npos)
+        << "page " << page << ": " << scan.out << scan.err;
+  }
+}
+
 TEST_F(EngineTest, CreationDateComesFromTheIssueTime) {
   TempDir dir;
   const std::string path = RenderToFile(dir, Wrap("<p>日期</p>"), "{}");
