@@ -1,0 +1,180 @@
+// What the archive keeps: documents, signed copies, reprints and audit entries,
+// as plain values shared by every Archive implementation.
+#ifndef BEIAN_ARCHIVE_RECORDS_H_
+#define BEIAN_ARCHIVE_RECORDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "beian/core/json.h"
+#include "beian/core/status.h"
+
+namespace beian::archive {
+
+// Where a document stands. A new document is issued; a signed copy makes it
+// signed; revocation is final (a revoked document stays revoked when a copy
+// is attached later).
+enum class DocumentStatus { kIssued, kSigned, kRevoked };
+
+// "issued", "signed" or "revoked": the text stored in the catalog.
+std::string_view DocumentStatusName(DocumentStatus status);
+
+// The status named by DocumentStatusName; kInvalidArgument for anything else.
+core::Result<DocumentStatus> ParseDocumentStatus(std::string_view name);
+
+// A generated document handed to Archive::Ingest. Times are RFC 3339 in
+// Beijing time with the offset written out, e.g. "2026-03-01T09:30:00+08:00"
+// (the catalog orders and filters by this text, so one offset keeps it right).
+struct NewDocument {
+  std::string number;  // 文书编号, from Archive::AllocateNumber (or an import)
+  std::string kind;  // e.g. "contract-filing"
+  int template_version = 0;
+  core::Json data;          // stored as canonical JSON; may contain ID numbers
+  std::string credit_code;  // 统一社会信用代码 of the enterprise, or ""
+  std::string enterprise_name;  // or ""
+  std::string project_name;     // or ""
+  std::string district;  // one of the 16 districts or 北京经济技术开发区
+  std::string issued_at;   // the time printed on the document
+  std::string created_by;  // user or client that asked for it
+  int pages = 0;           // page count, >= 1
+  std::string pdf;         // the PDF bytes, stored unchanged
+};
+
+// A document as filed in the catalog. `data` is the canonical JSON text; parse
+// it with core::ParseJson when the values are needed.
+struct Document {
+  int64_t id = 0;
+  std::string number;
+  std::string kind;
+  int template_version = 0;
+  std::string data;
+  std::string credit_code;
+  std::string enterprise_name;
+  std::string project_name;
+  std::string district;
+  std::string issued_at;
+  std::string created_by;
+  std::string sha256;  // of the PDF, 64 lowercase hex chars: the blob's name
+  std::string sm3;     // of the PDF, 64 lowercase hex chars
+  int64_t bytes = 0;   // PDF size
+  int pages = 0;
+  DocumentStatus status = DocumentStatus::kIssued;
+};
+
+// A signed, stamped scan of a document uploaded by a bureau. The stored bytes
+// are what the caller passes (a PDF, or an image already wrapped into one).
+struct NewSignedCopy {
+  int64_t document_id = 0;
+  std::string media_type;  // of the upload: "application/pdf", "image/jpeg"...
+  std::string original_name;  // file name as uploaded
+  std::string uploaded_by;
+  std::string uploaded_at;  // RFC 3339 +08:00; "" means now
+  int pages = 0;            // >= 1
+  std::string content;      // bytes to keep
+};
+
+// A signed copy as filed.
+struct SignedCopy {
+  int64_t id = 0;
+  int64_t document_id = 0;
+  std::string sha256;
+  std::string sm3;
+  int64_t bytes = 0;
+  int pages = 0;
+  std::string media_type;
+  std::string original_name;
+  std::string uploaded_by;
+  std::string uploaded_at;
+};
+
+// A reprint of a document. Unmarked: the original bytes handed out again
+// (`pdf` is left empty; the row carries the original's digests). Marked (补打):
+// `pdf` is an incremental update written on top of the original bytes, which
+// must be its exact prefix.
+struct NewReprint {
+  int64_t document_id = 0;
+  bool marked = false;
+  std::string operator_name;  // who reprinted
+  std::string reprinted_at;   // RFC 3339 +08:00; "" means now
+  std::string pdf;            // marked reprints only
+};
+
+// A reprint as filed.
+struct Reprint {
+  int64_t id = 0;
+  int64_t document_id = 0;
+  bool marked = false;
+  std::string sha256;
+  std::string sm3;
+  int64_t bytes = 0;
+  std::string operator_name;
+  std::string reprinted_at;
+};
+
+// Everything found under one SHA-256: answers "is this paper the one filed?".
+struct Sha256Matches {
+  std::vector<Document> documents;
+  std::vector<SignedCopy> signed_copies;
+  std::vector<Reprint> reprints;
+
+  // True iff nothing in the archive has that digest.
+  bool empty() const {
+    return documents.empty() && signed_copies.empty() && reprints.empty();
+  }
+};
+
+// An audit entry appended by the caller (export, import, ...). The archive
+// itself writes the actions "ingest", "attach", "reprint" and "set-status";
+// callers may not.
+struct NewAuditEntry {
+  std::string actor;    // who
+  std::string action;   // lowercase word(s) joined by '-', e.g. "export"
+  std::string subject;  // what, for a human: a number, a directory, ...
+  core::Json detail;    // stored as canonical JSON
+};
+
+// One row of the hash-chained audit log.
+// hash = SHA-256 hex of (prev_hash + canonical JSON of {"action", "actor",
+// "at", "detail" (the stored text, as a JSON string), "seq", "subject"}); the
+// first row's prev_hash is 64 '0's.
+struct AuditEntry {
+  int64_t seq = 0;  // 1, 2, 3, ... without gaps
+  std::string at;
+  std::string actor;
+  std::string action;
+  std::string subject;
+  std::string detail;  // canonical JSON text
+  std::string prev_hash;
+  std::string hash;
+};
+
+// Position in a newest-first listing: the last document of a page.
+struct DocumentCursor {
+  std::string issued_at;
+  int64_t id = 0;
+};
+
+// Which documents to list. Empty strings and nullopt mean "any". Bounds compare
+// as text with issued_at, so "2026-03-01" and full times both work.
+struct DocumentFilter {
+  std::string kind;
+  std::string district;
+  std::optional<DocumentStatus> status;
+  std::string issued_from;              // inclusive
+  std::string issued_before;            // exclusive
+  int limit = 50;                       // 1..1000
+  std::optional<DocumentCursor> after;  // continue after this document
+};
+
+// One page of a listing, newest first (issued_at, then id, descending).
+struct DocumentPage {
+  std::vector<Document> documents;
+  std::optional<DocumentCursor> next;  // set iff more documents may follow
+};
+
+}  // namespace beian::archive
+
+#endif  // BEIAN_ARCHIVE_RECORDS_H_

@@ -1,0 +1,93 @@
+// The embedded archive: a SQLite catalog and a blob store in one directory.
+#ifndef BEIAN_ARCHIVE_SQLITE_ARCHIVE_H_
+#define BEIAN_ARCHIVE_SQLITE_ARCHIVE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "beian/archive/archive.h"
+#include "beian/core/status.h"
+
+namespace beian::archive {
+
+// How a SqliteArchive behaves.
+struct SqliteArchiveOptions {
+  // The current time as RFC 3339 in Beijing time, e.g.
+  // "2026-03-01T09:30:00+08:00"; used for audit entries and for upload and
+  // reprint times left empty. Null means NowInBeijing.
+  std::function<std::string()> now;
+  // How long a call waits for another process's write lock before failing.
+  int busy_timeout_ms = 10000;
+};
+
+// The current system time in Beijing (UTC+8) as "YYYY-MM-DDTHH:MM:SS+08:00".
+std::string NowInBeijing();
+
+// The archive in one data directory: <dir>/catalog.sqlite3 (WAL mode, foreign
+// keys on, synchronous=FULL, schema created and upgraded by numbered
+// migrations recorded in PRAGMA user_version) and <dir>/blobs/ (BlobStore).
+// Several processes may open the same directory at once; within a process one
+// SqliteArchive serves all threads (calls on its connection are serialized;
+// blob writes and VerifyStorage run outside that lock).
+class SqliteArchive : public Archive {
+ public:
+  // Opens, creating the directory (and its parents) if needed.
+  // kFailedPrecondition if the catalog was written by a newer beian (a higher
+  // schema version); kIoError if the directory or database cannot be opened.
+  static core::Result<std::unique_ptr<SqliteArchive>> Open(
+      const std::string& dir, SqliteArchiveOptions options = {});
+
+  // The schema version this build creates and understands.
+  static int SchemaVersion();
+
+  ~SqliteArchive() override;
+  SqliteArchive(const SqliteArchive&) = delete;
+  SqliteArchive& operator=(const SqliteArchive&) = delete;
+
+  // The data directory.
+  const std::string& dir() const;
+  // <dir>/catalog.sqlite3.
+  std::string catalog_path() const;
+
+  core::Result<std::string> AllocateNumber(std::string_view district, int year,
+                                           std::string_view kind) override;
+  core::Result<Document> Ingest(const NewDocument& document) override;
+  core::Result<Document> Get(int64_t id) override;
+  core::Result<Document> FindByNumber(std::string_view number) override;
+  core::Result<Sha256Matches> FindBySha256(std::string_view sha256) override;
+  core::Result<std::string> ReadBlob(std::string_view sha256) override;
+  core::Result<SignedCopy> AttachSignedCopy(const NewSignedCopy& copy) override;
+  core::Result<std::vector<SignedCopy>> SignedCopiesOf(
+      int64_t document_id) override;
+  core::Result<Reprint> AddReprint(const NewReprint& reprint) override;
+  core::Result<std::vector<Reprint>> ReprintsOf(int64_t document_id) override;
+  core::Result<Document> SetStatus(int64_t document_id, DocumentStatus status,
+                                   std::string_view actor,
+                                   std::string_view reason) override;
+  core::Result<AuditEntry> AppendAudit(const NewAuditEntry& entry) override;
+  core::Result<DocumentPage> ListDocuments(
+      const DocumentFilter& filter) override;
+  core::Status ForEachDocument(
+      const std::function<core::Status(const Document&)>& fn) override;
+  core::Status ForEachSignedCopy(
+      const std::function<core::Status(const SignedCopy&)>& fn) override;
+  core::Status ForEachReprint(
+      const std::function<core::Status(const Reprint&)>& fn) override;
+  core::Status ForEachAuditEntry(
+      const std::function<core::Status(const AuditEntry&)>& fn) override;
+  core::Result<VerifyReport> VerifyStorage(
+      const VerifyProgress& progress = nullptr) override;
+
+ private:
+  struct Impl;
+  explicit SqliteArchive(std::unique_ptr<Impl> impl);
+
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace beian::archive
+
+#endif  // BEIAN_ARCHIVE_SQLITE_ARCHIVE_H_

@@ -1,0 +1,72 @@
+#include "beian/archive/archive.h"
+
+#include <string>
+
+namespace beian::archive {
+
+std::string_view DocumentStatusName(DocumentStatus status) {
+  switch (status) {
+    case DocumentStatus::kIssued:
+      return "issued";
+    case DocumentStatus::kSigned:
+      return "signed";
+    case DocumentStatus::kRevoked:
+      return "revoked";
+  }
+  return "issued";
+}
+
+core::Result<DocumentStatus> ParseDocumentStatus(std::string_view name) {
+  for (DocumentStatus s : {DocumentStatus::kIssued, DocumentStatus::kSigned,
+                           DocumentStatus::kRevoked}) {
+    if (DocumentStatusName(s) == name) return s;
+  }
+  return core::InvalidArgument("unknown document status \"" +
+                               std::string(name) +
+                               "\": expected issued, signed or revoked");
+}
+
+std::string_view FindingKindName(FindingKind kind) {
+  switch (kind) {
+    case FindingKind::kBlobMissing:
+      return "blob-missing";
+    case FindingKind::kBlobCorrupt:
+      return "blob-corrupt";
+    case FindingKind::kBlobSm3Mismatch:
+      return "blob-sm3-mismatch";
+    case FindingKind::kBlobSizeMismatch:
+      return "blob-size-mismatch";
+    case FindingKind::kRowEdited:
+      return "row-edited";
+    case FindingKind::kRowNotAudited:
+      return "row-not-audited";
+    case FindingKind::kRowMissing:
+      return "row-missing";
+    case FindingKind::kStatusMismatch:
+      return "status-mismatch";
+    case FindingKind::kReprintNotPrefix:
+      return "reprint-not-prefix";
+    case FindingKind::kAuditRowEdited:
+      return "audit-row-edited";
+    case FindingKind::kAuditRowMissing:
+      return "audit-row-missing";
+    case FindingKind::kAuditChainBroken:
+      return "audit-chain-broken";
+    case FindingKind::kAuditHeadMismatch:
+      return "audit-head-mismatch";
+    case FindingKind::kAuditDetailInvalid:
+      return "audit-detail-invalid";
+    case FindingKind::kBlobUnreferenced:
+      return "blob-unreferenced";
+    case FindingKind::kStrayFile:
+      return "stray-file";
+  }
+  return "unknown";
+}
+
+bool IsProblem(FindingKind kind) {
+  return kind != FindingKind::kBlobUnreferenced &&
+         kind != FindingKind::kStrayFile;
+}
+
+}  // namespace beian::archive

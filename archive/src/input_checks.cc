@@ -1,0 +1,142 @@
+#include "input_checks.h"
+
+#include <string>
+
+#include "beian/archive/document_number.h"
+#include "beian/core/utf8.h"
+
+namespace beian::archive {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiAlnum(char c) {
+  return IsDigit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+// The value of `count` digits at `pos`, or -1.
+int DigitsAt(std::string_view text, size_t pos, size_t count) {
+  if (pos + count > text.size()) return -1;
+  int value = 0;
+  for (size_t i = pos; i < pos + count; ++i) {
+    if (!IsDigit(text[i])) return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+bool IsIdNumberAt(std::string_view text, size_t pos) {
+  static constexpr int kWeights[17] = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                       3, 7, 9,  10, 5, 8, 4, 2};
+  static constexpr char kCheck[] = "10X98765432";
+  int sum = 0;
+  for (size_t i = 0; i < 17; ++i) {
+    if (!IsDigit(text[pos + i])) return false;
+    sum += (text[pos + i] - '0') * kWeights[i];
+  }
+  char last = text[pos + 17];
+  if (last == 'x') last = 'X';
+  if (last != kCheck[sum % 11]) return false;
+  const int province = DigitsAt(text, pos, 2);
+  const int year = DigitsAt(text, pos + 6, 4);
+  const int month = DigitsAt(text, pos + 10, 2);
+  const int day = DigitsAt(text, pos + 12, 2);
+  return province >= 11 && province <= 82 && year >= 1900 && year <= 2099 &&
+         month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+}  // namespace
+
+bool IsBeijingTime(std::string_view t) {
+  // YYYY-MM-DDTHH:MM:SS
+  if (t.size() < 25) return false;
+  if (t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' ||
+      t[16] != ':') {
+    return false;
+  }
+  const int year = DigitsAt(t, 0, 4), month = DigitsAt(t, 5, 2),
+            day = DigitsAt(t, 8, 2), hour = DigitsAt(t, 11, 2),
+            minute = DigitsAt(t, 14, 2), second = DigitsAt(t, 17, 2);
+  if (year < 1900 || month < 1 || month > 12 || day < 1 || day > 31 ||
+      hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 ||
+      second > 60) {
+    return false;
+  }
+  size_t pos = 19;
+  if (t[pos] == '.') {
+    ++pos;
+    const size_t start = pos;
+    while (pos < t.size() && IsDigit(t[pos])) ++pos;
+    if (pos == start || pos - start > 9) return false;
+  }
+  return t.substr(pos) == "+08:00";
+}
+
+bool ContainsIdNumber(std::string_view text) {
+  if (text.size() < 18) return false;
+  for (size_t pos = 0; pos + 18 <= text.size(); ++pos) {
+    if (pos > 0 && IsAsciiAlnum(text[pos - 1])) continue;
+    if (pos + 18 < text.size() && IsAsciiAlnum(text[pos + 18])) continue;
+    if (IsIdNumberAt(text, pos)) return true;
+  }
+  return false;
+}
+
+core::Status CheckNoIdNumber(std::string_view field, std::string_view value) {
+  if (!ContainsIdNumber(value)) return core::Status::Ok();
+  return core::InvalidArgument(
+      std::string(field) +
+      " contains a personal ID number; catalog columns are indexed and listed "
+      "and must not hold one (keep it in the document data only)");
+}
+
+core::Status CheckNewDocument(const NewDocument& d) {
+  if (d.number.empty() || d.number.size() > 100) {
+    return core::InvalidArgument("document number must have 1 to 100 bytes");
+  }
+  if (!core::IsValidUtf8(d.number)) {
+    return core::InvalidArgument("document number is not UTF-8");
+  }
+  if (d.kind.empty()) return core::InvalidArgument("document kind is empty");
+  if (d.template_version < 1) {
+    return core::InvalidArgument("template_version must be >= 1");
+  }
+  BEIAN_RETURN_IF_ERROR(DistrictCode(d.district).status());
+  if (!IsBeijingTime(d.issued_at)) {
+    return core::InvalidArgument(
+        "issued_at must be Beijing time written like "
+        "2026-03-01T09:30:00+08:00, got \"" +
+        d.issued_at + "\"");
+  }
+  if (d.created_by.empty()) return core::InvalidArgument("created_by is empty");
+  if (d.pages < 1) return core::InvalidArgument("pages must be >= 1");
+  if (d.pdf.empty()) return core::InvalidArgument("the PDF is empty");
+  const std::pair<std::string_view, const std::string*> columns[] = {
+      {"number", &d.number},
+      {"kind", &d.kind},
+      {"credit_code", &d.credit_code},
+      {"enterprise_name", &d.enterprise_name},
+      {"project_name", &d.project_name},
+      {"created_by", &d.created_by},
+  };
+  for (const auto& [field, value] : columns) {
+    if (!core::IsValidUtf8(*value)) {
+      return core::InvalidArgument(std::string(field) + " is not UTF-8");
+    }
+    BEIAN_RETURN_IF_ERROR(CheckNoIdNumber(field, *value));
+  }
+  return core::Status::Ok();
+}
+
+core::Status CheckActionName(std::string_view action) {
+  bool ok = !action.empty() && action.size() <= 40 && action.front() != '-' &&
+            action.back() != '-';
+  for (char c : action) {
+    if (!((c >= 'a' && c <= 'z') || c == '-')) ok = false;
+  }
+  if (ok) return core::Status::Ok();
+  return core::InvalidArgument(
+      "audit action must be lowercase words joined by '-', got \"" +
+      std::string(action) + "\"");
+}
+
+}  // namespace beian::archive

@@ -1,0 +1,84 @@
+#include "row_digest.h"
+
+#include "beian/core/digest.h"
+#include "beian/core/json.h"
+
+namespace beian::archive {
+namespace {
+
+std::string DigestOf(const core::Json& object) {
+  return core::Sha256Hex(core::WriteCanonicalJson(object));
+}
+
+}  // namespace
+
+const std::string& GenesisHash() {
+  static const std::string* const kGenesis = new std::string(64, '0');
+  return *kGenesis;
+}
+
+std::string DocumentRowDigest(const Document& d) {
+  core::Json o = core::Json::MakeObject();
+  o.Set("bytes", d.bytes);
+  o.Set("created_by", d.created_by);
+  o.Set("credit_code", d.credit_code);
+  o.Set("data", d.data);
+  o.Set("district", d.district);
+  o.Set("enterprise_name", d.enterprise_name);
+  o.Set("id", d.id);
+  o.Set("issued_at", d.issued_at);
+  o.Set("kind", d.kind);
+  o.Set("number", d.number);
+  o.Set("pages", d.pages);
+  o.Set("project_name", d.project_name);
+  o.Set("sha256", d.sha256);
+  o.Set("sm3", d.sm3);
+  o.Set("template_version", d.template_version);
+  return DigestOf(o);
+}
+
+std::string SignedCopyRowDigest(const SignedCopy& c) {
+  core::Json o = core::Json::MakeObject();
+  o.Set("bytes", c.bytes);
+  o.Set("document_id", c.document_id);
+  o.Set("id", c.id);
+  o.Set("media_type", c.media_type);
+  o.Set("original_name", c.original_name);
+  o.Set("pages", c.pages);
+  o.Set("sha256", c.sha256);
+  o.Set("sm3", c.sm3);
+  o.Set("uploaded_at", c.uploaded_at);
+  o.Set("uploaded_by", c.uploaded_by);
+  return DigestOf(o);
+}
+
+std::string ReprintRowDigest(const Reprint& r) {
+  core::Json o = core::Json::MakeObject();
+  o.Set("bytes", r.bytes);
+  o.Set("document_id", r.document_id);
+  o.Set("id", r.id);
+  o.Set("marked", r.marked);
+  o.Set("operator", r.operator_name);
+  o.Set("reprinted_at", r.reprinted_at);
+  o.Set("sha256", r.sha256);
+  o.Set("sm3", r.sm3);
+  return DigestOf(o);
+}
+
+std::string AuditEntryHash(const AuditEntry& e) {
+  core::Json o = core::Json::MakeObject();
+  o.Set("action", e.action);
+  o.Set("actor", e.actor);
+  o.Set("at", e.at);
+  o.Set("detail", e.detail);
+  o.Set("seq", e.seq);
+  o.Set("subject", e.subject);
+  return core::Sha256Hex(e.prev_hash + core::WriteCanonicalJson(o));
+}
+
+bool IsArchiveAction(std::string_view action) {
+  return action == kActionIngest || action == kActionAttach ||
+         action == kActionReprint || action == kActionSetStatus;
+}
+
+}  // namespace beian::archive

@@ -1,0 +1,50 @@
+// The digests that make the catalog tamper-evident. Shared by every Archive
+// implementation and by the verifier, so that they agree byte for byte.
+//
+// A catalog row's digest is the SHA-256 hex of the canonical JSON of its
+// immutable columns (everything but a document's status, which the audit log
+// records separately). The archive puts that digest into the row's audit entry
+// ("row_sha256"), and the audit entry is hash-chained, so editing a row, or
+// the entry, or both, is detectable.
+#ifndef BEIAN_ARCHIVE_SRC_ROW_DIGEST_H_
+#define BEIAN_ARCHIVE_SRC_ROW_DIGEST_H_
+
+#include <string>
+#include <string_view>
+
+#include "beian/archive/records.h"
+
+namespace beian::archive {
+
+// The prev_hash of the first audit row: 64 '0's.
+const std::string& GenesisHash();
+
+// SHA-256 hex over the document's columns: bytes, created_by, credit_code,
+// data (the stored text, as a JSON string), district, enterprise_name, id,
+// issued_at, kind, number, pages, project_name, sha256, sm3, template_version.
+std::string DocumentRowDigest(const Document& document);
+
+// SHA-256 hex over bytes, document_id, id, media_type, original_name, pages,
+// sha256, sm3, uploaded_at, uploaded_by.
+std::string SignedCopyRowDigest(const SignedCopy& copy);
+
+// SHA-256 hex over bytes, document_id, id, marked, operator, reprinted_at,
+// sha256, sm3.
+std::string ReprintRowDigest(const Reprint& reprint);
+
+// The chained hash of an audit row (see AuditEntry in records.h); uses every
+// field of `entry` except hash.
+std::string AuditEntryHash(const AuditEntry& entry);
+
+// Action names the archive writes itself and their detail members.
+inline constexpr std::string_view kActionIngest = "ingest";
+inline constexpr std::string_view kActionAttach = "attach";
+inline constexpr std::string_view kActionReprint = "reprint";
+inline constexpr std::string_view kActionSetStatus = "set-status";
+
+// True for the actions above.
+bool IsArchiveAction(std::string_view action);
+
+}  // namespace beian::archive
+
+#endif  // BEIAN_ARCHIVE_SRC_ROW_DIGEST_H_

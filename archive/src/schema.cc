@@ -1,0 +1,146 @@
+#include "schema.h"
+
+#include <string>
+
+namespace beian::archive {
+namespace {
+
+// Never edit a migration that has shipped: add the next one.
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE documents (
+  id INTEGER PRIMARY KEY,
+  number TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  template_version INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  credit_code TEXT NOT NULL,
+  enterprise_name TEXT NOT NULL,
+  project_name TEXT NOT NULL,
+  district TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  sm3 TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  pages INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('issued', 'signed', 'revoked')),
+  -- Year and serial of numbers in the archive's own format (NULL otherwise):
+  -- a serial is unique per district and year whatever the kind code says.
+  number_year INTEGER,
+  number_serial INTEGER
+);
+CREATE UNIQUE INDEX documents_district_serial
+  ON documents (district, number_year, number_serial);
+CREATE INDEX documents_issued ON documents (issued_at, id);
+CREATE INDEX documents_kind_issued ON documents (kind, issued_at, id);
+CREATE INDEX documents_district_issued ON documents (district, issued_at, id);
+CREATE INDEX documents_sha256 ON documents (sha256);
+CREATE INDEX documents_credit_code ON documents (credit_code);
+
+CREATE TABLE number_counters (
+  district TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  next_serial INTEGER NOT NULL,
+  PRIMARY KEY (district, year)
+) WITHOUT ROWID;
+
+CREATE TABLE signed_copies (
+  id INTEGER PRIMARY KEY,
+  document_id INTEGER NOT NULL REFERENCES documents (id),
+  sha256 TEXT NOT NULL,
+  sm3 TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  pages INTEGER NOT NULL,
+  media_type TEXT NOT NULL,
+  original_name TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL
+);
+CREATE INDEX signed_copies_document ON signed_copies (document_id);
+CREATE INDEX signed_copies_sha256 ON signed_copies (sha256);
+
+CREATE TABLE reprints (
+  id INTEGER PRIMARY KEY,
+  document_id INTEGER NOT NULL REFERENCES documents (id),
+  marked INTEGER NOT NULL CHECK (marked IN (0, 1)),
+  sha256 TEXT NOT NULL,
+  sm3 TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  operator TEXT NOT NULL,
+  reprinted_at TEXT NOT NULL
+);
+CREATE INDEX reprints_document ON reprints (document_id);
+CREATE INDEX reprints_sha256 ON reprints (sha256);
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+
+-- The last row of the chain, kept beside it so that deleting rows at the end
+-- of the log is detected too.
+CREATE TABLE audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES
+  (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+)sql"},
+};
+
+core::Status ApplyMigration(Database& db, const Migration& migration) {
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  // Re-read under the write lock: another process may have migrated already.
+  BEIAN_ASSIGN_OR_RETURN(const int64_t current,
+                         db.QueryInt("PRAGMA user_version"));
+  if (current >= migration.version) return core::Status::Ok();
+  BEIAN_RETURN_IF_ERROR(db.Exec(migration.sql));
+  const std::string set_version =
+      "PRAGMA user_version = " + std::to_string(migration.version);
+  BEIAN_RETURN_IF_ERROR(db.Exec(set_version.c_str()));
+  return txn.Commit();
+}
+
+}  // namespace
+
+int LatestSchemaVersion() {
+  return kMigrations[sizeof kMigrations / sizeof kMigrations[0] - 1].version;
+}
+
+core::Status PrepareCatalog(Database& db) {
+  // journal_mode answers with a row; Exec ignores it.
+  BEIAN_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode = WAL"));
+  BEIAN_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
+  // FULL: a commit that returned is on disk even after a power cut.
+  BEIAN_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = FULL"));
+  BEIAN_ASSIGN_OR_RETURN(const int64_t version,
+                         db.QueryInt("PRAGMA user_version"));
+  if (version > LatestSchemaVersion()) {
+    return core::FailedPrecondition(
+        "catalog " + db.path() + " has schema version " +
+        std::to_string(version) + ", newer than this beian understands (" +
+        std::to_string(LatestSchemaVersion()) + ")");
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version > version) {
+      BEIAN_RETURN_IF_ERROR(ApplyMigration(db, migration));
+    }
+  }
+  return core::Status::Ok();
+}
+
+}  // namespace beian::archive

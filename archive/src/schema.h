@@ -1,0 +1,22 @@
+// The catalog schema as numbered migrations (PRAGMA user_version).
+#ifndef BEIAN_ARCHIVE_SRC_SCHEMA_H_
+#define BEIAN_ARCHIVE_SRC_SCHEMA_H_
+
+#include "beian/core/status.h"
+#include "sqlite_db.h"
+
+namespace beian::archive {
+
+// The version the last migration reaches.
+int LatestSchemaVersion();
+
+// Sets the connection's pragmas (WAL, foreign keys, synchronous=FULL) and
+// applies every migration above the database's user_version, each in its own
+// transaction together with the new user_version. Safe when several processes
+// open the catalog at once. kFailedPrecondition if the database is newer than
+// this build.
+core::Status PrepareCatalog(Database& db);
+
+}  // namespace beian::archive
+
+#endif  // BEIAN_ARCHIVE_SRC_SCHEMA_H_

@@ -1,0 +1,979 @@
+#include "beian/archive/sqlite_archive.h"
+
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "beian/archive/blob_store.h"
+#include "beian/archive/document_number.h"
+#include "beian/core/json.h"
+#include "beian/core/utf8.h"
+#include "input_checks.h"
+#include "posix_error.h"
+#include "row_digest.h"
+#include "schema.h"
+#include "sqlite_db.h"
+#include "verifier.h"
+
+namespace beian::archive {
+namespace {
+
+// Column lists shared by every query that reads a whole row; the Read*
+// functions below read them in this order.
+constexpr char kDocumentColumns[] =
+    "id, number, kind, template_version, data, credit_code, enterprise_name, "
+    "project_name, district, issued_at, created_by, sha256, sm3, bytes, "
+    "pages, status";
+constexpr char kSignedCopyColumns[] =
+    "id, document_id, sha256, sm3, bytes, pages, media_type, original_name, "
+    "uploaded_by, uploaded_at";
+constexpr char kReprintColumns[] =
+    "id, document_id, marked, sha256, sm3, bytes, operator, reprinted_at";
+constexpr char kAuditColumns[] =
+    "seq, at, actor, action, subject, detail, prev_hash, hash";
+
+// Rows read per batch by the ForEach* calls.
+constexpr int kBatch = 256;
+
+core::Result<Document> ReadDocument(const Statement& s) {
+  Document d;
+  d.id = s.Int(0);
+  d.number = s.Text(1);
+  d.kind = s.Text(2);
+  d.template_version = static_cast<int>(s.Int(3));
+  d.data = s.Text(4);
+  d.credit_code = s.Text(5);
+  d.enterprise_name = s.Text(6);
+  d.project_name = s.Text(7);
+  d.district = s.Text(8);
+  d.issued_at = s.Text(9);
+  d.created_by = s.Text(10);
+  d.sha256 = s.Text(11);
+  d.sm3 = s.Text(12);
+  d.bytes = s.Int(13);
+  d.pages = static_cast<int>(s.Int(14));
+  core::Result<DocumentStatus> status = ParseDocumentStatus(s.Text(15));
+  if (!status.ok()) {
+    return core::Internal("document " + d.number + ": " +
+                          status.status().message());
+  }
+  d.status = *status;
+  return d;
+}
+
+SignedCopy ReadSignedCopy(const Statement& s) {
+  SignedCopy c;
+  c.id = s.Int(0);
+  c.document_id = s.Int(1);
+  c.sha256 = s.Text(2);
+  c.sm3 = s.Text(3);
+  c.bytes = s.Int(4);
+  c.pages = static_cast<int>(s.Int(5));
+  c.media_type = s.Text(6);
+  c.original_name = s.Text(7);
+  c.uploaded_by = s.Text(8);
+  c.uploaded_at = s.Text(9);
+  return c;
+}
+
+Reprint ReadReprint(const Statement& s) {
+  Reprint r;
+  r.id = s.Int(0);
+  r.document_id = s.Int(1);
+  r.marked = s.Int(2) != 0;
+  r.sha256 = s.Text(3);
+  r.sm3 = s.Text(4);
+  r.bytes = s.Int(5);
+  r.operator_name = s.Text(6);
+  r.reprinted_at = s.Text(7);
+  return r;
+}
+
+AuditEntry ReadAuditEntry(const Statement& s) {
+  AuditEntry e;
+  e.seq = s.Int(0);
+  e.at = s.Text(1);
+  e.actor = s.Text(2);
+  e.action = s.Text(3);
+  e.subject = s.Text(4);
+  e.detail = s.Text(5);
+  e.prev_hash = s.Text(6);
+  e.hash = s.Text(7);
+  return e;
+}
+
+std::string Select(const char* columns, const char* rest) {
+  return std::string("SELECT ") + columns + " " + rest;
+}
+
+// Lowercases a SHA-256 given in any case; kInvalidArgument if it is not one.
+core::Result<std::string> NormalizeSha256(std::string_view text) {
+  std::string sha(text);
+  for (char& c : sha) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (!IsSha256Hex(sha)) {
+    return core::InvalidArgument("not a SHA-256 (64 hex chars): \"" +
+                                 std::string(text.substr(0, 80)) + "\"");
+  }
+  return sha;
+}
+
+core::Status CheckTime(std::string_view field, std::string_view value) {
+  if (IsBeijingTime(value)) return core::Status::Ok();
+  return core::InvalidArgument(std::string(field) +
+                               " must be Beijing time written like "
+                               "2026-03-01T09:30:00+08:00, got \"" +
+                               std::string(value) + "\"");
+}
+
+core::Status AlreadyFiled(std::string_view number) {
+  return core::FailedPrecondition(
+      "document number " + std::string(number) +
+      " is already filed (or another number with its district, year and "
+      "serial)");
+}
+
+core::Status CheckNotEmpty(std::string_view field, std::string_view value) {
+  if (!value.empty() && core::IsValidUtf8(value)) return core::Status::Ok();
+  return core::InvalidArgument(std::string(field) +
+                               " must be non-empty UTF-8 text");
+}
+
+}  // namespace
+
+std::string NowInBeijing() {
+  const std::time_t now = std::time(nullptr) + 8 * 3600;
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[40];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+  return buffer;
+}
+
+struct SqliteArchive::Impl {
+  Impl(std::string dir_in, SqliteArchiveOptions options_in, BlobStore blobs_in,
+       Database db_in)
+      : dir(std::move(dir_in)),
+        options(std::move(options_in)),
+        blobs(std::move(blobs_in)),
+        db(std::move(db_in)) {}
+
+  std::string Now() const {
+    return options.now ? options.now() : NowInBeijing();
+  }
+  std::string CatalogPath() const { return dir + "/catalog.sqlite3"; }
+
+  // Each of these runs with `mu` held.
+  core::Result<Document> GetLocked(int64_t id);
+  core::Result<std::optional<Document>> FindNumberLocked(
+      std::string_view number);
+  // Whether `number`, or its district, year and serial, is in the catalog.
+  core::Result<bool> NumberTakenLocked(
+      std::string_view number, std::string_view district,
+      const std::optional<DocumentNumber>& parsed);
+  // Appends one audit row inside the caller's write transaction.
+  core::Result<AuditEntry> AppendAuditLocked(std::string_view actor,
+                                             std::string_view action,
+                                             std::string_view subject,
+                                             const core::Json& detail);
+
+  // Reads rows `sql` (which takes the last id as ?1 and a limit as ?2) in
+  // batches without holding `mu` while `fn` runs.
+  template <typename Row, typename ReadFn>
+  core::Status ForEachBatched(const std::string& sql, ReadFn read,
+                              const std::function<core::Status(const Row&)>& fn,
+                              int64_t (*key)(const Row&));
+
+  const std::string dir;
+  const SqliteArchiveOptions options;
+  const BlobStore blobs;
+  std::mutex mu;
+  Database db;  // guarded by mu
+};
+
+core::Result<Document> SqliteArchive::Impl::GetLocked(int64_t id) {
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.Prepare(Select(kDocumentColumns, "FROM documents WHERE id = ?1")));
+  s.BindInt(1, id);
+  BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+  if (!row) return core::NotFound("no document with id " + std::to_string(id));
+  return ReadDocument(s);
+}
+
+core::Result<std::optional<Document>> SqliteArchive::Impl::FindNumberLocked(
+    std::string_view number) {
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.Prepare(Select(kDocumentColumns, "FROM documents WHERE number = ?1")));
+  s.BindText(1, number);
+  BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+  if (!row) return std::optional<Document>();
+  BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
+  return std::optional<Document>(std::move(d));
+}
+
+core::Result<bool> SqliteArchive::Impl::NumberTakenLocked(
+    std::string_view number, std::string_view district,
+    const std::optional<DocumentNumber>& parsed) {
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.Prepare("SELECT 1 FROM documents WHERE number = ?1 OR (district = ?2 "
+                 "AND number_year = ?3 AND number_serial = ?4)"));
+  s.BindText(1, number).BindText(2, district);
+  if (parsed) {
+    s.BindInt(3, parsed->year).BindInt(4, parsed->serial);
+  } else {
+    s.BindNull(3).BindNull(4);
+  }
+  return s.Step();
+}
+
+core::Result<AuditEntry> SqliteArchive::Impl::AppendAuditLocked(
+    std::string_view actor, std::string_view action, std::string_view subject,
+    const core::Json& detail) {
+  AuditEntry e;
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement head,
+        db.Prepare("SELECT seq, hash FROM audit_head WHERE id = 1"));
+    BEIAN_ASSIGN_OR_RETURN(const bool row, head.Step());
+    if (!row) return core::Internal("catalog has no audit_head row");
+    e.seq = head.Int(0) + 1;
+    e.prev_hash = head.Text(1);
+  }
+  e.at = Now();
+  e.actor = std::string(actor);
+  e.action = std::string(action);
+  e.subject = std::string(subject);
+  e.detail = core::WriteCanonicalJson(detail);
+  e.hash = AuditEntryHash(e);
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement insert,
+      db.Prepare("INSERT INTO audit_log (seq, at, actor, action, subject, "
+                 "detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                 "?7, ?8)"));
+  insert.BindInt(1, e.seq)
+      .BindText(2, e.at)
+      .BindText(3, e.actor)
+      .BindText(4, e.action)
+      .BindText(5, e.subject)
+      .BindText(6, e.detail)
+      .BindText(7, e.prev_hash)
+      .BindText(8, e.hash);
+  BEIAN_RETURN_IF_ERROR(insert.Run());
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement update,
+      db.Prepare("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1"));
+  update.BindInt(1, e.seq).BindText(2, e.hash);
+  BEIAN_RETURN_IF_ERROR(update.Run());
+  return e;
+}
+
+template <typename Row, typename ReadFn>
+core::Status SqliteArchive::Impl::ForEachBatched(
+    const std::string& sql, ReadFn read,
+    const std::function<core::Status(const Row&)>& fn,
+    int64_t (*key)(const Row&)) {
+  int64_t last = 0;
+  for (;;) {
+    std::vector<Row> batch;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
+      s.BindInt(1, last).BindInt(2, kBatch);
+      for (;;) {
+        BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+        if (!row) break;
+        BEIAN_ASSIGN_OR_RETURN(Row r, read(s));
+        batch.push_back(std::move(r));
+      }
+    }
+    for (const Row& r : batch) BEIAN_RETURN_IF_ERROR(fn(r));
+    if (static_cast<int>(batch.size()) < kBatch) return core::Status::Ok();
+    last = key(batch.back());
+  }
+}
+
+SqliteArchive::SqliteArchive(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+
+SqliteArchive::~SqliteArchive() = default;
+
+int SqliteArchive::SchemaVersion() { return LatestSchemaVersion(); }
+
+const std::string& SqliteArchive::dir() const { return impl_->dir; }
+
+std::string SqliteArchive::catalog_path() const { return impl_->CatalogPath(); }
+
+core::Result<std::unique_ptr<SqliteArchive>> SqliteArchive::Open(
+    const std::string& dir_in, SqliteArchiveOptions options) {
+  std::string dir = dir_in;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  if (dir.empty()) return core::InvalidArgument("archive directory is empty");
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    return PosixError("cannot create archive directory", dir, error.value());
+  }
+  BEIAN_ASSIGN_OR_RETURN(BlobStore blobs, BlobStore::Open(dir + "/blobs"));
+  BEIAN_ASSIGN_OR_RETURN(
+      Database db, Database::Open(dir + "/catalog.sqlite3", /*read_only=*/false,
+                                  options.busy_timeout_ms));
+  BEIAN_RETURN_IF_ERROR(PrepareCatalog(db));
+  auto impl = std::make_unique<Impl>(std::move(dir), std::move(options),
+                                     std::move(blobs), std::move(db));
+  return std::unique_ptr<SqliteArchive>(new SqliteArchive(std::move(impl)));
+}
+
+core::Result<std::string> SqliteArchive::AllocateNumber(
+    std::string_view district, int year, std::string_view kind) {
+  BEIAN_ASSIGN_OR_RETURN(std::string district_code, DistrictCode(district));
+  if (year < 2000 || year > 9999) {
+    return core::InvalidArgument("year " + std::to_string(year) +
+                                 " is outside 2000..9999");
+  }
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  int64_t serial = 1;
+  {
+    BEIAN_ASSIGN_OR_RETURN(Statement s,
+                           db.Prepare("SELECT next_serial FROM number_counters "
+                                      "WHERE district = ?1 AND year = ?2"));
+    s.BindText(1, district).BindInt(2, year);
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (row) serial = s.Int(0);
+  }
+  // Skip serials an imported document already holds.
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("SELECT 1 FROM documents WHERE district = ?1 AND "
+                   "number_year = ?2 AND number_serial = ?3"));
+    s.BindText(1, district).BindInt(2, year).BindInt(3, serial);
+    BEIAN_ASSIGN_OR_RETURN(const bool taken, s.Step());
+    if (!taken) break;
+    ++serial;
+  }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("INSERT INTO number_counters (district, year, next_serial) "
+                   "VALUES (?1, ?2, ?3) ON CONFLICT (district, year) DO "
+                   "UPDATE SET next_serial = excluded.next_serial"));
+    s.BindText(1, district).BindInt(2, year).BindInt(3, serial + 1);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  return FormatDocumentNumber(
+      DocumentNumber{district_code, KindCode(kind), year, serial});
+}
+
+core::Result<Document> SqliteArchive::Ingest(const NewDocument& in) {
+  BEIAN_RETURN_IF_ERROR(CheckNewDocument(in));
+  const std::optional<DocumentNumber> parsed = ParseDocumentNumber(in.number);
+  if (parsed) {
+    BEIAN_ASSIGN_OR_RETURN(const std::string code, DistrictCode(in.district));
+    if (parsed->district_code != code) {
+      return core::InvalidArgument("document number " + in.number +
+                                   " belongs to another district than " +
+                                   in.district);
+    }
+  }
+  Document d;
+  d.number = in.number;
+  d.kind = in.kind;
+  d.template_version = in.template_version;
+  d.data = core::WriteCanonicalJson(in.data);
+  d.credit_code = in.credit_code;
+  d.enterprise_name = in.enterprise_name;
+  d.project_name = in.project_name;
+  d.district = in.district;
+  d.issued_at = in.issued_at;
+  d.created_by = in.created_by;
+  d.pages = in.pages;
+  d.status = DocumentStatus::kIssued;
+
+  {
+    // Refuse a number filed before without leaving a blob behind (the insert
+    // below still decides if another caller races us).
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    BEIAN_ASSIGN_OR_RETURN(
+        const bool taken,
+        impl_->NumberTakenLocked(in.number, in.district, parsed));
+    if (taken) return AlreadyFiled(in.number);
+  }
+  // The blob first: a crash after this leaves only an unreferenced blob.
+  BEIAN_ASSIGN_OR_RETURN(const BlobInfo blob, impl_->blobs.Put(in.pdf));
+  d.sha256 = blob.sha256;
+  d.sm3 = blob.sm3;
+  d.bytes = blob.size;
+
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("INSERT INTO documents (number, kind, template_version, "
+                   "data, credit_code, enterprise_name, project_name, "
+                   "district, issued_at, created_by, sha256, sm3, bytes, "
+                   "pages, status, number_year, number_serial) VALUES (?1, "
+                   "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                   "'issued', ?15, ?16)"));
+    s.BindText(1, d.number)
+        .BindText(2, d.kind)
+        .BindInt(3, d.template_version)
+        .BindText(4, d.data)
+        .BindText(5, d.credit_code)
+        .BindText(6, d.enterprise_name)
+        .BindText(7, d.project_name)
+        .BindText(8, d.district)
+        .BindText(9, d.issued_at)
+        .BindText(10, d.created_by)
+        .BindText(11, d.sha256)
+        .BindText(12, d.sm3)
+        .BindInt(13, d.bytes)
+        .BindInt(14, d.pages);
+    if (parsed) {
+      s.BindInt(15, parsed->year).BindInt(16, parsed->serial);
+    } else {
+      s.BindNull(15).BindNull(16);
+    }
+    core::Status inserted = s.Run();
+    if (inserted.code() == core::Code::kFailedPrecondition) {
+      // Tell a taken number apart from other constraint failures.
+      BEIAN_ASSIGN_OR_RETURN(
+          const bool taken,
+          impl_->NumberTakenLocked(d.number, d.district, parsed));
+      if (taken) return AlreadyFiled(d.number);
+    }
+    BEIAN_RETURN_IF_ERROR(inserted);
+  }
+  d.id = db.LastInsertRowId();
+  if (parsed) {
+    // Keep AllocateNumber ahead of numbers that came from elsewhere (import).
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("INSERT INTO number_counters (district, year, next_serial) "
+                   "VALUES (?1, ?2, ?3) ON CONFLICT (district, year) DO "
+                   "UPDATE SET next_serial = max(next_serial, "
+                   "excluded.next_serial)"));
+    s.BindText(1, d.district)
+        .BindInt(2, parsed->year)
+        .BindInt(3, parsed->serial + 1);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  core::Json detail = core::Json::MakeObject();
+  detail.Set("document_id", d.id);
+  detail.Set("number", d.number);
+  detail.Set("row_sha256", DocumentRowDigest(d));
+  detail.Set("status", std::string(DocumentStatusName(d.status)));
+  BEIAN_RETURN_IF_ERROR(
+      impl_->AppendAuditLocked(d.created_by, kActionIngest, d.number, detail)
+          .status());
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  return d;
+}
+
+core::Result<Document> SqliteArchive::Get(int64_t id) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->GetLocked(id);
+}
+
+core::Result<Document> SqliteArchive::FindByNumber(std::string_view number) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(std::optional<Document> found,
+                         impl_->FindNumberLocked(number));
+  if (found) return std::move(*found);
+  const std::string normalized = NormalizeDocumentNumber(number);
+  if (normalized != number) {
+    BEIAN_ASSIGN_OR_RETURN(found, impl_->FindNumberLocked(normalized));
+    if (found) return std::move(*found);
+  }
+  return core::NotFound("no document numbered " + std::string(number));
+}
+
+core::Result<Sha256Matches> SqliteArchive::FindBySha256(
+    std::string_view sha256_in) {
+  BEIAN_ASSIGN_OR_RETURN(const std::string sha256, NormalizeSha256(sha256_in));
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Sha256Matches matches;
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare(Select(kDocumentColumns,
+                          "FROM documents WHERE sha256 = ?1 ORDER BY id")));
+    s.BindText(1, sha256);
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
+      matches.documents.push_back(std::move(d));
+    }
+  }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare(Select(kSignedCopyColumns,
+                          "FROM signed_copies WHERE sha256 = ?1 ORDER BY id")));
+    s.BindText(1, sha256);
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      matches.signed_copies.push_back(ReadSignedCopy(s));
+    }
+  }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare(Select(kReprintColumns,
+                          "FROM reprints WHERE sha256 = ?1 ORDER BY id")));
+    s.BindText(1, sha256);
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      matches.reprints.push_back(ReadReprint(s));
+    }
+  }
+  return matches;
+}
+
+core::Result<std::string> SqliteArchive::ReadBlob(std::string_view sha256_in) {
+  BEIAN_ASSIGN_OR_RETURN(const std::string sha256, NormalizeSha256(sha256_in));
+  return impl_->blobs.Get(sha256);
+}
+
+core::Result<SignedCopy> SqliteArchive::AttachSignedCopy(
+    const NewSignedCopy& in) {
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("media_type", in.media_type));
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("uploaded_by", in.uploaded_by));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("uploaded_by", in.uploaded_by));
+  if (!core::IsValidUtf8(in.original_name)) {
+    return core::InvalidArgument("original_name is not UTF-8");
+  }
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("original_name", in.original_name));
+  if (!in.uploaded_at.empty()) {
+    BEIAN_RETURN_IF_ERROR(CheckTime("uploaded_at", in.uploaded_at));
+  }
+  if (in.pages < 1) return core::InvalidArgument("pages must be >= 1");
+  if (in.content.empty())
+    return core::InvalidArgument("the signed copy is empty");
+  BEIAN_RETURN_IF_ERROR(Get(in.document_id).status());
+
+  SignedCopy c;
+  c.document_id = in.document_id;
+  c.pages = in.pages;
+  c.media_type = in.media_type;
+  c.original_name = in.original_name;
+  c.uploaded_by = in.uploaded_by;
+  c.uploaded_at = in.uploaded_at.empty() ? impl_->Now() : in.uploaded_at;
+  BEIAN_ASSIGN_OR_RETURN(const BlobInfo blob, impl_->blobs.Put(in.content));
+  c.sha256 = blob.sha256;
+  c.sm3 = blob.sm3;
+  c.bytes = blob.size;
+
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  BEIAN_ASSIGN_OR_RETURN(const Document document,
+                         impl_->GetLocked(in.document_id));
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("INSERT INTO signed_copies (document_id, sha256, sm3, "
+                   "bytes, pages, media_type, original_name, uploaded_by, "
+                   "uploaded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    s.BindInt(1, c.document_id)
+        .BindText(2, c.sha256)
+        .BindText(3, c.sm3)
+        .BindInt(4, c.bytes)
+        .BindInt(5, c.pages)
+        .BindText(6, c.media_type)
+        .BindText(7, c.original_name)
+        .BindText(8, c.uploaded_by)
+        .BindText(9, c.uploaded_at);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  c.id = db.LastInsertRowId();
+  core::Json detail = core::Json::MakeObject();
+  detail.Set("document_id", c.document_id);
+  detail.Set("row_sha256", SignedCopyRowDigest(c));
+  detail.Set("signed_copy_id", c.id);
+  if (document.status == DocumentStatus::kIssued) {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("UPDATE documents SET status = 'signed' WHERE id = ?1"));
+    s.BindInt(1, document.id);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+    detail.Set("status",
+               std::string(DocumentStatusName(DocumentStatus::kSigned)));
+  }
+  BEIAN_RETURN_IF_ERROR(impl_
+                            ->AppendAuditLocked(c.uploaded_by, kActionAttach,
+                                                document.number, detail)
+                            .status());
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  return c;
+}
+
+core::Result<std::vector<SignedCopy>> SqliteArchive::SignedCopiesOf(
+    int64_t document_id) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      impl_->db.Prepare(
+          Select(kSignedCopyColumns,
+                 "FROM signed_copies WHERE document_id = ?1 ORDER BY id")));
+  s.BindInt(1, document_id);
+  std::vector<SignedCopy> copies;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    copies.push_back(ReadSignedCopy(s));
+  }
+  return copies;
+}
+
+core::Result<Reprint> SqliteArchive::AddReprint(const NewReprint& in) {
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("operator", in.operator_name));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("operator", in.operator_name));
+  if (!in.reprinted_at.empty()) {
+    BEIAN_RETURN_IF_ERROR(CheckTime("reprinted_at", in.reprinted_at));
+  }
+  BEIAN_ASSIGN_OR_RETURN(const Document original, Get(in.document_id));
+  Reprint r;
+  r.document_id = in.document_id;
+  r.marked = in.marked;
+  r.operator_name = in.operator_name;
+  r.reprinted_at = in.reprinted_at.empty() ? impl_->Now() : in.reprinted_at;
+  if (in.marked) {
+    BEIAN_ASSIGN_OR_RETURN(const std::string base,
+                           impl_->blobs.Get(original.sha256));
+    if (in.pdf.size() <= base.size() ||
+        in.pdf.compare(0, base.size(), base) != 0) {
+      return core::InvalidArgument(
+          "a marked reprint must be an incremental update on top of the "
+          "original bytes of " +
+          original.number);
+    }
+    BEIAN_ASSIGN_OR_RETURN(const BlobInfo blob, impl_->blobs.Put(in.pdf));
+    r.sha256 = blob.sha256;
+    r.sm3 = blob.sm3;
+    r.bytes = blob.size;
+  } else {
+    if (!in.pdf.empty()) {
+      return core::InvalidArgument(
+          "an unmarked reprint is the stored original; pass no bytes");
+    }
+    r.sha256 = original.sha256;
+    r.sm3 = original.sm3;
+    r.bytes = original.bytes;
+  }
+
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("INSERT INTO reprints (document_id, marked, sha256, sm3, "
+                   "bytes, operator, reprinted_at) VALUES (?1, ?2, ?3, ?4, "
+                   "?5, ?6, ?7)"));
+    s.BindInt(1, r.document_id)
+        .BindInt(2, r.marked ? 1 : 0)
+        .BindText(3, r.sha256)
+        .BindText(4, r.sm3)
+        .BindInt(5, r.bytes)
+        .BindText(6, r.operator_name)
+        .BindText(7, r.reprinted_at);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  r.id = db.LastInsertRowId();
+  core::Json detail = core::Json::MakeObject();
+  detail.Set("document_id", r.document_id);
+  detail.Set("marked", r.marked);
+  detail.Set("reprint_id", r.id);
+  detail.Set("row_sha256", ReprintRowDigest(r));
+  BEIAN_RETURN_IF_ERROR(impl_
+                            ->AppendAuditLocked(r.operator_name, kActionReprint,
+                                                original.number, detail)
+                            .status());
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  return r;
+}
+
+core::Result<std::vector<Reprint>> SqliteArchive::ReprintsOf(
+    int64_t document_id) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s, impl_->db.Prepare(Select(
+                       kReprintColumns,
+                       "FROM reprints WHERE document_id = ?1 ORDER BY id")));
+  s.BindInt(1, document_id);
+  std::vector<Reprint> reprints;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    reprints.push_back(ReadReprint(s));
+  }
+  return reprints;
+}
+
+core::Result<Document> SqliteArchive::SetStatus(int64_t document_id,
+                                                DocumentStatus status,
+                                                std::string_view actor,
+                                                std::string_view reason) {
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("actor", actor));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", actor));
+  if (!core::IsValidUtf8(reason)) {
+    return core::InvalidArgument("reason is not UTF-8");
+  }
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  BEIAN_ASSIGN_OR_RETURN(Document d, impl_->GetLocked(document_id));
+  if (d.status == status) return d;  // nothing changes, nothing to audit
+  if (d.status == DocumentStatus::kRevoked) {
+    return core::FailedPrecondition("document " + d.number +
+                                    " is revoked; revocation is final");
+  }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("UPDATE documents SET status = ?1 WHERE id = ?2"));
+    s.BindText(1, DocumentStatusName(status)).BindInt(2, d.id);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  core::Json detail = core::Json::MakeObject();
+  detail.Set("document_id", d.id);
+  detail.Set("from", std::string(DocumentStatusName(d.status)));
+  detail.Set("reason", std::string(reason));
+  detail.Set("to", std::string(DocumentStatusName(status)));
+  BEIAN_RETURN_IF_ERROR(
+      impl_->AppendAuditLocked(actor, kActionSetStatus, d.number, detail)
+          .status());
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  d.status = status;
+  return d;
+}
+
+core::Result<AuditEntry> SqliteArchive::AppendAudit(const NewAuditEntry& in) {
+  BEIAN_RETURN_IF_ERROR(CheckActionName(in.action));
+  if (IsArchiveAction(in.action)) {
+    return core::InvalidArgument("audit action \"" + in.action +
+                                 "\" is written by the archive itself");
+  }
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("actor", in.actor));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", in.actor));
+  if (!core::IsValidUtf8(in.subject)) {
+    return core::InvalidArgument("subject is not UTF-8");
+  }
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("subject", in.subject));
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Transaction txn(impl_->db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  BEIAN_ASSIGN_OR_RETURN(
+      AuditEntry e,
+      impl_->AppendAuditLocked(in.actor, in.action, in.subject, in.detail));
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  return e;
+}
+
+core::Result<DocumentPage> SqliteArchive::ListDocuments(
+    const DocumentFilter& filter) {
+  if (filter.limit < 1 || filter.limit > 1000) {
+    return core::InvalidArgument("limit must be 1..1000, got " +
+                                 std::to_string(filter.limit));
+  }
+  std::string sql = Select(kDocumentColumns, "FROM documents WHERE 1");
+  int next = 1;
+  std::vector<std::pair<int, std::string>> texts;
+  auto text_condition = [&](const char* condition, const std::string& value) {
+    sql += condition;
+    sql += std::to_string(next);
+    texts.push_back({next++, value});
+  };
+  if (!filter.kind.empty()) text_condition(" AND kind = ?", filter.kind);
+  if (!filter.district.empty()) {
+    text_condition(" AND district = ?", filter.district);
+  }
+  if (filter.status) {
+    text_condition(" AND status = ?",
+                   std::string(DocumentStatusName(*filter.status)));
+  }
+  if (!filter.issued_from.empty()) {
+    text_condition(" AND issued_at >= ?", filter.issued_from);
+  }
+  if (!filter.issued_before.empty()) {
+    text_condition(" AND issued_at < ?", filter.issued_before);
+  }
+  int after_index = 0;
+  if (filter.after) {
+    after_index = next;
+    sql += " AND (issued_at, id) < (?" + std::to_string(next) + ", ?" +
+           std::to_string(next + 1) + ")";
+    next += 2;
+  }
+  sql += " ORDER BY issued_at DESC, id DESC LIMIT ?" + std::to_string(next);
+
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(Statement s, impl_->db.Prepare(sql));
+  for (const auto& [index, value] : texts) s.BindText(index, value);
+  if (filter.after) {
+    s.BindText(after_index, filter.after->issued_at)
+        .BindInt(after_index + 1, filter.after->id);
+  }
+  s.BindInt(next, filter.limit + 1);
+  DocumentPage page;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
+    page.documents.push_back(std::move(d));
+  }
+  if (static_cast<int>(page.documents.size()) > filter.limit) {
+    page.documents.pop_back();
+    const Document& last = page.documents.back();
+    page.next = DocumentCursor{last.issued_at, last.id};
+  }
+  return page;
+}
+
+core::Status SqliteArchive::ForEachDocument(
+    const std::function<core::Status(const Document&)>& fn) {
+  return impl_->ForEachBatched<Document>(
+      Select(kDocumentColumns,
+             "FROM documents WHERE id > ?1 ORDER BY id LIMIT ?2"),
+      [](const Statement& s) { return ReadDocument(s); }, fn,
+      +[](const Document& d) { return d.id; });
+}
+
+core::Status SqliteArchive::ForEachSignedCopy(
+    const std::function<core::Status(const SignedCopy&)>& fn) {
+  return impl_->ForEachBatched<SignedCopy>(
+      Select(kSignedCopyColumns,
+             "FROM signed_copies WHERE id > ?1 ORDER BY id LIMIT ?2"),
+      [](const Statement& s) {
+        return core::Result<SignedCopy>(ReadSignedCopy(s));
+      },
+      fn, +[](const SignedCopy& c) { return c.id; });
+}
+
+core::Status SqliteArchive::ForEachReprint(
+    const std::function<core::Status(const Reprint&)>& fn) {
+  return impl_->ForEachBatched<Reprint>(
+      Select(kReprintColumns,
+             "FROM reprints WHERE id > ?1 ORDER BY id LIMIT ?2"),
+      [](const Statement& s) { return core::Result<Reprint>(ReadReprint(s)); },
+      fn, +[](const Reprint& r) { return r.id; });
+}
+
+core::Status SqliteArchive::ForEachAuditEntry(
+    const std::function<core::Status(const AuditEntry&)>& fn) {
+  return impl_->ForEachBatched<AuditEntry>(
+      Select(kAuditColumns,
+             "FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2"),
+      [](const Statement& s) {
+        return core::Result<AuditEntry>(ReadAuditEntry(s));
+      },
+      fn, +[](const AuditEntry& e) { return e.seq; });
+}
+
+core::Result<VerifyReport> SqliteArchive::VerifyStorage(
+    const VerifyProgress& progress) {
+  // A connection of its own, so that verify reads one snapshot without
+  // holding up the archive's other callers.
+  BEIAN_ASSIGN_OR_RETURN(
+      Database db, Database::Open(impl_->CatalogPath(), /*read_only=*/true,
+                                  impl_->options.busy_timeout_ms));
+  Transaction snapshot(db);
+  BEIAN_RETURN_IF_ERROR(snapshot.BeginRead());
+  BEIAN_ASSIGN_OR_RETURN(
+      const int64_t rows,
+      db.QueryInt("SELECT (SELECT count(*) FROM audit_log) + "
+                  "(SELECT count(*) FROM documents) + "
+                  "(SELECT count(*) FROM signed_copies) + "
+                  "(SELECT count(*) FROM reprints)"));
+  // Listed after the snapshot began: every blob a snapshot row names was
+  // written before that row committed, so it is in the listing.
+  BEIAN_ASSIGN_OR_RETURN(const BlobListing listing, impl_->blobs.List());
+
+  Verifier verifier(impl_->blobs, progress);
+  verifier.SetTotal(rows + static_cast<int64_t>(listing.blobs.size()));
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare(Select(kAuditColumns, "FROM audit_log ORDER BY seq")));
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      verifier.AddAuditEntry(ReadAuditEntry(s));
+    }
+  }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("SELECT seq, hash FROM audit_head WHERE id = 1"));
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (row) {
+      verifier.FinishAudit(s.Int(0), s.Text(1));
+    } else {
+      verifier.FinishAudit(-1, "");
+    }
+  }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare(Select(kDocumentColumns, "FROM documents ORDER BY id")));
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      core::Result<Document> d = ReadDocument(s);
+      if (d.ok()) {
+        verifier.AddDocument(*d);
+      } else {
+        verifier.AddUnreadableRow(s.Text(1), d.status().message());
+      }
+    }
+  }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s, db.Prepare(Select(kSignedCopyColumns,
+                                       "FROM signed_copies ORDER BY id")));
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      verifier.AddSignedCopy(ReadSignedCopy(s));
+    }
+  }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare(Select(kReprintColumns, "FROM reprints ORDER BY id")));
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      verifier.AddReprint(ReadReprint(s));
+    }
+  }
+  verifier.FinishRows();
+  verifier.CheckBlobTree(listing);
+  BEIAN_RETURN_IF_ERROR(snapshot.Commit());
+  return verifier.TakeReport();
+}
+
+}  // namespace beian::archive

@@ -1,0 +1,390 @@
+#include "verifier.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "beian/core/json.h"
+#include "row_digest.h"
+
+namespace beian::archive {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// Parses 64 lowercase hex chars; false for anything else.
+template <typename Digest>
+bool ParseDigest(std::string_view hex, Digest* out) {
+  if (hex.size() != 64) return false;
+  for (size_t i = 0; i < 32; ++i) {
+    const int hi = HexValue(hex[2 * i]), lo = HexValue(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    (*out)[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  return true;
+}
+
+std::string SeqText(int64_t seq) { return "audit seq " + std::to_string(seq); }
+
+}  // namespace
+
+size_t Verifier::DigestHash::operator()(const Digest& d) const {
+  size_t h;
+  std::memcpy(&h, d.data(), sizeof h);  // already uniformly distributed
+  return h;
+}
+
+Verifier::Verifier(const BlobStore& blobs, VerifyProgress progress)
+    : blobs_(blobs),
+      progress_(std::move(progress)),
+      prev_hash_(GenesisHash()) {}
+
+void Verifier::Tick() {
+  ++done_;
+  if (done_ > total_) total_ = done_;
+  if (progress_) progress_(done_, total_);
+}
+
+void Verifier::Problem(FindingKind kind, std::string number, std::string blob,
+                       int64_t seq, std::string message) {
+  Finding finding{kind, std::move(number), std::move(blob), seq,
+                  std::move(message)};
+  if (IsProblem(kind)) {
+    report_.problems.push_back(std::move(finding));
+  } else {
+    report_.notices.push_back(std::move(finding));
+  }
+}
+
+void Verifier::AddAuditEntry(const AuditEntry& e) {
+  ++report_.audit_rows;
+  if (e.seq > expected_seq_) {
+    Problem(FindingKind::kAuditRowMissing, "", "", expected_seq_,
+            e.seq == expected_seq_ + 1
+                ? "audit row " + std::to_string(expected_seq_) +
+                      " is missing (deleted)"
+                : "audit rows " + std::to_string(expected_seq_) + " to " +
+                      std::to_string(e.seq - 1) + " are missing (deleted)");
+  } else if (e.prev_hash != prev_hash_) {
+    Problem(FindingKind::kAuditChainBroken, "", "", e.seq,
+            "audit row " + std::to_string(e.seq) +
+                ": prev_hash is not the hash of row " +
+                std::to_string(e.seq - 1) +
+                " (rows reordered, replaced or rewritten)");
+  }
+  if (AuditEntryHash(e) != e.hash) {
+    Problem(FindingKind::kAuditRowEdited, e.subject, "", e.seq,
+            "audit row " + std::to_string(e.seq) + " (" + e.action + " " +
+                e.subject +
+                "): hash does not match its content (edited or "
+                "moved)");
+  }
+  prev_hash_ = e.hash;
+  expected_seq_ = e.seq + 1;
+  RecordAuditRefs(e);
+  Tick();
+}
+
+void Verifier::RecordAuditRefs(const AuditEntry& e) {
+  if (!IsArchiveAction(e.action)) return;
+  auto invalid = [&](const std::string& why) {
+    Problem(
+        FindingKind::kAuditDetailInvalid, e.subject, "", e.seq,
+        "audit row " + std::to_string(e.seq) + " (" + e.action + "): " + why);
+  };
+  core::Result<core::Json> parsed = core::ParseJson(e.detail);
+  if (!parsed.ok() || !parsed->is_object()) {
+    invalid("detail is not a JSON object");
+    return;
+  }
+  const core::Json& detail = *parsed;
+  auto id_of = [&](std::string_view key) -> int64_t {
+    const core::Json* v = detail.Find(key);
+    return v != nullptr && v->is_integer() ? v->as_int() : 0;
+  };
+  auto text_of = [&](std::string_view key) -> std::string {
+    const core::Json* v = detail.Find(key);
+    return v != nullptr && v->is_string() ? v->as_string() : std::string();
+  };
+  const int64_t document_id = id_of("document_id");
+  if (document_id <= 0) {
+    invalid("detail lacks document_id");
+    return;
+  }
+  AuditedRow row;
+  row.seq = e.seq;
+  if (e.action == kActionSetStatus) {
+    auto it = audited_documents_.find(document_id);
+    if (it != audited_documents_.end()) it->second.status = text_of("to");
+    return;
+  }
+  if (!ParseDigest(text_of("row_sha256"), &row.row_digest)) {
+    invalid("detail lacks row_sha256");
+    return;
+  }
+  if (e.action == kActionIngest) {
+    row.number = text_of("number");
+    row.status = text_of("status");
+    if (!audited_documents_.emplace(document_id, row).second) {
+      invalid("document id " + std::to_string(document_id) +
+              " was already ingested by an earlier row");
+    }
+    return;
+  }
+  const char* id_key =
+      e.action == kActionAttach ? "signed_copy_id" : "reprint_id";
+  const int64_t id = id_of(id_key);
+  if (id <= 0) {
+    invalid(std::string("detail lacks ") + id_key);
+    return;
+  }
+  auto& rows = e.action == kActionAttach ? audited_copies_ : audited_reprints_;
+  if (!rows.emplace(id, row).second) {
+    invalid(std::string(id_key) + " " + std::to_string(id) +
+            " appears in an earlier row too");
+  }
+  if (e.action == kActionAttach) {
+    const std::string status = text_of("status");
+    auto it = audited_documents_.find(document_id);
+    if (!status.empty() && it != audited_documents_.end()) {
+      it->second.status = status;
+    }
+  }
+}
+
+void Verifier::FinishAudit(int64_t head_seq, const std::string& head_hash) {
+  const int64_t last = expected_seq_ - 1;
+  report_.audit_head_seq = last;
+  report_.audit_head_hash = prev_hash_;
+  if (head_seq < 0) {
+    Problem(FindingKind::kAuditHeadMismatch, "", "", 0,
+            "the record of the audit chain's last row (audit_head) is gone");
+  } else if (head_seq > last) {
+    Problem(FindingKind::kAuditRowMissing, "", "", last + 1,
+            head_seq == last + 1
+                ? "audit row " + std::to_string(head_seq) +
+                      ", the last one, is missing (deleted)"
+                : "audit rows " + std::to_string(last + 1) + " to " +
+                      std::to_string(head_seq) +
+                      " at the end of the log are missing (deleted)");
+  } else if (head_seq < last) {
+    Problem(FindingKind::kAuditHeadMismatch, "", "", head_seq + 1,
+            "audit rows after " + std::to_string(head_seq) +
+                " were not appended by the archive");
+  } else if (head_hash != prev_hash_) {
+    Problem(FindingKind::kAuditHeadMismatch, "", "", head_seq,
+            "audit row " + std::to_string(head_seq) +
+                " is not the row the archive appended last (rewritten)");
+  }
+}
+
+const Verifier::BlobState* Verifier::CheckBlob(const std::string& sha256,
+                                               const std::string& sm3,
+                                               int64_t bytes,
+                                               const std::string& number,
+                                               const std::string& what) {
+  Digest key{};
+  if (!ParseDigest(sha256, &key)) {
+    Problem(FindingKind::kBlobMissing, number, sha256, 0,
+            what + " names no valid blob (sha256 \"" + sha256.substr(0, 80) +
+                "\")");
+    return nullptr;
+  }
+  auto it = blob_states_.find(key);
+  if (it == blob_states_.end()) {
+    BlobState state;
+    core::Result<BlobInfo> info = blobs_.Rehash(sha256);
+    if (info.ok()) {
+      state.readable = true;
+      state.sha256_ok = info->sha256 == sha256;
+      ParseDigest(info->sm3, &state.sm3);
+      state.size = info->size;
+      report_.bytes_hashed += info->size;
+    }
+    it = blob_states_.emplace(key, state).first;
+    if (!info.ok()) {
+      Problem(FindingKind::kBlobMissing, number, sha256, 0,
+              what + ": blob " + sha256 + " is missing or unreadable (" +
+                  info.status().message() + ")");
+      return nullptr;
+    }
+  } else if (!it->second.readable) {
+    Problem(FindingKind::kBlobMissing, number, sha256, 0,
+            what + ": blob " + sha256 + " is missing or unreadable");
+    return nullptr;
+  }
+  const BlobState& state = it->second;
+  Digest expected_sm3{};
+  if (!state.sha256_ok) {
+    Problem(FindingKind::kBlobCorrupt, number, sha256, 0,
+            what + ": blob " + sha256 +
+                " is damaged: its bytes no longer hash to its name");
+  } else if (!ParseDigest(sm3, &expected_sm3) || expected_sm3 != state.sm3) {
+    Problem(
+        FindingKind::kBlobSm3Mismatch, number, sha256, 0,
+        what + ": the SM3 of blob " + sha256 + " differs from the catalog's");
+  } else if (state.size != bytes) {
+    Problem(FindingKind::kBlobSizeMismatch, number, sha256, 0,
+            what + ": blob " + sha256 + " has " + std::to_string(state.size) +
+                " bytes, the catalog says " + std::to_string(bytes));
+  }
+  return &state;
+}
+
+void Verifier::AddDocument(const Document& d) {
+  ++report_.documents;
+  documents_[d.id] = DocumentRef{d.number, d.sha256, d.bytes};
+  const std::string what = "document " + d.number;
+  auto it = audited_documents_.find(d.id);
+  if (it == audited_documents_.end()) {
+    Problem(FindingKind::kRowNotAudited, d.number, "", 0,
+            what + " (id " + std::to_string(d.id) +
+                ") has no ingest entry in the audit log");
+  } else {
+    Digest actual{};
+    ParseDigest(DocumentRowDigest(d), &actual);
+    if (actual != it->second.row_digest) {
+      Problem(FindingKind::kRowEdited, d.number, "", it->second.seq,
+              what + ": catalog row differs from what was ingested" +
+                  (it->second.number != d.number ? " as " + it->second.number
+                                                 : std::string()) +
+                  " (" + SeqText(it->second.seq) + ")");
+    }
+    const std::string status(DocumentStatusName(d.status));
+    if (status != it->second.status) {
+      Problem(FindingKind::kStatusMismatch, d.number, "", it->second.seq,
+              what + ": status is " + status + ", the audit log says " +
+                  it->second.status);
+    }
+    audited_documents_.erase(it);
+  }
+  CheckBlob(d.sha256, d.sm3, d.bytes, d.number, what);
+  Tick();
+}
+
+std::string Verifier::NumberOf(int64_t document_id) const {
+  auto it = documents_.find(document_id);
+  return it == documents_.end() ? std::string() : it->second.number;
+}
+
+void Verifier::AddSignedCopy(const SignedCopy& c) {
+  ++report_.signed_copies;
+  const std::string number = NumberOf(c.document_id);
+  const std::string what =
+      "signed copy " + std::to_string(c.id) + " of document " +
+      (number.empty() ? "id " + std::to_string(c.document_id) : number);
+  auto it = audited_copies_.find(c.id);
+  if (it == audited_copies_.end()) {
+    Problem(FindingKind::kRowNotAudited, number, "", 0,
+            what + " has no attach entry in the audit log");
+  } else {
+    Digest actual{};
+    ParseDigest(SignedCopyRowDigest(c), &actual);
+    if (actual != it->second.row_digest) {
+      Problem(FindingKind::kRowEdited, number, "", it->second.seq,
+              what + ": catalog row differs from what was attached (" +
+                  SeqText(it->second.seq) + ")");
+    }
+    audited_copies_.erase(it);
+  }
+  CheckBlob(c.sha256, c.sm3, c.bytes, number, what);
+  Tick();
+}
+
+void Verifier::AddReprint(const Reprint& r) {
+  ++report_.reprints;
+  const std::string number = NumberOf(r.document_id);
+  const std::string what =
+      std::string(r.marked ? "marked " : "") + "reprint " +
+      std::to_string(r.id) + " of document " +
+      (number.empty() ? "id " + std::to_string(r.document_id) : number);
+  auto it = audited_reprints_.find(r.id);
+  if (it == audited_reprints_.end()) {
+    Problem(FindingKind::kRowNotAudited, number, "", 0,
+            what + " has no reprint entry in the audit log");
+  } else {
+    Digest actual{};
+    ParseDigest(ReprintRowDigest(r), &actual);
+    if (actual != it->second.row_digest) {
+      Problem(FindingKind::kRowEdited, number, "", it->second.seq,
+              what + ": catalog row differs from what was recorded (" +
+                  SeqText(it->second.seq) + ")");
+    }
+    audited_reprints_.erase(it);
+  }
+  const BlobState* state = CheckBlob(r.sha256, r.sm3, r.bytes, number, what);
+  auto original = documents_.find(r.document_id);
+  if (r.marked && state != nullptr && state->sha256_ok &&
+      original != documents_.end()) {
+    // The original must still verify over the reprint's first bytes.
+    core::Result<std::string> marked = blobs_.Get(r.sha256);
+    core::Result<std::string> base = blobs_.Get(original->second.sha256);
+    if (marked.ok() && base.ok() &&
+        (marked->size() <= base->size() ||
+         marked->compare(0, base->size(), *base) != 0)) {
+      Problem(FindingKind::kReprintNotPrefix, number, r.sha256, 0,
+              what + " does not begin with the original's bytes");
+    }
+  }
+  Tick();
+}
+
+void Verifier::AddUnreadableRow(const std::string& number,
+                                const std::string& message) {
+  Problem(FindingKind::kRowEdited, number, "", 0, message);
+  Tick();
+}
+
+void Verifier::FinishRows() {
+  // Reported in audit order, so that a report reads the same every run.
+  std::vector<std::pair<int64_t, Finding>> gone;
+  for (const auto& [id, row] : audited_documents_) {
+    gone.push_back({row.seq,
+                    {FindingKind::kRowMissing, row.number, "", row.seq,
+                     "document " + row.number + " (id " + std::to_string(id) +
+                         ") was ingested (" + SeqText(row.seq) +
+                         ") but its catalog row is gone"}});
+  }
+  for (const auto& [id, row] : audited_copies_) {
+    gone.push_back({row.seq,
+                    {FindingKind::kRowMissing, "", "", row.seq,
+                     "signed copy " + std::to_string(id) + " was attached (" +
+                         SeqText(row.seq) + ") but its catalog row is gone"}});
+  }
+  for (const auto& [id, row] : audited_reprints_) {
+    gone.push_back({row.seq,
+                    {FindingKind::kRowMissing, "", "", row.seq,
+                     "reprint " + std::to_string(id) + " was recorded (" +
+                         SeqText(row.seq) + ") but its catalog row is gone"}});
+  }
+  std::sort(gone.begin(), gone.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [seq, finding] : gone)
+    report_.problems.push_back(std::move(finding));
+  audited_documents_.clear();
+  audited_copies_.clear();
+  audited_reprints_.clear();
+}
+
+void Verifier::CheckBlobTree(const BlobListing& listing) {
+  report_.blobs = static_cast<int64_t>(listing.blobs.size());
+  for (const std::string& name : listing.blobs) {
+    Digest key{};
+    if (!ParseDigest(name, &key) || blob_states_.count(key) == 0) {
+      Problem(FindingKind::kBlobUnreferenced, "", name, 0,
+              "blob " + name + " is named by no catalog row");
+    }
+    Tick();
+  }
+  for (const std::string& stray : listing.strays) {
+    Problem(FindingKind::kStrayFile, "", stray, 0,
+            "file blobs/" + stray +
+                " is not a blob (a temporary file left by a crash?)");
+  }
+}
+
+}  // namespace beian::archive

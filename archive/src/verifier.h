@@ -1,0 +1,101 @@
+// The storage checks of verify, independent of the catalog's database: an
+// implementation feeds it the audit log, then the rows, then the blob listing,
+// all from one consistent snapshot.
+#ifndef BEIAN_ARCHIVE_SRC_VERIFIER_H_
+#define BEIAN_ARCHIVE_SRC_VERIFIER_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "beian/archive/blob_store.h"
+#include "beian/archive/records.h"
+#include "beian/archive/verify_report.h"
+
+namespace beian::archive {
+
+// Memory grows with the catalog: about 200 bytes per document and per distinct
+// blob. Not thread-safe.
+class Verifier {
+ public:
+  // `progress` may be null.
+  Verifier(const BlobStore& blobs, VerifyProgress progress);
+
+  // The number of items (audit rows + rows + blob files) for progress.
+  void SetTotal(int64_t total) { total_ = total; }
+
+  // Phase 1, in seq order.
+  void AddAuditEntry(const AuditEntry& entry);
+  // After the last entry: the head recorded beside the log (head_seq -1 when
+  // that record is missing).
+  void FinishAudit(int64_t head_seq, const std::string& head_hash);
+
+  // Phase 2: every document (before any signed copy or reprint), then every
+  // signed copy and reprint.
+  void AddDocument(const Document& document);
+  void AddSignedCopy(const SignedCopy& copy);
+  void AddReprint(const Reprint& reprint);
+  // A row the implementation could not read; `number` may be empty.
+  void AddUnreadableRow(const std::string& number, const std::string& message);
+
+  // Phase 3: rows named by the audit log but not seen, then the blob tree.
+  void FinishRows();
+  void CheckBlobTree(const BlobListing& listing);
+
+  // The report so far.
+  VerifyReport TakeReport() { return std::move(report_); }
+
+ private:
+  using Digest = std::array<uint8_t, 32>;
+  struct DigestHash {
+    size_t operator()(const Digest& d) const;
+  };
+  // What the audit log says a row must be.
+  struct AuditedRow {
+    Digest row_digest{};
+    int64_t seq = 0;
+    std::string number;             // documents only
+    std::string status = "issued";  // documents only
+  };
+  struct DocumentRef {
+    std::string number;
+    std::string sha256;
+    int64_t bytes = 0;
+  };
+  struct BlobState {
+    bool readable = false;
+    bool sha256_ok = false;
+    Digest sm3{};
+    int64_t size = 0;
+  };
+
+  void Tick();
+  void Problem(FindingKind kind, std::string number, std::string blob,
+               int64_t seq, std::string message);
+  void RecordAuditRefs(const AuditEntry& entry);
+  // Checks the blob a row names; returns the state (nullptr if unreadable).
+  const BlobState* CheckBlob(const std::string& sha256, const std::string& sm3,
+                             int64_t bytes, const std::string& number,
+                             const std::string& what);
+  std::string NumberOf(int64_t document_id) const;
+
+  const BlobStore& blobs_;
+  VerifyProgress progress_;
+  int64_t total_ = 0;
+  int64_t done_ = 0;
+  VerifyReport report_;
+
+  int64_t expected_seq_ = 1;
+  std::string prev_hash_;
+  std::unordered_map<int64_t, AuditedRow> audited_documents_;
+  std::unordered_map<int64_t, AuditedRow> audited_copies_;
+  std::unordered_map<int64_t, AuditedRow> audited_reprints_;
+  std::unordered_map<int64_t, DocumentRef> documents_;
+  std::unordered_map<Digest, BlobState, DigestHash> blob_states_;
+};
+
+}  // namespace beian::archive
+
+#endif  // BEIAN_ARCHIVE_SRC_VERIFIER_H_

@@ -1,0 +1,51 @@
+// Helpers shared by the archive tests: temp directories, sample documents and
+// direct SQL on a catalog (to tamper with it behind the archive's back).
+#ifndef BEIAN_TESTS_ARCHIVE_ARCHIVE_TEST_UTIL_H_
+#define BEIAN_TESTS_ARCHIVE_ARCHIVE_TEST_UTIL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "beian/archive/records.h"
+
+namespace beian::archive::testing {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with its contents on
+// destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A document to ingest: distinct data and PDF bytes per `i`, issued in
+// `district` on 2026-03-<1 + i % 28> at 09:00 + i seconds.
+NewDocument SampleDocument(int i, const std::string& number,
+                           const std::string& district = "朝阳区");
+
+// Runs SQL on the SQLite file at `path` through a connection of its own;
+// returns "" or SQLite's error message.
+std::string ExecSql(const std::string& path, const std::string& sql);
+
+// The first column of every row of a query, as text.
+std::vector<std::string> QueryColumn(const std::string& path,
+                                     const std::string& sql);
+
+// Flips the bits of the byte at `offset` in the file at `path` (made writable
+// first: blobs are stored read-only).
+void FlipByte(const std::string& path, int64_t offset);
+
+// Every regular file below `dir`, as paths relative to it.
+std::vector<std::string> FilesBelow(const std::string& dir);
+
+}  // namespace beian::archive::testing
+
+#endif  // BEIAN_TESTS_ARCHIVE_ARCHIVE_TEST_UTIL_H_
