@@ -16,11 +16,11 @@
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
 #include "beian/core/problem.h"
-#include "beian/domain/calendar.h"
+#include "beian/archive/sqlite_archive.h"
 #include "beian/domain/date.h"
-#include "beian/domain/rules.h"
 #include "beian/render/catalog.h"
 #include "beian/render/engine.h"
+#include "beian/service/filing_service.h"
 
 namespace beian::cli {
 namespace {
@@ -32,7 +32,7 @@ constexpr int kExitBadInput = 1;
 constexpr int kExitInternal = 3;
 
 const char kUsage[] =
-    "usage: beian [--root DIR] COMMAND ...\n"
+    "usage: beian [--root DIR] [--data DIR] COMMAND ...\n"
     "\n"
     "commands:\n"
     "  kinds                                   list document kinds and template versions\n"
@@ -40,8 +40,14 @@ const char kUsage[] =
     "  render KIND DATA.json -o OUT.pdf [--number DOCNO] [--issued-at 2026-11-27T10:00:00+08:00]\n"
     "                                          validate the data and render one document\n"
     "  examples OUTDIR                         render every kind's example.json into OUTDIR\n"
+    "  archive ingest KIND DATA.json [--issued-at TIME] [--actor NAME]\n"
+    "                                          validate, number, render and archive one document\n"
+    "  archive get NUMBER -o FILE              the archived PDF, byte for byte\n"
+    "  archive verify                          re-hash every blob, walk the audit chain, re-render\n"
+    "                                          every document; exit 1 on any problem\n"
     "\n"
-    "--root DIR is the folder holding templates/ and fonts/ (default: $BEIAN_ROOT, else the source tree)\n";
+    "--root DIR is the folder holding templates/ and fonts/ (default: $BEIAN_ROOT, else the source tree)\n"
+    "--data DIR is the archive (default ./var)\n";
 
 int Fail(int code, const std::string& message) {
   std::cerr << "beian: " << message << "\n";
@@ -92,17 +98,6 @@ std::string NowInBeijing() {
   return buf;
 }
 
-// The verification key printed in the QR code: binds number, kind, version, issue time and
-// the canonical data, so the archive can recompute it and a changed field changes it.
-std::string VerificationKey(const render::Kind& kind, int version, const std::string& number,
-                            const std::string& issued_at, const core::Json& data) {
-  const std::string material = "beian-verify-v1\n" + kind.name + "\n" + std::to_string(version) +
-                               "\n" + number + "\n" + issued_at + "\n" +
-                               core::WriteCanonicalJson(data);
-  const std::array<uint8_t, 32> digest = core::Sha256(material);
-  return core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 10));
-}
-
 // A document number for a rendering outside the archive: prefix, issue date, data digest.
 std::string DefaultNumber(const render::Kind& kind, const std::string& issued_at,
                           const core::Json& data) {
@@ -129,52 +124,6 @@ core::Result<Context> Open(const std::string& root) {
   BEIAN_ASSIGN_OR_RETURN(render::Catalog catalog, render::Catalog::Load(root + "/templates", *ctx.engine));
   ctx.catalog = std::make_unique<render::Catalog>(std::move(catalog));
   return ctx;
-}
-
-// Validates a document's data: its kind's JSON Schema, then the domain's field validators
-// and rules, every problem at once; a domain problem where the schema already found one is
-// left out. Returns the data with the fields the system derives filled in (e.g. an
-// acceptance receipt's deadline).
-core::Json CheckDocument(const render::Kind& kind, core::Json data, const domain::Date& today,
-                         std::vector<core::Problem>& problems) {
-  problems = kind.schema->Validate(data);
-  const auto& calendar = domain::BundledHolidayCalendar();
-  if (!calendar.ok()) {
-    problems.push_back({"", "calendar.invalid", "节假日日历无法读取：" + calendar.status().message(),
-                        "the holiday calendar cannot be read: " + calendar.status().message()});
-    return data;
-  }
-  std::vector<core::Problem> rules;
-  core::Json derived = data;
-  if (data.is_object()) {
-    auto filled = domain::Derive(kind.name, data, calendar.value(), &rules);
-    if (filled.ok()) {
-      derived = std::move(filled).value();
-    } else if (!core::HasError(problems)) {
-      rules.push_back({"", "derive.failed", filled.status().message(), filled.status().message()});
-    }
-  }
-  std::vector<core::Problem> checked = domain::Check(kind.name, derived, calendar.value(), today);
-  rules.insert(rules.end(), checked.begin(), checked.end());
-  // Where both speak of one field, the rule's message is the specific one ("缺少法定代表人"
-  // rather than a missing key); otherwise a field the schema already refused is not re-judged.
-  auto rule_error_at = [&](const std::string& path) {
-    return std::any_of(rules.begin(), rules.end(), [&](const core::Problem& r) {
-      return r.severity == core::Severity::kError && r.path == path;
-    });
-  };
-  problems.erase(std::remove_if(problems.begin(), problems.end(),
-                                [&](const core::Problem& p) {
-                                  return p.code == "schema.required" && rule_error_at(p.path);
-                                }),
-                 problems.end());
-  for (core::Problem& p : rules) {
-    const bool known = std::any_of(problems.begin(), problems.end(), [&](const core::Problem& s) {
-      return s.severity == core::Severity::kError && s.path == p.path;
-    });
-    if (!known) problems.push_back(std::move(p));
-  }
-  return derived;
 }
 
 void PrintProblems(const std::vector<core::Problem>& problems, std::ostream& out) {
@@ -209,7 +158,7 @@ int Validate(const Context& ctx, const std::string& kind_name, const std::string
     problems.push_back({"", "json.parse", "不是有效的 JSON：" + parsed.status().message(),
                         "not valid JSON: " + parsed.status().message()});
   } else {
-    CheckDocument(*kind, std::move(parsed).value(), TodayInBeijing(), problems);
+    service::CheckDocument(*kind, std::move(parsed).value(), TodayInBeijing(), problems);
   }
   if (json) {
     std::cout << core::WritePrettyJson(ProblemsJson(problems)) << "\n";
@@ -248,7 +197,7 @@ int RenderOne(const Context& ctx, const RenderRequest& req, const core::Json* gi
     data = std::move(parsed).value();
   }
   std::vector<core::Problem> problems;
-  core::Json checked = CheckDocument(*kind, std::move(data), TodayInBeijing(), problems);
+  core::Json checked = service::CheckDocument(*kind, std::move(data), TodayInBeijing(), problems);
   PrintProblems(problems, std::cerr);
   if (core::HasError(problems)) {
     return Fail(kExitBadInput, req.data_path + ": refused, the data does not fit " + kind->name + " (" +
@@ -260,7 +209,7 @@ int RenderOne(const Context& ctx, const RenderRequest& req, const core::Json* gi
   options.issued_at = issued_at;
   options.document_number = req.number.empty() ? DefaultNumber(*kind, issued_at, data) : req.number;
   options.verification_key =
-      VerificationKey(*kind, kind->current_version, options.document_number, issued_at, data);
+      service::VerificationKey(kind->name, kind->current_version, options.document_number, issued_at, data);
   auto doc = ctx.engine->Render(*kind->versions.at(kind->current_version), data, options);
   if (!doc.ok()) {
     return Fail(doc.status().code() == core::Code::kInternal ? kExitInternal : kExitBadInput,
@@ -273,13 +222,86 @@ int RenderOne(const Context& ctx, const RenderRequest& req, const core::Json* gi
   return 0;
 }
 
+// beian archive ingest|get|verify
+int ArchiveCommand(const Context& ctx, const std::string& data_dir, const std::vector<std::string>& args) {
+  if (args.size() < 2) return Fail(kExitUsage, "usage: beian archive ingest|get|verify ...");
+  auto opened = archive::SqliteArchive::Open(data_dir);
+  if (!opened.ok()) return Fail(kExitInternal, "archive " + data_dir + ": " + opened.status().message());
+  archive::Archive& store = *opened.value();
+  service::FilingService service(*ctx.engine, *ctx.catalog, store);
+  const std::string& verb = args[1];
+  std::vector<std::string> positional;
+  std::string issued_at, actor = "cli", out;
+  for (size_t i = 2; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if ((a == "--issued-at" || a == "--actor" || a == "-o") && i + 1 < args.size()) {
+      (a == "--issued-at" ? issued_at : a == "--actor" ? actor : out) = args[++i];
+    } else if (!a.empty() && a[0] == '-') {
+      return Fail(kExitUsage, "unknown option " + a);
+    } else {
+      positional.push_back(a);
+    }
+  }
+  if (verb == "ingest") {
+    if (positional.size() != 2) return Fail(kExitUsage, "usage: beian archive ingest KIND DATA.json");
+    auto text = ReadFile(positional[1]);
+    if (!text.ok()) return Fail(kExitBadInput, text.status().message());
+    auto data = core::ParseJson(text.value());
+    if (!data.ok()) return Fail(kExitBadInput, positional[1] + ": " + data.status().message());
+    std::vector<core::Problem> problems;
+    auto doc = service.Issue(positional[0], std::move(data).value(), issued_at.empty() ? NowInBeijing() : issued_at,
+                             actor, TodayInBeijing(), problems);
+    PrintProblems(problems, std::cerr);
+    if (!doc.ok()) {
+      return Fail(doc.status().code() == core::Code::kInternal ? kExitInternal : kExitBadInput,
+                  positional[1] + ": " + doc.status().message());
+    }
+    std::cout << doc->number << "\t" << doc->kind << "\t" << doc->pages << " pages\t" << doc->bytes
+              << " bytes\tsha256 " << doc->sha256 << "\tsm3 " << doc->sm3 << "\n";
+    return 0;
+  }
+  if (verb == "get") {
+    if (positional.size() != 1 || out.empty()) return Fail(kExitUsage, "usage: beian archive get NUMBER -o FILE");
+    auto doc = store.FindByNumber(positional[0]);
+    if (!doc.ok()) return Fail(kExitBadInput, "no document " + positional[0] + ": " + doc.status().message());
+    auto pdf = store.ReadBlob(doc->sha256);
+    if (!pdf.ok()) return Fail(kExitInternal, pdf.status().message());
+    core::Status written = WriteFileAtomically(out, pdf.value());
+    if (!written.ok()) return Fail(kExitInternal, written.message());
+    std::cout << out << "\t" << doc->number << "\tsha256 " << doc->sha256 << "\n";
+    return 0;
+  }
+  if (verb == "verify") {
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    auto outcome = service.Verify([&](int64_t done, int64_t total) {
+      if (tty && (done % 50 == 0 || done == total)) std::cerr << "\rre-rendered " << done << "/" << total << std::flush;
+    });
+    if (tty) std::cerr << "\n";
+    if (!outcome.ok()) return Fail(kExitInternal, outcome.status().message());
+    for (const archive::Finding& f : outcome->storage.problems) {
+      std::cout << "problem: " << archive::FindingKindName(f.kind) << "\t" << f.number << "\t" << f.message << "\n";
+    }
+    for (const archive::Finding& f : outcome->storage.notices) {
+      std::cout << "notice: " << archive::FindingKindName(f.kind) << "\t" << f.message << "\n";
+    }
+    for (const service::RerenderFinding& f : outcome->rerender_problems) {
+      std::cout << "problem: rerender-mismatch\t" << f.number << "\t" << f.message << "\n";
+    }
+    std::cout << (outcome->clean() ? "clean" : "NOT CLEAN") << ": " << outcome->documents_rerendered
+              << " documents re-rendered; audit head " << outcome->storage.audit_head_hash << "\n";
+    return outcome->clean() ? 0 : kExitBadInput;
+  }
+  return Fail(kExitUsage, "unknown archive command \"" + verb + "\"");
+}
+
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string root;
   if (const char* env = std::getenv("BEIAN_ROOT")) root = env;
   if (root.empty()) root = BEIAN_SOURCE_ROOT;
-  if (args.size() >= 2 && args[0] == "--root") {
-    root = args[1];
+  std::string data_dir = "var";
+  while (args.size() >= 2 && (args[0] == "--root" || args[0] == "--data")) {
+    (args[0] == "--root" ? root : data_dir) = args[1];
     args.erase(args.begin(), args.begin() + 2);
   }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
@@ -287,7 +309,8 @@ int Main(int argc, char** argv) {
     return args.empty() ? kExitUsage : 0;
   }
   const std::string command = args[0];
-  if (command != "kinds" && command != "render" && command != "examples" && command != "validate") {
+  if (command != "kinds" && command != "render" && command != "examples" && command != "validate" &&
+      command != "archive") {
     std::cerr << kUsage;
     return Fail(kExitUsage, "unknown command \"" + command + "\"");
   }
@@ -318,6 +341,7 @@ int Main(int argc, char** argv) {
     }
     return rc;
   }
+  if (command == "archive") return ArchiveCommand(*ctx, data_dir, args);
   if (command == "validate") {
     bool json = false;
     std::vector<std::string> positional;

@@ -201,6 +201,37 @@ TEST(CliTest, ContractFilingWithoutLegalRepresentativeOrManagerIsRefused) {
   }
 }
 
+TEST(CliTest, ArchiveIngestGetAndVerify) {
+  TempDir dir;
+  const std::string var = dir.File("var");
+  ProcessResult ingest = beian::testing::Run({kBinary, "--data", var, "archive", "ingest", "contract-filing",
+                                              Example("contract-filing"), "--issued-at", kTime, "--actor", "测试"});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  const std::string number = ingest.out.substr(0, ingest.out.find('\t'));
+  const size_t at = ingest.out.find("sha256 ");
+  ASSERT_NE(at, std::string::npos);
+  const std::string sha256 = ingest.out.substr(at + 7, 64);
+  ProcessResult get = beian::testing::Run({kBinary, "--data", var, "archive", "get", number, "-o", dir.File("got.pdf")});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_EQ(core::Sha256Hex(testing::ReadFileOrDie(dir.File("got.pdf"))), sha256);
+  EXPECT_NE(testing::PdfText(dir.File("got.pdf")).find(number), std::string::npos) << "the number is printed";
+  ProcessResult verify = beian::testing::Run({kBinary, "--data", var, "archive", "verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find("clean: 1 documents re-rendered"), std::string::npos) << verify.out;
+  // A flipped byte in the stored PDF is found and named.
+  for (const auto& e : std::filesystem::recursive_directory_iterator(var + "/blobs")) {
+    if (!e.is_regular_file()) continue;
+    std::filesystem::permissions(e.path(), std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+    std::string bytes = testing::ReadFileOrDie(e.path().string());
+    bytes[bytes.size() / 2] ^= 0x01;
+    testing::WriteFileOrDie(e.path().string(), bytes);
+  }
+  ProcessResult tampered = beian::testing::Run({kBinary, "--data", var, "archive", "verify"});
+  EXPECT_EQ(tampered.exit_code, 1);
+  EXPECT_NE(tampered.out.find(number), std::string::npos) << tampered.out;
+  EXPECT_NE(tampered.out.find("NOT CLEAN"), std::string::npos);
+}
+
 TEST(CliTest, MissingDataFileIsAnError) {
   TempDir dir;
   ProcessResult r = Render("commitment-letter", dir.File("nope.json"), dir.File("out.pdf"));

@@ -1,0 +1,76 @@
+// Workflows that join the peers: validate (schema, domain rules) → render → archive, and
+// verification that re-renders archived documents. The one place render, domain and archive meet.
+#ifndef BEIAN_SERVICE_FILING_SERVICE_H_
+#define BEIAN_SERVICE_FILING_SERVICE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "beian/archive/archive.h"
+#include "beian/archive/verify_report.h"
+#include "beian/core/json.h"
+#include "beian/core/problem.h"
+#include "beian/core/status.h"
+#include "beian/domain/date.h"
+#include "beian/render/catalog.h"
+#include "beian/render/engine.h"
+
+namespace beian::service {
+
+// Validates a document's data: its kind's JSON Schema, then the domain's field validators and
+// rules, every problem at once (where both speak of one field the rule's message wins, else a
+// field the schema refused is not re-judged). Returns the data with the fields the system
+// derives filled in (an acceptance receipt's deadline); `problems` receives every problem.
+core::Json CheckDocument(const render::Kind& kind, core::Json data, const domain::Date& today,
+                         std::vector<core::Problem>& problems);
+
+// The verification key printed in the QR code: binds the number, kind, template version,
+// issue time and canonical data, so the archive can recompute it and any change changes it.
+std::string VerificationKey(const std::string& kind, int version, const std::string& number,
+                            const std::string& issued_at, const core::Json& data);
+
+// A document whose re-rendering does not give the archived bytes (or cannot be done).
+struct RerenderFinding {
+  std::string number;
+  std::string message;
+};
+
+// Everything a verification found: the storage findings plus documents whose re-rendering
+// from their stored data and template version does not give the archived bytes.
+struct VerifyOutcome {
+  archive::VerifyReport storage;
+  std::vector<RerenderFinding> rerender_problems;
+  int documents_rerendered = 0;
+  bool clean() const { return storage.clean() && rerender_problems.empty(); }
+};
+
+// Thread-compatible; the engine, catalog and archive it is given must outlive it.
+class FilingService {
+ public:
+  FilingService(const render::Engine& engine, const render::Catalog& catalog, archive::Archive& archive)
+      : engine_(engine), catalog_(catalog), archive_(archive) {}
+
+  // Validates, allocates the number (per district and year), renders and archives one
+  // document in one step. Invalid data: kInvalidArgument and every problem in `problems`
+  // (warnings are returned there too on success); nothing is stored.
+  core::Result<archive::Document> Issue(const std::string& kind, core::Json data,
+                                        const std::string& issued_at, const std::string& actor,
+                                        const domain::Date& today, std::vector<core::Problem>& problems);
+
+  // Re-renders one archived document from its stored data and template version.
+  core::Result<std::string> Rerender(const archive::Document& document) const;
+
+  // Storage checks, then every document re-rendered and compared byte for byte. `progress`
+  // is called with (done, total) per document.
+  core::Result<VerifyOutcome> Verify(const std::function<void(int64_t, int64_t)>& progress = {});
+
+ private:
+  const render::Engine& engine_;
+  const render::Catalog& catalog_;
+  archive::Archive& archive_;
+};
+
+}  // namespace beian::service
+
+#endif  // BEIAN_SERVICE_FILING_SERVICE_H_

@@ -1,0 +1,183 @@
+#include "beian/service/filing_service.h"
+
+#include <algorithm>
+#include <array>
+
+#include "beian/core/digest.h"
+#include "beian/domain/calendar.h"
+#include "beian/domain/rules.h"
+
+namespace beian::service {
+namespace {
+
+const core::Json* At(const core::Json& data, std::string_view pointer) { return data.At(pointer); }
+
+std::string StringAt(const core::Json& data, std::string_view pointer) {
+  const core::Json* v = At(data, pointer);
+  return v != nullptr && v->is_string() ? v->as_string() : std::string();
+}
+
+// The district a Beijing credit code was registered in: characters 3–8 are the
+// administrative division (GB/T 2260), e.g. 91110105… → 110105 → 朝阳区.
+std::string DistrictOfCreditCode(const std::string& code) {
+  static const std::pair<const char*, const char*> kDivisions[] = {
+      {"110101", "东城区"}, {"110102", "西城区"}, {"110105", "朝阳区"}, {"110106", "丰台区"},
+      {"110107", "石景山区"}, {"110108", "海淀区"}, {"110109", "门头沟区"}, {"110111", "房山区"},
+      {"110112", "通州区"}, {"110113", "顺义区"}, {"110114", "昌平区"}, {"110115", "大兴区"},
+      {"110116", "怀柔区"}, {"110117", "平谷区"}, {"110118", "密云区"}, {"110119", "延庆区"}};
+  if (code.size() != 18) return "";
+  const std::string division = code.substr(2, 6);
+  for (const auto& [prefix, district] : kDivisions) {
+    if (division == prefix) return district;
+  }
+  return "";
+}
+
+// The district whose bureau handles the document: the bureau's own, else the project's,
+// else the enterprise's registration district, else the one its credit code names.
+std::string DistrictOf(const core::Json& data) {
+  for (const char* pointer : {"/bureau/district", "/project/district", "/enterprise/district"}) {
+    std::string d = StringAt(data, pointer);
+    if (!d.empty()) return d;
+  }
+  return DistrictOfCreditCode(StringAt(data, "/enterprise/credit_code"));
+}
+
+std::string ProjectNameOf(const core::Json& data) {
+  std::string name = StringAt(data, "/project/name");
+  return name.empty() ? StringAt(data, "/filing/project_name") : name;
+}
+
+}  // namespace
+
+core::Json CheckDocument(const render::Kind& kind, core::Json data, const domain::Date& today,
+                         std::vector<core::Problem>& problems) {
+  problems = kind.schema->Validate(data);
+  const auto& calendar = domain::BundledHolidayCalendar();
+  if (!calendar.ok()) {
+    problems.push_back({"", "calendar.invalid", "节假日日历无法读取：" + calendar.status().message(),
+                        "the holiday calendar cannot be read: " + calendar.status().message()});
+    return data;
+  }
+  std::vector<core::Problem> rules;
+  core::Json derived = data;
+  if (data.is_object()) {
+    auto filled = domain::Derive(kind.name, data, calendar.value(), &rules);
+    if (filled.ok()) {
+      derived = std::move(filled).value();
+    } else if (!core::HasError(problems)) {
+      rules.push_back({"", "derive.failed", filled.status().message(), filled.status().message()});
+    }
+  }
+  std::vector<core::Problem> checked = domain::Check(kind.name, derived, calendar.value(), today);
+  rules.insert(rules.end(), checked.begin(), checked.end());
+  // Where both speak of one field, the rule's message is the specific one ("缺少法定代表人"
+  // rather than a missing key); otherwise a field the schema already refused is not re-judged.
+  auto rule_error_at = [&](const std::string& path) {
+    return std::any_of(rules.begin(), rules.end(), [&](const core::Problem& r) {
+      return r.severity == core::Severity::kError && r.path == path;
+    });
+  };
+  problems.erase(std::remove_if(problems.begin(), problems.end(),
+                                [&](const core::Problem& p) {
+                                  return p.code == "schema.required" && rule_error_at(p.path);
+                                }),
+                 problems.end());
+  for (core::Problem& p : rules) {
+    const bool known = std::any_of(problems.begin(), problems.end(), [&](const core::Problem& s) {
+      return s.severity == core::Severity::kError && s.path == p.path;
+    });
+    if (!known) problems.push_back(std::move(p));
+  }
+  return derived;
+}
+
+std::string VerificationKey(const std::string& kind, int version, const std::string& number,
+                            const std::string& issued_at, const core::Json& data) {
+  const std::string material = "beian-verify-v1\n" + kind + "\n" + std::to_string(version) + "\n" +
+                               number + "\n" + issued_at + "\n" + core::WriteCanonicalJson(data);
+  const std::array<uint8_t, 32> digest = core::Sha256(material);
+  return core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 10));
+}
+
+core::Result<archive::Document> FilingService::Issue(const std::string& kind_name, core::Json data,
+                                                     const std::string& issued_at, const std::string& actor,
+                                                     const domain::Date& today,
+                                                     std::vector<core::Problem>& problems) {
+  const render::Kind* kind = catalog_.Find(kind_name);
+  if (kind == nullptr) return core::NotFound("unknown kind \"" + kind_name + "\"");
+  core::Json checked = CheckDocument(*kind, std::move(data), today, problems);
+  if (core::HasError(problems)) {
+    return core::InvalidArgument("the data does not fit " + kind_name + " (" + std::to_string(problems.size()) +
+                                 " problems)");
+  }
+  if (issued_at.size() < 4) return core::InvalidArgument("issued_at must be an RFC 3339 time");
+  const std::string district = DistrictOf(checked);
+  BEIAN_ASSIGN_OR_RETURN(std::string number,
+                         archive_.AllocateNumber(district, std::stoi(issued_at.substr(0, 4)), kind_name));
+  render::RenderOptions options;
+  options.document_number = number;
+  options.issued_at = issued_at;
+  options.verification_key = VerificationKey(kind_name, kind->current_version, number, issued_at, checked);
+  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
+                         engine_.Render(*kind->versions.at(kind->current_version), checked, options));
+  archive::NewDocument record;
+  record.number = number;
+  record.kind = kind_name;
+  record.template_version = kind->current_version;
+  record.credit_code = StringAt(checked, "/enterprise/credit_code");
+  record.enterprise_name = StringAt(checked, "/enterprise/name");
+  record.project_name = ProjectNameOf(checked);
+  record.district = district;
+  record.issued_at = issued_at;
+  record.created_by = actor;
+  record.pages = pdf.pages;
+  record.pdf = std::move(pdf.pdf);
+  record.data = std::move(checked);
+  return archive_.Ingest(record);
+}
+
+core::Result<std::string> FilingService::Rerender(const archive::Document& document) const {
+  const render::Kind* kind = catalog_.Find(document.kind);
+  if (kind == nullptr) return core::NotFound("kind " + document.kind + " is no longer in the catalog");
+  auto tmpl = kind->versions.find(document.template_version);
+  if (tmpl == kind->versions.end()) {
+    return core::NotFound(document.kind + " template version " + std::to_string(document.template_version) +
+                          " is missing");
+  }
+  BEIAN_ASSIGN_OR_RETURN(core::Json data, core::ParseJson(document.data));
+  render::RenderOptions options;
+  options.document_number = document.number;
+  options.issued_at = document.issued_at;
+  options.verification_key =
+      VerificationKey(document.kind, document.template_version, document.number, document.issued_at, data);
+  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf, engine_.Render(*tmpl->second, data, options));
+  return std::move(pdf.pdf);
+}
+
+core::Result<VerifyOutcome> FilingService::Verify(const std::function<void(int64_t, int64_t)>& progress) {
+  VerifyOutcome outcome;
+  BEIAN_ASSIGN_OR_RETURN(outcome.storage, archive_.VerifyStorage());
+  std::vector<archive::Document> documents;
+  BEIAN_RETURN_IF_ERROR(archive_.ForEachDocument([&](const archive::Document& d) {
+    documents.push_back(d);
+    return core::Status::Ok();
+  }));
+  const int64_t total = static_cast<int64_t>(documents.size());
+  for (const archive::Document& d : documents) {
+    auto pdf = Rerender(d);
+    if (!pdf.ok()) {
+      outcome.rerender_problems.push_back({d.number, "cannot re-render: " + pdf.status().message()});
+    } else if (core::Sha256Hex(pdf.value()) != d.sha256) {
+      outcome.rerender_problems.push_back(
+          {d.number, "re-rendering from the stored data and template v" + std::to_string(d.template_version) +
+                         " gives other bytes (" + core::Sha256Hex(pdf.value()).substr(0, 16) + "… ≠ " +
+                         d.sha256.substr(0, 16) + "…)"});
+    }
+    ++outcome.documents_rerendered;
+    if (progress) progress(outcome.documents_rerendered, total);
+  }
+  return outcome;
+}
+
+}  // namespace beian::service
