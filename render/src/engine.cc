@@ -77,6 +77,7 @@ TemplateInfo Describe(const Template& tmpl) { return {tmpl.kind, tmpl.version, t
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
+const FontTable& Engine::fonts() const { return impl_->fonts; }
 
 core::Result<std::unique_ptr<Engine>> Engine::Create(const FontManifest& manifest,
                                                      FontSource& source) {

@@ -68,6 +68,8 @@ struct RenderedDocument {
 
 // A compiled template (immutable, shareable between threads).
 class Template;
+// The engine's loaded faces (internal).
+struct FontTable;
 
 // What a template declares about itself.
 struct TemplateInfo {
@@ -96,7 +98,14 @@ class Engine {
   core::Result<RenderedDocument> Render(const Template& tmpl, const core::Json& data,
                                         const RenderOptions& options) const;
 
+  // A marked reprint (补打) of `original`, stamped with the engine's fonts: see
+  // beian/render/pdf_tools.h (defined in pdf_tools.cc).
+  core::Result<std::string> StampReprint(std::string_view original,
+                                         const std::vector<std::string>& lines,
+                                         const std::string& at) const;
+
  private:
+  const FontTable& fonts() const;
   struct Impl;
   explicit Engine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -1,0 +1,71 @@
+// PDF tools for the archive: inspecting uploaded files, wrapping a scanned image into a PDF
+// page, and marked reprints (补打). The PDF library (PoDoFo) stays behind this header.
+//
+// Every bad upload is refused with kInvalidArgument and a message in Chinese and English that
+// names what is wrong, e.g. "PDF 文件不完整（被截断）/ truncated PDF: …". Nothing here reads the
+// clock or the locale: dates come in as RFC 3339 arguments, and equal inputs give equal bytes.
+#ifndef BEIAN_RENDER_PDF_TOOLS_H_
+#define BEIAN_RENDER_PDF_TOOLS_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "beian/core/status.h"
+
+namespace beian::render {
+
+// The largest upload the tools read (256 MiB); larger input is refused before parsing.
+inline constexpr size_t kMaxUploadBytes = size_t{256} << 20;
+
+// What InspectPdf found in an acceptable PDF.
+struct PdfFacts {
+  int pages = 0;          // leaves of the page tree, counted by walking it
+  std::string producer;   // the Info dictionary's /Producer in UTF-8, empty when absent
+  bool encrypted = false; // always false: an encrypted PDF is refused, never inspected
+};
+
+// Inspects an uploaded PDF held in memory: every object must parse, every Flate stream must
+// inflate, the page tree must hold at least one page. Refused with kInvalidArgument: empty
+// input, input over kMaxUploadBytes, anything not a PDF (a JPEG or PNG is named as such),
+// a truncated file (no %%EOF/startxref at the end), an encrypted file (any password, any
+// algorithm), a corrupt file (the message says what failed to parse). Bounded work: objects,
+// page-tree nodes and inflated bytes are capped.
+core::Result<PdfFacts> InspectPdf(std::string_view bytes);
+
+// What an upload is, by its bytes (not its name): "application/pdf", "image/jpeg" or
+// "image/png"; empty input and anything else → kInvalidArgument.
+core::Result<std::string> SniffMediaType(std::string_view bytes);
+
+// Wraps a scanned image into a one-page A4 PDF: portrait or landscape as the image is, the
+// image scaled to fit inside 10 mm margins and centred.
+//  - JPEG: embedded as it is (DCTDecode, no re-encoding); gray, RGB or CMYK; baseline or
+//    progressive; the Exif orientation is honoured.
+//  - PNG: gray, RGB and palette images at their bit depth pass their IDAT data through as
+//    FlateDecode with PNG predictors; alpha channels (and palette transparency) become an
+//    SMask (dropped when fully opaque); interlaced images are de-interlaced.
+// `media_type` must be what SniffMediaType says of the bytes. `created_at` (RFC 3339, may be
+// empty) becomes CreationDate and ModDate; without it the PDF carries no date. The Info
+// /Subject records the media type and the SHA-256 of `image`. Corrupt or truncated images,
+// unsupported kinds (lossless or arithmetic JPEG, 12-bit JPEG) → kInvalidArgument.
+core::Result<std::string> WrapImage(std::string_view image, const std::string& media_type,
+                                    const std::string& created_at);
+
+// Marked reprints are made by Engine::StampReprint (beian/render/engine.h), which uses the
+// engine's fonts:
+//
+//   core::Result<std::string> Engine::StampReprint(std::string_view original,
+//                                                  const std::vector<std::string>& lines,
+//                                                  const std::string& at) const;
+//
+// The result is an incremental update: it starts with `original` byte for byte (so the
+// original's SHA-256 still verifies over that prefix) and adds, on every page, a red box at the
+// top right holding `lines` (the first set larger, e.g. "补打", then "补打日期：2026年11月27日",
+// "操作人：张三", "原件 SHA-256：…"), in subset CJK fonts with a ToUnicode map. `at` (RFC 3339)
+// becomes the ModDate. The original must pass InspectPdf; a character no font of the "hei"
+// role (else "song") has, or a stamp taller than the page, → kInvalidArgument.
+
+}  // namespace beian::render
+
+#endif  // BEIAN_RENDER_PDF_TOOLS_H_
