@@ -43,6 +43,10 @@ const char kUsage[] =
     "  archive ingest KIND DATA.json [--issued-at TIME] [--actor NAME]\n"
     "                                          validate, number, render and archive one document\n"
     "  archive get NUMBER -o FILE              the archived PDF, byte for byte\n"
+    "  archive attach NUMBER SCAN [--actor NAME]\n"
+    "                                          archive a signed scan (PDF, JPEG or PNG)\n"
+    "  archive reprint NUMBER -o FILE [--marked] [--actor NAME]\n"
+    "                                          the stored bytes, or a 补打-stamped incremental update\n"
     "  archive verify                          re-hash every blob, walk the audit chain, re-render\n"
     "                                          every document; exit 1 on any problem\n"
     "\n"
@@ -232,9 +236,12 @@ int ArchiveCommand(const Context& ctx, const std::string& data_dir, const std::v
   const std::string& verb = args[1];
   std::vector<std::string> positional;
   std::string issued_at, actor = "cli", out;
+  bool marked = false;
   for (size_t i = 2; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if ((a == "--issued-at" || a == "--actor" || a == "-o") && i + 1 < args.size()) {
+    if (a == "--marked") {
+      marked = true;
+    } else if ((a == "--issued-at" || a == "--actor" || a == "-o") && i + 1 < args.size()) {
       (a == "--issued-at" ? issued_at : a == "--actor" ? actor : out) = args[++i];
     } else if (!a.empty() && a[0] == '-') {
       return Fail(kExitUsage, "unknown option " + a);
@@ -269,6 +276,29 @@ int ArchiveCommand(const Context& ctx, const std::string& data_dir, const std::v
     core::Status written = WriteFileAtomically(out, pdf.value());
     if (!written.ok()) return Fail(kExitInternal, written.message());
     std::cout << out << "\t" << doc->number << "\tsha256 " << doc->sha256 << "\n";
+    return 0;
+  }
+  if (verb == "attach") {
+    if (positional.size() != 2) return Fail(kExitUsage, "usage: beian archive attach NUMBER SCAN");
+    auto bytes = ReadFile(positional[1]);
+    if (!bytes.ok()) return Fail(kExitBadInput, bytes.status().message());
+    auto copy = service.AttachSignedCopy(positional[0], bytes.value(),
+                                         fs::path(positional[1]).filename().string(), actor, NowInBeijing());
+    if (!copy.ok()) return Fail(kExitBadInput, positional[1] + ": " + copy.status().message());
+    std::cout << positional[0] << "\tsigned copy " << copy->id << "\t" << copy->media_type << "\t" << copy->pages
+              << " pages\tsha256 " << copy->sha256 << "\n";
+    return 0;
+  }
+  if (verb == "reprint") {
+    if (positional.size() != 1 || out.empty()) {
+      return Fail(kExitUsage, "usage: beian archive reprint NUMBER -o FILE [--marked]");
+    }
+    auto pdf = service.Reprint(positional[0], marked, actor, NowInBeijing());
+    if (!pdf.ok()) return Fail(kExitBadInput, pdf.status().message());
+    core::Status written = WriteFileAtomically(out, pdf.value());
+    if (!written.ok()) return Fail(kExitInternal, written.message());
+    std::cout << out << "\t" << (marked ? "marked reprint" : "reprint") << "\tsha256 " << core::Sha256Hex(pdf.value())
+              << "\n";
     return 0;
   }
   if (verb == "verify") {

@@ -137,6 +137,50 @@ core::Result<archive::Document> FilingService::Issue(const std::string& kind_nam
   return archive_.Ingest(record);
 }
 
+core::Result<archive::SignedCopy> FilingService::AttachSignedCopy(const std::string& number,
+                                                                  std::string_view upload,
+                                                                  const std::string& original_name,
+                                                                  const std::string& actor, const std::string& at) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document document, archive_.FindByNumber(number));
+  BEIAN_ASSIGN_OR_RETURN(std::string media_type, render::SniffMediaType(upload));
+  archive::NewSignedCopy copy;
+  copy.document_id = document.id;
+  copy.media_type = media_type;
+  copy.original_name = original_name;
+  copy.uploaded_by = actor;
+  copy.uploaded_at = at;
+  if (media_type == "application/pdf") {
+    BEIAN_ASSIGN_OR_RETURN(render::PdfFacts facts, render::InspectPdf(upload));
+    copy.pages = facts.pages;
+    copy.content = std::string(upload);
+  } else {
+    BEIAN_ASSIGN_OR_RETURN(copy.content, render::WrapImage(upload, media_type, at));
+    copy.pages = 1;
+  }
+  return archive_.AttachSignedCopy(copy);
+}
+
+core::Result<std::string> FilingService::Reprint(const std::string& number, bool marked,
+                                                 const std::string& operator_name, const std::string& at) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document document, archive_.FindByNumber(number));
+  BEIAN_ASSIGN_OR_RETURN(std::string original, archive_.ReadBlob(document.sha256));
+  archive::NewReprint reprint;
+  reprint.document_id = document.id;
+  reprint.marked = marked;
+  reprint.operator_name = operator_name;
+  reprint.reprinted_at = at;
+  if (marked) {
+    auto date = domain::Date::Parse(at.substr(0, 10));
+    const std::string day = date.ok() ? date->Chinese() : at.substr(0, 10);
+    BEIAN_ASSIGN_OR_RETURN(reprint.pdf, engine_.StampReprint(original,
+                                                             {"补打", "补打日期：" + day, "操作人：" + operator_name,
+                                                              "原件 SHA-256：" + document.sha256.substr(0, 16)},
+                                                             at));
+  }
+  BEIAN_RETURN_IF_ERROR(archive_.AddReprint(reprint).status());
+  return marked ? reprint.pdf : original;
+}
+
 core::Result<std::string> FilingService::Rerender(const archive::Document& document) const {
   const render::Kind* kind = catalog_.Find(document.kind);
   if (kind == nullptr) return core::NotFound("kind " + document.kind + " is no longer in the catalog");

@@ -87,6 +87,51 @@ TEST_F(FilingServiceTest, InvalidDataIsRefusedAndNothingIsStored) {
   EXPECT_TRUE(page->documents.empty());
 }
 
+TEST_F(FilingServiceTest, SignedCopiesAndReprints) {
+  FilingService service(*engine_, *catalog_, *archive_);
+  std::vector<core::Problem> problems;
+  auto doc = service.Issue("commitment-letter", catalog_->Find("commitment-letter")->example, kIssuedAt, "tester",
+                           kToday, problems);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  auto original = archive_->ReadBlob(doc->sha256);
+  ASSERT_TRUE(original.ok());
+
+  // A signed PDF scan is kept as uploaded; bad uploads are refused and nothing is stored.
+  auto copy = service.AttachSignedCopy(doc->number, original.value(), "scan.pdf", "clerk", kIssuedAt);
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  EXPECT_EQ(copy->pages, 1);
+  const std::string& pdf = original.value();
+  for (const std::string& bad : {std::string(), std::string("not a document"), pdf.substr(0, pdf.size() / 2)}) {
+    auto refused = service.AttachSignedCopy(doc->number, bad, "bad", "clerk", kIssuedAt);
+    EXPECT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), core::Code::kInvalidArgument) << refused.status().ToString();
+  }
+  auto copies = archive_->SignedCopiesOf(doc->id);
+  ASSERT_TRUE(copies.ok());
+  EXPECT_EQ(copies->size(), 1u);
+
+  // A plain reprint is the stored bytes; a marked one starts with them and is found by its digest.
+  auto plain = service.Reprint(doc->number, false, "张三", kIssuedAt);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain.value(), pdf);
+  auto marked = service.Reprint(doc->number, true, "张三", "2026-11-28T09:00:00+08:00");
+  ASSERT_TRUE(marked.ok()) << marked.status().ToString();
+  ASSERT_GT(marked->size(), pdf.size());
+  EXPECT_EQ(marked->compare(0, pdf.size(), pdf), 0) << "the original is not a prefix";
+  auto found = archive_->FindBySha256(core::Sha256Hex(marked.value()));
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->reprints.size(), 1u);
+  EXPECT_TRUE(found->reprints[0].marked);
+  TempDir files;
+  testing::WriteFileOrDie(files.File("marked.pdf"), marked.value());
+  const std::string text = testing::PdfRawText(files.File("marked.pdf"));
+  EXPECT_NE(text.find("补打"), std::string::npos);
+  EXPECT_NE(text.find("操作人：张三"), std::string::npos);
+  auto outcome = service.Verify();
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_TRUE(outcome->clean());
+}
+
 TEST_F(FilingServiceTest, VerifyNamesADocumentWhoseTemplateChangedUnderIt) {
   // Archive with a copy of the templates, then change the copy's template v1 in place:
   // re-rendering no longer gives the archived bytes, and verify names the document.

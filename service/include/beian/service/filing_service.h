@@ -15,6 +15,7 @@
 #include "beian/domain/date.h"
 #include "beian/render/catalog.h"
 #include "beian/render/engine.h"
+#include "beian/render/pdf_tools.h"
 
 namespace beian::service {
 
@@ -57,6 +58,19 @@ class FilingService {
   core::Result<archive::Document> Issue(const std::string& kind, core::Json data,
                                         const std::string& issued_at, const std::string& actor,
                                         const domain::Date& today, std::vector<core::Problem>& problems);
+
+  // Archives a signed scan of a document: a PDF as uploaded, a JPEG or PNG wrapped into an
+  // A4 PDF page. Corrupt, truncated, encrypted, empty or other uploads are refused
+  // (kInvalidArgument, the reason in Chinese and English) and nothing is stored.
+  core::Result<archive::SignedCopy> AttachSignedCopy(const std::string& number, std::string_view upload,
+                                                     const std::string& original_name, const std::string& actor,
+                                                     const std::string& at);
+
+  // A reprint: the stored bytes unchanged, or (marked) a 补打 stamp with the date and operator
+  // on every page, written as an incremental update over the original bytes. Either way it is
+  // recorded; a marked reprint is archived as its own blob linked to the original.
+  core::Result<std::string> Reprint(const std::string& number, bool marked, const std::string& operator_name,
+                                    const std::string& at);
 
   // Re-renders one archived document from its stored data and template version.
   core::Result<std::string> Rerender(const archive::Document& document) const;
