@@ -1,0 +1,129 @@
+// Archive benchmark: prints figures, asserts nothing.
+//
+//   archive_bench [--documents N] [--dir DIR]
+//
+// 1. Issue: validate → number → render → archive, one thread, the 11-page form with new data
+//    each time (the service path) — documents/s; and plain ingests of pre-rendered PDFs
+//    (blob write with fsync, catalog row and audit row in one transaction) — ingests/s.
+// 2. Storage verify throughput (SHA-256 and SM3 of every blob, audit chain) in MB/s, beside
+//    `sha256sum` over the same blob files.
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "beian/archive/sqlite_archive.h"
+#include "beian/render/catalog.h"
+#include "beian/render/engine.h"
+#include "beian/service/filing_service.h"
+#include "synthetic_data.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+template <typename T>
+T OrDie(beian::core::Result<T> r, const char* what) {
+  if (!r.ok()) {
+    std::fprintf(stderr, "%s: %s\n", what, r.status().ToString().c_str());
+    std::exit(1);
+  }
+  return std::move(r).value();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int documents = 300;
+  std::string dir = (fs::temp_directory_path() / "beian-archive-bench").string();
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::strcmp(argv[i], "--documents") == 0) documents = std::max(1, std::atoi(argv[i + 1]));
+    if (std::strcmp(argv[i], "--dir") == 0) dir = argv[i + 1];
+  }
+  const char* env = std::getenv("BEIAN_ROOT");
+  const std::string root = env != nullptr ? env : BEIAN_SOURCE_ROOT;
+  fs::remove_all(dir);
+
+  auto manifest = OrDie(beian::render::ParseFontManifest(ReadFile(root + "/fonts/manifest.json")), "fonts");
+  beian::render::FileFontSource source;
+  auto engine = OrDie(beian::render::Engine::Create(manifest, source), "engine");
+  auto catalog = OrDie(beian::render::Catalog::Load(root + "/templates", *engine), "templates");
+  auto archive = OrDie(beian::archive::SqliteArchive::Open(dir), "archive");
+  beian::service::FilingService service(*engine, catalog, *archive);
+
+  std::vector<beian::core::Json> data;
+  for (int i = 0; i < 16; ++i) data.push_back(beian::testing::MakeQualificationData(120, 60, 500 + static_cast<uint64_t>(i)));
+  std::printf("beian archive benchmark (%s, one thread)\n\n", dir.c_str());
+
+  auto t0 = Clock::now();
+  int64_t bytes = 0;
+  for (int i = 0; i < documents; ++i) {
+    std::vector<beian::core::Problem> problems;
+    char at[40];
+    std::snprintf(at, sizeof at, "2026-11-27T%02d:%02d:%02d+08:00", 8 + i / 3600, (i / 60) % 60, i % 60);
+    auto doc = OrDie(service.Issue("qualification-verification", data[static_cast<size_t>(i) % data.size()], at,
+                                   "bench", beian::domain::Date{2026, 11, 27}, problems),
+                     "issue");
+    bytes += doc.bytes;
+  }
+  const double issue_s = Seconds(t0);
+  std::printf("%-44s %8.1f /s  (%d documents, %.1f MB, %.2f ms each)\n", "issue (validate, number, render, archive)",
+              documents / issue_s, documents, static_cast<double>(bytes) / 1e6, 1000 * issue_s / documents);
+
+  // Plain ingests of PDFs already rendered: the archive's own cost.
+  std::vector<beian::archive::Document> issued;
+  (void)archive->ForEachDocument([&](const beian::archive::Document& d) {
+    issued.push_back(d);
+    return beian::core::Status::Ok();
+  });
+  t0 = Clock::now();
+  for (int i = 0; i < documents; ++i) {
+    const beian::archive::Document& d = issued[static_cast<size_t>(i)];
+    beian::archive::NewDocument copy;
+    copy.number = OrDie(archive->AllocateNumber(d.district, 2026, d.kind), "number");
+    copy.kind = d.kind;
+    copy.template_version = d.template_version;
+    copy.data = OrDie(beian::core::ParseJson(d.data), "data");
+    copy.district = d.district;
+    copy.issued_at = d.issued_at;
+    copy.created_by = "bench";
+    copy.pages = d.pages;
+    copy.pdf = OrDie(archive->ReadBlob(d.sha256), "blob");
+    copy.pdf += "\n%" + std::to_string(i) + "\n";  // a distinct blob each time
+    OrDie(archive->Ingest(copy), "ingest");
+  }
+  const double ingest_s = Seconds(t0);
+  std::printf("%-44s %8.1f /s  (blob fsync + one transaction each)\n", "ingest of a rendered PDF", documents / ingest_s);
+
+  t0 = Clock::now();
+  auto report = OrDie(archive->VerifyStorage(), "verify");
+  const double verify_s = Seconds(t0);
+  std::printf("%-44s %8.1f MB/s (%lld blobs, %.1f MB, %s)\n", "verify storage (SHA-256 + SM3, audit chain)",
+              static_cast<double>(report.bytes_hashed) / 1e6 / verify_s, static_cast<long long>(report.blobs),
+              static_cast<double>(report.bytes_hashed) / 1e6, report.clean() ? "clean" : "NOT CLEAN");
+
+  std::string command = "find '" + dir + "/blobs' -type f -print0 | xargs -0 sha256sum > /dev/null";
+  t0 = Clock::now();
+  const int rc = std::system(command.c_str());
+  const double sum_s = Seconds(t0);
+  std::printf("%-44s %8.1f MB/s%s\n", "sha256sum over the same blobs", static_cast<double>(report.bytes_hashed) / 1e6 / sum_s,
+              rc == 0 ? "" : " (failed)");
+  fs::remove_all(dir);
+  return 0;
+}
