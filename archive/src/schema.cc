@@ -1,6 +1,9 @@
 #include "schema.h"
 
 #include <string>
+#include <vector>
+
+#include "beian/archive/text_index.h"
 
 namespace beian::archive {
 namespace {
@@ -99,7 +102,50 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, seq, hash) VALUES
   (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 )sql"},
+    // Full-text search: a contentless FTS5 index whose rowid is documents.id
+    // and whose one column holds DocumentSearchTerms (see schema.h). Filled
+    // for existing rows by FillSearchIndex. documents_credit_code (migration
+    // 1) serves credit-code prefix searches.
+    {2, R"sql(
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+  terms, content='', columnsize=0, detail=none,
+  tokenize='unicode61 remove_diacritics 0'
+);
+-- The kTextIndexVersion the index was built with.
+CREATE TABLE search_index_meta (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  text_index_version INTEGER NOT NULL
+);
+)sql"},
 };
+
+// Indexes every document already in the catalog (migration 2).
+core::Status FillSearchIndex(Database& db) {
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement rows,
+      db.Prepare("SELECT id, kind, district, enterprise_name, project_name "
+                 "FROM documents ORDER BY id"));
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, rows.Step());
+    if (!row) break;
+    BEIAN_RETURN_IF_ERROR(IndexDocumentTerms(db, rows.Int(0), rows.Text(1),
+                                             rows.Text(2), rows.Text(3),
+                                             rows.Text(4)));
+  }
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement meta,
+      db.Prepare("INSERT INTO search_index_meta (id, text_index_version) "
+                 "VALUES (1, ?1)"));
+  meta.BindInt(1, kTextIndexVersion);
+  return meta.Run();
+}
+
+// Work a migration needs beyond its SQL (computed in C++), run in the same
+// transaction.
+core::Status AfterMigration(Database& db, int version) {
+  if (version == 2) return FillSearchIndex(db);
+  return core::Status::Ok();
+}
 
 core::Status ApplyMigration(Database& db, const Migration& migration) {
   Transaction txn(db);
@@ -109,6 +155,7 @@ core::Status ApplyMigration(Database& db, const Migration& migration) {
                          db.QueryInt("PRAGMA user_version"));
   if (current >= migration.version) return core::Status::Ok();
   BEIAN_RETURN_IF_ERROR(db.Exec(migration.sql));
+  BEIAN_RETURN_IF_ERROR(AfterMigration(db, migration.version));
   const std::string set_version =
       "PRAGMA user_version = " + std::to_string(migration.version);
   BEIAN_RETURN_IF_ERROR(db.Exec(set_version.c_str()));
@@ -116,6 +163,32 @@ core::Status ApplyMigration(Database& db, const Migration& migration) {
 }
 
 }  // namespace
+
+std::string DocumentSearchTerms(std::string_view kind,
+                                std::string_view district,
+                                std::string_view enterprise_name,
+                                std::string_view project_name) {
+  std::string text(enterprise_name);
+  text += ' ';
+  text += project_name;
+  std::vector<std::string> terms = IndexTerms(text);
+  terms.push_back(FacetTerm("district", district));
+  terms.push_back(FacetTerm("kind", kind));
+  return JoinTerms(terms);
+}
+
+core::Status IndexDocumentTerms(Database& db, int64_t id,
+                                std::string_view kind,
+                                std::string_view district,
+                                std::string_view enterprise_name,
+                                std::string_view project_name) {
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.Prepare("INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)"));
+  s.BindInt(1, id).BindText(
+      2, DocumentSearchTerms(kind, district, enterprise_name, project_name));
+  return s.Run();
+}
 
 int LatestSchemaVersion() {
   return kMigrations[sizeof kMigrations / sizeof kMigrations[0] - 1].version;

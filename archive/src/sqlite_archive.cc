@@ -11,6 +11,7 @@
 
 #include "beian/archive/blob_store.h"
 #include "beian/archive/document_number.h"
+#include "beian/archive/text_index.h"
 #include "beian/core/json.h"
 #include "beian/core/utf8.h"
 #include "input_checks.h"
@@ -143,6 +144,48 @@ core::Status CheckNotEmpty(std::string_view field, std::string_view value) {
   if (!value.empty() && core::IsValidUtf8(value)) return core::Status::Ok();
   return core::InvalidArgument(std::string(field) +
                                " must be non-empty UTF-8 text");
+}
+
+// kDocumentColumns, each prefixed with "d." (for joins).
+std::string PrefixedDocumentColumns() {
+  std::string out = "d.";
+  for (const char* p = kDocumentColumns; *p; ++p) {
+    out += *p;
+    if (*p == ' ') out += "d.";
+  }
+  return out;
+}
+
+// A credit-code prefix: 6..18 characters of [0-9A-Z] with at least one digit
+// (every real prefix of 6+ characters has the digits of its division code;
+// pinyin never has digits), upper-cased; nullopt if `text` is not one.
+std::optional<std::string> CreditCodePrefix(std::string_view text) {
+  if (text.size() < 6 || text.size() > 18) return std::nullopt;
+  std::string out;
+  bool digit = false;
+  for (char c : text) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c >= '0' && c <= '9') {
+      digit = true;
+    } else if (c < 'A' || c > 'Z') {
+      return std::nullopt;
+    }
+    out += c;
+  }
+  if (!digit) return std::nullopt;
+  return out;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' ||
+                           text.front() == '\n' || text.front() == '\r')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' ||
+                           text.back() == '\n' || text.back() == '\r')) {
+    text.remove_suffix(1);
+  }
+  return text;
 }
 
 }  // namespace
@@ -460,6 +503,8 @@ core::Result<Document> SqliteArchive::Ingest(const NewDocument& in) {
     BEIAN_RETURN_IF_ERROR(inserted);
   }
   d.id = db.LastInsertRowId();
+  BEIAN_RETURN_IF_ERROR(IndexDocumentTerms(db, d.id, d.kind, d.district,
+                                           d.enterprise_name, d.project_name));
   if (parsed) {
     // Keep AllocateNumber ahead of numbers that came from elsewhere (import).
     BEIAN_ASSIGN_OR_RETURN(
@@ -845,6 +890,158 @@ core::Result<DocumentPage> SqliteArchive::ListDocuments(
     BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
     page.documents.push_back(std::move(d));
   }
+  if (static_cast<int>(page.documents.size()) > filter.limit) {
+    page.documents.pop_back();
+    const Document& last = page.documents.back();
+    page.next = DocumentCursor{last.issued_at, last.id};
+  }
+  return page;
+}
+
+core::Result<DocumentPage> SqliteArchive::Search(const SearchQuery& query) {
+  const DocumentFilter& filter = query.filter;
+  if (filter.limit < 1 || filter.limit > 1000) {
+    return core::InvalidArgument("limit must be 1..1000, got " +
+                                 std::to_string(filter.limit));
+  }
+  const std::string_view text = Trim(query.text);
+  if (text.empty()) {
+    return core::InvalidArgument(
+        "search query is empty: give 2+ Chinese characters, pinyin, a "
+        "document number or a credit-code prefix");
+  }
+  if (!core::IsValidUtf8(text)) {
+    return core::InvalidArgument("search query is not valid UTF-8");
+  }
+
+  // How the documents are found; the filter and keyset conditions on the row
+  // are the same for all three.
+  enum class Mode { kNumber, kCreditCode, kText };
+  Mode mode = Mode::kText;
+  std::string number, credit_low, credit_high, match;
+
+  std::unique_lock<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  // One snapshot for the probes and the page.
+  Transaction snapshot(db);
+  BEIAN_RETURN_IF_ERROR(snapshot.BeginRead());
+  {
+    BEIAN_ASSIGN_OR_RETURN(std::optional<Document> found,
+                           impl_->FindNumberLocked(text));
+    if (!found) {
+      const std::string normalized = NormalizeDocumentNumber(text);
+      if (normalized != text) {
+        BEIAN_ASSIGN_OR_RETURN(found, impl_->FindNumberLocked(normalized));
+      }
+    }
+    if (found) {
+      mode = Mode::kNumber;
+      number = found->number;
+    }
+  }
+  if (mode == Mode::kText) {
+    if (const std::optional<std::string> prefix = CreditCodePrefix(text)) {
+      BEIAN_ASSIGN_OR_RETURN(
+          Statement probe,
+          db.Prepare("SELECT 1 FROM documents WHERE credit_code >= ?1 AND "
+                     "credit_code < ?2 LIMIT 1"));
+      // Credit codes are [0-9A-Z]; '~' sorts after all of them.
+      probe.BindText(1, *prefix).BindText(2, *prefix + "~");
+      BEIAN_ASSIGN_OR_RETURN(const bool any, probe.Step());
+      if (any) {
+        mode = Mode::kCreditCode;
+        credit_low = *prefix;
+        credit_high = *prefix + "~";
+      }
+    }
+  }
+  if (mode == Mode::kText) {
+    core::Result<std::vector<std::string>> terms = QueryTerms(text);
+    if (!terms.ok()) {
+      return core::InvalidArgument(
+          terms.status().message() +
+          " (search takes 2+ Chinese characters, pinyin, a document number "
+          "or a credit-code prefix of 6+ characters)");
+    }
+    // Kind and district are facet terms: one FTS5 scan answers them.
+    if (!filter.kind.empty()) terms->push_back(FacetTerm("kind", filter.kind));
+    if (!filter.district.empty()) {
+      terms->push_back(FacetTerm("district", filter.district));
+    }
+    match = MatchExpression(*terms);
+    if (match.empty()) {
+      return core::InvalidArgument("search query has nothing to search for");
+    }
+  }
+
+  // Newest first is id descending; a page continues below the cursor's id.
+  // The keyset bound is the one rowid upper bound FTS5 takes.
+  std::string sql = "SELECT " + PrefixedDocumentColumns();
+  int next = 1;
+  std::vector<std::pair<int, std::string>> texts;
+  auto bind_text = [&](const std::string& value) {
+    texts.push_back({next, value});
+    return "?" + std::to_string(next++);
+  };
+  const char* id_column = "d.id";
+  switch (mode) {
+    case Mode::kNumber:
+      sql += " FROM documents d WHERE d.number = " + bind_text(number);
+      break;
+    case Mode::kCreditCode:
+      sql += " FROM documents d WHERE d.credit_code >= " +
+             bind_text(credit_low) +
+             " AND d.credit_code < " + bind_text(credit_high);
+      if (!filter.kind.empty()) sql += " AND d.kind = " + bind_text(filter.kind);
+      if (!filter.district.empty()) {
+        sql += " AND d.district = " + bind_text(filter.district);
+      }
+      break;
+    case Mode::kText:
+      id_column = "f.rowid";
+      sql += " FROM documents_fts f JOIN documents d ON d.id = f.rowid WHERE "
+             "documents_fts MATCH " +
+             bind_text(match);
+      break;
+  }
+  if (mode == Mode::kNumber) {
+    if (!filter.kind.empty()) sql += " AND d.kind = " + bind_text(filter.kind);
+    if (!filter.district.empty()) {
+      sql += " AND d.district = " + bind_text(filter.district);
+    }
+  }
+  if (filter.status) {
+    sql += " AND d.status = " +
+           bind_text(std::string(DocumentStatusName(*filter.status)));
+  }
+  if (!filter.issued_from.empty()) {
+    sql += " AND d.issued_at >= " + bind_text(filter.issued_from);
+  }
+  if (!filter.issued_before.empty()) {
+    sql += " AND d.issued_at < " + bind_text(filter.issued_before);
+  }
+  int after_index = 0;
+  if (filter.after) {
+    after_index = next++;
+    sql += std::string(" AND ") + id_column + " < ?" +
+           std::to_string(after_index);
+  }
+  sql += std::string(" ORDER BY ") + id_column + " DESC LIMIT ?" +
+         std::to_string(next);
+
+  BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
+  for (const auto& [index, value] : texts) s.BindText(index, value);
+  if (filter.after) s.BindInt(after_index, filter.after->id);
+  s.BindInt(next, filter.limit + 1);
+  DocumentPage page;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
+    d.data.clear();  // may hold personal ID numbers; never in search results
+    page.documents.push_back(std::move(d));
+  }
+  BEIAN_RETURN_IF_ERROR(snapshot.Commit());
   if (static_cast<int>(page.documents.size()) > filter.limit) {
     page.documents.pop_back();
     const Document& last = page.documents.back();

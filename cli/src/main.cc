@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
 #include "beian/core/problem.h"
+#include "beian/archive/bagit.h"
 #include "beian/archive/sqlite_archive.h"
 #include "beian/domain/date.h"
 #include "beian/render/catalog.h"
@@ -47,6 +49,10 @@ const char kUsage[] =
     "                                          archive a signed scan (PDF, JPEG or PNG)\n"
     "  archive reprint NUMBER -o FILE [--marked] [--actor NAME]\n"
     "                                          the stored bytes, or a 补打-stamped incremental update\n"
+    "  archive search QUERY [--kind K] [--district D] [--from DATE] [--to DATE] [--status S]\n"
+    "                 [--limit N] [--after CURSOR]\n"
+    "                                          Chinese (2+ chars), pinyin, number or credit-code prefix;\n"
+    "                                          newest first; \"next: CURSOR\" when more follow\n"
     "  archive verify                          re-hash every blob, walk the audit chain, re-render\n"
     "                                          every document; exit 1 on any problem\n"
     "\n"
@@ -226,6 +232,66 @@ int RenderOne(const Context& ctx, const RenderRequest& req, const core::Json* gi
   return 0;
 }
 
+// beian archive search QUERY [--kind K] [--district D] [--from DATE] [--to DATE] [--status S]
+//                           [--limit N] [--after CURSOR]
+int SearchCommand(archive::Archive& store, const std::vector<std::string>& args) {
+  const char* usage =
+      "usage: beian archive search QUERY [--kind K] [--district D] [--from DATE] [--to DATE] "
+      "[--status S] [--limit N] [--after CURSOR]";
+  archive::SearchQuery query;
+  std::vector<std::string> positional;
+  for (size_t i = 2; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const bool has_value = i + 1 < args.size();
+    if (a == "--kind" && has_value) {
+      query.filter.kind = args[++i];
+    } else if (a == "--district" && has_value) {
+      query.filter.district = args[++i];
+    } else if (a == "--from" && has_value) {
+      query.filter.issued_from = args[++i];
+    } else if (a == "--to" && has_value) {
+      // Inclusive: everything issued on that day or at that time ('~' sorts after the rest of an
+      // RFC 3339 time).
+      query.filter.issued_before = args[++i] + "~";
+    } else if (a == "--status" && has_value) {
+      auto status = archive::ParseDocumentStatus(args[++i]);
+      if (!status.ok()) return Fail(kExitUsage, "--status: " + status.status().message());
+      query.filter.status = status.value();
+    } else if ((a == "--limit" || a == "--after") && has_value) {
+      const std::string& value = args[++i];
+      char* end = nullptr;
+      errno = 0;
+      const long long n = std::strtoll(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || errno != 0 || n < 1) {
+        return Fail(kExitUsage, a + " needs a positive number, got \"" + value + "\"");
+      }
+      if (a == "--limit") {
+        if (n > 1000) return Fail(kExitUsage, "--limit must be 1..1000");
+        query.filter.limit = static_cast<int>(n);
+      } else {
+        query.filter.after = archive::DocumentCursor{"", static_cast<int64_t>(n)};
+      }
+    } else if (!a.empty() && a[0] == '-') {
+      return Fail(kExitUsage, "unknown or incomplete option " + a + "\n" + usage);
+    } else {
+      positional.push_back(a);
+    }
+  }
+  if (positional.size() != 1) return Fail(kExitUsage, usage);
+  query.text = positional[0];
+  auto page = store.Search(query);
+  if (!page.ok()) {
+    return Fail(page.status().code() == core::Code::kInvalidArgument ? kExitBadInput : kExitInternal,
+                "search \"" + query.text + "\": " + page.status().message());
+  }
+  for (const archive::Document& d : page->documents) {
+    std::cout << d.number << "\t" << d.kind << "\t" << d.enterprise_name << "\t" << d.project_name << "\t"
+              << d.district << "\t" << d.issued_at << "\t" << archive::DocumentStatusName(d.status) << "\n";
+  }
+  if (page->next) std::cout << "next: " << page->next->id << "\n";
+  return 0;
+}
+
 // beian archive ingest|get|verify
 int ArchiveCommand(const Context& ctx, const std::string& data_dir, const std::vector<std::string>& args) {
   if (args.size() < 2) return Fail(kExitUsage, "usage: beian archive ingest|get|verify ...");
@@ -234,6 +300,65 @@ int ArchiveCommand(const Context& ctx, const std::string& data_dir, const std::v
   archive::Archive& store = *opened.value();
   service::FilingService service(*ctx.engine, *ctx.catalog, store);
   const std::string& verb = args[1];
+  if (verb == "search") return SearchCommand(store, args);
+  // export/import parse their own options (the shared loop below refuses
+  // --district, --year and --kind).
+  if (verb == "export") {
+    std::vector<std::string> dirs;
+    archive::ExportFilter filter;
+    std::string who = "cli";
+    for (size_t i = 2; i < args.size(); ++i) {
+      const std::string& a = args[i];
+      if ((a == "--district" || a == "--year" || a == "--kind" || a == "--actor") && i + 1 < args.size()) {
+        const std::string& v = args[++i];
+        if (a == "--year") {
+          char* end = nullptr;
+          const long year = std::strtol(v.c_str(), &end, 10);
+          if (v.empty() || *end != '\0' || year < 2000 || year > 9999) return Fail(kExitUsage, "bad --year " + v);
+          filter.year = static_cast<int>(year);
+        } else {
+          (a == "--district" ? filter.district : a == "--kind" ? filter.kind : who) = v;
+        }
+      } else if (!a.empty() && a[0] == '-') {
+        return Fail(kExitUsage, "unknown option " + a);
+      } else {
+        dirs.push_back(a);
+      }
+    }
+    if (dirs.size() != 1) return Fail(kExitUsage, "usage: beian archive export DIR [--district D] [--year Y] [--kind K]");
+    auto exported = archive::ExportBag(store, dirs[0], filter, who);
+    if (!exported.ok()) {
+      return Fail(exported.status().code() == core::Code::kIoError ? kExitInternal : kExitBadInput,
+                  "export " + dirs[0] + ": " + exported.status().message());
+    }
+    std::cout << dirs[0] << "\t" << exported->documents << " documents\t" << exported->signed_copies
+              << " signed copies\t" << exported->reprints << " reprints\t" << exported->payload_files << " files\t"
+              << exported->payload_bytes << " bytes\tmanifest sha256 " << exported->manifest_sha256 << "\n";
+    return 0;
+  }
+  if (verb == "import") {
+    std::vector<std::string> dirs;
+    std::string who = "cli";
+    for (size_t i = 2; i < args.size(); ++i) {
+      if (args[i] == "--actor" && i + 1 < args.size()) {
+        who = args[++i];
+      } else if (!args[i].empty() && args[i][0] == '-') {
+        return Fail(kExitUsage, "unknown option " + args[i]);
+      } else {
+        dirs.push_back(args[i]);
+      }
+    }
+    if (dirs.size() != 1) return Fail(kExitUsage, "usage: beian archive import DIR");
+    auto imported = archive::ImportBag(store, dirs[0], who);
+    if (!imported.ok()) {
+      return Fail(imported.status().code() == core::Code::kIoError ? kExitInternal : kExitBadInput,
+                  "import " + dirs[0] + ": " + imported.status().message());
+    }
+    std::cout << dirs[0] << "\t" << imported->documents << " documents\t" << imported->signed_copies
+              << " signed copies\t" << imported->reprints << " reprints\t" << imported->payload_files
+              << " files\t" << imported->payload_bytes << " bytes\n";
+    return 0;
+  }
   std::vector<std::string> positional;
   std::string issued_at, actor = "cli", out;
   bool marked = false;

@@ -232,6 +232,57 @@ TEST(CliTest, ArchiveIngestGetAndVerify) {
   EXPECT_NE(tampered.out.find("NOT CLEAN"), std::string::npos);
 }
 
+TEST(CliTest, ArchiveExportsABagThatImportsIntoAnEmptyArchive) {
+  TempDir dir;
+  const std::string var = dir.File("var"), copy = dir.File("copy"), bag = dir.File("bag");
+  std::vector<std::string> numbers;
+  for (const char* kind : {"commitment-letter", "contract-filing"}) {
+    ProcessResult ingest = beian::testing::Run({kBinary, "--data", var, "archive", "ingest", kind, Example(kind),
+                                                "--issued-at", kTime});
+    ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+    numbers.push_back(ingest.out.substr(0, ingest.out.find('\t')));
+  }
+  ProcessResult exported = beian::testing::Run({kBinary, "--data", var, "archive", "export", bag});
+  ASSERT_EQ(exported.exit_code, 0) << exported.out << exported.err;
+  for (const char* file : {"/bagit.txt", "/bag-info.txt", "/manifest-sha256.txt", "/tagmanifest-sha256.txt"}) {
+    EXPECT_TRUE(std::filesystem::exists(bag + file)) << file;
+  }
+  ProcessResult imported = beian::testing::Run({kBinary, "--data", copy, "archive", "import", bag});
+  ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
+  for (const std::string& number : numbers) {
+    ProcessResult a = beian::testing::Run({kBinary, "--data", var, "archive", "get", number, "-o", dir.File("a.pdf")});
+    ProcessResult b = beian::testing::Run({kBinary, "--data", copy, "archive", "get", number, "-o", dir.File("b.pdf")});
+    ASSERT_EQ(a.exit_code, 0);
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    EXPECT_EQ(core::Sha256Hex(testing::ReadFileOrDie(dir.File("a.pdf"))),
+              core::Sha256Hex(testing::ReadFileOrDie(dir.File("b.pdf"))));
+  }
+  ProcessResult verify = beian::testing::Run({kBinary, "--data", copy, "archive", "verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  // A second import into the now non-empty archive is refused.
+  EXPECT_NE(beian::testing::Run({kBinary, "--data", copy, "archive", "import", bag}).exit_code, 0);
+}
+
+TEST(CliTest, ArchiveSearchFindsByChineseAndNumber) {
+  TempDir dir;
+  const std::string var = dir.File("var");
+  ProcessResult ingest = beian::testing::Run({kBinary, "--data", var, "archive", "ingest", "contract-filing",
+                                              Example("contract-filing"), "--issued-at", kTime});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  const std::string number = ingest.out.substr(0, ingest.out.find('\t'));
+  core::Json data = core::ParseJson(testing::ReadFileOrDie(Example("contract-filing"))).value();
+  const std::string project = data.At("/project/name")->as_string();  // e.g. 瑞祥家园
+  const std::string two = project.substr(0, 6);                       // its first two characters
+  for (const std::string& query : {two, number}) {
+    ProcessResult found = beian::testing::Run({kBinary, "--data", var, "archive", "search", query});
+    EXPECT_EQ(found.exit_code, 0) << found.err;
+    EXPECT_NE(found.out.find(number), std::string::npos) << query << ": " << found.out;
+  }
+  ProcessResult none = beian::testing::Run({kBinary, "--data", var, "archive", "search", two, "--kind", "promotion-notice"});
+  EXPECT_EQ(none.out.find(number), std::string::npos) << none.out;
+  EXPECT_NE(beian::testing::Run({kBinary, "--data", var, "archive", "search", "瑞"}).exit_code, 0);
+}
+
 TEST(CliTest, MissingDataFileIsAnError) {
   TempDir dir;
   ProcessResult r = Render("commitment-letter", dir.File("nope.json"), dir.File("out.pdf"));

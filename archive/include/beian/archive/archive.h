@@ -86,6 +86,15 @@ class Archive {
   virtual core::Result<DocumentPage> ListDocuments(
       const DocumentFilter& filter) = 0;
 
+  // Documents matching `query` (see SearchQuery) and its filter, newest filed
+  // first (id descending: filing order, which is issue order for documents
+  // ingested when issued); pass page.next back as query.filter.after for the
+  // following page (stable: no document skipped or repeated). Results carry no
+  // `data` (it may hold personal ID numbers): Document::data is "" in them.
+  // kInvalidArgument for a query the index cannot answer (empty, a single
+  // Chinese character, a personal ID number, ...) or a bad limit.
+  virtual core::Result<DocumentPage> Search(const SearchQuery& query) = 0;
+
   // Calls `fn` for every document in id order, stopping at the first error
   // (which is returned). `fn` may call back into the archive. This is the hook
   // for re-rendering: a document carries kind, template_version, data, number,

@@ -175,6 +175,23 @@ struct DocumentPage {
   std::optional<DocumentCursor> next;  // set iff more documents may follow
 };
 
+// A full-text search (Archive::Search). `text` is one of:
+//  - Chinese text with a run of 2+ characters: matches documents whose
+//    enterprise or project name contains it ("朝阳", "望京家园");
+//  - pinyin of 2+ characters of a name, full or initials ("chaoyang", "cy");
+//  - a document number, printed or as commonly typed ("京朝备[2026]123号");
+//  - a credit-code prefix: 6 to 18 characters of [0-9A-Z] with at least one
+//    digit (lower case is upper-cased), matching credit codes that begin
+//    with it.
+// A number or credit-code prefix is looked up first (B-tree lookups); when no
+// document has it, the text is searched as words in the full-text index.
+// Personal ID numbers are refused, and never indexed. `filter` narrows the results as in ListDocuments;
+// its `after` continues a search (only the id of the cursor is used).
+struct SearchQuery {
+  std::string text;
+  DocumentFilter filter;
+};
+
 }  // namespace beian::archive
 
 #endif  // BEIAN_ARCHIVE_RECORDS_H_

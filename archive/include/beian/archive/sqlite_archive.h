@@ -70,6 +70,7 @@ class SqliteArchive : public Archive {
   core::Result<AuditEntry> AppendAudit(const NewAuditEntry& entry) override;
   core::Result<DocumentPage> ListDocuments(
       const DocumentFilter& filter) override;
+  core::Result<DocumentPage> Search(const SearchQuery& query) override;
   core::Status ForEachDocument(
       const std::function<core::Status(const Document&)>& fn) override;
   core::Status ForEachSignedCopy(

@@ -1,0 +1,467 @@
+#include "beian/archive/bagit.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "archive_test_util.h"
+#include "beian/archive/blob_store.h"
+#include "beian/archive/sqlite_archive.h"
+#include "beian/core/digest.h"
+#include "beian/core/json.h"
+
+namespace beian::archive {
+namespace {
+
+namespace fs = std::filesystem;
+
+using testing::FilesBelow;
+using testing::FlipByte;
+using testing::SampleDocument;
+using testing::TempDir;
+
+std::unique_ptr<SqliteArchive> OpenArchive(const std::string& dir) {
+  SqliteArchiveOptions options;
+  options.now = [] { return std::string("2026-05-01T10:00:00+08:00"); };
+  core::Result<std::unique_ptr<SqliteArchive>> archive =
+      SqliteArchive::Open(dir, std::move(options));
+  EXPECT_TRUE(archive.ok()) << archive.status().ToString();
+  return archive.ok() ? std::move(archive).value() : nullptr;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+// Ingests sample `i` in `district`, issued in `year`, under a fresh number.
+Document Ingest(Archive& archive, int i, const std::string& district,
+                int year = 2026) {
+  NewDocument doc = SampleDocument(i, "", district);
+  doc.issued_at = std::to_string(year) + doc.issued_at.substr(4);
+  core::Result<std::string> number =
+      archive.AllocateNumber(district, year, doc.kind);
+  EXPECT_TRUE(number.ok()) << number.status().ToString();
+  doc.number = *number;
+  core::Result<Document> stored = archive.Ingest(doc);
+  EXPECT_TRUE(stored.ok()) << stored.status().ToString();
+  return *stored;
+}
+
+// Three documents (two districts, two years), a signed copy, a marked and an
+// unmarked reprint, one revoked document.
+struct Fixture {
+  TempDir dir;
+  std::unique_ptr<SqliteArchive> archive = OpenArchive(dir.path() + "/a");
+  Document chaoyang, haidian, older;
+
+  Fixture() {
+    chaoyang = Ingest(*archive, 1, "朝阳区");
+    haidian = Ingest(*archive, 2, "海淀区");
+    older = Ingest(*archive, 3, "朝阳区", 2025);
+    core::Result<SignedCopy> copy = archive->AttachSignedCopy(
+        {chaoyang.id, "application/pdf", "盖章扫描.pdf", "clerk-li",
+         "2026-03-05T10:00:00+08:00", 1, "%PDF-1.4\n% signed scan\n%%EOF\n"});
+    EXPECT_TRUE(copy.ok()) << copy.status().ToString();
+    const std::string original = *archive->ReadBlob(chaoyang.sha256);
+    core::Result<Reprint> marked = archive->AddReprint(
+        {chaoyang.id, true, "clerk-li", "2026-03-06T10:00:00+08:00",
+         original + "\n% 补打 incremental update\n%%EOF\n"});
+    EXPECT_TRUE(marked.ok()) << marked.status().ToString();
+    core::Result<Reprint> plain = archive->AddReprint(
+        {chaoyang.id, false, "clerk-zhao", "2026-03-07T10:00:00+08:00", ""});
+    EXPECT_TRUE(plain.ok()) << plain.status().ToString();
+    EXPECT_TRUE(archive
+                    ->SetStatus(haidian.id, DocumentStatus::kRevoked,
+                                "clerk-li", "issued in error")
+                    .ok());
+  }
+
+  std::string Export(const std::string& name, const ExportFilter& filter = {}) {
+    const std::string bag = dir.path() + "/" + name;
+    core::Result<ExportSummary> summary =
+        ExportBag(*archive, bag, filter, "tester");
+    EXPECT_TRUE(summary.ok()) << summary.status().ToString();
+    return bag;
+  }
+};
+
+std::vector<Document> AllDocuments(Archive& archive) {
+  std::vector<Document> docs;
+  EXPECT_TRUE(archive
+                  .ForEachDocument([&](const Document& d) {
+                    docs.push_back(d);
+                    return core::Status::Ok();
+                  })
+                  .ok());
+  return docs;
+}
+
+std::vector<AuditEntry> AllAudit(Archive& archive) {
+  std::vector<AuditEntry> entries;
+  EXPECT_TRUE(archive
+                  .ForEachAuditEntry([&](const AuditEntry& e) {
+                    entries.push_back(e);
+                    return core::Status::Ok();
+                  })
+                  .ok());
+  return entries;
+}
+
+std::vector<std::string> CatalogNumbers(const std::string& bag) {
+  std::vector<std::string> numbers;
+  for (const std::string& line : Lines(ReadText(bag + "/data/catalog.jsonl"))) {
+    core::Result<core::Json> json = core::ParseJson(line);
+    EXPECT_TRUE(json.ok()) << json.status().ToString();
+    if (json.ok()) numbers.push_back(json->Find("number")->as_string());
+  }
+  std::sort(numbers.begin(), numbers.end());
+  return numbers;
+}
+
+TEST(BagItTest, ExportThenImportRestoresTheSameArchive) {
+  Fixture f;
+  const std::string bag = f.Export("bag");
+  TempDir other;
+  auto restored = OpenArchive(other.path());
+  core::Result<ImportSummary> imported = ImportBag(*restored, bag, "tester");
+  ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  EXPECT_EQ(imported->documents, 3);
+  EXPECT_EQ(imported->signed_copies, 1);
+  EXPECT_EQ(imported->reprints, 2);
+
+  const std::vector<Document> before = AllDocuments(*f.archive);
+  const std::vector<Document> after = AllDocuments(*restored);
+  ASSERT_EQ(before.size(), after.size());
+  for (size_t i = 0; i < before.size(); ++i) {
+    const Document& a = before[i];
+    const Document& b = after[i];
+    EXPECT_EQ(a.number, b.number);
+    EXPECT_EQ(a.kind, b.kind);
+    EXPECT_EQ(a.template_version, b.template_version);
+    EXPECT_EQ(a.data, b.data);
+    EXPECT_EQ(a.credit_code, b.credit_code);
+    EXPECT_EQ(a.enterprise_name, b.enterprise_name);
+    EXPECT_EQ(a.project_name, b.project_name);
+    EXPECT_EQ(a.district, b.district);
+    EXPECT_EQ(a.issued_at, b.issued_at);
+    EXPECT_EQ(a.created_by, b.created_by);
+    EXPECT_EQ(a.sha256, b.sha256);
+    EXPECT_EQ(a.sm3, b.sm3);
+    EXPECT_EQ(a.bytes, b.bytes);
+    EXPECT_EQ(a.pages, b.pages);
+    EXPECT_EQ(a.status, b.status);
+
+    std::vector<SignedCopy> ca = *f.archive->SignedCopiesOf(a.id);
+    std::vector<SignedCopy> cb = *restored->SignedCopiesOf(b.id);
+    ASSERT_EQ(ca.size(), cb.size());
+    for (size_t j = 0; j < ca.size(); ++j) {
+      EXPECT_EQ(ca[j].sha256, cb[j].sha256);
+      EXPECT_EQ(ca[j].sm3, cb[j].sm3);
+      EXPECT_EQ(ca[j].pages, cb[j].pages);
+      EXPECT_EQ(ca[j].media_type, cb[j].media_type);
+      EXPECT_EQ(ca[j].original_name, cb[j].original_name);
+      EXPECT_EQ(ca[j].uploaded_by, cb[j].uploaded_by);
+      EXPECT_EQ(ca[j].uploaded_at, cb[j].uploaded_at);
+    }
+    std::vector<Reprint> ra = *f.archive->ReprintsOf(a.id);
+    std::vector<Reprint> rb = *restored->ReprintsOf(b.id);
+    ASSERT_EQ(ra.size(), rb.size());
+    for (size_t j = 0; j < ra.size(); ++j) {
+      EXPECT_EQ(ra[j].marked, rb[j].marked);
+      EXPECT_EQ(ra[j].sha256, rb[j].sha256);
+      EXPECT_EQ(ra[j].sm3, rb[j].sm3);
+      EXPECT_EQ(ra[j].bytes, rb[j].bytes);
+      EXPECT_EQ(ra[j].operator_name, rb[j].operator_name);
+      EXPECT_EQ(ra[j].reprinted_at, rb[j].reprinted_at);
+    }
+  }
+  EXPECT_EQ(*restored->ReadBlob(f.chaoyang.sha256),
+            *f.archive->ReadBlob(f.chaoyang.sha256));
+
+  core::Result<VerifyReport> report = restored->VerifyStorage();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->clean())
+      << report->problems.size() << " problems, first: "
+      << (report->problems.empty() ? "" : report->problems[0].message);
+
+  // Both sides audited.
+  const std::vector<AuditEntry> source_log = AllAudit(*f.archive);
+  ASSERT_FALSE(source_log.empty());
+  EXPECT_EQ(source_log.back().action, "export");
+  EXPECT_EQ(source_log.back().subject, bag);
+  core::Result<core::Json> detail = core::ParseJson(source_log.back().detail);
+  ASSERT_TRUE(detail.ok());
+  EXPECT_EQ(detail->Find("documents")->as_int(), 3);
+  EXPECT_EQ(detail->Find("manifest_sha256")->as_string(),
+            core::Sha256Hex(ReadText(bag + "/manifest-sha256.txt")));
+  const std::vector<AuditEntry> restored_log = AllAudit(*restored);
+  ASSERT_FALSE(restored_log.empty());
+  EXPECT_EQ(restored_log.back().action, "import");
+  EXPECT_EQ(restored_log.back().subject, bag);
+
+  // Exporting the restored archive gives the same payload.
+  const std::string again = other.path() + "/bag-again";
+  ASSERT_TRUE(ExportBag(*restored, again, {}, "tester").ok());
+  EXPECT_EQ(ReadText(again + "/manifest-sha256.txt"),
+            ReadText(bag + "/manifest-sha256.txt"));
+  EXPECT_EQ(ReadText(again + "/bag-info.txt"), ReadText(bag + "/bag-info.txt"));
+}
+
+TEST(BagItTest, BagFollowsRfc8493) {
+  Fixture f;
+  const std::string bag = f.Export("bag");
+  EXPECT_EQ(ReadText(bag + "/bagit.txt"),
+            "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n");
+
+  // The manifest lists exactly the payload files, with correct digests, in
+  // "<hex>  data/<path>" form.
+  std::set<std::string> listed;
+  for (const std::string& line :
+       Lines(ReadText(bag + "/manifest-sha256.txt"))) {
+    ASSERT_GT(line.size(), 66u) << line;
+    const std::string digest = line.substr(0, 64);
+    EXPECT_TRUE(IsSha256Hex(digest)) << line;
+    EXPECT_EQ(line.substr(64, 2), "  ") << line;
+    const std::string path = line.substr(66);
+    EXPECT_EQ(path.rfind("data/", 0), 0u) << line;
+    EXPECT_EQ(core::Sha256Hex(ReadText(bag + "/" + path)), digest) << path;
+    EXPECT_TRUE(listed.insert(path).second) << path;
+  }
+  std::set<std::string> payload;
+  int64_t bytes = 0;
+  for (const std::string& file : FilesBelow(bag)) {
+    if (file.rfind("data/", 0) == 0) {
+      payload.insert(file);
+      bytes += static_cast<int64_t>(fs::file_size(bag + "/" + file));
+    }
+  }
+  EXPECT_EQ(listed, payload);
+  // 3 documents, 1 signed copy, 1 marked reprint and the catalog.
+  EXPECT_EQ(payload.size(), 6u);
+  EXPECT_TRUE(payload.count("data/catalog.jsonl"));
+  EXPECT_TRUE(payload.count("data/documents/" + f.chaoyang.sha256 + ".pdf"));
+
+  // Tag files: exactly these in the root.
+  std::set<std::string> root;
+  for (const auto& entry : fs::directory_iterator(bag)) {
+    root.insert(entry.path().filename().string());
+  }
+  EXPECT_EQ(root, (std::set<std::string>{"bagit.txt", "bag-info.txt",
+                                         "manifest-sha256.txt",
+                                         "tagmanifest-sha256.txt", "data"}));
+  std::set<std::string> tagged;
+  for (const std::string& line :
+       Lines(ReadText(bag + "/tagmanifest-sha256.txt"))) {
+    const std::string path = line.substr(66);
+    EXPECT_EQ(core::Sha256Hex(ReadText(bag + "/" + path)), line.substr(0, 64));
+    tagged.insert(path);
+  }
+  EXPECT_EQ(tagged, (std::set<std::string>{"bagit.txt", "bag-info.txt",
+                                           "manifest-sha256.txt"}));
+
+  const std::string info = ReadText(bag + "/bag-info.txt");
+  EXPECT_NE(info.find("Source-Organization: beian\n"), std::string::npos);
+  EXPECT_NE(info.find("Bagging-Date: 2026-03-03\n"), std::string::npos)
+      << info;
+  EXPECT_NE(info.find("Payload-Oxum: " + std::to_string(bytes) + "." +
+                      std::to_string(payload.size()) + "\n"),
+            std::string::npos)
+      << info;
+  EXPECT_NE(info.find("External-Description: beian"), std::string::npos);
+  for (const std::string& line : Lines(info)) {
+    EXPECT_NE(line.find(": "), std::string::npos) << line;  // label: value
+  }
+
+  // The catalog carries every field, the copies and the reprints.
+  const std::vector<std::string> lines =
+      Lines(ReadText(bag + "/data/catalog.jsonl"));
+  ASSERT_EQ(lines.size(), 3u);
+  core::Result<core::Json> first = core::ParseJson(lines[0]);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(core::WriteCanonicalJson(*first), lines[0]);
+  EXPECT_EQ(first->Find("number")->as_string(), f.chaoyang.number);
+  EXPECT_EQ(first->Find("sm3")->as_string(), f.chaoyang.sm3);
+  EXPECT_EQ(core::WriteCanonicalJson(*first->Find("data")), f.chaoyang.data);
+  EXPECT_EQ(first->Find("signed_copies")->size(), 1u);
+  EXPECT_EQ(first->Find("reprints")->size(), 2u);
+  EXPECT_EQ(first->Find("status")->as_string(), "signed");
+
+  // The same content exports to the same bag.
+  const std::string again = f.Export("again");
+  for (const char* name : {"bag-info.txt", "manifest-sha256.txt",
+                           "tagmanifest-sha256.txt", "data/catalog.jsonl"}) {
+    EXPECT_EQ(ReadText(again + "/" + name), ReadText(bag + "/" + name))
+        << name;
+  }
+}
+
+TEST(BagItTest, ExportFiltersByDistrictYearAndKind) {
+  Fixture f;
+  EXPECT_EQ(CatalogNumbers(f.Export("chaoyang", {"朝阳区", 0, ""})),
+            (std::vector<std::string>{f.older.number, f.chaoyang.number}));
+  EXPECT_EQ(CatalogNumbers(f.Export("y2025", {"", 2025, ""})),
+            (std::vector<std::string>{f.older.number}));
+  EXPECT_EQ(CatalogNumbers(f.Export("cy2026", {"朝阳区", 2026, ""})),
+            (std::vector<std::string>{f.chaoyang.number}));
+  EXPECT_EQ(CatalogNumbers(f.Export("kind", {"", 0, f.haidian.kind})),
+            (std::vector<std::string>{f.haidian.number}));
+  EXPECT_TRUE(CatalogNumbers(f.Export("none", {"海淀区", 2025, ""})).empty());
+  const std::string info = ReadText(f.dir.path() + "/cy2026/bag-info.txt");
+  EXPECT_NE(info.find("district=朝阳区 year=2026 kind=any"), std::string::npos)
+      << info;
+  // Only the chosen documents' files are in the bag.
+  EXPECT_EQ(FilesBelow(f.dir.path() + "/y2025/data/documents"),
+            (std::vector<std::string>{f.older.sha256 + ".pdf"}));
+
+  // A filtered bag imports on its own.
+  TempDir other;
+  auto restored = OpenArchive(other.path());
+  core::Result<ImportSummary> imported =
+      ImportBag(*restored, f.dir.path() + "/chaoyang", "tester");
+  ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  EXPECT_EQ(imported->documents, 2);
+  EXPECT_EQ(restored->FindByNumber(f.older.number)->issued_at,
+            f.older.issued_at);
+  EXPECT_TRUE(restored->VerifyStorage()->clean());
+}
+
+TEST(BagItTest, ExportRefusesANonEmptyTargetButFillsAnEmptyOne) {
+  Fixture f;
+  const std::string full = f.dir.path() + "/full";
+  fs::create_directories(full);
+  WriteText(full + "/keep.txt", "mine");
+  core::Result<ExportSummary> refused = ExportBag(*f.archive, full, {}, "t");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), core::Code::kFailedPrecondition);
+  EXPECT_EQ(FilesBelow(full), (std::vector<std::string>{"keep.txt"}));
+  // No temporary directory left behind.
+  for (const auto& entry : fs::directory_iterator(f.dir.path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".bagtmp"),
+              std::string::npos);
+  }
+
+  const std::string empty = f.dir.path() + "/empty";
+  fs::create_directories(empty);
+  core::Result<ExportSummary> written = ExportBag(*f.archive, empty, {}, "t");
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(written->documents, 3);
+  EXPECT_EQ(written->payload_files, 6);
+  EXPECT_TRUE(fs::exists(empty + "/bagit.txt"));
+}
+
+// Copies the bag to a fresh directory, spoils it with `spoil` and expects the
+// import to be refused with a message naming `named`, leaving the archive
+// empty.
+void ExpectRefused(const std::string& bag, const std::string& what,
+                   const std::function<void(const std::string&)>& spoil,
+                   const std::string& named) {
+  SCOPED_TRACE(what);
+  TempDir work;
+  const std::string copy = work.path() + "/bag";
+  fs::copy(bag, copy, fs::copy_options::recursive);
+  spoil(copy);
+  auto archive = OpenArchive(work.path() + "/archive");
+  core::Result<ImportSummary> result = ImportBag(*archive, copy, "tester");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), core::Code::kInvalidArgument)
+      << result.status().ToString();
+  EXPECT_NE(result.status().message().find(named), std::string::npos)
+      << result.status().ToString();
+  EXPECT_TRUE(AllDocuments(*archive).empty());
+  EXPECT_TRUE(AllAudit(*archive).empty());
+}
+
+TEST(BagItTest, ImportRefusesADamagedBagAndImportsNothing) {
+  Fixture f;
+  const std::string bag = f.Export("bag");
+  const std::string doc_file = "data/documents/" + f.haidian.sha256 + ".pdf";
+  ExpectRefused(
+      bag, "flipped byte",
+      [&](const std::string& b) { FlipByte(b + "/" + doc_file, 10); },
+      doc_file);
+  ExpectRefused(
+      bag, "deleted file",
+      [&](const std::string& b) { fs::remove(b + "/" + doc_file); }, doc_file);
+  ExpectRefused(
+      bag, "extra file",
+      [](const std::string& b) {
+        WriteText(b + "/data/documents/smuggled.pdf", "%PDF-1.7\n");
+      },
+      "data/documents/smuggled.pdf");
+  ExpectRefused(
+      bag, "edited manifest line",
+      [&](const std::string& b) {
+        std::string manifest = ReadText(b + "/manifest-sha256.txt");
+        const size_t at = manifest.find(f.haidian.sha256);
+        manifest[at] = manifest[at] == '0' ? '1' : '0';
+        WriteText(b + "/manifest-sha256.txt", manifest);
+      },
+      "manifest-sha256.txt");
+  // An edited manifest with its tag manifest made to agree: the payload
+  // digest itself no longer matches.
+  ExpectRefused(
+      bag, "edited manifest, tag manifest updated",
+      [&](const std::string& b) {
+        std::string manifest = ReadText(b + "/manifest-sha256.txt");
+        const size_t at = manifest.find(f.haidian.sha256);
+        manifest[at] = manifest[at] == '0' ? '1' : '0';
+        WriteText(b + "/manifest-sha256.txt", manifest);
+        fs::remove(b + "/tagmanifest-sha256.txt");
+      },
+      doc_file);
+  ExpectRefused(
+      bag, "wrong Payload-Oxum",
+      [](const std::string& b) {
+        std::string info = ReadText(b + "/bag-info.txt");
+        info.replace(info.find("Payload-Oxum: "), 14, "Payload-Oxum: 1");
+        WriteText(b + "/bag-info.txt", info);
+        fs::remove(b + "/tagmanifest-sha256.txt");
+      },
+      "Payload-Oxum");
+  ExpectRefused(
+      bag, "missing bagit.txt",
+      [](const std::string& b) { fs::remove(b + "/bagit.txt"); }, "bagit.txt");
+}
+
+TEST(BagItTest, ImportRefusesANonEmptyArchive) {
+  Fixture f;
+  const std::string bag = f.Export("bag");
+  TempDir other;
+  auto archive = OpenArchive(other.path());
+  Ingest(*archive, 9, "东城区");
+  core::Result<ImportSummary> result = ImportBag(*archive, bag, "tester");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), core::Code::kFailedPrecondition);
+  EXPECT_EQ(AllDocuments(*archive).size(), 1u);
+  // Importing the source's own bag into itself is refused the same way.
+  EXPECT_EQ(ImportBag(*f.archive, bag, "tester").status().code(),
+            core::Code::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace beian::archive

@@ -1,0 +1,376 @@
+// Archive::Search on a real SQLite archive: Chinese bigrams, pinyin, document
+// numbers, credit-code prefixes, filters, order, pagination, ID numbers and the
+// migration that indexes documents filed before it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "archive_test_util.h"
+#include "beian/archive/sqlite_archive.h"
+#include "beian/archive/text_index.h"
+#include "beian/core/json.h"
+
+namespace beian::archive {
+namespace {
+
+using testing::ExecSql;
+using testing::QueryColumn;
+using testing::TempDir;
+
+constexpr char kIdNumber[] = "110105197103143253";
+
+struct Spec {
+  const char* enterprise;
+  const char* project;
+  const char* district;
+};
+
+// 30 documents; index i is filed i-th (id i + 1) and issued on day 1 + i of
+// 2026-03.. (one per day, so newest first is also issue order).
+const Spec kSpecs[30] = {
+    {"北京朝阳物业管理有限公司", "望京花园一期", "朝阳区"},
+    {"北京海淀物业服务有限公司", "中关村科技园", "海淀区"},
+    {"北京瑞华物业有限公司", "双井家园", "朝阳区"},
+    {"北京信安物业管理有限公司", "上地国际", "海淀区"},
+    {"北京东方物业有限公司", "金融街大厦", "西城区"},
+    {"北京鸿运物业有限公司", "方庄小区", "丰台区"},
+    {"北京朝阳物业管理有限公司", "亚运村北里", "朝阳区"},
+    {"北京嘉和物业有限公司", "回龙观新城", "昌平区"},
+    {"北京万龙物业有限公司", "天通苑东区", "昌平区"},
+    {"北京泰达物业有限公司", "望京西园", "朝阳区"},
+    {"北京金盛物业有限公司", "亦庄科技园", "北京经济技术开发区"},
+    {"北京华泰物业有限公司", "安贞小区", "朝阳区"},
+    {"北京宏远物业有限公司", "五道口公寓", "海淀区"},
+    {"北京天成物业有限公司", "良乡新城", "房山区"},
+    {"北京润泽物业有限公司", "黄村花园", "大兴区"},
+    {"北京朝阳物业管理有限公司", "团结湖北里", "朝阳区"},
+    {"北京博君物业有限公司", "苹果园小区", "石景山区"},
+    {"北京福德物业有限公司", "梨园家园", "通州区"},
+    {"北京宝丰物业有限公司", "后沙峪花园", "顺义区"},
+    {"北京长城物业有限公司", "德胜门公寓", "西城区"},
+    {"北京新世纪物业有限公司", "东直门大厦", "东城区"},
+    {"北京中海物业有限公司", "三里屯中心", "朝阳区"},
+    {"北京誉鸿物业有限公司", "沙河名苑", "昌平区"},
+    {"北京凯星物业有限公司", "温泉雅苑", "海淀区"},
+    {"北京源通物业有限公司", "长阳尚城", "房山区"},
+    {"北京兴隆物业有限公司", "旧宫华府", "大兴区"},
+    {"北京恒达物业有限公司", "国贸商务楼", "朝阳区"},
+    {"北京祥信物业有限公司", "九棵树广场", "通州区"},
+    {"北京安泰物业有限公司", "苏家坨嘉园", "海淀区"},
+    {"北京瑞华物业有限公司", "望京南区", "朝阳区"},
+};
+
+std::string CreditCodeOf(int i) {
+  // 91 + division code (from the district's first two letters' position) +
+  // a serial part; only the prefixes matter here.
+  char code[32];
+  std::snprintf(code, sizeof code, "91110%03dMA%07dX", 100 + i % 3, 1000 + i);
+  return code;
+}
+
+NewDocument MakeDocument(int i, const std::string& number) {
+  const Spec& spec = kSpecs[i];
+  NewDocument d;
+  d.number = number;
+  d.kind = i % 3 == 0 ? "qualification-verification" : "contract-filing";
+  d.template_version = 1;
+  core::Json data = core::Json::MakeObject();
+  data.Set("owner_id_number", std::string(kIdNumber));
+  data.Set("sequence", i);
+  d.data = data;
+  d.credit_code = CreditCodeOf(i);
+  d.enterprise_name = spec.enterprise;
+  d.project_name = spec.project;
+  d.district = spec.district;
+  char issued[40];
+  std::snprintf(issued, sizeof issued, "2026-%02d-%02dT10:00:00+08:00",
+                3 + i / 28, 1 + i % 28);
+  d.issued_at = issued;
+  d.created_by = "clerk-li";
+  d.pages = 1;
+  d.pdf = "%PDF-1.7\n% fake " + std::to_string(i) + "\n%%EOF\n";
+  return d;
+}
+
+class SearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = SqliteArchive::Open(dir_.path() + "/archive");
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    archive_ = std::move(opened).value();
+    for (int i = 0; i < 30; ++i) {
+      auto number = archive_->AllocateNumber(kSpecs[i].district, 2026,
+                                             "contract-filing");
+      ASSERT_TRUE(number.ok()) << number.status().ToString();
+      auto stored = archive_->Ingest(MakeDocument(i, *number));
+      ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+      docs_.push_back(*stored);
+    }
+  }
+
+  // The spec indexes of the matches (all pages), in result order.
+  std::vector<int> Find(const std::string& text, DocumentFilter filter = {}) {
+    SearchQuery query{text, filter};
+    std::vector<int> found;
+    for (int guard = 0; guard < 100; ++guard) {
+      auto page = archive_->Search(query);
+      EXPECT_TRUE(page.ok()) << text << ": " << page.status().ToString();
+      if (!page.ok()) break;
+      for (const Document& d : page->documents) {
+        found.push_back(static_cast<int>(d.id - docs_[0].id));
+      }
+      if (!page->next) break;
+      query.filter.after = page->next;
+    }
+    return found;
+  }
+
+  // Spec indexes, newest first, of the documents `pred` selects.
+  template <typename Pred>
+  std::vector<int> Expected(Pred pred) {
+    std::vector<int> out;
+    for (int i = 29; i >= 0; --i) {
+      if (pred(i)) out.push_back(i);
+    }
+    return out;
+  }
+
+  static bool NameHas(int i, const std::string& part) {
+    return std::string(kSpecs[i].enterprise).find(part) != std::string::npos ||
+           std::string(kSpecs[i].project).find(part) != std::string::npos;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<SqliteArchive> archive_;
+  std::vector<Document> docs_;
+};
+
+TEST_F(SearchTest, TwoChineseCharactersFindEveryNameContainingThem) {
+  EXPECT_EQ(Find("望京"), Expected([](int i) { return NameHas(i, "望京"); }));
+  EXPECT_EQ(Find("望京").size(), 3u);
+  EXPECT_EQ(Find("瑞华"), Expected([](int i) { return NameHas(i, "瑞华"); }));
+  EXPECT_EQ(Find("科技园"),
+            Expected([](int i) { return NameHas(i, "科技园"); }));
+  EXPECT_EQ(Find("北里"), Expected([](int i) { return NameHas(i, "北里"); }));
+  EXPECT_TRUE(Find("上海").empty());
+}
+
+TEST_F(SearchTest, PinyinFullAndInitialsFindTheSameAsChinese) {
+  const std::vector<int> chaoyang = Find("朝阳");
+  ASSERT_EQ(chaoyang.size(), 3u);
+  EXPECT_EQ(Find("chaoyang"), chaoyang);
+  EXPECT_EQ(Find("ChaoYang"), chaoyang);
+  // "cy" also matches other names with those initials (none here besides).
+  const std::vector<int> cy = Find("cy");
+  for (int i : chaoyang) {
+    EXPECT_NE(std::find(cy.begin(), cy.end(), i), cy.end()) << i;
+  }
+  EXPECT_EQ(Find("wangjing"), Find("望京"));
+  EXPECT_EQ(Find("wj"), Find("望京"));
+}
+
+TEST_F(SearchTest, DocumentNumberExactAndTypedVariant) {
+  const Document& d = docs_[7];
+  auto page = archive_->Search({d.number, {}});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->documents.size(), 1u);
+  EXPECT_EQ(page->documents[0].id, d.id);
+  EXPECT_FALSE(page->next);
+
+  // 京昌备〔2026〕000002号 typed as 京昌备[2026]2号.
+  std::string typed = d.number;
+  const size_t open = typed.find("〔");
+  ASSERT_NE(open, std::string::npos);
+  typed.replace(open, std::string("〔").size(), "[");
+  const size_t close = typed.find("〕");
+  ASSERT_NE(close, std::string::npos);
+  typed.replace(close, std::string("〕").size(), "]");
+  size_t zeros = close + 1;
+  while (typed[zeros] == '0') typed.erase(zeros, 1);
+  ASSERT_NE(typed, d.number);
+  page = archive_->Search({typed, {}});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->documents.size(), 1u) << typed;
+  EXPECT_EQ(page->documents[0].id, d.id);
+
+  // A filter that excludes it leaves nothing.
+  DocumentFilter other;
+  other.district = "海淀区";
+  page = archive_->Search({d.number, other});
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->documents.empty());
+}
+
+TEST_F(SearchTest, CreditCodePrefixFindsEveryCodeStartingWithIt) {
+  // "91110101" is the code of i % 3 == 1.
+  EXPECT_EQ(Find("91110101"), Expected([](int i) { return i % 3 == 1; }));
+  EXPECT_EQ(Find("911101"), Expected([](int) { return true; }));
+  EXPECT_EQ(Find(CreditCodeOf(12)), std::vector<int>{12});
+  EXPECT_EQ(Find("91110101ma0001004"), std::vector<int>{4});  // lower case
+  DocumentFilter haidian;
+  haidian.district = "海淀区";
+  EXPECT_EQ(Find("91110101", haidian), Expected([](int i) {
+              return i % 3 == 1 &&
+                     std::string(kSpecs[i].district) == "海淀区";
+            }));
+}
+
+TEST_F(SearchTest, FiltersOnKindDistrictDatesAndStatus) {
+  DocumentFilter kind;
+  kind.kind = "qualification-verification";
+  EXPECT_EQ(Find("物业", kind), Expected([](int i) { return i % 3 == 0; }));
+
+  DocumentFilter district;
+  district.district = "朝阳区";
+  EXPECT_EQ(Find("物业", district), Expected([](int i) {
+              return std::string(kSpecs[i].district) == "朝阳区";
+            }));
+  DocumentFilter both = district;
+  both.kind = "contract-filing";
+  EXPECT_EQ(Find("望京", both), Expected([](int i) {
+              return NameHas(i, "望京") && i % 3 != 0 &&
+                     std::string(kSpecs[i].district) == "朝阳区";
+            }));
+
+  DocumentFilter dates;
+  dates.issued_from = "2026-03-05";
+  dates.issued_before = "2026-03-10";  // days 5..9: i = 4..8
+  EXPECT_EQ(Find("物业", dates),
+            Expected([](int i) { return i >= 4 && i <= 8; }));
+
+  ASSERT_TRUE(archive_
+                  ->SetStatus(docs_[9].id, DocumentStatus::kRevoked, "admin",
+                              "test")
+                  .ok());
+  DocumentFilter revoked;
+  revoked.status = DocumentStatus::kRevoked;
+  EXPECT_EQ(Find("望京", revoked), std::vector<int>{9});
+  DocumentFilter issued;
+  issued.status = DocumentStatus::kIssued;
+  EXPECT_EQ(Find("望京", issued), (std::vector<int>{29, 0}));
+}
+
+TEST_F(SearchTest, NewestFirstAndPagesAreStable) {
+  DocumentFilter filter;
+  filter.limit = 4;
+  SearchQuery query{"物业", filter};
+  std::vector<int64_t> ids;
+  int pages = 0;
+  for (;;) {
+    auto page = archive_->Search(query);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    ++pages;
+    EXPECT_LE(page->documents.size(), 4u);
+    for (const Document& d : page->documents) ids.push_back(d.id);
+    if (!page->next) break;
+    query.filter.after = page->next;
+    if (pages == 2) {
+      // A document filed meanwhile does not disturb the following pages.
+      auto number = archive_->AllocateNumber("朝阳区", 2026, "contract-filing");
+      ASSERT_TRUE(number.ok());
+      NewDocument late = MakeDocument(0, *number);
+      late.issued_at = "2026-05-01T10:00:00+08:00";
+      late.pdf += "late";
+      ASSERT_TRUE(archive_->Ingest(late).ok());
+    }
+  }
+  EXPECT_EQ(pages, 8);  // 30 documents, 4 a page
+  ASSERT_EQ(ids.size(), 30u);
+  EXPECT_TRUE(std::is_sorted(ids.rbegin(), ids.rend()));
+  EXPECT_EQ(std::set<int64_t>(ids.begin(), ids.end()).size(), 30u);
+  EXPECT_EQ(ids.front(), docs_.back().id);
+  EXPECT_EQ(ids.back(), docs_.front().id);
+}
+
+TEST_F(SearchTest, ResultsCarryNoDataAndIdNumbersAreNeverIndexed) {
+  auto page = archive_->Search({"望京", {}});
+  ASSERT_TRUE(page.ok());
+  ASSERT_FALSE(page->documents.empty());
+  for (const Document& d : page->documents) {
+    EXPECT_TRUE(d.data.empty());
+    EXPECT_EQ(d.number.find(kIdNumber), std::string::npos);
+  }
+  // The stored data still has it (Get returns it).
+  auto full = archive_->Get(page->documents[0].id);
+  ASSERT_TRUE(full.ok());
+  EXPECT_NE(full->data.find(kIdNumber), std::string::npos);
+
+  auto by_id = archive_->Search({kIdNumber, {}});
+  EXPECT_EQ(by_id.status().code(), core::Code::kInvalidArgument);
+  auto by_part = archive_->Search({"19710314", {}});
+  ASSERT_TRUE(by_part.ok());
+  EXPECT_TRUE(by_part->documents.empty());
+
+  // No term in the index holds the ID number or a run of its digits (read
+  // every term of the contentless index through fts5vocab).
+  const std::string catalog = archive_->catalog_path();
+  ASSERT_EQ(ExecSql(catalog,
+                    "CREATE VIRTUAL TABLE temp_vocab USING "
+                    "fts5vocab(documents_fts, row)"),
+            "");
+  const std::vector<std::string> terms =
+      QueryColumn(catalog, "SELECT term FROM temp_vocab");
+  ASSERT_EQ(ExecSql(catalog, "DROP TABLE temp_vocab"), "");
+  EXPECT_GT(terms.size(), 100u);
+  EXPECT_NE(std::find(terms.begin(), terms.end(), "望京"), terms.end());
+  EXPECT_NE(std::find(terms.begin(), terms.end(), "chaoyang"), terms.end());
+  for (const std::string& t : terms) {
+    EXPECT_EQ(t.find("1971"), std::string::npos) << t;
+    EXPECT_EQ(t.find("3253"), std::string::npos) << t;
+  }
+  // An enterprise name cannot carry one into the index either.
+  for (const std::string& t :
+       IndexTerms(std::string("物业") + kIdNumber + "公司")) {
+    EXPECT_EQ(t.find("19710314"), std::string::npos) << t;
+  }
+}
+
+TEST_F(SearchTest, QueriesTheIndexCannotAnswerAreRefused) {
+  for (const std::string text : {"", "   ", "朝", "\xff\xfe"}) {
+    auto page = archive_->Search({text, {}});
+    EXPECT_EQ(page.status().code(), core::Code::kInvalidArgument) << text;
+    EXPECT_FALSE(page.status().message().empty());
+  }
+  DocumentFilter bad;
+  bad.limit = 0;
+  EXPECT_EQ(archive_->Search({"望京", bad}).status().code(),
+            core::Code::kInvalidArgument);
+}
+
+TEST_F(SearchTest, MigrationIndexesDocumentsFiledBeforeIt) {
+  const std::string catalog = archive_->catalog_path();
+  archive_.reset();
+  // Back to schema version 1: no search index.
+  ASSERT_EQ(ExecSql(catalog,
+                    "DROP TABLE documents_fts; DROP TABLE search_index_meta; "
+                    "PRAGMA user_version = 1;"),
+            "");
+  auto reopened = SqliteArchive::Open(dir_.path() + "/archive");
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  archive_ = std::move(reopened).value();
+  EXPECT_EQ(QueryColumn(catalog, "PRAGMA user_version").at(0),
+            std::to_string(SqliteArchive::SchemaVersion()));
+  EXPECT_EQ(QueryColumn(catalog,
+                        "SELECT text_index_version FROM search_index_meta")
+                .at(0),
+            std::to_string(kTextIndexVersion));
+  EXPECT_EQ(Find("望京"), Expected([](int i) { return NameHas(i, "望京"); }));
+  EXPECT_GE(Find("cy").size(), 3u);
+  DocumentFilter district;
+  district.district = "海淀区";
+  EXPECT_EQ(Find("物业", district), Expected([](int i) {
+              return std::string(kSpecs[i].district) == "海淀区";
+            }));
+  // Verify is still clean after the migration.
+  auto report = archive_->VerifyStorage();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty());
+}
+
+}  // namespace
+}  // namespace beian::archive
