@@ -18,6 +18,42 @@ using PoDoFo::PdfName;
 using PoDoFo::PdfObject;
 using PoDoFo::PdfString;
 
+}  // namespace
+
+void AppendNumber(std::string& out, double v) {
+  const double scaled = v * 100.0;
+  long long hundredths = static_cast<long long>(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
+  char buf[24];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  const bool negative = hundredths < 0;
+  if (negative) hundredths = -hundredths;
+  const int frac = static_cast<int>(hundredths % 100);
+  long long whole = hundredths / 100;
+  if (frac != 0) {
+    if (frac % 10 != 0) *--p = static_cast<char>('0' + frac % 10);
+    *--p = static_cast<char>('0' + frac / 10);
+    *--p = '.';
+  }
+  do {
+    *--p = static_cast<char>('0' + whole % 10);
+    whole /= 10;
+  } while (whole != 0);
+  if (negative) *--p = '-';
+  out.append(p, static_cast<size_t>(end - p));
+}
+
+void AppendBoldMode(std::string& out, bool bold, double stroke) {
+  if (bold) {
+    AppendNumber(out, stroke);
+    out += " w 2 Tr\n";
+  } else {
+    out += "0 Tr\n";
+  }
+}
+
+namespace {
+
 void Hex4(std::string& out, unsigned v) {
   static const char kHex[] = "0123456789ABCDEF";
   out.push_back(kHex[(v >> 12) & 15]);

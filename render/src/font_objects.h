@@ -21,6 +21,14 @@ PoDoFo::PdfObject PdfInt(long long v);
 // zlib-format deflate (libdeflate) at `level` (1–12); one compressor per thread and level.
 std::string Deflate(std::string_view data, int level);
 
+// Appends a number for a content stream: at most two decimals, no exponent, no locale. Hot:
+// every coordinate of every page goes through here.
+void AppendNumber(std::string& out, double v);
+
+// Appends the operators that switch text to simulated bold (fill and stroke the outline with
+// `stroke` pt, 3 % of the size; the Chinese faces have no bold) or back to plain fill.
+void AppendBoldMode(std::string& out, bool bold, double stroke);
+
 // Makes `raw`, deflated at `level`, the stream of `obj` and sets /Filter /FlateDecode.
 void SetFlateStream(PoDoFo::PdfObject* obj, std::string_view raw, int level);
 

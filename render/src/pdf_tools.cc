@@ -81,21 +81,7 @@ const unsigned char* Bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-// A number for a content stream: at most two decimals, no exponent, no locale.
-void Num(std::string& out, double v) {
-  long long h = static_cast<long long>(v * 100.0 + (v < 0 ? -0.5 : 0.5));
-  if (h < 0) {
-    out.push_back('-');
-    h = -h;
-  }
-  out += std::to_string(h / 100);
-  const int frac = static_cast<int>(h % 100);
-  if (frac != 0) {
-    out.push_back('.');
-    out.push_back(static_cast<char>('0' + frac / 10));
-    if (frac % 10 != 0) out.push_back(static_cast<char>('0' + frac % 10));
-  }
-}
+void Num(std::string& out, double v) { AppendNumber(out, v); }
 
 std::string Matrix(double a, double b, double c, double d, double e, double f) {
   std::string s;
@@ -1195,12 +1181,7 @@ std::string StampContent(const std::vector<StampLine>& lines, const std::vector<
     const double baseline = top - (lh - line.size) / 2 - 0.88 * line.size;
     top -= lh;
     if (line.bold != bold) {
-      if (line.bold) {
-        Num(s, line.size * 0.03);
-        s += " w 2 Tr\n";
-      } else {
-        s += "0 Tr\n";
-      }
+      AppendBoldMode(s, line.bold, line.size * 0.03);
       bold = line.bold;
     }
     double x = (box_w - line.width) / 2;

@@ -20,34 +20,12 @@ using PoDoFo::PdfObject;
 using PoDoFo::PdfString;
 using PoDoFo::PdfVariant;
 
-// Appends a number with at most two decimals, no exponent, locale-independent. Hot: every
-// coordinate of every page goes through here.
 long long Hundredths(float v) {
   const double scaled = static_cast<double>(v) * 100.0;
   return static_cast<long long>(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
 }
 
-void Num(std::string& out, float v) {
-  long long hundredths = Hundredths(v);
-  char buf[24];
-  char* end = buf + sizeof buf;
-  char* p = end;
-  const bool negative = hundredths < 0;
-  if (negative) hundredths = -hundredths;
-  const int frac = static_cast<int>(hundredths % 100);
-  long long whole = hundredths / 100;
-  if (frac != 0) {
-    if (frac % 10 != 0) *--p = static_cast<char>('0' + frac % 10);
-    *--p = static_cast<char>('0' + frac / 10);
-    *--p = '.';
-  }
-  do {
-    *--p = static_cast<char>('0' + whole % 10);
-    whole /= 10;
-  } while (whole != 0);
-  if (negative) *--p = '-';
-  out.append(p, static_cast<size_t>(end - p));
-}
+void Num(std::string& out, float v) { AppendNumber(out, static_cast<double>(v)); }
 
 // One byte of a PDF literal string: the two-byte CIDs are written as bytes, half the size
 // of hex; only the delimiters, the backslash and CR (which readers turn into LF) are escaped.
@@ -187,12 +165,7 @@ std::string ContentStream(const Canvas& canvas, const std::vector<int>& font_slo
       cur_spacing = run.spacing;
     }
     if (run.bold != cur_bold) {
-      if (run.bold) {
-        Num(s, run.size * 0.03f);
-        s += " w 2 Tr\n";
-      } else {
-        s += "0 Tr\n";
-      }
+      AppendBoldMode(s, run.bold, run.size * 0.03f);
       cur_bold = run.bold;
     }
     const long long x = Hundredths(run.x), y = Hundredths(page_h - run.y);
