@@ -1,0 +1,749 @@
+// Archive search benchmark: SqliteArchive::Search over 1,000,000 catalog rows.
+//
+//   archive_search_bench [DIR] [--rows N] [--queries N]
+//
+// Creates an archive in DIR (default: a new directory under /tmp, removed
+// afterwards) with SqliteArchive::Open, so the real schema and migrations
+// exist; closes it; bulk-loads N synthetic rows straight into the archive's
+// own `documents` and `documents_fts` tables in one transaction, each row's
+// FTS text built by DocumentSearchTerms (schema.h), the function Ingest uses;
+// reopens with SqliteArchive::Open and times Search() per query type
+// (p50/p95/p99). Audit rows and blobs are not written: Search reads neither.
+// Budget: p95 <= 10 ms. The synthetic names are those of search_bench.cc.
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "beian/archive/document_number.h"
+#include "beian/archive/records.h"
+#include "beian/archive/sqlite_archive.h"
+#include "beian/archive/text_index.h"
+#include "beian/core/utf8.h"
+#include "schema.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using beian::archive::IndexTerms;
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+double Micros(Clock::time_point a) {
+  return std::chrono::duration<double, std::micro>(Clock::now() - a).count();
+}
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "archive_search_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+void Check(sqlite3* db, int rc, const char* what) {
+  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    Die(std::string(what) + ": " +
+        (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+}
+
+void Exec(sqlite3* db, const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string message = err ? err : "?";
+    sqlite3_free(err);
+    Die(sql + ": " + message);
+  }
+}
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const std::string& sql) : db_(db) {
+    Check(db,
+          sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT,
+                             &stmt_, nullptr),
+          sql.c_str());
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  void Bind(int i, std::string_view text) {
+    Check(db_,
+          sqlite3_bind_text(stmt_, i, text.data(),
+                            static_cast<int>(text.size()), SQLITE_TRANSIENT),
+          "bind");
+  }
+  void Bind(int i, int64_t v) {
+    Check(db_, sqlite3_bind_int64(stmt_, i, v), "bind");
+  }
+  bool Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    Check(db_, rc, "step");
+    return false;
+  }
+  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+  std::string Text(int col) {
+    const unsigned char* p = sqlite3_column_text(stmt_, col);
+    return p ? std::string(
+                   reinterpret_cast<const char*>(p),
+                   static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------
+// Deterministic synthetic data (generator copied from search_bench.cc)
+
+struct Rng {
+  uint64_t state;
+  uint64_t Next() {  // splitmix64
+    uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  uint32_t Below(uint32_t n) { return static_cast<uint32_t>(Next() % n); }
+  uint32_t Below(size_t n) { return Below(static_cast<uint32_t>(n)); }
+};
+
+std::vector<std::string> Chars(std::string_view s) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t begin = pos;
+    beian::core::DecodeUtf8(s, pos);
+    out.emplace_back(s.substr(begin, pos - begin));
+  }
+  return out;
+}
+
+struct District {
+  const char* name;
+  const char* code;  // administrative division code
+};
+
+const District kDistricts[17] = {
+    {"东城区", "110101"},   {"西城区", "110102"}, {"朝阳区", "110105"},
+    {"丰台区", "110106"},   {"石景山区", "110107"}, {"海淀区", "110108"},
+    {"门头沟区", "110109"}, {"房山区", "110111"}, {"通州区", "110112"},
+    {"顺义区", "110113"},   {"昌平区", "110114"}, {"大兴区", "110115"},
+    {"怀柔区", "110116"},   {"平谷区", "110117"}, {"密云区", "110118"},
+    {"延庆区", "110119"},   {"北京经济技术开发区", "110192"},
+};
+
+// Document kinds and statuses with weights (per mille).
+const std::pair<const char*, int> kKinds[9] = {
+    {"contract-filing", 380},
+    {"preliminary-contract-filing", 150},
+    {"qualification-verification", 120},
+    {"acceptance-receipt", 150},
+    {"commitment-letter", 60},
+    {"authorization-letter", 60},
+    {"out-of-town-contract-filing", 30},
+    {"promotion-notice", 30},
+    {"site-verification", 20},
+};
+// The archive's statuses: mostly issued.
+const std::pair<const char*, int> kStatuses[3] = {
+    {"issued", 780}, {"signed", 200}, {"revoked", 20}};
+
+template <size_t N>
+int Weighted(const std::pair<const char*, int> (&table)[N], Rng& rng) {
+  int total = 0;
+  for (const auto& entry : table) total += entry.second;
+  int pick = static_cast<int>(rng.Below(static_cast<uint32_t>(total)));
+  for (size_t i = 0; i < N; ++i) {
+    if (pick < table[i].second) return static_cast<int>(i);
+    pick -= table[i].second;
+  }
+  return static_cast<int>(N - 1);
+}
+
+const char* kBrandFirst =
+    "瑞华信安泰恒达鑫盛祥金银宏远嘉和兴隆福德宝丰源通博君天长城东方中海新世纪创"
+    "誉鸿万龙凯";
+const char* kBrandSecond =
+    "祥信达泰盛辉诚运悦成荣康居宁合邦宇晟晖星阳光明业峰林森润泽汇佳美景瀚轩怡恩"
+    "益卓越";
+const char* kCities[] = {"上海", "天津", "深圳", "广州",
+                         "杭州", "南京", "成都", "武汉"};
+const char* kServices[] = {"物业管理",     "物业服务",       "物业",
+                           "物业管理服务", "房地产物业管理", "置业物业"};
+const char* kSuffixes[] = {"有限公司", "有限责任公司", "股份有限公司",
+                           "集团有限公司"};
+const char* kPlaces[] = {
+    "望京",   "双井",   "劲松",   "团结湖", "亚运村", "安贞",   "和平里",
+    "酒仙桥", "中关村", "上地",   "清河",   "西三旗", "回龙观", "天通苑",
+    "马家堡", "方庄",   "草桥",   "卢沟桥", "长辛店", "鲁谷",   "苹果园",
+    "金融街", "德胜门", "什刹海", "东直门", "建国门", "朝阳门", "广渠门",
+    "永定门", "万柳",   "五道口", "北苑",   "来广营", "十里河", "潘家园",
+    "垡头",   "管庄",   "定福庄", "黄村",   "旧宫",   "亦庄",   "梨园",
+    "果园",   "九棵树", "后沙峪", "石门",   "良乡",   "长阳",   "沙河",
+    "龙泽",   "霍营",   "南苑",   "花乡",   "玉泉",   "八角",   "古城",
+    "田村",   "四季青", "温泉",   "苏家坨", "永丰",   "马连洼", "西北旺",
+    "双桥",   "常营",   "青年路", "国贸",   "大望路", "三里屯", "工体",
+    "东坝",   "孙河",   "崔各庄",
+};
+const char* kEstates[] = {"家园", "花园",   "小区",   "嘉园", "公寓",
+                          "大厦", "广场",   "新城",   "北里", "南里",
+                          "东里", "西里",   "名苑",   "雅苑", "国际",
+                          "中心", "科技园", "商务楼", "尚城", "华府"};
+const char* kPhases[] = {"",     "",     "",     "一期", "二期",
+                         "三期", "东区", "西区", "南区", "北区"};
+const char* kCreditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+// A unified social credit code (GB 32100) with a correct check character.
+std::string CreditCode(Rng& rng, const District& d) {
+  std::string code = "91";  // registered by 工商, an enterprise
+  code += d.code;
+  for (int i = 0; i < 9; ++i)
+    code += kCreditAlphabet[rng.Below(i == 8 ? 10u : 31u)];
+  static const int kWeights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                   29, 25, 13, 8,  24, 10, 30, 28};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i)
+    sum += static_cast<int>(
+               std::strchr(kCreditAlphabet, code[static_cast<size_t>(i)]) -
+               kCreditAlphabet) *
+           kWeights[i];
+  int check = 31 - sum % 31;
+  code += kCreditAlphabet[check == 31 ? 0 : check];
+  return code;
+}
+
+struct Enterprise {
+  std::string name;
+  std::string credit_code;
+};
+struct Project {
+  std::string name;
+  int district;
+};
+struct Catalog {
+  std::vector<Enterprise> enterprises;
+  std::vector<Project> projects;
+};
+
+constexpr uint32_t kEnterprises = 6000;
+constexpr uint32_t kProjects = 40000;
+
+Catalog MakeCatalog(Rng& rng) {
+  Catalog c;
+  std::vector<std::string> first = Chars(kBrandFirst),
+                           second = Chars(kBrandSecond);
+  for (uint32_t i = 0; i < kEnterprises; ++i) {
+    const District& d = kDistricts[rng.Below(17u)];
+    std::string name;
+    bool branch = rng.Below(20u) == 0;  // 外埠在京企业: a branch office
+    if (branch) {
+      name = kCities[rng.Below(8u)];
+    } else {
+      switch (rng.Below(4u)) {
+        case 0:
+          name = "北京市";
+          break;
+        case 1:
+          name = std::string("北京") + d.name;
+          break;
+        default:
+          name = "北京";
+          break;
+      }
+    }
+    name += first[rng.Below(first.size())];
+    name += second[rng.Below(second.size())];
+    if (rng.Below(5u) == 0) name += second[rng.Below(second.size())];
+    name += kServices[rng.Below(6u)];
+    name += kSuffixes[rng.Below(4u)];
+    if (branch) name += "北京分公司";
+    c.enterprises.push_back({name, CreditCode(rng, d)});
+  }
+  const size_t places = sizeof(kPlaces) / sizeof(kPlaces[0]);
+  for (uint32_t i = 0; i < kProjects; ++i) {
+    int district = static_cast<int>(rng.Below(17u));
+    std::string name = kDistricts[district].name;
+    name += kPlaces[rng.Below(places)];
+    name += kEstates[rng.Below(20u)];
+    uint32_t phase = rng.Below(12u);
+    if (phase < 10) {
+      name += kPhases[phase];
+    } else {
+      name += std::to_string(1 + rng.Below(30u)) + "号院";
+    }
+    c.projects.push_back({name, district});
+  }
+  return c;
+}
+
+// `t` seconds after 2024-01-01T00:00:00+08:00, as RFC 3339 with the offset.
+std::string FormatTime(int64_t t) {
+  std::time_t local = static_cast<std::time_t>(
+      1704067200 + t);  // 2024-01-01T00:00:00 as if UTC
+  std::tm tm{};
+  gmtime_r(&local, &tm);
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+08:00",
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec);
+  return buf;
+}
+
+bool IsAsciiLetters(const std::string& t) {
+  return !t.empty() && std::all_of(t.begin(), t.end(),
+                                   [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+// 64 lowercase hex characters derived from `id` and `salt`.
+std::string Hex64(int64_t id, uint64_t salt) {
+  Rng r{static_cast<uint64_t>(id) * 0x100000001B3ULL ^ salt};
+  std::string out;
+  char buf[17];
+  for (int i = 0; i < 4; ++i) {
+    std::snprintf(buf, sizeof buf, "%016" PRIx64, r.Next());
+    out += buf;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Load
+
+struct Row {
+  int64_t id = 0;
+  int district = 0, kind = 0, year = 0;
+  int64_t serial = 0;
+  std::string number, issued_at, credit_code, enterprise_name, project_name,
+      status, data, terms;
+  int pages = 0;
+  int64_t bytes = 0;
+};
+
+struct Load {
+  double generate_s = 0, terms_s = 0, insert_s = 0, commit_s = 0, total_s = 0;
+};
+
+Load LoadRows(const std::string& catalog, int64_t rows) {
+  Load b;
+  auto t0 = Clock::now();
+  sqlite3* db = nullptr;
+  Check(db, sqlite3_open(catalog.c_str(), &db), "open");
+  Exec(db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
+  Rng rng{20240501};
+  Catalog cat = MakeCatalog(rng);
+  // The columns Ingest writes, with status given (Ingest always says issued).
+  Stmt ins_doc(db,
+               "INSERT INTO documents (id, number, kind, template_version, "
+               "data, credit_code, enterprise_name, project_name, district, "
+               "issued_at, created_by, sha256, sm3, bytes, pages, status, "
+               "number_year, number_serial) VALUES (?1, ?2, ?3, 3, ?4, ?5, "
+               "?6, ?7, ?8, ?9, 'bench', ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+  Stmt ins_fts(db, "INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)");
+  Stmt ins_counter(db,
+                   "INSERT INTO number_counters (district, year, next_serial) "
+                   "VALUES (?1, ?2, ?3)");
+  Exec(db, "BEGIN IMMEDIATE");
+  std::vector<std::vector<int64_t>> counters(17, std::vector<int64_t>(3, 0));
+  const int64_t span = 3LL * 365 * 86400;  // 2024-01-01 .. 2026-12-30
+  const int64_t step = std::max<int64_t>(1, span / rows);
+  int64_t t = 0;
+  const int64_t kBatch = 50000;
+  unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  workers = std::min(workers, 8u);
+  for (int64_t first = 0; first < rows; first += kBatch) {
+    const int64_t count = std::min(kBatch, rows - first);
+    auto g0 = Clock::now();
+    std::vector<Row> batch(static_cast<size_t>(count));
+    for (int64_t i = 0; i < count; ++i) {
+      Row& r = batch[static_cast<size_t>(i)];
+      r.id = first + i + 1;
+      t += 1 + static_cast<int64_t>(rng.Below(static_cast<uint32_t>(2 * step)));
+      if (t >= span) t = span - 1;
+      r.issued_at = FormatTime(t);
+      uint32_t e = rng.Below(rng.Below(kEnterprises) + 1);
+      const Project& p = cat.projects[rng.Below(kProjects)];
+      r.district = p.district;
+      r.kind = Weighted(kKinds, rng);
+      r.year = std::atoi(r.issued_at.substr(0, 4).c_str());
+      r.serial = ++counters[static_cast<size_t>(p.district)]
+                           [static_cast<size_t>(r.year - 2024)];
+      auto code = beian::archive::DistrictCode(kDistricts[p.district].name);
+      if (!code.ok()) Die(code.status().ToString());
+      beian::archive::DocumentNumber n;
+      n.district_code = *code;
+      n.kind_code = beian::archive::KindCode(kKinds[r.kind].first);
+      n.year = r.year;
+      n.serial = r.serial;
+      r.number = beian::archive::FormatDocumentNumber(n);
+      r.credit_code = cat.enterprises[e].credit_code;
+      r.enterprise_name = cat.enterprises[e].name;
+      r.project_name = p.name;
+      r.status = kStatuses[Weighted(kStatuses, rng)].first;
+      r.pages = 1 + static_cast<int>(rng.Below(4u));
+      r.bytes = 40000 + rng.Below(160000u);
+      r.data = "{\"enterprise_name\":\"" + r.enterprise_name +
+               "\",\"project_name\":\"" + r.project_name + "\"}";
+    }
+    b.generate_s += Seconds(g0, Clock::now());
+    // DocumentSearchTerms (IndexTerms is thread-safe) on worker threads.
+    auto s0 = Clock::now();
+    {
+      std::vector<std::thread> pool;
+      for (unsigned w = 0; w < workers; ++w) {
+        pool.emplace_back([&batch, w, workers]() {
+          for (size_t i = w; i < batch.size(); i += workers) {
+            Row& r = batch[i];
+            r.terms = beian::archive::DocumentSearchTerms(
+                kKinds[r.kind].first, kDistricts[r.district].name,
+                r.enterprise_name, r.project_name);
+          }
+        });
+      }
+      for (std::thread& th : pool) th.join();
+    }
+    b.terms_s += Seconds(s0, Clock::now());
+    auto i0 = Clock::now();
+    for (const Row& r : batch) {
+      ins_doc.Reset();
+      ins_doc.Bind(1, r.id);
+      ins_doc.Bind(2, r.number);
+      ins_doc.Bind(3, kKinds[r.kind].first);
+      ins_doc.Bind(4, r.data);
+      ins_doc.Bind(5, r.credit_code);
+      ins_doc.Bind(6, r.enterprise_name);
+      ins_doc.Bind(7, r.project_name);
+      ins_doc.Bind(8, kDistricts[r.district].name);
+      ins_doc.Bind(9, r.issued_at);
+      ins_doc.Bind(10, Hex64(r.id, 0x5348413235360000ULL));
+      ins_doc.Bind(11, Hex64(r.id, 0x534d330000000000ULL));
+      ins_doc.Bind(12, r.bytes);
+      ins_doc.Bind(13, static_cast<int64_t>(r.pages));
+      ins_doc.Bind(14, r.status);
+      ins_doc.Bind(15, static_cast<int64_t>(r.year));
+      ins_doc.Bind(16, r.serial);
+      ins_doc.Step();
+      ins_fts.Reset();
+      ins_fts.Bind(1, r.id);
+      ins_fts.Bind(2, r.terms);
+      ins_fts.Step();
+    }
+    b.insert_s += Seconds(i0, Clock::now());
+  }
+  for (size_t d = 0; d < 17; ++d) {
+    for (size_t y = 0; y < 3; ++y) {
+      if (counters[d][y] == 0) continue;
+      ins_counter.Reset();
+      ins_counter.Bind(1, std::string_view(kDistricts[d].name));
+      ins_counter.Bind(2, static_cast<int64_t>(2024 + y));
+      ins_counter.Bind(3, counters[d][y] + 1);
+      ins_counter.Step();
+    }
+  }
+  auto c0 = Clock::now();
+  Exec(db, "COMMIT");
+  Exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+  b.commit_s = Seconds(c0, Clock::now());
+  sqlite3_close(db);
+  b.total_s = Seconds(t0, Clock::now());
+  return b;
+}
+
+// ---------------------------------------------------------------------------
+// Queries
+
+struct Stats {
+  std::vector<double> us;
+  int64_t rows = 0;
+  int empty = 0;
+  int errors = 0;
+  void Add(double micros, size_t n) {
+    us.push_back(micros);
+    rows += static_cast<int64_t>(n);
+    if (n == 0) ++empty;
+  }
+};
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t rank =
+      static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+  return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+void Print(const char* name, const Stats& s) {
+  std::printf(
+      "  %-34s n=%5zu  p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms  max %7.2f ms"
+      "  (avg rows %4.1f, empty %d, errors %d)\n",
+      name, s.us.size(), Percentile(s.us, 50) / 1000,
+      Percentile(s.us, 95) / 1000, Percentile(s.us, 99) / 1000,
+      Percentile(s.us, 100) / 1000,
+      double(s.rows) / double(std::max<size_t>(1, s.us.size())), s.empty,
+      s.errors);
+}
+
+// A random substring of min_len..max_len CJK characters (no digits).
+std::string Substring(Rng& rng, const beian::archive::Document& s,
+                      size_t min_len, size_t max_len) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::vector<std::string> chars =
+        Chars(rng.Below(2u) ? s.enterprise_name : s.project_name);
+    size_t len = min_len + rng.Below(max_len - min_len + 1);
+    if (chars.size() < len) continue;
+    size_t start = rng.Below(chars.size() - len + 1);
+    std::string out;
+    bool cjk = true;
+    for (size_t i = start; i < start + len; ++i) {
+      if (chars[i].size() != 3) cjk = false;  // the digits of 3号院
+      out += chars[i];
+    }
+    if (cjk) return out;
+  }
+  return "物业";
+}
+
+// Full pinyin and initials of a CJK string, read from its index terms.
+std::pair<std::string, std::string> Pinyin(const std::string& cjk) {
+  std::string full, initials;
+  size_t n = beian::core::CountCodePoints(cjk);
+  std::vector<std::string> terms = IndexTerms(cjk);
+  for (const std::string& t : terms)
+    if (IsAsciiLetters(t) && t.size() > full.size()) full = t;
+  for (const std::string& t : terms)
+    if (IsAsciiLetters(t) && t.size() == n && !full.empty() && t[0] == full[0])
+      initials = t;
+  return {full, initials};
+}
+
+void PrintPlan(sqlite3* db, const char* name, const std::string& sql) {
+  Stmt stmt(db, "EXPLAIN QUERY PLAN " + sql);
+  std::printf("  %s:\n    %s\n", name, sql.c_str());
+  while (stmt.Step()) std::printf("      %s\n", stmt.Text(3).c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dir;
+  int64_t rows = 1000000;
+  int queries = 1000;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--rows" && i + 1 < argc) {
+      rows = std::atoll(argv[++i]);
+    } else if (a == "--queries" && i + 1 < argc) {
+      queries = std::atoi(argv[++i]);
+    } else if (!a.empty() && a[0] != '-') {
+      dir = a;
+    } else {
+      Die("usage: archive_search_bench [DIR] [--rows N] [--queries N]");
+    }
+  }
+  if (rows < 1000 || queries < 1)
+    Die("--rows must be at least 1000 and --queries at least 1");
+  const bool temporary = dir.empty();
+  if (temporary) {
+    char tmpl[] = "/tmp/archive_search_bench.XXXXXX";
+    if (!mkdtemp(tmpl)) Die("cannot create a directory under /tmp");
+    dir = tmpl;
+  }
+  using beian::archive::SqliteArchive;
+  std::string catalog;
+  {
+    auto archive = SqliteArchive::Open(dir);
+    if (!archive.ok()) Die(archive.status().ToString());
+    catalog = (*archive)->catalog_path();
+    std::printf("archive_search_bench: %" PRId64
+                " rows, %d queries per type, schema v%d, %s\n",
+                rows, queries, SqliteArchive::SchemaVersion(), catalog.c_str());
+  }
+  Load load = LoadRows(catalog, rows);
+  std::printf(
+      "load: %.1f s (generate %.1f s, DocumentSearchTerms %.1f s on %u "
+      "threads, insert %.1f s, commit+checkpoint %.1f s); audit rows and "
+      "blobs not written (Search reads neither)\n",
+      load.total_s, load.generate_s, load.terms_s,
+      std::min(8u, std::max(1u, std::thread::hardware_concurrency())),
+      load.insert_s, load.commit_s);
+  {
+    struct stat st {};
+    stat(catalog.c_str(), &st);
+    std::printf("database: %.1f MB", double(st.st_size) / 1e6);
+    sqlite3* db = nullptr;
+    Check(db, sqlite3_open(catalog.c_str(), &db), "open");
+    Stmt sizes(db,
+               "SELECT CASE WHEN name LIKE 'documents_fts%' THEN 'FTS index' "
+               "WHEN name = 'documents' THEN 'documents table' ELSE 'B-tree "
+               "indexes' END AS part, "
+               "sum(pgsize) FROM dbstat GROUP BY part ORDER BY 2 DESC");
+    const char* sep = " (";
+    while (sizes.Step()) {
+      std::printf("%s%s %.1f MB", sep, sizes.Text(0).c_str(),
+                  double(sizes.Int(1)) / 1e6);
+      sep = ", ";
+    }
+    std::printf(")\n");
+    const std::string cols =
+        "SELECT d.id, d.number, d.kind, d.issued_at FROM documents_fts f JOIN "
+        "documents d ON d.id = f.rowid WHERE documents_fts MATCH ?1";
+    std::printf("query plans (shape of the SQL Search builds):\n");
+    PrintPlan(db, "text", cols + " ORDER BY f.rowid DESC LIMIT ?2");
+    PrintPlan(db, "filtered page 1",
+              cols +
+                  " AND d.issued_at >= ?2 AND d.issued_at < ?3 ORDER BY "
+                  "f.rowid DESC LIMIT ?4");
+    PrintPlan(db, "filtered page 2",
+              cols +
+                  " AND d.issued_at >= ?2 AND d.issued_at < ?3 AND f.rowid < "
+                  "?4 ORDER BY f.rowid DESC LIMIT ?5");
+    PrintPlan(db, "credit-code prefix",
+              "SELECT d.id FROM documents d WHERE d.credit_code >= ?1 AND "
+              "d.credit_code < ?2 ORDER BY d.id DESC LIMIT ?3");
+    sqlite3_close(db);
+  }
+
+  auto opened = SqliteArchive::Open(dir);
+  if (!opened.ok()) Die(opened.status().ToString());
+  SqliteArchive& archive = **opened;
+
+  Rng rng{7};
+  auto pick = [&]() {
+    auto d = archive.Get(
+        static_cast<int64_t>(1 + rng.Below(static_cast<uint32_t>(rows))));
+    if (!d.ok()) Die(d.status().ToString());
+    return *d;
+  };
+  auto timed = [&](const std::string& text,
+                   const beian::archive::DocumentFilter& filter, Stats* stats) {
+    beian::archive::SearchQuery q;
+    q.text = text;
+    q.filter = filter;
+    auto q0 = Clock::now();
+    auto page = archive.Search(q);
+    double us = Micros(q0);
+    if (!page.ok()) {
+      ++stats->errors;
+      std::fprintf(stderr, "query [%s]: %s\n", text.c_str(),
+                   page.status().ToString().c_str());
+      return beian::archive::DocumentPage();
+    }
+    stats->Add(us, page->documents.size());
+    return *page;
+  };
+  beian::archive::DocumentFilter plain;
+  plain.limit = 20;
+
+  Stats chinese, full, initials, number_printed, number_typed, credit_short,
+      credit_long, filter1, filter2;
+  std::vector<std::string> examples;
+  for (int i = 0; i < queries; ++i) {
+    beian::archive::Document s = pick();
+    std::string q2 = Substring(rng, s, 2, 2);
+    timed(q2, plain, &chinese);
+    auto [f, ini] = Pinyin(Substring(rng, s, 2, 4));
+    timed(f, plain, &full);
+    timed(ini, plain, &initials);
+    timed(s.number, plain, &number_printed);
+    // As typed: 京朝备[2026]123号 (serial without padding, ASCII brackets).
+    auto parsed = beian::archive::ParseDocumentNumber(s.number);
+    std::string typed = s.number;
+    if (parsed) {
+      typed = "京" + parsed->district_code + parsed->kind_code + "[" +
+              std::to_string(parsed->year) + "]" +
+              std::to_string(parsed->serial) + "号";
+    }
+    timed(typed, plain, &number_typed);
+    size_t short_len = 6 + rng.Below(4u);   // 6..9: 91 + district code (+1)
+    size_t long_len = 10 + rng.Below(9u);   // 10..18
+    timed(s.credit_code.substr(0, short_len), plain, &credit_short);
+    timed(s.credit_code.substr(0, long_len), plain, &credit_long);
+    if (i < 2)
+      examples.insert(examples.end(),
+                      {q2, f, ini, s.number, typed,
+                       s.credit_code.substr(0, short_len),
+                       s.credit_code.substr(0, long_len)});
+  }
+  // Filtered: 2-char Chinese of a sampled row + its district and kind + a
+  // range of 1..6 whole months containing its issue time; limit 20; page 2
+  // via page.next when page 1 is full.
+  for (int i = 0; i < queries; ++i) {
+    beian::archive::Document s = pick();
+    std::string q = Substring(rng, s, 2, 2);
+    int year = std::atoi(s.issued_at.substr(0, 4).c_str());
+    int month = std::atoi(s.issued_at.substr(5, 2).c_str());
+    int months = 1 + static_cast<int>(rng.Below(6u));
+    int start = (year * 12 + month - 1) -
+                static_cast<int>(rng.Below(static_cast<uint32_t>(months)));
+    int end = start + months;
+    char from[40], to[40];
+    std::snprintf(from, sizeof from, "%04d-%02d-01", start / 12,
+                  start % 12 + 1);
+    std::snprintf(to, sizeof to, "%04d-%02d-01", end / 12, end % 12 + 1);
+    beian::archive::DocumentFilter filter;
+    filter.limit = 20;
+    filter.district = s.district;
+    filter.kind = s.kind;
+    filter.issued_from = from;
+    filter.issued_before = to;
+    beian::archive::DocumentPage page = timed(q, filter, &filter1);
+    if (i < 2)
+      examples.push_back(q + " + " + s.district + " + " + s.kind + " + " +
+                         from + ".." + to);
+    if (page.next) {
+      filter.after = page.next;
+      timed(q, filter, &filter2);
+    }
+  }
+  std::printf("example queries:");
+  for (const std::string& e : examples) std::printf(" [%s]", e.c_str());
+  std::printf(
+      "\nlatency of SqliteArchive::Search (limit 20, newest first; includes "
+      "number/credit-code probes, QueryTerms and reading the rows):\n");
+  Print("2-char Chinese", chinese);
+  Print("pinyin full (2-4 syllables)", full);
+  Print("pinyin initials (2-4 letters)", initials);
+  Print("document number, printed", number_printed);
+  Print("document number, typed variant", number_typed);
+  Print("credit-code prefix, 6-9 chars", credit_short);
+  Print("credit-code prefix, 10-18 chars", credit_long);
+  Print("filtered, page 1", filter1);
+  Print("filtered, page 2 (cursor)", filter2);
+  double worst = 0;
+  for (const Stats* s :
+       {&chinese, &full, &initials, &number_printed, &number_typed,
+        &credit_short, &credit_long, &filter1, &filter2})
+    worst = std::max(worst, Percentile(s->us, 95));
+  std::printf("budget p95 <= 10 ms: %s (worst p95 %.2f ms)\n",
+              worst <= 10000 ? "met" : "MISSED", worst / 1000);
+  opened->reset();
+  if (temporary) {
+    for (const char* suffix : {"", "-wal", "-shm"})
+      unlink((catalog + suffix).c_str());
+    std::string cmd = "rm -rf '" + dir + "'";
+    if (std::system(cmd.c_str()) != 0) Die("cannot remove " + dir);
+  }
+  return 0;
+}
