@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -90,22 +89,12 @@ core::Status WriteFileAtomically(const std::string& path, const std::string& byt
   return core::Status::Ok();
 }
 
+using archive::NowInBeijing;  // the current time in Beijing (UTC+8), RFC 3339
+
 // Today in Beijing (UTC+8).
 domain::Date TodayInBeijing() {
-  std::time_t now = std::time(nullptr) + 8 * 3600;
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  return domain::Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
-
-// The current time in Beijing (UTC+8), RFC 3339.
-std::string NowInBeijing() {
-  std::time_t now = std::time(nullptr) + 8 * 3600;
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
-  return buf;
+  const std::string now = NowInBeijing();
+  return domain::Date{std::stoi(now.substr(0, 4)), std::stoi(now.substr(5, 2)), std::stoi(now.substr(8, 2))};
 }
 
 // A document number for a rendering outside the archive: prefix, issue date, data digest.
