@@ -1,10 +1,13 @@
 #include "synthetic_data.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "beian/domain/date.h"
 
 namespace beian::testing {
 namespace {
@@ -60,68 +63,32 @@ enum Purpose : uint64_t { kEnterprise = 1, kStaff = 2, kProject = 3, kManager = 
 // ---------------------------------------------------------------------------------------------
 // Dates.
 
-struct Date {
-  int y = 2000, m = 1, d = 1;
-};
+using domain::Date;
 
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int DaysInMonth(int y, int m) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+int DaysInMonth(int year, int month) {
+  int day = 31;
+  while (!Date::IsValid(year, month, day)) --day;
+  return day;
 }
-
-// Days since 1970-01-01 (H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(const Date& date) {
-  const int64_t y = date.m <= 2 ? date.y - 1 : date.y;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t mp = (date.m + 9) % 12;
-  const int64_t doy = (153 * mp + 2) / 5 + date.d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-Date CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  Date out;
-  out.d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  out.m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  out.y = static_cast<int>(yoe + era * 400 + (out.m <= 2 ? 1 : 0));
-  return out;
-}
-
-Date AddDays(const Date& date, int64_t days) { return CivilFromDays(DaysFromCivil(date) + days); }
 
 Date AddYears(const Date& date, int years) {
   Date out = date;
-  out.y += years;
-  if (out.d > DaysInMonth(out.y, out.m)) out.d = DaysInMonth(out.y, out.m);
+  out.year += years;
+  out.day = std::min(out.day, DaysInMonth(out.year, out.month));
   return out;
 }
 
 Date RandomDate(Rng& rng, int first_year, int last_year) {
   Date out;
-  out.y = rng.Between(first_year, last_year);
-  out.m = rng.Between(1, 12);
-  out.d = rng.Between(1, DaysInMonth(out.y, out.m));
+  out.year = rng.Between(first_year, last_year);
+  out.month = rng.Between(1, 12);
+  out.day = rng.Between(1, DaysInMonth(out.year, out.month));
   return out;
-}
-
-std::string Iso(const Date& date) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", date.y, date.m, date.d);
-  return buf;
 }
 
 std::string Compact(const Date& date) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d", date.y, date.m, date.d);
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d", date.year, date.month, date.day);
   return buf;
 }
 
@@ -418,10 +385,10 @@ core::Json MakeProject(uint64_t seed, int index, int established_year,
   if (std::string(contract) != "事实服务") {
     const int first_year = established_year + 1 > 2010 ? established_year + 1 : 2010;
     Date from{rng.Between(first_year, 2024), rng.Between(1, 12), 1};
-    const Date to = AddDays(AddYears(from, rng.Between(1, 5)), -1);
+    const Date to = AddYears(from, rng.Between(1, 5)).AddDays(-1);
     core::Json term = core::Json::MakeObject();
-    term.Set("from", Iso(from));
-    term.Set("to", Iso(to));
+    term.Set("from", from.Iso());
+    term.Set("to", to.Iso());
     p.Set("term", std::move(term));
   }
   return p;
@@ -456,7 +423,7 @@ core::Json MakeEnterprise(uint64_t seed, const core::Json& legal_representative,
   static const int kCapital[] = {50, 100, 300, 500, 1000, 2000, 3000, 5000};
   e.Set("registered_capital_wan", rng.Pick(kCapital));
   const Date established = RandomDate(rng, 1995, 2018);
-  e.Set("established_on", Iso(established));
+  e.Set("established_on", established.Iso());
 
   core::Json lr = core::Json::MakeObject();
   for (const char* key : {"name", "gender", "id_number"}) {
@@ -469,12 +436,15 @@ core::Json MakeEnterprise(uint64_t seed, const core::Json& legal_representative,
   core::Json q = core::Json::MakeObject();
   q.Set("level", projects > 30 ? (rng.Percent(50) ? "一级" : "二级") : rng.Pick(kLevels));
   q.Set("certificate_no", "京物服字第" + Digits(rng, 4) + "号");
-  Date approved = AddDays(AddYears(established, rng.Between(1, 5)), rng.Between(0, 300));
+  // Drawn one by one: the order of draws is part of the data set.
+  const int days_after = rng.Between(0, 300);
+  const int years_after = rng.Between(1, 5);
+  Date approved = AddYears(established, years_after).AddDays(days_after);
   const Date latest{2023, 12, 31};
-  if (DaysFromCivil(approved) > DaysFromCivil(latest)) approved = AddDays(latest, -rng.Between(0, 300));
-  q.Set("approved_on", Iso(approved));
+  if (approved > latest) approved = latest.AddDays(-rng.Between(0, 300));
+  q.Set("approved_on", approved.Iso());
   // When only the year is known the rule is: business-licence establishment date plus one day.
-  q.Set("licensed_since", Iso(AddDays(established, 1)));
+  q.Set("licensed_since", established.AddDays(1).Iso());
   e.Set("qualification", std::move(q));
 
   core::Json contact = core::Json::MakeObject();
@@ -541,7 +511,7 @@ core::Json MakeQualificationData(int staff, int projects, uint64_t seed) {
   data.Set("staff", std::move(staff_list));
   data.Set("projects", std::move(project_list));
   Rng rng(seed, kDocument, 0);
-  data.Set("filled_on", Iso(RandomDate(rng, 2024, 2025)));
+  data.Set("filled_on", RandomDate(rng, 2024, 2025).Iso());
   return data;
 }
 
