@@ -60,14 +60,16 @@ core::Json CheckDocument(const render::Kind& kind, core::Json data, const domain
     return data;
   }
   std::vector<core::Problem> rules;
-  core::Json derived = data;
-  if (data.is_object()) {
-    auto filled = domain::Derive(kind.name, data, calendar.value(), &rules);
-    if (filled.ok()) {
-      derived = std::move(filled).value();
-    } else if (!core::HasError(problems)) {
+  core::Json derived;
+  auto filled = data.is_object() ? domain::Derive(kind.name, data, calendar.value(), &rules)
+                                 : core::Result<core::Json>(core::InvalidArgument("not an object"));
+  if (filled.ok()) {
+    derived = std::move(filled).value();
+  } else {
+    if (data.is_object() && !core::HasError(problems)) {
       rules.push_back({"", "derive.failed", filled.status().message(), filled.status().message()});
     }
+    derived = std::move(data);
   }
   std::vector<core::Problem> checked = domain::Check(kind.name, derived, calendar.value(), today);
   rules.insert(rules.end(), checked.begin(), checked.end());
