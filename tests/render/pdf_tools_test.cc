@@ -297,13 +297,11 @@ class PdfToolsTest : public ::testing::Test {
   static RenderedDocument Example(const std::string& kind_name) {
     const Kind* kind = catalog_->Find(kind_name);
     EXPECT_NE(kind, nullptr) << kind_name;
-    auto data = core::ParseJson(testing::ReadFileOrDie(testing::SourceRoot() + "/templates/" + kind_name + "/example.json"));
-    EXPECT_TRUE(data.ok()) << data.status().ToString();
     RenderOptions options;
     options.document_number = kind->number_prefix + "-20261127-TEST01";
     options.issued_at = "2026-11-27T10:00:00+08:00";
     options.verification_key = "ABCDEFGHIJKLMNOP";
-    auto doc = engine_->Render(*kind->versions.at(kind->current_version), data.value(), options);
+    auto doc = engine_->Render(*kind->versions.at(kind->current_version), kind->example, options);
     EXPECT_TRUE(doc.ok()) << doc.status().ToString();
     return doc.ok() ? std::move(doc).value() : RenderedDocument{};
   }
