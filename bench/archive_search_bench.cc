@@ -37,6 +37,7 @@
 #include "beian/archive/text_index.h"
 #include "beian/core/utf8.h"
 #include "schema.h"
+#include "search_terms.h"
 #include "synthetic_catalog.h"
 
 namespace {
@@ -243,8 +244,10 @@ Load LoadRows(const std::string& catalog, int64_t rows) {
           for (size_t i = w; i < batch.size(); i += workers) {
             Row& r = batch[i];
             r.terms = beian::archive::DocumentSearchTerms(
-                kKinds[r.kind].first, kDistricts[r.district].name,
-                r.enterprise_name, r.project_name);
+                beian::archive::SearchFields{
+                    kKinds[r.kind].first, kDistricts[r.district].name,
+                    r.issued_at, r.credit_code, r.enterprise_name,
+                    r.project_name});
           }
         });
       }
@@ -445,7 +448,7 @@ int main(int argc, char** argv) {
               cols +
                   " AND d.issued_at >= ?2 AND d.issued_at < ?3 AND f.rowid < "
                   "?4 ORDER BY f.rowid DESC LIMIT ?5");
-    PrintPlan(db, "credit-code prefix",
+    PrintPlan(db, "credit-code prefix of 10+ characters",
               "SELECT d.id FROM documents d WHERE d.credit_code >= ?1 AND "
               "d.credit_code < ?2 ORDER BY d.id DESC LIMIT ?3");
     sqlite3_close(db);

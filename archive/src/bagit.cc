@@ -22,6 +22,8 @@
 #include "beian/archive/records.h"
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
+#include "input_checks.h"
+#include "posix_file.h"
 
 namespace beian::archive {
 namespace {
@@ -31,26 +33,13 @@ namespace fs = std::filesystem;
 constexpr char kBagitTxt[] =
     "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
 
-core::Status ErrnoError(const std::string& what, const std::string& path) {
-  return core::IoError(what + " " + path + ": " + std::strerror(errno));
-}
-
 core::Result<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return ErrnoError("cannot read", path);
+  if (!in) return PosixError("cannot read", path, errno);
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  if (in.bad()) return ErrnoError("cannot read", path);
+  if (in.bad()) return PosixError("cannot read", path, errno);
   return buffer.str();
-}
-
-core::Status WriteWholeFile(const std::string& path, std::string_view bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return ErrnoError("cannot create", path);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.flush();
-  if (!out) return ErrnoError("cannot write", path);
-  return core::Status::Ok();
 }
 
 // Hex digest of `bytes` with the OpenSSL digest named `algorithm` ("sha256",
@@ -251,7 +240,7 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   if (::mkdtemp(buffer.data()) == nullptr) {
-    return ErrnoError("cannot create temporary directory", pattern);
+    return PosixError("cannot create temporary directory", pattern, errno);
   }
   const fs::path tmp(buffer.data());
   TempTree guard(tmp.string());
@@ -273,7 +262,7 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
                                       " is damaged (its bytes hash to " +
                                       actual + "); run verify");
     }
-    BEIAN_RETURN_IF_ERROR(WriteWholeFile((tmp / rel).string(), bytes));
+    BEIAN_RETURN_IF_ERROR(WriteFileSynced((tmp / rel).string(), bytes));
     payload[rel] = {rel, sha256, static_cast<int64_t>(bytes.size())};
     return rel;
   };
@@ -342,7 +331,7 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
     newest_issued = std::max(newest_issued, doc.issued_at);
   }
   const std::string catalog_rel = "data/catalog.jsonl";
-  BEIAN_RETURN_IF_ERROR(WriteWholeFile((tmp / catalog_rel).string(), catalog));
+  BEIAN_RETURN_IF_ERROR(WriteFileSynced((tmp / catalog_rel).string(), catalog));
   payload[catalog_rel] = {catalog_rel, core::Sha256Hex(catalog),
                           static_cast<int64_t>(catalog.size())};
 
@@ -370,12 +359,18 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
       {"manifest-sha256.txt", manifest}};
   std::string tagmanifest;
   for (const auto& [name, text] : tags) {
-    BEIAN_RETURN_IF_ERROR(WriteWholeFile((tmp / name).string(), text));
+    BEIAN_RETURN_IF_ERROR(WriteFileSynced((tmp / name).string(), text));
     tagmanifest += core::Sha256Hex(text) + "  " + name + "\n";
   }
   BEIAN_RETURN_IF_ERROR(
-      WriteWholeFile((tmp / "tagmanifest-sha256.txt").string(), tagmanifest));
+      WriteFileSynced((tmp / "tagmanifest-sha256.txt").string(), tagmanifest));
 
+  // Every file was fsynced as written; now the names in each directory, so
+  // that the bag is whole on disk before it gets its final name.
+  for (const char* sub :
+       {"data/documents", "data/signed-copies", "data/reprints", "data", ""}) {
+    BEIAN_RETURN_IF_ERROR(FsyncDirectory((tmp / sub).string()));
+  }
   // Into place; rename(2) replaces an empty directory.
   if (fs::exists(target, ec) && !fs::is_empty(target, ec)) {
     return core::FailedPrecondition("export target " + dir +
@@ -386,6 +381,7 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
     return core::IoError("cannot move the bag to " + dir + ": " + ec.message());
   }
   guard.Release();
+  BEIAN_RETURN_IF_ERROR(FsyncDirectory(parent.string()));
 
   NewAuditEntry entry;
   entry.actor = actor;
@@ -561,6 +557,15 @@ core::Result<std::string> PayloadBytes(
   return it->second;
 }
 
+// `status` (a check the archive would make on the way in) as an error about
+// catalog line `where`: found before anything is written.
+core::Status Refused(const std::string& where, const core::Status& status) {
+  if (status.ok()) return status;
+  return core::InvalidArgument(where + ": " + status.message());
+}
+
+// One line of data/catalog.jsonl with its payload files, checked as far as
+// the archive's checks go without the catalog.
 core::Result<ImportDocument> ParseCatalogLine(
     const std::string& text, const std::string& where,
     const std::map<std::string, std::string>& payload) {
@@ -592,6 +597,7 @@ core::Result<ImportDocument> ParseCatalogLine(
   }
   out.status = *parsed_status;
   BEIAN_ASSIGN_OR_RETURN(d.pdf, PayloadBytes(payload, file, out.sha256, where));
+  BEIAN_RETURN_IF_ERROR(Refused(where, CheckNewDocument(d)));
 
   const core::Json* copies = Member(line, "signed_copies", core::Json::Type::kArray);
   const core::Json* reprints = Member(line, "reprints", core::Json::Type::kArray);
@@ -613,6 +619,7 @@ core::Result<ImportDocument> ParseCatalogLine(
     ic.copy.pages = static_cast<int>(copy_pages);
     BEIAN_ASSIGN_OR_RETURN(ic.copy.content,
                            PayloadBytes(payload, copy_file, ic.sha256, where));
+    BEIAN_RETURN_IF_ERROR(Refused(where, CheckNewSignedCopy(ic.copy)));
     out.copies.push_back(std::move(ic));
   }
   for (const core::Json& r : reprints->as_array()) {
@@ -632,10 +639,16 @@ core::Result<ImportDocument> ParseCatalogLine(
       }
       BEIAN_ASSIGN_OR_RETURN(ir.reprint.pdf, PayloadBytes(payload, reprint_file,
                                                           ir.sha256, where));
+      if (ir.reprint.pdf.compare(0, d.pdf.size(), d.pdf) != 0 ||
+          ir.reprint.pdf.size() <= d.pdf.size()) {
+        return core::InvalidArgument(
+            where + ": marked reprint is not an update of the document");
+      }
     } else if (ir.sha256 != out.sha256) {
       return core::InvalidArgument(
           where + ": unmarked reprint with digests other than the document's");
     }
+    BEIAN_RETURN_IF_ERROR(Refused(where, CheckNewReprint(ir.reprint)));
     out.reprints.push_back(std::move(ir));
   }
   return out;

@@ -14,44 +14,15 @@
 #include <vector>
 
 #include "beian/core/digest.h"
-#include "posix_error.h"
+#include "posix_file.h"
 
 namespace beian::archive {
 namespace {
-
-// Closes a file descriptor on scope exit.
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-
-  int get() const { return fd_; }
-  // Closes now; returns 0 or the errno of close.
-  int Close() {
-    const int fd = fd_;
-    fd_ = -1;
-    return ::close(fd) == 0 ? 0 : errno;
-  }
-
- private:
-  int fd_;
-};
 
 bool IsHex(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   });
-}
-
-core::Status FsyncDirectory(const std::string& dir) {
-  FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) return PosixError("cannot open directory", dir, errno);
-  if (::fsync(fd.get()) != 0) return PosixError("cannot fsync", dir, errno);
-  return core::Status::Ok();
 }
 
 // Creates `dir` if missing; a newly created directory's entry is made durable
@@ -67,18 +38,6 @@ core::Status EnsureDirectory(const std::string& dir,
     return PosixError("cannot stat", dir, errno);
   if (!S_ISDIR(st.st_mode)) {
     return PosixError("cannot use as directory", dir, ENOTDIR);
-  }
-  return core::Status::Ok();
-}
-
-core::Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return PosixError("cannot write", path, errno);
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
   }
   return core::Status::Ok();
 }

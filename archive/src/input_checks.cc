@@ -1,5 +1,6 @@
 #include "input_checks.h"
 
+#include <optional>
 #include <string>
 
 #include "beian/archive/document_number.h"
@@ -81,6 +82,20 @@ bool ContainsIdNumber(std::string_view text) {
   return false;
 }
 
+core::Status CheckTime(std::string_view field, std::string_view value) {
+  if (IsBeijingTime(value)) return core::Status::Ok();
+  return core::InvalidArgument(std::string(field) +
+                               " must be Beijing time written like "
+                               "2026-03-01T09:30:00+08:00, got \"" +
+                               std::string(value) + "\"");
+}
+
+core::Status CheckNotEmpty(std::string_view field, std::string_view value) {
+  if (!value.empty() && core::IsValidUtf8(value)) return core::Status::Ok();
+  return core::InvalidArgument(std::string(field) +
+                               " must be non-empty UTF-8 text");
+}
+
 core::Status CheckNoIdNumber(std::string_view field, std::string_view value) {
   if (!ContainsIdNumber(value)) return core::Status::Ok();
   return core::InvalidArgument(
@@ -100,13 +115,16 @@ core::Status CheckNewDocument(const NewDocument& d) {
   if (d.template_version < 1) {
     return core::InvalidArgument("template_version must be >= 1");
   }
-  BEIAN_RETURN_IF_ERROR(DistrictCode(d.district).status());
-  if (!IsBeijingTime(d.issued_at)) {
-    return core::InvalidArgument(
-        "issued_at must be Beijing time written like "
-        "2026-03-01T09:30:00+08:00, got \"" +
-        d.issued_at + "\"");
+  BEIAN_ASSIGN_OR_RETURN(const std::string district_code,
+                         DistrictCode(d.district));
+  if (const std::optional<DocumentNumber> parsed =
+          ParseDocumentNumber(d.number);
+      parsed && parsed->district_code != district_code) {
+    return core::InvalidArgument("document number " + d.number +
+                                 " belongs to another district than " +
+                                 d.district);
   }
+  BEIAN_RETURN_IF_ERROR(CheckTime("issued_at", d.issued_at));
   if (d.created_by.empty()) return core::InvalidArgument("created_by is empty");
   if (d.pages < 1) return core::InvalidArgument("pages must be >= 1");
   if (d.pdf.empty()) return core::InvalidArgument("the PDF is empty");
@@ -123,6 +141,40 @@ core::Status CheckNewDocument(const NewDocument& d) {
       return core::InvalidArgument(std::string(field) + " is not UTF-8");
     }
     BEIAN_RETURN_IF_ERROR(CheckNoIdNumber(field, *value));
+  }
+  return core::Status::Ok();
+}
+
+core::Status CheckNewSignedCopy(const NewSignedCopy& c) {
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("media_type", c.media_type));
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("uploaded_by", c.uploaded_by));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("uploaded_by", c.uploaded_by));
+  if (!core::IsValidUtf8(c.original_name)) {
+    return core::InvalidArgument("original_name is not UTF-8");
+  }
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("original_name", c.original_name));
+  if (!c.uploaded_at.empty()) {
+    BEIAN_RETURN_IF_ERROR(CheckTime("uploaded_at", c.uploaded_at));
+  }
+  if (c.pages < 1) return core::InvalidArgument("pages must be >= 1");
+  if (c.content.empty()) {
+    return core::InvalidArgument("the signed copy is empty");
+  }
+  return core::Status::Ok();
+}
+
+core::Status CheckNewReprint(const NewReprint& r) {
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("operator", r.operator_name));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("operator", r.operator_name));
+  if (!r.reprinted_at.empty()) {
+    BEIAN_RETURN_IF_ERROR(CheckTime("reprinted_at", r.reprinted_at));
+  }
+  if (r.marked && r.pdf.empty()) {
+    return core::InvalidArgument("a marked reprint needs its PDF bytes");
+  }
+  if (!r.marked && !r.pdf.empty()) {
+    return core::InvalidArgument(
+        "an unmarked reprint is the stored original; pass no bytes");
   }
   return core::Status::Ok();
 }

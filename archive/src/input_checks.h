@@ -22,9 +22,23 @@ bool ContainsIdNumber(std::string_view text);
 // columns are indexed and shown in lists, where ID numbers must never appear.
 core::Status CheckNoIdNumber(std::string_view field, std::string_view value);
 
-// kInvalidArgument naming the first thing wrong with a document to ingest
-// (except the number's district, which needs the catalog's rules).
+// kInvalidArgument "<field> must be Beijing time ..." unless IsBeijingTime.
+core::Status CheckTime(std::string_view field, std::string_view value);
+
+// kInvalidArgument unless `value` is non-empty UTF-8.
+core::Status CheckNotEmpty(std::string_view field, std::string_view value);
+
+// kInvalidArgument naming the first thing wrong with a document to ingest,
+// as far as it can be told without the catalog (a number already taken is
+// the catalog's to say).
 core::Status CheckNewDocument(const NewDocument& document);
+
+// The same for a signed copy (whether its document exists is the catalog's).
+core::Status CheckNewSignedCopy(const NewSignedCopy& copy);
+
+// The same for a reprint: a marked one carries its PDF, a plain one none
+// (whether the marked bytes extend the original is the catalog's).
+core::Status CheckNewReprint(const NewReprint& reprint);
 
 // kInvalidArgument unless `action` is lowercase ASCII words joined by '-'.
 core::Status CheckActionName(std::string_view action);

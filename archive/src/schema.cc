@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "beian/archive/text_index.h"
+#include "search_terms.h"
 
 namespace beian::archive {
 namespace {
@@ -119,25 +120,51 @@ CREATE TABLE search_index_meta (
 )sql"},
 };
 
-// Indexes every document already in the catalog (migration 2).
+// Indexes every document in the catalog and records kTextIndexVersion (in
+// the caller's transaction; the index must be empty).
 core::Status FillSearchIndex(Database& db) {
   BEIAN_ASSIGN_OR_RETURN(
       Statement rows,
-      db.Prepare("SELECT id, kind, district, enterprise_name, project_name "
-                 "FROM documents ORDER BY id"));
+      db.Prepare("SELECT id, kind, district, issued_at, credit_code, "
+                 "enterprise_name, project_name FROM documents ORDER BY id"));
   for (;;) {
     BEIAN_ASSIGN_OR_RETURN(const bool row, rows.Step());
     if (!row) break;
-    BEIAN_RETURN_IF_ERROR(IndexDocumentTerms(db, rows.Int(0), rows.Text(1),
-                                             rows.Text(2), rows.Text(3),
-                                             rows.Text(4)));
+    const std::string kind = rows.Text(1), district = rows.Text(2),
+                      issued_at = rows.Text(3), credit_code = rows.Text(4),
+                      enterprise_name = rows.Text(5),
+                      project_name = rows.Text(6);
+    BEIAN_RETURN_IF_ERROR(IndexDocumentTerms(
+        db, rows.Int(0),
+        SearchFields{kind, district, issued_at, credit_code, enterprise_name,
+                     project_name}));
   }
   BEIAN_ASSIGN_OR_RETURN(
       Statement meta,
       db.Prepare("INSERT INTO search_index_meta (id, text_index_version) "
-                 "VALUES (1, ?1)"));
+                 "VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET "
+                 "text_index_version = excluded.text_index_version"));
   meta.BindInt(1, kTextIndexVersion);
   return meta.Run();
+}
+
+// Rebuilds the full-text index when it was built with another
+// kTextIndexVersion: the terms of the same text differ then, so the old
+// entries could neither be found nor deleted. One transaction; re-checked
+// under the write lock in case another process rebuilt it first.
+core::Status RebuildStaleSearchIndex(Database& db) {
+  const char* kVersion =
+      "SELECT coalesce((SELECT text_index_version FROM search_index_meta), 0)";
+  BEIAN_ASSIGN_OR_RETURN(const int64_t built, db.QueryInt(kVersion));
+  if (built == kTextIndexVersion) return core::Status::Ok();
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  BEIAN_ASSIGN_OR_RETURN(const int64_t now, db.QueryInt(kVersion));
+  if (now == kTextIndexVersion) return core::Status::Ok();
+  BEIAN_RETURN_IF_ERROR(db.Exec(
+      "INSERT INTO documents_fts (documents_fts) VALUES ('delete-all')"));
+  BEIAN_RETURN_IF_ERROR(FillSearchIndex(db));
+  return txn.Commit();
 }
 
 // Work a migration needs beyond its SQL (computed in C++), run in the same
@@ -164,29 +191,12 @@ core::Status ApplyMigration(Database& db, const Migration& migration) {
 
 }  // namespace
 
-std::string DocumentSearchTerms(std::string_view kind,
-                                std::string_view district,
-                                std::string_view enterprise_name,
-                                std::string_view project_name) {
-  std::string text(enterprise_name);
-  text += ' ';
-  text += project_name;
-  std::vector<std::string> terms = IndexTerms(text);
-  terms.push_back(FacetTerm("district", district));
-  terms.push_back(FacetTerm("kind", kind));
-  return JoinTerms(terms);
-}
-
 core::Status IndexDocumentTerms(Database& db, int64_t id,
-                                std::string_view kind,
-                                std::string_view district,
-                                std::string_view enterprise_name,
-                                std::string_view project_name) {
+                                const SearchFields& fields) {
   BEIAN_ASSIGN_OR_RETURN(
       Statement s,
       db.Prepare("INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)"));
-  s.BindInt(1, id).BindText(
-      2, DocumentSearchTerms(kind, district, enterprise_name, project_name));
+  s.BindInt(1, id).BindText(2, DocumentSearchTerms(fields));
   return s.Run();
 }
 
@@ -213,7 +223,7 @@ core::Status PrepareCatalog(Database& db) {
       BEIAN_RETURN_IF_ERROR(ApplyMigration(db, migration));
     }
   }
-  return core::Status::Ok();
+  return RebuildStaleSearchIndex(db);
 }
 
 }  // namespace beian::archive

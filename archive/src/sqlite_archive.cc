@@ -15,9 +15,10 @@
 #include "beian/core/json.h"
 #include "beian/core/utf8.h"
 #include "input_checks.h"
-#include "posix_error.h"
+#include "posix_file.h"
 #include "row_digest.h"
 #include "schema.h"
+#include "search_terms.h"
 #include "sqlite_db.h"
 #include "verifier.h"
 
@@ -125,25 +126,11 @@ core::Result<std::string> NormalizeSha256(std::string_view text) {
   return sha;
 }
 
-core::Status CheckTime(std::string_view field, std::string_view value) {
-  if (IsBeijingTime(value)) return core::Status::Ok();
-  return core::InvalidArgument(std::string(field) +
-                               " must be Beijing time written like "
-                               "2026-03-01T09:30:00+08:00, got \"" +
-                               std::string(value) + "\"");
-}
-
 core::Status AlreadyFiled(std::string_view number) {
   return core::FailedPrecondition(
       "document number " + std::string(number) +
       " is already filed (or another number with its district, year and "
       "serial)");
-}
-
-core::Status CheckNotEmpty(std::string_view field, std::string_view value) {
-  if (!value.empty() && core::IsValidUtf8(value)) return core::Status::Ok();
-  return core::InvalidArgument(std::string(field) +
-                               " must be non-empty UTF-8 text");
 }
 
 // kDocumentColumns, each prefixed with "d." (for joins).
@@ -423,14 +410,6 @@ core::Result<std::string> SqliteArchive::AllocateNumber(
 core::Result<Document> SqliteArchive::Ingest(const NewDocument& in) {
   BEIAN_RETURN_IF_ERROR(CheckNewDocument(in));
   const std::optional<DocumentNumber> parsed = ParseDocumentNumber(in.number);
-  if (parsed) {
-    BEIAN_ASSIGN_OR_RETURN(const std::string code, DistrictCode(in.district));
-    if (parsed->district_code != code) {
-      return core::InvalidArgument("document number " + in.number +
-                                   " belongs to another district than " +
-                                   in.district);
-    }
-  }
   Document d;
   d.number = in.number;
   d.kind = in.kind;
@@ -503,8 +482,10 @@ core::Result<Document> SqliteArchive::Ingest(const NewDocument& in) {
     BEIAN_RETURN_IF_ERROR(inserted);
   }
   d.id = db.LastInsertRowId();
-  BEIAN_RETURN_IF_ERROR(IndexDocumentTerms(db, d.id, d.kind, d.district,
-                                           d.enterprise_name, d.project_name));
+  BEIAN_RETURN_IF_ERROR(IndexDocumentTerms(
+      db, d.id,
+      SearchFields{d.kind, d.district, d.issued_at, d.credit_code,
+                   d.enterprise_name, d.project_name}));
   if (parsed) {
     // Keep AllocateNumber ahead of numbers that came from elsewhere (import).
     BEIAN_ASSIGN_OR_RETURN(
@@ -601,19 +582,7 @@ core::Result<std::string> SqliteArchive::ReadBlob(std::string_view sha256_in) {
 
 core::Result<SignedCopy> SqliteArchive::AttachSignedCopy(
     const NewSignedCopy& in) {
-  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("media_type", in.media_type));
-  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("uploaded_by", in.uploaded_by));
-  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("uploaded_by", in.uploaded_by));
-  if (!core::IsValidUtf8(in.original_name)) {
-    return core::InvalidArgument("original_name is not UTF-8");
-  }
-  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("original_name", in.original_name));
-  if (!in.uploaded_at.empty()) {
-    BEIAN_RETURN_IF_ERROR(CheckTime("uploaded_at", in.uploaded_at));
-  }
-  if (in.pages < 1) return core::InvalidArgument("pages must be >= 1");
-  if (in.content.empty())
-    return core::InvalidArgument("the signed copy is empty");
+  BEIAN_RETURN_IF_ERROR(CheckNewSignedCopy(in));
   BEIAN_RETURN_IF_ERROR(Get(in.document_id).status());
 
   SignedCopy c;
@@ -692,11 +661,7 @@ core::Result<std::vector<SignedCopy>> SqliteArchive::SignedCopiesOf(
 }
 
 core::Result<Reprint> SqliteArchive::AddReprint(const NewReprint& in) {
-  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("operator", in.operator_name));
-  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("operator", in.operator_name));
-  if (!in.reprinted_at.empty()) {
-    BEIAN_RETURN_IF_ERROR(CheckTime("reprinted_at", in.reprinted_at));
-  }
+  BEIAN_RETURN_IF_ERROR(CheckNewReprint(in));
   BEIAN_ASSIGN_OR_RETURN(const Document original, Get(in.document_id));
   Reprint r;
   r.document_id = in.document_id;
@@ -718,10 +683,6 @@ core::Result<Reprint> SqliteArchive::AddReprint(const NewReprint& in) {
     r.sm3 = blob.sm3;
     r.bytes = blob.size;
   } else {
-    if (!in.pdf.empty()) {
-      return core::InvalidArgument(
-          "an unmarked reprint is the stored original; pass no bytes");
-    }
     r.sha256 = original.sha256;
     r.sm3 = original.sm3;
     r.bytes = original.bytes;
@@ -939,6 +900,8 @@ core::Result<DocumentPage> SqliteArchive::Search(const SearchQuery& query) {
       number = found->number;
     }
   }
+  // Full-text terms, all required.
+  std::vector<std::string> terms;
   if (mode == Mode::kText) {
     if (const std::optional<std::string> prefix = CreditCodePrefix(text)) {
       BEIAN_ASSIGN_OR_RETURN(
@@ -948,7 +911,10 @@ core::Result<DocumentPage> SqliteArchive::Search(const SearchQuery& query) {
       // Credit codes are [0-9A-Z]; '~' sorts after all of them.
       probe.BindText(1, *prefix).BindText(2, *prefix + "~");
       BEIAN_ASSIGN_OR_RETURN(const bool any, probe.Step());
-      if (any) {
+      if (any && prefix->size() <= kMaxIndexedCreditCodePrefix) {
+        // Matches many documents: the index term yields them newest first.
+        terms.push_back(CreditCodePrefixTerm(*prefix));
+      } else if (any) {
         mode = Mode::kCreditCode;
         credit_low = *prefix;
         credit_high = *prefix + "~";
@@ -956,21 +922,41 @@ core::Result<DocumentPage> SqliteArchive::Search(const SearchQuery& query) {
     }
   }
   if (mode == Mode::kText) {
-    core::Result<std::vector<std::string>> terms = QueryTerms(text);
-    if (!terms.ok()) {
-      return core::InvalidArgument(
-          terms.status().message() +
-          " (search takes 2+ Chinese characters, pinyin, a document number "
-          "or a credit-code prefix of 6+ characters)");
+    if (terms.empty()) {
+      core::Result<std::vector<std::string>> words = QueryTerms(text);
+      if (!words.ok()) {
+        return core::InvalidArgument(
+            words.status().message() +
+            " (search takes 2+ Chinese characters, pinyin, a document number "
+            "or a credit-code prefix of 6+ characters)");
+      }
+      terms = std::move(words).value();
     }
-    // Kind and district are facet terms: one FTS5 scan answers them.
-    if (!filter.kind.empty()) terms->push_back(FacetTerm("kind", filter.kind));
+    // Kind, district and period are facet terms: one FTS5 scan answers them.
+    if (!filter.kind.empty()) terms.push_back(FacetTerm("kind", filter.kind));
     if (!filter.district.empty()) {
-      terms->push_back(FacetTerm("district", filter.district));
+      terms.push_back(FacetTerm("district", filter.district));
     }
-    match = MatchExpression(*terms);
+    match = MatchExpression(terms);
     if (match.empty()) {
       return core::InvalidArgument("search query has nothing to search for");
+    }
+    if (!filter.issued_from.empty() || !filter.issued_before.empty()) {
+      BEIAN_ASSIGN_OR_RETURN(
+          Statement span,
+          db.Prepare("SELECT (SELECT min(issued_at) FROM documents), "
+                     "(SELECT max(issued_at) FROM documents)"));
+      BEIAN_ASSIGN_OR_RETURN(const bool row, span.Step());
+      if (row) {
+        const std::optional<std::vector<std::string>> period =
+            PeriodTerms(filter.issued_from, filter.issued_before,
+                        span.Text(0), span.Text(1));
+        if (period && period->empty()) {
+          BEIAN_RETURN_IF_ERROR(snapshot.Commit());
+          return DocumentPage{};  // no document issued in the range
+        }
+        if (period) match += " AND " + MatchAnyOf(*period);
+      }
     }
   }
 

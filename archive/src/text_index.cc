@@ -434,22 +434,43 @@ core::Result<std::vector<std::string>> QueryTerms(std::string_view query) {
   return tokens.terms.Take();
 }
 
-std::string MatchExpression(const std::vector<std::string>& terms) {
+namespace {
+
+// `term` as one FTS5 string: double-quoted, inner quotes doubled, NUL bytes
+// removed; "" when nothing is left.
+std::string QuoteTerm(const std::string& term) {
+  std::string quoted;
+  for (char c : term) {
+    if (c == '\0') continue;
+    if (c == '"') quoted.push_back('"');
+    quoted.push_back(c);
+  }
+  if (quoted.empty()) return quoted;
+  return '"' + quoted + '"';
+}
+
+std::string JoinQuoted(const std::vector<std::string>& terms,
+                       const char* op) {
   std::string out;
   for (const std::string& term : terms) {
-    std::string quoted;
-    for (char c : term) {
-      if (c == '\0') continue;
-      if (c == '"') quoted.push_back('"');
-      quoted.push_back(c);
-    }
+    const std::string quoted = QuoteTerm(term);
     if (quoted.empty()) continue;
-    if (!out.empty()) out += " AND ";
-    out += '"';
+    if (!out.empty()) out += op;
     out += quoted;
-    out += '"';
   }
   return out;
+}
+
+}  // namespace
+
+std::string MatchExpression(const std::vector<std::string>& terms) {
+  return JoinQuoted(terms, " AND ");
+}
+
+std::string MatchAnyOf(const std::vector<std::string>& terms) {
+  const std::string any = JoinQuoted(terms, " OR ");
+  if (any.empty()) return any;
+  return "(" + any + ")";
 }
 
 std::string JoinTerms(const std::vector<std::string>& terms) {

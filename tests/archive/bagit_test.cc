@@ -448,6 +448,58 @@ TEST(BagItTest, ImportRefusesADamagedBagAndImportsNothing) {
       [](const std::string& b) { fs::remove(b + "/bagit.txt"); }, "bagit.txt");
 }
 
+// Replaces the last line of the bag's catalog by edit(line) and makes the
+// manifest agree, so that only the archive's own checks can refuse it.
+void EditLastCatalogLine(const std::string& bag,
+                         const std::function<void(core::Json&)>& edit) {
+  const std::string path = bag + "/data/catalog.jsonl";
+  const std::string before = ReadText(path);
+  std::vector<std::string> lines = Lines(before);
+  core::Result<core::Json> last = core::ParseJson(lines.back());
+  ASSERT_TRUE(last.ok());
+  edit(*last);
+  lines.back() = core::WriteCanonicalJson(*last);
+  std::string after;
+  for (const std::string& line : lines) after += line + "\n";
+  WriteText(path, after);
+  std::string manifest = ReadText(bag + "/manifest-sha256.txt");
+  const std::string old_digest = core::Sha256Hex(before);
+  manifest.replace(manifest.find(old_digest), old_digest.size(),
+                   core::Sha256Hex(after));
+  WriteText(bag + "/manifest-sha256.txt", manifest);
+  fs::remove(bag + "/bag-info.txt");  // its Payload-Oxum counts the bytes
+  fs::remove(bag + "/tagmanifest-sha256.txt");
+}
+
+TEST(BagItTest, ImportRefusesWhatTheArchiveWouldRefuseBeforeWritingAnything) {
+  Fixture f;
+  const std::string bag = f.Export("bag");
+  ExpectRefused(
+      bag, "ID number in a catalog column",
+      [](const std::string& b) {
+        EditLastCatalogLine(b, [](core::Json& line) {
+          line.Set("enterprise_name", std::string("110105197103143253"));
+        });
+      },
+      "line 3: enterprise_name contains a personal ID number");
+  ExpectRefused(
+      bag, "number of another district",
+      [](const std::string& b) {
+        EditLastCatalogLine(b, [](core::Json& line) {
+          line.Set("district", std::string("延庆区"));
+        });
+      },
+      "line 3: document number");
+  ExpectRefused(
+      bag, "issue time not in Beijing time",
+      [](const std::string& b) {
+        EditLastCatalogLine(b, [](core::Json& line) {
+          line.Set("issued_at", std::string("2026-03-01T09:30:00Z"));
+        });
+      },
+      "line 3: issued_at must be Beijing time");
+}
+
 TEST(BagItTest, ImportRefusesANonEmptyArchive) {
   Fixture f;
   const std::string bag = f.Export("bag");

@@ -372,5 +372,148 @@ TEST_F(SearchTest, MigrationIndexesDocumentsFiledBeforeIt) {
   EXPECT_TRUE(report->problems.empty());
 }
 
+TEST_F(SearchTest, StaleIndexIsRebuiltOnOpen) {
+  const std::string catalog = archive_->catalog_path();
+  archive_.reset();
+  // An index built by an older term scheme: here, no entries at all.
+  ASSERT_EQ(ExecSql(catalog,
+                    "INSERT INTO documents_fts (documents_fts) VALUES "
+                    "('delete-all'); UPDATE search_index_meta SET "
+                    "text_index_version = 1;"),
+            "");
+  auto reopened = SqliteArchive::Open(dir_.path() + "/archive");
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  archive_ = std::move(reopened).value();
+  EXPECT_EQ(QueryColumn(catalog,
+                        "SELECT text_index_version FROM search_index_meta")
+                .at(0),
+            std::to_string(kTextIndexVersion));
+  EXPECT_EQ(Find("望京"), Expected([](int i) { return NameHas(i, "望京"); }));
+  DocumentFilter march;
+  march.issued_from = "2026-03-01";
+  march.issued_before = "2026-04-01";
+  EXPECT_EQ(Find("物业", march), Expected([](int i) { return i < 28; }));
+}
+
+// Documents issued over eight years, at the edges of months and days, so that
+// a period covering that is one month or one year off shows.
+class SearchPeriodTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = SqliteArchive::Open(dir_.path() + "/archive");
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    archive_ = std::move(opened).value();
+    const char* kTimes[] = {"T00:00:00+08:00", "T23:59:59+08:00"};
+    for (int i = 0; i < 96; ++i) {
+      const int year = 2019 + i / 12, month = 1 + i % 12;
+      // The first or the last day of the month, at its first or last second.
+      const int day = i % 2 == 0 ? 1 : 28;
+      char issued[40];
+      std::snprintf(issued, sizeof issued, "%04d-%02d-%02d%s", year, month,
+                    day, kTimes[(i / 2) % 2]);
+      // Filed in an order unrelated to issue time (as after an import).
+      const int spec = (i * 37) % 30;
+      NewDocument d = MakeDocument(spec, "");
+      auto number =
+          archive_->AllocateNumber(kSpecs[spec].district, year, d.kind);
+      ASSERT_TRUE(number.ok()) << number.status().ToString();
+      d.number = *number;
+      d.issued_at = issued;
+      d.credit_code = i % 4 == 0 ? "911101057000" + std::to_string(100000 + i)
+                                 : CreditCodeOf(i);
+      auto stored = archive_->Ingest(d);
+      ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+      docs_.push_back(*stored);
+    }
+  }
+
+  // Numbers of every document a search finds, in result order (all pages of
+  // 7).
+  std::vector<std::string> Find(const std::string& text,
+                                DocumentFilter filter) {
+    filter.limit = 7;
+    SearchQuery query{text, filter};
+    std::vector<std::string> found;
+    for (int guard = 0; guard < 100; ++guard) {
+      auto page = archive_->Search(query);
+      EXPECT_TRUE(page.ok()) << text << ": " << page.status().ToString();
+      if (!page.ok()) break;
+      for (const Document& d : page->documents) found.push_back(d.number);
+      if (!page->next) break;
+      query.filter.after = page->next;
+    }
+    return found;
+  }
+
+  // The same by looking at every document, newest filed first.
+  template <typename Pred>
+  std::vector<std::string> Expected(const DocumentFilter& filter, Pred pred) {
+    std::vector<std::string> out;
+    for (auto d = docs_.rbegin(); d != docs_.rend(); ++d) {
+      if (!filter.issued_from.empty() && d->issued_at < filter.issued_from) {
+        continue;
+      }
+      if (!filter.issued_before.empty() &&
+          !(d->issued_at < filter.issued_before)) {
+        continue;
+      }
+      if (!filter.district.empty() && d->district != filter.district) continue;
+      if (pred(*d)) out.push_back(d->number);
+    }
+    return out;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<SqliteArchive> archive_;
+  std::vector<Document> docs_;
+};
+
+TEST_F(SearchPeriodTest, EveryRangeFindsExactlyTheDocumentsIssuedInIt) {
+  const std::pair<const char*, const char*> kRanges[] = {
+      {"2026-04-01", "2026-05-01"},
+      {"2026-03-28T23:59:59+08:00", "2026-04-01T00:00:00+08:00"},
+      {"2026-03-28T23:59:59+08:00", "2026-04-01T00:00:01+08:00"},
+      {"2019-06-15", "2024-02-15"},
+      {"2020-01-01", "2023-01-01"},
+      {"", "2021-01-01"},
+      {"2023-07-15", ""},
+      {"2019-01-01T00:00:00+08:00", "2019-01-01T00:00:01+08:00"},
+      {"2026-12-28T23:59:59+08:00", ""},
+      {"2030-01-01", ""},
+      {"", "2010-01-01"},
+      {"2026", "2027"},  // not a month: the row condition alone
+      {"2024-05-01", "2024-03-01"},
+  };
+  auto all = [](const Document&) { return true; };
+  for (const auto& [from, before] : kRanges) {
+    DocumentFilter filter;
+    filter.issued_from = from;
+    filter.issued_before = before;
+    EXPECT_EQ(Find("物业", filter), Expected(filter, all))
+        << "[" << from << ", " << before << ")";
+    filter.district = "朝阳区";
+    EXPECT_EQ(Find("物业", filter), Expected(filter, all))
+        << "朝阳区 [" << from << ", " << before << ")";
+  }
+}
+
+TEST_F(SearchPeriodTest, ShortAndLongCreditCodePrefixesWithAPeriod) {
+  DocumentFilter filter;
+  filter.issued_from = "2021-03-01";
+  filter.issued_before = "2022-08-01";
+  for (const std::string prefix :
+       {"911101", "9111010", "91110105", "911101057", "9111010570",
+        "91110105700", "91110101MA"}) {
+    EXPECT_EQ(Find(prefix, filter), Expected(filter, [&](const Document& d) {
+                return d.credit_code.rfind(prefix, 0) == 0;
+              }))
+        << prefix;
+    EXPECT_EQ(Find(prefix, {}), Expected({}, [&](const Document& d) {
+                return d.credit_code.rfind(prefix, 0) == 0;
+              }))
+        << prefix;
+  }
+}
+
 }  // namespace
 }  // namespace beian::archive

@@ -185,6 +185,9 @@ struct DocumentPage {
 //    with it.
 // A number or credit-code prefix is looked up first (B-tree lookups); when no
 // document has it, the text is searched as words in the full-text index.
+// Kind, district, the months of the date range and short credit-code prefixes
+// are facet terms in that index, so a filtered search stays one index scan
+// whatever order the documents were filed in.
 // Personal ID numbers are refused, and never indexed. `filter` narrows the results as in ListDocuments;
 // its `after` continues a search (only the id of the cursor is used).
 struct SearchQuery {

@@ -51,7 +51,8 @@ namespace beian::archive {
 // Version of the term scheme. Store it with an index; when it changes, the
 // index must be rebuilt from the documents (IndexTerms of the same text then
 // gives different terms, so contentless 'delete' commands would not match).
-inline constexpr int kTextIndexVersion = 1;
+// 2: period terms (year, month of issued_at) and short credit-code prefixes.
+inline constexpr int kTextIndexVersion = 2;
 
 // Longest full-pinyin window indexed, in syllables ("chaoyangqujia" is 4).
 inline constexpr size_t kMaxPinyinSyllables = 4;
@@ -84,6 +85,11 @@ core::Result<std::vector<std::string>> QueryTerms(std::string_view query);
 // are skipped, so no input can add operators, column filters or prefix stars.
 // Returns "" when there is no non-empty term (do not run such a query).
 std::string MatchExpression(const std::vector<std::string>& terms);
+
+// An FTS5 expression matching any of the terms, quoted as by MatchExpression
+// and parenthesised: ("a" OR "b"), to be joined to a MatchExpression with
+// " AND ". Returns "" when there is no non-empty term.
+std::string MatchAnyOf(const std::vector<std::string>& terms);
 
 // The terms joined by single spaces: the text to store in the FTS5 column.
 std::string JoinTerms(const std::vector<std::string>& terms);

@@ -1,0 +1,59 @@
+// What goes into the catalog's full-text index for a document, and the facet
+// terms a search adds to its MATCH expression. Index and query side live here
+// together so that they cannot drift apart.
+#ifndef BEIAN_ARCHIVE_SRC_SEARCH_TERMS_H_
+#define BEIAN_ARCHIVE_SRC_SEARCH_TERMS_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace beian::archive {
+
+// Credit-code prefixes of these lengths are indexed as facet terms: they match
+// so many documents that a B-tree range would have to sort them all before the
+// first page; longer prefixes are selective and go through the B-tree index.
+inline constexpr size_t kMinCreditCodePrefix = 6;
+inline constexpr size_t kMaxIndexedCreditCodePrefix = 9;
+
+// The catalog fields a document is found by.
+struct SearchFields {
+  std::string_view kind;
+  std::string_view district;
+  std::string_view issued_at;  // Beijing time, "2026-03-01T09:30:00+08:00"
+  std::string_view credit_code;
+  std::string_view enterprise_name;
+  std::string_view project_name;
+};
+
+// The text stored in documents_fts.terms: IndexTerms of the enterprise and
+// project names, and facet terms for the district, the kind, the year and the
+// month of issued_at, and the credit code's prefixes of
+// kMinCreditCodePrefix..kMaxIndexedCreditCodePrefix characters. Personal ID
+// numbers never become terms.
+std::string DocumentSearchTerms(const SearchFields& fields);
+
+// The facet term of a credit-code prefix (upper case, see CreditCodePrefix in
+// the archive) of kMinCreditCodePrefix..kMaxIndexedCreditCodePrefix characters.
+std::string CreditCodePrefixTerm(std::string_view prefix);
+
+// Facet terms whose union holds every document issued in [from, before),
+// both compared as text with issued_at like the row condition (an empty bound
+// is open). `first` and `last` are the catalog's earliest and latest
+// issued_at; the covering is clipped to them. Months near the ends, whole
+// years in between. The covering may hold documents outside the range (the
+// row condition still decides); it never misses one. Returns:
+//  - nullopt when no useful covering exists (a bound that does not start
+//    with YYYY-MM, an empty catalog, or a span of more than a century): search
+//    without period terms;
+//  - an empty vector when no document can be in the range.
+std::optional<std::vector<std::string>> PeriodTerms(std::string_view from,
+                                                    std::string_view before,
+                                                    std::string_view first,
+                                                    std::string_view last);
+
+}  // namespace beian::archive
+
+#endif  // BEIAN_ARCHIVE_SRC_SEARCH_TERMS_H_
