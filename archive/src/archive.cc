@@ -69,4 +69,25 @@ bool IsProblem(FindingKind kind) {
          kind != FindingKind::kStrayFile;
 }
 
+std::string_view AccessRoleName(AccessRole role) {
+  switch (role) {
+    case AccessRole::kEnterprise:
+      return "enterprise";
+    case AccessRole::kBureau:
+      return "bureau";
+    case AccessRole::kAdmin:
+      return "admin";
+  }
+  return "";
+}
+
+core::Result<AccessRole> ParseAccessRole(std::string_view name) {
+  for (AccessRole r :
+       {AccessRole::kEnterprise, AccessRole::kBureau, AccessRole::kAdmin}) {
+    if (AccessRoleName(r) == name) return r;
+  }
+  return core::InvalidArgument("unknown role \"" + std::string(name) +
+                               "\" (enterprise, bureau or admin)");
+}
+
 }  // namespace beian::archive

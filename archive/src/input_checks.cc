@@ -179,6 +179,51 @@ core::Status CheckNewReprint(const NewReprint& r) {
   return core::Status::Ok();
 }
 
+core::Status CheckNewAccessToken(const NewAccessToken& t) {
+  const bool hex = t.secret_sha256.size() == 64 &&
+                   t.secret_sha256.find_first_not_of("0123456789abcdef") ==
+                       std::string::npos;
+  if (!hex) {
+    return core::InvalidArgument(
+        "secret_sha256 must be 64 lowercase hex characters");
+  }
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("created_by", t.created_by));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("created_by", t.created_by));
+  if (!core::IsValidUtf8(t.label) || t.label.size() > 200) {
+    return core::InvalidArgument("label must be UTF-8 of at most 200 bytes");
+  }
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("label", t.label));
+  const bool credit_ok =
+      t.credit_code.size() == 18 &&
+      t.credit_code.find_first_not_of("0123456789ABCDEFGHJKLMNPQRTUWXY") ==
+          std::string::npos;
+  switch (t.role) {
+    case AccessRole::kEnterprise:
+      if (!credit_ok) {
+        return core::InvalidArgument(
+            "an enterprise token needs the enterprise's 18-character credit "
+            "code, got \"" + t.credit_code + "\"");
+      }
+      if (!t.district.empty()) {
+        return core::InvalidArgument("an enterprise token has no district");
+      }
+      break;
+    case AccessRole::kBureau:
+      BEIAN_RETURN_IF_ERROR(DistrictCode(t.district).status());
+      if (!t.credit_code.empty()) {
+        return core::InvalidArgument("a bureau token has no credit code");
+      }
+      break;
+    case AccessRole::kAdmin:
+      if (!t.credit_code.empty() || !t.district.empty()) {
+        return core::InvalidArgument(
+            "an admin token has neither credit code nor district");
+      }
+      break;
+  }
+  return core::Status::Ok();
+}
+
 core::Status CheckActionName(std::string_view action) {
   bool ok = !action.empty() && action.size() <= 40 && action.front() != '-' &&
             action.back() != '-';

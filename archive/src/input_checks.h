@@ -40,6 +40,10 @@ core::Status CheckNewSignedCopy(const NewSignedCopy& copy);
 // (whether the marked bytes extend the original is the catalog's).
 core::Status CheckNewReprint(const NewReprint& reprint);
 
+// The same for an access token: its role's scope, label and creator, and
+// the secret's digest.
+core::Status CheckNewAccessToken(const NewAccessToken& token);
+
 // kInvalidArgument unless `action` is lowercase ASCII words joined by '-'.
 core::Status CheckActionName(std::string_view action);
 

@@ -65,6 +65,20 @@ std::string ReprintRowDigest(const Reprint& r) {
   return DigestOf(o);
 }
 
+std::string AccessTokenRowDigest(const AccessToken& t) {
+  core::Json o = core::Json::MakeObject();
+  o.Set("created_at", t.created_at);
+  o.Set("created_by", t.created_by);
+  o.Set("credit_code", t.credit_code);
+  o.Set("district", t.district);
+  o.Set("id", t.id);
+  o.Set("label", t.label);
+  o.Set("revoked_at", t.revoked_at);
+  o.Set("role", std::string(AccessRoleName(t.role)));
+  o.Set("secret_sha256", t.secret_sha256);
+  return DigestOf(o);
+}
+
 std::string AuditEntryHash(const AuditEntry& e) {
   core::Json o = core::Json::MakeObject();
   o.Set("action", e.action);
@@ -78,7 +92,8 @@ std::string AuditEntryHash(const AuditEntry& e) {
 
 bool IsArchiveAction(std::string_view action) {
   return action == kActionIngest || action == kActionAttach ||
-         action == kActionReprint || action == kActionSetStatus;
+         action == kActionReprint || action == kActionSetStatus ||
+         action == kActionTokenCreate || action == kActionTokenRevoke;
 }
 
 }  // namespace beian::archive

@@ -32,6 +32,10 @@ std::string SignedCopyRowDigest(const SignedCopy& copy);
 // sha256, sm3.
 std::string ReprintRowDigest(const Reprint& reprint);
 
+// SHA-256 hex over created_at, created_by, credit_code, district, id, label,
+// revoked_at, role, secret_sha256.
+std::string AccessTokenRowDigest(const AccessToken& token);
+
 // The chained hash of an audit row (see AuditEntry in records.h); uses every
 // field of `entry` except hash.
 std::string AuditEntryHash(const AuditEntry& entry);
@@ -41,6 +45,8 @@ inline constexpr std::string_view kActionIngest = "ingest";
 inline constexpr std::string_view kActionAttach = "attach";
 inline constexpr std::string_view kActionReprint = "reprint";
 inline constexpr std::string_view kActionSetStatus = "set-status";
+inline constexpr std::string_view kActionTokenCreate = "token-create";
+inline constexpr std::string_view kActionTokenRevoke = "token-revoke";
 
 // True for the actions above.
 bool IsArchiveAction(std::string_view action);

@@ -118,6 +118,20 @@ CREATE TABLE search_index_meta (
   text_index_version INTEGER NOT NULL
 );
 )sql"},
+    // Bearer tokens for the HTTP service, by the SHA-256 of their secret.
+    {3, R"sql(
+CREATE TABLE access_tokens (
+  id INTEGER PRIMARY KEY,
+  secret_sha256 TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('enterprise', 'bureau', 'admin')),
+  credit_code TEXT NOT NULL,
+  district TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT NOT NULL DEFAULT ''
+);
+)sql"},
 };
 
 // Indexes every document in the catalog and records kTextIndexVersion (in

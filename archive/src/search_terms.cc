@@ -70,6 +70,10 @@ std::string DocumentSearchTerms(const SearchFields& fields) {
        ++n) {
     terms.push_back(CreditCodePrefixTerm(fields.credit_code.substr(0, n)));
   }
+  // The whole code too: the filter of an enterprise's own documents.
+  if (fields.credit_code.size() > kMaxIndexedCreditCodePrefix) {
+    terms.push_back(CreditCodePrefixTerm(fields.credit_code));
+  }
   return JoinTerms(terms);
 }
 

@@ -31,12 +31,14 @@ struct SearchFields {
 // The text stored in documents_fts.terms: IndexTerms of the enterprise and
 // project names, and facet terms for the district, the kind, the year and the
 // month of issued_at, and the credit code's prefixes of
-// kMinCreditCodePrefix..kMaxIndexedCreditCodePrefix characters. Personal ID
+// kMinCreditCodePrefix..kMaxIndexedCreditCodePrefix characters and the whole
+// code. Personal ID
 // numbers never become terms.
 std::string DocumentSearchTerms(const SearchFields& fields);
 
 // The facet term of a credit-code prefix (upper case, see CreditCodePrefix in
-// the archive) of kMinCreditCodePrefix..kMaxIndexedCreditCodePrefix characters.
+// the archive) of kMinCreditCodePrefix..kMaxIndexedCreditCodePrefix
+// characters, or of a whole credit code.
 std::string CreditCodePrefixTerm(std::string_view prefix);
 
 // Facet terms whose union holds every document issued in [from, before),

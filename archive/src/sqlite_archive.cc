@@ -96,6 +96,27 @@ Reprint ReadReprint(const Statement& s) {
   return r;
 }
 
+constexpr char kAccessTokenColumns[] =
+    "id, role, credit_code, district, label, created_by, created_at, "
+    "revoked_at, secret_sha256";
+
+AccessToken ReadAccessToken(const Statement& s) {
+  AccessToken t;
+  t.id = s.Int(0);
+  // The CHECK constraint keeps the role one of the three; were it not, the
+  // least privileged.
+  const core::Result<AccessRole> role = ParseAccessRole(s.Text(1));
+  t.role = role.ok() ? *role : AccessRole::kEnterprise;
+  t.credit_code = s.Text(2);
+  t.district = s.Text(3);
+  t.label = s.Text(4);
+  t.created_by = s.Text(5);
+  t.created_at = s.Text(6);
+  t.revoked_at = s.Text(7);
+  t.secret_sha256 = s.Text(8);
+  return t;
+}
+
 AuditEntry ReadAuditEntry(const Statement& s) {
   AuditEntry e;
   e.seq = s.Int(0);
@@ -777,6 +798,121 @@ core::Result<Document> SqliteArchive::SetStatus(int64_t document_id,
   return d;
 }
 
+core::Result<AccessToken> SqliteArchive::AddAccessToken(
+    const NewAccessToken& in) {
+  BEIAN_RETURN_IF_ERROR(CheckNewAccessToken(in));
+  AccessToken t;
+  t.role = in.role;
+  t.credit_code = in.credit_code;
+  t.district = in.district;
+  t.label = in.label;
+  t.created_by = in.created_by;
+  t.created_at = impl_->Now();
+  t.secret_sha256 = in.secret_sha256;
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("INSERT INTO access_tokens (secret_sha256, role, "
+                   "credit_code, district, label, created_by, created_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    s.BindText(1, t.secret_sha256)
+        .BindText(2, AccessRoleName(t.role))
+        .BindText(3, t.credit_code)
+        .BindText(4, t.district)
+        .BindText(5, t.label)
+        .BindText(6, t.created_by)
+        .BindText(7, t.created_at);
+    core::Status inserted = s.Run();
+    if (inserted.code() == core::Code::kFailedPrecondition) {
+      return core::FailedPrecondition("a token with this secret exists");
+    }
+    BEIAN_RETURN_IF_ERROR(inserted);
+  }
+  t.id = db.LastInsertRowId();
+  core::Json detail = core::Json::MakeObject();
+  detail.Set("token_id", t.id);
+  detail.Set("role", std::string(AccessRoleName(t.role)));
+  detail.Set("row_sha256", AccessTokenRowDigest(t));
+  BEIAN_RETURN_IF_ERROR(impl_
+                            ->AppendAuditLocked(t.created_by,
+                                                kActionTokenCreate,
+                                                "token " + std::to_string(t.id),
+                                                detail)
+                            .status());
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  return t;
+}
+
+core::Result<AccessToken> SqliteArchive::FindAccessToken(
+    std::string_view secret_sha256) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      impl_->db.Prepare(Select(kAccessTokenColumns,
+                               "FROM access_tokens WHERE secret_sha256 = ?1")));
+  s.BindText(1, secret_sha256);
+  BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+  if (!row) return core::NotFound("no such access token");
+  return ReadAccessToken(s);
+}
+
+core::Result<std::vector<AccessToken>> SqliteArchive::ListAccessTokens() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s, impl_->db.Prepare(Select(kAccessTokenColumns,
+                                            "FROM access_tokens ORDER BY id")));
+  std::vector<AccessToken> tokens;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    tokens.push_back(ReadAccessToken(s));
+  }
+  return tokens;
+}
+
+core::Result<AccessToken> SqliteArchive::RevokeAccessToken(
+    int64_t id, std::string_view actor) {
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("actor", actor));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", actor));
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  AccessToken t;
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s, db.Prepare(Select(kAccessTokenColumns,
+                                       "FROM access_tokens WHERE id = ?1")));
+    s.BindInt(1, id);
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) return core::NotFound("no access token " + std::to_string(id));
+    t = ReadAccessToken(s);
+  }
+  if (t.revoked()) return t;
+  t.revoked_at = impl_->Now();
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("UPDATE access_tokens SET revoked_at = ?1 WHERE id = ?2"));
+    s.BindText(1, t.revoked_at).BindInt(2, t.id);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  core::Json detail = core::Json::MakeObject();
+  detail.Set("token_id", t.id);
+  detail.Set("row_sha256", AccessTokenRowDigest(t));
+  BEIAN_RETURN_IF_ERROR(
+      impl_
+          ->AppendAuditLocked(actor, kActionTokenRevoke,
+                              "token " + std::to_string(t.id), detail)
+          .status());
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  return t;
+}
+
 core::Result<AuditEntry> SqliteArchive::AppendAudit(const NewAuditEntry& in) {
   BEIAN_RETURN_IF_ERROR(CheckActionName(in.action));
   if (IsArchiveAction(in.action)) {
@@ -816,6 +952,9 @@ core::Result<DocumentPage> SqliteArchive::ListDocuments(
   if (!filter.kind.empty()) text_condition(" AND kind = ?", filter.kind);
   if (!filter.district.empty()) {
     text_condition(" AND district = ?", filter.district);
+  }
+  if (!filter.credit_code.empty()) {
+    text_condition(" AND credit_code = ?", filter.credit_code);
   }
   if (filter.status) {
     text_condition(" AND status = ?",
@@ -937,6 +1076,9 @@ core::Result<DocumentPage> SqliteArchive::Search(const SearchQuery& query) {
     if (!filter.district.empty()) {
       terms.push_back(FacetTerm("district", filter.district));
     }
+    if (!filter.credit_code.empty()) {
+      terms.push_back(CreditCodePrefixTerm(filter.credit_code));
+    }
     match = MatchExpression(terms);
     if (match.empty()) {
       return core::InvalidArgument("search query has nothing to search for");
@@ -995,6 +1137,9 @@ core::Result<DocumentPage> SqliteArchive::Search(const SearchQuery& query) {
     if (!filter.district.empty()) {
       sql += " AND d.district = " + bind_text(filter.district);
     }
+  }
+  if (mode != Mode::kText && !filter.credit_code.empty()) {
+    sql += " AND d.credit_code = " + bind_text(filter.credit_code);
   }
   if (filter.status) {
     sql += " AND d.status = " +
@@ -1151,6 +1296,16 @@ core::Result<VerifyReport> SqliteArchive::VerifyStorage(
       BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
       if (!row) break;
       verifier.AddReprint(ReadReprint(s));
+    }
+  }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s, db.Prepare(Select(kAccessTokenColumns,
+                                       "FROM access_tokens ORDER BY id")));
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      verifier.AddAccessToken(ReadAccessToken(s));
     }
   }
   verifier.FinishRows();

@@ -110,6 +110,24 @@ void Verifier::RecordAuditRefs(const AuditEntry& e) {
     const core::Json* v = detail.Find(key);
     return v != nullptr && v->is_string() ? v->as_string() : std::string();
   };
+  if (e.action == kActionTokenCreate || e.action == kActionTokenRevoke) {
+    const int64_t token_id = id_of("token_id");
+    AuditedRow row;
+    row.seq = e.seq;
+    if (token_id <= 0 || !ParseDigest(text_of("row_sha256"), &row.row_digest)) {
+      invalid("detail lacks token_id or row_sha256");
+      return;
+    }
+    const bool known = audited_tokens_.count(token_id) != 0;
+    if (known == (e.action == kActionTokenCreate)) {
+      invalid(known ? "access token " + std::to_string(token_id) +
+                          " was already created by an earlier row"
+                    : "revokes access token " + std::to_string(token_id) +
+                          ", never created");
+    }
+    audited_tokens_[token_id] = row;  // a revocation supersedes the creation
+    return;
+  }
   const int64_t document_id = id_of("document_id");
   if (document_id <= 0) {
     invalid("detail lacks document_id");
@@ -295,6 +313,25 @@ void Verifier::AddSignedCopy(const SignedCopy& c) {
   Tick();
 }
 
+void Verifier::AddAccessToken(const AccessToken& t) {
+  const std::string what = "access token " + std::to_string(t.id) + " (" +
+                           std::string(AccessRoleName(t.role)) + ")";
+  auto it = audited_tokens_.find(t.id);
+  if (it == audited_tokens_.end()) {
+    Problem(FindingKind::kRowNotAudited, "", "", 0,
+            what + " has no token entry in the audit log");
+    return;
+  }
+  Digest actual{};
+  ParseDigest(AccessTokenRowDigest(t), &actual);
+  if (actual != it->second.row_digest) {
+    Problem(FindingKind::kRowEdited, "", "", it->second.seq,
+            what + ": catalog row differs from what was recorded (" +
+                SeqText(it->second.seq) + ")");
+  }
+  audited_tokens_.erase(it);
+}
+
 void Verifier::AddReprint(const Reprint& r) {
   ++report_.reprints;
   const std::string number = NumberOf(r.document_id);
@@ -361,6 +398,13 @@ void Verifier::FinishRows() {
                      "reprint " + std::to_string(id) + " was recorded (" +
                          SeqText(row.seq) + ") but its catalog row is gone"}});
   }
+  for (const auto& [id, row] : audited_tokens_) {
+    gone.push_back({row.seq,
+                    {FindingKind::kRowMissing, "", "", row.seq,
+                     "access token " + std::to_string(id) +
+                         " was recorded (" + SeqText(row.seq) +
+                         ") but its catalog row is gone"}});
+  }
   std::sort(gone.begin(), gone.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [seq, finding] : gone)
@@ -368,6 +412,7 @@ void Verifier::FinishRows() {
   audited_documents_.clear();
   audited_copies_.clear();
   audited_reprints_.clear();
+  audited_tokens_.clear();
 }
 
 void Verifier::CheckBlobTree(const BlobListing& listing) {

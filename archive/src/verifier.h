@@ -37,6 +37,7 @@ class Verifier {
   void AddDocument(const Document& document);
   void AddSignedCopy(const SignedCopy& copy);
   void AddReprint(const Reprint& reprint);
+  void AddAccessToken(const AccessToken& token);
   // A row the implementation could not read; `number` may be empty.
   void AddUnreadableRow(const std::string& number, const std::string& message);
 
@@ -92,6 +93,7 @@ class Verifier {
   std::unordered_map<int64_t, AuditedRow> audited_documents_;
   std::unordered_map<int64_t, AuditedRow> audited_copies_;
   std::unordered_map<int64_t, AuditedRow> audited_reprints_;
+  std::unordered_map<int64_t, AuditedRow> audited_tokens_;  // latest entry
   std::unordered_map<int64_t, DocumentRef> documents_;
   std::unordered_map<Digest, BlobState, DigestHash> blob_states_;
 };

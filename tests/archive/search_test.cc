@@ -255,6 +255,20 @@ TEST_F(SearchTest, FiltersOnKindDistrictDatesAndStatus) {
   EXPECT_EQ(Find("望京", issued), (std::vector<int>{29, 0}));
 }
 
+TEST_F(SearchTest, CreditCodeFilterKeepsOneEnterprisesDocuments) {
+  DocumentFilter own;
+  own.credit_code = CreditCodeOf(4);
+  EXPECT_EQ(Find("物业", own), std::vector<int>{4});
+  EXPECT_EQ(Find("911101", own), std::vector<int>{4});
+  EXPECT_EQ(Find(docs_[4].number, own), std::vector<int>{4});
+  EXPECT_TRUE(Find(docs_[5].number, own).empty());
+  EXPECT_TRUE(Find(CreditCodeOf(5), own).empty());
+  auto listed = archive_->ListDocuments(own);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->documents.size(), 1u);
+  EXPECT_EQ(listed->documents[0].id, docs_[4].id);
+}
+
 TEST_F(SearchTest, NewestFirstAndPagesAreStable) {
   DocumentFilter filter;
   filter.limit = 4;
@@ -348,6 +362,7 @@ TEST_F(SearchTest, MigrationIndexesDocumentsFiledBeforeIt) {
   // Back to schema version 1: no search index.
   ASSERT_EQ(ExecSql(catalog,
                     "DROP TABLE documents_fts; DROP TABLE search_index_meta; "
+                    "DROP TABLE access_tokens; "
                     "PRAGMA user_version = 1;"),
             "");
   auto reopened = SqliteArchive::Open(dir_.path() + "/archive");

@@ -114,6 +114,26 @@ class Archive {
   virtual core::Status ForEachAuditEntry(
       const std::function<core::Status(const AuditEntry&)>& fn) = 0;
 
+  // Records an access token ("token-create" audit entry). kInvalidArgument
+  // when the role's scope is missing or malformed (an enterprise token needs
+  // an 18-character credit code, a bureau token a district, an admin token
+  // neither); kFailedPrecondition if the secret's digest is recorded already.
+  virtual core::Result<AccessToken> AddAccessToken(
+      const NewAccessToken& token) = 0;
+
+  // The token whose secret hashes to `secret_sha256`, revoked or not;
+  // kNotFound if none.
+  virtual core::Result<AccessToken> FindAccessToken(
+      std::string_view secret_sha256) = 0;
+
+  // Every recorded token, oldest first.
+  virtual core::Result<std::vector<AccessToken>> ListAccessTokens() = 0;
+
+  // Revokes a token for good ("token-revoke" audit entry); revoking a revoked
+  // token changes nothing. kNotFound for an unknown id.
+  virtual core::Result<AccessToken> RevokeAccessToken(
+      int64_t id, std::string_view actor) = 0;
+
   // Checks storage over one consistent snapshot of the catalog: every blob
   // re-hashed (SHA-256 and SM3) against the catalog, every row has its blob,
   // no blob unreferenced, every row matches the digest its audit entry

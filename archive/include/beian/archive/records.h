@@ -162,6 +162,7 @@ struct DocumentCursor {
 struct DocumentFilter {
   std::string kind;
   std::string district;
+  std::string credit_code;  // the enterprise's, exactly
   std::optional<DocumentStatus> status;
   std::string issued_from;              // inclusive
   std::string issued_before;            // exclusive
@@ -193,6 +194,40 @@ struct DocumentPage {
 struct SearchQuery {
   std::string text;
   DocumentFilter filter;
+};
+
+// Who an access token speaks for; the HTTP layer decides what each may do.
+enum class AccessRole { kEnterprise, kBureau, kAdmin };
+
+// "enterprise", "bureau" or "admin": the text stored in the catalog.
+std::string_view AccessRoleName(AccessRole role);
+
+// The role named by AccessRoleName; kInvalidArgument for anything else.
+core::Result<AccessRole> ParseAccessRole(std::string_view name);
+
+// A bearer token to record (Archive::AddAccessToken). Only the SHA-256 of the
+// secret is stored: the secret is shown once, to whoever created it.
+struct NewAccessToken {
+  AccessRole role = AccessRole::kEnterprise;
+  std::string credit_code;  // kEnterprise: the enterprise's, 18 characters
+  std::string district;     // kBureau: one of the districts
+  std::string label;        // what the token is for (free text)
+  std::string created_by;
+  std::string secret_sha256;  // 64 lowercase hex chars
+};
+
+// A recorded token.
+struct AccessToken {
+  int64_t id = 0;
+  AccessRole role = AccessRole::kEnterprise;
+  std::string credit_code;
+  std::string district;
+  std::string label;
+  std::string created_by;
+  std::string created_at;
+  std::string revoked_at;  // "" while the token is valid
+  std::string secret_sha256;
+  bool revoked() const { return !revoked_at.empty(); }
 };
 
 }  // namespace beian::archive

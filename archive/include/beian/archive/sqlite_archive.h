@@ -79,6 +79,13 @@ class SqliteArchive : public Archive {
       const std::function<core::Status(const Reprint&)>& fn) override;
   core::Status ForEachAuditEntry(
       const std::function<core::Status(const AuditEntry&)>& fn) override;
+  core::Result<AccessToken> AddAccessToken(
+      const NewAccessToken& token) override;
+  core::Result<AccessToken> FindAccessToken(
+      std::string_view secret_sha256) override;
+  core::Result<std::vector<AccessToken>> ListAccessTokens() override;
+  core::Result<AccessToken> RevokeAccessToken(int64_t id,
+                                              std::string_view actor) override;
   core::Result<VerifyReport> VerifyStorage(
       const VerifyProgress& progress = nullptr) override;
 
