@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -84,6 +85,15 @@ std::string Base32Encode(std::string_view bytes) {
     }
   }
   if (bits > 0) out.push_back(kAlphabet[(buffer << (5 - bits)) & 0x1F]);
+  return out;
+}
+
+Result<std::string> SecureRandomBytes(size_t n) {
+  std::string out(n, '\0');
+  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()),
+                          static_cast<int>(n)) != 1) {
+    return Internal("no random bytes from OpenSSL RAND_bytes");
+  }
   return out;
 }
 

@@ -102,27 +102,92 @@ std::string VerificationKey(const std::string& kind, int version, const std::str
   return core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 10));
 }
 
+namespace {
+
+// A number for a rendering outside the archive: prefix, issue date, data digest.
+std::string PreviewNumber(const render::Kind& kind, const std::string& issued_at, const core::Json& data) {
+  const std::array<uint8_t, 32> digest = core::Sha256(core::WriteCanonicalJson(data));
+  const std::string tag = core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 5));
+  return kind.number_prefix + "-" + issued_at.substr(0, 4) + issued_at.substr(5, 2) + issued_at.substr(8, 2) +
+         "-" + tag.substr(0, 6);
+}
+
+// Constant-time comparison of two keys of the same length.
+bool SameKey(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+core::Result<Rendering> FilingService::Preview(const std::string& kind_name, core::Json data,
+                                               const std::string& number, const std::string& issued_at,
+                                               const domain::Date& today,
+                                               std::vector<core::Problem>& problems) const {
+  BEIAN_ASSIGN_OR_RETURN(const render::Kind* kind, FindKind(kind_name));
+  BEIAN_ASSIGN_OR_RETURN(core::Json checked, CheckOrRefuse(*kind, std::move(data), issued_at, today, problems));
+  Rendering out;
+  out.number = number.empty() ? PreviewNumber(*kind, issued_at, checked) : number;
+  BEIAN_ASSIGN_OR_RETURN(out.document, RenderCurrent(*kind, checked, out.number, issued_at));
+  return out;
+}
+
+core::Result<const render::Kind*> FilingService::FindKind(const std::string& kind_name) const {
+  const render::Kind* kind = catalog_.Find(kind_name);
+  if (kind == nullptr) return core::NotFound("unknown kind \"" + kind_name + "\"");
+  return kind;
+}
+
+core::Result<core::Json> FilingService::CheckOrRefuse(const render::Kind& kind, core::Json data,
+                                                      const std::string& issued_at, const domain::Date& today,
+                                                      std::vector<core::Problem>& problems) const {
+  core::Json checked = CheckDocument(kind, std::move(data), today, problems);
+  if (core::HasError(problems)) {
+    return core::InvalidArgument("the data does not fit " + kind.name + " (" + std::to_string(problems.size()) +
+                                 " problems)");
+  }
+  if (issued_at.size() < 10) return core::InvalidArgument("issued_at must be an RFC 3339 time");
+  return checked;
+}
+
+core::Result<render::RenderedDocument> FilingService::RenderCurrent(const render::Kind& kind,
+                                                                    const core::Json& data,
+                                                                    const std::string& number,
+                                                                    const std::string& issued_at) const {
+  render::RenderOptions options;
+  options.document_number = number;
+  options.issued_at = issued_at;
+  options.verification_key = VerificationKey(kind.name, kind.current_version, number, issued_at, data);
+  return engine_.Render(*kind.versions.at(kind.current_version), data, options);
+}
+
+core::Result<archive::Sha256Matches> FilingService::Identify(std::string_view file) {
+  return archive_.FindBySha256(core::Sha256Hex(file));
+}
+
+core::Result<archive::Document> FilingService::CheckPrintedKey(const std::string& number, const std::string& key) {
+  const core::Status not_found = core::NotFound("no archived document with this number and key");
+  core::Result<archive::Document> document = archive_.FindByNumber(number);
+  if (!document.ok()) return document.status().code() == core::Code::kNotFound ? not_found : document.status();
+  BEIAN_ASSIGN_OR_RETURN(core::Json data, core::ParseJson(document->data));
+  const std::string expected =
+      VerificationKey(document->kind, document->template_version, document->number, document->issued_at, data);
+  if (!SameKey(expected, key)) return not_found;
+  return document;
+}
+
 core::Result<archive::Document> FilingService::Issue(const std::string& kind_name, core::Json data,
                                                      const std::string& issued_at, const std::string& actor,
                                                      const domain::Date& today,
                                                      std::vector<core::Problem>& problems) {
-  const render::Kind* kind = catalog_.Find(kind_name);
-  if (kind == nullptr) return core::NotFound("unknown kind \"" + kind_name + "\"");
-  core::Json checked = CheckDocument(*kind, std::move(data), today, problems);
-  if (core::HasError(problems)) {
-    return core::InvalidArgument("the data does not fit " + kind_name + " (" + std::to_string(problems.size()) +
-                                 " problems)");
-  }
-  if (issued_at.size() < 4) return core::InvalidArgument("issued_at must be an RFC 3339 time");
+  BEIAN_ASSIGN_OR_RETURN(const render::Kind* kind, FindKind(kind_name));
+  BEIAN_ASSIGN_OR_RETURN(core::Json checked, CheckOrRefuse(*kind, std::move(data), issued_at, today, problems));
   const std::string district = DistrictOf(checked);
   BEIAN_ASSIGN_OR_RETURN(std::string number,
                          archive_.AllocateNumber(district, std::stoi(issued_at.substr(0, 4)), kind_name));
-  render::RenderOptions options;
-  options.document_number = number;
-  options.issued_at = issued_at;
-  options.verification_key = VerificationKey(kind_name, kind->current_version, number, issued_at, checked);
-  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
-                         engine_.Render(*kind->versions.at(kind->current_version), checked, options));
+  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf, RenderCurrent(*kind, checked, number, issued_at));
   archive::NewDocument record;
   record.number = number;
   record.kind = kind_name;

@@ -2,6 +2,7 @@
 #define BEIAN_CORE_DIGEST_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ std::string HexEncode(std::string_view bytes);
 
 // RFC 4648 base32 of bytes, uppercase alphabet A-Z2-7, without "=" padding.
 std::string Base32Encode(std::string_view bytes);
+
+// `n` bytes from the operating system's cryptographic random source (OpenSSL
+// RAND_bytes); kInternal if it cannot deliver. Thread-safe.
+Result<std::string> SecureRandomBytes(size_t n);
 
 }  // namespace beian::core
 

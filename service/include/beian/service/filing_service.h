@@ -46,6 +46,12 @@ struct VerifyOutcome {
   bool clean() const { return storage.clean() && rerender_problems.empty(); }
 };
 
+// A document rendered outside the archive.
+struct Rendering {
+  std::string number;  // as printed
+  render::RenderedDocument document;
+};
+
 // Thread-compatible; the engine, catalog and archive it is given must outlive it.
 class FilingService {
  public:
@@ -58,6 +64,20 @@ class FilingService {
   core::Result<archive::Document> Issue(const std::string& kind, core::Json data,
                                         const std::string& issued_at, const std::string& actor,
                                         const domain::Date& today, std::vector<core::Problem>& problems);
+
+  // Validates and renders without archiving: a preview, or `beian render`. The number printed
+  // is `number`, or when empty one made of the kind's prefix, the issue date and a digest of
+  // the data ("HT-20261127-ABCDEF"), which no archived document has. Invalid data as in Issue.
+  core::Result<Rendering> Preview(const std::string& kind, core::Json data, const std::string& number,
+                                  const std::string& issued_at, const domain::Date& today,
+                                  std::vector<core::Problem>& problems) const;
+
+  // Everything archived whose bytes are exactly `file`: "is this paper the one filed?".
+  core::Result<archive::Sha256Matches> Identify(std::string_view file);
+
+  // The document numbered `number` if `key` is the verification key printed in its QR code;
+  // kNotFound otherwise (an unknown number and a wrong key are not told apart).
+  core::Result<archive::Document> CheckPrintedKey(const std::string& number, const std::string& key);
 
   // Archives a signed scan of a document: a PDF as uploaded, a JPEG or PNG wrapped into an
   // A4 PDF page. Corrupt, truncated, encrypted, empty or other uploads are refused
@@ -80,6 +100,15 @@ class FilingService {
   core::Result<VerifyOutcome> Verify(const std::function<void(int64_t, int64_t)>& progress = {});
 
  private:
+  core::Result<const render::Kind*> FindKind(const std::string& kind) const;
+  // CheckDocument, refusing data with an error problem and a malformed issue time.
+  core::Result<core::Json> CheckOrRefuse(const render::Kind& kind, core::Json data, const std::string& issued_at,
+                                         const domain::Date& today, std::vector<core::Problem>& problems) const;
+  // Renders checked data with the kind's current template.
+  core::Result<render::RenderedDocument> RenderCurrent(const render::Kind& kind, const core::Json& data,
+                                                       const std::string& number,
+                                                       const std::string& issued_at) const;
+
   const render::Engine& engine_;
   const render::Catalog& catalog_;
   archive::Archive& archive_;
