@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "beian/core/utf8.h"
+#include "class_pattern.h"
 #include "number_format.h"
 
 namespace beian::core {
@@ -83,6 +84,7 @@ struct Node {
   std::optional<Json> const_value;
   std::optional<std::string> pattern;
   std::regex regex;
+  std::optional<ClassPattern> class_pattern;  // when the pattern is that simple
   std::optional<double> minimum;
   std::optional<double> maximum;
   Format format = Format::kNone;
@@ -343,6 +345,7 @@ class SchemaCompiler {
                    std::string(error.what()));
       }
       node->pattern = value.as_string();
+      node->class_pattern = ClassPattern::Compile(value.as_string());
       return Status::Ok();
     }
     if (keyword == "minimum" || keyword == "maximum") {
@@ -807,7 +810,11 @@ class Validator {
              "string of " + Num(static_cast<uint64_t>(text.size())) +
                  " bytes is too long to check against pattern " + *n.pattern);
       } else {
-        const MatchResult result = SearchPattern(n.regex, text);
+        const MatchResult result =
+            n.class_pattern
+                ? (n.class_pattern->Matches(text) ? MatchResult::kMatch
+                                                  : MatchResult::kNoMatch)
+                : SearchPattern(n.regex, text);
         if (result == MatchResult::kNoMatch) {
           Emit(out, path_, "schema.pattern", label,
                "格式不正确：" + QuoteZh(text),
