@@ -54,14 +54,7 @@ Response Response::ErrorWithProblems(int status, std::string_view code,
   core::Json error = ErrorObject(status, code, message, field);
   core::Json list = core::Json::MakeArray();
   for (const core::Problem& problem : problems) {
-    core::Json item = core::Json::MakeObject();
-    item.Set("path", problem.path);
-    item.Set("code", problem.code);
-    item.Set("message", problem.message);
-    item.Set("message_en", problem.message_en);
-    item.Set("severity",
-             problem.severity == core::Severity::kError ? "error" : "warning");
-    list.Push(std::move(item));
+    list.Push(core::ProblemJson(problem));
   }
   error.Set("problems", std::move(list));
   Response response = ErrorFromObject(status, std::move(error));

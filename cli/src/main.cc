@@ -22,15 +22,13 @@
 #include "beian/render/catalog.h"
 #include "beian/render/engine.h"
 #include "beian/service/filing_service.h"
+#include "common.h"
+#include "server_commands.h"
 
 namespace beian::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int kExitUsage = 2;
-constexpr int kExitBadInput = 1;
-constexpr int kExitInternal = 3;
 
 const char kUsage[] =
     "usage: beian [--root DIR] [--data DIR] COMMAND ...\n"
@@ -54,23 +52,15 @@ const char kUsage[] =
     "                                          newest first; \"next: CURSOR\" when more follow\n"
     "  archive verify                          re-hash every blob, walk the audit chain, re-render\n"
     "                                          every document; exit 1 on any problem\n"
+    "  serve [--config FILE] [--host H] [--port P] [--access-log FILE|-] [--admin-token]\n"
+    "                                          the HTTP API on 127.0.0.1 (see api/openapi.json) until\n"
+    "                                          SIGTERM; --admin-token prints a new admin token\n"
+    "  token create --role enterprise --credit-code CODE | --role bureau --district D | --role admin\n"
+    "               [--label TEXT]             a bearer token for the API; prints its secret once\n"
+    "  token list | token revoke ID\n"
     "\n"
     "--root DIR is the folder holding templates/ and fonts/ (default: $BEIAN_ROOT, else the source tree)\n"
     "--data DIR is the archive (default ./var)\n";
-
-int Fail(int code, const std::string& message) {
-  std::cerr << "beian: " << message << "\n";
-  return code;
-}
-
-core::Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::IoError("cannot read " + path);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) return core::IoError("error reading " + path);
-  return bytes.str();
-}
 
 // Writes to a temporary file beside `path`, syncs, then renames: no half-written PDF is ever
 // left under the final name.
@@ -95,16 +85,6 @@ using archive::NowInBeijing;  // the current time in Beijing (UTC+8), RFC 3339
 domain::Date TodayInBeijing() {
   const std::string now = NowInBeijing();
   return domain::Date{std::stoi(now.substr(0, 4)), std::stoi(now.substr(5, 2)), std::stoi(now.substr(8, 2))};
-}
-
-// A document number for a rendering outside the archive: prefix, issue date, data digest.
-std::string DefaultNumber(const render::Kind& kind, const std::string& issued_at,
-                          const core::Json& data) {
-  const std::array<uint8_t, 32> digest = core::Sha256(core::WriteCanonicalJson(data));
-  const std::string tag =
-      core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 5));
-  return kind.number_prefix + "-" + issued_at.substr(0, 4) + issued_at.substr(5, 2) +
-         issued_at.substr(8, 2) + "-" + tag.substr(0, 6);
 }
 
 struct Context {
@@ -133,15 +113,7 @@ void PrintProblems(const std::vector<core::Problem>& problems, std::ostream& out
 
 core::Json ProblemsJson(const std::vector<core::Problem>& problems) {
   core::Json list = core::Json::MakeArray();
-  for (const core::Problem& p : problems) {
-    core::Json item = core::Json::MakeObject();
-    item.Set("path", p.path);
-    item.Set("code", p.code);
-    item.Set("message", p.message);
-    item.Set("message_en", p.message_en);
-    item.Set("severity", p.severity == core::Severity::kError ? "error" : "warning");
-    list.Push(std::move(item));
-  }
+  for (const core::Problem& p : problems) list.Push(core::ProblemJson(p));
   return list;
 }
 
@@ -206,7 +178,7 @@ int RenderOne(const Context& ctx, const RenderRequest& req, const core::Json* gi
   const std::string issued_at = req.issued_at.empty() ? NowInBeijing() : req.issued_at;
   render::RenderOptions options;
   options.issued_at = issued_at;
-  options.document_number = req.number.empty() ? DefaultNumber(*kind, issued_at, data) : req.number;
+  options.document_number = req.number.empty() ? service::PreviewNumber(*kind, issued_at, data) : req.number;
   options.verification_key =
       service::VerificationKey(kind->name, kind->current_version, options.document_number, issued_at, data);
   auto doc = ctx.engine->Render(*kind->versions.at(kind->current_version), data, options);
@@ -453,8 +425,9 @@ int Main(int argc, char** argv) {
     return args.empty() ? kExitUsage : 0;
   }
   const std::string command = args[0];
+  if (command == "token") return TokenCommand(data_dir, args);
   if (command != "kinds" && command != "render" && command != "examples" && command != "validate" &&
-      command != "archive") {
+      command != "archive" && command != "serve") {
     std::cerr << kUsage;
     return Fail(kExitUsage, "unknown command \"" + command + "\"");
   }
@@ -486,6 +459,7 @@ int Main(int argc, char** argv) {
     return rc;
   }
   if (command == "archive") return ArchiveCommand(*ctx, data_dir, args);
+  if (command == "serve") return ServeCommand(*ctx->engine, *ctx->catalog, root, data_dir, args);
   if (command == "validate") {
     bool json = false;
     std::vector<std::string> positional;

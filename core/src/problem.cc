@@ -21,4 +21,14 @@ bool HasError(const std::vector<Problem>& problems) {
   return false;
 }
 
+Json ProblemJson(const Problem& problem) {
+  Json item = Json::MakeObject();
+  item.Set("path", problem.path);
+  item.Set("code", problem.code);
+  item.Set("message", problem.message);
+  item.Set("message_en", problem.message_en);
+  item.Set("severity", std::string(problem.severity == Severity::kError ? "error" : "warning"));
+  return item;
+}
+
 }  // namespace beian::core

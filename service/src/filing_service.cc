@@ -35,13 +35,24 @@ std::string DistrictOfCreditCode(const std::string& code) {
 
 // The district whose bureau handles the document: the bureau's own, else the project's,
 // else the enterprise's registration district, else the one its credit code names.
-std::string DistrictOf(const core::Json& data) {
+}  // namespace
+
+std::string PreviewNumber(const render::Kind& kind, const std::string& issued_at, const core::Json& data) {
+  const std::array<uint8_t, 32> digest = core::Sha256(core::WriteCanonicalJson(data));
+  const std::string tag = core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 5));
+  return kind.number_prefix + "-" + issued_at.substr(0, 4) + issued_at.substr(5, 2) + issued_at.substr(8, 2) +
+         "-" + tag.substr(0, 6);
+}
+
+std::string FilingDistrict(const core::Json& data) {
   for (const char* pointer : {"/bureau/district", "/project/district", "/enterprise/district"}) {
     std::string d = StringAt(data, pointer);
     if (!d.empty()) return d;
   }
   return DistrictOfCreditCode(StringAt(data, "/enterprise/credit_code"));
 }
+
+namespace {
 
 std::string ProjectNameOf(const core::Json& data) {
   std::string name = StringAt(data, "/project/name");
@@ -103,14 +114,6 @@ std::string VerificationKey(const std::string& kind, int version, const std::str
 }
 
 namespace {
-
-// A number for a rendering outside the archive: prefix, issue date, data digest.
-std::string PreviewNumber(const render::Kind& kind, const std::string& issued_at, const core::Json& data) {
-  const std::array<uint8_t, 32> digest = core::Sha256(core::WriteCanonicalJson(data));
-  const std::string tag = core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 5));
-  return kind.number_prefix + "-" + issued_at.substr(0, 4) + issued_at.substr(5, 2) + issued_at.substr(8, 2) +
-         "-" + tag.substr(0, 6);
-}
 
 // Constant-time comparison of two keys of the same length.
 bool SameKey(std::string_view a, std::string_view b) {
@@ -184,7 +187,7 @@ core::Result<archive::Document> FilingService::Issue(const std::string& kind_nam
                                                      std::vector<core::Problem>& problems) {
   BEIAN_ASSIGN_OR_RETURN(const render::Kind* kind, FindKind(kind_name));
   BEIAN_ASSIGN_OR_RETURN(core::Json checked, CheckOrRefuse(*kind, std::move(data), issued_at, today, problems));
-  const std::string district = DistrictOf(checked);
+  const std::string district = FilingDistrict(checked);
   BEIAN_ASSIGN_OR_RETURN(std::string number,
                          archive_.AllocateNumber(district, std::stoi(issued_at.substr(0, 4)), kind_name));
   BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf, RenderCurrent(*kind, checked, number, issued_at));

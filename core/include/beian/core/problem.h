@@ -2,6 +2,8 @@
 #define BEIAN_CORE_PROBLEM_H_
 
 #include <string>
+
+#include "beian/core/json.h"
 #include <vector>
 
 namespace beian::core {
@@ -29,6 +31,10 @@ std::string FormatProblem(const Problem& problem);
 
 // True iff at least one problem has severity kError.
 bool HasError(const std::vector<Problem>& problems);
+
+// {"path", "code", "message", "message_en", "severity": "error"|"warning"}:
+// how a problem is shown to API and command-line clients.
+Json ProblemJson(const Problem& problem);
 
 }  // namespace beian::core
 

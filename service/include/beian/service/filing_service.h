@@ -31,6 +31,14 @@ core::Json CheckDocument(const render::Kind& kind, core::Json data, const domain
 std::string VerificationKey(const std::string& kind, int version, const std::string& number,
                             const std::string& issued_at, const core::Json& data);
 
+// The number printed on a document rendered outside the archive: the kind's prefix, the issue
+// date and a digest of the data ("HT-20261127-ABCDEF"); no archived document has one like it.
+std::string PreviewNumber(const render::Kind& kind, const std::string& issued_at, const core::Json& data);
+
+// The district whose bureau files a document with this data: the bureau's own, else the
+// project's, else the enterprise's, else the one its credit code names ("" if none).
+std::string FilingDistrict(const core::Json& data);
+
 // A document whose re-rendering does not give the archived bytes (or cannot be done).
 struct RerenderFinding {
   std::string number;

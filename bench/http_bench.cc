@@ -1,0 +1,93 @@
+// HTTP benchmark: POST /v1/documents with the 11-page qualification form
+// (120 staff, 60 projects; new data every request) to the real `beian serve`
+// at 16 concurrent keep-alive connections on loopback. Each request
+// validates, numbers, renders and archives (fsync'd) one document.
+//
+//   http_bench [--seconds N] [--clients N]
+//
+// Prints documents/s, p50/p99 latency and the server's peak RSS (VmHWM).
+// Budget: >= 150 documents/s, p99 <= 200 ms, RSS <= 200 MB on 2 cores.
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "beian/core/json.h"
+#include "beian_server.h"
+#include "http_client.h"
+#include "load.h"
+#include "process.h"
+#include "synthetic_data.h"
+
+namespace {
+
+// VmHWM of `pid` in MB, from /proc; 0 if unreadable.
+double PeakRssMb(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int seconds = 20, clients = 16;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--clients") == 0) clients = std::atoi(argv[i + 1]);
+  }
+  using namespace beian;
+  testing::TempDir dir;
+  const std::string data = dir.path() + "/var";
+  const std::string token = e2e::CreateToken(data, {"--role", "admin"});
+  e2e::BeianServer server(data);
+  if (server.port() == 0 || token.empty()) {
+    std::fprintf(stderr, "http_bench: the server did not start:\n%s\n",
+                 server.Stderr().c_str());
+    return 1;
+  }
+  std::vector<std::string> bodies;
+  for (int i = 0; i < 32; ++i) {
+    core::Json body = core::Json::MakeObject();
+    body.Set("kind", std::string("qualification-verification"));
+    body.Set("data", testing::MakeQualificationData(120, 60, 1000 + static_cast<uint64_t>(i)));
+    bodies.push_back(core::WriteJson(body));
+  }
+  // Warm-up: first requests load caches (and check that the data is accepted).
+  {
+    e2e::HttpClient client(server.port(), token);
+    e2e::HttpReply r = client.Post("/v1/documents", bodies[0], "application/json");
+    if (r.status != 201) {
+      std::fprintf(stderr, "http_bench: warm-up got %d: %s\n", r.status, r.body.c_str());
+      return 1;
+    }
+    std::printf("document: 11-page form, %s pages, %s bytes\n",
+                std::to_string(r.Json().Find("pages")->as_int()).c_str(),
+                std::to_string(r.Json().Find("bytes")->as_int()).c_str());
+  }
+  e2e::LoadOptions options;
+  options.clients = clients;
+  options.duration = std::chrono::seconds(seconds);
+  options.fetch_each = false;
+  e2e::LoadResult result = e2e::RunLoad(server.port(), token, bodies, options);
+  const double rss = PeakRssMb(server.pid());
+  const double rate = static_cast<double>(result.Created()) / result.seconds;
+  const double p50 = e2e::Quantile(result.create_ms, 0.50);
+  const double p99 = e2e::Quantile(result.create_ms, 0.99);
+  std::printf("POST /v1/documents, %d connections, %.1f s: %lld created, %lld 5xx, %lld unanswered\n",
+              clients, result.seconds, static_cast<long long>(result.Created()),
+              static_cast<long long>(result.ServerErrors()),
+              static_cast<long long>(result.no_answer));
+  std::printf("  throughput %.1f documents/s   latency p50 %.1f ms  p99 %.1f ms   server peak RSS %.1f MB\n",
+              rate, p50, p99, rss);
+  std::printf("budget (>= 150/s, p99 <= 200 ms, RSS <= 200 MB): %s\n",
+              rate >= 150 && p99 <= 200 && rss <= 200 ? "met" : "MISSED");
+  server.Terminate();
+  return 0;
+}

@@ -1,0 +1,284 @@
+#include "server_commands.h"
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "beian/api/access_log.h"
+#include "beian/api/filing_api.h"
+#include "beian/api/metrics.h"
+#include "beian/api/server.h"
+#include "beian/archive/sqlite_archive.h"
+#include "beian/core/json.h"
+#include "beian/service/access_tokens.h"
+#include "beian/service/filing_service.h"
+#include "common.h"
+
+namespace beian::cli {
+namespace {
+
+constexpr char kTokenUsage[] =
+    "usage: beian token create --role enterprise --credit-code CODE | --role "
+    "bureau --district DISTRICT | --role admin [--label TEXT]\n"
+    "       beian token list\n"
+    "       beian token revoke ID";
+
+// The next argument as the value of option args[i].
+bool Value(const std::vector<std::string>& args, size_t& i, std::string& into) {
+  if (i + 1 >= args.size()) return false;
+  into = args[++i];
+  return true;
+}
+
+void PrintToken(const archive::AccessToken& t, std::ostream& out) {
+  out << t.id << "\t" << archive::AccessRoleName(t.role) << "\t"
+      << (t.role == archive::AccessRole::kEnterprise ? t.credit_code
+                                                     : t.district.empty()
+                                                           ? "-"
+                                                           : t.district)
+      << "\t" << (t.label.empty() ? "-" : t.label) << "\t" << t.created_at
+      << "\t" << (t.revoked() ? "revoked " + t.revoked_at : "valid") << "\n";
+}
+
+// The server's settings: a JSON config file, then command-line options.
+struct ServeOptions {
+  api::ServerConfig server;
+  std::string access_log;  // "" none, "-" stdout, else a file
+  bool admin_token = false;
+  int drain_seconds = 20;
+};
+
+core::Status ApplyConfigFile(const std::string& path, ServeOptions& options) {
+  BEIAN_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  BEIAN_ASSIGN_OR_RETURN(core::Json config, core::ParseJson(text));
+  if (!config.is_object()) {
+    return core::InvalidArgument(path + ": the config must be a JSON object");
+  }
+  api::ServerConfig& s = options.server;
+  for (const auto& [key, value] : config.as_object()) {
+    auto number = [&, key = key, value = &value](int64_t low,
+                                                 int64_t high) -> core::Result<int64_t> {
+      if (!value->is_integer() || value->as_int() < low ||
+          value->as_int() > high) {
+        return core::InvalidArgument(path + ": " + key + " must be an integer " +
+                                     std::to_string(low) + ".." +
+                                     std::to_string(high));
+      }
+      return value->as_int();
+    };
+    auto text_value = [&, key = key, value = &value]() -> core::Result<std::string> {
+      if (!value->is_string()) {
+        return core::InvalidArgument(path + ": " + key + " must be a string");
+      }
+      return value->as_string();
+    };
+    if (key == "host") {
+      BEIAN_ASSIGN_OR_RETURN(s.host, text_value());
+    } else if (key == "port") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(0, 65535));
+      s.port = static_cast<uint16_t>(v);
+    } else if (key == "max_body_bytes") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1024, int64_t{1} << 31));
+      s.max_body_bytes = static_cast<size_t>(v);
+    } else if (key == "max_url_bytes") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(256, 1 << 20));
+      s.max_url_bytes = static_cast<size_t>(v);
+    } else if (key == "max_header_bytes") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1024, 1 << 20));
+      s.max_header_bytes = static_cast<size_t>(v);
+    } else if (key == "max_threads") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1, 1024));
+      s.max_threads = static_cast<int>(v);
+    } else if (key == "max_queued") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1, 65536));
+      s.max_queued = static_cast<int>(v);
+    } else if (key == "receive_timeout_ms") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(100, 3600000));
+      s.receive_timeout = std::chrono::milliseconds(v);
+    } else if (key == "send_timeout_ms") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(100, 3600000));
+      s.send_timeout = std::chrono::milliseconds(v);
+    } else if (key == "keep_alive_timeout_ms") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(100, 3600000));
+      s.keep_alive_timeout = std::chrono::milliseconds(v);
+    } else if (key == "drain_seconds") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(0, 3600));
+      options.drain_seconds = static_cast<int>(v);
+    } else if (key == "cert_file") {
+      BEIAN_ASSIGN_OR_RETURN(s.cert_file, text_value());
+    } else if (key == "key_file") {
+      BEIAN_ASSIGN_OR_RETURN(s.key_file, text_value());
+    } else if (key == "access_log") {
+      BEIAN_ASSIGN_OR_RETURN(options.access_log, text_value());
+    } else {
+      return core::InvalidArgument(path + ": unknown setting \"" + key + "\"");
+    }
+  }
+  return core::Status::Ok();
+}
+
+}  // namespace
+
+int TokenCommand(const std::string& data_dir,
+                 const std::vector<std::string>& args) {
+  if (args.size() < 2) return Fail(kExitUsage, kTokenUsage);
+  auto opened = archive::SqliteArchive::Open(data_dir);
+  if (!opened.ok()) {
+    return Fail(kExitInternal,
+                "archive " + data_dir + ": " + opened.status().message());
+  }
+  archive::Archive& store = **opened;
+  const std::string& verb = args[1];
+  if (verb == "list" && args.size() == 2) {
+    core::Result<std::vector<archive::AccessToken>> tokens =
+        store.ListAccessTokens();
+    if (!tokens.ok()) return Fail(kExitInternal, tokens.status().message());
+    for (const archive::AccessToken& t : *tokens) PrintToken(t, std::cout);
+    return 0;
+  }
+  if (verb == "revoke" && args.size() == 3) {
+    const std::string& id = args[2];
+    if (id.empty() || id.size() > 18 ||
+        id.find_first_not_of("0123456789") != std::string::npos) {
+      return Fail(kExitUsage, "token revoke needs the token's id (see token list)");
+    }
+    core::Result<archive::AccessToken> revoked =
+        store.RevokeAccessToken(std::stoll(id), "cli");
+    if (!revoked.ok()) {
+      return Fail(revoked.status().code() == core::Code::kNotFound
+                      ? kExitBadInput
+                      : kExitInternal,
+                  revoked.status().message());
+    }
+    PrintToken(*revoked, std::cout);
+    return 0;
+  }
+  if (verb != "create") return Fail(kExitUsage, kTokenUsage);
+  archive::NewAccessToken token;
+  token.created_by = "cli";
+  std::string role;
+  for (size_t i = 2; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string* into = a == "--role"          ? &role
+                        : a == "--credit-code" ? &token.credit_code
+                        : a == "--district"    ? &token.district
+                        : a == "--label"       ? &token.label
+                                               : nullptr;
+    if (into == nullptr || !Value(args, i, *into)) {
+      return Fail(kExitUsage, kTokenUsage);
+    }
+  }
+  core::Result<archive::AccessRole> parsed = archive::ParseAccessRole(role);
+  if (!parsed.ok()) return Fail(kExitUsage, parsed.status().message());
+  token.role = *parsed;
+  core::Result<service::CreatedToken> created =
+      service::CreateAccessToken(store, token);
+  if (!created.ok()) {
+    return Fail(created.status().code() == core::Code::kInvalidArgument
+                    ? kExitBadInput
+                    : kExitInternal,
+                created.status().message());
+  }
+  // The secret alone on stdout (for scripts); what it is on stderr.
+  std::cout << created->secret << "\n";
+  std::cerr << "beian: token ";
+  PrintToken(created->token, std::cerr);
+  std::cerr << "beian: keep the secret; only its SHA-256 is stored\n";
+  return 0;
+}
+
+int ServeCommand(const render::Engine& engine, const render::Catalog& catalog,
+                 const std::string& root, const std::string& data_dir,
+                 const std::vector<std::string>& args) {
+  // Before any thread starts: the signals are for WaitForTerminationSignal.
+  if (core::Status blocked = api::BlockTerminationSignals(); !blocked.ok()) {
+    return Fail(kExitInternal, blocked.message());
+  }
+  ServeOptions options;
+  std::string port;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string value;
+    if (a == "--admin-token") {
+      options.admin_token = true;
+    } else if (a == "--config" && Value(args, i, value)) {
+      if (core::Status s = ApplyConfigFile(value, options); !s.ok()) {
+        return Fail(kExitBadInput, s.message());
+      }
+    } else if (a == "--host" && Value(args, i, options.server.host)) {
+    } else if (a == "--port" && Value(args, i, port)) {
+      if (port.empty() || port.size() > 5 ||
+          port.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoi(port) > 65535) {
+        return Fail(kExitUsage, "--port needs a number 0..65535");
+      }
+      options.server.port = static_cast<uint16_t>(std::stoi(port));
+    } else if (a == "--access-log" && Value(args, i, options.access_log)) {
+    } else {
+      return Fail(kExitUsage,
+                  "usage: beian serve [--config FILE] [--host H] [--port P] "
+                  "[--access-log FILE|-] [--admin-token]");
+    }
+  }
+  auto opened = archive::SqliteArchive::Open(data_dir);
+  if (!opened.ok()) {
+    return Fail(kExitInternal,
+                "archive " + data_dir + ": " + opened.status().message());
+  }
+  archive::Archive& store = **opened;
+  service::FilingService filing(engine, catalog, store);
+  core::Result<std::string> openapi = ReadFile(root + "/api/openapi.json");
+  if (!openapi.ok()) return Fail(kExitInternal, openapi.status().message());
+
+  std::unique_ptr<api::AccessLog> access_log;
+  if (options.access_log == "-") {
+    access_log = std::make_unique<api::AccessLog>(&std::cout);
+  } else if (!options.access_log.empty()) {
+    core::Result<std::unique_ptr<api::AccessLog>> file =
+        api::AccessLog::OpenFile(options.access_log);
+    if (!file.ok()) return Fail(kExitInternal, file.status().message());
+    access_log = std::move(file).value();
+  }
+  api::Metrics metrics;
+  api::FilingApiContext context;
+  context.filing = &filing;
+  context.archive = &store;
+  context.catalog = &catalog;
+  context.metrics = &metrics;
+  context.openapi_json = std::move(openapi).value();
+  core::Result<api::Router> router = api::MakeFilingApi(context);
+  if (!router.ok()) return Fail(kExitInternal, router.status().message());
+  api::Server server(options.server, std::move(router).value(), &metrics,
+                     access_log.get());
+  if (core::Status started = server.Start(); !started.ok()) {
+    return Fail(kExitInternal, "cannot start the server: " + started.message());
+  }
+  const std::string address = std::string(server.secure() ? "https" : "http") +
+                              "://" + options.server.host + ":" +
+                              std::to_string(server.port());
+  if (options.admin_token) {
+    archive::NewAccessToken admin;
+    admin.role = archive::AccessRole::kAdmin;
+    admin.label = "beian serve --admin-token";
+    admin.created_by = "serve";
+    core::Result<service::CreatedToken> created =
+        service::CreateAccessToken(store, admin);
+    if (!created.ok()) {
+      server.Stop(std::chrono::milliseconds(0));
+      return Fail(kExitInternal, created.status().message());
+    }
+    std::cerr << "beian: admin token " << created->secret << "\n";
+  }
+  std::cerr << "beian: serving " << address << " (archive " << data_dir
+            << "); SIGTERM or Ctrl-C stops\n";
+  std::cerr.flush();
+  const int signal = api::WaitForTerminationSignal();
+  std::cerr << "beian: signal " << signal << ", draining requests in flight\n";
+  server.Stop(std::chrono::seconds(options.drain_seconds));
+  std::cerr << "beian: stopped\n";
+  return 0;
+}
+
+}  // namespace beian::cli

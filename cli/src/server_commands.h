@@ -1,0 +1,28 @@
+// `beian serve` (the HTTP service) and `beian token` (its access tokens).
+#ifndef BEIAN_CLI_SRC_SERVER_COMMANDS_H_
+#define BEIAN_CLI_SRC_SERVER_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "beian/render/catalog.h"
+#include "beian/render/engine.h"
+
+namespace beian::cli {
+
+// beian token create --role enterprise --credit-code CODE | --role bureau
+//   --district D | --role admin [--label TEXT]; token list; token revoke ID.
+// `args` starts with "token". Returns the exit code.
+int TokenCommand(const std::string& data_dir,
+                 const std::vector<std::string>& args);
+
+// beian serve [--config FILE] [--host H] [--port P] [--access-log FILE|-]
+//   [--admin-token]: serves the API until SIGTERM or SIGINT, then drains.
+// `args` starts with "serve". Returns the exit code.
+int ServeCommand(const render::Engine& engine, const render::Catalog& catalog,
+                 const std::string& root, const std::string& data_dir,
+                 const std::vector<std::string>& args);
+
+}  // namespace beian::cli
+
+#endif  // BEIAN_CLI_SRC_SERVER_COMMANDS_H_

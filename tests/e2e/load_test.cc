@@ -1,0 +1,67 @@
+// The load test: 16 clients for 30 s creating and fetching documents against
+// the real server. No 5xx, no request without an answer, and afterwards every
+// acknowledged document is served with the digest it was acknowledged with.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "beian/core/digest.h"
+#include "beian/core/json.h"
+#include "beian_server.h"
+#include "http_client.h"
+#include "load.h"
+#include "process.h"
+
+namespace beian::e2e {
+namespace {
+
+TEST(LoadTest, SixteenClientsForThirtySecondsLoseNothing) {
+  beian::testing::TempDir dir;
+  const std::string data = dir.path() + "/var";
+  const std::string token = CreateToken(data, {"--role", "admin"});
+  BeianServer server(data);
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+
+  // Every kind's example, so that all templates run concurrently.
+  HttpClient setup(server.port(), token);
+  std::vector<std::string> bodies;
+  const core::Json kinds = setup.Get("/v1/kinds").Json();
+  for (const core::Json& k : kinds.Find("kinds")->as_array()) {
+    const std::string kind = k.Find("kind")->as_string();
+    core::Json body = core::Json::MakeObject();
+    body.Set("kind", kind);
+    body.Set("data", setup.Get("/v1/kinds/" + kind + "/example").Json());
+    bodies.push_back(core::WriteJson(body));
+  }
+  ASSERT_EQ(bodies.size(), 9u);
+
+  LoadOptions options;
+  options.clients = 16;
+  options.duration = std::chrono::seconds(30);
+  LoadResult result = RunLoad(server.port(), token, bodies, options);
+  std::printf("load: %lld created in %.1f s (%.1f/s), p50 %.1f ms, p99 %.1f ms\n",
+              static_cast<long long>(result.Created()), result.seconds,
+              static_cast<double>(result.Created()) / result.seconds,
+              Quantile(result.create_ms, 0.5), Quantile(result.create_ms, 0.99));
+
+  EXPECT_EQ(result.ServerErrors(), 0)
+      << (result.sample_errors.empty() ? "" : result.sample_errors[0]);
+  EXPECT_EQ(result.no_answer, 0);
+  EXPECT_EQ(result.fetch_mismatches, 0);
+  EXPECT_EQ(result.Created(), static_cast<int64_t>(result.acknowledged.size()));
+  EXPECT_GT(result.Created(), 100);
+
+  // Every acknowledged document, after the run, from a fresh connection.
+  HttpClient check(server.port(), token);
+  int64_t missing = 0;
+  for (const Acknowledged& a : result.acknowledged) {
+    HttpReply pdf = check.Get(a.pdf_path);
+    if (pdf.status != 200 || core::Sha256Hex(pdf.body) != a.sha256) ++missing;
+  }
+  EXPECT_EQ(missing, 0);
+  EXPECT_EQ(server.Terminate(), 0) << server.Stderr();
+}
+
+}  // namespace
+}  // namespace beian::e2e
