@@ -113,7 +113,14 @@ std::string BlobStore::PathOf(std::string_view sha256) const {
 }
 
 core::Result<BlobInfo> BlobStore::Put(std::string_view bytes) const {
-  BlobInfo info;
+  BEIAN_ASSIGN_OR_RETURN(const StagedBlob staged, Stage(bytes));
+  BEIAN_RETURN_IF_ERROR(Publish({&staged}));
+  return staged.info;
+}
+
+core::Result<StagedBlob> BlobStore::Stage(std::string_view bytes) const {
+  StagedBlob out;
+  BlobInfo& info = out.info;
   info.sha256 = core::Sha256Hex(bytes);
   BEIAN_ASSIGN_OR_RETURN(info.sm3, core::Sm3Hex(bytes));
   info.size = static_cast<int64_t>(bytes.size());
@@ -121,17 +128,12 @@ core::Result<BlobInfo> BlobStore::Put(std::string_view bytes) const {
   const std::string path = PathOf(info.sha256);
   const std::string dir = root_ + "/" + info.sha256.substr(0, 2);
   struct stat st;
-  if (::stat(path.c_str(), &st) == 0) {
-    // Deduplicated. Sync the directory anyway: the blob may have been renamed
-    // into place a moment ago by a writer that has not synced it yet, and our
-    // caller is about to commit a row that names it.
-    BEIAN_RETURN_IF_ERROR(FsyncDirectory(dir));
-    return info;
-  }
+  // Deduplicated: Publish still syncs, as the blob may have been renamed into
+  // place a moment ago by a writer that has not synced it yet.
+  if (::stat(path.c_str(), &st) == 0) return out;
   if (errno != ENOENT) return PosixError("cannot stat", path, errno);
 
   BEIAN_RETURN_IF_ERROR(EnsureDirectory(dir, root_));
-
   // Temp names start with '.', so List() never mistakes one for a blob.
   std::string temp = dir + "/." + info.sha256.substr(2, 16) + ".tmp.XXXXXX";
   FileDescriptor fd(::mkostemp(temp.data(), O_CLOEXEC));
@@ -145,16 +147,55 @@ core::Result<BlobInfo> BlobStore::Put(std::string_view bytes) const {
   }
   core::Status written = WriteAll(fd.get(), bytes, temp);
   if (!written.ok()) return fail(written);
-  if (::fsync(fd.get()) != 0)
-    return fail(PosixError("cannot fsync", temp, errno));
   if (const int error = fd.Close(); error != 0) {
     return fail(PosixError("cannot close", temp, error));
   }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    return fail(PosixError("cannot rename to", path, errno));
+  out.temp_path = std::move(temp);
+  return out;
+}
+
+void BlobStore::Discard(const StagedBlob& blob) const {
+  if (!blob.temp_path.empty()) ::unlink(blob.temp_path.c_str());
+}
+
+core::Status BlobStore::Publish(
+    const std::vector<const StagedBlob*>& blobs) const {
+  if (blobs.empty()) return core::Status::Ok();
+  auto sync_file = [](const std::string& path) -> core::Status {
+    FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return PosixError("cannot open", path, errno);
+    if (::fsync(fd.get()) != 0) return PosixError("cannot fsync", path, errno);
+    return core::Status::Ok();
+  };
+  auto sync_all = [this]() -> core::Status {
+    FileDescriptor fd(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (fd.get() < 0) return PosixError("cannot open directory", root_, errno);
+    if (::syncfs(fd.get()) != 0) return PosixError("cannot syncfs", root_, errno);
+    return core::Status::Ok();
+  };
+  const bool one = blobs.size() == 1;
+  // The bytes first.
+  if (one) {
+    if (!blobs[0]->temp_path.empty()) {
+      BEIAN_RETURN_IF_ERROR(sync_file(blobs[0]->temp_path));
+    }
+  } else {
+    BEIAN_RETURN_IF_ERROR(sync_all());
   }
-  BEIAN_RETURN_IF_ERROR(FsyncDirectory(dir));
-  return info;
+  // Then the names.
+  for (const StagedBlob* blob : blobs) {
+    if (blob->temp_path.empty()) continue;
+    const std::string path = PathOf(blob->info.sha256);
+    if (::rename(blob->temp_path.c_str(), path.c_str()) != 0) {
+      const int error = errno;
+      Discard(*blob);
+      return PosixError("cannot rename to", path, error);
+    }
+  }
+  if (one) {
+    return FsyncDirectory(root_ + "/" + blobs[0]->info.sha256.substr(0, 2));
+  }
+  return sync_all();
 }
 
 core::Result<std::string> BlobStore::Get(std::string_view sha256) const {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "archive_test_util.h"
 #include "beian/core/digest.h"
@@ -170,6 +171,39 @@ TEST(BlobStoreTest, OpenCreatesTheRootButNotItsParent) {
   EXPECT_EQ(store->root(), dir.path() + "/blobs");
   struct stat st;
   EXPECT_EQ(::stat((dir.path() + "/blobs").c_str(), &st), 0);
+}
+
+TEST(BlobStoreTest, StagedBlobsAppearOnlyWhenPublished) {
+  TempDir dir;
+  BlobStore store = OpenStore(dir);
+  const std::vector<std::string> contents = {"%PDF one", "%PDF two",
+                                             "%PDF three"};
+  std::vector<StagedBlob> staged;
+  for (const std::string& c : contents) {
+    core::Result<StagedBlob> s = store.Stage(c);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    EXPECT_FALSE(*store.Has(s->info.sha256));  // not visible yet
+    staged.push_back(*s);
+  }
+  core::Result<StagedBlob> dropped = store.Stage("%PDF never published");
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(store.List()->strays.size(), 4u);  // the temp files
+
+  std::vector<const StagedBlob*> batch;
+  for (const StagedBlob& s : staged) batch.push_back(&s);
+  ASSERT_TRUE(store.Publish(batch).ok());
+  for (size_t i = 0; i < contents.size(); ++i) {
+    EXPECT_EQ(*store.Get(staged[i].info.sha256), contents[i]);
+  }
+  store.Discard(*dropped);
+  EXPECT_TRUE(store.List()->strays.empty());
+  EXPECT_EQ(store.List()->blobs.size(), 3u);
+
+  // Staging bytes already stored writes nothing; publishing it is a no-op.
+  core::Result<StagedBlob> again = store.Stage("%PDF two");
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->temp_path.empty());
+  EXPECT_TRUE(store.Publish({&*again}).ok());
 }
 
 }  // namespace

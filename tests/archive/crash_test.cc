@@ -1,4 +1,4 @@
-// A child process ingests in a loop and is killed with SIGKILL at random
+// A child process ingests in a loop (four threads, grouped commits) and is killed with SIGKILL at random
 // moments; after every kill the archive must verify clean and hold every
 // document the child reported as ingested.
 #include <gtest/gtest.h>
@@ -14,6 +14,8 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "archive_test_util.h"
 #include "beian/archive/sqlite_archive.h"
@@ -33,8 +35,11 @@ void Report(int fd, const std::string& line) {
   if (::write(fd, text.data(), text.size()) < 0) ::_exit(3);
 }
 
-// The child: ingests until killed. Reports "ok <id> <number> <sha256>" after
-// each commit, "error <message>" on any failure.
+// The child: ingests from kThreads threads at once (so that commits are
+// grouped) until killed. Reports "ok <id> <number> <sha256>" after each
+// commit, "error <message>" on any failure.
+constexpr int kThreads = 4;
+
 [[noreturn]] void IngestForever(const std::string& dir, int round, int fd) {
   core::Result<std::unique_ptr<SqliteArchive>> archive =
       SqliteArchive::Open(dir);
@@ -42,28 +47,34 @@ void Report(int fd, const std::string& line) {
     Report(fd, "error open: " + archive.status().ToString());
     ::_exit(1);
   }
-  std::mt19937 rng(static_cast<unsigned>(round));
-  for (int k = 0;; ++k) {
-    NewDocument doc = SampleDocument(round * 1000 + k, "");
-    // 1 KB to 160 KB, so that kills also land inside blob writes.
-    doc.pdf += std::string(1024 + rng() % (160 * 1024),
-                           static_cast<char>('A' + (round + k) % 26));
-    doc.pdf += std::to_string(round) + "/" + std::to_string(k);
-    core::Result<std::string> number =
-        (*archive)->AllocateNumber(doc.district, 2026, doc.kind);
-    if (!number.ok()) {
-      Report(fd, "error allocate: " + number.status().ToString());
-      ::_exit(1);
+  auto ingest = [&](int thread) {
+    std::mt19937 rng(static_cast<unsigned>(round * kThreads + thread));
+    for (int k = thread;; k += kThreads) {
+      NewDocument doc = SampleDocument(round * 1000 + k, "");
+      // 1 KB to 160 KB, so that kills also land inside blob writes.
+      doc.pdf += std::string(1024 + rng() % (160 * 1024),
+                             static_cast<char>('A' + (round + k) % 26));
+      doc.pdf += std::to_string(round) + "/" + std::to_string(k);
+      core::Result<std::string> number =
+          (*archive)->AllocateNumber(doc.district, 2026, doc.kind);
+      if (!number.ok()) {
+        Report(fd, "error allocate: " + number.status().ToString());
+        ::_exit(1);
+      }
+      doc.number = *number;
+      core::Result<Document> stored = (*archive)->Ingest(doc);
+      if (!stored.ok()) {
+        Report(fd, "error ingest: " + stored.status().ToString());
+        ::_exit(1);
+      }
+      Report(fd, "ok " + std::to_string(stored->id) + " " + stored->number +
+                     " " + stored->sha256);
     }
-    doc.number = *number;
-    core::Result<Document> stored = (*archive)->Ingest(doc);
-    if (!stored.ok()) {
-      Report(fd, "error ingest: " + stored.status().ToString());
-      ::_exit(1);
-    }
-    Report(fd, "ok " + std::to_string(stored->id) + " " + stored->number + " " +
-                   stored->sha256);
-  }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) threads.emplace_back(ingest, t);
+  for (std::thread& t : threads) t.join();
+  ::_exit(0);
 }
 
 struct Reported {

@@ -606,5 +606,59 @@ TEST(SqliteArchiveTest, ForEachVisitsEveryRowInOrderAcrossBatches) {
   EXPECT_EQ(visited, 10);
 }
 
+// Concurrent ingests share commits; a refused document in a shared commit
+// fails alone, and everything acknowledged is there and verifies.
+TEST(SqliteArchiveTest, ConcurrentIngestsCommitTogetherAndFailAlone) {
+  TempDir dir;
+  auto archive = OpenArchive(dir.path());
+  const Document first = IngestSample(*archive, 0);
+  constexpr int kThreads = 8, kEach = 12;
+  std::vector<std::vector<Document>> stored(kThreads);
+  std::vector<int> refused(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t]() {
+      for (int k = 0; k < kEach; ++k) {
+        NewDocument doc = SampleDocument(1 + t * kEach + k, "");
+        if (k % 4 == 3) {
+          doc.number = first.number;  // taken: refused
+        } else {
+          core::Result<std::string> number =
+              archive->AllocateNumber(doc.district, 2026, doc.kind);
+          ASSERT_TRUE(number.ok());
+          doc.number = *number;
+        }
+        core::Result<Document> d = archive->Ingest(doc);
+        if (d.ok()) {
+          stored[t].push_back(*d);
+        } else {
+          EXPECT_EQ(d.status().code(), core::Code::kFailedPrecondition)
+              << d.status().ToString();
+          ++refused[t];
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int total = 0;
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(refused[t], kEach / 4);
+    for (const Document& d : stored[t]) {
+      core::Result<Document> again = archive->Get(d.id);
+      ASSERT_TRUE(again.ok());
+      EXPECT_EQ(again->number, d.number);
+      EXPECT_EQ(core::Sha256Hex(*archive->ReadBlob(d.sha256)), d.sha256);
+      ++total;
+    }
+  }
+  EXPECT_EQ(total, kThreads * kEach * 3 / 4);
+  EXPECT_EQ(Count(archive->catalog_path(), "documents"),
+            std::to_string(total + 1));
+  auto report = archive->VerifyStorage();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty())
+      << report->problems.front().message;
+}
+
 }  // namespace
 }  // namespace beian::archive

@@ -16,9 +16,11 @@
 
 namespace beian::archive {
 
-// Implementations are thread-safe. Every change is one transaction that also
-// appends its audit entry; a failed call changes nothing in the catalog (a blob
-// written before the failure may remain, reported by verify as unreferenced).
+// Implementations are thread-safe. Every change is atomic together with its
+// audit entry (concurrent ingests may share one commit, each under a
+// savepoint of its own); a call returns after its change is durable, and a
+// failed call changes nothing in the catalog (a blob written before the
+// failure may remain, reported by verify as unreferenced).
 class Archive {
  public:
   virtual ~Archive() = default;

@@ -18,6 +18,13 @@ struct BlobInfo {
   int64_t size = 0;
 };
 
+// A blob written under a temporary name: not yet visible under its SHA-256
+// and not yet durable (BlobStore::Publish does both).
+struct StagedBlob {
+  BlobInfo info;
+  std::string temp_path;  // "" when the blob already existed
+};
+
 // What lies in the blob tree.
 struct BlobListing {
   std::vector<std::string> blobs;   // SHA-256 names, ascending
@@ -27,9 +34,9 @@ struct BlobListing {
 
 // Blobs live in files named by their SHA-256 under a root directory:
 // <root>/ab/cdef... (the first two hex chars name the subdirectory). Writes are
-// atomic and durable (temp file in the same directory, fsync, rename, fsync of
-// the directory), so a crash leaves either the whole blob or none (plus at most
-// a temp file). OS errors come back as kIoError naming the path. Thread-safe
+// atomic and durable (temp file in the same directory, synced, renamed, the
+// directory synced; see Stage/Publish for many at once), so a crash leaves
+// either the whole blob or none (plus at most a temp file). OS errors come back as kIoError naming the path. Thread-safe
 // and safe across processes.
 class BlobStore {
  public:
@@ -40,6 +47,18 @@ class BlobStore {
   // that name exists it is not rewritten (by design, even if it was damaged:
   // verify must still see the damage).
   core::Result<BlobInfo> Put(std::string_view bytes) const;
+
+  // The two halves of Put, for storing many blobs with fewer syncs: Stage
+  // writes the bytes to a temporary file (no sync); Publish makes staged
+  // blobs durable and visible. For one blob Publish syncs the file, renames
+  // it and syncs its directory; for several it syncs the whole file system
+  // once (syncfs), renames them all and syncs it again, so that the cost does
+  // not grow with the number of blobs. A temp file never gets its final name
+  // before its bytes are durable. Staged blobs that are not published are
+  // left as temp files (stray files to verify) unless Discard is called.
+  core::Result<StagedBlob> Stage(std::string_view bytes) const;
+  core::Status Publish(const std::vector<const StagedBlob*>& blobs) const;
+  void Discard(const StagedBlob& blob) const;
 
   // The bytes of blob `sha256`; kNotFound if absent, kInvalidArgument if
   // `sha256` is not 64 lowercase hex chars.
