@@ -90,8 +90,15 @@ bool InScope(const AccessToken& token, const Document& d) {
   return false;
 }
 
+// Who did it, in the catalog and the audit log: the token, unambiguously.
 std::string Actor(const AccessToken& token) {
   return "token-" + std::to_string(token.id);
+}
+
+// The name stamped on a marked reprint: the token's label (the clerk it was
+// made for), else the token.
+std::string OperatorName(const AccessToken& token) {
+  return token.label.empty() ? Actor(token) : token.label;
 }
 
 // ---------------------------------------------------------------------------
@@ -349,7 +356,7 @@ class FilingApi {
                                  "\"; see /v1/kinds",
                              "/kind");
     }
-    const core::Json* data = body->Find("data");
+    core::Json* data = body->Find("data");
     if (data == nullptr || !data->is_object()) {
       return Response::Error(422, "missing_data",
                              "data (a JSON object) is required", "/data");
@@ -399,7 +406,7 @@ class FilingApi {
     const domain::Date today = DateOf(Now());
     if (preview) {
       core::Result<service::Rendering> r = c_.filing->Preview(
-          kind->as_string(), *data, "", issued_at, today, problems);
+          kind->as_string(), std::move(*data), "", issued_at, today, problems);
       if (!r.ok()) return Refused(r.status(), problems);
       if (rendered_ != nullptr) rendered_->Increment();
       Response out = Response::Bytes(200, std::move(r->document.pdf), kPdf);
@@ -408,7 +415,8 @@ class FilingApi {
       return out;
     }
     core::Result<Document> d = c_.filing->Issue(
-        kind->as_string(), *data, issued_at, Actor(token), today, problems);
+        kind->as_string(), std::move(*data), issued_at, Actor(token), today,
+        problems);
     if (!d.ok()) return Refused(d.status(), problems);
     if (rendered_ != nullptr) rendered_->Increment();
     if (archived_bytes_ != nullptr) {
@@ -617,7 +625,7 @@ class FilingApi {
     if (auto* r = std::get_if<Response>(&found)) return *r;
     const Document& d = std::get<Document>(found);
     bool marked = true;
-    std::string operator_name = Actor(token);
+    std::string operator_name = OperatorName(token);
     if (!req.body().empty()) {
       if (auto refused = RequireContentType(req, "application/json")) {
         return *refused;
