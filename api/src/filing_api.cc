@@ -683,6 +683,11 @@ class FilingApi {
     filter.district = text("district");
     filter.issued_from = text("from");
     filter.issued_before = text("to");
+    // A plain `to` date includes its day; a time is an exclusive bound.
+    if (filter.issued_before.size() == 10) {
+      core::Result<domain::Date> last = domain::Date::Parse(filter.issued_before);
+      if (last.ok()) filter.issued_before = last->AddDays(1).Iso();
+    }
     if (!filter.kind.empty() && c_.catalog->Find(filter.kind) == nullptr) {
       return Response::Error(400, "unknown_kind",
                              "unknown kind \"" + filter.kind + "\"", "kind");
@@ -766,8 +771,11 @@ class FilingApi {
 
   static std::optional<archive::DocumentCursor> ParseCursor(
       const std::string& cursor) {
+    // "<issued_at>~<id>"; issued_at as stored (it may carry fractions of a
+    // second), compared as a bound parameter.
     const size_t tilde = cursor.rfind('~');
-    if (tilde == std::string::npos || !IsBeijingTime(cursor.substr(0, tilde))) {
+    if (tilde == std::string::npos || tilde < 19 || tilde > 40 ||
+        !domain::Date::Parse(cursor.substr(0, 10)).ok()) {
       return std::nullopt;
     }
     const std::string id = cursor.substr(tilde + 1);

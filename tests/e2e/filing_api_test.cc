@@ -293,6 +293,12 @@ TEST_F(FilingApiTest, TokensDecideWhatIsVisible) {
   HttpReply forbidden = Client(other_).PostJson("/v1/documents", body);
   EXPECT_EQ(forbidden.status, 403);
   // Searches see only the token's own documents.
+  // A `to` date includes its day.
+  const std::string day = Text(doc, "issued_at").substr(0, 10);
+  EXPECT_EQ(Numbers(Client(chaoyang_).Get("/v1/search?q=ruixiang&from=" + day +
+                                          "&to=" + day + "&limit=100"))
+                .count(Text(doc, "number")),
+            1u);
   HttpReply search = Client(other_).Get("/v1/search?q=ruixiang");
   ASSERT_EQ(search.status, 200);
   EXPECT_TRUE(Numbers(search).empty());
@@ -309,6 +315,50 @@ TEST_F(FilingApiTest, TokensDecideWhatIsVisible) {
             std::string::npos);
   EXPECT_NE(metrics.body.find("beian_http_requests_total{route=\"/v1/documents/{id}\""),
             std::string::npos);
+}
+
+TEST_F(FilingApiTest, ScanAsAnImageInAMultipartFormBecomesAPdfPage) {
+  const core::Json doc = Create("commitment-letter", chaoyang_);
+  ASSERT_GT(Int(doc, "id"), 0);
+  HttpClient client = Client(chaoyang_);
+  const std::string base = "/v1/documents/" + std::to_string(Int(doc, "id"));
+  // The "scan": the document's page as a PNG, as a phone app would send it.
+  TempDir work;
+  beian::testing::WriteFileOrDie(work.File("doc.pdf"),
+                                 client.Get(base + "/pdf").body);
+  ASSERT_EQ(beian::testing::Run({"pdftoppm", "-r", "40", "-png", "-singlefile",
+                                 work.File("doc.pdf"), work.File("scan")})
+                .exit_code,
+            0);
+  const std::string png = beian::testing::ReadFileOrDie(work.File("scan.png"));
+  const std::string boundary = "----beian-e2e-7MA4YWxkTrZu0gW";
+  std::string body = "--" + boundary +
+                     "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n"
+                     "盖章页\r\n--" + boundary +
+                     "\r\nContent-Disposition: form-data; name=\"file\"; "
+                     "filename=\"扫描件.png\"\r\nContent-Type: image/png\r\n\r\n" +
+                     png + "\r\n--" + boundary + "--\r\n";
+  HttpReply copy = client.Post(base + "/signed-copies", body,
+                               "multipart/form-data; boundary=" + boundary);
+  ASSERT_EQ(copy.status, 201) << copy.body;
+  ExpectDocumented("POST", "/v1/documents/{id}/signed-copies", copy);
+  const core::Json json = copy.Json();
+  EXPECT_EQ(Text(json, "media_type"), "image/png");
+  EXPECT_EQ(Text(json, "original_name"), "扫描件.png");
+  EXPECT_EQ(Int(json, "pages"), 1);
+  // A multipart body without the file part is refused.
+  HttpReply none = client.Post(
+      base + "/signed-copies",
+      "--" + boundary + "\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--" +
+          boundary + "--\r\n",
+      "multipart/form-data; boundary=" + boundary);
+  EXPECT_EQ(none.status, 400);
+  EXPECT_EQ(none.ErrorCode(), "invalid_multipart");
+  // The schema of a kind, for clients that build forms from it.
+  HttpReply schema = client.Get("/v1/kinds/commitment-letter/schema");
+  ASSERT_EQ(schema.status, 200);
+  ExpectDocumented("GET", "/v1/kinds/{kind}/schema", schema);
+  EXPECT_NE(schema.Json().Find("properties"), nullptr);
 }
 
 TEST_F(FilingApiTest, PdfSupportsConditionalAndRangeRequests) {
