@@ -33,8 +33,6 @@ std::string DistrictOfCreditCode(const std::string& code) {
   return "";
 }
 
-// The district whose bureau handles the document: the bureau's own, else the project's,
-// else the enterprise's registration district, else the one its credit code names.
 }  // namespace
 
 std::string PreviewNumber(const render::Kind& kind, const std::string& issued_at, const core::Json& data) {
