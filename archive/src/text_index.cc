@@ -313,6 +313,68 @@ std::string Encode(const char32_t* cps, size_t n) {
   return out;
 }
 
+// Characters read more than one way in names and places, with their other
+// readings: ICU reads each one way (长 zhang, 行 xing, 厦 sha, 都 dou), while
+// 长城, 长阳, 银行, 厦门, 都市 and 十里堡 are changcheng, changyang, yinhang,
+// xiamen, dushi and shilipu. Only readings that occur in names, places and
+// surnames are listed. A window holding them is indexed under each
+// combination (up to kMaxReadingVariants), ICU's first; ICU's context rules
+// (重庆) still choose the first reading.
+struct OtherReadings {
+  char32_t character;
+  const char* readings;  // space-separated
+};
+constexpr OtherReadings kOtherReadings[] = {
+    {U'长', "chang zhang"}, {U'行', "xing hang"},  {U'重', "zhong chong"},
+    {U'乐', "le yue"},      {U'厦', "sha xia"},    {U'都', "du dou"},
+    {U'会', "hui kuai"},    {U'曾', "zeng ceng"},  {U'单', "dan shan"},
+    {U'解', "jie xie"},     {U'朝', "chao zhao"},  {U'传', "chuan zhuan"},
+    {U'调', "diao tiao"},   {U'藏', "cang zang"},  {U'仇', "chou qiu"},
+    {U'区', "qu ou"},       {U'查', "cha zha"},    {U'番', "fan pan"},
+    {U'六', "liu lu"},      {U'柏', "bai bo"},     {U'堡', "bao pu"},
+    {U'蔚', "wei yu"},      {U'莘', "shen xin"},   {U'泊', "bo po"},
+};
+
+// Spellings of one window kept at most (full pinyin and initials each).
+constexpr size_t kMaxReadingVariants = 4;
+
+// Every reading of the character, ICU's (`icu`) first.
+std::vector<std::string> ReadingsOf(char32_t c, const std::string& icu) {
+  std::vector<std::string> out = {icu};
+  for (const OtherReadings& entry : kOtherReadings) {
+    if (entry.character != c) continue;
+    std::string_view list = entry.readings;
+    while (!list.empty()) {
+      const size_t space = list.find(' ');
+      const std::string reading(list.substr(0, space));
+      if (std::find(out.begin(), out.end(), reading) == out.end()) {
+        out.push_back(reading);
+      }
+      if (space == std::string_view::npos) break;
+      list.remove_prefix(space + 1);
+    }
+    break;
+  }
+  return out;
+}
+
+// `spellings` each extended by each of `next` (their first letters when
+// `initials`), without duplicates, at most kMaxReadingVariants.
+std::vector<std::string> Extend(const std::vector<std::string>& spellings,
+                                const std::vector<std::string>& next,
+                                bool initials) {
+  std::vector<std::string> out;
+  for (const std::string& s : spellings) {
+    for (const std::string& r : next) {
+      std::string spelling = s + (initials ? r.substr(0, 1) : r);
+      if (std::find(out.begin(), out.end(), spelling) != out.end()) continue;
+      out.push_back(std::move(spelling));
+      if (out.size() == kMaxReadingVariants) return out;
+    }
+  }
+  return out;
+}
+
 void AddPinyin(const char32_t* cps, size_t n, TermSet* terms) {
   std::vector<std::string> syllables;
   size_t i = 0;
@@ -333,16 +395,25 @@ void AddPinyin(const char32_t* cps, size_t n, TermSet* terms) {
       }
       size_t b = a;
       while (b < syllables.size() && !syllables[b].empty()) ++b;
+      std::vector<std::vector<std::string>> readings;
+      for (size_t k = a; k < b; ++k) {
+        readings.push_back(ReadingsOf(cps[i + k], syllables[k]));
+      }
       for (size_t s = a; s + 1 < b; ++s) {
-        std::string full = syllables[s];
-        std::string initials(1, syllables[s][0]);
+        std::vector<std::string> full = readings[s - a];
+        std::vector<std::string> initials =
+            Extend({std::string()}, readings[s - a], /*initials=*/true);
         for (size_t len = 2; s + len <= b; ++len) {
-          const std::string& next = syllables[s + len - 1];
           if (len > kMaxPinyinSyllables && len > kMaxPinyinInitials) break;
-          full += next;
-          initials += next[0];
-          if (len <= kMaxPinyinSyllables) terms->Add(full);
-          if (len <= kMaxPinyinInitials) terms->Add(initials);
+          const std::vector<std::string>& next = readings[s + len - 1 - a];
+          full = Extend(full, next, /*initials=*/false);
+          initials = Extend(initials, next, /*initials=*/true);
+          if (len <= kMaxPinyinSyllables) {
+            for (const std::string& f : full) terms->Add(f);
+          }
+          if (len <= kMaxPinyinInitials) {
+            for (const std::string& in : initials) terms->Add(in);
+          }
         }
       }
       a = b;

@@ -107,6 +107,32 @@ TEST(TextIndexTerms, PinyinStopsAtRunBoundaries) {
   EXPECT_FALSE(Has(terms, "阳家"));
 }
 
+TEST(TextIndexTerms, PolyphonicCharactersAreIndexedUnderEachReading) {
+  const std::pair<const char*, std::vector<std::string>> cases[] = {
+      {"长城物业", {"changcheng", "zhangcheng", "ccwy", "changchengwuye"}},
+      {"长阳", {"changyang", "cy"}},
+      {"长安街", {"changanjie", "caj"}},
+      {"工商银行", {"yinhang", "gongshangyinhang", "gsyh"}},
+      {"厦门", {"xiamen", "xm"}},
+      {"都市家园", {"dushi", "dushijiayuan"}},
+      {"十里堡", {"shilipu", "shilibao", "slp"}},
+      {"会计师事务所", {"kuaiji", "kuaijishi"}},
+  };
+  for (const auto& [text, expected] : cases) {
+    EXPECT_EQ(Missing(IndexTerms(text), expected), "") << text;
+  }
+  // ICU's reading stays first and its context rules still apply.
+  EXPECT_TRUE(Has(IndexTerms("重庆"), "chongqing"));
+  // A window has at most four spellings: 行长行长 has 16 combinations.
+  std::vector<std::string> terms = IndexTerms("行长行长");
+  const size_t four_syllables = std::count_if(
+      terms.begin(), terms.end(), [](const std::string& t) {
+        return t.size() >= 16 && t.find_first_not_of("abcdefghijklmnopqrstuvwxyz") ==
+                                     std::string::npos;
+      });
+  EXPECT_LE(four_syllables, 4u);
+}
+
 TEST(TextIndexTerms, PinyinUsesIcuContextRules) {
   // ICU Han-Latin reads 重 as zhong except before 庆.
   EXPECT_TRUE(Has(IndexTerms("重庆"), "chongqing"));

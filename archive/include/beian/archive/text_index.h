@@ -52,8 +52,8 @@ namespace beian::archive {
 // index must be rebuilt from the documents (IndexTerms of the same text then
 // gives different terms, so contentless 'delete' commands would not match).
 // 2: period terms (year, month of issued_at) and short credit-code prefixes.
-// 3: the whole credit code.
-inline constexpr int kTextIndexVersion = 3;
+// 3: the whole credit code. 4: other readings of polyphonic characters.
+inline constexpr int kTextIndexVersion = 4;
 
 // Longest full-pinyin window indexed, in syllables ("chaoyangqujia" is 4).
 inline constexpr size_t kMaxPinyinSyllables = 4;
