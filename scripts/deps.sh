@@ -6,7 +6,7 @@ PACKAGES=(
   libpodofo-dev libharfbuzz-dev libicu-dev libqrencode-dev libpoco-dev libdeflate-dev libssl-dev libsqlite3-dev
   libgtest-dev
   fonts-arphic-gbsn00lp fonts-wqy-zenhei fonts-arphic-gkai00mp fonts-arphic-uming
-  poppler-utils qpdf zbar-tools
+  poppler-utils qpdf zbar-tools openssl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
