@@ -38,86 +38,15 @@
 #include "beian/core/utf8.h"
 #include "schema.h"
 #include "search_terms.h"
+#include "search_bench_support.h"
 #include "synthetic_catalog.h"
 
 namespace {
 
 using namespace beian::bench;  // NOLINT: the shared synthetic catalog
 
-using Clock = std::chrono::steady_clock;
-using beian::archive::IndexTerms;
-
-double Seconds(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-double Micros(Clock::time_point a) {
-  return std::chrono::duration<double, std::micro>(Clock::now() - a).count();
-}
-
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "archive_search_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-void Check(sqlite3* db, int rc, const char* what) {
-  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-    Die(std::string(what) + ": " +
-        (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
-}
-
-void Exec(sqlite3* db, const std::string& sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string message = err ? err : "?";
-    sqlite3_free(err);
-    Die(sql + ": " + message);
-  }
-}
-
-class Stmt {
- public:
-  Stmt(sqlite3* db, const std::string& sql) : db_(db) {
-    Check(db,
-          sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT,
-                             &stmt_, nullptr),
-          sql.c_str());
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  void Bind(int i, std::string_view text) {
-    Check(db_,
-          sqlite3_bind_text(stmt_, i, text.data(),
-                            static_cast<int>(text.size()), SQLITE_TRANSIENT),
-          "bind");
-  }
-  void Bind(int i, int64_t v) {
-    Check(db_, sqlite3_bind_int64(stmt_, i, v), "bind");
-  }
-  bool Step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    Check(db_, rc, "step");
-    return false;
-  }
-  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
-  std::string Text(int col) {
-    const unsigned char* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(
-                   reinterpret_cast<const char*>(p),
-                   static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
+// Unix time of the first synthetic issue time, 2024-01-01T00:00:00+08:00.
+constexpr int64_t kFirstIssue = 1704038400;
 
 // ---------------------------------------------------------------------------
 // Deterministic synthetic data (bench/synthetic_catalog.h)
@@ -125,24 +54,6 @@ class Stmt {
 // The archive's statuses: mostly issued.
 const std::pair<const char*, int> kStatuses[3] = {
     {"issued", 780}, {"signed", 200}, {"revoked", 20}};
-
-// `t` seconds after 2024-01-01T00:00:00+08:00, as RFC 3339 with the offset.
-std::string FormatTime(int64_t t) {
-  std::time_t local = static_cast<std::time_t>(
-      1704067200 + t);  // 2024-01-01T00:00:00 as if UTC
-  std::tm tm{};
-  gmtime_r(&local, &tm);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+08:00",
-                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                tm.tm_min, tm.tm_sec);
-  return buf;
-}
-
-bool IsAsciiLetters(const std::string& t) {
-  return !t.empty() && std::all_of(t.begin(), t.end(),
-                                   [](char c) { return c >= 'a' && c <= 'z'; });
-}
 
 // 64 lowercase hex characters derived from `id` and `salt`.
 std::string Hex64(int64_t id, uint64_t salt) {
@@ -209,7 +120,7 @@ Load LoadRows(const std::string& catalog, int64_t rows) {
       r.id = first + i + 1;
       t += 1 + static_cast<int64_t>(rng.Below(static_cast<uint32_t>(2 * step)));
       if (t >= span) t = span - 1;
-      r.issued_at = FormatTime(t);
+      r.issued_at = BeijingTime(kFirstIssue + t);
       uint32_t e = rng.Below(rng.Below(kEnterprises) + 1);
       const Project& p = cat.projects[rng.Below(kProjects)];
       r.district = p.district;
@@ -315,14 +226,6 @@ struct Stats {
   }
 };
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t rank =
-      static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
-  return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
-}
-
 void Print(const char* name, const Stats& s) {
   std::printf(
       "  %-34s n=%5zu  p50 %7.2f ms  p95 %7.2f ms  p99 %7.2f ms  max %7.2f ms"
@@ -332,39 +235,6 @@ void Print(const char* name, const Stats& s) {
       Percentile(s.us, 100) / 1000,
       double(s.rows) / double(std::max<size_t>(1, s.us.size())), s.empty,
       s.errors);
-}
-
-// A random substring of min_len..max_len CJK characters (no digits).
-std::string Substring(Rng& rng, const beian::archive::Document& s,
-                      size_t min_len, size_t max_len) {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    std::vector<std::string> chars =
-        Chars(rng.Below(2u) ? s.enterprise_name : s.project_name);
-    size_t len = min_len + rng.Below(max_len - min_len + 1);
-    if (chars.size() < len) continue;
-    size_t start = rng.Below(chars.size() - len + 1);
-    std::string out;
-    bool cjk = true;
-    for (size_t i = start; i < start + len; ++i) {
-      if (chars[i].size() != 3) cjk = false;  // the digits of 3号院
-      out += chars[i];
-    }
-    if (cjk) return out;
-  }
-  return "物业";
-}
-
-// Full pinyin and initials of a CJK string, read from its index terms.
-std::pair<std::string, std::string> Pinyin(const std::string& cjk) {
-  std::string full, initials;
-  size_t n = beian::core::CountCodePoints(cjk);
-  std::vector<std::string> terms = IndexTerms(cjk);
-  for (const std::string& t : terms)
-    if (IsAsciiLetters(t) && t.size() > full.size()) full = t;
-  for (const std::string& t : terms)
-    if (IsAsciiLetters(t) && t.size() == n && !full.empty() && t[0] == full[0])
-      initials = t;
-  return {full, initials};
 }
 
 void PrintPlan(sqlite3* db, const char* name, const std::string& sql) {
@@ -423,18 +293,7 @@ int main(int argc, char** argv) {
     std::printf("database: %.1f MB", double(st.st_size) / 1e6);
     sqlite3* db = nullptr;
     Check(db, sqlite3_open(catalog.c_str(), &db), "open");
-    Stmt sizes(db,
-               "SELECT CASE WHEN name LIKE 'documents_fts%' THEN 'FTS index' "
-               "WHEN name = 'documents' THEN 'documents table' ELSE 'B-tree "
-               "indexes' END AS part, "
-               "sum(pgsize) FROM dbstat GROUP BY part ORDER BY 2 DESC");
-    const char* sep = " (";
-    while (sizes.Step()) {
-      std::printf("%s%s %.1f MB", sep, sizes.Text(0).c_str(),
-                  double(sizes.Int(1)) / 1e6);
-      sep = ", ";
-    }
-    std::printf(")\n");
+    PrintSizesByPart(db);
     const std::string cols =
         "SELECT d.id, d.number, d.kind, d.issued_at FROM documents_fts f JOIN "
         "documents d ON d.id = f.rowid WHERE documents_fts MATCH ?1";
@@ -490,9 +349,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> examples;
   for (int i = 0; i < queries; ++i) {
     beian::archive::Document s = pick();
-    std::string q2 = Substring(rng, s, 2, 2);
+    std::string q2 = Substring(rng, s.enterprise_name, s.project_name, 2, 2);
     timed(q2, plain, &chinese);
-    auto [f, ini] = Pinyin(Substring(rng, s, 2, 4));
+    auto [f, ini] = Pinyin(Substring(rng, s.enterprise_name, s.project_name, 2, 4));
     timed(f, plain, &full);
     timed(ini, plain, &initials);
     timed(s.number, plain, &number_printed);
@@ -520,7 +379,7 @@ int main(int argc, char** argv) {
   // via page.next when page 1 is full.
   for (int i = 0; i < queries; ++i) {
     beian::archive::Document s = pick();
-    std::string q = Substring(rng, s, 2, 2);
+    std::string q = Substring(rng, s.enterprise_name, s.project_name, 2, 2);
     int year = std::atoi(s.issued_at.substr(0, 4).c_str());
     int month = std::atoi(s.issued_at.substr(5, 2).c_str());
     int months = 1 + static_cast<int>(rng.Below(6u));

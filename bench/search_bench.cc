@@ -48,89 +48,21 @@
 
 #include "beian/archive/text_index.h"
 #include "beian/core/utf8.h"
+#include "search_bench_support.h"
 #include "synthetic_catalog.h"
 
 namespace {
 
 using namespace beian::bench;  // NOLINT: the shared synthetic catalog
-using Clock = std::chrono::steady_clock;
+
+// Unix time of the first synthetic issue time, 2019-01-01T00:00:00+08:00.
+constexpr int64_t kFirstIssue = 1546272000;
+
 using beian::archive::FacetTerm;
 using beian::archive::IndexTerms;
 using beian::archive::JoinTerms;
 using beian::archive::MatchExpression;
 using beian::archive::QueryTerms;
-
-double Seconds(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-double Micros(Clock::time_point a) {
-  return std::chrono::duration<double, std::micro>(Clock::now() - a).count();
-}
-
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "search_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-void Check(sqlite3* db, int rc, const char* what) {
-  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-    Die(std::string(what) + ": " +
-        (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
-}
-
-void Exec(sqlite3* db, const std::string& sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string message = err ? err : "?";
-    sqlite3_free(err);
-    Die(sql + ": " + message);
-  }
-}
-
-class Stmt {
- public:
-  Stmt(sqlite3* db, const std::string& sql) : db_(db) {
-    Check(db,
-          sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT,
-                             &stmt_, nullptr),
-          sql.c_str());
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  void Reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  void Bind(int i, std::string_view text) {
-    Check(db_,
-          sqlite3_bind_text(stmt_, i, text.data(),
-                            static_cast<int>(text.size()), SQLITE_TRANSIENT),
-          "bind");
-  }
-  void Bind(int i, int64_t v) {
-    Check(db_, sqlite3_bind_int64(stmt_, i, v), "bind");
-  }
-  bool Step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    Check(db_, rc, "step");
-    return false;
-  }
-  int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
-  std::string Text(int col) {
-    const unsigned char* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(
-                   reinterpret_cast<const char*>(p),
-                   static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
 
 // ---------------------------------------------------------------------------
 // Deterministic synthetic data
@@ -145,24 +77,6 @@ struct Row {
       status;
   std::string terms;
 };
-
-// `t` seconds after 2019-01-01T00:00:00+08:00, as ISO 8601 with the offset.
-std::string FormatTime(int64_t t) {
-  std::time_t local = static_cast<std::time_t>(
-      1546300800 + t);  // 2019-01-01T00:00:00 as if UTC
-  std::tm tm{};
-  gmtime_r(&local, &tm);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+08:00",
-                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                tm.tm_min, tm.tm_sec);
-  return buf;
-}
-
-bool IsAsciiLetters(const std::string& t) {
-  return !t.empty() && std::all_of(t.begin(), t.end(),
-                                   [](char c) { return c >= 'a' && c <= 'z'; });
-}
 
 // ---------------------------------------------------------------------------
 // Build
@@ -227,7 +141,7 @@ Build BuildDatabase(sqlite3* db, int64_t rows, PinyinTerms pinyin) {
       r.id = first + i + 1;
       t += 1 + static_cast<int64_t>(rng.Below(static_cast<uint32_t>(2 * step)));
       if (t >= span) t = span - 1;
-      r.issued_at = FormatTime(t);
+      r.issued_at = BeijingTime(kFirstIssue + t);
       uint32_t e =
           rng.Below(rng.Below(kEnterprises) + 1);  // a few manage many projects
       const Project& p = cat.projects[rng.Below(kProjects)];
@@ -353,14 +267,6 @@ struct Stats {
   }
 };
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t rank =
-      static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
-  return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
-}
-
 void Print(const char* name, const Stats& s) {
   std::printf(
       "  %-30s n=%5zu  p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  max %6.2f ms  "
@@ -428,42 +334,6 @@ int RunPage(Stmt& stmt, std::string_view match, int64_t before,
 struct Sample {
   std::string enterprise_name, project_name, district, kind, issued_at;
 };
-
-// A random substring of min_len..max_len CJK characters (no digits) of the
-// enterprise or project name.
-std::string Substring(Rng& rng, const Sample& s, size_t min_len,
-                      size_t max_len) {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    std::vector<std::string> chars =
-        Chars(rng.Below(2u) ? s.enterprise_name : s.project_name);
-    size_t len = min_len + rng.Below(max_len - min_len + 1);
-    if (chars.size() < len) continue;
-    size_t start = rng.Below(chars.size() - len + 1);
-    std::string out;
-    bool cjk = true;
-    for (size_t i = start; i < start + len; ++i) {
-      if (chars[i].size() != 3) cjk = false;  // the digits of 3号院
-      out += chars[i];
-    }
-    if (cjk) return out;
-  }
-  return "物业";
-}
-
-// Full pinyin and initials of a CJK string, read from its index terms: the
-// longest ASCII term is the full pinyin of the whole string; the initials are
-// the ASCII term with one letter per character that starts like it.
-std::pair<std::string, std::string> Pinyin(const std::string& cjk) {
-  std::string full, initials;
-  size_t n = beian::core::CountCodePoints(cjk);
-  std::vector<std::string> terms = IndexTerms(cjk);
-  for (const std::string& t : terms)
-    if (IsAsciiLetters(t) && t.size() > full.size()) full = t;
-  for (const std::string& t : terms)
-    if (IsAsciiLetters(t) && t.size() == n && !full.empty() && t[0] == full[0])
-      initials = t;
-  return {full, initials};
-}
 
 // Size in bytes of the FTS5 index (all its shadow tables).
 int64_t FtsBytes(sqlite3* db) {
@@ -571,20 +441,7 @@ int main(int argc, char** argv) {
   struct stat st {};
   stat(path.c_str(), &st);
   std::printf("database: %.1f MB", double(st.st_size) / 1e6);
-  {
-    Stmt sizes(db,
-               "SELECT CASE WHEN name LIKE 'documents_fts%' THEN 'FTS index' "
-               "WHEN name = 'documents' THEN 'documents table' ELSE 'B-tree "
-               "indexes' END AS part, "
-               "sum(pgsize) FROM dbstat GROUP BY part ORDER BY 2 DESC");
-    const char* sep = " (";
-    while (sizes.Step()) {
-      std::printf("%s%s %.1f MB", sep, sizes.Text(0).c_str(),
-                  double(sizes.Int(1)) / 1e6);
-      sep = ", ";
-    }
-    std::printf(")\n");
-  }
+  PrintSizesByPart(db);
 
   if (cost_rows > 0) PinyinCost(dir, cost_rows);
 
@@ -625,11 +482,11 @@ int main(int argc, char** argv) {
   std::vector<std::string> examples;
   for (int i = 0; i < queries; ++i) {
     Sample s = pick();
-    std::string q2 = Substring(rng, s, 2, 2);
+    std::string q2 = Substring(rng, s.enterprise_name, s.project_name, 2, 2);
     timed_text(q2, &chinese);
-    std::string q34 = Substring(rng, s, 3, 4);
+    std::string q34 = Substring(rng, s.enterprise_name, s.project_name, 3, 4);
     timed_text(q34, &chinese34);
-    auto [f, ini] = Pinyin(Substring(rng, s, 2, 4));
+    auto [f, ini] = Pinyin(Substring(rng, s.enterprise_name, s.project_name, 2, 4));
     timed_text(f, &full);
     timed_text(ini, &initials);
     if (i < 3) examples.insert(examples.end(), {q2, q34, f, ini});
@@ -640,7 +497,7 @@ int main(int argc, char** argv) {
   // id.
   for (int i = 0; i < queries; ++i) {
     Sample s = pick();
-    std::string q = Substring(rng, s, 2, 2);
+    std::string q = Substring(rng, s.enterprise_name, s.project_name, 2, 2);
     int year = std::atoi(s.issued_at.substr(0, 4).c_str());
     int month = std::atoi(s.issued_at.substr(5, 2).c_str());
     int months = 1 + static_cast<int>(rng.Below(24u));
