@@ -1036,37 +1036,78 @@ core::Result<AuditEntry> SqliteArchive::AppendAudit(const NewAuditEntry& in) {
   return e;
 }
 
+namespace {
+
+// kInvalidArgument unless 1 <= limit <= 1000.
+core::Status CheckLimit(const DocumentFilter& filter) {
+  if (filter.limit >= 1 && filter.limit <= 1000) return core::Status::Ok();
+  return core::InvalidArgument("limit must be 1..1000, got " +
+                               std::to_string(filter.limit));
+}
+
+// Appends the filter's conditions on the documents row (`column_prefix` "" or
+// "d."), each value through `bind` (which returns its "?N"): kind, district
+// and credit code unless `indexed` says the full-text index answers them,
+// then status and the issue-time bounds.
+template <typename Bind>
+void AppendRowConditions(std::string& sql, const DocumentFilter& filter,
+                         const std::string& column_prefix, bool indexed,
+                         Bind bind) {
+  auto condition = [&](const char* column, const char* op,
+                       const std::string& value) {
+    sql += " AND " + column_prefix + column + op + bind(value);
+  };
+  if (!indexed) {
+    if (!filter.kind.empty()) condition("kind", " = ", filter.kind);
+    if (!filter.district.empty()) condition("district", " = ", filter.district);
+    if (!filter.credit_code.empty()) {
+      condition("credit_code", " = ", filter.credit_code);
+    }
+  }
+  if (filter.status) {
+    condition("status", " = ", std::string(DocumentStatusName(*filter.status)));
+  }
+  if (!filter.issued_from.empty()) {
+    condition("issued_at", " >= ", filter.issued_from);
+  }
+  if (!filter.issued_before.empty()) {
+    condition("issued_at", " < ", filter.issued_before);
+  }
+}
+
+// Reads the rows of `s` (which asked for limit + 1) into a page: the extra
+// row, if any, only says that another page follows.
+core::Result<DocumentPage> ReadPage(Statement& s, int limit,
+                                    bool without_data) {
+  DocumentPage page;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
+    if (without_data) d.data.clear();
+    page.documents.push_back(std::move(d));
+  }
+  if (static_cast<int>(page.documents.size()) > limit) {
+    page.documents.pop_back();
+    const Document& last = page.documents.back();
+    page.next = DocumentCursor{last.issued_at, last.id};
+  }
+  return page;
+}
+
+}  // namespace
+
 core::Result<DocumentPage> SqliteArchive::ListDocuments(
     const DocumentFilter& filter) {
-  if (filter.limit < 1 || filter.limit > 1000) {
-    return core::InvalidArgument("limit must be 1..1000, got " +
-                                 std::to_string(filter.limit));
-  }
+  BEIAN_RETURN_IF_ERROR(CheckLimit(filter));
   std::string sql = Select(kDocumentColumns, "FROM documents WHERE 1");
   int next = 1;
   std::vector<std::pair<int, std::string>> texts;
-  auto text_condition = [&](const char* condition, const std::string& value) {
-    sql += condition;
-    sql += std::to_string(next);
-    texts.push_back({next++, value});
+  auto bind_text = [&](const std::string& value) {
+    texts.push_back({next, value});
+    return "?" + std::to_string(next++);
   };
-  if (!filter.kind.empty()) text_condition(" AND kind = ?", filter.kind);
-  if (!filter.district.empty()) {
-    text_condition(" AND district = ?", filter.district);
-  }
-  if (!filter.credit_code.empty()) {
-    text_condition(" AND credit_code = ?", filter.credit_code);
-  }
-  if (filter.status) {
-    text_condition(" AND status = ?",
-                   std::string(DocumentStatusName(*filter.status)));
-  }
-  if (!filter.issued_from.empty()) {
-    text_condition(" AND issued_at >= ?", filter.issued_from);
-  }
-  if (!filter.issued_before.empty()) {
-    text_condition(" AND issued_at < ?", filter.issued_before);
-  }
+  AppendRowConditions(sql, filter, "", /*indexed=*/false, bind_text);
   int after_index = 0;
   if (filter.after) {
     after_index = next;
@@ -1084,27 +1125,12 @@ core::Result<DocumentPage> SqliteArchive::ListDocuments(
         .BindInt(after_index + 1, filter.after->id);
   }
   s.BindInt(next, filter.limit + 1);
-  DocumentPage page;
-  for (;;) {
-    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
-    if (!row) break;
-    BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
-    page.documents.push_back(std::move(d));
-  }
-  if (static_cast<int>(page.documents.size()) > filter.limit) {
-    page.documents.pop_back();
-    const Document& last = page.documents.back();
-    page.next = DocumentCursor{last.issued_at, last.id};
-  }
-  return page;
+  return ReadPage(s, filter.limit, /*without_data=*/false);
 }
 
 core::Result<DocumentPage> SqliteArchive::Search(const SearchQuery& query) {
   const DocumentFilter& filter = query.filter;
-  if (filter.limit < 1 || filter.limit > 1000) {
-    return core::InvalidArgument("limit must be 1..1000, got " +
-                                 std::to_string(filter.limit));
-  }
+  BEIAN_RETURN_IF_ERROR(CheckLimit(filter));
   const std::string_view text = Trim(query.text);
   if (text.empty()) {
     return core::InvalidArgument(
@@ -1221,10 +1247,6 @@ core::Result<DocumentPage> SqliteArchive::Search(const SearchQuery& query) {
       sql += " FROM documents d WHERE d.credit_code >= " +
              bind_text(credit_low) +
              " AND d.credit_code < " + bind_text(credit_high);
-      if (!filter.kind.empty()) sql += " AND d.kind = " + bind_text(filter.kind);
-      if (!filter.district.empty()) {
-        sql += " AND d.district = " + bind_text(filter.district);
-      }
       break;
     case Mode::kText:
       id_column = "f.rowid";
@@ -1233,25 +1255,9 @@ core::Result<DocumentPage> SqliteArchive::Search(const SearchQuery& query) {
              bind_text(match);
       break;
   }
-  if (mode == Mode::kNumber) {
-    if (!filter.kind.empty()) sql += " AND d.kind = " + bind_text(filter.kind);
-    if (!filter.district.empty()) {
-      sql += " AND d.district = " + bind_text(filter.district);
-    }
-  }
-  if (mode != Mode::kText && !filter.credit_code.empty()) {
-    sql += " AND d.credit_code = " + bind_text(filter.credit_code);
-  }
-  if (filter.status) {
-    sql += " AND d.status = " +
-           bind_text(std::string(DocumentStatusName(*filter.status)));
-  }
-  if (!filter.issued_from.empty()) {
-    sql += " AND d.issued_at >= " + bind_text(filter.issued_from);
-  }
-  if (!filter.issued_before.empty()) {
-    sql += " AND d.issued_at < " + bind_text(filter.issued_before);
-  }
+  // In text mode kind, district and credit code are facet terms of the MATCH.
+  AppendRowConditions(sql, filter, "d.", /*indexed=*/mode == Mode::kText,
+                      bind_text);
   int after_index = 0;
   if (filter.after) {
     after_index = next++;
@@ -1265,20 +1271,10 @@ core::Result<DocumentPage> SqliteArchive::Search(const SearchQuery& query) {
   for (const auto& [index, value] : texts) s.BindText(index, value);
   if (filter.after) s.BindInt(after_index, filter.after->id);
   s.BindInt(next, filter.limit + 1);
-  DocumentPage page;
-  for (;;) {
-    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
-    if (!row) break;
-    BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
-    d.data.clear();  // may hold personal ID numbers; never in search results
-    page.documents.push_back(std::move(d));
-  }
+  // data may hold personal ID numbers: never in search results.
+  BEIAN_ASSIGN_OR_RETURN(DocumentPage page,
+                         ReadPage(s, filter.limit, /*without_data=*/true));
   BEIAN_RETURN_IF_ERROR(snapshot.Commit());
-  if (static_cast<int>(page.documents.size()) > filter.limit) {
-    page.documents.pop_back();
-    const Document& last = page.documents.back();
-    page.next = DocumentCursor{last.issued_at, last.id};
-  }
   return page;
 }
 
