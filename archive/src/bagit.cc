@@ -557,6 +557,12 @@ core::Result<std::string> PayloadBytes(
   return it->second;
 }
 
+// `status` with "<what>: " before its message, its code kept; OK stays OK.
+core::Status Within(const std::string& what, const core::Status& status) {
+  if (status.ok()) return status;
+  return core::Status(status.code(), what + ": " + status.message());
+}
+
 // `status` (a check the archive would make on the way in) as an error about
 // catalog line `where`: found before anything is written.
 core::Status Refused(const std::string& where, const core::Status& status) {
@@ -830,10 +836,9 @@ core::Result<ImportSummary> ImportBag(Archive& archive, const std::string& dir,
     const std::string& number = item.doc.number;
     core::Result<Document> stored = archive.Ingest(item.doc);
     if (!stored.ok()) {
-      return core::Status(stored.status().code(),
-                          "import of " + number + " failed after " +
-                              std::to_string(summary.documents) +
-                              " documents: " + stored.status().message());
+      return Within("import of " + number + " failed after " +
+                        std::to_string(summary.documents) + " documents",
+                    stored.status());
     }
     if (stored->sha256 != item.sha256 || stored->sm3 != item.sm3) {
       return core::Internal("import of " + number +
@@ -843,34 +848,25 @@ core::Result<ImportSummary> ImportBag(Archive& archive, const std::string& dir,
     for (const ImportCopy& c : item.copies) {
       NewSignedCopy copy = c.copy;
       copy.document_id = stored->id;
-      core::Result<SignedCopy> attached = archive.AttachSignedCopy(copy);
-      if (!attached.ok()) {
-        return core::Status(attached.status().code(),
-                            "import of a signed copy of " + number + ": " +
-                                attached.status().message());
-      }
+      BEIAN_RETURN_IF_ERROR(
+          Within("import of a signed copy of " + number,
+                 archive.AttachSignedCopy(copy).status()));
       ++summary.signed_copies;
     }
     for (const ImportReprint& r : item.reprints) {
       NewReprint reprint = r.reprint;
       reprint.document_id = stored->id;
-      core::Result<Reprint> added = archive.AddReprint(reprint);
-      if (!added.ok()) {
-        return core::Status(added.status().code(),
-                            "import of a reprint of " + number + ": " +
-                                added.status().message());
-      }
+      BEIAN_RETURN_IF_ERROR(Within("import of a reprint of " + number,
+                                   archive.AddReprint(reprint).status()));
       ++summary.reprints;
     }
     BEIAN_ASSIGN_OR_RETURN(Document now, archive.Get(stored->id));
     if (now.status != item.status) {
-      core::Result<Document> set = archive.SetStatus(
-          stored->id, item.status, actor, "restored by import from " + dir);
-      if (!set.ok()) {
-        return core::Status(set.status().code(),
-                            "import of the status of " + number + ": " +
-                                set.status().message());
-      }
+      BEIAN_RETURN_IF_ERROR(Within(
+          "import of the status of " + number,
+          archive.SetStatus(stored->id, item.status, actor,
+                            "restored by import from " + dir)
+              .status()));
     }
   }
 
