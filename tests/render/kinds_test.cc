@@ -23,37 +23,7 @@ using testing::PdfText;
 
 using testing::TempDir;
 
-class KindsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto engine = OpenEngine();
-    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-    engine_ = std::move(engine).value().release();
-    auto catalog = Catalog::Load(testing::SourceRoot() + "/templates", *engine_);
-    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
-    catalog_ = new Catalog(std::move(catalog).value());
-  }
-  static void TearDownTestSuite() {
-    delete catalog_;
-    delete engine_;
-  }
-
-  static core::Result<RenderedDocument> RenderKind(const std::string& kind_name, const core::Json& data) {
-    const Kind* kind = catalog_->Find(kind_name);
-    if (kind == nullptr) return core::NotFound(kind_name);
-    RenderOptions options;
-    options.document_number = kind->number_prefix + "-20261127-TEST01";
-    options.issued_at = "2026-11-27T10:00:00+08:00";
-    options.verification_key = "ABCDEFGHIJKLMNOP";
-    return engine_->Render(*kind->versions.at(kind->current_version), data, options);
-  }
-
-  static Engine* engine_;
-  static Catalog* catalog_;
-};
-
-Engine* KindsTest::engine_ = nullptr;
-Catalog* KindsTest::catalog_ = nullptr;
+class KindsTest : public CatalogTest {};
 
 void CollectStrings(const core::Json& v, const std::string& pointer,
                     std::vector<std::pair<std::string, std::string>>& out) {

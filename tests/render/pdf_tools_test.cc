@@ -278,30 +278,14 @@ void ExpectQuadrants(const TempDir& dir, const std::string& pdf, const Rgb expec
 // ---------------------------------------------------------------------------------------------
 // The fixture: the engine and the templates, as the program wires them.
 
-class PdfToolsTest : public ::testing::Test {
+class PdfToolsTest : public CatalogTest {
  protected:
-  static void SetUpTestSuite() {
-    auto engine = OpenEngine();
-    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-    engine_ = std::move(engine).value().release();
-    auto catalog = Catalog::Load(testing::SourceRoot() + "/templates", *engine_);
-    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
-    catalog_ = new Catalog(std::move(catalog).value());
-  }
-  static void TearDownTestSuite() {
-    delete catalog_;
-    delete engine_;
-  }
-
   // A kind's example document.
   static RenderedDocument Example(const std::string& kind_name) {
     const Kind* kind = catalog_->Find(kind_name);
     EXPECT_NE(kind, nullptr) << kind_name;
-    RenderOptions options;
-    options.document_number = kind->number_prefix + "-20261127-TEST01";
-    options.issued_at = "2026-11-27T10:00:00+08:00";
-    options.verification_key = "ABCDEFGHIJKLMNOP";
-    auto doc = engine_->Render(*kind->versions.at(kind->current_version), kind->example, options);
+    if (kind == nullptr) return RenderedDocument{};
+    auto doc = RenderKind(kind_name, kind->example);
     EXPECT_TRUE(doc.ok()) << doc.status().ToString();
     return doc.ok() ? std::move(doc).value() : RenderedDocument{};
   }
@@ -319,12 +303,7 @@ class PdfToolsTest : public ::testing::Test {
     return {"补打", "补打日期：2026年11月28日", "操作人：张三", "原件 SHA-256：" + core::Sha256Hex(original).substr(0, 16)};
   }
 
-  static Engine* engine_;
-  static Catalog* catalog_;
 };
-
-Engine* PdfToolsTest::engine_ = nullptr;
-Catalog* PdfToolsTest::catalog_ = nullptr;
 
 // ---------------------------------------------------------------------------------------------
 // InspectPdf.
