@@ -20,6 +20,7 @@
 #include "beian/api/response.h"
 #include "beian/archive/sqlite_archive.h"
 #include "beian/archive/text_index.h"
+#include "beian/core/beijing_time.h"
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
 #include "beian/core/utf8.h"
@@ -193,16 +194,6 @@ bool IsDigits(std::string_view s, size_t from, size_t n) {
   return true;
 }
 
-// "YYYY-MM-DDTHH:MM:SS+08:00", as the archive stores issue times.
-bool IsBeijingTime(std::string_view t) {
-  return t.size() == 25 && IsDigits(t, 0, 4) && t[4] == '-' &&
-         IsDigits(t, 5, 2) && t[7] == '-' && IsDigits(t, 8, 2) &&
-         t[10] == 'T' && IsDigits(t, 11, 2) && t[13] == ':' &&
-         IsDigits(t, 14, 2) && t[16] == ':' && IsDigits(t, 17, 2) &&
-         t.substr(19) == "+08:00" &&
-         domain::Date::Parse(std::string(t.substr(0, 10))).ok();
-}
-
 domain::Date DateOf(const std::string& beijing_time) {
   core::Result<domain::Date> d = domain::Date::Parse(beijing_time.substr(0, 10));
   return d.ok() ? *d : domain::Date{2026, 1, 1};
@@ -363,7 +354,7 @@ class FilingApi {
     }
     std::string issued_at = Now();
     if (const core::Json* given = body->Find("issued_at")) {
-      if (!given->is_string() || !IsBeijingTime(given->as_string())) {
+      if (!given->is_string() || !core::IsBeijingTime(given->as_string())) {
         return Response::Error(
             422, "invalid_issued_at",
             "issued_at must be Beijing time like 2026-11-27T10:00:00+08:00",
@@ -695,7 +686,7 @@ class FilingApi {
     for (const char* name : {"from", "to"}) {
       const std::string v = text(name);
       const bool date = v.size() == 10 && domain::Date::Parse(v).ok();
-      if (!v.empty() && !date && !IsBeijingTime(v)) {
+      if (!v.empty() && !date && !core::IsBeijingTime(v)) {
         return Response::Error(400, "invalid_date",
                                std::string(name) +
                                    " must be a date like 2026-03-01 or a "

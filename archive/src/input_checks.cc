@@ -4,6 +4,7 @@
 #include <string>
 
 #include "beian/archive/document_number.h"
+#include "beian/core/beijing_time.h"
 #include "beian/core/utf8.h"
 
 namespace beian::archive {
@@ -47,31 +48,6 @@ bool IsIdNumberAt(std::string_view text, size_t pos) {
 
 }  // namespace
 
-bool IsBeijingTime(std::string_view t) {
-  // YYYY-MM-DDTHH:MM:SS
-  if (t.size() < 25) return false;
-  if (t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' ||
-      t[16] != ':') {
-    return false;
-  }
-  const int year = DigitsAt(t, 0, 4), month = DigitsAt(t, 5, 2),
-            day = DigitsAt(t, 8, 2), hour = DigitsAt(t, 11, 2),
-            minute = DigitsAt(t, 14, 2), second = DigitsAt(t, 17, 2);
-  if (year < 1900 || month < 1 || month > 12 || day < 1 || day > 31 ||
-      hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 ||
-      second > 60) {
-    return false;
-  }
-  size_t pos = 19;
-  if (t[pos] == '.') {
-    ++pos;
-    const size_t start = pos;
-    while (pos < t.size() && IsDigit(t[pos])) ++pos;
-    if (pos == start || pos - start > 9) return false;
-  }
-  return t.substr(pos) == "+08:00";
-}
-
 bool ContainsIdNumber(std::string_view text) {
   if (text.size() < 18) return false;
   for (size_t pos = 0; pos + 18 <= text.size(); ++pos) {
@@ -83,7 +59,7 @@ bool ContainsIdNumber(std::string_view text) {
 }
 
 core::Status CheckTime(std::string_view field, std::string_view value) {
-  if (IsBeijingTime(value)) return core::Status::Ok();
+  if (core::IsBeijingTime(value)) return core::Status::Ok();
   return core::InvalidArgument(std::string(field) +
                                " must be Beijing time written like "
                                "2026-03-01T09:30:00+08:00, got \"" +

@@ -9,10 +9,6 @@
 
 namespace beian::archive {
 
-// True iff `text` is "YYYY-MM-DDTHH:MM:SS", optionally ".fraction", then
-// "+08:00", with plausible field values.
-bool IsBeijingTime(std::string_view text);
-
 // True iff `text` contains a 居民身份证号码 (GB 11643: 17 digits and a check
 // character that matches, a province code and a plausible birth date) not
 // embedded in a longer run of letters and digits.
@@ -22,7 +18,8 @@ bool ContainsIdNumber(std::string_view text);
 // columns are indexed and shown in lists, where ID numbers must never appear.
 core::Status CheckNoIdNumber(std::string_view field, std::string_view value);
 
-// kInvalidArgument "<field> must be Beijing time ..." unless IsBeijingTime.
+// kInvalidArgument "<field> must be Beijing time ..." unless
+// core::IsBeijingTime.
 core::Status CheckTime(std::string_view field, std::string_view value);
 
 // kInvalidArgument unless `value` is non-empty UTF-8.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "beian/core/beijing_time.h"
 #include "beian/core/digest.h"
 #include "beian/domain/calendar.h"
 #include "beian/domain/rules.h"
@@ -149,7 +150,10 @@ core::Result<core::Json> FilingService::CheckOrRefuse(const render::Kind& kind, 
     return core::InvalidArgument("the data does not fit " + kind.name + " (" + std::to_string(problems.size()) +
                                  " problems)");
   }
-  if (issued_at.size() < 10) return core::InvalidArgument("issued_at must be an RFC 3339 time");
+  if (!core::IsBeijingTime(issued_at)) {
+    return core::InvalidArgument("issued_at must be Beijing time like 2026-11-27T10:00:00+08:00, got \"" +
+                                 issued_at + "\"");
+  }
   return checked;
 }
 

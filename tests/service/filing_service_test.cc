@@ -87,6 +87,22 @@ TEST_F(FilingServiceTest, InvalidDataIsRefusedAndNothingIsStored) {
   EXPECT_TRUE(page->documents.empty());
 }
 
+// An issue time the archive would refuse is refused before a number is
+// taken: the next document still gets serial 1.
+TEST_F(FilingServiceTest, IssueTimeOutsideBeijingTimeIsRefusedFirst) {
+  FilingService service(*engine_, *catalog_, *archive_);
+  const core::Json& example = catalog_->Find("commitment-letter")->example;
+  std::vector<core::Problem> problems;
+  for (const char* at : {"2026-03-02T10:00:00Z", "2026-02-30T10:00:00+08:00", "2026"}) {
+    auto doc = service.Issue("commitment-letter", example, at, "tester", kToday, problems);
+    ASSERT_FALSE(doc.ok()) << at;
+    EXPECT_EQ(doc.status().code(), core::Code::kInvalidArgument) << at;
+  }
+  auto doc = service.Issue("commitment-letter", example, kIssuedAt, "tester", kToday, problems);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_NE(doc->number.find("000001号"), std::string::npos) << doc->number;
+}
+
 TEST_F(FilingServiceTest, SignedCopiesAndReprints) {
   FilingService service(*engine_, *catalog_, *archive_);
   std::vector<core::Problem> problems;
