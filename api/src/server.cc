@@ -634,7 +634,9 @@ bool Server::Impl::ServeOne(Session& session, Poco::Net::StreamSocket& socket,
 
   // 3. Handler.
   if (!response) response = Dispatch(request, route, entry);
-  if (linger || response->status() == 408) keep_alive = false;
+  // A stop that began while the handler ran closes the connection after this
+  // response (its Connection: close tells the client).
+  if (linger || response->status() == 408 || stopping_) keep_alive = false;
 
   uint64_t bytes_out = 0;
   bool written = WriteResponse(session, request, version, *response,
