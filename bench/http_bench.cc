@@ -61,8 +61,8 @@ int main(int argc, char** argv) {
   }
   // Warm-up: first requests load caches (and check that the data is accepted).
   {
-    e2e::HttpClient client(server.port(), token);
-    e2e::HttpReply r = client.Post("/v1/documents", bodies[0], "application/json");
+    testing::HttpClient client(server.port(), token);
+    testing::HttpReply r = client.Post("/v1/documents", bodies[0], "application/json");
     if (r.status != 201) {
       std::fprintf(stderr, "http_bench: warm-up got %d: %s\n", r.status, r.body.c_str());
       return 1;

@@ -30,8 +30,8 @@ TEST(ServerTest, BindsAFreePortAndRoutesWithParamsAndQuery) {
   Reply r = Fetch(t.port(), "GET", "/v1/documents/BA%E6%96%87-7?page=2&page=3");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.Header("content-type"), "application/json; charset=utf-8");
-  EXPECT_EQ(r.JsonBody().At("/id")->as_string(), "BA文-7");
-  EXPECT_EQ(r.JsonBody().At("/page")->as_string(), "3");  // last one wins
+  EXPECT_EQ(r.Json().At("/id")->as_string(), "BA文-7");
+  EXPECT_EQ(r.Json().At("/page")->as_string(), "3");  // last one wins
 
   Reply pdf = Fetch(t.port(), "GET", "/v1/documents/abc/pdf");
   EXPECT_EQ(pdf.status, 200);
@@ -44,8 +44,8 @@ TEST(ServerTest, UnknownPathIs404WithJsonError) {
   Reply r = Fetch(t.port(), "GET", "/v1/nothing/here");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.ErrorCode(), "not_found");
-  EXPECT_EQ(r.JsonBody().At("/error/status")->as_int(), 404);
-  EXPECT_EQ(r.JsonBody().At("/error/field"), nullptr);
+  EXPECT_EQ(r.Json().At("/error/status")->as_int(), 404);
+  EXPECT_EQ(r.Json().At("/error/field"), nullptr);
 }
 
 TEST(ServerTest, WrongMethodIs405WithAllow) {
@@ -124,7 +124,7 @@ TEST(ServerTest, BodyOverLimitByContentLengthIs413BeforeReading) {
   Reply ok = Fetch(t.port(), "POST", "/v1/raw", std::string(1024, 'x'),
                    "application/octet-stream");
   EXPECT_EQ(ok.status, 200);
-  EXPECT_EQ(ok.JsonBody().At("/bytes")->as_int(), 1024);
+  EXPECT_EQ(ok.Json().At("/bytes")->as_int(), 1024);
 }
 
 TEST(ServerTest, ChunkedBodyOverLimitIs413) {
@@ -239,7 +239,7 @@ TEST(ServerTest, BadJsonBodiesAre400WithErrorBody) {
   Reply malformed = Fetch(t.port(), "POST", "/v1/echo", "{\"a\":", "application/json");
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(malformed.ErrorCode(), "malformed_json");
-  EXPECT_EQ(malformed.JsonBody().At("/error/status")->as_int(), 400);
+  EXPECT_EQ(malformed.Json().At("/error/status")->as_int(), 400);
 
   Reply utf8 = Fetch(t.port(), "POST", "/v1/echo", "{\"a\":\"\xff\xfe\"}",
                      "application/json");
@@ -261,7 +261,7 @@ TEST(ServerTest, HandlerErrorWithFieldKeepsField) {
   Reply r = Fetch(t.port(), "PUT", "/v1/documents/x", "{\"data\":{}}",
                   "application/json");
   EXPECT_EQ(r.status, 422);
-  EXPECT_EQ(r.JsonBody().At("/error/field")->as_string(), "/data/enterprise/name");
+  EXPECT_EQ(r.Json().At("/error/field")->as_string(), "/data/enterprise/name");
   EXPECT_EQ(r.ErrorCode(), "missing_field");
 }
 

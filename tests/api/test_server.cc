@@ -4,13 +4,9 @@
 #include <stdexcept>
 #include <thread>
 
-#include "Poco/Net/HTTPClientSession.h"
-#include "Poco/Net/HTTPRequest.h"
-#include "Poco/Net/HTTPResponse.h"
 #include "Poco/Net/NetException.h"
 #include "Poco/Net/SocketAddress.h"
 #include "Poco/Net/StreamSocket.h"
-#include "Poco/StreamCopier.h"
 #include "beian/api/json_body.h"
 #include "gtest/gtest.h"
 
@@ -23,22 +19,6 @@ std::string Lower(std::string s) {
 }
 
 }  // namespace
-
-std::string Reply::Header(const std::string& name) const {
-  auto it = headers.find(name);
-  return it == headers.end() ? std::string() : it->second;
-}
-
-core::Json Reply::JsonBody() const {
-  auto parsed = core::ParseJson(body);
-  return parsed.ok() ? *parsed : core::Json();
-}
-
-std::string Reply::ErrorCode() const {
-  core::Json body = JsonBody();
-  const core::Json* code = body.At("/error/code");
-  return code && code->is_string() ? code->as_string() : std::string();
-}
 
 Router TestRouter(Metrics* metrics) {
   Router router;
@@ -122,24 +102,8 @@ Reply Fetch(uint16_t port, const std::string& method,
             const std::string& target, const std::string& body,
             const std::string& content_type,
             const std::map<std::string, std::string>& headers) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", port);
-  session.setTimeout(Poco::Timespan(10, 0));
-  Poco::Net::HTTPRequest request(method, target,
-                                 Poco::Net::HTTPMessage::HTTP_1_1);
-  if (!content_type.empty()) request.setContentType(content_type);
-  for (const auto& [name, value] : headers) request.set(name, value);
-  if (!body.empty() || method == "POST" || method == "PUT") {
-    request.setContentLength(static_cast<std::streamsize>(body.size()));
-  }
-  std::ostream& out = session.sendRequest(request);
-  out << body;
-  Poco::Net::HTTPResponse response;
-  std::istream& in = session.receiveResponse(response);
-  Reply reply;
-  reply.status = response.getStatus();
-  for (const auto& [name, value] : response) reply.headers[Lower(name)] = value;
-  Poco::StreamCopier::copyToString(in, reply.body);
-  return reply;
+  return beian::testing::HttpClient(port).Send(method, target, body,
+                                               content_type, headers);
 }
 
 RawResult RawExchange(uint16_t port, const std::string& bytes,

@@ -17,6 +17,7 @@
 #include "beian/api/router.h"
 #include "beian/api/server.h"
 #include "beian/core/json.h"
+#include "http_client.h"
 
 namespace beian::api::testing {
 
@@ -24,20 +25,8 @@ namespace beian::api::testing {
 // log.
 inline constexpr char kIdNumber[] = "110105197103143253";
 
-// A reply as seen by a client.
-struct Reply {
-  int status = 0;
-  // Header names lower-cased.
-  std::map<std::string, std::string> headers;
-  std::string body;
-
-  // The header value, or "" if absent; `name` lower-case.
-  std::string Header(const std::string& name) const;
-  // body parsed as JSON (null if it is not JSON).
-  core::Json JsonBody() const;
-  // error.code of an error body, or "".
-  std::string ErrorCode() const;
-};
+// A reply as seen by a client (header names lower-cased).
+using Reply = beian::testing::HttpReply;
 
 // The routes used by the end-to-end tests:
 //   GET  /v1/documents/{id}       {"id":id,"page":query page or null}
@@ -77,7 +66,7 @@ class TestServer {
   bool stopped_ = false;
 };
 
-// One request with Poco::Net::HTTPClientSession (HTTP/1.1, new connection).
+// One request on a new connection (beian::testing::HttpClient).
 Reply Fetch(uint16_t port, const std::string& method,
             const std::string& target, const std::string& body = "",
             const std::string& content_type = "",

@@ -25,6 +25,8 @@
 namespace beian::e2e {
 namespace {
 
+using beian::testing::HttpClient;
+using beian::testing::HttpReply;
 using beian::testing::ProcessResult;
 using beian::testing::TempDir;
 

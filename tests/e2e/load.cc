@@ -10,6 +10,9 @@
 
 namespace beian::e2e {
 
+using beian::testing::HttpClient;
+using beian::testing::HttpReply;
+
 int64_t LoadResult::Created() const {
   auto it = create_status.find(201);
   return it == create_status.end() ? 0 : it->second;

@@ -16,6 +16,9 @@
 namespace beian::e2e {
 namespace {
 
+using beian::testing::HttpClient;
+using beian::testing::HttpReply;
+
 TEST(LoadTest, SixteenClientsForThirtySecondsLoseNothing) {
   beian::testing::TempDir dir;
   const std::string data = dir.path() + "/var";

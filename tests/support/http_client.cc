@@ -8,7 +8,7 @@
 
 #include <cctype>
 
-namespace beian::e2e {
+namespace beian::testing {
 
 std::string HttpReply::Header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
@@ -92,4 +92,4 @@ HttpReply HttpClient::Send(const std::string& method,
   return reply;
 }
 
-}  // namespace beian::e2e
+}  // namespace beian::testing

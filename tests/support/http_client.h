@@ -1,7 +1,8 @@
-// A small HTTP/1.1 client for the end-to-end tests and benchmarks: one
-// keep-alive connection to 127.0.0.1, reopened when the server closes it.
-#ifndef BEIAN_TESTS_E2E_HTTP_CLIENT_H_
-#define BEIAN_TESTS_E2E_HTTP_CLIENT_H_
+// A small HTTP/1.1 client for the tests and benchmarks that talk to a real
+// server: one keep-alive connection to 127.0.0.1, reopened when the server
+// closes it.
+#ifndef BEIAN_TESTS_SUPPORT_HTTP_CLIENT_H_
+#define BEIAN_TESTS_SUPPORT_HTTP_CLIENT_H_
 
 #include <cstdint>
 #include <map>
@@ -10,7 +11,7 @@
 
 #include "beian/core/json.h"
 
-namespace beian::e2e {
+namespace beian::testing {
 
 struct HttpReply {
   int status = 0;  // 0: no answer (connection failed)
@@ -51,6 +52,6 @@ class HttpClient {
   std::unique_ptr<Session> session_;
 };
 
-}  // namespace beian::e2e
+}  // namespace beian::testing
 
-#endif  // BEIAN_TESTS_E2E_HTTP_CLIENT_H_
+#endif  // BEIAN_TESTS_SUPPORT_HTTP_CLIENT_H_
