@@ -74,6 +74,10 @@ Response Response::FromStatus(const core::Status& status) {
       return Error(409, "failed_precondition", status.message());
     case core::Code::kOutOfRange:
       return Error(422, "out_of_range", status.message());
+    case core::Code::kPermissionDenied:
+      return Error(403, "forbidden", status.message());
+    case core::Code::kAlreadyExists:
+      return Error(409, "already_exists", status.message());
     case core::Code::kOk:
     case core::Code::kIoError:
     case core::Code::kInternal:

@@ -19,6 +19,10 @@ std::string_view CodeName(Code code) {
       return "failed precondition";
     case Code::kOutOfRange:
       return "out of range";
+    case Code::kPermissionDenied:
+      return "permission denied";
+    case Code::kAlreadyExists:
+      return "already exists";
     case Code::kIoError:
       return "io error";
     case Code::kInternal:
@@ -64,6 +68,12 @@ Status FailedPrecondition(std::string msg) {
 }
 Status OutOfRange(std::string msg) {
   return Status(Code::kOutOfRange, std::move(msg));
+}
+Status PermissionDenied(std::string msg) {
+  return Status(Code::kPermissionDenied, std::move(msg));
+}
+Status AlreadyExists(std::string msg) {
+  return Status(Code::kAlreadyExists, std::move(msg));
 }
 Status IoError(std::string msg) {
   return Status(Code::kIoError, std::move(msg));

@@ -25,6 +25,10 @@ TEST(StatusTest, FactoriesSetCodeAndMessage) {
   EXPECT_EQ(ParseError("a").code(), Code::kParseError);
   EXPECT_EQ(FailedPrecondition("a").code(), Code::kFailedPrecondition);
   EXPECT_EQ(OutOfRange("a").code(), Code::kOutOfRange);
+  EXPECT_EQ(PermissionDenied("a").code(), Code::kPermissionDenied);
+  EXPECT_EQ(AlreadyExists("a").code(), Code::kAlreadyExists);
+  EXPECT_EQ(PermissionDenied("a").ToString(), "permission denied: a");
+  EXPECT_EQ(AlreadyExists("a").ToString(), "already exists: a");
   EXPECT_EQ(IoError("a").code(), Code::kIoError);
   EXPECT_EQ(Internal("a").code(), Code::kInternal);
   Status status = NotFound("no such template");

@@ -17,6 +17,10 @@ enum class Code {
   kParseError,
   kFailedPrecondition,
   kOutOfRange,
+  // The caller's identity may not do this (authenticated, but not entitled).
+  kPermissionDenied,
+  // What the call would create exists already (a unique key is taken).
+  kAlreadyExists,
   kIoError,
   kInternal,
 };
@@ -66,6 +70,10 @@ Status ParseError(std::string msg);
 Status FailedPrecondition(std::string msg);
 // A kOutOfRange status.
 Status OutOfRange(std::string msg);
+// A kPermissionDenied status.
+Status PermissionDenied(std::string msg);
+// A kAlreadyExists status.
+Status AlreadyExists(std::string msg);
 // A kIoError status.
 Status IoError(std::string msg);
 // A kInternal status.
