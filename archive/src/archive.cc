@@ -4,12 +4,27 @@
 
 namespace beian::archive {
 
+namespace {
+
+constexpr DocumentStatus kAllStatuses[] = {
+    DocumentStatus::kIssued,   DocumentStatus::kSigned,
+    DocumentStatus::kAccepted, DocumentStatus::kFiled,
+    DocumentStatus::kRefused,  DocumentStatus::kRevoked};
+
+}  // namespace
+
 std::string_view DocumentStatusName(DocumentStatus status) {
   switch (status) {
     case DocumentStatus::kIssued:
       return "issued";
     case DocumentStatus::kSigned:
       return "signed";
+    case DocumentStatus::kAccepted:
+      return "accepted";
+    case DocumentStatus::kFiled:
+      return "filed";
+    case DocumentStatus::kRefused:
+      return "refused";
     case DocumentStatus::kRevoked:
       return "revoked";
   }
@@ -17,13 +32,12 @@ std::string_view DocumentStatusName(DocumentStatus status) {
 }
 
 core::Result<DocumentStatus> ParseDocumentStatus(std::string_view name) {
-  for (DocumentStatus s : {DocumentStatus::kIssued, DocumentStatus::kSigned,
-                           DocumentStatus::kRevoked}) {
+  for (DocumentStatus s : kAllStatuses) {
     if (DocumentStatusName(s) == name) return s;
   }
-  return core::InvalidArgument("unknown document status \"" +
-                               std::string(name) +
-                               "\": expected issued, signed or revoked");
+  return core::InvalidArgument(
+      "unknown document status \"" + std::string(name) +
+      "\": expected issued, signed, accepted, filed, refused or revoked");
 }
 
 std::string_view FindingKindName(FindingKind kind) {
@@ -56,17 +70,26 @@ std::string_view FindingKindName(FindingKind kind) {
       return "audit-head-mismatch";
     case FindingKind::kAuditDetailInvalid:
       return "audit-detail-invalid";
+    case FindingKind::kSerialUnaccounted:
+      return "serial-unaccounted";
+    case FindingKind::kCounterBehind:
+      return "counter-behind";
+    case FindingKind::kVoidFiled:
+      return "void-filed";
     case FindingKind::kBlobUnreferenced:
       return "blob-unreferenced";
     case FindingKind::kStrayFile:
       return "stray-file";
+    case FindingKind::kSerialInFlight:
+      return "serial-in-flight";
   }
   return "unknown";
 }
 
 bool IsProblem(FindingKind kind) {
   return kind != FindingKind::kBlobUnreferenced &&
-         kind != FindingKind::kStrayFile;
+         kind != FindingKind::kStrayFile &&
+         kind != FindingKind::kSerialInFlight;
 }
 
 std::string_view AccessRoleName(AccessRole role) {

@@ -24,6 +24,7 @@
 #include "beian/core/json.h"
 #include "input_checks.h"
 #include "posix_file.h"
+#include "row_digest.h"
 
 namespace beian::archive {
 namespace {
@@ -183,7 +184,40 @@ struct Selection {
   std::vector<Document> documents;
   std::map<int64_t, std::vector<SignedCopy>> copies;
   std::map<int64_t, std::vector<Reprint>> reprints;
+  // Each document's "set-status" steps, oldest first: {"actor", "at", "to"}
+  // and the lifecycle fields the step set.
+  std::map<int64_t, core::Json> lifecycle;
 };
+
+// A "set-status" audit entry as a lifecycle step of the bag, or null when
+// its detail does not name a document. Entries written before schema 4 call
+// the reason "reason".
+core::Json LifecycleStep(const AuditEntry& e, int64_t* document_id) {
+  core::Result<core::Json> detail = core::ParseJson(e.detail);
+  if (!detail.ok() || !detail->is_object()) return core::Json();
+  const core::Json* id = detail->Find("document_id");
+  const core::Json* to = detail->Find("to");
+  if (id == nullptr || !id->is_integer() || to == nullptr ||
+      !to->is_string()) {
+    return core::Json();
+  }
+  *document_id = id->as_int();
+  core::Json step = core::Json::MakeObject();
+  step.Set("actor", e.actor);
+  step.Set("at", e.at);
+  step.Set("to", *to);
+  for (std::string_view key : kLifecycleFields) {
+    if (const core::Json* value = detail->Find(key); value && value->is_string()) {
+      step.Set(std::string(key), *value);
+    }
+  }
+  const core::Json* reason = detail->Find("reason");
+  if (step.Find("status_reason") == nullptr && reason != nullptr &&
+      reason->is_string() && !reason->as_string().empty()) {
+    step.Set("status_reason", *reason);
+  }
+  return step;
+}
 
 }  // namespace
 
@@ -216,6 +250,17 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
   }));
   BEIAN_RETURN_IF_ERROR(archive.ForEachReprint([&](const Reprint& r) {
     if (ids.count(r.document_id) != 0) sel.reprints[r.document_id].push_back(r);
+    return core::Status::Ok();
+  }));
+  BEIAN_RETURN_IF_ERROR(archive.ForEachAuditEntry([&](const AuditEntry& e) {
+    if (e.action != kActionSetStatus) return core::Status::Ok();
+    int64_t id = 0;
+    core::Json step = LifecycleStep(e, &id);
+    if (!step.is_null() && ids.count(id) != 0) {
+      core::Json& steps = sel.lifecycle[id];
+      if (steps.is_null()) steps = core::Json::MakeArray();
+      steps.Push(std::move(step));
+    }
     return core::Status::Ok();
   }));
   for (auto& [id, list] : sel.copies) {
@@ -289,6 +334,12 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
     line.Set("bytes", doc.bytes);
     line.Set("pages", doc.pages);
     line.Set("status", std::string(DocumentStatusName(doc.status)));
+    for (std::string_view key : kLifecycleFields) {
+      line.Set(std::string(key), LifecycleField(doc, key));
+    }
+    core::Json& steps = sel.lifecycle[doc.id];
+    line.Set("lifecycle",
+             steps.is_null() ? core::Json::MakeArray() : std::move(steps));
     BEIAN_ASSIGN_OR_RETURN(std::string file, write_blob("documents", doc.sha256));
     line.Set("file", file);
     core::Json copies = core::Json::MakeArray();
@@ -302,6 +353,7 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
       copy.Set("original_name", c.original_name);
       copy.Set("uploaded_by", c.uploaded_by);
       copy.Set("uploaded_at", c.uploaded_at);
+      copy.Set("of_record", c.of_record);
       BEIAN_ASSIGN_OR_RETURN(std::string cf, write_blob("signed-copies", c.sha256));
       copy.Set("file", cf);
       copies.Push(std::move(copy));
@@ -531,6 +583,12 @@ struct ImportReprint {
   std::string sha256;
 };
 
+// One recorded step of a document's lifecycle, replayed by its own actor.
+struct ImportStep {
+  StatusChange change;  // document_id and from are filled in on replay
+  std::string at;       // when the step was recorded in the source archive
+};
+
 struct ImportDocument {
   NewDocument doc;
   std::string sha256;
@@ -538,7 +596,12 @@ struct ImportDocument {
   DocumentStatus status = DocumentStatus::kIssued;
   std::vector<ImportCopy> copies;
   std::vector<ImportReprint> reprints;
+  // The bag's "lifecycle"; bags written before it existed get one step to
+  // `status` by the importing actor when no attached copy explains it.
+  std::vector<ImportStep> steps;
+  bool has_lifecycle = false;
 };
+
 
 // The bytes of payload file `file` (a "data/..." path from the catalog),
 // checked to hash to `sha256`.
@@ -568,6 +631,54 @@ core::Status Within(const std::string& what, const core::Status& status) {
 core::Status Refused(const std::string& where, const core::Status& status) {
   if (status.ok()) return status;
   return core::InvalidArgument(where + ": " + status.message());
+}
+
+// A lifecycle step of a catalog line as a StatusChange (without its
+// document), checked as ChangeStatus would check it.
+core::Result<ImportStep> ParseLifecycleStep(const core::Json& step,
+                                            const std::string& where) {
+  ImportStep out;
+  StatusChange& c = out.change;
+  std::string to;
+  if (!step.is_object() || !GetString(step, "actor", c.actor) ||
+      !GetString(step, "at", out.at) || !GetString(step, "to", to)) {
+    return core::InvalidArgument(where + ": malformed lifecycle step");
+  }
+  core::Result<DocumentStatus> parsed = ParseDocumentStatus(to);
+  if (!parsed.ok()) {
+    return core::InvalidArgument(where + ": " + parsed.status().message());
+  }
+  c.to = *parsed;
+  std::string decided_at, revoked_at;
+  GetString(step, "decided_at", decided_at);
+  GetString(step, "revoked_at", revoked_at);
+  switch (c.to) {
+    case DocumentStatus::kAccepted:
+      GetString(step, "accepted_on", c.accepted_on);
+      GetString(step, "decision_due", c.decision_due);
+      break;
+    case DocumentStatus::kFiled:
+      GetString(step, "filing_number", c.filing_number);
+      c.at = decided_at.empty() ? out.at : decided_at;
+      break;
+    case DocumentStatus::kRefused:
+    case DocumentStatus::kRevoked:
+      GetString(step, "status_reason", c.reason);
+      // Revocations recorded before reasons were required may have none.
+      if (c.reason.empty()) c.reason = "（原记录未载明原因）";
+      c.at = c.to == DocumentStatus::kRefused
+                 ? (decided_at.empty() ? out.at : decided_at)
+                 : (revoked_at.empty() ? out.at : revoked_at);
+      break;
+    case DocumentStatus::kIssued:
+    case DocumentStatus::kSigned:
+      break;
+  }
+  c.from = {DocumentStatus::kIssued};  // replaced on replay
+  if (c.to != DocumentStatus::kIssued) {
+    BEIAN_RETURN_IF_ERROR(Refused(where, CheckStatusChange(c)));
+  }
+  return out;
 }
 
 // One line of data/catalog.jsonl with its payload files, checked as far as
@@ -623,6 +734,9 @@ core::Result<ImportDocument> ParseCatalogLine(
       return core::InvalidArgument(where + ": malformed signed copy");
     }
     ic.copy.pages = static_cast<int>(copy_pages);
+    if (const core::Json* of_record = Member(c, "of_record", core::Json::Type::kBool)) {
+      ic.copy.of_record = of_record->as_bool();
+    }
     BEIAN_ASSIGN_OR_RETURN(ic.copy.content,
                            PayloadBytes(payload, copy_file, ic.sha256, where));
     BEIAN_RETURN_IF_ERROR(Refused(where, CheckNewSignedCopy(ic.copy)));
@@ -657,7 +771,64 @@ core::Result<ImportDocument> ParseCatalogLine(
     BEIAN_RETURN_IF_ERROR(Refused(where, CheckNewReprint(ir.reprint)));
     out.reprints.push_back(std::move(ir));
   }
+  if (const core::Json* steps = line.Find("lifecycle")) {
+    if (!steps->is_array()) {
+      return core::InvalidArgument(where + ": lifecycle is not an array");
+    }
+    out.has_lifecycle = true;
+    for (const core::Json& step : steps->as_array()) {
+      BEIAN_ASSIGN_OR_RETURN(ImportStep parsed, ParseLifecycleStep(step, where));
+      out.steps.push_back(std::move(parsed));
+    }
+    const bool explained =
+        out.steps.empty()
+            ? out.status == DocumentStatus::kIssued ||
+                  out.status == DocumentStatus::kSigned
+            : out.steps.back().change.to == out.status;
+    if (!explained) {
+      return core::InvalidArgument(where + ": lifecycle does not end in " +
+                                   status);
+    }
+  }
   return out;
+}
+
+// Replays a document's lifecycle on `archive` after its copies were
+// attached: each recorded step by its original actor and with its original
+// time, the audit detail naming the bag; then, for bags without a lifecycle,
+// one step to the bag's status by `actor`. Steps the document already took
+// (signed by an attached copy) are skipped. kInternal if the document does
+// not end in the bag's status.
+core::Status ReplayLifecycle(Archive& archive, const ImportDocument& item,
+                             int64_t id, const std::string& dir,
+                             const std::string& actor) {
+  BEIAN_ASSIGN_OR_RETURN(Document now, archive.Get(id));
+  std::vector<ImportStep> steps = item.steps;
+  if (!item.has_lifecycle && now.status != item.status) {
+    ImportStep step;
+    step.change.to = item.status;
+    step.change.actor = actor;
+    if (item.status == DocumentStatus::kRevoked) {
+      step.change.reason = "restored by import from " + dir;
+    }
+    steps.push_back(std::move(step));
+  }
+  for (ImportStep& step : steps) {
+    if (step.change.to == now.status) continue;
+    step.change.document_id = id;
+    step.change.from = {now.status};
+    step.change.detail = core::Json::MakeObject();
+    step.change.detail.Set("imported_from", dir);
+    if (!step.at.empty()) step.change.detail.Set("recorded_at", step.at);
+    BEIAN_ASSIGN_OR_RETURN(now, archive.ChangeStatus(step.change));
+  }
+  if (now.status != item.status) {
+    return core::Internal(std::string("its lifecycle ends in ") +
+                          std::string(DocumentStatusName(now.status)) +
+                          ", the bag says " +
+                          std::string(DocumentStatusName(item.status)));
+  }
+  return core::Status::Ok();
 }
 
 }  // namespace
@@ -860,14 +1031,9 @@ core::Result<ImportSummary> ImportBag(Archive& archive, const std::string& dir,
                                    archive.AddReprint(reprint).status()));
       ++summary.reprints;
     }
-    BEIAN_ASSIGN_OR_RETURN(Document now, archive.Get(stored->id));
-    if (now.status != item.status) {
-      BEIAN_RETURN_IF_ERROR(Within(
-          "import of the status of " + number,
-          archive.SetStatus(stored->id, item.status, actor,
-                            "restored by import from " + dir)
-              .status()));
-    }
+    BEIAN_RETURN_IF_ERROR(
+        Within("import of the lifecycle of " + number,
+               ReplayLifecycle(archive, item, stored->id, dir, actor)));
   }
 
   NewAuditEntry entry;

@@ -1,6 +1,7 @@
 #include "input_checks.h"
 
 #include <optional>
+#include <set>
 #include <string>
 
 #include "beian/archive/document_number.h"
@@ -24,6 +25,24 @@ int DigitsAt(std::string_view text, size_t pos, size_t count) {
     value = value * 10 + (text[i] - '0');
   }
   return value;
+}
+
+bool IsLowerHex64(std::string_view text) {
+  return text.size() == 64 &&
+         text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// C0 controls, DEL and the C1 controls (U+0080..U+009F); `text` is UTF-8.
+bool HasControlCharacter(std::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < text.size()) {
+      const unsigned char next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return true;
+    }
+  }
+  return false;
 }
 
 bool IsIdNumberAt(std::string_view text, size_t pos) {
@@ -80,6 +99,124 @@ core::Status CheckNoIdNumber(std::string_view field, std::string_view value) {
       "and must not hold one (keep it in the document data only)");
 }
 
+core::Status CheckDate(std::string_view field, std::string_view date) {
+  if (date.size() == 10 &&
+      core::IsBeijingTime(std::string(date) + "T00:00:00+08:00")) {
+    return core::Status::Ok();
+  }
+  return core::InvalidArgument(std::string(field) +
+                               " must be a date written like 2026-12-07, got "
+                               "\"" +
+                               std::string(date.substr(0, 40)) + "\"");
+}
+
+core::Status CheckIdempotencyKey(const IdempotencyKey& k) {
+  if (k.token_id < 1) {
+    return core::InvalidArgument("idempotency key needs its token's id");
+  }
+  bool printable = !k.key.empty() && k.key.size() <= 200;
+  for (char c : k.key) {
+    if (c < 0x20 || c > 0x7E) printable = false;
+  }
+  if (!printable) {
+    return core::InvalidArgument(
+        "idempotency key must be 1 to 200 printable ASCII characters");
+  }
+  if (!IsLowerHex64(k.request_sha256)) {
+    return core::InvalidArgument(
+        "idempotency request_sha256 must be 64 lowercase hex characters");
+  }
+  return core::Status::Ok();
+}
+
+core::Status CheckStaffKeys(const std::vector<StaffKey>& keys) {
+  std::set<std::string_view> paths;
+  for (const StaffKey& k : keys) {
+    if (!IsLowerHex64(k.hmac)) {
+      return core::InvalidArgument("staff key at \"" + k.path.substr(0, 200) +
+                                   "\": hmac must be 64 lowercase hex "
+                                   "characters");
+    }
+    if (k.path.size() > 200 || !core::IsValidUtf8(k.path) ||
+        (!k.path.empty() && k.path.front() != '/')) {
+      return core::InvalidArgument(
+          "staff key path must be a JSON Pointer of at most 200 bytes, got "
+          "\"" +
+          (core::IsValidUtf8(k.path) ? k.path.substr(0, 200) : "(not UTF-8)") +
+          "\"");
+    }
+    BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("staff key path", k.path));
+    if (!paths.insert(k.path).second) {
+      return core::InvalidArgument("staff key path " + k.path +
+                                   " is given twice");
+    }
+  }
+  return core::Status::Ok();
+}
+
+core::Status CheckStatusChange(const StatusChange& c) {
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("actor", c.actor));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", c.actor));
+  if (c.from.empty()) {
+    return core::InvalidArgument("a status change names the states it may "
+                                 "leave (from is empty)");
+  }
+  const std::string to(DocumentStatusName(c.to));
+  if (c.to == DocumentStatus::kIssued) {
+    return core::InvalidArgument("no document goes back to issued");
+  }
+  // Each field belongs to one or two target states; a field given for
+  // another state is a caller's mistake, not something to drop silently.
+  const bool with_reason =
+      c.to == DocumentStatus::kRefused || c.to == DocumentStatus::kRevoked;
+  const bool accepting = c.to == DocumentStatus::kAccepted;
+  const bool filing = c.to == DocumentStatus::kFiled;
+  auto only_for = [&](const char* field, const std::string& value,
+                      bool allowed) {
+    if (allowed || value.empty()) return core::Status::Ok();
+    return core::InvalidArgument(std::string(field) + " does not belong to a "
+                                 "change to " + to);
+  };
+  BEIAN_RETURN_IF_ERROR(only_for("reason", c.reason, with_reason));
+  BEIAN_RETURN_IF_ERROR(only_for("accepted_on", c.accepted_on, accepting));
+  BEIAN_RETURN_IF_ERROR(only_for("decision_due", c.decision_due, accepting));
+  BEIAN_RETURN_IF_ERROR(only_for("filing_number", c.filing_number, filing));
+  const bool timed = with_reason || filing;
+  BEIAN_RETURN_IF_ERROR(only_for("at", c.at, timed));
+  if (with_reason) {
+    const size_t length =
+        core::IsValidUtf8(c.reason) ? core::CountCodePoints(c.reason) : 0;
+    if (length < 1 || length > 500) {
+      return core::InvalidArgument("a change to " + to +
+                                   " needs a reason of 1 to 500 characters");
+    }
+    BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("reason", c.reason));
+  }
+  if (accepting) {
+    BEIAN_RETURN_IF_ERROR(CheckDate("accepted_on", c.accepted_on));
+    BEIAN_RETURN_IF_ERROR(CheckDate("decision_due", c.decision_due));
+    if (c.decision_due < c.accepted_on) {
+      return core::InvalidArgument("decision_due " + c.decision_due +
+                                   " is before accepted_on " + c.accepted_on);
+    }
+  }
+  if (filing) {
+    if (c.filing_number.empty() || c.filing_number.size() > 100 ||
+        !core::IsValidUtf8(c.filing_number) ||
+        HasControlCharacter(c.filing_number)) {
+      return core::InvalidArgument(
+          "a change to filed needs a filing_number of 1 to 100 bytes of "
+          "text");
+    }
+    BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("filing_number", c.filing_number));
+  }
+  if (!c.at.empty()) BEIAN_RETURN_IF_ERROR(CheckTime("at", c.at));
+  if (!c.detail.is_null() && !c.detail.is_object()) {
+    return core::InvalidArgument("status change detail must be an object");
+  }
+  return core::Status::Ok();
+}
+
 core::Status CheckNewDocument(const NewDocument& d) {
   if (d.number.empty() || d.number.size() > 100) {
     return core::InvalidArgument("document number must have 1 to 100 bytes");
@@ -104,6 +241,8 @@ core::Status CheckNewDocument(const NewDocument& d) {
   if (d.created_by.empty()) return core::InvalidArgument("created_by is empty");
   if (d.pages < 1) return core::InvalidArgument("pages must be >= 1");
   if (d.pdf.empty()) return core::InvalidArgument("the PDF is empty");
+  if (d.idempotency) BEIAN_RETURN_IF_ERROR(CheckIdempotencyKey(*d.idempotency));
+  BEIAN_RETURN_IF_ERROR(CheckStaffKeys(d.staff_keys));
   const std::pair<std::string_view, const std::string*> columns[] = {
       {"number", &d.number},
       {"kind", &d.kind},
@@ -156,10 +295,7 @@ core::Status CheckNewReprint(const NewReprint& r) {
 }
 
 core::Status CheckNewAccessToken(const NewAccessToken& t) {
-  const bool hex = t.secret_sha256.size() == 64 &&
-                   t.secret_sha256.find_first_not_of("0123456789abcdef") ==
-                       std::string::npos;
-  if (!hex) {
+  if (!IsLowerHex64(t.secret_sha256)) {
     return core::InvalidArgument(
         "secret_sha256 must be 64 lowercase hex characters");
   }
@@ -173,6 +309,22 @@ core::Status CheckNewAccessToken(const NewAccessToken& t) {
       t.credit_code.size() == 18 &&
       t.credit_code.find_first_not_of("0123456789ABCDEFGHJKLMNPQRTUWXY") ==
           std::string::npos;
+  if (t.role == AccessRole::kAdmin) {
+    if (!t.name.empty()) {
+      return core::InvalidArgument("an admin token has no name");
+    }
+  } else if (t.name.empty() || t.name.size() > 200 ||
+             !core::IsValidUtf8(t.name) || HasControlCharacter(t.name)) {
+    return core::InvalidArgument(
+        std::string("a") +
+        (t.role == AccessRole::kBureau ? " bureau token needs the bureau's "
+                                         "official name"
+                                       : "n enterprise token needs the "
+                                         "enterprise's registered name") +
+        ": 1 to 200 bytes of text without control characters");
+  } else {
+    BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("name", t.name));
+  }
   switch (t.role) {
     case AccessRole::kEnterprise:
       if (!credit_ok) {

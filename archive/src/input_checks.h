@@ -3,6 +3,7 @@
 #define BEIAN_ARCHIVE_SRC_INPUT_CHECKS_H_
 
 #include <string_view>
+#include <vector>
 
 #include "beian/archive/records.h"
 #include "beian/core/status.h"
@@ -40,6 +41,22 @@ core::Status CheckNewReprint(const NewReprint& reprint);
 // The same for an access token: its role's scope, label and creator, and
 // the secret's digest.
 core::Status CheckNewAccessToken(const NewAccessToken& token);
+
+// The same for a lifecycle step: actor, the fields `to` requires (and no
+// others), the detail (an object or null) and the time.
+core::Status CheckStatusChange(const StatusChange& change);
+
+// kInvalidArgument unless token_id >= 1, the key is 1..200 printable ASCII
+// bytes and request_sha256 is 64 lowercase hex chars.
+core::Status CheckIdempotencyKey(const IdempotencyKey& key);
+
+// kInvalidArgument unless every key's hmac is 64 lowercase hex chars and its
+// path a JSON Pointer ("" or starting with '/', UTF-8, at most 200 bytes)
+// without an ID number, each path given once.
+core::Status CheckStaffKeys(const std::vector<StaffKey>& keys);
+
+// kInvalidArgument unless `date` is "YYYY-MM-DD" naming a real day.
+core::Status CheckDate(std::string_view field, std::string_view date);
 
 // kInvalidArgument unless `action` is lowercase ASCII words joined by '-'.
 core::Status CheckActionName(std::string_view action);

@@ -43,6 +43,9 @@ std::string SignedCopyRowDigest(const SignedCopy& c) {
   o.Set("document_id", c.document_id);
   o.Set("id", c.id);
   o.Set("media_type", c.media_type);
+  // Only when false: copies of record filed before the column existed keep
+  // the digest their audit entry recorded.
+  if (!c.of_record) o.Set("of_record", false);
   o.Set("original_name", c.original_name);
   o.Set("pages", c.pages);
   o.Set("sha256", c.sha256);
@@ -73,10 +76,28 @@ std::string AccessTokenRowDigest(const AccessToken& t) {
   o.Set("district", t.district);
   o.Set("id", t.id);
   o.Set("label", t.label);
+  // Only when set: tokens created before names keep their recorded digest.
+  if (!t.name.empty()) o.Set("name", t.name);
   o.Set("revoked_at", t.revoked_at);
   o.Set("role", std::string(AccessRoleName(t.role)));
   o.Set("secret_sha256", t.secret_sha256);
   return DigestOf(o);
+}
+
+std::string* LifecycleField(Document& d, std::string_view name) {
+  if (name == "accepted_on") return &d.accepted_on;
+  if (name == "decision_due") return &d.decision_due;
+  if (name == "filing_number") return &d.filing_number;
+  if (name == "decided_at") return &d.decided_at;
+  if (name == "revoked_at") return &d.revoked_at;
+  if (name == "status_reason") return &d.status_reason;
+  return nullptr;
+}
+
+const std::string& LifecycleField(const Document& d, std::string_view name) {
+  static const std::string* const kEmpty = new std::string;
+  const std::string* field = LifecycleField(const_cast<Document&>(d), name);
+  return field != nullptr ? *field : *kEmpty;
 }
 
 std::string AuditEntryHash(const AuditEntry& e) {
@@ -93,7 +114,8 @@ std::string AuditEntryHash(const AuditEntry& e) {
 bool IsArchiveAction(std::string_view action) {
   return action == kActionIngest || action == kActionAttach ||
          action == kActionReprint || action == kActionSetStatus ||
-         action == kActionTokenCreate || action == kActionTokenRevoke;
+         action == kActionTokenCreate || action == kActionTokenRevoke ||
+         action == kActionVoidNumber;
 }
 
 }  // namespace beian::archive

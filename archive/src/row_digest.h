@@ -24,8 +24,9 @@ const std::string& GenesisHash();
 // issued_at, kind, number, pages, project_name, sha256, sm3, template_version.
 std::string DocumentRowDigest(const Document& document);
 
-// SHA-256 hex over bytes, document_id, id, media_type, original_name, pages,
-// sha256, sm3, uploaded_at, uploaded_by.
+// SHA-256 hex over bytes, document_id, id, media_type, of_record (only when
+// false, so that rows filed before submitted copies existed keep their
+// digest), original_name, pages, sha256, sm3, uploaded_at, uploaded_by.
 std::string SignedCopyRowDigest(const SignedCopy& copy);
 
 // SHA-256 hex over bytes, document_id, id, marked, operator, reprinted_at,
@@ -33,7 +34,8 @@ std::string SignedCopyRowDigest(const SignedCopy& copy);
 std::string ReprintRowDigest(const Reprint& reprint);
 
 // SHA-256 hex over created_at, created_by, credit_code, district, id, label,
-// revoked_at, role, secret_sha256.
+// name (only when not empty, so that tokens created before names keep their
+// digest), revoked_at, role, secret_sha256.
 std::string AccessTokenRowDigest(const AccessToken& token);
 
 // The chained hash of an audit row (see AuditEntry in records.h); uses every
@@ -47,6 +49,22 @@ inline constexpr std::string_view kActionReprint = "reprint";
 inline constexpr std::string_view kActionSetStatus = "set-status";
 inline constexpr std::string_view kActionTokenCreate = "token-create";
 inline constexpr std::string_view kActionTokenRevoke = "token-revoke";
+inline constexpr std::string_view kActionVoidNumber = "void-number";
+
+// The reason a "void-number" entry gives.
+inline constexpr std::string_view kVoidReasonUnused =
+    "allocated but never filed";
+
+// The lifecycle fields of a document as named in the catalog, in Document
+// and in "set-status" audit details; verify replays them from the log.
+inline constexpr std::string_view kLifecycleFields[] = {
+    "accepted_on", "decision_due", "filing_number",
+    "decided_at",  "revoked_at",   "status_reason"};
+
+// The lifecycle field of `document` named by one of kLifecycleFields.
+std::string* LifecycleField(Document& document, std::string_view name);
+const std::string& LifecycleField(const Document& document,
+                                  std::string_view name);
 
 // True for the actions above.
 bool IsArchiveAction(std::string_view action);

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "beian/archive/document_number.h"
 #include "beian/archive/text_index.h"
 #include "search_terms.h"
 
@@ -13,6 +14,10 @@ namespace {
 struct Migration {
   int version;
   const char* sql;
+  // The migration rebuilds a table that others reference (SQLite's
+  // generalized ALTER TABLE procedure): foreign keys are off while it runs and
+  // PRAGMA foreign_key_check must come back empty before it commits.
+  bool rebuilds_tables = false;
 };
 
 constexpr Migration kMigrations[] = {
@@ -132,6 +137,109 @@ CREATE TABLE access_tokens (
   revoked_at TEXT NOT NULL DEFAULT ''
 );
 )sql"},
+    // The lifecycle (accepted, filed, refused) and its facts, submitted copies,
+    // token names, the register of allocated and void serials, idempotency
+    // keys and the keyed staff index. documents is rebuilt to widen its
+    // status CHECK (SQLite cannot alter a constraint): same ids (documents_fts
+    // uses them as rowids), same indexes, rows of signed_copies and reprints
+    // still pointing at their documents. Existing documents are marked as
+    // not staff-indexed. AfterMigration records the serials the catalog
+    // left unfiled as allocations of unknown time.
+    {4, R"sql(
+CREATE TABLE documents_v4 (
+  id INTEGER PRIMARY KEY,
+  number TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  template_version INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  credit_code TEXT NOT NULL,
+  enterprise_name TEXT NOT NULL,
+  project_name TEXT NOT NULL,
+  district TEXT NOT NULL,
+  issued_at TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  sm3 TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  pages INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('issued', 'signed', 'accepted',
+                                         'filed', 'refused', 'revoked')),
+  number_year INTEGER,
+  number_serial INTEGER,
+  accepted_on TEXT NOT NULL DEFAULT '',
+  decision_due TEXT NOT NULL DEFAULT '',
+  filing_number TEXT NOT NULL DEFAULT '',
+  decided_at TEXT NOT NULL DEFAULT '',
+  revoked_at TEXT NOT NULL DEFAULT '',
+  status_reason TEXT NOT NULL DEFAULT '',
+  -- 1 once the keyed staff index holds the document's staff (staff_keys).
+  staff_indexed INTEGER NOT NULL DEFAULT 0 CHECK (staff_indexed IN (0, 1))
+);
+INSERT INTO documents_v4 (id, number, kind, template_version, data,
+  credit_code, enterprise_name, project_name, district, issued_at, created_by,
+  sha256, sm3, bytes, pages, status, number_year, number_serial)
+SELECT id, number, kind, template_version, data, credit_code, enterprise_name,
+  project_name, district, issued_at, created_by, sha256, sm3, bytes, pages,
+  status, number_year, number_serial
+FROM documents;
+DROP TABLE documents;
+ALTER TABLE documents_v4 RENAME TO documents;
+CREATE UNIQUE INDEX documents_district_serial
+  ON documents (district, number_year, number_serial);
+CREATE INDEX documents_issued ON documents (issued_at, id);
+CREATE INDEX documents_kind_issued ON documents (kind, issued_at, id);
+CREATE INDEX documents_district_issued ON documents (district, issued_at, id);
+CREATE INDEX documents_sha256 ON documents (sha256);
+CREATE INDEX documents_credit_code ON documents (credit_code);
+CREATE INDEX documents_staff_unindexed ON documents (id) WHERE staff_indexed = 0;
+
+ALTER TABLE signed_copies ADD COLUMN
+  of_record INTEGER NOT NULL DEFAULT 1 CHECK (of_record IN (0, 1));
+
+ALTER TABLE access_tokens ADD COLUMN name TEXT NOT NULL DEFAULT '';
+
+-- Every serial AllocateNumber handed out, in allocation order.
+CREATE TABLE number_allocations (
+  id INTEGER PRIMARY KEY,
+  district TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  serial INTEGER NOT NULL,
+  number TEXT NOT NULL,
+  allocated_at TEXT NOT NULL,  -- '' when allocated before schema 4
+  UNIQUE (district, year, serial)
+);
+
+-- Serials recorded as void (作废号), each with its "void-number" audit entry.
+CREATE TABLE number_voids (
+  district TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  serial INTEGER NOT NULL,
+  number TEXT NOT NULL,
+  allocated_at TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (district, year, serial)
+) WITHOUT ROWID;
+
+-- Per-token request state: kept as long as the catalog, never exported.
+CREATE TABLE idempotency_keys (
+  token_id INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  request_sha256 TEXT NOT NULL,
+  document_id INTEGER NOT NULL REFERENCES documents (id),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (token_id, key)
+) WITHOUT ROWID;
+
+-- The keyed staff index: HMAC of an ID number per person in a document.
+CREATE TABLE staff_keys (
+  document_id INTEGER NOT NULL REFERENCES documents (id),
+  path TEXT NOT NULL,
+  hmac TEXT NOT NULL,
+  PRIMARY KEY (document_id, path)
+) WITHOUT ROWID;
+CREATE INDEX staff_keys_hmac ON staff_keys (hmac, document_id);
+)sql",
+     /*rebuilds_tables=*/true},
 };
 
 // Indexes every document in the catalog and records kTextIndexVersion (in
@@ -181,14 +289,68 @@ core::Status RebuildStaleSearchIndex(Database& db) {
   return txn.Commit();
 }
 
+// Records every serial below a number counter that no document carries as
+// an allocation of unknown time (allocated_at ''): before schema 4 the
+// catalog kept only the counter. The printed number takes the kind code 文
+// (the kind it was allocated for was not recorded).
+core::Status RecordLegacyAllocations(Database& db) {
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement counters,
+      db.Prepare("SELECT district, year, next_serial FROM number_counters "
+                 "ORDER BY district, year"));
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, counters.Step());
+    if (!row) break;
+    const std::string district = counters.Text(0);
+    const int64_t year = counters.Int(1), next = counters.Int(2);
+    core::Result<std::string> code = DistrictCode(district);
+    if (!code.ok()) continue;  // not a counter AllocateNumber wrote
+    for (int64_t serial = 1; serial < next; ++serial) {
+      const std::string number = FormatDocumentNumber(DocumentNumber{
+          *code, KindCode(""), static_cast<int>(year), serial});
+      BEIAN_ASSIGN_OR_RETURN(
+          Statement s,
+          db.Prepare("INSERT INTO number_allocations (district, year, serial, "
+                     "number, allocated_at) SELECT ?1, ?2, ?3, ?4, '' WHERE "
+                     "NOT EXISTS (SELECT 1 FROM documents WHERE district = ?1 "
+                     "AND number_year = ?2 AND number_serial = ?3)"));
+      s.BindText(1, district).BindInt(2, year).BindInt(3, serial).BindText(
+          4, number);
+      BEIAN_RETURN_IF_ERROR(s.Run());
+    }
+  }
+  return core::Status::Ok();
+}
+
 // Work a migration needs beyond its SQL (computed in C++), run in the same
 // transaction.
 core::Status AfterMigration(Database& db, int version) {
   if (version == 2) return FillSearchIndex(db);
+  if (version == 4) return RecordLegacyAllocations(db);
   return core::Status::Ok();
 }
 
+// kInternal if a foreign key points nowhere (after a table was rebuilt).
+core::Status CheckForeignKeys(Database& db) {
+  BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare("PRAGMA foreign_key_check"));
+  BEIAN_ASSIGN_OR_RETURN(const bool broken, s.Step());
+  if (!broken) return core::Status::Ok();
+  return core::Internal("migration left a dangling reference in table " +
+                        s.Text(0) + " (rowid " + s.Text(1) + ")");
+}
+
 core::Status ApplyMigration(Database& db, const Migration& migration) {
+  // PRAGMA foreign_keys is a no-op inside a transaction: switched off before
+  // it begins, on again whatever happens.
+  struct ForeignKeysOff {
+    Database* db;
+    ~ForeignKeysOff() {
+      if (db != nullptr) (void)db->Exec("PRAGMA foreign_keys = ON");
+    }
+  } foreign_keys_off{migration.rebuilds_tables ? &db : nullptr};
+  if (migration.rebuilds_tables) {
+    BEIAN_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = OFF"));
+  }
   Transaction txn(db);
   BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
   // Re-read under the write lock: another process may have migrated already.
@@ -197,6 +359,7 @@ core::Status ApplyMigration(Database& db, const Migration& migration) {
   if (current >= migration.version) return core::Status::Ok();
   BEIAN_RETURN_IF_ERROR(db.Exec(migration.sql));
   BEIAN_RETURN_IF_ERROR(AfterMigration(db, migration.version));
+  if (migration.rebuilds_tables) BEIAN_RETURN_IF_ERROR(CheckForeignKeys(db));
   const std::string set_version =
       "PRAGMA user_version = " + std::to_string(migration.version);
   BEIAN_RETURN_IF_ERROR(db.Exec(set_version.c_str()));

@@ -1,5 +1,6 @@
 #include "beian/archive/sqlite_archive.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <ctime>
 #include <filesystem>
@@ -31,10 +32,11 @@ namespace {
 constexpr char kDocumentColumns[] =
     "id, number, kind, template_version, data, credit_code, enterprise_name, "
     "project_name, district, issued_at, created_by, sha256, sm3, bytes, "
-    "pages, status";
+    "pages, status, accepted_on, decision_due, filing_number, decided_at, "
+    "revoked_at, status_reason";
 constexpr char kSignedCopyColumns[] =
     "id, document_id, sha256, sm3, bytes, pages, media_type, original_name, "
-    "uploaded_by, uploaded_at";
+    "uploaded_by, uploaded_at, of_record";
 constexpr char kReprintColumns[] =
     "id, document_id, marked, sha256, sm3, bytes, operator, reprinted_at";
 constexpr char kAuditColumns[] =
@@ -66,6 +68,12 @@ core::Result<Document> ReadDocument(const Statement& s) {
                           status.status().message());
   }
   d.status = *status;
+  d.accepted_on = s.Text(16);
+  d.decision_due = s.Text(17);
+  d.filing_number = s.Text(18);
+  d.decided_at = s.Text(19);
+  d.revoked_at = s.Text(20);
+  d.status_reason = s.Text(21);
   return d;
 }
 
@@ -81,6 +89,7 @@ SignedCopy ReadSignedCopy(const Statement& s) {
   c.original_name = s.Text(7);
   c.uploaded_by = s.Text(8);
   c.uploaded_at = s.Text(9);
+  c.of_record = s.Int(10) != 0;
   return c;
 }
 
@@ -99,7 +108,7 @@ Reprint ReadReprint(const Statement& s) {
 
 constexpr char kAccessTokenColumns[] =
     "id, role, credit_code, district, label, created_by, created_at, "
-    "revoked_at, secret_sha256";
+    "revoked_at, secret_sha256, name";
 
 AccessToken ReadAccessToken(const Statement& s) {
   AccessToken t;
@@ -115,6 +124,7 @@ AccessToken ReadAccessToken(const Statement& s) {
   t.created_at = s.Text(6);
   t.revoked_at = s.Text(7);
   t.secret_sha256 = s.Text(8);
+  t.name = s.Text(9);
   return t;
 }
 
@@ -229,9 +239,22 @@ struct SqliteArchive::Impl {
   core::Result<bool> NumberTakenLocked(
       std::string_view number, std::string_view district,
       const std::optional<DocumentNumber>& parsed);
-  // Inserts a document's row, search terms, number counter and "ingest"
-  // audit entry inside the caller's write transaction; sets d.id.
-  core::Status InsertDocumentLocked(Document& d,
+  // Why `in` may not be ingested, as far as the catalog tells: its
+  // idempotency key used (kAlreadyExists), its number filed or void
+  // (kFailedPrecondition), a staff conflict (kAlreadyExists). Asked before
+  // the blob is written and again inside the ingest transaction.
+  core::Status RefuseIngestLocked(const NewDocument& in,
+                                  const std::optional<DocumentNumber>& parsed);
+  // Whether `hmac` stands in a current document of another credit code.
+  core::Result<bool> StaffConflictLocked(std::string_view hmac,
+                                         std::string_view credit_code);
+  // Replaces a document's staff keys and marks it indexed.
+  core::Status WriteStaffKeysLocked(int64_t document_id,
+                                    const std::vector<StaffKey>& keys);
+  // Inserts a document's row, search terms, number counter, idempotency key,
+  // staff keys and "ingest" audit entry inside the caller's write
+  // transaction; sets d.id.
+  core::Status InsertDocumentLocked(Document& d, const NewDocument& in,
                                     const std::optional<DocumentNumber>& parsed);
   // Appends one audit row inside the caller's write transaction.
   core::Result<AuditEntry> AppendAuditLocked(std::string_view actor,
@@ -251,6 +274,7 @@ struct SqliteArchive::Impl {
   // An ingest waiting for a group commit.
   struct PendingIngest {
     Document* document;
+    const NewDocument* in;
     const std::optional<DocumentNumber>* parsed;
     const StagedBlob* blob;
     core::Status result;
@@ -442,12 +466,16 @@ core::Result<std::string> SqliteArchive::AllocateNumber(
     BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
     if (row) serial = s.Int(0);
   }
-  // Skip serials an imported document already holds.
+  // Skip serials an imported document already holds (and, should the
+  // counter ever lag, serials handed out or voided before).
   for (;;) {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
         db.Prepare("SELECT 1 FROM documents WHERE district = ?1 AND "
-                   "number_year = ?2 AND number_serial = ?3"));
+                   "number_year = ?2 AND number_serial = ?3 UNION ALL SELECT "
+                   "1 FROM number_allocations WHERE district = ?1 AND year = "
+                   "?2 AND serial = ?3 UNION ALL SELECT 1 FROM number_voids "
+                   "WHERE district = ?1 AND year = ?2 AND serial = ?3"));
     s.BindText(1, district).BindInt(2, year).BindInt(3, serial);
     BEIAN_ASSIGN_OR_RETURN(const bool taken, s.Step());
     if (!taken) break;
@@ -462,9 +490,22 @@ core::Result<std::string> SqliteArchive::AllocateNumber(
     s.BindText(1, district).BindInt(2, year).BindInt(3, serial + 1);
     BEIAN_RETURN_IF_ERROR(s.Run());
   }
-  BEIAN_RETURN_IF_ERROR(txn.Commit());
-  return FormatDocumentNumber(
+  const std::string number = FormatDocumentNumber(
       DocumentNumber{district_code, KindCode(kind), year, serial});
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("INSERT INTO number_allocations (district, year, serial, "
+                   "number, allocated_at) VALUES (?1, ?2, ?3, ?4, ?5)"));
+    s.BindText(1, district)
+        .BindInt(2, year)
+        .BindInt(3, serial)
+        .BindText(4, number)
+        .BindText(5, impl_->Now());
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  return number;
 }
 
 core::Result<Document> SqliteArchive::Ingest(const NewDocument& in) {
@@ -485,13 +526,10 @@ core::Result<Document> SqliteArchive::Ingest(const NewDocument& in) {
   d.status = DocumentStatus::kIssued;
 
   {
-    // Refuse a number filed before without leaving a blob behind (the insert
-    // below still decides if another caller races us).
+    // Refuse without leaving a blob behind (the transaction asks again in
+    // case another caller races us).
     std::lock_guard<std::mutex> lock(impl_->mu);
-    BEIAN_ASSIGN_OR_RETURN(
-        const bool taken,
-        impl_->NumberTakenLocked(in.number, in.district, parsed));
-    if (taken) return AlreadyFiled(in.number);
+    BEIAN_RETURN_IF_ERROR(impl_->RefuseIngestLocked(in, parsed));
   }
   // The blob first (published with the batch, before its rows commit): a
   // crash in between leaves only an unreferenced blob.
@@ -500,7 +538,7 @@ core::Result<Document> SqliteArchive::Ingest(const NewDocument& in) {
   d.sm3 = blob.info.sm3;
   d.bytes = blob.info.size;
 
-  Impl::PendingIngest item{&d, &parsed, &blob, core::Status::Ok()};
+  Impl::PendingIngest item{&d, &in, &parsed, &blob, core::Status::Ok()};
   impl_->CommitIngest(item);
   BEIAN_RETURN_IF_ERROR(item.result);
   return d;
@@ -551,7 +589,7 @@ void SqliteArchive::Impl::CommitIngests(
       fail_all(s);
       return;
     }
-    p->result = InsertDocumentLocked(*p->document, *p->parsed);
+    p->result = InsertDocumentLocked(*p->document, *p->in, *p->parsed);
     const core::Status undone =
         p->result.ok() ? core::Status::Ok()
                        : db.Exec("ROLLBACK TO SAVEPOINT ingest");
@@ -564,8 +602,87 @@ void SqliteArchive::Impl::CommitIngests(
   fail_all(txn.Commit());
 }
 
+core::Result<bool> SqliteArchive::Impl::StaffConflictLocked(
+    std::string_view hmac, std::string_view credit_code) {
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.Prepare("SELECT 1 FROM staff_keys k JOIN documents d ON d.id = "
+                 "k.document_id WHERE k.hmac = ?1 AND d.credit_code <> ?2 AND "
+                 "d.status <> 'revoked' LIMIT 1"));
+  s.BindText(1, hmac).BindText(2, credit_code);
+  return s.Step();
+}
+
+core::Status SqliteArchive::Impl::RefuseIngestLocked(
+    const NewDocument& in, const std::optional<DocumentNumber>& parsed) {
+  if (in.idempotency) {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("SELECT document_id FROM idempotency_keys WHERE token_id "
+                   "= ?1 AND key = ?2"));
+    s.BindInt(1, in.idempotency->token_id).BindText(2, in.idempotency->key);
+    BEIAN_ASSIGN_OR_RETURN(const bool used, s.Step());
+    if (used) {
+      return core::AlreadyExists(
+          "idempotency key \"" + in.idempotency->key +
+          "\" was used by this token already (document id " +
+          std::to_string(s.Int(0)) + ")");
+    }
+  }
+  BEIAN_ASSIGN_OR_RETURN(const bool taken,
+                         NumberTakenLocked(in.number, in.district, parsed));
+  if (taken) return AlreadyFiled(in.number);
+  if (parsed) {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("SELECT number FROM number_voids WHERE district = ?1 AND "
+                   "year = ?2 AND serial = ?3"));
+    s.BindText(1, in.district).BindInt(2, parsed->year).BindInt(
+        3, parsed->serial);
+    BEIAN_ASSIGN_OR_RETURN(const bool void_number, s.Step());
+    if (void_number) {
+      return core::FailedPrecondition("document number " + in.number +
+                                      " is void (recorded as " + s.Text(0) +
+                                      "); allocate a new one");
+    }
+  }
+  for (const StaffKey& key : in.staff_keys) {
+    BEIAN_ASSIGN_OR_RETURN(const bool conflict,
+                           StaffConflictLocked(key.hmac, in.credit_code));
+    // Names the path in this document only, never the other enterprise.
+    if (conflict) return core::AlreadyExists("staff conflict at " + key.path);
+  }
+  return core::Status::Ok();
+}
+
+core::Status SqliteArchive::Impl::WriteStaffKeysLocked(
+    int64_t document_id, const std::vector<StaffKey>& keys) {
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("DELETE FROM staff_keys WHERE document_id = ?1"));
+    s.BindInt(1, document_id);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  for (const StaffKey& key : keys) {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("INSERT INTO staff_keys (document_id, path, hmac) VALUES "
+                   "(?1, ?2, ?3)"));
+    s.BindInt(1, document_id).BindText(2, key.path).BindText(3, key.hmac);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.Prepare("UPDATE documents SET staff_indexed = 1 WHERE id = ?1"));
+  s.BindInt(1, document_id);
+  return s.Run();
+}
+
 core::Status SqliteArchive::Impl::InsertDocumentLocked(
-    Document& d, const std::optional<DocumentNumber>& parsed) {
+    Document& d, const NewDocument& in,
+    const std::optional<DocumentNumber>& parsed) {
+  BEIAN_RETURN_IF_ERROR(RefuseIngestLocked(in, parsed));
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
@@ -622,7 +739,24 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
         .BindInt(3, parsed->serial + 1);
     BEIAN_RETURN_IF_ERROR(s.Run());
   }
+  if (in.idempotency) {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("INSERT INTO idempotency_keys (token_id, key, "
+                   "request_sha256, document_id, created_at) VALUES (?1, ?2, "
+                   "?3, ?4, ?5)"));
+    s.BindInt(1, in.idempotency->token_id)
+        .BindText(2, in.idempotency->key)
+        .BindText(3, in.idempotency->request_sha256)
+        .BindInt(4, d.id)
+        .BindText(5, Now());
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  if (!in.staff_keys.empty()) {
+    BEIAN_RETURN_IF_ERROR(WriteStaffKeysLocked(d.id, in.staff_keys));
+  }
   core::Json detail = core::Json::MakeObject();
+  if (in.backfilled) detail.Set("backfill", true);
   detail.Set("document_id", d.id);
   detail.Set("number", d.number);
   detail.Set("row_sha256", DocumentRowDigest(d));
@@ -631,6 +765,23 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
       AppendAuditLocked(d.created_by, kActionIngest, d.number, detail)
           .status());
   return core::Status::Ok();
+}
+
+core::Result<IdempotentResult> SqliteArchive::FindIdempotencyKey(
+    int64_t token_id, std::string_view key) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      impl_->db.Prepare("SELECT request_sha256, document_id, created_at FROM "
+                        "idempotency_keys WHERE token_id = ?1 AND key = ?2"));
+  s.BindInt(1, token_id).BindText(2, key);
+  BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+  if (!row) {
+    return core::NotFound("no document was created under this idempotency "
+                          "key by token " +
+                          std::to_string(token_id));
+  }
+  return IdempotentResult{s.Text(0), s.Int(1), s.Text(2)};
 }
 
 core::Result<Document> SqliteArchive::Get(int64_t id) {
@@ -714,6 +865,7 @@ core::Result<SignedCopy> SqliteArchive::AttachSignedCopy(
   c.original_name = in.original_name;
   c.uploaded_by = in.uploaded_by;
   c.uploaded_at = in.uploaded_at.empty() ? impl_->Now() : in.uploaded_at;
+  c.of_record = in.of_record;
   BEIAN_ASSIGN_OR_RETURN(const BlobInfo blob, impl_->blobs.Put(in.content));
   c.sha256 = blob.sha256;
   c.sm3 = blob.sm3;
@@ -730,7 +882,8 @@ core::Result<SignedCopy> SqliteArchive::AttachSignedCopy(
         Statement s,
         db.Prepare("INSERT INTO signed_copies (document_id, sha256, sm3, "
                    "bytes, pages, media_type, original_name, uploaded_by, "
-                   "uploaded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+                   "uploaded_at, of_record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                   "?7, ?8, ?9, ?10)"));
     s.BindInt(1, c.document_id)
         .BindText(2, c.sha256)
         .BindText(3, c.sm3)
@@ -739,7 +892,8 @@ core::Result<SignedCopy> SqliteArchive::AttachSignedCopy(
         .BindText(6, c.media_type)
         .BindText(7, c.original_name)
         .BindText(8, c.uploaded_by)
-        .BindText(9, c.uploaded_at);
+        .BindText(9, c.uploaded_at)
+        .BindInt(10, c.of_record ? 1 : 0);
     BEIAN_RETURN_IF_ERROR(s.Run());
   }
   c.id = db.LastInsertRowId();
@@ -747,7 +901,7 @@ core::Result<SignedCopy> SqliteArchive::AttachSignedCopy(
   detail.Set("document_id", c.document_id);
   detail.Set("row_sha256", SignedCopyRowDigest(c));
   detail.Set("signed_copy_id", c.id);
-  if (document.status == DocumentStatus::kIssued) {
+  if (c.of_record && document.status == DocumentStatus::kIssued) {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
         db.Prepare("UPDATE documents SET status = 'signed' WHERE id = ?1"));
@@ -860,43 +1014,258 @@ core::Result<std::vector<Reprint>> SqliteArchive::ReprintsOf(
   return reprints;
 }
 
-core::Result<Document> SqliteArchive::SetStatus(int64_t document_id,
-                                                DocumentStatus status,
-                                                std::string_view actor,
-                                                std::string_view reason) {
-  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("actor", actor));
-  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", actor));
-  if (!core::IsValidUtf8(reason)) {
-    return core::InvalidArgument("reason is not UTF-8");
+namespace {
+
+// The moves DocumentStatus allows.
+bool LifecycleAllows(DocumentStatus from, DocumentStatus to) {
+  using S = DocumentStatus;
+  switch (to) {
+    case S::kIssued:
+      return false;
+    case S::kSigned:
+      return from == S::kIssued;
+    case S::kAccepted:
+      return from == S::kIssued || from == S::kSigned;
+    case S::kFiled:
+    case S::kRefused:
+      return from == S::kAccepted;
+    case S::kRevoked:
+      return from != S::kRevoked;
   }
+  return false;
+}
+
+}  // namespace
+
+core::Result<Document> SqliteArchive::ChangeStatus(const StatusChange& c) {
+  BEIAN_RETURN_IF_ERROR(CheckStatusChange(c));
+  // The lifecycle fields this step sets, as stored and audited.
+  const std::string at = c.at.empty() ? impl_->Now() : c.at;
+  std::vector<std::pair<std::string_view, std::string>> fields;
+  switch (c.to) {
+    case DocumentStatus::kAccepted:
+      fields = {{"accepted_on", c.accepted_on},
+                {"decision_due", c.decision_due}};
+      break;
+    case DocumentStatus::kFiled:
+      fields = {{"decided_at", at}, {"filing_number", c.filing_number}};
+      break;
+    case DocumentStatus::kRefused:
+      fields = {{"decided_at", at}, {"status_reason", c.reason}};
+      break;
+    case DocumentStatus::kRevoked:
+      fields = {{"revoked_at", at}, {"status_reason", c.reason}};
+      break;
+    case DocumentStatus::kIssued:
+    case DocumentStatus::kSigned:
+      break;
+  }
+  core::Json detail = core::Json::MakeObject();
+  if (c.detail.is_object()) {
+    for (const auto& [key, value] : c.detail.as_object()) {
+      const bool reserved =
+          key == "document_id" || key == "from" || key == "to" ||
+          std::find(std::begin(kLifecycleFields), std::end(kLifecycleFields),
+                    key) != std::end(kLifecycleFields);
+      if (reserved) {
+        return core::InvalidArgument("status change detail may not set \"" +
+                                     key + "\" (the archive records it)");
+      }
+      detail.Set(key, value);
+    }
+  }
+
   std::lock_guard<std::mutex> lock(impl_->mu);
   Database& db = impl_->db;
   Transaction txn(db);
   BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
-  BEIAN_ASSIGN_OR_RETURN(Document d, impl_->GetLocked(document_id));
-  if (d.status == status) return d;  // nothing changes, nothing to audit
-  if (d.status == DocumentStatus::kRevoked) {
-    return core::FailedPrecondition("document " + d.number +
-                                    " is revoked; revocation is final");
+  BEIAN_ASSIGN_OR_RETURN(Document d, impl_->GetLocked(c.document_id));
+  const std::string current(DocumentStatusName(d.status));
+  if (std::find(c.from.begin(), c.from.end(), d.status) == c.from.end()) {
+    return core::FailedPrecondition("document " + d.number + " is " +
+                                    current);
   }
+  if (!LifecycleAllows(d.status, c.to)) {
+    return core::FailedPrecondition(
+        "document " + d.number + " is " + current + "; " +
+        (d.status == DocumentStatus::kRevoked
+             ? std::string("revocation is final")
+             : "it cannot become " + std::string(DocumentStatusName(c.to))));
+  }
+  std::string sql = "UPDATE documents SET status = ?1";
+  for (size_t i = 0; i < fields.size(); ++i) {
+    sql += ", " + std::string(fields[i].first) + " = ?" + std::to_string(i + 3);
+  }
+  sql += " WHERE id = ?2";
+  {
+    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
+    s.BindText(1, DocumentStatusName(c.to)).BindInt(2, d.id);
+    for (size_t i = 0; i < fields.size(); ++i) {
+      s.BindText(static_cast<int>(i + 3), fields[i].second);
+    }
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  detail.Set("document_id", d.id);
+  detail.Set("from", current);
+  detail.Set("to", std::string(DocumentStatusName(c.to)));
+  for (const auto& [name, value] : fields) {
+    detail.Set(std::string(name), value);
+    *LifecycleField(d, name) = value;
+  }
+  BEIAN_RETURN_IF_ERROR(
+      impl_->AppendAuditLocked(c.actor, kActionSetStatus, d.number, detail)
+          .status());
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  d.status = c.to;
+  return d;
+}
+
+core::Result<std::vector<std::string>> SqliteArchive::VoidUnusedNumbers(
+    std::string_view actor, std::string_view allocated_before) {
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("actor", actor));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", actor));
+  BEIAN_RETURN_IF_ERROR(CheckTime("allocated_before", allocated_before));
+  struct Unused {
+    std::string district, number, allocated_at;
+    int64_t year, serial;
+  };
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  std::vector<Unused> unused;
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
-        db.Prepare("UPDATE documents SET status = ?1 WHERE id = ?2"));
-    s.BindText(1, DocumentStatusName(status)).BindInt(2, d.id);
-    BEIAN_RETURN_IF_ERROR(s.Run());
+        db.Prepare(
+            "SELECT a.district, a.year, a.serial, a.number, a.allocated_at "
+            "FROM number_allocations a WHERE a.allocated_at < ?1 AND NOT "
+            "EXISTS (SELECT 1 FROM documents d WHERE d.district = a.district "
+            "AND d.number_year = a.year AND d.number_serial = a.serial) AND "
+            "NOT EXISTS (SELECT 1 FROM number_voids v WHERE v.district = "
+            "a.district AND v.year = a.year AND v.serial = a.serial) ORDER "
+            "BY a.id"));
+    s.BindText(1, allocated_before);
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      unused.push_back(
+          {s.Text(0), s.Text(3), s.Text(4), s.Int(1), s.Int(2)});
+    }
   }
-  core::Json detail = core::Json::MakeObject();
-  detail.Set("document_id", d.id);
-  detail.Set("from", std::string(DocumentStatusName(d.status)));
-  detail.Set("reason", std::string(reason));
-  detail.Set("to", std::string(DocumentStatusName(status)));
-  BEIAN_RETURN_IF_ERROR(
-      impl_->AppendAuditLocked(actor, kActionSetStatus, d.number, detail)
-          .status());
+  std::vector<std::string> voided;
+  for (const Unused& u : unused) {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("INSERT INTO number_voids (district, year, serial, number, "
+                   "allocated_at, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    s.BindText(1, u.district)
+        .BindInt(2, u.year)
+        .BindInt(3, u.serial)
+        .BindText(4, u.number)
+        .BindText(5, u.allocated_at)
+        .BindText(6, kVoidReasonUnused);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+    core::Json detail = core::Json::MakeObject();
+    detail.Set("allocated_at", u.allocated_at);
+    detail.Set("district", u.district);
+    detail.Set("number", u.number);
+    detail.Set("reason", std::string(kVoidReasonUnused));
+    detail.Set("serial", u.serial);
+    detail.Set("year", u.year);
+    BEIAN_RETURN_IF_ERROR(
+        impl_->AppendAuditLocked(actor, kActionVoidNumber, u.number, detail)
+            .status());
+    voided.push_back(u.number);
+  }
   BEIAN_RETURN_IF_ERROR(txn.Commit());
-  d.status = status;
-  return d;
+  return voided;
+}
+
+core::Result<std::vector<StaffKey>> SqliteArchive::FindStaffConflicts(
+    const std::vector<StaffKey>& keys, std::string_view credit_code) {
+  BEIAN_RETURN_IF_ERROR(CheckStaffKeys(keys));
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Transaction snapshot(impl_->db);
+  BEIAN_RETURN_IF_ERROR(snapshot.BeginRead());
+  std::vector<StaffKey> conflicts;
+  for (const StaffKey& key : keys) {
+    BEIAN_ASSIGN_OR_RETURN(const bool conflict,
+                           impl_->StaffConflictLocked(key.hmac, credit_code));
+    if (conflict) conflicts.push_back(key);
+  }
+  BEIAN_RETURN_IF_ERROR(snapshot.Commit());
+  return conflicts;
+}
+
+core::Result<std::vector<StaffConflict>> SqliteArchive::ListStaffConflicts(
+    std::string_view district) {
+  if (!district.empty()) BEIAN_RETURN_IF_ERROR(DistrictCode(district).status());
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction snapshot(db);
+  BEIAN_RETURN_IF_ERROR(snapshot.BeginRead());
+  // Keys standing in current documents of 2+ credit codes (one pass over the
+  // hmac index), then their documents.
+  std::vector<StaffConflict> conflicts;
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("SELECT k.hmac FROM staff_keys k JOIN documents d ON d.id "
+                   "= k.document_id WHERE d.status <> 'revoked' GROUP BY "
+                   "k.hmac HAVING count(DISTINCT d.credit_code) >= 2 AND (?1 "
+                   "= '' OR max(d.district = ?1)) ORDER BY k.hmac"));
+    s.BindText(1, district);
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      conflicts.push_back(StaffConflict{s.Text(0), {}});
+    }
+  }
+  for (StaffConflict& conflict : conflicts) {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare(Select(kDocumentColumns,
+                          "FROM documents WHERE status <> 'revoked' AND id IN "
+                          "(SELECT document_id FROM staff_keys WHERE hmac = "
+                          "?1) ORDER BY id")));
+    s.BindText(1, conflict.hmac);
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
+      d.data.clear();  // may hold personal ID numbers
+      conflict.documents.push_back(std::move(d));
+    }
+  }
+  BEIAN_RETURN_IF_ERROR(snapshot.Commit());
+  return conflicts;
+}
+
+core::Result<std::vector<int64_t>> SqliteArchive::DocumentsWithoutStaffKeys() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      impl_->db.Prepare(
+          "SELECT id FROM documents WHERE staff_indexed = 0 ORDER BY id"));
+  std::vector<int64_t> ids;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    ids.push_back(s.Int(0));
+  }
+  return ids;
+}
+
+core::Status SqliteArchive::SetStaffKeys(int64_t document_id,
+                                         const std::vector<StaffKey>& keys) {
+  BEIAN_RETURN_IF_ERROR(CheckStaffKeys(keys));
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Transaction txn(impl_->db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  BEIAN_RETURN_IF_ERROR(impl_->GetLocked(document_id).status());
+  BEIAN_RETURN_IF_ERROR(impl_->WriteStaffKeysLocked(document_id, keys));
+  return txn.Commit();
 }
 
 core::Result<AccessToken> SqliteArchive::AddAccessToken(
@@ -910,6 +1279,7 @@ core::Result<AccessToken> SqliteArchive::AddAccessToken(
   t.created_by = in.created_by;
   t.created_at = impl_->Now();
   t.secret_sha256 = in.secret_sha256;
+  t.name = in.name;
   std::lock_guard<std::mutex> lock(impl_->mu);
   Database& db = impl_->db;
   Transaction txn(db);
@@ -918,15 +1288,16 @@ core::Result<AccessToken> SqliteArchive::AddAccessToken(
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
         db.Prepare("INSERT INTO access_tokens (secret_sha256, role, "
-                   "credit_code, district, label, created_by, created_at) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+                   "credit_code, district, label, created_by, created_at, "
+                   "name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
     s.BindText(1, t.secret_sha256)
         .BindText(2, AccessRoleName(t.role))
         .BindText(3, t.credit_code)
         .BindText(4, t.district)
         .BindText(5, t.label)
         .BindText(6, t.created_by)
-        .BindText(7, t.created_at);
+        .BindText(7, t.created_at)
+        .BindText(8, t.name);
     core::Status inserted = s.Run();
     if (inserted.code() == core::Code::kFailedPrecondition) {
       return core::FailedPrecondition("a token with this secret exists");
@@ -1405,7 +1776,40 @@ core::Result<VerifyReport> SqliteArchive::VerifyStorage(
       verifier.AddAccessToken(ReadAccessToken(s));
     }
   }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s, db.Prepare("SELECT district, year, next_serial FROM "
+                                "number_counters"));
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      verifier.AddNumberCounter(s.Text(0), s.Int(1), s.Int(2));
+    }
+  }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s, db.Prepare("SELECT district, year, serial, number FROM "
+                                "number_allocations"));
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      verifier.AddAllocation(s.Text(0), s.Int(1), s.Int(2), s.Text(3));
+    }
+  }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("SELECT district, year, serial, number, allocated_at, "
+                   "reason FROM number_voids"));
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      verifier.AddVoid(s.Text(0), s.Int(1), s.Int(2), s.Text(3), s.Text(4),
+                       s.Text(5));
+    }
+  }
   verifier.FinishRows();
+  verifier.FinishNumbers();
   verifier.CheckBlobTree(listing);
   BEIAN_RETURN_IF_ERROR(snapshot.Commit());
   return verifier.TakeReport();

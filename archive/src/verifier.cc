@@ -4,6 +4,7 @@
 #include <cstring>
 #include <utility>
 
+#include "beian/archive/document_number.h"
 #include "beian/core/json.h"
 #include "row_digest.h"
 
@@ -128,6 +129,28 @@ void Verifier::RecordAuditRefs(const AuditEntry& e) {
     audited_tokens_[token_id] = row;  // a revocation supersedes the creation
     return;
   }
+  if (e.action == kActionVoidNumber) {
+    const core::Json* year = detail.Find("year");
+    const core::Json* serial = detail.Find("serial");
+    const std::string district = text_of("district");
+    if (district.empty() || year == nullptr || !year->is_integer() ||
+        serial == nullptr || !serial->is_integer()) {
+      invalid("detail lacks district, year or serial");
+      return;
+    }
+    const AuditedVoid audited{e.seq, text_of("number"),
+                              text_of("allocated_at"), text_of("reason")};
+    if (!audited_voids_
+             .emplace(std::make_tuple(district, year->as_int(),
+                                      serial->as_int()),
+                      audited)
+             .second) {
+      invalid("serial " + std::to_string(serial->as_int()) + " of " +
+              district + " " + std::to_string(year->as_int()) +
+              " was voided by an earlier row");
+    }
+    return;
+  }
   const int64_t document_id = id_of("document_id");
   if (document_id <= 0) {
     invalid("detail lacks document_id");
@@ -137,7 +160,16 @@ void Verifier::RecordAuditRefs(const AuditEntry& e) {
   row.seq = e.seq;
   if (e.action == kActionSetStatus) {
     auto it = audited_documents_.find(document_id);
-    if (it != audited_documents_.end()) it->second.status = text_of("to");
+    if (it == audited_documents_.end()) return;
+    it->second.status = text_of("to");
+    // Entries written before schema 4 carry none of these (their "reason"
+    // was not stored in the row).
+    for (size_t i = 0; i < std::size(kLifecycleFields); ++i) {
+      const core::Json* value = detail.Find(kLifecycleFields[i]);
+      if (value != nullptr && value->is_string()) {
+        it->second.lifecycle[i] = value->as_string();
+      }
+    }
     return;
   }
   if (!ParseDigest(text_of("row_sha256"), &row.row_digest)) {
@@ -278,7 +310,21 @@ void Verifier::AddDocument(const Document& d) {
               what + ": status is " + status + ", the audit log says " +
                   it->second.status);
     }
+    for (size_t i = 0; i < std::size(kLifecycleFields); ++i) {
+      const std::string& actual = LifecycleField(d, kLifecycleFields[i]);
+      const std::string& logged = it->second.lifecycle[i];
+      if (actual != logged) {
+        Problem(FindingKind::kStatusMismatch, d.number, "", it->second.seq,
+                what + ": " + std::string(kLifecycleFields[i]) + " is \"" +
+                    actual + "\", the audit log says \"" + logged + "\"");
+      }
+    }
     audited_documents_.erase(it);
+  }
+  if (const std::optional<DocumentNumber> parsed =
+          ParseDocumentNumber(d.number)) {
+    registers_[{d.district, parsed->year}].documents[parsed->serial] =
+        d.number;
   }
   CheckBlob(d.sha256, d.sm3, d.bytes, d.number, what);
   Tick();
@@ -374,6 +420,133 @@ void Verifier::AddUnreadableRow(const std::string& number,
                                 const std::string& message) {
   Problem(FindingKind::kRowEdited, number, "", 0, message);
   Tick();
+}
+
+void Verifier::AddNumberCounter(const std::string& district, int64_t year,
+                                int64_t next_serial) {
+  registers_[{district, year}].next_serial = next_serial;
+}
+
+void Verifier::AddAllocation(const std::string& district, int64_t year,
+                             int64_t serial, const std::string& number) {
+  registers_[{district, year}].allocations[serial] = number;
+}
+
+void Verifier::AddVoid(const std::string& district, int64_t year,
+                       int64_t serial, const std::string& number,
+                       const std::string& allocated_at,
+                       const std::string& reason) {
+  registers_[{district, year}].voids[serial] = number;
+  const std::string what = "void number " + number + " (serial " +
+                           std::to_string(serial) + " of " + district + " " +
+                           std::to_string(year) + ")";
+  auto it = audited_voids_.find({district, year, serial});
+  if (it == audited_voids_.end()) {
+    Problem(FindingKind::kRowNotAudited, number, "", 0,
+            what + " has no void-number entry in the audit log");
+  } else {
+    const AuditedVoid& audited = it->second;
+    if (audited.number != number || audited.allocated_at != allocated_at ||
+        audited.reason != reason) {
+      Problem(FindingKind::kRowEdited, number, "", audited.seq,
+              what + ": catalog row differs from what was voided (" +
+                  SeqText(audited.seq) + ")");
+    }
+    audited_voids_.erase(it);
+  }
+}
+
+void Verifier::FinishNumbers() {
+  for (const auto& [key, serials] : registers_) {
+    const auto& [district, year] = key;
+    const std::string where = district + " " + std::to_string(year);
+    // (c) a serial both void and filed.
+    for (const auto& [serial, number] : serials.voids) {
+      auto filed = serials.documents.find(serial);
+      if (filed != serials.documents.end()) {
+        Problem(FindingKind::kVoidFiled, filed->second, "", 0,
+                "serial " + std::to_string(serial) + " of " + where +
+                    " is recorded as void (" + number +
+                    ") and is document " + filed->second);
+      }
+    }
+    // (b) the counter must be above every serial in use.
+    int64_t highest = 0;
+    std::string highest_number;
+    for (const auto* used :
+         {&serials.documents, &serials.voids, &serials.allocations}) {
+      if (!used->empty() && used->rbegin()->first > highest) {
+        highest = used->rbegin()->first;
+        highest_number = used->rbegin()->second;
+      }
+    }
+    if (highest >= serials.next_serial && highest > 0) {
+      Problem(FindingKind::kCounterBehind, highest_number, "", 0,
+              "the number counter of " + where + " is " +
+                  (serials.next_serial == 0
+                       ? std::string("missing")
+                       : "at " + std::to_string(serials.next_serial)) +
+                  ", but serial " + std::to_string(highest) + " (" +
+                  highest_number + ") is in use: it would be handed out "
+                                   "again");
+    }
+    // (a) every serial below the counter accounted for; in flight ones are
+    // notices. Walks the serials in use, so a counter raised by millions
+    // costs one finding per run of missing serials longer than kListed.
+    constexpr int64_t kListed = 100;
+    std::map<int64_t, bool> used;  // serial → in flight
+    for (const auto& [serial, number] : serials.documents) used[serial] = false;
+    for (const auto& [serial, number] : serials.voids) used[serial] = false;
+    for (const auto& [serial, number] : serials.allocations) {
+      used.emplace(serial, true);  // a document or void accounts for it
+    }
+    auto missing = [&](int64_t first, int64_t last) {
+      if (last - first + 1 > kListed) {
+        Problem(FindingKind::kSerialUnaccounted, "", "", 0,
+                "serials " + std::to_string(first) + " to " +
+                    std::to_string(last) + " of " + where +
+                    " are neither documents, nor void, nor recorded "
+                    "allocations (counter edited or allocations deleted?)");
+        return;
+      }
+      for (int64_t serial = first; serial <= last; ++serial) {
+        Problem(FindingKind::kSerialUnaccounted, "", "", 0,
+                "serial " + std::to_string(serial) + " of " + where +
+                    " is neither a document, nor void, nor a recorded "
+                    "allocation (counter edited or allocation deleted?)");
+      }
+    };
+    int64_t expected = 1;
+    for (const auto& [serial, in_flight] : used) {
+      if (serial >= serials.next_serial) break;
+      if (serial > expected) missing(expected, serial - 1);
+      if (in_flight) {
+        const std::string& number = serials.allocations.at(serial);
+        Problem(FindingKind::kSerialInFlight, number, "", 0,
+                number + " (serial " + std::to_string(serial) + " of " +
+                    where + ") is allocated, not yet filed or void");
+      }
+      expected = serial + 1;
+    }
+    if (expected < serials.next_serial) {
+      missing(expected, serials.next_serial - 1);
+    }
+  }
+  registers_.clear();
+  std::vector<std::pair<int64_t, Finding>> gone;
+  for (const auto& [key, audited] : audited_voids_) {
+    gone.push_back({audited.seq,
+                    {FindingKind::kRowMissing, audited.number, "", audited.seq,
+                     "void number " + audited.number + " was recorded (" +
+                         SeqText(audited.seq) + ") but its catalog row is "
+                                                "gone"}});
+  }
+  std::sort(gone.begin(), gone.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [seq, finding] : gone) {
+    report_.problems.push_back(std::move(finding));
+  }
+  audited_voids_.clear();
 }
 
 void Verifier::FinishRows() {

@@ -6,7 +6,9 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -38,11 +40,22 @@ class Verifier {
   void AddSignedCopy(const SignedCopy& copy);
   void AddReprint(const Reprint& reprint);
   void AddAccessToken(const AccessToken& token);
+  // The register of serials (after every document): a number_counters row,
+  // a number_allocations row, a number_voids row.
+  void AddNumberCounter(const std::string& district, int64_t year,
+                        int64_t next_serial);
+  void AddAllocation(const std::string& district, int64_t year, int64_t serial,
+                     const std::string& number);
+  void AddVoid(const std::string& district, int64_t year, int64_t serial,
+               const std::string& number, const std::string& allocated_at,
+               const std::string& reason);
   // A row the implementation could not read; `number` may be empty.
   void AddUnreadableRow(const std::string& number, const std::string& message);
 
-  // Phase 3: rows named by the audit log but not seen, then the blob tree.
+  // Phase 3: rows named by the audit log but not seen, every serial of every
+  // counter accounted for, then the blob tree.
   void FinishRows();
+  void FinishNumbers();
   void CheckBlobTree(const BlobListing& listing);
 
   // The report so far.
@@ -59,6 +72,21 @@ class Verifier {
     int64_t seq = 0;
     std::string number;             // documents only
     std::string status = "issued";  // documents only
+    // Documents only: the lifecycle fields as the log set them, in the order
+    // of kLifecycleFields.
+    std::array<std::string, 6> lifecycle;
+  };
+  // A district and year's register of serials.
+  using Register = std::tuple<std::string, int64_t>;  // district, year
+  struct AuditedVoid {
+    int64_t seq = 0;
+    std::string number, allocated_at, reason;
+  };
+  struct Serials {
+    int64_t next_serial = 0;  // 0: no counter row
+    std::map<int64_t, std::string> documents;  // serial → number
+    std::map<int64_t, std::string> voids;
+    std::map<int64_t, std::string> allocations;
   };
   struct DocumentRef {
     std::string number;
@@ -95,6 +123,9 @@ class Verifier {
   std::unordered_map<int64_t, AuditedRow> audited_reprints_;
   std::unordered_map<int64_t, AuditedRow> audited_tokens_;  // latest entry
   std::unordered_map<int64_t, DocumentRef> documents_;
+  std::map<std::tuple<std::string, int64_t, int64_t>, AuditedVoid>
+      audited_voids_;  // by district, year, serial
+  std::map<Register, Serials> registers_;
   std::unordered_map<Digest, BlobState, DigestHash> blob_states_;
 };
 

@@ -21,8 +21,9 @@ namespace beian::cli {
 namespace {
 
 constexpr char kTokenUsage[] =
-    "usage: beian token create --role enterprise --credit-code CODE | --role "
-    "bureau --district DISTRICT | --role admin [--label TEXT]\n"
+    "usage: beian token create --role enterprise --credit-code CODE --name "
+    "NAME | --role bureau --district DISTRICT --name NAME | --role admin "
+    "[--label TEXT]\n"
     "       beian token list\n"
     "       beian token revoke ID";
 
@@ -166,6 +167,7 @@ int TokenCommand(const std::string& data_dir,
                         : a == "--credit-code" ? &token.credit_code
                         : a == "--district"    ? &token.district
                         : a == "--label"       ? &token.label
+                        : a == "--name"        ? &token.name
                                                : nullptr;
     if (into == nullptr || !Value(args, i, *into)) {
       return Fail(kExitUsage, kTokenUsage);

@@ -10,8 +10,9 @@
 
 namespace beian::cli {
 
-// beian token create --role enterprise --credit-code CODE | --role bureau
-//   --district D | --role admin [--label TEXT]; token list; token revoke ID.
+// beian token create --role enterprise --credit-code CODE --name NAME |
+//   --role bureau --district D --name NAME | --role admin [--label TEXT];
+//   token list; token revoke ID.
 // `args` starts with "token". Returns the exit code.
 int TokenCommand(const std::string& data_dir,
                  const std::vector<std::string>& args);

@@ -23,8 +23,14 @@ constexpr char kCreditCode[] = "91110105MA01234567";
 NewAccessToken Token(AccessRole role, const std::string& secret) {
   NewAccessToken t;
   t.role = role;
-  if (role == AccessRole::kEnterprise) t.credit_code = kCreditCode;
-  if (role == AccessRole::kBureau) t.district = "朝阳区";
+  if (role == AccessRole::kEnterprise) {
+    t.credit_code = kCreditCode;
+    t.name = "北京市朝阳物业管理有限公司";
+  }
+  if (role == AccessRole::kBureau) {
+    t.district = "朝阳区";
+    t.name = "北京市朝阳区住房和城乡建设委员会";
+  }
   t.label = "测试";
   t.created_by = "admin-wang";
   t.secret_sha256 = core::Sha256Hex(secret);

@@ -56,6 +56,20 @@ NewDocument SampleDocument(int i, const std::string& number,
   return d;
 }
 
+core::Result<Document> Revoke(Archive& archive, int64_t id,
+                              const std::string& actor,
+                              const std::string& reason) {
+  StatusChange change;
+  change.document_id = id;
+  change.from = {DocumentStatus::kIssued, DocumentStatus::kSigned,
+                 DocumentStatus::kAccepted, DocumentStatus::kFiled,
+                 DocumentStatus::kRefused};
+  change.to = DocumentStatus::kRevoked;
+  change.actor = actor;
+  change.reason = reason;
+  return archive.ChangeStatus(change);
+}
+
 std::string ExecSql(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "beian/archive/archive.h"
 #include "beian/archive/records.h"
 
 namespace beian::archive::testing {
@@ -30,6 +31,12 @@ class TempDir {
 // `district` on 2026-03-<1 + i % 28> at 09:00 + i seconds.
 NewDocument SampleDocument(int i, const std::string& number,
                            const std::string& district = "朝阳区");
+
+// Revokes document `id` from whatever state it is in (ChangeStatus with
+// every other state as `from`).
+core::Result<Document> Revoke(Archive& archive, int64_t id,
+                              const std::string& actor,
+                              const std::string& reason);
 
 // Runs SQL on the SQLite file at `path` through a connection of its own;
 // returns "" or SQLite's error message.

@@ -95,10 +95,9 @@ struct Fixture {
     core::Result<Reprint> plain = archive->AddReprint(
         {chaoyang.id, false, "clerk-zhao", "2026-03-07T10:00:00+08:00", ""});
     EXPECT_TRUE(plain.ok()) << plain.status().ToString();
-    EXPECT_TRUE(archive
-                    ->SetStatus(haidian.id, DocumentStatus::kRevoked,
-                                "clerk-li", "issued in error")
-                    .ok());
+    EXPECT_TRUE(
+        testing::Revoke(*archive, haidian.id, "clerk-li", "issued in error")
+            .ok());
   }
 
   std::string Export(const std::string& name, const ExportFilter& filter = {}) {

@@ -20,6 +20,7 @@ namespace {
 
 using testing::ExecSql;
 using testing::QueryColumn;
+using testing::Revoke;
 using testing::SampleDocument;
 using testing::TempDir;
 
@@ -359,9 +360,12 @@ TEST(SqliteArchiveTest, AFailingCatalogWriteRollsBackTheWholeIngest) {
   core::Result<VerifyReport> report = archive->VerifyStorage();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->clean());
-  ASSERT_EQ(report->notices.size(), 1u);
-  EXPECT_EQ(report->notices[0].kind, FindingKind::kBlobUnreferenced);
-  EXPECT_EQ(report->notices[0].blob, core::Sha256Hex(doc.pdf));
+  // The number stays allocated, not yet filed.
+  ASSERT_EQ(report->notices.size(), 2u);
+  EXPECT_EQ(report->notices[0].kind, FindingKind::kSerialInFlight);
+  EXPECT_EQ(report->notices[0].number, doc.number);
+  EXPECT_EQ(report->notices[1].kind, FindingKind::kBlobUnreferenced);
+  EXPECT_EQ(report->notices[1].blob, core::Sha256Hex(doc.pdf));
   // The same ingest succeeds once the fault is gone, reusing the blob.
   ASSERT_TRUE(archive->Ingest(doc).ok());
   report = archive->VerifyStorage();
@@ -442,15 +446,19 @@ TEST(SqliteArchiveTest, RevocationIsFinalAndAudited) {
   TempDir dir;
   auto archive = OpenArchive(dir.path());
   const Document doc = IngestSample(*archive, 1);
-  core::Result<Document> revoked = archive->SetStatus(
-      doc.id, DocumentStatus::kRevoked, "chief-zhao", "填报错误");
+  core::Result<Document> revoked =
+      Revoke(*archive, doc.id, "chief-zhao", "填报错误");
   ASSERT_TRUE(revoked.ok());
   EXPECT_EQ(revoked->status, DocumentStatus::kRevoked);
-  EXPECT_EQ(
-      archive->SetStatus(doc.id, DocumentStatus::kSigned, "chief-zhao", "")
-          .status()
-          .code(),
-      core::Code::kFailedPrecondition);
+  StatusChange back;
+  back.document_id = doc.id;
+  back.from = {DocumentStatus::kRevoked};
+  back.to = DocumentStatus::kSigned;
+  back.actor = "chief-zhao";
+  const core::Status refused = archive->ChangeStatus(back).status();
+  EXPECT_EQ(refused.code(), core::Code::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("revocation is final"), std::string::npos)
+      << refused.message();
   // Attaching a copy later does not bring it back.
   ASSERT_TRUE(archive
                   ->AttachSignedCopy({doc.id, "application/pdf", "a.pdf",
@@ -559,8 +567,7 @@ TEST(SqliteArchiveTest, ListingFiltersAndPagesNewestFirstWithoutGapsOrRepeats) {
   }
   EXPECT_EQ(page->documents.size(), 2u);  // i = 6 (03-02) and 8 (03-04)
   ASSERT_TRUE(
-      archive->SetStatus(all[0].id, DocumentStatus::kRevoked, "chief", "")
-          .ok());
+      Revoke(*archive, all[0].id, "chief", "作废").ok());
   DocumentFilter revoked;
   revoked.status = DocumentStatus::kRevoked;
   ASSERT_EQ(archive->ListDocuments(revoked)->documents.size(), 1u);

@@ -258,11 +258,18 @@ TEST_F(VerifyTest, EditedNumberNamesBothNumbers) {
                         std::to_string(docs_[0].id)),
             "");
   const VerifyReport report = Verify();
-  ASSERT_EQ(report.problems.size(), 1u) << Describe(report);
+  ASSERT_EQ(report.problems.size(), 2u) << Describe(report);
   EXPECT_EQ(report.problems[0].number, "京朝备〔2026〕000777号");
   EXPECT_NE(report.problems[0].message.find("as " + docs_[0].number),
             std::string::npos)
       << report.problems[0].message;
+  // Serial 777 is above the counter: it would be handed out again.
+  EXPECT_TRUE(Has(report, FindingKind::kCounterBehind, "京朝备〔2026〕000777号"))
+      << Describe(report);
+  // Serial 1 is now only an allocation.
+  ASSERT_EQ(report.notices.size(), 1u) << Describe(report);
+  EXPECT_EQ(report.notices[0].kind, FindingKind::kSerialInFlight);
+  EXPECT_EQ(report.notices[0].number, docs_[0].number);
 }
 
 TEST_F(VerifyTest, ReorderedAuditRowsAreDetected) {
@@ -321,8 +328,11 @@ TEST_F(VerifyTest, DeletedCatalogRowIsNamed) {
   const VerifyReport report = Verify();
   EXPECT_TRUE(Has(report, FindingKind::kRowMissing, docs_[2].number, 3))
       << Describe(report);
-  ASSERT_EQ(report.notices.size(), 1u);  // its blob is now unreferenced
-  EXPECT_EQ(report.notices[0].blob, docs_[2].sha256);
+  // Its number is only an allocation now, its blob unreferenced.
+  ASSERT_EQ(report.notices.size(), 2u) << Describe(report);
+  EXPECT_EQ(report.notices[0].kind, FindingKind::kSerialInFlight);
+  EXPECT_EQ(report.notices[0].number, docs_[2].number);
+  EXPECT_EQ(report.notices[1].blob, docs_[2].sha256);
 }
 
 TEST_F(VerifyTest, RowInsertedBehindTheArchiveIsNamed) {
@@ -338,9 +348,11 @@ TEST_F(VerifyTest, RowInsertedBehindTheArchiveIsNamed) {
                   std::to_string(docs_[0].id)),
       "");
   const VerifyReport report = Verify();
-  ASSERT_EQ(report.problems.size(), 1u) << Describe(report);
+  ASSERT_EQ(report.problems.size(), 2u) << Describe(report);
   EXPECT_EQ(report.problems[0].kind, FindingKind::kRowNotAudited);
   EXPECT_EQ(report.problems[0].number, "京朝备〔2026〕000099号");
+  EXPECT_TRUE(Has(report, FindingKind::kCounterBehind, "京朝备〔2026〕000099号"))
+      << Describe(report);
 }
 
 TEST_F(VerifyTest, LeftoversAreNoticesNotProblems) {

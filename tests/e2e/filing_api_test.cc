@@ -72,10 +72,14 @@ class FilingApiTest : public ::testing::Test {
     data_ = dir_->path() + "/var";
     admin_ = CreateToken(data_, {"--role", "admin", "--label", "e2e"});
     chaoyang_ = CreateToken(data_, {"--role", "enterprise", "--credit-code",
-                                    kChaoyangEnterprise});
+                                    kChaoyangEnterprise, "--name",
+                                    "北京市朝阳物业管理有限公司"});
     other_ = CreateToken(data_, {"--role", "enterprise", "--credit-code",
-                                 kOtherEnterprise});
-    bureau_ = CreateToken(data_, {"--role", "bureau", "--district", "海淀区"});
+                                 kOtherEnterprise, "--name",
+                                 "北京市海淀物业服务有限公司"});
+    bureau_ = CreateToken(data_, {"--role", "bureau", "--district", "海淀区",
+                                  "--name",
+                                  "北京市海淀区住房和城乡建设委员会"});
     server_ = new BeianServer(
         data_, {"--access-log", dir_->path() + "/access.log"});
   }

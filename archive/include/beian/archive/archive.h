@@ -26,19 +26,35 @@ class Archive {
   virtual ~Archive() = default;
 
   // Reserves the next 文书编号 for `district` and `year` (see
-  // document_number.h), e.g. "京朝备〔2026〕000123号". Serials count up per
+  // document_number.h), e.g. "京朝备〔2026〕000123号", and records the
+  // allocation (district, year, serial, number, time). Serials count up per
   // district and year across all kinds and are never reused; a number
-  // allocated but never ingested leaves a gap. kInvalidArgument for an unknown
+  // allocated but never ingested stays "allocated, not yet filed or void"
+  // until VoidUnusedNumbers records it as void. Cheap by design: the
+  // allocation is not synced by itself but rides on the next synced commit
+  // (a crash before that may hand the same number out again; no
+  // acknowledged document carries it). kInvalidArgument for an unknown
   // district or a year outside 2000..9999.
   virtual core::Result<std::string> AllocateNumber(std::string_view district,
                                                    int year,
                                                    std::string_view kind) = 0;
 
-  // Stores the PDF as a blob, then the catalog row and its "ingest" audit entry
-  // in one transaction. kInvalidArgument for a malformed record (empty PDF,
-  // bad time, unknown district, an ID number in a catalog column, a number of
-  // another district); kFailedPrecondition if the number is already filed.
+  // Stores the PDF as a blob, then the catalog row, its idempotency key and
+  // staff keys and its "ingest" audit entry in one transaction.
+  // kInvalidArgument for a malformed record (empty PDF, bad time, unknown
+  // district, an ID number in a catalog column, a number of another
+  // district, a malformed idempotency or staff key); kFailedPrecondition if
+  // the number is already filed or void; kAlreadyExists, with nothing
+  // stored, if the token already used the idempotency key (its number then
+  // stays unused until VoidUnusedNumbers) or a staff key stands in a current
+  // document of another credit code ("staff conflict at /staff/3": the path
+  // in this document; the other enterprise is never named).
   virtual core::Result<Document> Ingest(const NewDocument& document) = 0;
+
+  // The document created earlier under (token_id, key); kNotFound if none.
+  // Keys are kept as long as the catalog (never purged).
+  virtual core::Result<IdempotentResult> FindIdempotencyKey(
+      int64_t token_id, std::string_view key) = 0;
 
   // The document with that id; kNotFound if none.
   virtual core::Result<Document> Get(int64_t id) = 0;
@@ -53,8 +69,9 @@ class Archive {
   // The bytes of the blob with that SHA-256; kNotFound if absent.
   virtual core::Result<std::string> ReadBlob(std::string_view sha256) = 0;
 
-  // Files a signed copy of an existing document ("attach" audit entry); an
-  // issued document becomes signed. kNotFound for an unknown document.
+  // Files a signed copy of an existing document ("attach" audit entry). A copy
+  // of record moves an issued document to signed; a submitted copy
+  // (of_record false) changes no status. kNotFound for an unknown document.
   virtual core::Result<SignedCopy> AttachSignedCopy(
       const NewSignedCopy& copy) = 0;
 
@@ -71,12 +88,58 @@ class Archive {
   virtual core::Result<std::vector<Reprint>> ReprintsOf(
       int64_t document_id) = 0;
 
-  // Changes a document's status ("set-status" audit entry with the reason).
-  // kFailedPrecondition when leaving kRevoked.
-  virtual core::Result<Document> SetStatus(int64_t document_id,
-                                           DocumentStatus status,
-                                           std::string_view actor,
-                                           std::string_view reason) = 0;
+  // Moves a document to `change.to` if its current status is in
+  // `change.from` and the move is one the lifecycle allows (see
+  // DocumentStatus), with its "set-status" audit entry in one transaction
+  // (detail: document_id, from, to, every lifecycle field set, and the
+  // members of change.detail). The time of the change is change.at or the
+  // archive's clock (SqliteArchiveOptions::now). Returns the document as
+  // changed. kFailedPrecondition naming the current status ("document
+  // 京朝备〔2026〕000001号 is filed") otherwise; kInvalidArgument for a missing
+  // or malformed required field, a field that does not belong to `to`, an
+  // empty `from`, `to` kIssued, or a detail that is not an object; kNotFound
+  // for an unknown id.
+  virtual core::Result<Document> ChangeStatus(const StatusChange& change) = 0;
+
+  // Records as void (作废号) every serial allocated before `allocated_before`
+  // (RFC 3339 Beijing time) that no document carries and that is not void
+  // yet: one "void-number" audit entry per serial (subject = the printed
+  // number; detail: district, year, serial, number, allocated_at, reason
+  // "allocated but never filed"), all in one transaction. Ingesting a void
+  // number is refused afterwards (kFailedPrecondition). Serials a catalog
+  // left unfiled before allocations were recorded (schema 4) count as
+  // allocated at an unknown time (allocated_at "") and are voided by any
+  // call. Returns the printed numbers voided, in allocation order.
+  // kInvalidArgument for an empty actor or a malformed time. Scans every
+  // recorded allocation: meant for a daily job, not for each request.
+  virtual core::Result<std::vector<std::string>> VoidUnusedNumbers(
+      std::string_view actor, std::string_view allocated_before) = 0;
+
+  // The keys among `keys` that stand in the staff of a current (not revoked)
+  // document of a credit code other than `credit_code`, in the order given.
+  // kInvalidArgument for a malformed key.
+  virtual core::Result<std::vector<StaffKey>> FindStaffConflicts(
+      const std::vector<StaffKey>& keys, std::string_view credit_code) = 0;
+
+  // Every key that stands in current documents of two or more credit codes,
+  // ordered by key; limited to conflicts with at least one document in
+  // `district` when it is not "" (a bureau's scope). kInvalidArgument for an
+  // unknown district.
+  virtual core::Result<std::vector<StaffConflict>> ListStaffConflicts(
+      std::string_view district) = 0;
+
+  // Documents whose staff were never indexed (catalogs from before the staff
+  // index, BagIt imports, documents ingested without staff keys), id order:
+  // the service computes their keys and calls SetStaffKeys.
+  virtual core::Result<std::vector<int64_t>> DocumentsWithoutStaffKeys() = 0;
+
+  // Records a document's staff keys (possibly none) as indexed; replaces
+  // earlier ones. Not audited and not checked for conflicts (derived data,
+  // like the search index: ListStaffConflicts reports what it finds).
+  // kNotFound for an unknown id; kInvalidArgument for a malformed key or a
+  // path given twice.
+  virtual core::Status SetStaffKeys(int64_t document_id,
+                                    const std::vector<StaffKey>& keys) = 0;
 
   // Appends an entry for an operation outside the catalog (export, import).
   // kInvalidArgument for the archive's own actions or a malformed action.
@@ -139,9 +202,12 @@ class Archive {
   // Checks storage over one consistent snapshot of the catalog: every blob
   // re-hashed (SHA-256 and SM3) against the catalog, every row has its blob,
   // no blob unreferenced, every row matches the digest its audit entry
-  // recorded, statuses agree with the log, and the audit chain is walked. The
-  // report names each problem's document number, blob or audit seq. An error
-  // status only when verification itself could not run.
+  // recorded, statuses and lifecycle fields agree with the log, every serial
+  // of every district and year up to its counter is a document, a recorded
+  // void or an allocation in flight (reported as a notice), and the audit
+  // chain is walked. The report names each problem's document number, blob
+  // or audit seq. An error status only when verification itself could not
+  // run.
   virtual core::Result<VerifyReport> VerifyStorage(
       const VerifyProgress& progress = nullptr) = 0;
 };

@@ -14,9 +14,19 @@
 //   tagmanifest-sha256.txt  the same for bagit.txt, bag-info.txt and
 //                           manifest-sha256.txt
 //   data/catalog.jsonl      one canonical JSON object per document, in id
-//                           order: every catalog field (data as a JSON value),
-//                           "file", and its "signed_copies" and "reprints"
-//                           with their metadata (and "file" where bytes exist)
+//                           order: every catalog field (data as a JSON value,
+//                           the lifecycle fields accepted_on ... status_reason),
+//                           "file", its "signed_copies" (with "of_record") and
+//                           "reprints" with their metadata (and "file" where
+//                           bytes exist), and its "lifecycle": the
+//                           "set-status" steps of the audit log, oldest first,
+//                           each {"actor", "at", "to"} and the lifecycle
+//                           fields it set
+//
+// Not exported: idempotency keys (per-token request state of the archive
+// that served the requests), the keyed staff index (derived data: an import
+// lists its documents in DocumentsWithoutStaffKeys) and the register of
+// allocated and void serials.
 //   data/documents/<sha256>.pdf      a document's PDF
 //   data/signed-copies/<sha256>.pdf  a signed copy's stored bytes
 //   data/reprints/<sha256>.pdf       a marked reprint's PDF (an unmarked
@@ -75,8 +85,11 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
 // Checks the bag at `dir` completely (bagit.txt, every manifest and tag
 // manifest digest, Payload-Oxum, no payload file outside the manifest, the
 // catalog against the files), then re-creates every document with its
-// original number, issue time and data, its signed copies, reprints and
-// status, and appends an "import" audit entry. kFailedPrecondition unless the
+// original number, issue time and data, its signed copies and reprints, and
+// replays its lifecycle step by step with the original actors and times
+// (each "set-status" detail naming the bag in "imported_from"; a bag from
+// before lifecycles gets one step to its status by `actor`), and appends an
+// "import" audit entry. kFailedPrecondition unless the
 // archive holds no document; kInvalidArgument naming the file for any
 // missing, extra or altered file or malformed catalog line, with nothing
 // imported.

@@ -14,16 +14,58 @@
 
 namespace beian::archive {
 
-// Where a document stands. A new document is issued; a signed copy makes it
-// signed; revocation is final (a revoked document stays revoked when a copy
-// is attached later).
-enum class DocumentStatus { kIssued, kSigned, kRevoked };
+// Where a document stands in its lifecycle (DESIGN.md §6). A new document is
+// issued; its copy of record makes it signed; the bureau accepts it (受理),
+// then files it (备案) or refuses it (不予备案); any document but a revoked one
+// may be revoked (作废). The archive allows only these moves:
+//
+//   issued → signed | accepted | revoked      signed → accepted | revoked
+//   accepted → filed | refused | revoked      filed, refused → revoked
+//
+// Revocation is final (a revoked document stays revoked when a copy is
+// attached later).
+enum class DocumentStatus {
+  kIssued,
+  kSigned,
+  kAccepted,
+  kFiled,
+  kRefused,
+  kRevoked
+};
 
-// "issued", "signed" or "revoked": the text stored in the catalog.
+// "issued", "signed", "accepted", "filed", "refused" or "revoked": the text
+// stored in the catalog.
 std::string_view DocumentStatusName(DocumentStatus status);
 
 // The status named by DocumentStatusName; kInvalidArgument for anything else.
 core::Result<DocumentStatus> ParseDocumentStatus(std::string_view name);
+
+// A client's idempotency key for creating a document (the Idempotency-Key of
+// an HTTP request), scoped to the access token that sent it.
+struct IdempotencyKey {
+  int64_t token_id = 0;     // AccessToken::id, >= 1
+  std::string key;          // 1..200 printable ASCII bytes (0x20..0x7E)
+  std::string request_sha256;  // of the request, 64 lowercase hex chars
+};
+
+// What Archive::FindIdempotencyKey answers: the document created earlier
+// under a key, and the digest of the request that created it (a retry with
+// another request body under the same key is the caller's error to report).
+struct IdempotentResult {
+  std::string request_sha256;
+  int64_t document_id = 0;
+  std::string created_at;  // when the document was ingested (archive clock)
+};
+
+// One person in a document's data, in the keyed staff index (one person, one
+// enterprise: 挂证). The archive never sees a plain ID number for this: the
+// service computes HMAC-SHA256(key, normalized ID number) with a key kept
+// outside the catalog.
+struct StaffKey {
+  std::string hmac;  // 64 lowercase hex chars
+  std::string path;  // JSON Pointer of the person in the data, e.g. "/staff/3"
+                     // ("" or starting with '/', at most 200 bytes)
+};
 
 // A generated document handed to Archive::Ingest. Times are RFC 3339 in
 // Beijing time with the offset written out, e.g. "2026-03-01T09:30:00+08:00"
@@ -41,6 +83,22 @@ struct NewDocument {
   std::string created_by;  // user or client that asked for it
   int pages = 0;           // page count, >= 1
   std::string pdf;         // the PDF bytes, stored unchanged
+  // The issue time was given by an admin backfilling a paper archive: the
+  // "ingest" audit entry's detail records "backfill": true (the entry's own
+  // time is the real time of the ingest).
+  bool backfilled = false;
+  // Makes a retried request safe: stored in the same transaction as the
+  // document (see IdempotencyKey). Not exported in BagIt: it is per-token
+  // request state, not part of the record.
+  std::optional<IdempotencyKey> idempotency;
+  // The keyed staff index of the document (see StaffKey), stored in the same
+  // transaction. Ingest refuses the document (kAlreadyExists, "staff conflict
+  // at <path>") when a key stands in a current document of another credit
+  // code. Non-empty: the document is marked indexed. Empty: the document is
+  // listed by Archive::DocumentsWithoutStaffKeys until SetStaffKeys records
+  // its keys (possibly none), so a caller that computed none and one that
+  // never computed any cannot be confused.
+  std::vector<StaffKey> staff_keys;
 };
 
 // A document as filed in the catalog. `data` is the canonical JSON text; parse
@@ -62,10 +120,42 @@ struct Document {
   int64_t bytes = 0;   // PDF size
   int pages = 0;
   DocumentStatus status = DocumentStatus::kIssued;
+  // Lifecycle facts, each "" until its step happened (Archive::ChangeStatus).
+  // They stay when a later step follows (a filed document that is revoked
+  // keeps its filing_number).
+  std::string accepted_on;    // 受理 date, e.g. "2026-12-07"
+  std::string decision_due;   // last day of the 10 working days, "2026-12-21"
+  std::string filing_number;  // 备案编号, given when filed
+  std::string decided_at;     // time of 备案 / 不予备案 (RFC 3339 +08:00)
+  std::string revoked_at;     // time of 作废
+  std::string status_reason;  // the reason of the refusal or of the
+                              // revocation, whichever came last
 };
 
-// A signed, stamped scan of a document uploaded by a bureau. The stored bytes
-// are what the caller passes (a PDF, or an image already wrapped into one).
+// A move of a document through its lifecycle (Archive::ChangeStatus).
+struct StatusChange {
+  int64_t document_id = 0;
+  std::vector<DocumentStatus> from;  // states this change may leave
+  DocumentStatus to = DocumentStatus::kIssued;
+  std::string actor;                 // who (audit actor)
+  std::string reason;                // kRefused, kRevoked: required, 1..500
+                                     // characters; "" for the others
+  std::string accepted_on, decision_due;  // kAccepted: both required (dates
+                                          // "YYYY-MM-DD", due >= accepted_on);
+                                          // "" for the others
+  std::string filing_number;  // kFiled: required (1..100 bytes); "" otherwise
+  core::Json detail;  // extra audit detail (object or null), e.g. the
+                      // caller's note; its members join the entry's detail
+                      // and may not reuse the archive's own keys
+  // When the step happened, RFC 3339 +08:00; "" means now (the archive's
+  // clock). Becomes decided_at (filed, refused) or revoked_at (revoked). Set
+  // only to restore a recorded lifecycle (BagIt import); the audit entry's own
+  // time is always the archive's clock.
+  std::string at;
+};
+
+// A signed, stamped scan of a document. The stored bytes are what the caller
+// passes (a PDF, or an image already wrapped into one).
 struct NewSignedCopy {
   int64_t document_id = 0;
   std::string media_type;  // of the upload: "application/pdf", "image/jpeg"...
@@ -74,6 +164,10 @@ struct NewSignedCopy {
   std::string uploaded_at;  // RFC 3339 +08:00; "" means now
   int pages = 0;            // >= 1
   std::string content;      // bytes to keep
+  // True: the copy of record (attached by a bureau or an admin); attaching it
+  // moves an issued document to signed. False: a copy submitted by the
+  // enterprise (提交件), which changes no status.
+  bool of_record = true;
 };
 
 // A signed copy as filed.
@@ -88,6 +182,8 @@ struct SignedCopy {
   std::string original_name;
   std::string uploaded_by;
   std::string uploaded_at;
+  bool of_record = true;  // copies filed before submissions existed are
+                          // copies of record
 };
 
 // A reprint of a document. Unmarked: the original bytes handed out again
@@ -127,8 +223,8 @@ struct Sha256Matches {
 };
 
 // An audit entry appended by the caller (export, import, ...). The archive
-// itself writes the actions "ingest", "attach", "reprint" and "set-status";
-// callers may not.
+// itself writes the actions "ingest", "attach", "reprint", "set-status",
+// "void-number", "token-create" and "token-revoke"; callers may not.
 struct NewAuditEntry {
   std::string actor;    // who
   std::string action;   // lowercase word(s) joined by '-', e.g. "export"
@@ -214,6 +310,11 @@ struct NewAccessToken {
   std::string label;        // what the token is for (free text)
   std::string created_by;
   std::string secret_sha256;  // 64 lowercase hex chars
+  // Whom the token speaks for, as printed on what it issues: a bureau's
+  // official name (北京市朝阳区住房和城乡建设委员会), an enterprise's registered
+  // name. Required for those two roles (non-empty UTF-8 without control
+  // characters, at most 200 bytes); "" for an admin token.
+  std::string name;
 };
 
 // A recorded token.
@@ -227,7 +328,17 @@ struct AccessToken {
   std::string created_at;
   std::string revoked_at;  // "" while the token is valid
   std::string secret_sha256;
+  std::string name;  // "" for admin tokens and tokens created before names
   bool revoked() const { return !revoked_at.empty(); }
+};
+
+// One person standing in the current staff of two or more enterprises
+// (Archive::ListStaffConflicts).
+struct StaffConflict {
+  std::string hmac;
+  // The current (not revoked) documents naming the person, id order: at least
+  // two, of at least two credit codes. Document::data is "" in them.
+  std::vector<Document> documents;
 };
 
 }  // namespace beian::archive

@@ -55,6 +55,8 @@ class SqliteArchive : public Archive {
   core::Result<std::string> AllocateNumber(std::string_view district, int year,
                                            std::string_view kind) override;
   core::Result<Document> Ingest(const NewDocument& document) override;
+  core::Result<IdempotentResult> FindIdempotencyKey(
+      int64_t token_id, std::string_view key) override;
   core::Result<Document> Get(int64_t id) override;
   core::Result<Document> FindByNumber(std::string_view number) override;
   core::Result<Sha256Matches> FindBySha256(std::string_view sha256) override;
@@ -64,9 +66,16 @@ class SqliteArchive : public Archive {
       int64_t document_id) override;
   core::Result<Reprint> AddReprint(const NewReprint& reprint) override;
   core::Result<std::vector<Reprint>> ReprintsOf(int64_t document_id) override;
-  core::Result<Document> SetStatus(int64_t document_id, DocumentStatus status,
-                                   std::string_view actor,
-                                   std::string_view reason) override;
+  core::Result<Document> ChangeStatus(const StatusChange& change) override;
+  core::Result<std::vector<std::string>> VoidUnusedNumbers(
+      std::string_view actor, std::string_view allocated_before) override;
+  core::Result<std::vector<StaffKey>> FindStaffConflicts(
+      const std::vector<StaffKey>& keys, std::string_view credit_code) override;
+  core::Result<std::vector<StaffConflict>> ListStaffConflicts(
+      std::string_view district) override;
+  core::Result<std::vector<int64_t>> DocumentsWithoutStaffKeys() override;
+  core::Status SetStaffKeys(int64_t document_id,
+                            const std::vector<StaffKey>& keys) override;
   core::Result<AuditEntry> AppendAudit(const NewAuditEntry& entry) override;
   core::Result<DocumentPage> ListDocuments(
       const DocumentFilter& filter) override;

@@ -10,7 +10,7 @@
 
 namespace beian::archive {
 
-// What is wrong. Every kind is a problem except the two notices at the end.
+// What is wrong. Every kind is a problem except the notices at the end.
 enum class FindingKind {
   kBlobMissing,        // a catalog row's blob file is gone
   kBlobCorrupt,        // the blob's bytes no longer hash to its name
@@ -19,16 +19,23 @@ enum class FindingKind {
   kRowEdited,          // a catalog row differs from what its audit entry covers
   kRowNotAudited,      // a catalog row without its audit entry
   kRowMissing,         // an audit entry names a catalog row that is gone
-  kStatusMismatch,     // a document's status disagrees with the audit log
+  kStatusMismatch,     // a document's status or lifecycle field (accepted_on,
+                       // filing_number, status_reason, ...) disagrees with
+                       // the audit log
   kReprintNotPrefix,   // a marked reprint does not start with the original
   kAuditRowEdited,     // an audit row's hash does not match its content
   kAuditRowMissing,    // seq numbers jump: rows deleted (names the first)
   kAuditChainBroken,   // prev_hash differs from the previous row's hash
   kAuditHeadMismatch,  // the recorded chain head is not the last row
   kAuditDetailInvalid,  // an archive-written audit row lacks its references
+  kSerialUnaccounted,  // a serial below its counter that is neither a
+                       // document, nor a void, nor a recorded allocation
+  kCounterBehind,      // a number counter at or below a serial in use
+  kVoidFiled,          // a serial recorded as void is also a document
   // Notices: harmless, reported but not problems.
   kBlobUnreferenced,  // a blob no row names (e.g. a crash before commit)
   kStrayFile,         // a file in the blob tree that is no blob (temp file)
+  kSerialInFlight,    // allocated, not yet filed or void
 };
 
 // "blob-missing", "row-edited", "audit-row-missing", ... (kebab case).
