@@ -361,20 +361,20 @@ std::vector<core::Problem> ValidateDate(std::string_view text,
                                         const std::string& path) {
   Date date;
   const std::string value = Str(text);
-  switch (internal::ParseDate(text, &date)) {
-    case internal::DateFault::kNone:
+  switch (core::ParseDate(text, &date)) {
+    case core::DateFault::kNone:
       return {};
-    case internal::DateFault::kForm:
+    case core::DateFault::kForm:
       return {Error(path, "date.format",
                     "日期" + Quote(value) +
                         "格式不对，应写作2026-11-27或2026年11月27日",
                     "date \"" + value +
                         "\" must be written 2026-11-27 or 2026年11月27日")};
-    case internal::DateFault::kYearRange:
+    case core::DateFault::kYearRange:
       return {Error(path, "date.format",
                     "日期" + Quote(value) + "的年份应在1900至2199年之间",
                     "date \"" + value + "\" has a year outside 1900..2199")};
-    case internal::DateFault::kNoSuchDay:
+    case core::DateFault::kNoSuchDay:
       break;
   }
   // Recover year and month to say why the day does not exist.

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "beian/domain/date.h"
+#include "beian/core/civil_date.h"
 
 namespace beian::testing {
 namespace {
@@ -63,18 +63,12 @@ enum Purpose : uint64_t { kEnterprise = 1, kStaff = 2, kProject = 3, kManager = 
 // ---------------------------------------------------------------------------------------------
 // Dates.
 
-using domain::Date;
-
-int DaysInMonth(int year, int month) {
-  int day = 31;
-  while (!Date::IsValid(year, month, day)) --day;
-  return day;
-}
+using core::Date;
 
 Date AddYears(const Date& date, int years) {
   Date out = date;
   out.year += years;
-  out.day = std::min(out.day, DaysInMonth(out.year, out.month));
+  out.day = std::min(out.day, Date::DaysInMonth(out.year, out.month));
   return out;
 }
 
@@ -82,7 +76,7 @@ Date RandomDate(Rng& rng, int first_year, int last_year) {
   Date out;
   out.year = rng.Between(first_year, last_year);
   out.month = rng.Between(1, 12);
-  out.day = rng.Between(1, DaysInMonth(out.year, out.month));
+  out.day = rng.Between(1, Date::DaysInMonth(out.year, out.month));
   return out;
 }
 
