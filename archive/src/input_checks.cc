@@ -5,6 +5,7 @@
 
 #include "beian/archive/document_number.h"
 #include "beian/core/beijing_time.h"
+#include "beian/core/districts.h"
 #include "beian/core/utf8.h"
 
 namespace beian::archive {
@@ -92,7 +93,7 @@ core::Status CheckNewDocument(const NewDocument& d) {
     return core::InvalidArgument("template_version must be >= 1");
   }
   BEIAN_ASSIGN_OR_RETURN(const std::string district_code,
-                         DistrictCode(d.district));
+                         core::DistrictNumberCode(d.district));
   if (const std::optional<DocumentNumber> parsed =
           ParseDocumentNumber(d.number);
       parsed && parsed->district_code != district_code) {
@@ -185,7 +186,7 @@ core::Status CheckNewAccessToken(const NewAccessToken& t) {
       }
       break;
     case AccessRole::kBureau:
-      BEIAN_RETURN_IF_ERROR(DistrictCode(t.district).status());
+      BEIAN_RETURN_IF_ERROR(core::DistrictNumberCode(t.district).status());
       if (!t.credit_code.empty()) {
         return core::InvalidArgument("a bureau token has no credit code");
       }

@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 
+#include "beian/core/districts.h"
 #include "beian/core/utf8.h"
 #include "beian/domain/vocabulary.h"
 #include "date_parse.h"
@@ -251,7 +252,7 @@ std::vector<core::Problem> ValidateIdNumber(std::string_view id,
 
 std::vector<core::Problem> ValidateDistrict(std::string_view text,
                                             const std::string& path) {
-  if (IsBeijingDistrict(text)) return {};
+  if (core::IsBeijingDistrict(text)) return {};
   const std::string value = Str(text);
   struct Former {
     std::string_view name, now, when;
@@ -275,7 +276,8 @@ std::vector<core::Problem> ValidateDistrict(std::string_view text,
   if (rest.substr(0, std::string_view("北京市").size()) == "北京市") {
     rest.remove_prefix(std::string_view("北京市").size());
   }
-  for (std::string_view d : BeijingDistricts()) {
+  for (const core::District& district : core::BeijingDistricts()) {
+    const std::string_view d = district.name;
     bool development_zone =
         rest == "经济技术开发区" || rest == "亦庄" || rest == "开发区";
     if (rest == d || Str(rest) + "区" == Str(d) ||
