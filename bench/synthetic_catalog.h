@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "beian/core/districts.h"
+#include "beian/core/id_numbers.h"
 #include "beian/core/utf8.h"
 
 namespace beian::bench {
@@ -104,24 +105,13 @@ inline const char* kEstates[] = {"家园", "花园",   "小区",   "嘉园", "�
                           "中心", "科技园", "商务楼", "尚城", "华府"};
 inline const char* kPhases[] = {"",     "",     "",     "一期", "二期",
                          "三期", "东区", "西区", "南区", "北区"};
-inline const char* kCreditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-
 // A unified social credit code (GB 32100) with a correct check character.
 inline std::string CreditCode(Rng& rng, const District& d) {
   std::string code = "91";  // registered by 工商, an enterprise
   code += CreditCodeDivision(d);
   for (int i = 0; i < 9; ++i)
-    code += kCreditAlphabet[rng.Below(i == 8 ? 10u : 31u)];
-  static const int kWeights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
-                                   29, 25, 13, 8,  24, 10, 30, 28};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i)
-    sum += static_cast<int>(
-               std::strchr(kCreditAlphabet, code[static_cast<size_t>(i)]) -
-               kCreditAlphabet) *
-           kWeights[i];
-  int check = 31 - sum % 31;
-  code += kCreditAlphabet[check == 31 ? 0 : check];
+    code += beian::core::kCreditCodeAlphabet[rng.Below(i == 8 ? 10u : 31u)];
+  code += *beian::core::CreditCodeCheckChar(code);
   return code;
 }
 
