@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
     char at[40];
     std::snprintf(at, sizeof at, "2026-11-27T%02d:%02d:%02d+08:00", 8 + i / 3600, (i / 60) % 60, i % 60);
     auto doc = OrDie(service.Issue("qualification-verification", data[static_cast<size_t>(i) % data.size()], at,
-                                   "bench", beian::domain::Date{2026, 11, 27}, problems),
+                                   "bench", beian::core::Date{2026, 11, 27}, problems),
                      "issue");
     bytes += doc.bytes;
   }
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
           char at[40];
           std::snprintf(at, sizeof at, "2026-11-28T%02d:%02d:%02d+08:00", 8 + i / 3600, (i / 60) % 60, i % 60);
           OrDie(service.Issue("qualification-verification", data[static_cast<size_t>(i) % data.size()], at, "bench",
-                              beian::domain::Date{2026, 11, 28}, problems),
+                              beian::core::Date{2026, 11, 28}, problems),
                 "issue");
         }
       });

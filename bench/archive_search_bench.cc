@@ -35,6 +35,8 @@
 #include "beian/archive/records.h"
 #include "beian/archive/sqlite_archive.h"
 #include "beian/archive/text_index.h"
+#include "beian/core/districts.h"
+#include "beian/core/kinds.h"
 #include "beian/core/utf8.h"
 #include "schema.h"
 #include "search_terms.h"
@@ -128,11 +130,11 @@ Load LoadRows(const std::string& catalog, int64_t rows) {
       r.year = std::atoi(r.issued_at.substr(0, 4).c_str());
       r.serial = ++counters[static_cast<size_t>(p.district)]
                            [static_cast<size_t>(r.year - 2024)];
-      auto code = beian::archive::DistrictCode(kDistricts[p.district].name);
+      auto code = beian::core::DistrictNumberCode(kDistricts[p.district].name);
       if (!code.ok()) Die(code.status().ToString());
       beian::archive::DocumentNumber n;
       n.district_code = *code;
-      n.kind_code = beian::archive::KindCode(kKinds[r.kind].first);
+      n.kind_code = std::string(beian::core::KindNumberCode(kKinds[r.kind].first));
       n.year = r.year;
       n.serial = r.serial;
       r.number = beian::archive::FormatDocumentNumber(n);

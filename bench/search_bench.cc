@@ -151,7 +151,7 @@ Build BuildDatabase(sqlite3* db, int64_t rows, PinyinTerms pinyin) {
                              [static_cast<size_t>(year - 2019)];
       char seq[16];
       std::snprintf(seq, sizeof seq, "%06d", ++counter);
-      r.number = std::string("京") + d.abbrev + "物备〔" +
+      r.number = "京" + std::string(d.number_code) + "物备〔" +
                  std::to_string(year) + "〕" + seq + "号";
       r.kind = Weighted(kKinds, rng);
       r.district = p.district;

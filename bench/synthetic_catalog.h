@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "beian/core/districts.h"
+#include "beian/core/id_numbers.h"
 #include "beian/core/utf8.h"
 
 namespace beian::bench {
@@ -37,31 +39,15 @@ inline std::vector<std::string> Chars(std::string_view s) {
   return out;
 }
 
-struct District {
-  const char* name;
-  const char* abbrev;  // in document numbers
-  const char* code;    // administrative division code
-};
+// Beijing's districts, core's table.
+using District = beian::core::District;
+inline const std::vector<District>& kDistricts = beian::core::BeijingDistricts();
 
-inline const District kDistricts[17] = {
-    {"东城区", "东", "110101"},
-    {"西城区", "西", "110102"},
-    {"朝阳区", "朝", "110105"},
-    {"丰台区", "丰", "110106"},
-    {"石景山区", "石", "110107"},
-    {"海淀区", "海", "110108"},
-    {"门头沟区", "门", "110109"},
-    {"房山区", "房", "110111"},
-    {"通州区", "通", "110112"},
-    {"顺义区", "顺", "110113"},
-    {"昌平区", "昌", "110114"},
-    {"大兴区", "兴", "110115"},
-    {"怀柔区", "怀", "110116"},
-    {"平谷区", "平", "110117"},
-    {"密云区", "密", "110118"},
-    {"延庆区", "延", "110119"},
-    {"北京经济技术开发区", "开", "110192"},
-};
+// The division in a synthetic credit code: 北京经济技术开发区 has none of its
+// own in GB/T 2260, so its enterprises get 大兴区's, where most of it lies.
+inline std::string_view CreditCodeDivision(const District& d) {
+  return d.division_code.empty() ? std::string_view("110115") : d.division_code;
+}
 
 // Document kinds and statuses with weights (per mille).
 inline const std::pair<const char*, int> kKinds[9] = {
@@ -119,24 +105,13 @@ inline const char* kEstates[] = {"家园", "花园",   "小区",   "嘉园", "�
                           "中心", "科技园", "商务楼", "尚城", "华府"};
 inline const char* kPhases[] = {"",     "",     "",     "一期", "二期",
                          "三期", "东区", "西区", "南区", "北区"};
-inline const char* kCreditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-
 // A unified social credit code (GB 32100) with a correct check character.
 inline std::string CreditCode(Rng& rng, const District& d) {
   std::string code = "91";  // registered by 工商, an enterprise
-  code += d.code;
+  code += CreditCodeDivision(d);
   for (int i = 0; i < 9; ++i)
-    code += kCreditAlphabet[rng.Below(i == 8 ? 10u : 31u)];
-  static const int kWeights[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
-                                   29, 25, 13, 8,  24, 10, 30, 28};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i)
-    sum += static_cast<int>(
-               std::strchr(kCreditAlphabet, code[static_cast<size_t>(i)]) -
-               kCreditAlphabet) *
-           kWeights[i];
-  int check = 31 - sum % 31;
-  code += kCreditAlphabet[check == 31 ? 0 : check];
+    code += beian::core::kCreditCodeAlphabet[rng.Below(i == 8 ? 10u : 31u)];
+  code += *beian::core::CreditCodeCheckChar(code);
   return code;
 }
 
@@ -172,7 +147,7 @@ inline Catalog MakeCatalog(Rng& rng) {
           name = "北京市";
           break;
         case 1:
-          name = std::string("北京") + d.name;
+          name = "北京" + std::string(d.name);
           break;
         default:
           name = "北京";
@@ -190,7 +165,7 @@ inline Catalog MakeCatalog(Rng& rng) {
   const size_t places = sizeof(kPlaces) / sizeof(kPlaces[0]);
   for (uint32_t i = 0; i < kProjects; ++i) {
     int district = static_cast<int>(rng.Below(17u));
-    std::string name = kDistricts[district].name;
+    std::string name(kDistricts[district].name);
     name += kPlaces[rng.Below(places)];
     name += kEstates[rng.Below(20u)];
     uint32_t phase = rng.Below(12u);

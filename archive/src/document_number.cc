@@ -4,69 +4,17 @@
 #include <string>
 #include <utility>
 
+#include "beian/core/districts.h"
+#include "beian/core/kinds.h"
 #include "beian/core/utf8.h"
 
 namespace beian::archive {
 namespace {
 
-struct NamedCode {
-  std::string_view name;
-  std::string_view code;
-};
-
-// 北京市各区 as printed on forms, and the character a document number uses.
-constexpr NamedCode kDistricts[] = {
-    {"东城区", "东"},
-    {"西城区", "西"},
-    {"朝阳区", "朝"},
-    {"海淀区", "海"},
-    {"丰台区", "丰"},
-    {"石景山区", "石"},
-    {"门头沟区", "门"},
-    {"房山区", "房"},
-    {"通州区", "通"},
-    {"顺义区", "顺"},
-    {"昌平区", "昌"},
-    {"大兴区", "兴"},
-    {"怀柔区", "怀"},
-    {"平谷区", "平"},
-    {"密云区", "密"},
-    {"延庆区", "延"},
-    {"北京经济技术开发区", "开"},
-};
-
-constexpr NamedCode kKinds[] = {
-    {"contract-filing", "备"},
-    {"preliminary-contract-filing", "前备"},
-    {"out-of-town-contract-filing", "外备"},
-    {"qualification-verification", "核"},
-    {"commitment-letter", "诺"},
-    {"authorization-letter", "委"},
-    {"promotion-notice", "晋"},
-    {"site-verification", "查"},
-    {"acceptance-receipt", "受"},
-};
-
-constexpr std::string_view kOtherKindCode = "文";
 constexpr std::string_view kCity = "京";
 constexpr std::string_view kOpen = "〔";
 constexpr std::string_view kClose = "〕";
 constexpr std::string_view kHao = "号";
-
-bool IsDistrictCode(std::string_view code) {
-  for (const NamedCode& d : kDistricts) {
-    if (d.code == code) return true;
-  }
-  return false;
-}
-
-bool IsKindCode(std::string_view code) {
-  if (code == kOtherKindCode) return true;
-  for (const NamedCode& k : kKinds) {
-    if (k.code == code) return true;
-  }
-  return false;
-}
 
 bool AllDigits(std::string_view text) {
   if (text.empty()) return false;
@@ -84,23 +32,6 @@ std::string_view NextChar(std::string_view text, size_t pos) {
 }
 
 }  // namespace
-
-core::Result<std::string> DistrictCode(std::string_view district) {
-  for (const NamedCode& d : kDistricts) {
-    if (d.name == district) return std::string(d.code);
-  }
-  return core::InvalidArgument(
-      "unknown district \"" + std::string(district) +
-      "\": expected one of Beijing's 16 districts (e.g. 朝阳区) or "
-      "北京经济技术开发区");
-}
-
-std::string KindCode(std::string_view kind) {
-  for (const NamedCode& k : kKinds) {
-    if (k.name == kind) return std::string(k.code);
-  }
-  return std::string(kOtherKindCode);
-}
 
 std::string FormatDocumentNumber(const DocumentNumber& number) {
   char digits[32];
@@ -123,12 +54,12 @@ std::optional<DocumentNumber> ParseDocumentNumber(std::string_view text) {
   size_t pos = kCity.size();
   DocumentNumber number;
   number.district_code = std::string(NextChar(text, pos));
-  if (!IsDistrictCode(number.district_code)) return std::nullopt;
+  if (!core::IsDistrictNumberCode(number.district_code)) return std::nullopt;
   pos += number.district_code.size();
   const size_t open = text.find(kOpen, pos);
   if (open == std::string_view::npos) return std::nullopt;
   number.kind_code = std::string(text.substr(pos, open - pos));
-  if (!IsKindCode(number.kind_code)) return std::nullopt;
+  if (!core::IsKindNumberCode(number.kind_code)) return std::nullopt;
   pos = open + kOpen.size();
   const std::string_view year = text.substr(pos, 4);
   if (year.size() != 4 || !AllDigits(year)) return std::nullopt;

@@ -6,26 +6,12 @@
 
 #include "beian/archive/document_number.h"
 #include "beian/core/beijing_time.h"
+#include "beian/core/districts.h"
+#include "beian/core/id_numbers.h"
 #include "beian/core/utf8.h"
 
 namespace beian::archive {
 namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiAlnum(char c) {
-  return IsDigit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-// The value of `count` digits at `pos`, or -1.
-int DigitsAt(std::string_view text, size_t pos, size_t count) {
-  if (pos + count > text.size()) return -1;
-  int value = 0;
-  for (size_t i = pos; i < pos + count; ++i) {
-    if (!IsDigit(text[i])) return -1;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
-}
 
 bool IsLowerHex64(std::string_view text) {
   return text.size() == 64 &&
@@ -45,37 +31,7 @@ bool HasControlCharacter(std::string_view text) {
   return false;
 }
 
-bool IsIdNumberAt(std::string_view text, size_t pos) {
-  static constexpr int kWeights[17] = {7, 9, 10, 5,  8, 4, 2, 1, 6,
-                                       3, 7, 9,  10, 5, 8, 4, 2};
-  static constexpr char kCheck[] = "10X98765432";
-  int sum = 0;
-  for (size_t i = 0; i < 17; ++i) {
-    if (!IsDigit(text[pos + i])) return false;
-    sum += (text[pos + i] - '0') * kWeights[i];
-  }
-  char last = text[pos + 17];
-  if (last == 'x') last = 'X';
-  if (last != kCheck[sum % 11]) return false;
-  const int province = DigitsAt(text, pos, 2);
-  const int year = DigitsAt(text, pos + 6, 4);
-  const int month = DigitsAt(text, pos + 10, 2);
-  const int day = DigitsAt(text, pos + 12, 2);
-  return province >= 11 && province <= 82 && year >= 1900 && year <= 2099 &&
-         month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
 }  // namespace
-
-bool ContainsIdNumber(std::string_view text) {
-  if (text.size() < 18) return false;
-  for (size_t pos = 0; pos + 18 <= text.size(); ++pos) {
-    if (pos > 0 && IsAsciiAlnum(text[pos - 1])) continue;
-    if (pos + 18 < text.size() && IsAsciiAlnum(text[pos + 18])) continue;
-    if (IsIdNumberAt(text, pos)) return true;
-  }
-  return false;
-}
 
 core::Status CheckTime(std::string_view field, std::string_view value) {
   if (core::IsBeijingTime(value)) return core::Status::Ok();
@@ -92,7 +48,7 @@ core::Status CheckNotEmpty(std::string_view field, std::string_view value) {
 }
 
 core::Status CheckNoIdNumber(std::string_view field, std::string_view value) {
-  if (!ContainsIdNumber(value)) return core::Status::Ok();
+  if (!core::ContainsIdNumber(value)) return core::Status::Ok();
   return core::InvalidArgument(
       std::string(field) +
       " contains a personal ID number; catalog columns are indexed and listed "
@@ -229,7 +185,7 @@ core::Status CheckNewDocument(const NewDocument& d) {
     return core::InvalidArgument("template_version must be >= 1");
   }
   BEIAN_ASSIGN_OR_RETURN(const std::string district_code,
-                         DistrictCode(d.district));
+                         core::DistrictNumberCode(d.district));
   if (const std::optional<DocumentNumber> parsed =
           ParseDocumentNumber(d.number);
       parsed && parsed->district_code != district_code) {
@@ -305,10 +261,7 @@ core::Status CheckNewAccessToken(const NewAccessToken& t) {
     return core::InvalidArgument("label must be UTF-8 of at most 200 bytes");
   }
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("label", t.label));
-  const bool credit_ok =
-      t.credit_code.size() == 18 &&
-      t.credit_code.find_first_not_of("0123456789ABCDEFGHJKLMNPQRTUWXY") ==
-          std::string::npos;
+  const bool credit_ok = core::IsCreditCodeForm(t.credit_code);
   if (t.role == AccessRole::kAdmin) {
     if (!t.name.empty()) {
       return core::InvalidArgument("an admin token has no name");
@@ -337,7 +290,7 @@ core::Status CheckNewAccessToken(const NewAccessToken& t) {
       }
       break;
     case AccessRole::kBureau:
-      BEIAN_RETURN_IF_ERROR(DistrictCode(t.district).status());
+      BEIAN_RETURN_IF_ERROR(core::DistrictNumberCode(t.district).status());
       if (!t.credit_code.empty()) {
         return core::InvalidArgument("a bureau token has no credit code");
       }

@@ -10,13 +10,9 @@
 
 namespace beian::archive {
 
-// True iff `text` contains a 居民身份证号码 (GB 11643: 17 digits and a check
-// character that matches, a province code and a plausible birth date) not
-// embedded in a longer run of letters and digits.
-bool ContainsIdNumber(std::string_view text);
-
-// kInvalidArgument naming `field` if `value` contains an ID number: catalog
-// columns are indexed and shown in lists, where ID numbers must never appear.
+// kInvalidArgument naming `field` if `value` contains an ID number
+// (core::ContainsIdNumber): catalog columns are indexed and shown in lists,
+// where ID numbers must never appear.
 core::Status CheckNoIdNumber(std::string_view field, std::string_view value);
 
 // kInvalidArgument "<field> must be Beijing time ..." unless

@@ -5,6 +5,8 @@
 
 #include "beian/archive/document_number.h"
 #include "beian/archive/text_index.h"
+#include "beian/core/districts.h"
+#include "beian/core/kinds.h"
 #include "search_terms.h"
 
 namespace beian::archive {
@@ -303,11 +305,11 @@ core::Status RecordLegacyAllocations(Database& db) {
     if (!row) break;
     const std::string district = counters.Text(0);
     const int64_t year = counters.Int(1), next = counters.Int(2);
-    core::Result<std::string> code = DistrictCode(district);
+    core::Result<std::string> code = core::DistrictNumberCode(district);
     if (!code.ok()) continue;  // not a counter AllocateNumber wrote
     for (int64_t serial = 1; serial < next; ++serial) {
       const std::string number = FormatDocumentNumber(DocumentNumber{
-          *code, KindCode(""), static_cast<int>(year), serial});
+          *code, std::string(core::kOtherKindNumberCode), static_cast<int>(year), serial});
       BEIAN_ASSIGN_OR_RETURN(
           Statement s,
           db.Prepare("INSERT INTO number_allocations (district, year, serial, "

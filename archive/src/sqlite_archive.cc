@@ -14,7 +14,9 @@
 #include "beian/archive/blob_store.h"
 #include "beian/archive/document_number.h"
 #include "beian/archive/text_index.h"
+#include "beian/core/districts.h"
 #include "beian/core/json.h"
+#include "beian/core/kinds.h"
 #include "beian/core/utf8.h"
 #include "input_checks.h"
 #include "posix_file.h"
@@ -438,7 +440,8 @@ core::Result<std::unique_ptr<SqliteArchive>> SqliteArchive::Open(
 
 core::Result<std::string> SqliteArchive::AllocateNumber(
     std::string_view district, int year, std::string_view kind) {
-  BEIAN_ASSIGN_OR_RETURN(std::string district_code, DistrictCode(district));
+  BEIAN_ASSIGN_OR_RETURN(std::string district_code,
+                         core::DistrictNumberCode(district));
   if (year < 2000 || year > 9999) {
     return core::InvalidArgument("year " + std::to_string(year) +
                                  " is outside 2000..9999");
@@ -491,7 +494,7 @@ core::Result<std::string> SqliteArchive::AllocateNumber(
     BEIAN_RETURN_IF_ERROR(s.Run());
   }
   const std::string number = FormatDocumentNumber(
-      DocumentNumber{district_code, KindCode(kind), year, serial});
+      DocumentNumber{district_code, std::string(core::KindNumberCode(kind)), year, serial});
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
@@ -1200,7 +1203,7 @@ core::Result<std::vector<StaffKey>> SqliteArchive::FindStaffConflicts(
 
 core::Result<std::vector<StaffConflict>> SqliteArchive::ListStaffConflicts(
     std::string_view district) {
-  if (!district.empty()) BEIAN_RETURN_IF_ERROR(DistrictCode(district).status());
+  if (!district.empty()) BEIAN_RETURN_IF_ERROR(core::DistrictNumberCode(district).status());
   std::lock_guard<std::mutex> lock(impl_->mu);
   Database& db = impl_->db;
   Transaction snapshot(db);

@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "beian/core/id_numbers.h"
 #include "beian/core/utf8.h"
 
 namespace beian::archive {
@@ -25,13 +26,6 @@ namespace {
 // Normalisation
 
 bool IsAsciiDigit(char32_t c) { return c >= U'0' && c <= U'9'; }
-
-// Full-width ASCII (U+FF01..U+FF5E) → ASCII, ideographic space → space.
-char32_t FoldWidth(char32_t c) {
-  if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFEE0;
-  if (c == 0x3000) return U' ';
-  return c;
-}
 
 // NFC, width-folded, case-folded code points. Invalid UTF-8 bytes become
 // U+FFFD (a separator).
@@ -63,7 +57,7 @@ std::u32string Prepare(std::string_view text) {
   std::u32string cps =
       core::ToUtf32(U_SUCCESS(status) ? std::string_view(nfc) : text);
   for (char32_t& c : cps) {
-    c = FoldWidth(c);
+    c = core::FoldFullWidth(c);
     if (c < 0x80) {
       if (c >= U'A' && c <= U'Z') c += 0x20;
     } else {
@@ -72,53 +66,6 @@ std::u32string Prepare(std::string_view text) {
     }
   }
   return cps;
-}
-
-// ---------------------------------------------------------------------------
-// Personal ID numbers (GB 11643): 6 digits, optional separator, 8 digits,
-// optional separator, 3 digits, a digit or X; not preceded or followed by a
-// digit. Works on width-folded code points.
-
-struct IdMatch {
-  std::array<size_t, 18> pos;  // indices of the 18 characters
-};
-
-bool IsIdSeparator(char32_t c) { return c == U' ' || c == U'-'; }
-
-std::vector<IdMatch> FindIdNumbers(const std::u32string& s) {
-  std::vector<IdMatch> found;
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    if (!IsAsciiDigit(s[i]) || (i > 0 && IsAsciiDigit(s[i - 1]))) {
-      ++i;
-      continue;
-    }
-    IdMatch m;
-    size_t j = i;
-    size_t k = 0;
-    bool ok = true;
-    for (; k < 18 && ok; ++k) {
-      if ((k == 6 || k == 14) && j + 1 < n && IsIdSeparator(s[j]) &&
-          IsAsciiDigit(s[j + 1]))
-        ++j;
-      if (j >= n) {
-        ok = false;
-      } else if (IsAsciiDigit(s[j]) ||
-                 (k == 17 && (s[j] == U'X' || s[j] == U'x'))) {
-        m.pos[k] = j++;
-      } else {
-        ok = false;
-      }
-    }
-    if (ok && (j == n || !IsAsciiDigit(s[j]))) {
-      found.push_back(m);
-      i = j;
-    } else {
-      ++i;
-    }
-  }
-  return found;
 }
 
 // ---------------------------------------------------------------------------
@@ -440,9 +387,9 @@ struct Tokens {
 // Tokenises prepared text; pinyin only when `pinyin`; single CJK characters
 // become terms only when `singles`.
 void Tokenise(std::u32string s, bool pinyin, bool singles, Tokens* out) {
-  for (const IdMatch& m : FindIdNumbers(s)) {
+  for (const core::IdNumberMatch& m : core::FindIdNumbers(s)) {
     out->id_number = true;
-    for (size_t p = m.pos[0]; p <= m.pos[17]; ++p) s[p] = U' ';
+    for (size_t p = m.chars[0]; p <= m.chars[17]; ++p) s[p] = U' ';
   }
   out->terms.Reserve(std::min<size_t>(s.size() * 4, 1024));
   std::u32string run;
@@ -569,26 +516,25 @@ std::string FacetTerm(std::string_view field, std::string_view value) {
 }
 
 std::string MaskIdNumbers(std::string_view text) {
-  std::u32string folded;
+  std::u32string cps;
   std::vector<std::pair<size_t, size_t>>
       bytes;  // [begin, end) of each code point
   size_t pos = 0;
   while (pos < text.size()) {
     size_t begin = pos;
-    char32_t c = core::DecodeUtf8(text, pos);
-    folded.push_back(FoldWidth(c));
+    cps.push_back(core::DecodeUtf8(text, pos));
     bytes.emplace_back(begin, pos);
   }
-  std::vector<bool> masked(folded.size(), false);
+  std::vector<bool> masked(cps.size(), false);
   bool any = false;
-  for (const IdMatch& m : FindIdNumbers(folded)) {
-    for (size_t k = 6; k < 14; ++k) masked[m.pos[k]] = true;
+  for (const core::IdNumberMatch& m : core::FindIdNumbers(cps)) {
+    for (size_t k = 6; k < 14; ++k) masked[m.chars[k]] = true;
     any = true;
   }
   if (!any) return std::string(text);
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < folded.size(); ++i) {
+  for (size_t i = 0; i < cps.size(); ++i) {
     if (masked[i]) {
       out.push_back('*');
     } else {

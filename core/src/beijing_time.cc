@@ -2,6 +2,8 @@
 
 #include <cstddef>
 
+#include "beian/core/civil_date.h"
+
 namespace beian::core {
 namespace {
 
@@ -18,13 +20,6 @@ int DigitsAt(std::string_view text, size_t pos, size_t count) {
   return value;
 }
 
-int DaysInMonth(int year, int month) {
-  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30,
-                                    31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
 }  // namespace
 
 bool IsBeijingTime(std::string_view t) {
@@ -36,9 +31,9 @@ bool IsBeijingTime(std::string_view t) {
   const int year = DigitsAt(t, 0, 4), month = DigitsAt(t, 5, 2),
             day = DigitsAt(t, 8, 2), hour = DigitsAt(t, 11, 2),
             minute = DigitsAt(t, 14, 2), second = DigitsAt(t, 17, 2);
-  if (year < 1900 || month < 1 || month > 12 || day < 1 ||
-      day > DaysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 ||
-      minute > 59 || second < 0 || second > 60) {
+  if (year < Date::kMinYear || !Date::IsValid(year, month, day) ||
+      hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 ||
+      second > 60) {
     return false;
   }
   size_t pos = 19;

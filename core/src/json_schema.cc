@@ -14,6 +14,7 @@
 #include <tuple>
 #include <utility>
 
+#include "beian/core/civil_date.h"
 #include "beian/core/utf8.h"
 #include "class_pattern.h"
 #include "number_format.h"
@@ -133,12 +134,7 @@ bool IsFullDate(std::string_view s) {
   const int year = ReadInt(s, 0, 4);
   const int month = ReadInt(s, 5, 2);
   const int day = ReadInt(s, 8, 2);
-  if (month < 1 || month > 12 || day < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  const int max_day = month == 2 && leap ? 29 : kDays[month - 1];
-  return day <= max_day;
+  return Date::IsValid(year, month, day);
 }
 
 bool IsDateTime(std::string_view s) {

@@ -86,6 +86,12 @@ std::u32string ToUtf32(std::string_view s) {
   return out;
 }
 
+char32_t FoldFullWidth(char32_t cp) {
+  if (cp >= 0xFF01 && cp <= 0xFF5E) return cp - 0xFEE0;
+  if (cp == 0x3000) return U' ';
+  return cp;
+}
+
 std::string CodePointLabel(char32_t cp) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string digits;

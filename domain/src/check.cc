@@ -2,9 +2,9 @@
 
 #include <string>
 
+#include "beian/core/kinds.h"
 #include "beian/domain/rules.h"
 #include "beian/domain/validators.h"
-#include "date_parse.h"
 #include "problems.h"
 
 namespace beian::domain {
@@ -16,19 +16,6 @@ const core::Json& EnterpriseJson(const core::Json& data) {
   static const core::Json kNull;
   const core::Json* e = data.Find("enterprise");
   return e != nullptr ? *e : kNull;
-}
-
-bool IsKnownKind(const std::string& kind) {
-  static const char* const kKinds[] = {
-      "qualification-verification", "commitment-letter",
-      "authorization-letter",       "contract-filing",
-      "preliminary-contract-filing", "out-of-town-contract-filing",
-      "promotion-notice",           "site-verification",
-      "acceptance-receipt"};
-  for (const char* k : kKinds) {
-    if (kind == k) return true;
-  }
-  return false;
 }
 
 // Project terms at /project and /projects/*.
@@ -64,7 +51,7 @@ std::vector<core::Problem> Check(const std::string& kind,
   options.enterprise_out_of_town =
       enterprise.out_of_town || kind == "out-of-town-contract-filing";
   std::vector<core::Problem> problems = CheckFields(data, today, options);
-  if (!IsKnownKind(kind)) return problems;
+  if (core::FindDocumentKind(kind) == nullptr) return problems;
 
   if (data.Find("enterprise") != nullptr) {
     Append(&problems, CheckLicensedSince(enterprise, "/enterprise"));

@@ -63,7 +63,7 @@ DateField DateField::FromJson(const core::Json* json) {
   if (json == nullptr || !json->is_string()) return field;
   field.text = json->as_string();
   Date date;
-  if (internal::ParseDate(field.text, &date) == internal::DateFault::kNone) {
+  if (core::ParseDate(field.text, &date) == core::DateFault::kNone) {
     field.date = date;
   }
   return field;

@@ -3,6 +3,8 @@
 #include <set>
 #include <string>
 
+#include "beian/core/districts.h"
+#include "beian/core/id_numbers.h"
 #include "beian/core/utf8.h"
 #include "beian/domain/vocabulary.h"
 #include "date_parse.h"
@@ -15,20 +17,9 @@ using internal::Error;
 using internal::Quote;
 using internal::Warning;
 
-constexpr std::string_view kCreditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-
 bool IsAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
 
 std::string Str(std::string_view s) { return std::string(s); }
-
-// 居民身份证 province codes (GB/T 2260 first two digits, incl. 71 台湾, 81
-// 香港, 82 澳门, 83 for 台湾居民居住证).
-bool IsProvinceCode(int code) {
-  static const std::set<int> kCodes = {
-      11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43,
-      44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83};
-  return kCodes.count(code) != 0;
-}
 
 std::string JoinWords(const std::vector<std::string_view>& words) {
   std::string out;
@@ -63,27 +54,7 @@ std::vector<core::Problem> ValidateWord(std::string_view text,
                     JoinWordsEn(words))};
 }
 
-int DaysInMonth(int year, int month) {
-  for (int d = 31; d >= 28; --d) {
-    if (Date::IsValid(year, month, d)) return d;
-  }
-  return 0;
-}
-
 }  // namespace
-
-std::optional<char> CreditCodeCheckChar(std::string_view first17) {
-  if (first17.size() != 17) return std::nullopt;
-  int sum = 0;
-  int weight = 1;  // 3^i mod 31 for position i (0-based)
-  for (char c : first17) {
-    size_t value = kCreditAlphabet.find(c);
-    if (value == std::string_view::npos) return std::nullopt;
-    sum += static_cast<int>(value) * weight;
-    weight = weight * 3 % 31;
-  }
-  return kCreditAlphabet[(31 - sum % 31) % 31];
-}
 
 std::vector<core::Problem> ValidateCreditCode(std::string_view code,
                                               const std::string& path) {
@@ -110,7 +81,7 @@ std::vector<core::Problem> ValidateCreditCode(std::string_view code,
       return format(pos + "字母" + Quote(shown) + "应为大写",
                     "has a lowercase letter '" + shown + "'" + pos_en);
     }
-    if (c > 0x7f || kCreditAlphabet.find(static_cast<char>(c)) ==
+    if (c > 0x7f || core::kCreditCodeAlphabet.find(static_cast<char>(c)) ==
                         std::string_view::npos) {
       return format(pos + "含有不允许的字符" + Quote(shown) +
                         "（只用数字和除I、O、Z、S、V以外的大写字母）",
@@ -124,7 +95,7 @@ std::vector<core::Problem> ValidateCreditCode(std::string_view code,
                     "digits; found '" + shown + "'" + pos_en);
     }
   }
-  char expected = *CreditCodeCheckChar(code.substr(0, 17));
+  char expected = *core::CreditCodeCheckChar(code.substr(0, 17));
   if (code[17] != expected) {
     return {Warning(
         path, "credit_code.check",
@@ -139,20 +110,6 @@ std::vector<core::Problem> ValidateCreditCode(std::string_view code,
             "the business licence)")};
   }
   return {};
-}
-
-std::optional<char> IdNumberCheckChar(std::string_view first17) {
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6,
-                                       3, 7, 9, 10, 5, 8, 4, 2};
-  if (first17.size() != 17) return std::nullopt;
-  int sum = 0;
-  for (size_t i = 0; i < 17; ++i) {
-    if (!IsAsciiDigit(static_cast<unsigned char>(first17[i]))) {
-      return std::nullopt;
-    }
-    sum += (first17[i] - '0') * kWeights[i];
-  }
-  return "10X98765432"[sum % 11];
 }
 
 std::vector<core::Problem> ValidateIdNumber(std::string_view id,
@@ -201,29 +158,27 @@ std::vector<core::Problem> ValidateIdNumber(std::string_view id,
     last = 'X';
   }
   int province = (id[0] - '0') * 10 + (id[1] - '0');
-  if (!IsProvinceCode(province)) {
+  if (!core::IsIdNumberProvinceCode(province)) {
     problems.push_back(Error(
         path, "id_number.region",
         label + "前两位" + Quote(Str(id.substr(0, 2))) + "不是有效的省级行政区划代码",
         label_en + ": \"" + Str(id.substr(0, 2)) +
             "\" is not a province code"));
   }
-  std::string birth = Str(id.substr(6, 8));
-  int by = std::stoi(birth.substr(0, 4));
-  int bm = std::stoi(birth.substr(4, 2));
-  int bd = std::stoi(birth.substr(6, 2));
-  if (!Date::IsValid(by, bm, bd) || by < 1900) {
+  const std::string birth = Str(id.substr(6, 8));
+  const std::optional<Date> born = core::IdNumberBirthDate(id);
+  if (!born) {
     problems.push_back(Error(
         path, "id_number.birth_date",
         label + "第7至14位出生日期" + Quote(birth) + "不是有效日期",
         label_en + ": the birth date " + birth + " is not a real day"));
-  } else if (today < Date{by, bm, bd}) {
+  } else if (today < *born) {
     problems.push_back(Error(
         path, "id_number.birth_date",
         label + "第7至14位出生日期" + Quote(birth) + "晚于今天",
         label_en + ": the birth date " + birth + " is in the future"));
   }
-  char expected = *IdNumberCheckChar(id.substr(0, 17));
+  char expected = *core::IdNumberCheckChar(id.substr(0, 17));
   if (last != expected) {
     problems.push_back(Error(
         path, "id_number.check",
@@ -251,7 +206,7 @@ std::vector<core::Problem> ValidateIdNumber(std::string_view id,
 
 std::vector<core::Problem> ValidateDistrict(std::string_view text,
                                             const std::string& path) {
-  if (IsBeijingDistrict(text)) return {};
+  if (core::IsBeijingDistrict(text)) return {};
   const std::string value = Str(text);
   struct Former {
     std::string_view name, now, when;
@@ -275,7 +230,8 @@ std::vector<core::Problem> ValidateDistrict(std::string_view text,
   if (rest.substr(0, std::string_view("北京市").size()) == "北京市") {
     rest.remove_prefix(std::string_view("北京市").size());
   }
-  for (std::string_view d : BeijingDistricts()) {
+  for (const core::District& district : core::BeijingDistricts()) {
+    const std::string_view d = district.name;
     bool development_zone =
         rest == "经济技术开发区" || rest == "亦庄" || rest == "开发区";
     if (rest == d || Str(rest) + "区" == Str(d) ||
@@ -361,20 +317,20 @@ std::vector<core::Problem> ValidateDate(std::string_view text,
                                         const std::string& path) {
   Date date;
   const std::string value = Str(text);
-  switch (internal::ParseDate(text, &date)) {
-    case internal::DateFault::kNone:
+  switch (core::ParseDate(text, &date)) {
+    case core::DateFault::kNone:
       return {};
-    case internal::DateFault::kForm:
+    case core::DateFault::kForm:
       return {Error(path, "date.format",
                     "日期" + Quote(value) +
                         "格式不对，应写作2026-11-27或2026年11月27日",
                     "date \"" + value +
                         "\" must be written 2026-11-27 or 2026年11月27日")};
-    case internal::DateFault::kYearRange:
+    case core::DateFault::kYearRange:
       return {Error(path, "date.format",
                     "日期" + Quote(value) + "的年份应在1900至2199年之间",
                     "date \"" + value + "\" has a year outside 1900..2199")};
-    case internal::DateFault::kNoSuchDay:
+    case core::DateFault::kNoSuchDay:
       break;
   }
   // Recover year and month to say why the day does not exist.
@@ -392,7 +348,7 @@ std::vector<core::Problem> ValidateDate(std::string_view text,
                         ? "没有" + std::to_string(month) + "月"
                         : std::to_string(year) + "年" + std::to_string(month) +
                               "月只有" +
-                              std::to_string(DaysInMonth(year, month)) + "天";
+                              std::to_string(Date::DaysInMonth(year, month)) + "天";
   return {Error(path, "date.format", "日期" + Quote(value) + "不存在：" + why,
                 "date \"" + value + "\" does not exist")};
 }

@@ -43,18 +43,6 @@ std::optional<QualificationLevel> NextQualificationLevel(
   return std::nullopt;
 }
 
-const std::vector<std::string_view>& BeijingDistricts() {
-  static const std::vector<std::string_view> kDistricts = {
-      "东城区", "西城区", "朝阳区", "海淀区", "丰台区", "石景山区",
-      "门头沟区", "房山区", "通州区", "顺义区", "昌平区", "大兴区",
-      "怀柔区", "平谷区", "密云区", "延庆区", "北京经济技术开发区"};
-  return kDistricts;
-}
-
-bool IsBeijingDistrict(std::string_view text) {
-  return IsOneOf(BeijingDistricts(), text);
-}
-
 const std::vector<std::string_view>& PropertyTypes() {
   static const std::vector<std::string_view> kTypes = {
       "住宅", "办公楼", "商业", "工业厂房", "医院", "学校", "其他"};

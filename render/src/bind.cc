@@ -2,7 +2,10 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <string_view>
 
+#include "beian/core/civil_date.h"
 #include "beian/core/utf8.h"
 
 namespace beian::render {
@@ -61,28 +64,14 @@ std::string FixedDecimals(double value, int decimals) {
   return GroupThousands(integer) + fraction;
 }
 
-struct DateParts {
-  std::string year, month, day;
-};
-
-// Accepts YYYY-MM-DD, an RFC 3339 time, or YYYY年M月D日.
-bool ParseDate(const std::string& s, DateParts& out) {
-  if (s.size() >= 10 && s[4] == '-' && s[7] == '-' && IsDigits(s.substr(0, 4)) &&
-      IsDigits(s.substr(5, 2)) && IsDigits(s.substr(8, 2)) && (s.size() == 10 || s[10] == 'T')) {
-    out.year = s.substr(0, 4);
-    out.month = std::to_string(std::stoi(s.substr(5, 2)));
-    out.day = std::to_string(std::stoi(s.substr(8, 2)));
-    return true;
-  }
-  size_t y = s.find("年"), m = s.find("月"), d = s.find("日");
-  if (y == 4 && m != std::string::npos && d != std::string::npos && IsDigits(s.substr(0, 4)) &&
-      IsDigits(s.substr(y + 3, m - y - 3)) && IsDigits(s.substr(m + 3, d - m - 3))) {
-    out.year = s.substr(0, 4);
-    out.month = std::to_string(std::stoi(s.substr(y + 3, m - y - 3)));
-    out.day = std::to_string(std::stoi(s.substr(m + 3, d - m - 3)));
-    return true;
-  }
-  return false;
+// The day of a date written YYYY-MM-DD, YYYY年M月D日 (core::ParseDate: a real
+// day of the years core::Date covers), or as the start of an RFC 3339 time.
+std::optional<core::Date> DateOf(const std::string& s) {
+  std::string_view day = s;
+  if (s.size() > 10 && s[10] == 'T') day = day.substr(0, 10);
+  core::Date date;
+  if (core::ParseDate(day, &date) != core::DateFault::kNone) return std::nullopt;
+  return date;
 }
 
 // One step down a path; extends `pointer` when it is wanted (it costs an allocation, and only
@@ -161,14 +150,14 @@ core::Result<std::string> Evaluate(const Expr& expr, const Scope& scope, std::st
     } else if (text.empty() && name != "count" && name != "sum" && name != "join") {
       // Nothing to format: a missing optional value prints empty.
     } else if (name == "date" || name == "year" || name == "month" || name == "day") {
-      DateParts d;
-      if (!ParseDate(text, d)) {
+      const std::optional<core::Date> d = DateOf(text);
+      if (!d) {
         return core::InvalidArgument("“" + text + "”不是日期（应为 YYYY-MM-DD）/ not a date");
       }
-      text = name == "date"    ? d.year + "年" + d.month + "月" + d.day + "日"
-             : name == "year"  ? d.year
-             : name == "month" ? d.month
-                               : d.day;
+      text = name == "date"    ? d->Chinese()
+             : name == "year"  ? std::to_string(d->year)
+             : name == "month" ? std::to_string(d->month)
+                               : std::to_string(d->day);
     } else if (name == "amount") {
       BEIAN_ASSIGN_OR_RETURN(double n, ToNumber(value, text));
       int decimals = f.arg.empty() ? 2 : std::stoi(f.arg);

@@ -5,6 +5,7 @@
 
 #include "beian/core/beijing_time.h"
 #include "beian/core/digest.h"
+#include "beian/core/districts.h"
 #include "beian/domain/calendar.h"
 #include "beian/domain/rules.h"
 
@@ -16,22 +17,6 @@ const core::Json* At(const core::Json& data, std::string_view pointer) { return 
 std::string StringAt(const core::Json& data, std::string_view pointer) {
   const core::Json* v = At(data, pointer);
   return v != nullptr && v->is_string() ? v->as_string() : std::string();
-}
-
-// The district a Beijing credit code was registered in: characters 3–8 are the
-// administrative division (GB/T 2260), e.g. 91110105… → 110105 → 朝阳区.
-std::string DistrictOfCreditCode(const std::string& code) {
-  static const std::pair<const char*, const char*> kDivisions[] = {
-      {"110101", "东城区"}, {"110102", "西城区"}, {"110105", "朝阳区"}, {"110106", "丰台区"},
-      {"110107", "石景山区"}, {"110108", "海淀区"}, {"110109", "门头沟区"}, {"110111", "房山区"},
-      {"110112", "通州区"}, {"110113", "顺义区"}, {"110114", "昌平区"}, {"110115", "大兴区"},
-      {"110116", "怀柔区"}, {"110117", "平谷区"}, {"110118", "密云区"}, {"110119", "延庆区"}};
-  if (code.size() != 18) return "";
-  const std::string division = code.substr(2, 6);
-  for (const auto& [prefix, district] : kDivisions) {
-    if (division == prefix) return district;
-  }
-  return "";
 }
 
 }  // namespace
@@ -48,7 +33,7 @@ std::string FilingDistrict(const core::Json& data) {
     std::string d = StringAt(data, pointer);
     if (!d.empty()) return d;
   }
-  return DistrictOfCreditCode(StringAt(data, "/enterprise/credit_code"));
+  return std::string(core::DistrictOfCreditCode(StringAt(data, "/enterprise/credit_code")));
 }
 
 namespace {

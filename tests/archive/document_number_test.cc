@@ -2,39 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <set>
 #include <string>
+
+#include "beian/core/districts.h"
+#include "beian/core/kinds.h"
 
 namespace beian::archive {
 namespace {
-
-const char* const kDistricts[] = {"东城区",
-                                  "西城区",
-                                  "朝阳区",
-                                  "海淀区",
-                                  "丰台区",
-                                  "石景山区",
-                                  "门头沟区",
-                                  "房山区",
-                                  "通州区",
-                                  "顺义区",
-                                  "昌平区",
-                                  "大兴区",
-                                  "怀柔区",
-                                  "平谷区",
-                                  "密云区",
-                                  "延庆区",
-                                  "北京经济技术开发区"};
-
-const char* const kKinds[] = {"contract-filing",
-                              "preliminary-contract-filing",
-                              "out-of-town-contract-filing",
-                              "qualification-verification",
-                              "commitment-letter",
-                              "authorization-letter",
-                              "promotion-notice",
-                              "site-verification",
-                              "acceptance-receipt"};
 
 TEST(DocumentNumberTest, FormatsLikeAnOfficialDocumentNumber) {
   EXPECT_EQ(FormatDocumentNumber({"朝", "备", 2026, 123}),
@@ -45,36 +19,12 @@ TEST(DocumentNumberTest, FormatsLikeAnOfficialDocumentNumber) {
             "京海核〔2026〕1234567号");
 }
 
-TEST(DocumentNumberTest, EveryDistrictHasItsOwnCode) {
-  std::set<std::string> codes;
-  for (const char* district : kDistricts) {
-    core::Result<std::string> code = DistrictCode(district);
-    ASSERT_TRUE(code.ok()) << district;
-    codes.insert(*code);
-  }
-  EXPECT_EQ(codes.size(), 17u);
-  EXPECT_EQ(*DistrictCode("大兴区"), "兴");
-  EXPECT_EQ(*DistrictCode("东城区"), "东");
-  EXPECT_EQ(DistrictCode("朝阳").status().code(), core::Code::kInvalidArgument);
-  EXPECT_EQ(DistrictCode("浦东新区").status().code(),
-            core::Code::kInvalidArgument);
-}
-
-TEST(DocumentNumberTest, KindsHaveDistinctCodesAndOthersShareOne) {
-  std::set<std::string> codes;
-  for (const char* kind : kKinds) codes.insert(KindCode(kind));
-  EXPECT_EQ(codes.size(), 9u);
-  EXPECT_EQ(codes.count("文"), 0u);
-  EXPECT_EQ(KindCode("contract-filing"), "备");
-  EXPECT_EQ(KindCode("some-future-kind"), "文");
-}
-
 TEST(DocumentNumberTest, ParseInvertsFormatForEveryDistrictAndKind) {
   int64_t serial = 1;
-  for (const char* district : kDistricts) {
-    for (const char* kind : kKinds) {
-      const DocumentNumber number{*DistrictCode(district), KindCode(kind), 2026,
-                                  serial};
+  for (const core::District& district : core::BeijingDistricts()) {
+    for (const core::DocumentKind& kind : core::DocumentKinds()) {
+      const DocumentNumber number{std::string(district.number_code),
+                                  std::string(kind.number_code), 2026, serial};
       serial = serial * 3 + 1;
       if (serial > 99999999) serial = 7;
       const std::string text = FormatDocumentNumber(number);

@@ -81,6 +81,16 @@ TEST(Utf8Test, CountAndConvert) {
   EXPECT_EQ(ToUtf32("\xFF"), std::u32string(1, kReplacementChar));
 }
 
+TEST(Utf8Test, FoldFullWidth) {
+  EXPECT_EQ(FoldFullWidth(U'１'), U'1');
+  EXPECT_EQ(FoldFullWidth(U'Ｘ'), U'X');
+  EXPECT_EQ(FoldFullWidth(U'ｘ'), U'x');
+  EXPECT_EQ(FoldFullWidth(U'－'), U'-');
+  EXPECT_EQ(FoldFullWidth(U'\u3000'), U' ');
+  EXPECT_EQ(FoldFullWidth(U'中'), U'中');
+  EXPECT_EQ(FoldFullWidth(U'1'), U'1');
+}
+
 TEST(Utf8Test, CodePointLabel) {
   EXPECT_EQ(CodePointLabel(U'中'), "U+4E2D");
   EXPECT_EQ(CodePointLabel(0x41), "U+0041");

@@ -234,6 +234,19 @@ TEST_F(EngineTest, FormattersPrintChineseDatesAmountsAndMaskedIds) {
       << PdfText(path);
 }
 
+// The date formatters read dates as core::ParseDate does: a day that does not
+// exist is never printed on a form.
+TEST_F(EngineTest, DateFormattersRefuseDaysThatDoNotExist) {
+  for (const char* d : {"2026-02-30", "2026年2月30日", "2026-13-01", "1899-12-31"}) {
+    auto doc = RenderXml(Wrap("<p>{d|date}</p>"), std::string(R"({"d": ")") + d + "\"}");
+    ASSERT_FALSE(doc.ok()) << d;
+    EXPECT_EQ(doc.status().code(), core::Code::kInvalidArgument) << d;
+    EXPECT_NE(doc.status().message().find("not a date"), std::string::npos) << doc.status().message();
+  }
+  auto time = RenderXml(Wrap("<p>{d|year}|{d|month}|{d|day}</p>"), R"({"d": "2024-02-29T09:30:00+08:00"})");
+  EXPECT_TRUE(time.ok()) << time.status().ToString();
+}
+
 TEST_F(EngineTest, TemplateErrorsNameTheElement) {
   auto unknown = engine_->Compile(Wrap("<para>x</para>"));
   ASSERT_FALSE(unknown.ok());

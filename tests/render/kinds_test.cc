@@ -3,13 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "beian/core/digest.h"
+#include "beian/core/districts.h"
 #include "beian/core/json.h"
+#include "beian/core/kinds.h"
 #include "beian/render/catalog.h"
 #include "beian/render/engine.h"
 #include "engine_fixture.h"
@@ -95,6 +98,38 @@ void ExpectCleanPdf(const std::string& path, const core::Json& data) {
   testing::ProcessResult check = beian::testing::Run({"qpdf", "--check", path});
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
   EXPECT_NE(check.out.find("No syntax or stream encoding errors"), std::string::npos) << check.out;
+}
+
+// The kinds on disk are exactly core's kinds, whose number codes and issuers
+// the archive and the service use.
+TEST_F(KindsTest, TemplateKindsAreCoresKinds) {
+  std::set<std::string> on_disk, in_core;
+  for (const Kind* kind : catalog_->kinds()) on_disk.insert(kind->name);
+  for (const core::DocumentKind& kind : core::DocumentKinds()) {
+    in_core.insert(std::string(kind.name));
+  }
+  EXPECT_EQ(on_disk, in_core);
+}
+
+// Every schema's district list is core's, in the same order.
+TEST_F(KindsTest, SchemaDistrictsAreCoresDistricts) {
+  std::vector<std::string> in_core;
+  for (const core::District& d : core::BeijingDistricts()) {
+    in_core.emplace_back(d.name);
+  }
+  for (const Kind* kind : catalog_->kinds()) {
+    SCOPED_TRACE(kind->name);
+    core::Result<core::Json> schema = core::ParseJson(testing::ReadFileOrDie(
+        testing::SourceRoot() + "/templates/" + kind->name + "/schema.json"));
+    ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+    const core::Json* districts = schema->At("/$defs/district/enum");
+    ASSERT_NE(districts, nullptr);
+    std::vector<std::string> in_schema;
+    for (const core::Json& d : districts->as_array()) {
+      in_schema.push_back(d.as_string());
+    }
+    EXPECT_EQ(in_schema, in_core);
+  }
 }
 
 TEST_F(KindsTest, EveryExampleRendersToACleanPdf) {

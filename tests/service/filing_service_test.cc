@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using beian::testing::TempDir;
 
-const domain::Date kToday{2026, 11, 27};
+const core::Date kToday{2026, 11, 27};
 const std::string kIssuedAt = "2026-11-27T10:00:00+08:00";
 
 class FilingServiceTest : public ::testing::Test {

@@ -7,7 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "beian/domain/date.h"
+#include "beian/core/civil_date.h"
+#include "beian/core/id_numbers.h"
 
 namespace beian::testing {
 namespace {
@@ -63,18 +64,12 @@ enum Purpose : uint64_t { kEnterprise = 1, kStaff = 2, kProject = 3, kManager = 
 // ---------------------------------------------------------------------------------------------
 // Dates.
 
-using domain::Date;
-
-int DaysInMonth(int year, int month) {
-  int day = 31;
-  while (!Date::IsValid(year, month, day)) --day;
-  return day;
-}
+using core::Date;
 
 Date AddYears(const Date& date, int years) {
   Date out = date;
   out.year += years;
-  out.day = std::min(out.day, DaysInMonth(out.year, out.month));
+  out.day = std::min(out.day, Date::DaysInMonth(out.year, out.month));
   return out;
 }
 
@@ -82,7 +77,7 @@ Date RandomDate(Rng& rng, int first_year, int last_year) {
   Date out;
   out.year = rng.Between(first_year, last_year);
   out.month = rng.Between(1, 12);
-  out.day = rng.Between(1, DaysInMonth(out.year, out.month));
+  out.day = rng.Between(1, Date::DaysInMonth(out.year, out.month));
   return out;
 }
 
@@ -176,15 +171,6 @@ const char* const kPhonePrefixes[] = {"130", "131", "132", "133", "135", "136", 
 // ---------------------------------------------------------------------------------------------
 // Checks.
 
-constexpr char kCreditAlphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-
-int CreditValue(char c) {
-  for (int i = 0; i < 31; ++i) {
-    if (kCreditAlphabet[i] == c) return i;
-  }
-  return -1;
-}
-
 // GB 11714 organization code check character for 8 digits or capital letters.
 char OrganizationCodeCheck(std::string_view first8) {
   static const int kWeights[] = {3, 7, 9, 10, 5, 8, 4, 2};
@@ -217,7 +203,7 @@ std::string IdNumber(Rng& rng, bool male, int first_year, int last_year) {
   char order_text[8];
   std::snprintf(order_text, sizeof order_text, "%03d", order);
   std::string id = std::string(rng.Pick(kBirthPlaces)) + Compact(birth) + order_text;
-  id.push_back(IdNumberCheck(id));
+  id.push_back(*core::IdNumberCheckChar(id));
   return id;
 }
 
@@ -412,7 +398,7 @@ core::Json MakeEnterprise(uint64_t seed, const core::Json& legal_representative,
   if (org[0] == '0') org[0] = static_cast<char>('5' + rng.Below(3));
   org.push_back(OrganizationCodeCheck(org));
   std::string credit = std::string("91") + d.code + org;
-  credit.push_back(CreditCodeCheck(credit));
+  credit.push_back(*core::CreditCodeCheckChar(credit));
   e.Set("credit_code", credit);
   e.Set("district", d.name);
   e.Set("registered_address", StreetAddress(rng, d) + "院" + std::to_string(rng.Between(1, 12)) +
@@ -457,31 +443,6 @@ core::Json MakeEnterprise(uint64_t seed, const core::Json& legal_representative,
 }
 
 }  // namespace
-
-char IdNumberCheck(std::string_view first17) {
-  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  if (first17.size() != 17) return '\0';
-  int sum = 0;
-  for (size_t i = 0; i < 17; ++i) {
-    const char c = first17[i];
-    if (c < '0' || c > '9') return '\0';
-    sum += (c - '0') * kWeights[i];
-  }
-  return "10X98765432"[sum % 11];
-}
-
-char CreditCodeCheck(std::string_view first17) {
-  if (first17.size() != 17) return '\0';
-  int sum = 0;
-  int weight = 1;  // 3^i mod 31
-  for (size_t i = 0; i < 17; ++i) {
-    const int v = CreditValue(first17[i]);
-    if (v < 0) return '\0';
-    sum += v * weight;
-    weight = weight * 3 % 31;
-  }
-  return kCreditAlphabet[(31 - sum % 31) % 31];
-}
 
 core::Json MakeQualificationData(int staff, int projects, uint64_t seed) {
   if (staff < 0) staff = 0;

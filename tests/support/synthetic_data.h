@@ -8,7 +8,6 @@
 #define BEIAN_TESTS_SUPPORT_SYNTHETIC_DATA_H_
 
 #include <cstdint>
-#include <string_view>
 
 #include "beian/core/json.h"
 
@@ -27,14 +26,6 @@ namespace beian::testing {
 // have no `term`. staff[i] depends only on (seed, i), and projects[j] only on (seed, j) and the
 // staff count, so with the same seed a smaller staff list is a prefix of a larger one.
 core::Json MakeQualificationData(int staff, int projects, uint64_t seed);
-
-// GB 11643 check character ('0'-'9' or 'X') for the first 17 digits of a citizen ID number, or
-// '\0' when `first17` is not exactly 17 ASCII digits.
-char IdNumberCheck(std::string_view first17);
-
-// GB 32100 check character for the first 17 characters of a unified social credit code, or '\0'
-// when `first17` is not exactly 17 characters of the alphabet 0123456789ABCDEFGHJKLMNPQRTUWXY.
-char CreditCodeCheck(std::string_view first17);
 
 }  // namespace beian::testing
 

@@ -4,10 +4,11 @@
 //
 //   京 <district> <kind> 〔<year>〕 <serial> 号     e.g. 京朝备〔2026〕000123号
 //
-// <district> is one character per district (东 西 朝 海 丰 石 门 房 通 顺 昌
-// 兴 怀 平 密 延, 开 for 北京经济技术开发区); <kind> says what the paper is
-// (备 合同备案, 前备 前期合同备案, 外备 外埠合同备案, 核 资质核查, 诺 承诺书,
-// 委 授权委托书, 晋 晋升公示, 查 实地核查, 受 受理通知书, 文 any other kind);
+// <district> is one character per district (core::DistrictNumberCode: 东 西
+// 朝 海 丰 石 门 房 通 顺 昌 兴 怀 平 密 延, 开 for 北京经济技术开发区); <kind>
+// says what the paper is (core::KindNumberCode: 备 合同备案, 前备 前期合同备案,
+// 外备 外埠合同备案, 核 资质核查, 诺 承诺书, 委 授权委托书, 晋 晋升公示, 查
+// 实地核查, 受 受理通知书, 文 any other kind);
 // the year is in 六角括号 〔〕; the serial has at least six digits (zero-padded
 // so that numbers line up in lists and a search for "000123" is exact). The
 // serial counts per district and year across all kinds, so district, year and
@@ -20,7 +21,6 @@
 #include <string>
 #include <string_view>
 
-#include "beian/core/status.h"
 
 namespace beian::archive {
 
@@ -31,14 +31,6 @@ struct DocumentNumber {
   int year = 0;
   int64_t serial = 0;
 };
-
-// The one-character code of a district ("朝阳区" → "朝"); kInvalidArgument
-// for anything but the 16 districts and 北京经济技术开发区 as printed on forms.
-core::Result<std::string> DistrictCode(std::string_view district);
-
-// The code for a document kind ("contract-filing" → "备"); "文" for kinds
-// without their own code.
-std::string KindCode(std::string_view kind);
 
 // The printed number, e.g. "京朝备〔2026〕000123号".
 std::string FormatDocumentNumber(const DocumentNumber& number);

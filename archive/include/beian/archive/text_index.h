@@ -30,10 +30,11 @@
 //    (detail=none) is 184 MB, against 29 MB without pinyin. Windows of up to
 //    6 initials would make it 28 % larger, windows of up to 12 (whole names)
 //    2.7 times as large, and loading slower in proportion.
-//  - Personal ID numbers (GB 11643: 17 digits and a digit or X, optionally
-//    written 6-8-4 with spaces or hyphens) are removed before tokenising, and
-//    any word with 17 or more consecutive digits is dropped, so no ID number
-//    is ever an index term, whole or in parts.
+//  - Personal ID numbers (core::FindIdNumbers: 17 digits and a digit or X,
+//    optionally written 6-8-4 with spaces or hyphens, with a province code and
+//    a real birth date) are removed before tokenising, and any word with 17 or
+//    more consecutive digits is dropped, so no ID number is ever an index
+//    term, whole or in parts.
 //
 // All functions are deterministic and thread-safe. The first call that needs
 // pinyin loads ICU's transliterator (~0.1 s); pinyin is then cached per
@@ -103,10 +104,10 @@ std::string JoinTerms(const std::vector<std::string>& terms);
 // never equals a text term and no query can produce one.
 std::string FacetTerm(std::string_view field, std::string_view value);
 
-// Masks personal ID numbers for display, keeping the first 6 and last 4
-// characters: 110105197103143253 → 110105********3253, also with a final X,
-// full-width digits, or the 6-8-4 grouping with spaces or hyphens (the
-// separators are kept). Everything else, including invalid UTF-8, is copied
+// Masks personal ID numbers (core::FindIdNumbers) for display, keeping the
+// first 6 and last 4 characters: 110105197103143253 → 110105********3253,
+// also with a final X, full-width digits, or the 6-8-4 grouping with spaces or
+// hyphens (the separators are kept). Everything else, including invalid UTF-8, is copied
 // unchanged.
 std::string MaskIdNumbers(std::string_view text);
 

@@ -29,6 +29,10 @@ size_t CountCodePoints(std::string_view s);
 // Decodes to UTF-32, each malformed byte becoming U+FFFD.
 std::u32string ToUtf32(std::string_view s);
 
+// Full-width ASCII (U+FF01..U+FF5E, e.g. "１" or "Ｘ") as its ASCII form and
+// the ideographic space U+3000 as a space; any other code point unchanged.
+char32_t FoldFullWidth(char32_t cp);
+
 // "U+4E2D" style name: uppercase hex, at least four digits.
 std::string CodePointLabel(char32_t cp);
 

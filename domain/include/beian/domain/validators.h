@@ -17,25 +17,19 @@ namespace beian::domain {
 // message for the clerk and an English one. An empty value is malformed here;
 // whether a field may be left empty is for the rules (and the kind's schema).
 
-// The GB 32100 check character of an 18-character 统一社会信用代码 given its
-// first 17 characters; nullopt unless all 17 are in the code alphabet
-// 0123456789ABCDEFGHJKLMNPQRTUWXY.
-std::optional<char> CreditCodeCheckChar(std::string_view first17);
-
-// 统一社会信用代码: credit_code.format (error) unless 18 characters of the
-// alphabet with digits in positions 3–8; credit_code.check (warning only:
+// 统一社会信用代码: credit_code.format (error) unless core::IsCreditCodeForm
+// (18 characters of the alphabet with digits in positions 3–8);
+// credit_code.check (warning only:
 // some early pilot codes legally fail it) if the 18th is not the check
 // character.
 std::vector<core::Problem> ValidateCreditCode(std::string_view code,
                                               const std::string& path);
 
-// The GB 11643 check character ('0'..'9' or 'X') of a 居民身份证号码 given its
-// first 17 digits; nullopt unless exactly 17 ASCII digits.
-std::optional<char> IdNumberCheckChar(std::string_view first17);
-
-// 居民身份证号码 (18 characters): id_number.format (not 17 digits + digit or
-// X), id_number.region (no such province code), id_number.birth_date (not a
-// real day, before 1900 or after `today`), id_number.check (wrong check
+// 居民身份证号码 (18 characters), judged with the parts of core/id_numbers.h:
+// id_number.format (not 17 digits + digit or X; a 15-digit number of the old
+// form is named as such), id_number.region (not core::IsIdNumberProvinceCode),
+// id_number.birth_date (not core::IdNumberBirthDate: not a real day or before
+// 1900; or after `today`), id_number.check (wrong check
 // character), id_number.gender (the 17th digit, odd = 男 / even = 女,
 // disagrees with `stated_gender` when that is 男 or 女). A lowercase x is
 // accepted with the warning id_number.lowercase_x.

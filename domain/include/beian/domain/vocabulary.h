@@ -27,12 +27,6 @@ std::string_view QualificationLevelName(QualificationLevel level);
 std::optional<QualificationLevel> NextQualificationLevel(
     QualificationLevel level);
 
-// The 16 districts of Beijing and 北京经济技术开发区, as printed on forms.
-const std::vector<std::string_view>& BeijingDistricts();
-
-// True iff text is one of BeijingDistricts().
-bool IsBeijingDistrict(std::string_view text);
-
 // 物业类型: 住宅, 办公楼, 商业, 工业厂房, 医院, 学校, 其他.
 const std::vector<std::string_view>& PropertyTypes();
 

@@ -1,14 +1,14 @@
-#include "beian/domain/date.h"
+#include "beian/core/civil_date.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace beian::domain {
+namespace beian::core {
 namespace {
 
 TEST(DateTest, ParsesIsoForm) {
-  core::Result<Date> date = Date::Parse("2026-11-27");
+  Result<Date> date = Date::Parse("2026-11-27");
   ASSERT_TRUE(date.ok()) << date.status().ToString();
   EXPECT_EQ(*date, (Date{2026, 11, 27}));
 }
@@ -29,9 +29,9 @@ TEST(DateTest, RejectsDaysThatDoNotExist) {
                            "2026-04-31", "2026-13-01", "2026-00-10",
                            "2026-01-00", "2026年2月30日"}) {
     SCOPED_TRACE(text);
-    core::Result<Date> date = Date::Parse(text);
+    Result<Date> date = Date::Parse(text);
     ASSERT_FALSE(date.ok());
-    EXPECT_EQ(date.status().code(), core::Code::kInvalidArgument);
+    EXPECT_EQ(date.status().code(), Code::kInvalidArgument);
     EXPECT_NE(date.status().message().find("no such day"), std::string::npos);
   }
 }
@@ -103,5 +103,28 @@ TEST(DateTest, IsValidKnowsMonthLengths) {
   EXPECT_FALSE(Date::IsValid(2100, 2, 29));
 }
 
+TEST(DateTest, DaysInMonthCountsLeapFebruaries) {
+  EXPECT_EQ(Date::DaysInMonth(2026, 1), 31);
+  EXPECT_EQ(Date::DaysInMonth(2026, 4), 30);
+  EXPECT_EQ(Date::DaysInMonth(2026, 2), 28);
+  EXPECT_EQ(Date::DaysInMonth(2024, 2), 29);
+  EXPECT_EQ(Date::DaysInMonth(2000, 2), 29);
+  EXPECT_EQ(Date::DaysInMonth(1900, 2), 28);
+  EXPECT_EQ(Date::DaysInMonth(2026, 0), 0);
+  EXPECT_EQ(Date::DaysInMonth(2026, 13), 0);
+}
+
+TEST(DateTest, ParseDateSaysWhatIsWrong) {
+  Date date{2000, 1, 1};
+  EXPECT_EQ(ParseDate("2026/11/27", &date), DateFault::kForm);
+  EXPECT_EQ(ParseDate("1899-12-31", &date), DateFault::kYearRange);
+  EXPECT_EQ(ParseDate("2200年1月1日", &date), DateFault::kYearRange);
+  EXPECT_EQ(ParseDate("2026-02-29", &date), DateFault::kNoSuchDay);
+  EXPECT_EQ(ParseDate("2026年13月1日", &date), DateFault::kNoSuchDay);
+  EXPECT_EQ(date, (Date{2000, 1, 1}));
+  EXPECT_EQ(ParseDate("2026年2月28日", &date), DateFault::kNone);
+  EXPECT_EQ(date, (Date{2026, 2, 28}));
+}
+
 }  // namespace
-}  // namespace beian::domain
+}  // namespace beian::core

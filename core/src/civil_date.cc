@@ -1,16 +1,11 @@
-#include "beian/domain/date.h"
+#include "beian/core/civil_date.h"
 
 #include <cstdint>
 #include <cstdio>
 #include <string>
 
-#include "date_parse.h"
-
-namespace beian::domain {
+namespace beian::core {
 namespace {
-
-constexpr int kMinYear = 1900;
-constexpr int kMaxYear = 2199;
 
 // Days since 1970-01-01 (H. Hinnant's days_from_civil).
 int64_t DaysFromCivil(int y, int m, int d) {
@@ -62,8 +57,6 @@ bool Consume(std::string_view text, size_t* pos, std::string_view what) {
 
 }  // namespace
 
-namespace internal {
-
 DateFault ParseDate(std::string_view text, Date* date) {
   int y = 0, m = 0, d = 0;
   size_t pos = 0;
@@ -82,49 +75,42 @@ DateFault ParseDate(std::string_view text, Date* date) {
       return DateFault::kForm;
     }
   }
-  if (y < kMinYear || y > kMaxYear) return DateFault::kYearRange;
+  if (y < Date::kMinYear || y > Date::kMaxYear) return DateFault::kYearRange;
   if (!Date::IsValid(y, m, d)) return DateFault::kNoSuchDay;
   *date = Date{y, m, d};
   return DateFault::kNone;
 }
 
-bool IsBareYear(std::string_view text) {
-  if (text.size() != 4) return false;
-  for (char c : text) {
-    if (!IsDigit(c)) return false;
-  }
-  return true;
-}
 
-}  // namespace internal
-
-core::Result<Date> Date::Parse(std::string_view text) {
+Result<Date> Date::Parse(std::string_view text) {
   Date date;
-  switch (internal::ParseDate(text, &date)) {
-    case internal::DateFault::kNone:
+  switch (ParseDate(text, &date)) {
+    case DateFault::kNone:
       return date;
-    case internal::DateFault::kForm:
-      return core::InvalidArgument("not a date of the form 2026-11-27 or " +
+    case DateFault::kForm:
+      return InvalidArgument("not a date of the form 2026-11-27 or " +
                                    std::string("2026年11月27日: \"") +
                                    std::string(text) + "\"");
-    case internal::DateFault::kYearRange:
-      return core::InvalidArgument("year outside 1900..2199: \"" +
+    case DateFault::kYearRange:
+      return InvalidArgument("year outside 1900..2199: \"" +
                                    std::string(text) + "\"");
-    case internal::DateFault::kNoSuchDay:
-      return core::InvalidArgument("no such day: \"" + std::string(text) +
+    case DateFault::kNoSuchDay:
+      return InvalidArgument("no such day: \"" + std::string(text) +
                                    "\"");
   }
-  return core::Internal("unreachable");
+  return Internal("unreachable");
 }
 
 bool Date::IsValid(int year, int month, int day) {
-  if (month < 1 || month > 12 || day < 1) return false;
+  return day >= 1 && day <= DaysInMonth(year, month);
+}
+
+int Date::DaysInMonth(int year, int month) {
+  if (month < 1 || month > 12) return 0;
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
                                   31, 31, 30, 31, 30, 31};
-  int max = kDays[month - 1];
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (month == 2 && leap) max = 29;
-  return day <= max;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
 std::string Date::Iso() const {
@@ -167,4 +153,4 @@ bool operator<=(const Date& a, const Date& b) { return !(b < a); }
 bool operator>(const Date& a, const Date& b) { return b < a; }
 bool operator>=(const Date& a, const Date& b) { return !(a < b); }
 
-}  // namespace beian::domain
+}  // namespace beian::core

@@ -1,0 +1,40 @@
+#include "beian/core/kinds.h"
+
+namespace beian::core {
+
+const std::vector<DocumentKind>& DocumentKinds() {
+  static const std::vector<DocumentKind> kKinds = {
+      {"contract-filing", "备", Issuer::kEnterprise},
+      {"preliminary-contract-filing", "前备", Issuer::kEnterprise},
+      {"out-of-town-contract-filing", "外备", Issuer::kEnterprise},
+      {"qualification-verification", "核", Issuer::kEnterprise},
+      {"commitment-letter", "诺", Issuer::kEnterprise},
+      {"authorization-letter", "委", Issuer::kEnterprise},
+      {"promotion-notice", "晋", Issuer::kEnterprise},
+      {"site-verification", "查", Issuer::kBureau},
+      {"acceptance-receipt", "受", Issuer::kBureau},
+  };
+  return kKinds;
+}
+
+const DocumentKind* FindDocumentKind(std::string_view name) {
+  for (const DocumentKind& k : DocumentKinds()) {
+    if (k.name == name) return &k;
+  }
+  return nullptr;
+}
+
+std::string_view KindNumberCode(std::string_view name) {
+  const DocumentKind* kind = FindDocumentKind(name);
+  return kind != nullptr ? kind->number_code : kOtherKindNumberCode;
+}
+
+bool IsKindNumberCode(std::string_view code) {
+  if (code == kOtherKindNumberCode) return true;
+  for (const DocumentKind& k : DocumentKinds()) {
+    if (k.number_code == code) return true;
+  }
+  return false;
+}
+
+}  // namespace beian::core
