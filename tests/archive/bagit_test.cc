@@ -104,21 +104,17 @@ struct Fixture {
                             "%PDF-1.4\n% submitted scan\n%%EOF\n"};
     submitted.of_record = false;
     EXPECT_TRUE(archive->AttachSignedCopy(submitted).ok());
-    StatusChange accept;
-    accept.document_id = chaoyang.id;
-    accept.from = {DocumentStatus::kSigned};
-    accept.to = DocumentStatus::kAccepted;
-    accept.actor = "clerk-sun";
-    accept.accepted_on = "2026-03-09";
-    accept.decision_due = "2026-03-20";
-    EXPECT_TRUE(archive->ChangeStatus(accept).ok());
+    EXPECT_TRUE(archive
+                    ->ChangeStatus(testing::Acceptance(
+                        chaoyang.id, {DocumentStatus::kSigned}, "clerk-sun"))
+                    .ok());
     StatusChange file;
     file.document_id = chaoyang.id;
     file.from = {DocumentStatus::kAccepted};
     file.to = DocumentStatus::kFiled;
     file.actor = "chief-zhao";
     file.filing_number = "朝物备〔2026〕第7号";
-    file.at = "2026-03-18T15:00:00+08:00";
+    file.at = "2026-12-15T15:00:00+08:00";
     EXPECT_TRUE(archive->ChangeStatus(file).ok());
   }
 
@@ -266,7 +262,7 @@ TEST(BagItTest, ExportThenImportRestoresTheSameArchive) {
                 "chief-zhao " + f.chaoyang.number + " filed " + bag,
                 "clerk-li " + f.haidian.number + " revoked " + bag}));
   EXPECT_EQ(restored->FindByNumber(f.chaoyang.number)->decided_at,
-            "2026-03-18T15:00:00+08:00");
+            "2026-12-15T15:00:00+08:00");
 
   // Exporting the restored archive gives the same payload.
   const std::string again = other.path() + "/bag-again";
@@ -362,11 +358,11 @@ TEST(BagItTest, BagFollowsRfc8493) {
   const core::Json& steps = *first->Find("lifecycle");
   ASSERT_EQ(steps.size(), 2u);
   EXPECT_EQ(core::WriteCanonicalJson(steps.as_array()[0]),
-            "{\"accepted_on\":\"2026-03-09\",\"actor\":\"clerk-sun\","
+            "{\"accepted_on\":\"2026-12-07\",\"actor\":\"clerk-sun\","
             "\"at\":\"2026-05-01T10:00:00+08:00\",\"decision_due\":"
-            "\"2026-03-20\",\"to\":\"accepted\"}");
+            "\"2026-12-21\",\"to\":\"accepted\"}");
   EXPECT_EQ(steps.as_array()[1].Find("decided_at")->as_string(),
-            "2026-03-18T15:00:00+08:00");
+            "2026-12-15T15:00:00+08:00");
   const core::Json older = *core::ParseJson(lines[2]);
   EXPECT_FALSE(
       older.Find("signed_copies")->as_array()[0].Find("of_record")->as_bool());

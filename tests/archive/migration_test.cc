@@ -134,14 +134,10 @@ TEST_F(MigrationTest, SearchStillFindsTheOldDocuments) {
 
 TEST_F(MigrationTest, TheMigratedCatalogTakesTheNewLifeAndRegister) {
   Open();
-  StatusChange accept;
-  accept.document_id = 1;
-  accept.from = {DocumentStatus::kSigned};
-  accept.to = DocumentStatus::kAccepted;
-  accept.actor = "clerk-li";
-  accept.accepted_on = "2026-12-07";
-  accept.decision_due = "2026-12-21";
-  ASSERT_TRUE(archive_->ChangeStatus(accept).ok());
+  ASSERT_TRUE(archive_
+                  ->ChangeStatus(
+                      testing::Acceptance(1, {DocumentStatus::kSigned}))
+                  .ok());
   EXPECT_EQ(*archive_->AllocateNumber("朝阳区", 2026, "contract-filing"),
             "京朝备〔2026〕000005号");
   EXPECT_EQ(*archive_->VoidUnusedNumbers("nightly",
