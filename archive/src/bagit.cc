@@ -204,7 +204,12 @@ core::Json LifecycleStep(const AuditEntry& e, int64_t* document_id) {
   *document_id = id->as_int();
   core::Json step = core::Json::MakeObject();
   step.Set("actor", e.actor);
-  step.Set("at", e.at);
+  // A step an import replayed keeps the time it was first recorded, so that
+  // exporting an imported archive gives the same bag.
+  const core::Json* recorded_at = detail->Find("recorded_at");
+  step.Set("at", recorded_at != nullptr && recorded_at->is_string()
+                     ? recorded_at->as_string()
+                     : e.at);
   step.Set("to", *to);
   for (std::string_view key : kLifecycleFields) {
     if (const core::Json* value = detail->Find(key); value && value->is_string()) {

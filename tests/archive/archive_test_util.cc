@@ -70,6 +70,18 @@ core::Result<Document> Revoke(Archive& archive, int64_t id,
   return archive.ChangeStatus(change);
 }
 
+StatusChange Acceptance(int64_t id, std::vector<DocumentStatus> from,
+                        const std::string& actor) {
+  StatusChange change;
+  change.document_id = id;
+  change.from = std::move(from);
+  change.to = DocumentStatus::kAccepted;
+  change.actor = actor;
+  change.accepted_on = "2026-12-07";
+  change.decision_due = "2026-12-21";
+  return change;
+}
+
 std::string ExecSql(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {

@@ -38,6 +38,10 @@ core::Result<Document> Revoke(Archive& archive, int64_t id,
                               const std::string& actor,
                               const std::string& reason);
 
+// A change accepting document `id` (受理) on 2026-12-07, due 2026-12-21.
+StatusChange Acceptance(int64_t id, std::vector<DocumentStatus> from,
+                        const std::string& actor = "clerk-li");
+
 // Runs SQL on the SQLite file at `path` through a connection of its own;
 // returns "" or SQLite's error message.
 std::string ExecSql(const std::string& path, const std::string& sql);

@@ -72,8 +72,9 @@ Document Ingest(Archive& archive, int i, const std::string& district,
   return *stored;
 }
 
-// Three documents (two districts, two years), a signed copy, a marked and an
-// unmarked reprint, one revoked document.
+// Three documents (two districts, two years), a signed copy of record and a
+// submitted one, a marked and an unmarked reprint, one document accepted and
+// filed, one revoked.
 struct Fixture {
   TempDir dir;
   std::unique_ptr<SqliteArchive> archive = OpenArchive(dir.path() + "/a");
@@ -98,6 +99,23 @@ struct Fixture {
     EXPECT_TRUE(
         testing::Revoke(*archive, haidian.id, "clerk-li", "issued in error")
             .ok());
+    NewSignedCopy submitted{older.id, "image/jpeg", "提交件.jpg",
+                            "enterprise-wang", "2025-03-05T10:00:00+08:00", 1,
+                            "%PDF-1.4\n% submitted scan\n%%EOF\n"};
+    submitted.of_record = false;
+    EXPECT_TRUE(archive->AttachSignedCopy(submitted).ok());
+    EXPECT_TRUE(archive
+                    ->ChangeStatus(testing::Acceptance(
+                        chaoyang.id, {DocumentStatus::kSigned}, "clerk-sun"))
+                    .ok());
+    StatusChange file;
+    file.document_id = chaoyang.id;
+    file.from = {DocumentStatus::kAccepted};
+    file.to = DocumentStatus::kFiled;
+    file.actor = "chief-zhao";
+    file.filing_number = "朝物备〔2026〕第7号";
+    file.at = "2026-12-15T15:00:00+08:00";
+    EXPECT_TRUE(archive->ChangeStatus(file).ok());
   }
 
   std::string Export(const std::string& name, const ExportFilter& filter = {}) {
@@ -150,7 +168,7 @@ TEST(BagItTest, ExportThenImportRestoresTheSameArchive) {
   core::Result<ImportSummary> imported = ImportBag(*restored, bag, "tester");
   ASSERT_TRUE(imported.ok()) << imported.status().ToString();
   EXPECT_EQ(imported->documents, 3);
-  EXPECT_EQ(imported->signed_copies, 1);
+  EXPECT_EQ(imported->signed_copies, 2);
   EXPECT_EQ(imported->reprints, 2);
 
   const std::vector<Document> before = AllDocuments(*f.archive);
@@ -174,6 +192,12 @@ TEST(BagItTest, ExportThenImportRestoresTheSameArchive) {
     EXPECT_EQ(a.bytes, b.bytes);
     EXPECT_EQ(a.pages, b.pages);
     EXPECT_EQ(a.status, b.status);
+    EXPECT_EQ(a.accepted_on, b.accepted_on);
+    EXPECT_EQ(a.decision_due, b.decision_due);
+    EXPECT_EQ(a.filing_number, b.filing_number);
+    EXPECT_EQ(a.decided_at, b.decided_at);
+    EXPECT_EQ(a.revoked_at, b.revoked_at);
+    EXPECT_EQ(a.status_reason, b.status_reason);
 
     std::vector<SignedCopy> ca = *f.archive->SignedCopiesOf(a.id);
     std::vector<SignedCopy> cb = *restored->SignedCopiesOf(b.id);
@@ -186,6 +210,7 @@ TEST(BagItTest, ExportThenImportRestoresTheSameArchive) {
       EXPECT_EQ(ca[j].original_name, cb[j].original_name);
       EXPECT_EQ(ca[j].uploaded_by, cb[j].uploaded_by);
       EXPECT_EQ(ca[j].uploaded_at, cb[j].uploaded_at);
+      EXPECT_EQ(ca[j].of_record, cb[j].of_record);
     }
     std::vector<Reprint> ra = *f.archive->ReprintsOf(a.id);
     std::vector<Reprint> rb = *restored->ReprintsOf(b.id);
@@ -222,6 +247,22 @@ TEST(BagItTest, ExportThenImportRestoresTheSameArchive) {
   ASSERT_FALSE(restored_log.empty());
   EXPECT_EQ(restored_log.back().action, "import");
   EXPECT_EQ(restored_log.back().subject, bag);
+  // The lifecycle replayed step by step by the original actors.
+  std::vector<std::string> steps;
+  for (const AuditEntry& e : restored_log) {
+    if (e.action != "set-status") continue;
+    const core::Json d = *core::ParseJson(e.detail);
+    steps.push_back(e.actor + " " + e.subject + " " +
+                    d.Find("to")->as_string() + " " +
+                    d.Find("imported_from")->as_string());
+  }
+  EXPECT_EQ(steps,
+            (std::vector<std::string>{
+                "clerk-sun " + f.chaoyang.number + " accepted " + bag,
+                "chief-zhao " + f.chaoyang.number + " filed " + bag,
+                "clerk-li " + f.haidian.number + " revoked " + bag}));
+  EXPECT_EQ(restored->FindByNumber(f.chaoyang.number)->decided_at,
+            "2026-12-15T15:00:00+08:00");
 
   // Exporting the restored archive gives the same payload.
   const std::string again = other.path() + "/bag-again";
@@ -260,8 +301,8 @@ TEST(BagItTest, BagFollowsRfc8493) {
     }
   }
   EXPECT_EQ(listed, payload);
-  // 3 documents, 1 signed copy, 1 marked reprint and the catalog.
-  EXPECT_EQ(payload.size(), 6u);
+  // 3 documents, 2 signed copies, 1 marked reprint and the catalog.
+  EXPECT_EQ(payload.size(), 7u);
   EXPECT_TRUE(payload.count("data/catalog.jsonl"));
   EXPECT_TRUE(payload.count("data/documents/" + f.chaoyang.sha256 + ".pdf"));
 
@@ -308,7 +349,24 @@ TEST(BagItTest, BagFollowsRfc8493) {
   EXPECT_EQ(core::WriteCanonicalJson(*first->Find("data")), f.chaoyang.data);
   EXPECT_EQ(first->Find("signed_copies")->size(), 1u);
   EXPECT_EQ(first->Find("reprints")->size(), 2u);
-  EXPECT_EQ(first->Find("status")->as_string(), "signed");
+  EXPECT_EQ(first->Find("status")->as_string(), "filed");
+  EXPECT_EQ(first->Find("filing_number")->as_string(), "朝物备〔2026〕第7号");
+  EXPECT_EQ(first->Find("revoked_at")->as_string(), "");
+  EXPECT_TRUE(
+      first->Find("signed_copies")->as_array()[0].Find("of_record")->as_bool());
+  // Its lifecycle: each step with its actor, time and the facts it set.
+  const core::Json& steps = *first->Find("lifecycle");
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(core::WriteCanonicalJson(steps.as_array()[0]),
+            "{\"accepted_on\":\"2026-12-07\",\"actor\":\"clerk-sun\","
+            "\"at\":\"2026-05-01T10:00:00+08:00\",\"decision_due\":"
+            "\"2026-12-21\",\"to\":\"accepted\"}");
+  EXPECT_EQ(steps.as_array()[1].Find("decided_at")->as_string(),
+            "2026-12-15T15:00:00+08:00");
+  const core::Json older = *core::ParseJson(lines[2]);
+  EXPECT_FALSE(
+      older.Find("signed_copies")->as_array()[0].Find("of_record")->as_bool());
+  EXPECT_EQ(older.Find("status")->as_string(), "issued");
 
   // The same content exports to the same bag.
   const std::string again = f.Export("again");
@@ -369,7 +427,7 @@ TEST(BagItTest, ExportRefusesANonEmptyTargetButFillsAnEmptyOne) {
   core::Result<ExportSummary> written = ExportBag(*f.archive, empty, {}, "t");
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(written->documents, 3);
-  EXPECT_EQ(written->payload_files, 6);
+  EXPECT_EQ(written->payload_files, 7);
   EXPECT_TRUE(fs::exists(empty + "/bagit.txt"));
 }
 
@@ -497,6 +555,69 @@ TEST(BagItTest, ImportRefusesWhatTheArchiveWouldRefuseBeforeWritingAnything) {
         });
       },
       "line 3: issued_at must be Beijing time");
+}
+
+// `object` without member `key`.
+core::Json Without(const core::Json& object, const std::string& key) {
+  core::Json out = core::Json::MakeObject();
+  for (const auto& [name, value] : object.as_object()) {
+    if (name != key) out.Set(name, value);
+  }
+  return out;
+}
+
+TEST(BagItTest, ABagFromBeforeLifecyclesImportsWithItsStatus) {
+  Fixture f;
+  const std::string bag = f.Export("bag");
+  // The last line (the 2025 document) as an older beian wrote it: revoked,
+  // no lifecycle, no of_record on its copy.
+  EditLastCatalogLine(bag, [](core::Json& line) {
+    core::Json old = Without(line, "lifecycle");
+    old.Set("status", std::string("revoked"));
+    core::Json copies = core::Json::MakeArray();
+    for (const core::Json& copy : line.Find("signed_copies")->as_array()) {
+      copies.Push(Without(copy, "of_record"));
+    }
+    old.Set("signed_copies", std::move(copies));
+    line = std::move(old);
+  });
+  TempDir other;
+  auto restored = OpenArchive(other.path());
+  core::Result<ImportSummary> imported = ImportBag(*restored, bag, "tester");
+  ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  const Document older = *restored->FindByNumber(f.older.number);
+  EXPECT_EQ(older.status, DocumentStatus::kRevoked);
+  EXPECT_EQ(older.status_reason, "restored by import from " + bag);
+  EXPECT_TRUE((*restored->SignedCopiesOf(older.id))[0].of_record);
+  EXPECT_TRUE(restored->VerifyStorage()->clean());
+}
+
+TEST(BagItTest, ALifecycleThatDoesNotEndInTheStatusIsRefused) {
+  Fixture f;
+  const std::string bag = f.Export("bag");
+  ExpectRefused(
+      bag, "lifecycle ends elsewhere",
+      [](const std::string& b) {
+        EditLastCatalogLine(b, [](core::Json& line) {
+          line.Set("status", std::string("filed"));
+        });
+      },
+      "line 3: lifecycle does not end in filed");
+  ExpectRefused(
+      bag, "a step without its facts",
+      [](const std::string& b) {
+        EditLastCatalogLine(b, [](core::Json& line) {
+          core::Json step = core::Json::MakeObject();
+          step.Set("actor", "clerk-li");
+          step.Set("at", "2026-03-09T10:00:00+08:00");
+          step.Set("to", "accepted");
+          core::Json steps = core::Json::MakeArray();
+          steps.Push(std::move(step));
+          line.Set("lifecycle", std::move(steps));
+          line.Set("status", std::string("accepted"));
+        });
+      },
+      "line 3: accepted_on must be a date");
 }
 
 TEST(BagItTest, ImportRefusesANonEmptyArchive) {

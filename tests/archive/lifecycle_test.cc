@@ -38,14 +38,7 @@ class LifecycleTest : public ::testing::Test {
   }
 
   StatusChange Accept(std::vector<S> from = {S::kIssued, S::kSigned}) {
-    StatusChange c;
-    c.document_id = doc_.id;
-    c.from = std::move(from);
-    c.to = S::kAccepted;
-    c.actor = "clerk-li";
-    c.accepted_on = "2026-12-07";
-    c.decision_due = "2026-12-21";
-    return c;
+    return testing::Acceptance(doc_.id, std::move(from));
   }
   StatusChange File() {
     StatusChange c;
