@@ -15,15 +15,11 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "beian/archive/sqlite_archive.h"
-#include "beian/render/catalog.h"
-#include "beian/render/engine.h"
 #include "beian/service/filing_service.h"
 #include "synthetic_data.h"
 
@@ -33,13 +29,6 @@ using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 template <typename T>
 T OrDie(beian::core::Result<T> r, const char* what) {
@@ -63,12 +52,14 @@ int main(int argc, char** argv) {
   const std::string root = env != nullptr ? env : BEIAN_SOURCE_ROOT;
   fs::remove_all(dir);
 
-  auto manifest = OrDie(beian::render::ParseFontManifest(ReadFile(root + "/fonts/manifest.json")), "fonts");
-  beian::render::FileFontSource source;
-  auto engine = OrDie(beian::render::Engine::Create(manifest, source), "engine");
-  auto catalog = OrDie(beian::render::Catalog::Load(root + "/templates", *engine), "templates");
+  beian::service::ServiceOptions options;
+  options.root = root;
+  options.data_dir = dir;
+  auto opened = OrDie(beian::service::FilingService::Open(options), "service");
+  beian::service::FilingService& service = *opened;
+  const beian::service::Identity admin = beian::service::LocalAdministrator("bench");
+  // The same archive as a second connection, for the plain ingests and verify.
   auto archive = OrDie(beian::archive::SqliteArchive::Open(dir), "archive");
-  beian::service::FilingService service(*engine, catalog, *archive);
 
   std::vector<beian::core::Json> data;
   for (int i = 0; i < 16; ++i) data.push_back(beian::testing::MakeQualificationData(120, 60, 500 + static_cast<uint64_t>(i)));
@@ -78,11 +69,10 @@ int main(int argc, char** argv) {
   int64_t bytes = 0;
   for (int i = 0; i < documents; ++i) {
     std::vector<beian::core::Problem> problems;
-    char at[40];
-    std::snprintf(at, sizeof at, "2026-11-27T%02d:%02d:%02d+08:00", 8 + i / 3600, (i / 60) % 60, i % 60);
-    auto doc = OrDie(service.Issue("qualification-verification", data[static_cast<size_t>(i) % data.size()], at,
-                                   "bench", beian::core::Date{2026, 11, 27}, problems),
-                     "issue");
+    beian::service::IssueRequest request;
+    request.kind = "qualification-verification";
+    request.data = data[static_cast<size_t>(i) % data.size()];
+    auto doc = OrDie(service.Issue(admin, std::move(request), problems), "issue");
     bytes += doc.bytes;
   }
   const double issue_s = Seconds(t0);
@@ -99,11 +89,10 @@ int main(int argc, char** argv) {
       pool.emplace_back([&]() {
         for (int i = next++; i < documents; i = next++) {
           std::vector<beian::core::Problem> problems;
-          char at[40];
-          std::snprintf(at, sizeof at, "2026-11-28T%02d:%02d:%02d+08:00", 8 + i / 3600, (i / 60) % 60, i % 60);
-          OrDie(service.Issue("qualification-verification", data[static_cast<size_t>(i) % data.size()], at, "bench",
-                              beian::core::Date{2026, 11, 28}, problems),
-                "issue");
+          beian::service::IssueRequest request;
+          request.kind = "qualification-verification";
+          request.data = data[static_cast<size_t>(i) % data.size()];
+          OrDie(service.Issue(admin, std::move(request), problems), "issue");
         }
       });
     }
@@ -124,7 +113,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < documents; ++i) {
     const beian::archive::Document& d = issued[static_cast<size_t>(i)];
     beian::archive::NewDocument copy;
-    copy.number = OrDie(archive->AllocateNumber(d.district, 2026, d.kind), "number");
+    copy.number = OrDie(archive->AllocateNumber(d.district, std::stoi(d.issued_at.substr(0, 4)), d.kind), "number");
     copy.kind = d.kind;
     copy.template_version = d.template_version;
     copy.data = OrDie(beian::core::ParseJson(d.data), "data");

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <ctime>
 
-#include "beian/archive/text_index.h"
+#include "beian/core/id_numbers.h"
 #include "beian/core/json.h"
 #include "url.h"
 
@@ -35,10 +35,10 @@ std::string FormatTime(std::chrono::system_clock::time_point time) {
 // The target as logged: masked as sent, or decoded and masked when only the
 // decoded form reveals an ID number (e.g. %31%31%30...).
 std::string LoggedTarget(const std::string& target) {
-  std::string masked = archive::MaskIdNumbers(target);
+  std::string masked = core::MaskIdNumbers(target);
   auto decoded = internal::PercentDecode(target, true);
   if (decoded) {
-    std::string masked_decoded = archive::MaskIdNumbers(*decoded);
+    std::string masked_decoded = core::MaskIdNumbers(*decoded);
     if (masked_decoded != *decoded) return masked_decoded;
   }
   return masked;
@@ -75,7 +75,7 @@ std::string FormatAccessLogLine(const AccessLogEntry& entry) {
   }
   // Masking the serialised line covers every field at once; JSON escaping
   // leaves digits, "X" and the 6-8-4 separators as they are.
-  return archive::MaskIdNumbers(core::WriteJson(line));
+  return core::MaskIdNumbers(core::WriteJson(line));
 }
 
 AccessLog::AccessLog(std::ostream* out) : out_(out) {}

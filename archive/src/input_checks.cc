@@ -237,6 +237,7 @@ core::Status CheckNewSignedCopy(const NewSignedCopy& c) {
 core::Status CheckNewReprint(const NewReprint& r) {
   BEIAN_RETURN_IF_ERROR(CheckNotEmpty("operator", r.operator_name));
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("operator", r.operator_name));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", r.actor));
   if (!r.reprinted_at.empty()) {
     BEIAN_RETURN_IF_ERROR(CheckTime("reprinted_at", r.reprinted_at));
   }

@@ -991,11 +991,13 @@ core::Result<Reprint> SqliteArchive::AddReprint(const NewReprint& in) {
   detail.Set("document_id", r.document_id);
   detail.Set("marked", r.marked);
   detail.Set("reprint_id", r.id);
+  detail.Set("operator", r.operator_name);
   detail.Set("row_sha256", ReprintRowDigest(r));
-  BEIAN_RETURN_IF_ERROR(impl_
-                            ->AppendAuditLocked(r.operator_name, kActionReprint,
-                                                original.number, detail)
-                            .status());
+  BEIAN_RETURN_IF_ERROR(
+      impl_
+          ->AppendAuditLocked(in.actor.empty() ? r.operator_name : in.actor,
+                              kActionReprint, original.number, detail)
+          .status());
   BEIAN_RETURN_IF_ERROR(txn.Commit());
   return r;
 }

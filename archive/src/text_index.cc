@@ -515,33 +515,4 @@ std::string FacetTerm(std::string_view field, std::string_view value) {
   return out;
 }
 
-std::string MaskIdNumbers(std::string_view text) {
-  std::u32string cps;
-  std::vector<std::pair<size_t, size_t>>
-      bytes;  // [begin, end) of each code point
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t begin = pos;
-    cps.push_back(core::DecodeUtf8(text, pos));
-    bytes.emplace_back(begin, pos);
-  }
-  std::vector<bool> masked(cps.size(), false);
-  bool any = false;
-  for (const core::IdNumberMatch& m : core::FindIdNumbers(cps)) {
-    for (size_t k = 6; k < 14; ++k) masked[m.chars[k]] = true;
-    any = true;
-  }
-  if (!any) return std::string(text);
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < cps.size(); ++i) {
-    if (masked[i]) {
-      out.push_back('*');
-    } else {
-      out.append(text.substr(bytes[i].first, bytes[i].second - bytes[i].first));
-    }
-  }
-  return out;
-}
-
 }  // namespace beian::archive

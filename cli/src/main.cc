@@ -16,11 +16,6 @@
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
 #include "beian/core/problem.h"
-#include "beian/archive/bagit.h"
-#include "beian/archive/sqlite_archive.h"
-#include "beian/domain/date.h"
-#include "beian/render/catalog.h"
-#include "beian/render/engine.h"
 #include "beian/service/filing_service.h"
 #include "common.h"
 #include "server_commands.h"
@@ -50,13 +45,17 @@ const char kUsage[] =
     "                 [--limit N] [--after CURSOR]\n"
     "                                          Chinese (2+ chars), pinyin, number or credit-code prefix;\n"
     "                                          newest first; \"next: CURSOR\" when more follow\n"
+    "  archive accept NUMBER | file NUMBER [--filing-number N] | refuse NUMBER --reason TEXT |\n"
+    "          revoke NUMBER --reason TEXT     受理, 备案, 不予备案, 作废 (as an administrator)\n"
+    "  archive conflicts                       persons in the current documents of several\n"
+    "                                          enterprises (挂证), by an opaque person key\n"
     "  archive verify                          re-hash every blob, walk the audit chain, re-render\n"
     "                                          every document; exit 1 on any problem\n"
     "  serve [--config FILE] [--host H] [--port P] [--access-log FILE|-] [--admin-token]\n"
     "                                          the HTTP API on 127.0.0.1 (see api/openapi.json) until\n"
     "                                          SIGTERM; --admin-token prints a new admin token\n"
-    "  token create --role enterprise --credit-code CODE --name NAME | --role bureau --district D\n"
-    "               --name NAME | --role admin [--label TEXT]\n"
+    "  token create --role enterprise --credit-code CODE --name 企业名称 |\n"
+    "               --role bureau --district D --name 机关名称 | --role admin  [--label TEXT]\n"
     "                                          a bearer token for the API; prints its secret once\n"
     "  token list | token revoke ID\n"
     "\n"
@@ -80,30 +79,18 @@ core::Status WriteFileAtomically(const std::string& path, const std::string& byt
   return core::Status::Ok();
 }
 
-using archive::NowInBeijing;  // the current time in Beijing (UTC+8), RFC 3339
+using service::FilingService;
 
-// Today in Beijing (UTC+8).
-domain::Date TodayInBeijing() {
-  const std::string now = NowInBeijing();
-  return domain::Date{std::stoi(now.substr(0, 4)), std::stoi(now.substr(5, 2)), std::stoi(now.substr(8, 2))};
-}
-
-struct Context {
-  std::string root;
-  std::unique_ptr<render::Engine> engine;
-  std::unique_ptr<render::Catalog> catalog;
-};
-
-core::Result<Context> Open(const std::string& root) {
-  Context ctx;
-  ctx.root = root;
-  BEIAN_ASSIGN_OR_RETURN(std::string manifest_text, ReadFile(root + "/fonts/manifest.json"));
-  BEIAN_ASSIGN_OR_RETURN(render::FontManifest manifest, render::ParseFontManifest(manifest_text));
-  render::FileFontSource source;
-  BEIAN_ASSIGN_OR_RETURN(ctx.engine, render::Engine::Create(manifest, source));
-  BEIAN_ASSIGN_OR_RETURN(render::Catalog catalog, render::Catalog::Load(root + "/templates", *ctx.engine));
-  ctx.catalog = std::make_unique<render::Catalog>(std::move(catalog));
-  return ctx;
+// The service over the templates and fonts under `root` (unless not
+// `templates`), with the archive in `data_dir` ("" for none: rendering and
+// validation only).
+core::Result<std::unique_ptr<FilingService>> Open(const std::string& root, const std::string& data_dir,
+                                                  bool templates) {
+  service::ServiceOptions options;
+  options.root = root;
+  options.data_dir = data_dir;
+  options.load_templates = templates;
+  return FilingService::Open(options);
 }
 
 void PrintProblems(const std::vector<core::Problem>& problems, std::ostream& out) {
@@ -119,9 +106,8 @@ core::Json ProblemsJson(const std::vector<core::Problem>& problems) {
 }
 
 // beian validate KIND DATA.json [--json]
-int Validate(const Context& ctx, const std::string& kind_name, const std::string& path, bool json) {
-  const render::Kind* kind = ctx.catalog->Find(kind_name);
-  if (kind == nullptr) return Fail(kExitBadInput, "unknown kind \"" + kind_name + "\"");
+int Validate(const FilingService& service, const std::string& kind_name, const std::string& path, bool json) {
+  if (service.FindKind(kind_name) == nullptr) return Fail(kExitBadInput, "unknown kind \"" + kind_name + "\"");
   auto text = ReadFile(path);
   if (!text.ok()) return Fail(kExitBadInput, text.status().message());
   std::vector<core::Problem> problems;
@@ -130,7 +116,9 @@ int Validate(const Context& ctx, const std::string& kind_name, const std::string
     problems.push_back({"", "json.parse", "不是有效的 JSON：" + parsed.status().message(),
                         "not valid JSON: " + parsed.status().message()});
   } else {
-    service::CheckDocument(*kind, std::move(parsed).value(), TodayInBeijing(), problems);
+    auto found = service.Validate(kind_name, parsed.value());
+    if (!found.ok()) return Fail(kExitInternal, found.status().message());
+    problems = std::move(found).value();
   }
   if (json) {
     std::cout << core::WritePrettyJson(ProblemsJson(problems)) << "\n";
@@ -151,11 +139,10 @@ struct RenderRequest {
 };
 
 // Validates and renders one document; prints every problem. Returns the exit code.
-int RenderOne(const Context& ctx, const RenderRequest& req, const core::Json* given_data) {
-  const render::Kind* kind = ctx.catalog->Find(req.kind);
-  if (kind == nullptr) {
+int RenderOne(const FilingService& service, const RenderRequest& req, const core::Json* given_data) {
+  if (service.FindKind(req.kind) == nullptr) {
     std::string known;
-    for (const render::Kind* k : ctx.catalog->kinds()) known += " " + k->name;
+    for (const service::KindInfo* k : service.Kinds()) known += " " + k->name;
     return Fail(kExitBadInput, "unknown kind \"" + req.kind + "\"; known kinds:" + known);
   }
   core::Json data;
@@ -169,70 +156,48 @@ int RenderOne(const Context& ctx, const RenderRequest& req, const core::Json* gi
     data = std::move(parsed).value();
   }
   std::vector<core::Problem> problems;
-  core::Json checked = service::CheckDocument(*kind, std::move(data), TodayInBeijing(), problems);
+  auto doc = service.Render(req.kind, std::move(data), req.number, req.issued_at, problems);
   PrintProblems(problems, std::cerr);
   if (core::HasError(problems)) {
-    return Fail(kExitBadInput, req.data_path + ": refused, the data does not fit " + kind->name + " (" +
+    return Fail(kExitBadInput, req.data_path + ": refused, the data does not fit " + req.kind + " (" +
                                    std::to_string(problems.size()) + " problems above)");
   }
-  data = std::move(checked);
-  const std::string issued_at = req.issued_at.empty() ? NowInBeijing() : req.issued_at;
-  render::RenderOptions options;
-  options.issued_at = issued_at;
-  options.document_number = req.number.empty() ? service::PreviewNumber(*kind, issued_at, data) : req.number;
-  options.verification_key =
-      service::VerificationKey(kind->name, kind->current_version, options.document_number, issued_at, data);
-  auto doc = ctx.engine->Render(*kind->versions.at(kind->current_version), data, options);
   if (!doc.ok()) {
     return Fail(doc.status().code() == core::Code::kInternal ? kExitInternal : kExitBadInput,
                 req.data_path + ": " + doc.status().message());
   }
   core::Status written = WriteFileAtomically(req.out_path, doc->pdf);
   if (!written.ok()) return Fail(kExitInternal, written.message());
-  std::cout << req.out_path << "\t" << options.document_number << "\t" << doc->pages
-            << " pages\t" << doc->pdf.size() << " bytes\n";
+  std::cout << req.out_path << "\t" << doc->number << "\t" << doc->pages << " pages\t" << doc->pdf.size()
+            << " bytes\n";
   return 0;
 }
 
 // beian archive search QUERY [--kind K] [--district D] [--from DATE] [--to DATE] [--status S]
 //                           [--limit N] [--after CURSOR]
-int SearchCommand(archive::Archive& store, const std::vector<std::string>& args) {
+int SearchCommand(FilingService& service, const service::Identity& who, const std::vector<std::string>& args) {
   const char* usage =
       "usage: beian archive search QUERY [--kind K] [--district D] [--from DATE] [--to DATE] "
       "[--status S] [--limit N] [--after CURSOR]";
-  archive::SearchQuery query;
+  service::SearchRequest request;
   std::vector<std::string> positional;
   for (size_t i = 2; i < args.size(); ++i) {
     const std::string& a = args[i];
-    const bool has_value = i + 1 < args.size();
-    if (a == "--kind" && has_value) {
-      query.filter.kind = args[++i];
-    } else if (a == "--district" && has_value) {
-      query.filter.district = args[++i];
-    } else if (a == "--from" && has_value) {
-      query.filter.issued_from = args[++i];
-    } else if (a == "--to" && has_value) {
-      // Inclusive: everything issued on that day or at that time ('~' sorts after the rest of an
-      // RFC 3339 time).
-      query.filter.issued_before = args[++i] + "~";
-    } else if (a == "--status" && has_value) {
-      auto status = archive::ParseDocumentStatus(args[++i]);
-      if (!status.ok()) return Fail(kExitUsage, "--status: " + status.status().message());
-      query.filter.status = status.value();
-    } else if ((a == "--limit" || a == "--after") && has_value) {
+    std::string* into = a == "--kind"       ? &request.kind
+                        : a == "--district" ? &request.district
+                        : a == "--from"     ? &request.from
+                        : a == "--to"       ? &request.to
+                        : a == "--status"   ? &request.status
+                        : a == "--after"    ? &request.cursor
+                                            : nullptr;
+    if (into != nullptr && i + 1 < args.size()) {
+      *into = args[++i];
+    } else if (a == "--limit" && i + 1 < args.size()) {
       const std::string& value = args[++i];
-      char* end = nullptr;
-      errno = 0;
-      const long long n = std::strtoll(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0' || errno != 0 || n < 1) {
-        return Fail(kExitUsage, a + " needs a positive number, got \"" + value + "\"");
+      if (value.empty() || value.size() > 3 || value.find_first_not_of("0123456789") != std::string::npos) {
+        return Fail(kExitUsage, "--limit needs a number 1..100, got \"" + value + "\"");
       }
-      if (a == "--limit") {
-        if (n > 1000) return Fail(kExitUsage, "--limit must be 1..1000");
-        query.filter.limit = static_cast<int>(n);
-      } else {
-        query.filter.after = archive::DocumentCursor{"", static_cast<int64_t>(n)};
-      }
+      request.limit = std::stoi(value);
     } else if (!a.empty() && a[0] == '-') {
       return Fail(kExitUsage, "unknown or incomplete option " + a + "\n" + usage);
     } else {
@@ -240,175 +205,202 @@ int SearchCommand(archive::Archive& store, const std::vector<std::string>& args)
     }
   }
   if (positional.size() != 1) return Fail(kExitUsage, usage);
-  query.text = positional[0];
-  auto page = store.Search(query);
+  request.text = positional[0];
+  std::vector<core::Problem> problems;
+  auto page = service.Search(who, request, problems);
   if (!page.ok()) {
-    return Fail(page.status().code() == core::Code::kInvalidArgument ? kExitBadInput : kExitInternal,
-                "search \"" + query.text + "\": " + page.status().message());
+    const bool bad_input = page.status().code() == core::Code::kInvalidArgument;
+    return Fail(bad_input ? kExitBadInput : kExitInternal,
+                "search \"" + request.text + "\": " + page.status().message());
   }
-  for (const archive::Document& d : page->documents) {
+  for (const service::DocumentInfo& d : page->documents) {
     std::cout << d.number << "\t" << d.kind << "\t" << d.enterprise_name << "\t" << d.project_name << "\t"
-              << d.district << "\t" << d.issued_at << "\t" << archive::DocumentStatusName(d.status) << "\n";
+              << d.district << "\t" << d.issued_at << "\t" << d.status << "\n";
   }
-  if (page->next) std::cout << "next: " << page->next->id << "\n";
+  if (!page->next_cursor.empty()) std::cout << "next: " << page->next_cursor << "\n";
   return 0;
 }
 
-// beian archive ingest|get|verify
-int ArchiveCommand(const Context& ctx, const std::string& data_dir, const std::vector<std::string>& args) {
-  if (args.size() < 2) return Fail(kExitUsage, "usage: beian archive ingest|get|verify ...");
-  auto opened = archive::SqliteArchive::Open(data_dir);
-  if (!opened.ok()) return Fail(kExitInternal, "archive " + data_dir + ": " + opened.status().message());
-  archive::Archive& store = *opened.value();
-  service::FilingService service(*ctx.engine, *ctx.catalog, store);
+void PrintBag(const std::string& dir, const service::BagSummary& bag) {
+  std::cout << dir << "\t" << bag.documents << " documents\t" << bag.signed_copies << " signed copies\t"
+            << bag.reprints << " reprints\t" << bag.payload_files << " files\t" << bag.payload_bytes << " bytes";
+  if (!bag.manifest_sha256.empty()) std::cout << "\tmanifest sha256 " << bag.manifest_sha256;
+  std::cout << "\n";
+}
+
+// The exit code for a refused service call: bad input unless the archive failed.
+int ExitFor(const core::Status& status) {
+  switch (status.code()) {
+    case core::Code::kIoError:
+    case core::Code::kInternal:
+      return kExitInternal;
+    default:
+      return kExitBadInput;
+  }
+}
+
+// beian archive ingest|get|attach|reprint|search|verify|export|import
+int ArchiveCommand(FilingService& service, const std::vector<std::string>& args) {
+  if (args.size() < 2) return Fail(kExitUsage, "usage: beian archive ingest|get|attach|reprint|search|verify|export|import ...");
   const std::string& verb = args[1];
-  if (verb == "search") return SearchCommand(store, args);
-  // export/import parse their own options (the shared loop below refuses
-  // --district, --year and --kind).
-  if (verb == "export") {
-    std::vector<std::string> dirs;
-    archive::ExportFilter filter;
-    std::string who = "cli";
-    for (size_t i = 2; i < args.size(); ++i) {
-      const std::string& a = args[i];
-      if ((a == "--district" || a == "--year" || a == "--kind" || a == "--actor") && i + 1 < args.size()) {
-        const std::string& v = args[++i];
-        if (a == "--year") {
-          char* end = nullptr;
-          const long year = std::strtol(v.c_str(), &end, 10);
-          if (v.empty() || *end != '\0' || year < 2000 || year > 9999) return Fail(kExitUsage, "bad --year " + v);
-          filter.year = static_cast<int>(year);
-        } else {
-          (a == "--district" ? filter.district : a == "--kind" ? filter.kind : who) = v;
-        }
-      } else if (!a.empty() && a[0] == '-') {
-        return Fail(kExitUsage, "unknown option " + a);
-      } else {
-        dirs.push_back(a);
-      }
-    }
-    if (dirs.size() != 1) return Fail(kExitUsage, "usage: beian archive export DIR [--district D] [--year Y] [--kind K]");
-    auto exported = archive::ExportBag(store, dirs[0], filter, who);
-    if (!exported.ok()) {
-      return Fail(exported.status().code() == core::Code::kIoError ? kExitInternal : kExitBadInput,
-                  "export " + dirs[0] + ": " + exported.status().message());
-    }
-    std::cout << dirs[0] << "\t" << exported->documents << " documents\t" << exported->signed_copies
-              << " signed copies\t" << exported->reprints << " reprints\t" << exported->payload_files << " files\t"
-              << exported->payload_bytes << " bytes\tmanifest sha256 " << exported->manifest_sha256 << "\n";
-    return 0;
-  }
-  if (verb == "import") {
-    std::vector<std::string> dirs;
-    std::string who = "cli";
-    for (size_t i = 2; i < args.size(); ++i) {
-      if (args[i] == "--actor" && i + 1 < args.size()) {
-        who = args[++i];
-      } else if (!args[i].empty() && args[i][0] == '-') {
-        return Fail(kExitUsage, "unknown option " + args[i]);
-      } else {
-        dirs.push_back(args[i]);
-      }
-    }
-    if (dirs.size() != 1) return Fail(kExitUsage, "usage: beian archive import DIR");
-    auto imported = archive::ImportBag(store, dirs[0], who);
-    if (!imported.ok()) {
-      return Fail(imported.status().code() == core::Code::kIoError ? kExitInternal : kExitBadInput,
-                  "import " + dirs[0] + ": " + imported.status().message());
-    }
-    std::cout << dirs[0] << "\t" << imported->documents << " documents\t" << imported->signed_copies
-              << " signed copies\t" << imported->reprints << " reprints\t" << imported->payload_files
-              << " files\t" << imported->payload_bytes << " bytes\n";
-    return 0;
-  }
   std::vector<std::string> positional;
-  std::string issued_at, actor = "cli", out;
+  std::string issued_at, actor, out, district, kind, year, reason, filing_number;
   bool marked = false;
   for (size_t i = 2; i < args.size(); ++i) {
     const std::string& a = args[i];
+    std::string* into = a == "--issued-at" ? &issued_at
+                        : a == "--actor"   ? &actor
+                        : a == "-o"        ? &out
+                        : a == "--district" && verb == "export" ? &district
+                        : a == "--kind" && verb == "export"     ? &kind
+                        : a == "--year" && verb == "export"     ? &year
+                        : a == "--reason"                       ? &reason
+                        : a == "--filing-number"                ? &filing_number
+                                                                : nullptr;
+    if (verb == "search") break;
     if (a == "--marked") {
       marked = true;
-    } else if ((a == "--issued-at" || a == "--actor" || a == "-o") && i + 1 < args.size()) {
-      (a == "--issued-at" ? issued_at : a == "--actor" ? actor : out) = args[++i];
+    } else if (into != nullptr && i + 1 < args.size()) {
+      *into = args[++i];
     } else if (!a.empty() && a[0] == '-') {
       return Fail(kExitUsage, "unknown option " + a);
     } else {
       positional.push_back(a);
     }
   }
+  // Whoever runs `beian` on the archive's machine can write its files: an
+  // administrator, recorded by the name given with --actor.
+  const service::Identity who = service::LocalAdministrator(actor);
+  if (verb == "search") return SearchCommand(service, who, args);
+  if (verb == "export") {
+    if (positional.size() != 1) return Fail(kExitUsage, "usage: beian archive export DIR [--district D] [--year Y] [--kind K]");
+    service::ExportFilter filter{district, 0, kind};
+    if (!year.empty()) {
+      char* end = nullptr;
+      const long y = std::strtol(year.c_str(), &end, 10);
+      if (*end != '\0' || y < 2000 || y > 9999) return Fail(kExitUsage, "bad --year " + year);
+      filter.year = static_cast<int>(y);
+    }
+    auto exported = service.Export(who, positional[0], filter);
+    if (!exported.ok()) return Fail(ExitFor(exported.status()), "export " + positional[0] + ": " + exported.status().message());
+    PrintBag(positional[0], *exported);
+    return 0;
+  }
+  if (verb == "import") {
+    if (positional.size() != 1) return Fail(kExitUsage, "usage: beian archive import DIR");
+    auto imported = service.Import(who, positional[0]);
+    if (!imported.ok()) return Fail(ExitFor(imported.status()), "import " + positional[0] + ": " + imported.status().message());
+    PrintBag(positional[0], *imported);
+    return 0;
+  }
   if (verb == "ingest") {
-    if (positional.size() != 2) return Fail(kExitUsage, "usage: beian archive ingest KIND DATA.json");
+    if (positional.size() != 2) return Fail(kExitUsage, "usage: beian archive ingest KIND DATA.json [--issued-at TIME]");
     auto text = ReadFile(positional[1]);
     if (!text.ok()) return Fail(kExitBadInput, text.status().message());
     auto data = core::ParseJson(text.value());
     if (!data.ok()) return Fail(kExitBadInput, positional[1] + ": " + data.status().message());
+    service::IssueRequest request;
+    request.kind = positional[0];
+    request.data = std::move(data).value();
+    request.issued_at = issued_at;
     std::vector<core::Problem> problems;
-    auto doc = service.Issue(positional[0], std::move(data).value(), issued_at.empty() ? NowInBeijing() : issued_at,
-                             actor, TodayInBeijing(), problems);
+    auto doc = service.Issue(who, std::move(request), problems);
     PrintProblems(problems, std::cerr);
-    if (!doc.ok()) {
-      return Fail(doc.status().code() == core::Code::kInternal ? kExitInternal : kExitBadInput,
-                  positional[1] + ": " + doc.status().message());
-    }
+    if (!doc.ok()) return Fail(ExitFor(doc.status()), positional[1] + ": " + doc.status().message());
     std::cout << doc->number << "\t" << doc->kind << "\t" << doc->pages << " pages\t" << doc->bytes
               << " bytes\tsha256 " << doc->sha256 << "\tsm3 " << doc->sm3 << "\n";
     return 0;
   }
+  if (verb == "conflicts") {
+    if (!positional.empty()) return Fail(kExitUsage, "usage: beian archive conflicts");
+    auto conflicts = service.Conflicts(who);
+    if (!conflicts.ok()) return Fail(ExitFor(conflicts.status()), conflicts.status().message());
+    for (const service::StaffConflictInfo& c : *conflicts) {
+      std::cout << "person " << c.person_key;
+      for (const service::DocumentInfo& d : c.documents) {
+        std::cout << "\t" << d.number << " " << d.credit_code << " " << d.enterprise_name;
+      }
+      std::cout << "\n";
+    }
+    std::cout << conflicts->size() << (conflicts->size() == 1 ? " person" : " persons")
+              << " in the current documents of several enterprises\n";
+    return 0;
+  }
+  if (verb == "verify") {
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    auto outcome = service.Verify(who, [&](int64_t done, int64_t total) {
+      if (tty && (done % 50 == 0 || done == total)) std::cerr << "\rre-rendered " << done << "/" << total << std::flush;
+    });
+    if (tty) std::cerr << "\n";
+    if (!outcome.ok()) return Fail(kExitInternal, outcome.status().message());
+    for (const std::string& number : outcome->voided_numbers) {
+      std::cout << "void: " << number << "\tallocated but never filed; recorded as 作废号\n";
+    }
+    for (const service::VerifyFinding& f : outcome->problems) {
+      std::cout << "problem: " << f.kind << "\t" << f.number << "\t" << f.message << "\n";
+    }
+    for (const service::VerifyFinding& f : outcome->notices) {
+      std::cout << "notice: " << f.kind << "\t" << f.message << "\n";
+    }
+    std::cout << (outcome->clean() ? "clean" : "NOT CLEAN") << ": " << outcome->documents_rerendered
+              << " documents re-rendered; audit head " << outcome->audit_head_hash << "\n";
+    return outcome->clean() ? 0 : kExitBadInput;
+  }
+  // The verbs on one document, by its number.
+  if (verb != "get" && verb != "attach" && verb != "reprint" && verb != "accept" && verb != "file" &&
+      verb != "refuse" && verb != "revoke") {
+    return Fail(kExitUsage, "unknown archive command \"" + verb + "\"");
+  }
+  if (positional.empty()) return Fail(kExitUsage, "usage: beian archive " + verb + " NUMBER ...");
+  auto doc = service.GetByNumber(who, positional[0]);
+  if (!doc.ok()) return Fail(ExitFor(doc.status()), "no document " + positional[0] + ": " + doc.status().message());
   if (verb == "get") {
     if (positional.size() != 1 || out.empty()) return Fail(kExitUsage, "usage: beian archive get NUMBER -o FILE");
-    auto doc = store.FindByNumber(positional[0]);
-    if (!doc.ok()) return Fail(kExitBadInput, "no document " + positional[0] + ": " + doc.status().message());
-    auto pdf = store.ReadBlob(doc->sha256);
+    auto pdf = service.ReadPdf(who, doc->id);
     if (!pdf.ok()) return Fail(kExitInternal, pdf.status().message());
     core::Status written = WriteFileAtomically(out, pdf.value());
     if (!written.ok()) return Fail(kExitInternal, written.message());
     std::cout << out << "\t" << doc->number << "\tsha256 " << doc->sha256 << "\n";
     return 0;
   }
+  if (verb == "accept" || verb == "file" || verb == "refuse" || verb == "revoke") {
+    if (positional.size() != 1 || ((verb == "refuse" || verb == "revoke") && reason.empty())) {
+      return Fail(kExitUsage, "usage: beian archive accept NUMBER | file NUMBER [--filing-number N] | "
+                              "refuse NUMBER --reason TEXT | revoke NUMBER --reason TEXT");
+    }
+    auto changed = verb == "accept"   ? service.Accept(who, doc->id)
+                   : verb == "file"   ? service.File(who, doc->id, filing_number)
+                   : verb == "refuse" ? service.Refuse(who, doc->id, reason)
+                                      : service.Revoke(who, doc->id, reason);
+    if (!changed.ok()) return Fail(ExitFor(changed.status()), changed.status().message());
+    std::cout << changed->number << "\t" << changed->status;
+    if (!changed->decision_due.empty()) std::cout << "\taccepted " << changed->accepted_on << ", due " << changed->decision_due;
+    if (!changed->filing_number.empty()) std::cout << "\t备案编号 " << changed->filing_number;
+    if (!changed->status_reason.empty()) std::cout << "\t" << changed->status_reason;
+    std::cout << "\n";
+    return 0;
+  }
   if (verb == "attach") {
     if (positional.size() != 2) return Fail(kExitUsage, "usage: beian archive attach NUMBER SCAN");
     auto bytes = ReadFile(positional[1]);
     if (!bytes.ok()) return Fail(kExitBadInput, bytes.status().message());
-    auto copy = service.AttachSignedCopy(positional[0], bytes.value(),
-                                         fs::path(positional[1]).filename().string(), actor, NowInBeijing());
-    if (!copy.ok()) return Fail(kExitBadInput, positional[1] + ": " + copy.status().message());
+    auto copy = service.AttachScan(who, doc->id, bytes.value(), fs::path(positional[1]).filename().string(),
+                                   /*of_record=*/true);
+    if (!copy.ok()) return Fail(ExitFor(copy.status()), positional[1] + ": " + copy.status().message());
     std::cout << positional[0] << "\tsigned copy " << copy->id << "\t" << copy->media_type << "\t" << copy->pages
               << " pages\tsha256 " << copy->sha256 << "\n";
     return 0;
   }
-  if (verb == "reprint") {
-    if (positional.size() != 1 || out.empty()) {
-      return Fail(kExitUsage, "usage: beian archive reprint NUMBER -o FILE [--marked]");
-    }
-    auto pdf = service.Reprint(positional[0], marked, actor, NowInBeijing());
-    if (!pdf.ok()) return Fail(kExitBadInput, pdf.status().message());
-    core::Status written = WriteFileAtomically(out, pdf.value());
-    if (!written.ok()) return Fail(kExitInternal, written.message());
-    std::cout << out << "\t" << (marked ? "marked reprint" : "reprint") << "\tsha256 " << core::Sha256Hex(pdf.value())
-              << "\n";
-    return 0;
+  if (positional.size() != 1 || out.empty()) {
+    return Fail(kExitUsage, "usage: beian archive reprint NUMBER -o FILE [--marked]");
   }
-  if (verb == "verify") {
-    const bool tty = ::isatty(STDERR_FILENO) != 0;
-    auto outcome = service.Verify([&](int64_t done, int64_t total) {
-      if (tty && (done % 50 == 0 || done == total)) std::cerr << "\rre-rendered " << done << "/" << total << std::flush;
-    });
-    if (tty) std::cerr << "\n";
-    if (!outcome.ok()) return Fail(kExitInternal, outcome.status().message());
-    for (const archive::Finding& f : outcome->storage.problems) {
-      std::cout << "problem: " << archive::FindingKindName(f.kind) << "\t" << f.number << "\t" << f.message << "\n";
-    }
-    for (const archive::Finding& f : outcome->storage.notices) {
-      std::cout << "notice: " << archive::FindingKindName(f.kind) << "\t" << f.message << "\n";
-    }
-    for (const service::RerenderFinding& f : outcome->rerender_problems) {
-      std::cout << "problem: rerender-mismatch\t" << f.number << "\t" << f.message << "\n";
-    }
-    std::cout << (outcome->clean() ? "clean" : "NOT CLEAN") << ": " << outcome->documents_rerendered
-              << " documents re-rendered; audit head " << outcome->storage.audit_head_hash << "\n";
-    return outcome->clean() ? 0 : kExitBadInput;
-  }
-  return Fail(kExitUsage, "unknown archive command \"" + verb + "\"");
+  auto reprint = service.Reprint(who, doc->id, marked, "");
+  if (!reprint.ok()) return Fail(ExitFor(reprint.status()), reprint.status().message());
+  core::Status written = WriteFileAtomically(out, reprint->pdf);
+  if (!written.ok()) return Fail(kExitInternal, written.message());
+  std::cout << out << "\t" << (marked ? "marked reprint" : "reprint") << "\tsha256 " << reprint->reprint.sha256
+            << "\n";
+  return 0;
 }
 
 int Main(int argc, char** argv) {
@@ -426,19 +418,20 @@ int Main(int argc, char** argv) {
     return args.empty() ? kExitUsage : 0;
   }
   const std::string command = args[0];
-  if (command == "token") return TokenCommand(data_dir, args);
-  if (command != "kinds" && command != "render" && command != "examples" && command != "validate" &&
+  if (command != "token" && command != "kinds" && command != "render" && command != "examples" && command != "validate" &&
       command != "archive" && command != "serve") {
     std::cerr << kUsage;
     return Fail(kExitUsage, "unknown command \"" + command + "\"");
   }
-  auto ctx = Open(root);
-  if (!ctx.ok()) return Fail(kExitInternal, ctx.status().message());
+  const bool archive = command == "archive" || command == "serve" || command == "token";
+  auto opened = Open(root, archive ? data_dir : "", command != "token");
+  if (!opened.ok()) return Fail(kExitInternal, opened.status().message());
+  FilingService& service = **opened;
 
   if (command == "kinds") {
-    for (const render::Kind* k : ctx->catalog->kinds()) {
+    for (const service::KindInfo* k : service.Kinds()) {
       std::string versions;
-      for (const auto& [v, t] : k->versions) versions += (versions.empty() ? "v" : ",v") + std::to_string(v);
+      for (int v : k->versions) versions += (versions.empty() ? "v" : ",v") + std::to_string(v);
       std::cout << k->name << "\tv" << k->current_version << "\t(" << versions << ")\t" << k->title << "\n";
     }
     return 0;
@@ -449,18 +442,18 @@ int Main(int argc, char** argv) {
     fs::create_directories(args[1], ec);
     if (ec) return Fail(kExitInternal, "cannot create " + args[1] + ": " + ec.message());
     int rc = 0;
-    for (const render::Kind* k : ctx->catalog->kinds()) {
+    for (const service::KindInfo* k : service.Kinds()) {
       RenderRequest req;
       req.kind = k->name;
       req.data_path = root + "/templates/" + k->name + "/example.json";
       req.out_path = args[1] + "/" + k->name + ".pdf";
-      req.issued_at = NowInBeijing();
-      rc = std::max(rc, RenderOne(*ctx, req, &k->example));
+      rc = std::max(rc, RenderOne(service, req, k->example));
     }
     return rc;
   }
-  if (command == "archive") return ArchiveCommand(*ctx, data_dir, args);
-  if (command == "serve") return ServeCommand(*ctx->engine, *ctx->catalog, root, data_dir, args);
+  if (command == "token") return TokenCommand(service, args);
+  if (command == "archive") return ArchiveCommand(service, args);
+  if (command == "serve") return ServeCommand(service, root, data_dir, args);
   if (command == "validate") {
     bool json = false;
     std::vector<std::string> positional;
@@ -474,7 +467,7 @@ int Main(int argc, char** argv) {
       }
     }
     if (positional.size() != 2) return Fail(kExitUsage, "usage: beian validate KIND DATA.json [--json]");
-    return Validate(*ctx, positional[0], positional[1], json);
+    return Validate(service, positional[0], positional[1], json);
   }
   RenderRequest req;
   std::vector<std::string> positional;
@@ -502,7 +495,7 @@ int Main(int argc, char** argv) {
   }
   req.kind = positional[0];
   req.data_path = positional[1];
-  return RenderOne(*ctx, req, nullptr);
+  return RenderOne(service, req, nullptr);
 }
 
 }  // namespace

@@ -10,10 +10,7 @@
 #include "beian/api/filing_api.h"
 #include "beian/api/metrics.h"
 #include "beian/api/server.h"
-#include "beian/archive/sqlite_archive.h"
-#include "beian/archive/text_index.h"
 #include "beian/core/json.h"
-#include "beian/service/access_tokens.h"
 #include "beian/service/filing_service.h"
 #include "common.h"
 
@@ -22,8 +19,8 @@ namespace {
 
 constexpr char kTokenUsage[] =
     "usage: beian token create --role enterprise --credit-code CODE --name "
-    "NAME | --role bureau --district DISTRICT --name NAME | --role admin "
-    "[--label TEXT]\n"
+    "REGISTERED-NAME | --role bureau --district DISTRICT --name BUREAU-NAME | "
+    "--role admin [--label TEXT] [--actor NAME]\n"
     "       beian token list\n"
     "       beian token revoke ID";
 
@@ -34,14 +31,15 @@ bool Value(const std::vector<std::string>& args, size_t& i, std::string& into) {
   return true;
 }
 
-void PrintToken(const archive::AccessToken& t, std::ostream& out) {
-  out << t.id << "\t" << archive::AccessRoleName(t.role) << "\t"
-      << (t.role == archive::AccessRole::kEnterprise ? t.credit_code
-                                                     : t.district.empty()
-                                                           ? "-"
-                                                           : t.district)
+void PrintToken(const service::TokenInfo& t, std::ostream& out) {
+  out << t.id << "\t" << service::RoleName(t.role) << "\t"
+      << (t.role == service::Role::kEnterprise ? t.credit_code
+                                               : t.district.empty()
+                                                     ? "-"
+                                                     : t.district)
+      << "\t" << (t.name.empty() ? "-" : t.name)
       << "\t" << (t.label.empty() ? "-" : t.label) << "\t" << t.created_at
-      << "\t" << (t.revoked() ? "revoked " + t.revoked_at : "valid") << "\n";
+      << "\t" << (!t.revoked_at.empty() ? "revoked " + t.revoked_at : "valid") << "\n";
 }
 
 // The server's settings: a JSON config file, then command-line options.
@@ -123,31 +121,32 @@ core::Status ApplyConfigFile(const std::string& path, ServeOptions& options) {
 
 }  // namespace
 
-int TokenCommand(const std::string& data_dir,
+int TokenCommand(service::FilingService& service,
                  const std::vector<std::string>& args) {
   if (args.size() < 2) return Fail(kExitUsage, kTokenUsage);
-  auto opened = archive::SqliteArchive::Open(data_dir);
-  if (!opened.ok()) {
-    return Fail(kExitInternal,
-                "archive " + data_dir + ": " + opened.status().message());
+  // Whoever runs `beian` on the archive's machine can write its files: an
+  // administrator.
+  std::string actor;
+  std::vector<std::string> rest;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--actor" && Value(args, i, actor)) continue;
+    rest.push_back(args[i]);
   }
-  archive::Archive& store = **opened;
-  const std::string& verb = args[1];
-  if (verb == "list" && args.size() == 2) {
-    core::Result<std::vector<archive::AccessToken>> tokens =
-        store.ListAccessTokens();
+  const service::Identity who = service::LocalAdministrator(actor);
+  const std::string& verb = rest[0];
+  if (verb == "list" && rest.size() == 1) {
+    core::Result<std::vector<service::TokenInfo>> tokens = service.ListTokens(who);
     if (!tokens.ok()) return Fail(kExitInternal, tokens.status().message());
-    for (const archive::AccessToken& t : *tokens) PrintToken(t, std::cout);
+    for (const service::TokenInfo& t : *tokens) PrintToken(t, std::cout);
     return 0;
   }
-  if (verb == "revoke" && args.size() == 3) {
-    const std::string& id = args[2];
+  if (verb == "revoke" && rest.size() == 2) {
+    const std::string& id = rest[1];
     if (id.empty() || id.size() > 18 ||
         id.find_first_not_of("0123456789") != std::string::npos) {
       return Fail(kExitUsage, "token revoke needs the token's id (see token list)");
     }
-    core::Result<archive::AccessToken> revoked =
-        store.RevokeAccessToken(std::stoll(id), "cli");
+    core::Result<service::TokenInfo> revoked = service.RevokeToken(who, std::stoll(id));
     if (!revoked.ok()) {
       return Fail(revoked.status().code() == core::Code::kNotFound
                       ? kExitBadInput
@@ -158,26 +157,24 @@ int TokenCommand(const std::string& data_dir,
     return 0;
   }
   if (verb != "create") return Fail(kExitUsage, kTokenUsage);
-  archive::NewAccessToken token;
-  token.created_by = "cli";
+  service::NewToken token;
   std::string role;
-  for (size_t i = 2; i < args.size(); ++i) {
-    const std::string& a = args[i];
+  for (size_t i = 1; i < rest.size(); ++i) {
+    const std::string& a = rest[i];
     std::string* into = a == "--role"          ? &role
                         : a == "--credit-code" ? &token.credit_code
                         : a == "--district"    ? &token.district
-                        : a == "--label"       ? &token.label
                         : a == "--name"        ? &token.name
+                        : a == "--label"       ? &token.label
                                                : nullptr;
-    if (into == nullptr || !Value(args, i, *into)) {
+    if (into == nullptr || !Value(rest, i, *into)) {
       return Fail(kExitUsage, kTokenUsage);
     }
   }
-  core::Result<archive::AccessRole> parsed = archive::ParseAccessRole(role);
+  core::Result<service::Role> parsed = service::ParseRole(role);
   if (!parsed.ok()) return Fail(kExitUsage, parsed.status().message());
   token.role = *parsed;
-  core::Result<service::CreatedToken> created =
-      service::CreateAccessToken(store, token);
+  core::Result<service::CreatedToken> created = service.CreateToken(who, token);
   if (!created.ok()) {
     return Fail(created.status().code() == core::Code::kInvalidArgument
                     ? kExitBadInput
@@ -192,7 +189,7 @@ int TokenCommand(const std::string& data_dir,
   return 0;
 }
 
-int ServeCommand(const render::Engine& engine, const render::Catalog& catalog,
+int ServeCommand(service::FilingService& service,
                  const std::string& root, const std::string& data_dir,
                  const std::vector<std::string>& args) {
   // Before any thread starts: the signals are for WaitForTerminationSignal.
@@ -225,13 +222,6 @@ int ServeCommand(const render::Engine& engine, const render::Catalog& catalog,
                   "[--access-log FILE|-] [--admin-token]");
     }
   }
-  auto opened = archive::SqliteArchive::Open(data_dir);
-  if (!opened.ok()) {
-    return Fail(kExitInternal,
-                "archive " + data_dir + ": " + opened.status().message());
-  }
-  archive::Archive& store = **opened;
-  service::FilingService filing(engine, catalog, store);
   core::Result<std::string> openapi = ReadFile(root + "/api/openapi.json");
   if (!openapi.ok()) return Fail(kExitInternal, openapi.status().message());
 
@@ -246,15 +236,11 @@ int ServeCommand(const render::Engine& engine, const render::Catalog& catalog,
   }
   api::Metrics metrics;
   api::FilingApiContext context;
-  context.filing = &filing;
-  context.archive = &store;
-  context.catalog = &catalog;
+  context.service = &service;
   context.metrics = &metrics;
   context.openapi_json = std::move(openapi).value();
   core::Result<api::Router> router = api::MakeFilingApi(context);
   if (!router.ok()) return Fail(kExitInternal, router.status().message());
-  // Load the pinyin tables now (about 0.3 s), not in the first request.
-  (void)archive::IndexTerms("北京");
   api::Server server(options.server, std::move(router).value(), &metrics,
                      access_log.get());
   if (core::Status started = server.Start(); !started.ok()) {
@@ -264,12 +250,11 @@ int ServeCommand(const render::Engine& engine, const render::Catalog& catalog,
                               "://" + options.server.host + ":" +
                               std::to_string(server.port());
   if (options.admin_token) {
-    archive::NewAccessToken admin;
-    admin.role = archive::AccessRole::kAdmin;
+    service::NewToken admin;
+    admin.role = service::Role::kAdmin;
     admin.label = "beian serve --admin-token";
-    admin.created_by = "serve";
     core::Result<service::CreatedToken> created =
-        service::CreateAccessToken(store, admin);
+        service.CreateToken(service::LocalAdministrator("serve"), admin);
     if (!created.ok()) {
       server.Stop(std::chrono::milliseconds(0));
       return Fail(kExitInternal, created.status().message());

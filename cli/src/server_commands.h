@@ -5,23 +5,22 @@
 #include <string>
 #include <vector>
 
-#include "beian/render/catalog.h"
-#include "beian/render/engine.h"
+#include "beian/service/filing_service.h"
 
 namespace beian::cli {
 
 // beian token create --role enterprise --credit-code CODE --name NAME |
 //   --role bureau --district D --name NAME | --role admin [--label TEXT];
-//   token list; token revoke ID.
-// `args` starts with "token". Returns the exit code.
-int TokenCommand(const std::string& data_dir,
+//   token list; token revoke ID. `args` starts with "token". Returns the
+//   exit code.
+int TokenCommand(service::FilingService& service,
                  const std::vector<std::string>& args);
 
 // beian serve [--config FILE] [--host H] [--port P] [--access-log FILE|-]
 //   [--admin-token]: serves the API until SIGTERM or SIGINT, then drains.
 // `args` starts with "serve". Returns the exit code.
-int ServeCommand(const render::Engine& engine, const render::Catalog& catalog,
-                 const std::string& root, const std::string& data_dir,
+int ServeCommand(service::FilingService& service, const std::string& root,
+                 const std::string& data_dir,
                  const std::vector<std::string>& args);
 
 }  // namespace beian::cli

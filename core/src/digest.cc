@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <cstdio>
@@ -40,6 +41,15 @@ std::array<uint8_t, 32> Sha256(std::string_view bytes) {
 std::string Sha256Hex(std::string_view bytes) {
   const std::array<uint8_t, 32> digest = Sha256(bytes);
   return HexEncode(AsBytes(digest.data(), digest.size()));
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+       out, &length);
+  return HexEncode(AsBytes(out, length));
 }
 
 Result<std::string> Sm3Hex(std::string_view bytes) {

@@ -41,6 +41,7 @@ core::Result<std::shared_ptr<Kind>> LoadKind(const fs::path& dir, const Engine& 
   kind->title = title->as_string();
   kind->current_version = static_cast<int>(version->as_int());
   kind->number_prefix = prefix->as_string();
+  kind->manifest = meta;
   if (kind->name != dir.filename().string()) {
     return core::InvalidArgument((dir / "kind.json").string() + ": kind must equal the folder name");
   }

@@ -1,102 +1,32 @@
 #include "beian/service/filing_service.h"
 
 #include <algorithm>
-#include <array>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <utility>
 
+#include "authority.h"
+#include "beian/archive/bagit.h"
+#include "beian/archive/sqlite_archive.h"
+#include "beian/archive/text_index.h"
 #include "beian/core/beijing_time.h"
 #include "beian/core/digest.h"
-#include "beian/core/districts.h"
 #include "beian/domain/calendar.h"
+#include "beian/core/civil_date.h"
 #include "beian/domain/rules.h"
+#include "beian/render/catalog.h"
+#include "beian/render/engine.h"
+#include "beian/render/pdf_tools.h"
+#include "documents.h"
+#include "records_view.h"
+#include "staff_keys.h"
+#include "token_cache.h"
 
 namespace beian::service {
-namespace {
-
-const core::Json* At(const core::Json& data, std::string_view pointer) { return data.At(pointer); }
-
-std::string StringAt(const core::Json& data, std::string_view pointer) {
-  const core::Json* v = At(data, pointer);
-  return v != nullptr && v->is_string() ? v->as_string() : std::string();
-}
-
-}  // namespace
-
-std::string PreviewNumber(const render::Kind& kind, const std::string& issued_at, const core::Json& data) {
-  const std::array<uint8_t, 32> digest = core::Sha256(core::WriteCanonicalJson(data));
-  const std::string tag = core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 5));
-  return kind.number_prefix + "-" + issued_at.substr(0, 4) + issued_at.substr(5, 2) + issued_at.substr(8, 2) +
-         "-" + tag.substr(0, 6);
-}
-
-std::string FilingDistrict(const core::Json& data) {
-  for (const char* pointer : {"/bureau/district", "/project/district", "/enterprise/district"}) {
-    std::string d = StringAt(data, pointer);
-    if (!d.empty()) return d;
-  }
-  return std::string(core::DistrictOfCreditCode(StringAt(data, "/enterprise/credit_code")));
-}
-
-namespace {
-
-std::string ProjectNameOf(const core::Json& data) {
-  std::string name = StringAt(data, "/project/name");
-  return name.empty() ? StringAt(data, "/filing/project_name") : name;
-}
-
-}  // namespace
-
-core::Json CheckDocument(const render::Kind& kind, core::Json data, const domain::Date& today,
-                         std::vector<core::Problem>& problems) {
-  problems = kind.schema->Validate(data);
-  const auto& calendar = domain::BundledHolidayCalendar();
-  if (!calendar.ok()) {
-    problems.push_back({"", "calendar.invalid", "节假日日历无法读取：" + calendar.status().message(),
-                        "the holiday calendar cannot be read: " + calendar.status().message()});
-    return data;
-  }
-  std::vector<core::Problem> rules;
-  core::Json derived;
-  auto filled = data.is_object() ? domain::Derive(kind.name, data, calendar.value(), &rules)
-                                 : core::Result<core::Json>(core::InvalidArgument("not an object"));
-  if (filled.ok()) {
-    derived = std::move(filled).value();
-  } else {
-    if (data.is_object() && !core::HasError(problems)) {
-      rules.push_back({"", "derive.failed", filled.status().message(), filled.status().message()});
-    }
-    derived = std::move(data);
-  }
-  std::vector<core::Problem> checked = domain::Check(kind.name, derived, calendar.value(), today);
-  rules.insert(rules.end(), checked.begin(), checked.end());
-  // Where both speak of one field, the rule's message is the specific one ("缺少法定代表人"
-  // rather than a missing key); otherwise a field the schema already refused is not re-judged.
-  auto rule_error_at = [&](const std::string& path) {
-    return std::any_of(rules.begin(), rules.end(), [&](const core::Problem& r) {
-      return r.severity == core::Severity::kError && r.path == path;
-    });
-  };
-  problems.erase(std::remove_if(problems.begin(), problems.end(),
-                                [&](const core::Problem& p) {
-                                  return p.code == "schema.required" && rule_error_at(p.path);
-                                }),
-                 problems.end());
-  for (core::Problem& p : rules) {
-    const bool known = std::any_of(problems.begin(), problems.end(), [&](const core::Problem& s) {
-      return s.severity == core::Severity::kError && s.path == p.path;
-    });
-    if (!known) problems.push_back(std::move(p));
-  }
-  return derived;
-}
-
-std::string VerificationKey(const std::string& kind, int version, const std::string& number,
-                            const std::string& issued_at, const core::Json& data) {
-  const std::string material = "beian-verify-v1\n" + kind + "\n" + std::to_string(version) + "\n" +
-                               number + "\n" + issued_at + "\n" + core::WriteCanonicalJson(data);
-  const std::array<uint8_t, 32> digest = core::Sha256(material);
-  return core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 10));
-}
-
 namespace {
 
 // Constant-time comparison of two keys of the same length.
@@ -107,104 +37,495 @@ bool SameKey(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-}  // namespace
-
-core::Result<Rendering> FilingService::Preview(const std::string& kind_name, core::Json data,
-                                               const std::string& number, const std::string& issued_at,
-                                               const domain::Date& today,
-                                               std::vector<core::Problem>& problems) const {
-  BEIAN_ASSIGN_OR_RETURN(const render::Kind* kind, FindKind(kind_name));
-  BEIAN_ASSIGN_OR_RETURN(core::Json checked, CheckOrRefuse(*kind, std::move(data), issued_at, today, problems));
-  Rendering out;
-  out.number = number.empty() ? PreviewNumber(*kind, issued_at, checked) : number;
-  BEIAN_ASSIGN_OR_RETURN(out.document, RenderCurrent(*kind, checked, out.number, issued_at));
+core::Result<std::string> ReadWholeFile(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return core::IoError("cannot read " + path);
+  std::string out;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return core::IoError("cannot read " + path);
   return out;
 }
 
-core::Result<const render::Kind*> FilingService::FindKind(const std::string& kind_name) const {
-  const render::Kind* kind = catalog_.Find(kind_name);
+// The issuers a kind.json declares: ["enterprise"] or ["bureau"] (admin may
+// issue every kind).
+core::Result<Role> IssuerOf(const render::Kind& kind) {
+  const core::Json* issuers = kind.manifest.Find("issuers");
+  if (issuers != nullptr && issuers->is_array() && issuers->as_array().size() == 1 &&
+      issuers->as_array()[0].is_string()) {
+    core::Result<Role> role = ParseRole(issuers->as_array()[0].as_string());
+    if (role.ok() && *role != Role::kAdmin) return *role;
+  }
+  return core::InvalidArgument("templates/" + kind.name +
+                               "/kind.json: \"issuers\" must be [\"enterprise\"] or [\"bureau\"]");
+}
+
+// "<issued_at>~<id>", a page's next_cursor; issued_at as stored (it may carry
+// fractions of a second), compared as a bound parameter.
+std::optional<archive::DocumentCursor> ParseCursor(const std::string& cursor) {
+  const size_t tilde = cursor.rfind('~');
+  if (tilde == std::string::npos || tilde < 19 || tilde > 40 ||
+      !core::Date::Parse(cursor.substr(0, 10)).ok()) {
+    return std::nullopt;
+  }
+  const std::string id = cursor.substr(tilde + 1);
+  if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return archive::DocumentCursor{cursor.substr(0, tilde), std::stoll(id)};
+}
+
+core::Result<const domain::HolidayCalendar*> BundledCalendar() {
+  const auto& calendar = domain::BundledHolidayCalendar();
+  if (!calendar.ok()) return core::Internal("the holiday calendar cannot be read: " + calendar.status().message());
+  return &calendar.value();
+}
+
+// What an idempotency key binds: the request as the client sent it.
+std::string RequestDigest(const IssueRequest& request) {
+  core::Json o = core::Json::MakeObject();
+  o.Set("kind", request.kind);
+  o.Set("data", request.data);
+  o.Set("issued_at", request.issued_at);
+  return core::Sha256Hex(core::WriteCanonicalJson(o));
+}
+
+core::Date DateOf(const std::string& beijing_time) {
+  core::Result<core::Date> d = core::Date::Parse(beijing_time.substr(0, 10));
+  return d.ok() ? *d : core::Date{};
+}
+
+}  // namespace
+
+struct FilingService::Impl {
+  std::function<std::string()> now;
+  std::unique_ptr<render::Engine> engine;
+  std::unique_ptr<render::Catalog> catalog;
+  std::map<std::string, KindInfo, std::less<>> kinds;
+  std::unique_ptr<archive::SqliteArchive> archive;
+  std::unique_ptr<TokenCache> tokens;
+  std::optional<StaffKeys> staff;
+
+  std::string Now() const { return now ? now() : archive::NowInBeijing(); }
+
+  core::Result<archive::Archive*> Store() {
+    if (archive == nullptr) return core::FailedPrecondition("no archive was opened");
+    return archive.get();
+  }
+
+  const render::Kind* RenderKind(std::string_view name) const {
+    return catalog == nullptr ? nullptr : catalog->Find(std::string(name));
+  }
+
+  // The fonts and every kind under `root`.
+  core::Status LoadTemplates(const std::string& root) {
+    BEIAN_ASSIGN_OR_RETURN(std::string manifest_text, ReadWholeFile(root + "/fonts/manifest.json"));
+    BEIAN_ASSIGN_OR_RETURN(render::FontManifest manifest, render::ParseFontManifest(manifest_text));
+    render::FileFontSource source;
+    BEIAN_ASSIGN_OR_RETURN(engine, render::Engine::Create(manifest, source));
+    BEIAN_ASSIGN_OR_RETURN(render::Catalog loaded, render::Catalog::Load(root + "/templates", *engine));
+    catalog = std::make_unique<render::Catalog>(std::move(loaded));
+    for (const render::Kind* k : catalog->kinds()) {
+      KindInfo info;
+      info.name = k->name;
+      info.title = k->title;
+      info.current_version = k->current_version;
+      for (const auto& [version, tmpl] : k->versions) info.versions.push_back(version);
+      BEIAN_ASSIGN_OR_RETURN(info.issuer, IssuerOf(*k));
+      info.schema = &k->schema_json;
+      info.example = &k->example;
+      kinds.emplace(k->name, std::move(info));
+    }
+    return core::Status::Ok();
+  }
+
+  // CheckDocument, refusing data with an error problem and a malformed issue time.
+  core::Result<core::Json> CheckOrRefuse(const render::Kind& kind, core::Json data, const std::string& issued_at,
+                                         std::vector<core::Problem>& problems) const {
+    std::vector<core::Problem> found;
+    core::Json checked = CheckDocument(kind, std::move(data), DateOf(Now()), found);
+    problems.insert(problems.end(), found.begin(), found.end());
+    if (core::HasError(problems)) {
+      return core::InvalidArgument("the data does not fit " + kind.name + " (" + std::to_string(problems.size()) +
+                                   " problems)");
+    }
+    if (!core::IsBeijingTime(issued_at)) {
+      return core::InvalidArgument("issued_at must be Beijing time like 2026-11-27T10:00:00+08:00, got \"" +
+                                   issued_at + "\"");
+    }
+    return checked;
+  }
+
+  core::Result<render::RenderedDocument> RenderWith(const render::Kind& kind, int version, const core::Json& data,
+                                                    const std::string& number, const std::string& issued_at) const {
+    auto tmpl = kind.versions.find(version);
+    if (tmpl == kind.versions.end()) {
+      return core::NotFound(kind.name + " template version " + std::to_string(version) + " is missing");
+    }
+    render::RenderOptions options;
+    options.document_number = number;
+    options.issued_at = issued_at;
+    options.verification_key = VerificationKey(kind.name, version, number, issued_at, data);
+    return engine->Render(*tmpl->second, data, options);
+  }
+
+  // The archived document `id` if `who` may see it; kNotFound otherwise.
+  core::Result<archive::Document> Visible(const Identity& who, int64_t id) {
+    BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, Store());
+    core::Result<archive::Document> d = store->Get(id);
+    if (!d.ok() || !InScope(who, *d)) {
+      return d.ok() || d.status().code() == core::Code::kNotFound
+                 ? core::NotFound("no document " + std::to_string(id))
+                 : d.status();
+    }
+    return d;
+  }
+
+  // The document an earlier request with this idempotency key made, if any;
+  // kInvalidArgument when that request differed.
+  core::Result<std::optional<DocumentInfo>> Replay(const Identity& who, const archive::IdempotencyKey& key,
+                                                   std::vector<core::Problem>& problems) {
+    core::Result<archive::IdempotentResult> earlier = archive->FindIdempotencyKey(key.token_id, key.key);
+    if (!earlier.ok()) {
+      if (earlier.status().code() == core::Code::kNotFound) return std::optional<DocumentInfo>();
+      return earlier.status();
+    }
+    if (earlier->request_sha256 != key.request_sha256) {
+      problems.push_back({"Idempotency-Key", "idempotency.key_reused",
+                          "该幂等键已用于另一请求（" + earlier->created_at + "）",
+                          "this Idempotency-Key was used for another request at " + earlier->created_at});
+      return core::InvalidArgument("the Idempotency-Key was used for another request");
+    }
+    BEIAN_ASSIGN_OR_RETURN(archive::Document d, Visible(who, earlier->document_id));
+    return std::optional<DocumentInfo>(DocumentInfoOf(d, /*with_data=*/false));
+  }
+
+  // 挂证: kInvalidArgument with a problem at each person of the new document
+  // who stands in a current document of another enterprise. The message names
+  // neither that enterprise nor the person.
+  core::Status CheckStaff(const std::vector<archive::StaffKey>& keys, const std::string& credit_code,
+                          std::vector<core::Problem>& problems) {
+    if (keys.empty()) return core::Status::Ok();
+    BEIAN_ASSIGN_OR_RETURN(std::vector<archive::StaffKey> taken, archive->FindStaffConflicts(keys, credit_code));
+    for (const archive::StaffKey& k : taken) {
+      problems.push_back({k.path + "/id_number", "person.other_enterprise",
+                          "该人员已在其他物业服务企业的在用材料中登记，同一人员只能在一个企业中维护；"
+                          "请联系区县房屋行政主管部门",
+                          "this person stands in the current documents of another enterprise; one person is "
+                          "maintained by one enterprise only (ask the district bureau)"});
+    }
+    if (taken.empty()) return core::Status::Ok();
+    return core::InvalidArgument("a person of this document belongs to another enterprise");
+  }
+
+  // Indexes the persons of documents filed before the staff index existed
+  // (or imported since).
+  core::Status IndexStaffOfOlderDocuments() {
+    BEIAN_ASSIGN_OR_RETURN(std::vector<int64_t> ids, archive->DocumentsWithoutStaffKeys());
+    for (int64_t id : ids) {
+      BEIAN_ASSIGN_OR_RETURN(archive::Document d, archive->Get(id));
+      BEIAN_ASSIGN_OR_RETURN(core::Json data, core::ParseJson(d.data));
+      BEIAN_RETURN_IF_ERROR(archive->SetStaffKeys(id, staff->Of(data)));
+    }
+    return core::Status::Ok();
+  }
+
+  // A lifecycle step, as the archive records it.
+  core::Result<DocumentInfo> Change(const archive::StatusChange& change) {
+    BEIAN_ASSIGN_OR_RETURN(archive::Document d, archive->ChangeStatus(change));
+    return DocumentInfoOf(d, /*with_data=*/false);
+  }
+
+  // Issue's checks and rendering input: authority, the issue time, the data.
+  struct Prepared {
+    const render::Kind* kind = nullptr;
+    core::Json data;
+    std::string issued_at;
+    bool backfilled = false;
+  };
+  core::Result<Prepared> Prepare(const Identity& who, IssueRequest request,
+                                 std::vector<core::Problem>& problems) const {
+    Prepared out;
+    out.kind = RenderKind(request.kind);
+    auto info = kinds.find(request.kind);
+    if (out.kind == nullptr || info == kinds.end()) {
+      problems.push_back({"/kind", "kind.unknown", "未知的文书种类“" + request.kind + "”",
+                          "unknown kind \"" + request.kind + "\""});
+      return core::NotFound("unknown kind \"" + request.kind + "\"");
+    }
+    if (!request.issued_at.empty()) {
+      BEIAN_RETURN_IF_ERROR(AuthorizeBackfill(who, problems));
+      out.issued_at = request.issued_at;
+      out.backfilled = true;
+    } else {
+      out.issued_at = Now();
+    }
+    if (!request.data.is_object()) {
+      problems.push_back({"", "data.not_object", "数据应为 JSON 对象", "the data must be a JSON object"});
+      return core::InvalidArgument("the data must be a JSON object");
+    }
+    BEIAN_RETURN_IF_ERROR(AuthorizeIssue(who, info->second, request.data, problems));
+    BEIAN_ASSIGN_OR_RETURN(out.data, CheckOrRefuse(*out.kind, std::move(request.data), out.issued_at, problems));
+    return out;
+  }
+};
+
+FilingService::FilingService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+FilingService::~FilingService() = default;
+
+core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->now = options.now;
+  if (options.load_templates) BEIAN_RETURN_IF_ERROR(impl->LoadTemplates(options.root));
+  if (!options.data_dir.empty()) {
+    archive::SqliteArchiveOptions archive_options;
+    archive_options.now = options.now;
+    auto opened = archive::SqliteArchive::Open(options.data_dir, archive_options);
+    if (!opened.ok()) return core::Status(opened.status().code(), "archive " + options.data_dir + ": " +
+                                                                      opened.status().message());
+    impl->archive = std::move(opened).value();
+    impl->tokens = std::make_unique<TokenCache>(*impl->archive, options.token_cache_ttl);
+    BEIAN_ASSIGN_OR_RETURN(StaffKeys staff, StaffKeys::Open(options.data_dir + "/staff-index.key"));
+    impl->staff.emplace(std::move(staff));
+    BEIAN_RETURN_IF_ERROR(impl->IndexStaffOfOlderDocuments());
+    // Load the pinyin tables now (about 0.3 s), not in the first search.
+    (void)archive::IndexTerms("北京");
+  }
+  return std::unique_ptr<FilingService>(new FilingService(std::move(impl)));
+}
+
+std::string FilingService::Now() const { return impl_->Now(); }
+
+std::vector<const KindInfo*> FilingService::Kinds() const {
+  std::vector<const KindInfo*> out;
+  for (const auto& [name, info] : impl_->kinds) out.push_back(&info);
+  return out;
+}
+
+const KindInfo* FilingService::FindKind(std::string_view name) const {
+  auto it = impl_->kinds.find(name);
+  return it == impl_->kinds.end() ? nullptr : &it->second;
+}
+
+core::Result<std::vector<core::Problem>> FilingService::Validate(const std::string& kind_name,
+                                                                 const core::Json& data) const {
+  const render::Kind* kind = impl_->RenderKind(kind_name);
   if (kind == nullptr) return core::NotFound("unknown kind \"" + kind_name + "\"");
-  return kind;
+  std::vector<core::Problem> problems;
+  CheckDocument(*kind, data, DateOf(impl_->Now()), problems);
+  return problems;
 }
 
-core::Result<core::Json> FilingService::CheckOrRefuse(const render::Kind& kind, core::Json data,
-                                                      const std::string& issued_at, const domain::Date& today,
-                                                      std::vector<core::Problem>& problems) const {
-  core::Json checked = CheckDocument(kind, std::move(data), today, problems);
-  if (core::HasError(problems)) {
-    return core::InvalidArgument("the data does not fit " + kind.name + " (" + std::to_string(problems.size()) +
-                                 " problems)");
+core::Result<Rendering> FilingService::Render(const std::string& kind_name, core::Json data,
+                                              const std::string& number, const std::string& issued_at,
+                                              std::vector<core::Problem>& problems) const {
+  const render::Kind* kind = impl_->RenderKind(kind_name);
+  if (kind == nullptr) return core::NotFound("unknown kind \"" + kind_name + "\"");
+  const std::string at = issued_at.empty() ? impl_->Now() : issued_at;
+  BEIAN_ASSIGN_OR_RETURN(core::Json checked, impl_->CheckOrRefuse(*kind, std::move(data), at, problems));
+  Rendering out;
+  out.number = number.empty() ? PreviewNumber(*kind, at, checked) : number;
+  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
+                         impl_->RenderWith(*kind, kind->current_version, checked, out.number, at));
+  out.pdf = std::move(pdf.pdf);
+  out.pages = pdf.pages;
+  return out;
+}
+
+core::Result<Rendering> FilingService::Preview(const Identity& who, IssueRequest request,
+                                               std::vector<core::Problem>& problems) const {
+  BEIAN_ASSIGN_OR_RETURN(Impl::Prepared prepared, impl_->Prepare(who, std::move(request), problems));
+  Rendering out;
+  out.number = PreviewNumber(*prepared.kind, prepared.issued_at, prepared.data);
+  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
+                         impl_->RenderWith(*prepared.kind, prepared.kind->current_version, prepared.data,
+                                           out.number, prepared.issued_at));
+  out.pdf = std::move(pdf.pdf);
+  out.pages = pdf.pages;
+  return out;
+}
+
+// ---- Identity
+
+core::Result<Identity> FilingService::Authenticate(std::string_view secret) {
+  if (impl_->tokens == nullptr) return core::FailedPrecondition("no archive was opened");
+  BEIAN_ASSIGN_OR_RETURN(archive::AccessToken token, impl_->tokens->Find(std::string(secret)));
+  return IdentityOf(token);
+}
+
+core::Result<CreatedToken> FilingService::CreateToken(const Identity& who, const NewToken& token) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "making tokens"));
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  BEIAN_ASSIGN_OR_RETURN(const std::string random, core::SecureRandomBytes(32));
+  CreatedToken out;
+  out.secret = "bn_" + core::Base32Encode(random);
+  archive::NewAccessToken record;
+  record.role = ArchiveRole(token.role);
+  record.credit_code = token.credit_code;
+  record.district = token.district;
+  record.name = token.name;
+  record.label = token.label;
+  record.created_by = who.Actor();
+  record.secret_sha256 = core::Sha256Hex(out.secret);
+  BEIAN_ASSIGN_OR_RETURN(archive::AccessToken made, store->AddAccessToken(record));
+  out.token = TokenInfoOf(made);
+  return out;
+}
+
+core::Result<std::vector<TokenInfo>> FilingService::ListTokens(const Identity& who) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "listing tokens"));
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  BEIAN_ASSIGN_OR_RETURN(std::vector<archive::AccessToken> tokens, store->ListAccessTokens());
+  std::vector<TokenInfo> out;
+  for (const archive::AccessToken& t : tokens) out.push_back(TokenInfoOf(t));
+  return out;
+}
+
+core::Result<TokenInfo> FilingService::RevokeToken(const Identity& who, int64_t id) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "revoking tokens"));
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  BEIAN_ASSIGN_OR_RETURN(archive::AccessToken revoked, store->RevokeAccessToken(id, who.Actor()));
+  impl_->tokens->Forget(revoked.secret_sha256);
+  return TokenInfoOf(revoked);
+}
+
+// ---- Documents
+
+core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueRequest request,
+                                                std::vector<core::Problem>& problems, bool* replayed) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  if (replayed != nullptr) *replayed = false;
+  std::optional<archive::IdempotencyKey> idempotency;
+  if (!request.idempotency_key.empty()) {
+    idempotency = archive::IdempotencyKey{who.token_id, request.idempotency_key, RequestDigest(request)};
+    core::Result<std::optional<DocumentInfo>> earlier = impl_->Replay(who, *idempotency, problems);
+    if (!earlier.ok()) return earlier.status();
+    if (*earlier) {
+      if (replayed != nullptr) *replayed = true;
+      return std::move(**earlier);
+    }
   }
-  if (!core::IsBeijingTime(issued_at)) {
-    return core::InvalidArgument("issued_at must be Beijing time like 2026-11-27T10:00:00+08:00, got \"" +
-                                 issued_at + "\"");
-  }
-  return checked;
-}
-
-core::Result<render::RenderedDocument> FilingService::RenderCurrent(const render::Kind& kind,
-                                                                    const core::Json& data,
-                                                                    const std::string& number,
-                                                                    const std::string& issued_at) const {
-  render::RenderOptions options;
-  options.document_number = number;
-  options.issued_at = issued_at;
-  options.verification_key = VerificationKey(kind.name, kind.current_version, number, issued_at, data);
-  return engine_.Render(*kind.versions.at(kind.current_version), data, options);
-}
-
-core::Result<archive::Sha256Matches> FilingService::Identify(std::string_view file) {
-  return archive_.FindBySha256(core::Sha256Hex(file));
-}
-
-core::Result<archive::Document> FilingService::CheckPrintedKey(const std::string& number, const std::string& key) {
-  const core::Status not_found = core::NotFound("no archived document with this number and key");
-  core::Result<archive::Document> document = archive_.FindByNumber(number);
-  if (!document.ok()) return document.status().code() == core::Code::kNotFound ? not_found : document.status();
-  BEIAN_ASSIGN_OR_RETURN(core::Json data, core::ParseJson(document->data));
-  const std::string expected =
-      VerificationKey(document->kind, document->template_version, document->number, document->issued_at, data);
-  if (!SameKey(expected, key)) return not_found;
-  return document;
-}
-
-core::Result<archive::Document> FilingService::Issue(const std::string& kind_name, core::Json data,
-                                                     const std::string& issued_at, const std::string& actor,
-                                                     const domain::Date& today,
-                                                     std::vector<core::Problem>& problems) {
-  BEIAN_ASSIGN_OR_RETURN(const render::Kind* kind, FindKind(kind_name));
-  BEIAN_ASSIGN_OR_RETURN(core::Json checked, CheckOrRefuse(*kind, std::move(data), issued_at, today, problems));
-  const std::string district = FilingDistrict(checked);
-  BEIAN_ASSIGN_OR_RETURN(std::string number,
-                         archive_.AllocateNumber(district, std::stoi(issued_at.substr(0, 4)), kind_name));
-  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf, RenderCurrent(*kind, checked, number, issued_at));
+  BEIAN_ASSIGN_OR_RETURN(Impl::Prepared prepared, impl_->Prepare(who, std::move(request), problems));
+  const render::Kind& kind = *prepared.kind;
   archive::NewDocument record;
+  record.credit_code = StringAt(prepared.data, "/enterprise/credit_code");
+  record.staff_keys = impl_->staff->Of(prepared.data);
+  BEIAN_RETURN_IF_ERROR(impl_->CheckStaff(record.staff_keys, record.credit_code, problems));
+  const std::string district = FilingDistrict(prepared.data);
+  BEIAN_ASSIGN_OR_RETURN(std::string number,
+                         store->AllocateNumber(district, std::stoi(prepared.issued_at.substr(0, 4)), kind.name));
+  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf, impl_->RenderWith(kind, kind.current_version, prepared.data,
+                                                                         number, prepared.issued_at));
   record.number = number;
-  record.kind = kind_name;
-  record.template_version = kind->current_version;
-  record.credit_code = StringAt(checked, "/enterprise/credit_code");
-  record.enterprise_name = StringAt(checked, "/enterprise/name");
-  record.project_name = ProjectNameOf(checked);
+  record.kind = kind.name;
+  record.template_version = kind.current_version;
+  record.enterprise_name = StringAt(prepared.data, "/enterprise/name");
+  record.project_name = ProjectNameOf(prepared.data);
   record.district = district;
-  record.issued_at = issued_at;
-  record.created_by = actor;
+  record.issued_at = prepared.issued_at;
+  record.created_by = who.Actor();
+  record.backfilled = prepared.backfilled;
+  record.idempotency = idempotency;
   record.pages = pdf.pages;
   record.pdf = std::move(pdf.pdf);
-  record.data = std::move(checked);
-  return archive_.Ingest(record);
+  record.data = std::move(prepared.data);
+  core::Result<archive::Document> d = store->Ingest(record);
+  if (d.ok()) return DocumentInfoOf(*d, /*with_data=*/false);
+  if (d.status().code() != core::Code::kAlreadyExists) return d.status();
+  // Another request won a race: the same key (answer its document), or a
+  // person filed by another enterprise in the meantime.
+  if (idempotency) {
+    core::Result<std::optional<DocumentInfo>> earlier = impl_->Replay(who, *idempotency, problems);
+    if (!earlier.ok()) return earlier.status();
+    if (*earlier) {
+      if (replayed != nullptr) *replayed = true;
+      return std::move(**earlier);
+    }
+  }
+  BEIAN_RETURN_IF_ERROR(impl_->CheckStaff(record.staff_keys, record.credit_code, problems));
+  return d.status();
 }
 
-core::Result<archive::SignedCopy> FilingService::AttachSignedCopy(const std::string& number,
-                                                                  std::string_view upload,
-                                                                  const std::string& original_name,
-                                                                  const std::string& actor, const std::string& at) {
-  BEIAN_ASSIGN_OR_RETURN(archive::Document document, archive_.FindByNumber(number));
+core::Result<std::vector<StaffConflictInfo>> FilingService::Conflicts(const Identity& who) {
+  if (who.role == Role::kEnterprise) {
+    return core::PermissionDenied("conflicts are listed for bureaus and administrators");
+  }
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  BEIAN_ASSIGN_OR_RETURN(std::vector<archive::StaffConflict> conflicts,
+                         store->ListStaffConflicts(who.role == Role::kBureau ? who.district : ""));
+  std::vector<StaffConflictInfo> out;
+  for (const archive::StaffConflict& c : conflicts) {
+    StaffConflictInfo info;
+    info.person_key = c.hmac.substr(0, 16);
+    for (const archive::Document& d : c.documents) {
+      if (InScope(who, d)) {
+        info.documents.push_back(DocumentInfoOf(d, false));
+      } else {
+        DocumentInfo outside;
+        outside.number = d.number;
+        outside.kind = d.kind;
+        outside.district = d.district;
+        info.documents.push_back(std::move(outside));
+      }
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+core::Result<DocumentInfo> FilingService::Get(const Identity& who, int64_t id) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  return DocumentInfoOf(d, /*with_data=*/true);
+}
+
+core::Result<DocumentInfo> FilingService::GetByNumber(const Identity& who, std::string_view number) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  core::Result<archive::Document> d = store->FindByNumber(number);
+  if (!d.ok() || !InScope(who, *d)) {
+    if (d.ok() || d.status().code() == core::Code::kNotFound) {
+      return core::NotFound("no document " + std::string(number));
+    }
+    return d.status();
+  }
+  return DocumentInfoOf(*d, /*with_data=*/true);
+}
+
+core::Result<std::string> FilingService::ReadPdf(const Identity& who, int64_t id) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  return impl_->archive->ReadBlob(d.sha256);
+}
+
+core::Result<std::vector<SignedCopyInfo>> FilingService::SignedCopiesOf(const Identity& who, int64_t id) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  BEIAN_ASSIGN_OR_RETURN(std::vector<archive::SignedCopy> copies, impl_->archive->SignedCopiesOf(d.id));
+  std::vector<SignedCopyInfo> out;
+  for (const archive::SignedCopy& c : copies) out.push_back(SignedCopyInfoOf(c));
+  return out;
+}
+
+core::Result<std::vector<ReprintInfo>> FilingService::ReprintsOf(const Identity& who, int64_t id) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  BEIAN_ASSIGN_OR_RETURN(std::vector<archive::Reprint> reprints, impl_->archive->ReprintsOf(d.id));
+  std::vector<ReprintInfo> out;
+  for (const archive::Reprint& r : reprints) out.push_back(ReprintInfoOf(r));
+  return out;
+}
+
+core::Result<SignedCopyInfo> FilingService::AttachScan(const Identity& who, int64_t id, std::string_view upload,
+                                                       const std::string& original_name, bool of_record) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  if (of_record) BEIAN_RETURN_IF_ERROR(RequireBureauOf(who, d, "attaching the copy of record"));
   BEIAN_ASSIGN_OR_RETURN(std::string media_type, render::SniffMediaType(upload));
+  const std::string at = impl_->Now();
   archive::NewSignedCopy copy;
-  copy.document_id = document.id;
+  copy.document_id = d.id;
+  copy.of_record = of_record;
   copy.media_type = media_type;
   copy.original_name = original_name;
-  copy.uploaded_by = actor;
+  copy.uploaded_by = who.Actor();
   copy.uploaded_at = at;
   if (media_type == "application/pdf") {
     BEIAN_ASSIGN_OR_RETURN(render::PdfFacts facts, render::InspectPdf(upload));
@@ -214,71 +535,276 @@ core::Result<archive::SignedCopy> FilingService::AttachSignedCopy(const std::str
     BEIAN_ASSIGN_OR_RETURN(copy.content, render::WrapImage(upload, media_type, at));
     copy.pages = 1;
   }
-  return archive_.AttachSignedCopy(copy);
+  BEIAN_ASSIGN_OR_RETURN(archive::SignedCopy stored, impl_->archive->AttachSignedCopy(copy));
+  return SignedCopyInfoOf(stored);
 }
 
-core::Result<std::string> FilingService::Reprint(const std::string& number, bool marked,
-                                                 const std::string& operator_name, const std::string& at) {
-  BEIAN_ASSIGN_OR_RETURN(archive::Document document, archive_.FindByNumber(number));
-  BEIAN_ASSIGN_OR_RETURN(std::string original, archive_.ReadBlob(document.sha256));
+// ---- The filing lifecycle
+
+core::Result<DocumentInfo> FilingService::Accept(const Identity& who, int64_t id) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  BEIAN_RETURN_IF_ERROR(RequireBureauOf(who, d, "受理 (accepting)"));
+  const KindInfo* kind = FindKind(d.kind);
+  if (kind == nullptr || kind->issuer != Role::kEnterprise) {
+    return core::FailedPrecondition(d.number + " is a bureau's own paper; only an enterprise's application is accepted");
+  }
+  BEIAN_ASSIGN_OR_RETURN(const domain::HolidayCalendar* calendar, BundledCalendar());
+  const core::Date today = DateOf(impl_->Now());
+  BEIAN_ASSIGN_OR_RETURN(core::Date due, domain::AcceptanceDeadline(*calendar, today));
+  archive::StatusChange change;
+  change.document_id = d.id;
+  change.from = {archive::DocumentStatus::kIssued, archive::DocumentStatus::kSigned};
+  change.to = archive::DocumentStatus::kAccepted;
+  change.actor = who.Actor();
+  change.accepted_on = today.Iso();
+  change.decision_due = due.Iso();
+  return impl_->Change(change);
+}
+
+core::Result<DocumentInfo> FilingService::File(const Identity& who, int64_t id, const std::string& filing_number) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  BEIAN_RETURN_IF_ERROR(RequireBureauOf(who, d, "备案 (filing)"));
+  archive::StatusChange change;
+  change.document_id = d.id;
+  change.from = {archive::DocumentStatus::kAccepted};
+  change.to = archive::DocumentStatus::kFiled;
+  change.actor = who.Actor();
+  change.filing_number = filing_number.empty() ? d.number : filing_number;
+  return impl_->Change(change);
+}
+
+core::Result<DocumentInfo> FilingService::Refuse(const Identity& who, int64_t id, const std::string& reason) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  BEIAN_RETURN_IF_ERROR(RequireBureauOf(who, d, "不予备案 (refusing)"));
+  archive::StatusChange change;
+  change.document_id = d.id;
+  change.from = {archive::DocumentStatus::kAccepted};
+  change.to = archive::DocumentStatus::kRefused;
+  change.actor = who.Actor();
+  change.reason = reason;
+  return impl_->Change(change);
+}
+
+core::Result<DocumentInfo> FilingService::Revoke(const Identity& who, int64_t id, const std::string& reason) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  BEIAN_RETURN_IF_ERROR(RequireBureauOf(who, d, "作废 (revoking)"));
+  archive::StatusChange change;
+  change.document_id = d.id;
+  change.from = {archive::DocumentStatus::kIssued, archive::DocumentStatus::kSigned,
+                 archive::DocumentStatus::kAccepted, archive::DocumentStatus::kFiled,
+                 archive::DocumentStatus::kRefused};
+  change.to = archive::DocumentStatus::kRevoked;
+  change.actor = who.Actor();
+  change.reason = reason;
+  return impl_->Change(change);
+}
+
+core::Result<ReprintOutcome> FilingService::Reprint(const Identity& who, int64_t id, bool marked,
+                                                    const std::string& operator_name) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  if (!operator_name.empty() && who.role == Role::kEnterprise) {
+    return core::PermissionDenied("only a bureau or an administrator names the operator printed on a reprint");
+  }
+  const std::string printed_operator = !operator_name.empty() ? operator_name
+                                       : !who.label.empty()   ? who.label
+                                                              : who.Actor();
+  BEIAN_ASSIGN_OR_RETURN(std::string original, impl_->archive->ReadBlob(d.sha256));
+  const std::string at = impl_->Now();
   archive::NewReprint reprint;
-  reprint.document_id = document.id;
+  reprint.document_id = d.id;
   reprint.marked = marked;
-  reprint.operator_name = operator_name;
+  reprint.operator_name = printed_operator;
+  reprint.actor = who.Actor();
   reprint.reprinted_at = at;
   if (marked) {
-    auto date = domain::Date::Parse(at.substr(0, 10));
-    const std::string day = date.ok() ? date->Chinese() : at.substr(0, 10);
-    BEIAN_ASSIGN_OR_RETURN(reprint.pdf, engine_.StampReprint(original,
-                                                             {"补打", "补打日期：" + day, "操作人：" + operator_name,
-                                                              "原件 SHA-256：" + document.sha256.substr(0, 16)},
-                                                             at));
+    const std::string day = DateOf(at).Chinese();
+    BEIAN_ASSIGN_OR_RETURN(reprint.pdf, impl_->engine->StampReprint(
+                                            original,
+                                            {"补打", "补打日期：" + day, "操作人：" + printed_operator,
+                                             "原件 SHA-256：" + d.sha256.substr(0, 16)},
+                                            at));
   }
-  BEIAN_RETURN_IF_ERROR(archive_.AddReprint(reprint).status());
-  return marked ? reprint.pdf : original;
+  BEIAN_ASSIGN_OR_RETURN(archive::Reprint stored, impl_->archive->AddReprint(reprint));
+  ReprintOutcome out;
+  out.reprint = ReprintInfoOf(stored);
+  out.pdf = marked ? std::move(reprint.pdf) : std::move(original);
+  return out;
 }
 
-core::Result<std::string> FilingService::Rerender(const archive::Document& document) const {
-  const render::Kind* kind = catalog_.Find(document.kind);
-  if (kind == nullptr) return core::NotFound("kind " + document.kind + " is no longer in the catalog");
-  auto tmpl = kind->versions.find(document.template_version);
-  if (tmpl == kind->versions.end()) {
-    return core::NotFound(document.kind + " template version " + std::to_string(document.template_version) +
-                          " is missing");
+core::Result<SearchPage> FilingService::Search(const Identity& who, const SearchRequest& request,
+                                               std::vector<core::Problem>& problems) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  auto refuse = [&](core::Status status, const char* parameter, const std::string& message,
+                    const std::string& message_en) {
+    problems.push_back({parameter, "search.invalid", message, message_en});
+    return core::Status(status.code(), std::string(parameter) + ": " + message_en);
+  };
+  const core::Status invalid = core::InvalidArgument("");
+  archive::DocumentFilter filter;
+  if (!request.kind.empty() && FindKind(request.kind) == nullptr) {
+    return refuse(invalid, "kind", "未知的文书种类", "unknown kind \"" + request.kind + "\"");
   }
-  BEIAN_ASSIGN_OR_RETURN(core::Json data, core::ParseJson(document.data));
-  render::RenderOptions options;
-  options.document_number = document.number;
-  options.issued_at = document.issued_at;
-  options.verification_key =
-      VerificationKey(document.kind, document.template_version, document.number, document.issued_at, data);
-  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf, engine_.Render(*tmpl->second, data, options));
-  return std::move(pdf.pdf);
+  filter.kind = request.kind;
+  filter.district = request.district;
+  for (const auto& [parameter, value] : {std::pair<const char*, const std::string*>{"from", &request.from},
+                                         std::pair<const char*, const std::string*>{"to", &request.to}}) {
+    const bool date = value->size() == 10 && core::Date::Parse(*value).ok();
+    if (!value->empty() && !date && !core::IsBeijingTime(*value)) {
+      return refuse(invalid, parameter, "应为日期（2026-03-01）或北京时间（2026-03-01T09:30:00+08:00）",
+                    std::string(parameter) + " must be a date like 2026-03-01 or a time like 2026-03-01T09:30:00+08:00");
+    }
+  }
+  filter.issued_from = request.from;
+  // A plain `to` date includes its day; a time is an exclusive bound.
+  filter.issued_before = request.to.size() == 10 ? DateOf(request.to).AddDays(1).Iso() : request.to;
+  if (!request.status.empty()) {
+    core::Result<archive::DocumentStatus> status = archive::ParseDocumentStatus(request.status);
+    if (!status.ok()) {
+      return refuse(invalid, "status", "状态应为 issued、signed、accepted、filed、refused 或 revoked",
+                    "status is issued, signed, accepted, filed, refused or revoked");
+    }
+    filter.status = *status;
+  }
+  if (request.limit < 1 || request.limit > 100) {
+    return refuse(invalid, "limit", "每页条数应为 1 到 100", "limit must be 1..100");
+  }
+  filter.limit = request.limit;
+  if (!request.cursor.empty()) {
+    std::optional<archive::DocumentCursor> after = ParseCursor(request.cursor);
+    if (!after) {
+      return refuse(invalid, "cursor", "翻页标记无效", "cursor must be a next_cursor from an earlier page");
+    }
+    filter.after = *after;
+  }
+  // The identity's scope narrows every search.
+  if (who.role == Role::kEnterprise) {
+    filter.credit_code = who.credit_code;
+  } else if (who.role == Role::kBureau) {
+    if (!filter.district.empty() && filter.district != who.district) {
+      return refuse(core::PermissionDenied(""), "district", "区县房屋行政主管部门只能查询本区文书",
+                    "a bureau searches only " + who.district);
+    }
+    filter.district = who.district;
+  }
+  core::Result<archive::DocumentPage> page =
+      request.text.empty() ? store->ListDocuments(filter) : store->Search(archive::SearchQuery{request.text, filter});
+  if (!page.ok()) {
+    if (page.status().code() == core::Code::kInvalidArgument) {
+      return refuse(invalid, "q", "无法按此查询：" + page.status().message(), page.status().message());
+    }
+    return page.status();
+  }
+  SearchPage out;
+  for (const archive::Document& d : page->documents) out.documents.push_back(DocumentInfoOf(d, false));
+  if (page->next) out.next_cursor = page->next->issued_at + "~" + std::to_string(page->next->id);
+  return out;
 }
 
-core::Result<VerifyOutcome> FilingService::Verify(const std::function<void(int64_t, int64_t)>& progress) {
+core::Result<FileMatches> FilingService::Identify(const Identity& who, std::string_view file) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  FileMatches out;
+  out.sha256 = core::Sha256Hex(file);
+  BEIAN_ASSIGN_OR_RETURN(archive::Sha256Matches matches, store->FindBySha256(out.sha256));
+  // Only what `who` may see; a document's copies and reprints with it.
+  std::unordered_map<int64_t, bool> visible;
+  auto may_see = [&](int64_t document_id) {
+    auto it = visible.find(document_id);
+    if (it != visible.end()) return it->second;
+    const bool ok = impl_->Visible(who, document_id).ok();
+    visible[document_id] = ok;
+    return ok;
+  };
+  for (const archive::Document& d : matches.documents) {
+    if (InScope(who, d)) out.documents.push_back(DocumentInfoOf(d, false));
+  }
+  for (const archive::SignedCopy& c : matches.signed_copies) {
+    if (may_see(c.document_id)) out.signed_copies.push_back(SignedCopyInfoOf(c));
+  }
+  for (const archive::Reprint& r : matches.reprints) {
+    if (may_see(r.document_id)) out.reprints.push_back(ReprintInfoOf(r));
+  }
+  return out;
+}
+
+core::Result<PublicCheck> FilingService::CheckPrinted(std::string_view number, std::string_view key) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  const core::Status not_found = core::NotFound("no archived document with this number and key");
+  core::Result<archive::Document> document = store->FindByNumber(number);
+  if (!document.ok()) return document.status().code() == core::Code::kNotFound ? not_found : document.status();
+  BEIAN_ASSIGN_OR_RETURN(core::Json data, core::ParseJson(document->data));
+  const std::string expected =
+      VerificationKey(document->kind, document->template_version, document->number, document->issued_at, data);
+  if (!SameKey(expected, key)) return not_found;
+  const KindInfo* kind = FindKind(document->kind);
+  return PublicCheckOf(*document, data, kind);
+}
+
+// ---- The archive as a whole
+
+core::Result<VerifyOutcome> FilingService::Verify(const Identity& who,
+                                                  const std::function<void(int64_t, int64_t)>& progress) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "verifying the archive"));
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
   VerifyOutcome outcome;
-  BEIAN_ASSIGN_OR_RETURN(outcome.storage, archive_.VerifyStorage());
+  BEIAN_ASSIGN_OR_RETURN(archive::VerifyReport storage, store->VerifyStorage());
+  AddStorageFindings(storage, outcome);
   std::vector<archive::Document> documents;
-  BEIAN_RETURN_IF_ERROR(archive_.ForEachDocument([&](const archive::Document& d) {
+  BEIAN_RETURN_IF_ERROR(store->ForEachDocument([&](const archive::Document& d) {
     documents.push_back(d);
     return core::Status::Ok();
   }));
   const int64_t total = static_cast<int64_t>(documents.size());
   for (const archive::Document& d : documents) {
-    auto pdf = Rerender(d);
+    const render::Kind* kind = impl_->RenderKind(d.kind);
+    core::Result<core::Json> data = core::ParseJson(d.data);
+    core::Result<render::RenderedDocument> pdf =
+        kind == nullptr ? core::Result<render::RenderedDocument>(core::NotFound("kind " + d.kind + " is no longer in the catalog"))
+        : !data.ok()    ? core::Result<render::RenderedDocument>(data.status())
+                        : impl_->RenderWith(*kind, d.template_version, *data, d.number, d.issued_at);
     if (!pdf.ok()) {
-      outcome.rerender_problems.push_back({d.number, "cannot re-render: " + pdf.status().message()});
-    } else if (core::Sha256Hex(pdf.value()) != d.sha256) {
-      outcome.rerender_problems.push_back(
-          {d.number, "re-rendering from the stored data and template v" + std::to_string(d.template_version) +
-                         " gives other bytes (" + core::Sha256Hex(pdf.value()).substr(0, 16) + "… ≠ " +
-                         d.sha256.substr(0, 16) + "…)"});
+      outcome.problems.push_back({"rerender-failed", d.number, "cannot re-render: " + pdf.status().message()});
+    } else if (const std::string again = core::Sha256Hex(pdf->pdf); again != d.sha256) {
+      outcome.problems.push_back(
+          {"rerender-mismatch", d.number,
+           "re-rendering from the stored data and template v" + std::to_string(d.template_version) +
+               " gives other bytes (" + again.substr(0, 16) + "… ≠ " + d.sha256.substr(0, 16) + "…)"});
     }
     ++outcome.documents_rerendered;
     if (progress) progress(outcome.documents_rerendered, total);
   }
   return outcome;
+}
+
+core::Result<BagSummary> FilingService::Export(const Identity& who, const std::string& dir,
+                                               const ExportFilter& filter) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "exporting"));
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  archive::ExportFilter f;
+  f.district = filter.district;
+  f.year = filter.year;
+  f.kind = filter.kind;
+  BEIAN_ASSIGN_OR_RETURN(archive::ExportSummary s, archive::ExportBag(*store, dir, f, who.Actor()));
+  BagSummary out;
+  out.documents = s.documents;
+  out.signed_copies = s.signed_copies;
+  out.reprints = s.reprints;
+  out.payload_files = s.payload_files;
+  out.payload_bytes = s.payload_bytes;
+  out.manifest_sha256 = s.manifest_sha256;
+  return out;
+}
+
+core::Result<BagSummary> FilingService::Import(const Identity& who, const std::string& dir) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "importing"));
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  BEIAN_ASSIGN_OR_RETURN(archive::ImportSummary s, archive::ImportBag(*store, dir, who.Actor()));
+  BagSummary out;
+  out.documents = s.documents;
+  out.signed_copies = s.signed_copies;
+  out.reprints = s.reprints;
+  out.payload_files = s.payload_files;
+  out.payload_bytes = s.payload_bytes;
+  return out;
 }
 
 }  // namespace beian::service

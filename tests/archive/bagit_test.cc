@@ -91,10 +91,10 @@ struct Fixture {
     const std::string original = *archive->ReadBlob(chaoyang.sha256);
     core::Result<Reprint> marked = archive->AddReprint(
         {chaoyang.id, true, "clerk-li", "2026-03-06T10:00:00+08:00",
-         original + "\n% 补打 incremental update\n%%EOF\n"});
+         original + "\n% 补打 incremental update\n%%EOF\n", ""});
     EXPECT_TRUE(marked.ok()) << marked.status().ToString();
     core::Result<Reprint> plain = archive->AddReprint(
-        {chaoyang.id, false, "clerk-zhao", "2026-03-07T10:00:00+08:00", ""});
+        {chaoyang.id, false, "clerk-zhao", "2026-03-07T10:00:00+08:00", "", ""});
     EXPECT_TRUE(plain.ok()) << plain.status().ToString();
     EXPECT_TRUE(
         testing::Revoke(*archive, haidian.id, "clerk-li", "issued in error")

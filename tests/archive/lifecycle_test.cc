@@ -316,7 +316,7 @@ TEST(AccessTokenNameTest, RequiredForBureausAndEnterprisesNamedByVerify) {
   bureau.secret_sha256 = std::string(64, 'b');
   EXPECT_EQ(archive->AddAccessToken(bureau).status().code(),
             core::Code::kInvalidArgument);  // no name
-  for (const std::string bad :
+  for (const std::string& bad :
        {std::string("北京\n朝阳"), std::string("x\x7f"), std::string("\xc2\x85"),
         std::string(201, 'x'), std::string("\xff")}) {
     bureau.name = bad;

@@ -105,9 +105,9 @@ TEST_F(MigrationTest, OldRowsVerifyAndKeepTheirMeaning) {
   EXPECT_EQ(revoked.status_reason, "");  // the old entry's reason stays in the log
   EXPECT_EQ(archive_->Get(1)->status, DocumentStatus::kSigned);
   EXPECT_TRUE((*archive_->SignedCopiesOf(1))[0].of_record);
-  for (const AccessToken& t : *archive_->ListAccessTokens()) {
-    EXPECT_EQ(t.name, "");
-  }
+  const core::Result<std::vector<AccessToken>> tokens = archive_->ListAccessTokens();
+  ASSERT_TRUE(tokens.ok());
+  for (const AccessToken& t : *tokens) EXPECT_EQ(t.name, "");
   // The staff of every old document is still to be indexed.
   EXPECT_EQ(*archive_->DocumentsWithoutStaffKeys(),
             (std::vector<int64_t>{1, 2, 3, 4}));

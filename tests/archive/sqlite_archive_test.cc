@@ -415,7 +415,7 @@ TEST(SqliteArchiveTest, ReprintsKeepTheOriginalAsAPrefix) {
   const std::string original = *archive->ReadBlob(doc.sha256);
 
   core::Result<Reprint> plain =
-      archive->AddReprint({doc.id, false, "clerk-li", "", ""});
+      archive->AddReprint({doc.id, false, "clerk-li", "", "", ""});
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();
   EXPECT_FALSE(plain->marked);
   EXPECT_EQ(plain->sha256, doc.sha256);  // the stored bytes, unchanged
@@ -423,7 +423,7 @@ TEST(SqliteArchiveTest, ReprintsKeepTheOriginalAsAPrefix) {
 
   const std::string update = original + "\n% 补打 incremental update\n%%EOF\n";
   core::Result<Reprint> marked = archive->AddReprint(
-      {doc.id, true, "clerk-li", "2026-04-02T08:00:00+08:00", update});
+      {doc.id, true, "clerk-li", "2026-04-02T08:00:00+08:00", update, ""});
   ASSERT_TRUE(marked.ok()) << marked.status().ToString();
   EXPECT_EQ(marked->sha256, core::Sha256Hex(update));
   EXPECT_EQ(archive->ReadBlob(marked->sha256)->substr(0, original.size()),
@@ -431,11 +431,11 @@ TEST(SqliteArchiveTest, ReprintsKeepTheOriginalAsAPrefix) {
   core::Result<Sha256Matches> matches = archive->FindBySha256(marked->sha256);
   ASSERT_EQ(matches->reprints.size(), 1u);
 
-  EXPECT_EQ(archive->AddReprint({doc.id, true, "clerk-li", "", "%PDF-other"})
+  EXPECT_EQ(archive->AddReprint({doc.id, true, "clerk-li", "", "%PDF-other", ""})
                 .status()
                 .code(),
             core::Code::kInvalidArgument);
-  EXPECT_EQ(archive->AddReprint({doc.id, false, "clerk-li", "", update})
+  EXPECT_EQ(archive->AddReprint({doc.id, false, "clerk-li", "", update, ""})
                 .status()
                 .code(),
             core::Code::kInvalidArgument);

@@ -210,28 +210,6 @@ TEST(TextIndexIdNumbers, NeverIndexed) {
   EXPECT_TRUE(Has(IndexTerms("id11010519710314325x"), "id"));
 }
 
-TEST(TextIndexIdNumbers, Masked) {
-  EXPECT_EQ(MaskIdNumbers("110105197103143253"), "110105********3253");
-  EXPECT_EQ(MaskIdNumbers("11010519710314325X"), "110105********325X");
-  EXPECT_EQ(MaskIdNumbers("11010519710314325x"), "110105********325x");
-  EXPECT_EQ(MaskIdNumbers("身份证号110105197103143253，电话13800138000"),
-            "身份证号110105********3253，电话13800138000");
-  EXPECT_EQ(MaskIdNumbers("110105 19710314 3253"), "110105 ******** 3253");
-  EXPECT_EQ(MaskIdNumbers("110105-19710314-3253"), "110105-********-3253");
-  EXPECT_EQ(MaskIdNumbers("１１０１０５１９７１０３１４３２５３"),
-            "１１０１０５********３２５３");
-  EXPECT_EQ(MaskIdNumbers("a 110105197103143253 b 110108198001011234"),
-            "a 110105********3253 b 110108********1234");
-  // Not ID numbers: too short, too long, an X in the middle.
-  EXPECT_EQ(MaskIdNumbers("11010519710314325"), "11010519710314325");
-  EXPECT_EQ(MaskIdNumbers("1101051971031432531"), "1101051971031432531");
-  EXPECT_EQ(MaskIdNumbers("1101051971X3143253"), "1101051971X3143253");
-  // Everything else is copied byte for byte, invalid UTF-8 included.
-  EXPECT_EQ(MaskIdNumbers("\xFF朝阳 110105197103143253\xC3"),
-            "\xFF朝阳 110105********3253\xC3");
-  EXPECT_EQ(MaskIdNumbers(""), "");
-}
-
 // ---------------------------------------------------------------------------
 // Queries
 

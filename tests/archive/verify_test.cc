@@ -49,7 +49,7 @@ class VerifyTest : public ::testing::Test {
     copy_ = *copy;
     const std::string original = *archive_->ReadBlob(docs_[1].sha256);
     core::Result<Reprint> reprint = archive_->AddReprint(
-        {docs_[1].id, true, "clerk-li", "", original + "% 补打\n%%EOF\n"});
+        {docs_[1].id, true, "clerk-li", "", original + "% 补打\n%%EOF\n", ""});
     ASSERT_TRUE(reprint.ok());
     reprint_ = *reprint;
   }

@@ -1,15 +1,18 @@
-// The workflows over the real engine, catalog and a real SQLite archive in a temp folder.
+// The service over the real engine, templates and a real SQLite archive in a temp folder: the
+// workflows, and who may do what.
 #include "beian/service/filing_service.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
+#include <memory>
+#include <mutex>
 #include <regex>
 
 #include "beian/archive/sqlite_archive.h"
 #include "beian/core/digest.h"
-#include "engine_fixture.h"
+#include "documents.h"
 #include "process.h"
 
 namespace beian::service {
@@ -18,161 +21,383 @@ namespace {
 namespace fs = std::filesystem;
 using beian::testing::TempDir;
 
-const core::Date kToday{2026, 11, 27};
-const std::string kIssuedAt = "2026-11-27T10:00:00+08:00";
+constexpr char kRuixiang[] = "91110105798516320J";  // the examples' 朝阳区 enterprise
+constexpr char kRuixiangName[] = "北京瑞祥恒业物业管理有限公司";
+
+Identity Enterprise(const std::string& code, const std::string& name, int64_t token = 11) {
+  Identity id;
+  id.role = Role::kEnterprise;
+  id.token_id = token;
+  id.label = "企业经办人";
+  id.credit_code = code;
+  id.name = name;
+  return id;
+}
+
+Identity Bureau(const std::string& district, const std::string& name, int64_t token = 21) {
+  Identity id;
+  id.role = Role::kBureau;
+  id.token_id = token;
+  id.label = district + "住建委 王红";
+  id.district = district;
+  id.name = name;
+  return id;
+}
 
 class FilingServiceTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto engine = render::OpenEngine();
-    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-    engine_ = std::move(engine).value().release();
-  }
-  static void TearDownTestSuite() { delete engine_; }
+  void SetUp() override { Open(testing::SourceRoot()); }
 
-  void SetUp() override {
-    auto catalog = render::Catalog::Load(templates_.empty() ? testing::SourceRoot() + "/templates" : templates_, *engine_);
-    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
-    catalog_ = std::make_unique<render::Catalog>(std::move(catalog).value());
+  void Open(const std::string& root) {
+    service_.reset();
+    ServiceOptions options;
+    options.root = root;
+    options.data_dir = dir_.File("var");
+    options.now = [this] {
+      std::lock_guard<std::mutex> lock(mu_);
+      return now_;
+    };
+    auto opened = FilingService::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    service_ = std::move(opened).value();
+  }
+
+  void SetNow(const std::string& now) {
+    std::lock_guard<std::mutex> lock(mu_);
+    now_ = now;
+  }
+
+  core::Json Example(const std::string& kind) const { return *service_->FindKind(kind)->example; }
+
+  // The catalog as a second process sees it.
+  std::unique_ptr<archive::SqliteArchive> Catalog() {
     auto archive = archive::SqliteArchive::Open(dir_.File("var"));
-    ASSERT_TRUE(archive.ok()) << archive.status().ToString();
-    archive_ = std::move(archive).value();
+    EXPECT_TRUE(archive.ok()) << archive.status().ToString();
+    return archive.ok() ? std::move(archive).value() : nullptr;
   }
 
-  static render::Engine* engine_;
-  std::string templates_;
+  // (documents, audit entries) in the catalog.
+  std::pair<int, int> Counts() {
+    auto archive = Catalog();
+    int documents = 0, entries = 0;
+    EXPECT_TRUE(archive->ForEachDocument([&](const archive::Document&) {
+                  ++documents;
+                  return core::Status::Ok();
+                }).ok());
+    EXPECT_TRUE(archive->ForEachAuditEntry([&](const archive::AuditEntry&) {
+                  ++entries;
+                  return core::Status::Ok();
+                }).ok());
+    return {documents, entries};
+  }
+
+  std::vector<archive::AuditEntry> AuditEntries() {
+    std::vector<archive::AuditEntry> out;
+    EXPECT_TRUE(Catalog()->ForEachAuditEntry([&](const archive::AuditEntry& e) {
+                  out.push_back(e);
+                  return core::Status::Ok();
+                }).ok());
+    return out;
+  }
+
+  core::Result<DocumentInfo> Issue(const Identity& who, const std::string& kind, core::Json data,
+                                   const std::string& issued_at = "") {
+    std::vector<core::Problem> problems;
+    return service_->Issue(who, IssueRequest{kind, std::move(data), issued_at, ""}, problems);
+  }
+
   TempDir dir_;
-  std::unique_ptr<render::Catalog> catalog_;
-  std::unique_ptr<archive::SqliteArchive> archive_;
+  std::mutex mu_;
+  std::string now_ = "2026-11-27T10:00:00+08:00";
+  std::unique_ptr<FilingService> service_;
+  const Identity admin_ = LocalAdministrator("测试管理员");
 };
 
-render::Engine* FilingServiceTest::engine_ = nullptr;
-
 TEST_F(FilingServiceTest, EveryExampleIsNumberedRenderedAndArchived) {
-  FilingService service(*engine_, *catalog_, *archive_);
-  for (const render::Kind* kind : catalog_->kinds()) {
+  for (const KindInfo* kind : service_->Kinds()) {
     SCOPED_TRACE(kind->name);
-    std::vector<core::Problem> problems;
-    auto doc = service.Issue(kind->name, kind->example, kIssuedAt, "tester", kToday, problems);
+    auto doc = Issue(admin_, kind->name, *kind->example);
     ASSERT_TRUE(doc.ok()) << doc.status().ToString();
     EXPECT_TRUE(std::regex_match(doc->number, std::regex(u8"京.+〔2026〕\\d{6}号"))) << doc->number;
-    auto stored = archive_->ReadBlob(doc->sha256);
-    ASSERT_TRUE(stored.ok());
-    EXPECT_EQ(core::Sha256Hex(stored.value()), doc->sha256);
-    auto again = service.Rerender(doc.value());
-    ASSERT_TRUE(again.ok()) << again.status().ToString();
-    EXPECT_EQ(core::Sha256Hex(again.value()), doc->sha256) << "re-rendering is not byte-identical";
+    EXPECT_EQ(doc->status, "issued");
+    EXPECT_EQ(doc->issued_at, "2026-11-27T10:00:00+08:00") << "the issue time is the service's clock";
+    auto pdf = service_->ReadPdf(admin_, doc->id);
+    ASSERT_TRUE(pdf.ok());
+    EXPECT_EQ(core::Sha256Hex(*pdf), doc->sha256);
   }
-  auto outcome = service.Verify();
-  ASSERT_TRUE(outcome.ok());
-  EXPECT_TRUE(outcome->clean());
-  EXPECT_EQ(outcome->documents_rerendered, static_cast<int>(catalog_->kinds().size()));
+  auto outcome = service_->Verify(admin_);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_TRUE(outcome->clean()) << (outcome->problems.empty() ? "" : outcome->problems[0].message);
+  EXPECT_EQ(outcome->documents_rerendered, static_cast<int64_t>(service_->Kinds().size()));
 }
 
 TEST_F(FilingServiceTest, InvalidDataIsRefusedAndNothingIsStored) {
-  FilingService service(*engine_, *catalog_, *archive_);
-  core::Json data = catalog_->Find("contract-filing")->example;
-  data.Find("project")->as_object().erase(
-      std::remove_if(data.Find("project")->as_object().begin(), data.Find("project")->as_object().end(),
-                     [](const auto& m) { return m.first == "manager"; }),
-      data.Find("project")->as_object().end());
+  core::Json data = Example("contract-filing");
+  auto& project = data.Find("project")->as_object();
+  project.erase(std::remove_if(project.begin(), project.end(), [](const auto& m) { return m.first == "manager"; }),
+                project.end());
   std::vector<core::Problem> problems;
-  auto doc = service.Issue("contract-filing", data, kIssuedAt, "tester", kToday, problems);
+  auto doc = service_->Issue(admin_, IssueRequest{"contract-filing", data, "", ""}, problems);
   ASSERT_FALSE(doc.ok());
   EXPECT_EQ(doc.status().code(), core::Code::kInvalidArgument);
   EXPECT_TRUE(std::any_of(problems.begin(), problems.end(),
                           [](const core::Problem& p) { return p.code == "filing.project_manager_missing"; }));
-  auto page = archive_->ListDocuments({});
-  ASSERT_TRUE(page.ok());
-  EXPECT_TRUE(page->documents.empty());
+  EXPECT_EQ(Counts().first, 0);
 }
 
-// An issue time the archive would refuse is refused before a number is
+// A backfill time the archive would refuse is refused before a number is
 // taken: the next document still gets serial 1.
-TEST_F(FilingServiceTest, IssueTimeOutsideBeijingTimeIsRefusedFirst) {
-  FilingService service(*engine_, *catalog_, *archive_);
-  const core::Json& example = catalog_->Find("commitment-letter")->example;
-  std::vector<core::Problem> problems;
+TEST_F(FilingServiceTest, BackfillTimeOutsideBeijingTimeIsRefusedFirst) {
   for (const char* at : {"2026-03-02T10:00:00Z", "2026-02-30T10:00:00+08:00", "2026"}) {
-    auto doc = service.Issue("commitment-letter", example, at, "tester", kToday, problems);
+    auto doc = Issue(admin_, "commitment-letter", Example("commitment-letter"), at);
     ASSERT_FALSE(doc.ok()) << at;
     EXPECT_EQ(doc.status().code(), core::Code::kInvalidArgument) << at;
   }
-  auto doc = service.Issue("commitment-letter", example, kIssuedAt, "tester", kToday, problems);
+  auto doc = Issue(admin_, "commitment-letter", Example("commitment-letter"));
   ASSERT_TRUE(doc.ok()) << doc.status().ToString();
   EXPECT_NE(doc->number.find("000001号"), std::string::npos) << doc->number;
 }
 
-TEST_F(FilingServiceTest, SignedCopiesAndReprints) {
-  FilingService service(*engine_, *catalog_, *archive_);
-  std::vector<core::Problem> problems;
-  auto doc = service.Issue("commitment-letter", catalog_->Find("commitment-letter")->example, kIssuedAt, "tester",
-                           kToday, problems);
-  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
-  auto original = archive_->ReadBlob(doc->sha256);
-  ASSERT_TRUE(original.ok());
+TEST_F(FilingServiceTest, AnEnterpriseIssuesOnlyItsOwnDocumentsInItsRegisteredName) {
+  const Identity ruixiang = Enterprise(kRuixiang, kRuixiangName);
+  auto own = Issue(ruixiang, "commitment-letter", Example("commitment-letter"));
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  EXPECT_EQ(own->created_by, "token-11 企业经办人");
+  const auto before = Counts();
 
-  // A signed PDF scan is kept as uploaded; bad uploads are refused and nothing is stored.
-  auto copy = service.AttachSignedCopy(doc->number, original.value(), "scan.pdf", "clerk", kIssuedAt);
-  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
-  EXPECT_EQ(copy->pages, 1);
-  const std::string& pdf = original.value();
+  std::vector<core::Problem> problems;
+  // Another enterprise's credit code.
+  auto other = service_->Issue(Enterprise("911101085906532701", "北京安和居物业服务有限公司"),
+                               IssueRequest{"commitment-letter", Example("commitment-letter"), "", ""}, problems);
+  EXPECT_EQ(other.status().code(), core::Code::kPermissionDenied);
+  ASSERT_FALSE(problems.empty());
+  EXPECT_EQ(problems[0].path, "/data/enterprise/credit_code");
+  // Its own code under another name.
+  core::Json renamed = Example("commitment-letter");
+  renamed.Find("enterprise")->Set("name", std::string("北京瑞祥物业管理有限公司"));
+  problems.clear();
+  auto misnamed = service_->Issue(ruixiang, IssueRequest{"commitment-letter", renamed, "", ""}, problems);
+  EXPECT_EQ(misnamed.status().code(), core::Code::kInvalidArgument);
+  ASSERT_FALSE(problems.empty());
+  EXPECT_EQ(problems[0].path, "/enterprise/name");
+  // A bureau's paper.
+  problems.clear();
+  auto receipt = service_->Issue(ruixiang, IssueRequest{"acceptance-receipt", Example("acceptance-receipt"), "", ""},
+                                 problems);
+  EXPECT_EQ(receipt.status().code(), core::Code::kPermissionDenied);
+  EXPECT_EQ(problems.at(0).path, "/kind");
+  // Its own time.
+  problems.clear();
+  auto backdated = service_->Issue(
+      ruixiang, IssueRequest{"commitment-letter", Example("commitment-letter"), "2001-01-05T10:00:00+08:00", ""},
+      problems);
+  EXPECT_EQ(backdated.status().code(), core::Code::kPermissionDenied);
+  EXPECT_EQ(problems.at(0).path, "/issued_at");
+  EXPECT_EQ(Counts(), before) << "a refused issue left a row or an audit entry";
+
+  // Nor did it take a number: the next serial follows the first document's.
+  auto next = Issue(ruixiang, "commitment-letter", Example("commitment-letter"));
+  ASSERT_TRUE(next.ok());
+  EXPECT_NE(next->number.find("000002号"), std::string::npos) << next->number;
+}
+
+TEST_F(FilingServiceTest, ABureauIssuesItsPapersInItsOwnName) {
+  const Identity haidian = Bureau("海淀区", "北京市海淀区住房和城乡建设委员会");
+  // The example names 朝阳区's bureau: the identity's name and district win.
+  auto receipt = Issue(haidian, "acceptance-receipt", Example("acceptance-receipt"));
+  ASSERT_TRUE(receipt.ok()) << receipt.status().ToString();
+  EXPECT_EQ(receipt->district, "海淀区");
+  EXPECT_NE(receipt->number.find("京海受"), std::string::npos) << receipt->number;
+  auto stored = service_->Get(admin_, receipt->id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->data->At("/bureau/name")->as_string(), "北京市海淀区住房和城乡建设委员会");
+
+  // An enterprise's application is not the bureau's to issue.
+  std::vector<core::Problem> problems;
+  auto filing = service_->Issue(haidian, IssueRequest{"contract-filing", Example("contract-filing"), "", ""}, problems);
+  EXPECT_EQ(filing.status().code(), core::Code::kPermissionDenied);
+}
+
+TEST_F(FilingServiceTest, AdminBackfillIsRecordedAsSuch) {
+  auto doc = Issue(admin_, "commitment-letter", Example("commitment-letter"), "2019-05-06T09:00:00+08:00");
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_EQ(doc->issued_at, "2019-05-06T09:00:00+08:00");
+  EXPECT_NE(doc->number.find("〔2019〕"), std::string::npos);
+  const std::vector<archive::AuditEntry> log = AuditEntries();
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log.back().action, "ingest");
+  EXPECT_EQ(log.back().actor, "cli 测试管理员");
+  EXPECT_EQ(log.back().at, "2026-11-27T10:00:00+08:00") << "the entry keeps the real time";
+  EXPECT_NE(log.back().detail.find("\"backfill\":true"), std::string::npos) << log.back().detail;
+}
+
+TEST_F(FilingServiceTest, ScopeHidesDocumentsOfOthers) {
+  auto doc = Issue(admin_, "commitment-letter", Example("commitment-letter"));
+  ASSERT_TRUE(doc.ok());
+  EXPECT_TRUE(service_->Get(Enterprise(kRuixiang, kRuixiangName), doc->id).ok());
+  EXPECT_TRUE(service_->Get(Bureau("朝阳区", "北京市朝阳区住房和城乡建设委员会"), doc->id).ok());
+  EXPECT_EQ(service_->Get(Enterprise("911101085906532701", "北京安和居物业服务有限公司"), doc->id).status().code(),
+            core::Code::kNotFound);
+  EXPECT_EQ(service_->Get(Bureau("海淀区", "北京市海淀区住房和城乡建设委员会"), doc->id).status().code(),
+            core::Code::kNotFound);
+}
+
+TEST_F(FilingServiceTest, ScansReprintsAndWhoMayNameTheOperator) {
+  const Identity ruixiang = Enterprise(kRuixiang, kRuixiangName);
+  const Identity chaoyang = Bureau("朝阳区", "北京市朝阳区住房和城乡建设委员会");
+  auto doc = Issue(ruixiang, "commitment-letter", Example("commitment-letter"));
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  auto original = service_->ReadPdf(ruixiang, doc->id);
+  ASSERT_TRUE(original.ok());
+  const std::string& pdf = *original;
+
+  // The enterprise submits; its scan is not the copy of record.
+  auto submitted = service_->AttachScan(ruixiang, doc->id, pdf, "scan.pdf", /*of_record=*/false);
+  ASSERT_TRUE(submitted.ok()) << submitted.status().ToString();
+  EXPECT_FALSE(submitted->of_record);
+  EXPECT_EQ(service_->Get(ruixiang, doc->id)->status, "issued");
+  EXPECT_EQ(service_->AttachScan(ruixiang, doc->id, pdf, "scan.pdf", /*of_record=*/true).status().code(),
+            core::Code::kPermissionDenied);
+  // The bureau attaches the copy of record.
+  auto record = service_->AttachScan(chaoyang, doc->id, pdf, "scan.pdf", /*of_record=*/true);
+  ASSERT_TRUE(record.ok()) << record.status().ToString();
+  EXPECT_TRUE(record->of_record);
+  EXPECT_EQ(service_->Get(ruixiang, doc->id)->status, "signed");
   for (const std::string& bad : {std::string(), std::string("not a document"), pdf.substr(0, pdf.size() / 2)}) {
-    auto refused = service.AttachSignedCopy(doc->number, bad, "bad", "clerk", kIssuedAt);
-    EXPECT_FALSE(refused.ok());
+    auto refused = service_->AttachScan(chaoyang, doc->id, bad, "bad", true);
     EXPECT_EQ(refused.status().code(), core::Code::kInvalidArgument) << refused.status().ToString();
   }
-  auto copies = archive_->SignedCopiesOf(doc->id);
-  ASSERT_TRUE(copies.ok());
-  EXPECT_EQ(copies->size(), 1u);
+  EXPECT_EQ(service_->SignedCopiesOf(admin_, doc->id)->size(), 2u);
 
-  // A plain reprint is the stored bytes; a marked one starts with them and is found by its digest.
-  auto plain = service.Reprint(doc->number, false, "张三", kIssuedAt);
+  // Only a bureau or admin names the operator printed; the actor is always the identity.
+  EXPECT_EQ(service_->Reprint(ruixiang, doc->id, true, "朝阳区住建委 王红").status().code(),
+            core::Code::kPermissionDenied);
+  auto plain = service_->Reprint(ruixiang, doc->id, false, "");
   ASSERT_TRUE(plain.ok());
-  EXPECT_EQ(plain.value(), pdf);
-  auto marked = service.Reprint(doc->number, true, "张三", "2026-11-28T09:00:00+08:00");
+  EXPECT_EQ(plain->pdf, pdf);
+  auto marked = service_->Reprint(chaoyang, doc->id, true, "张三");
   ASSERT_TRUE(marked.ok()) << marked.status().ToString();
-  ASSERT_GT(marked->size(), pdf.size());
-  EXPECT_EQ(marked->compare(0, pdf.size(), pdf), 0) << "the original is not a prefix";
-  auto found = archive_->FindBySha256(core::Sha256Hex(marked.value()));
-  ASSERT_TRUE(found.ok());
-  ASSERT_EQ(found->reprints.size(), 1u);
-  EXPECT_TRUE(found->reprints[0].marked);
+  ASSERT_GT(marked->pdf.size(), pdf.size());
+  EXPECT_EQ(marked->pdf.compare(0, pdf.size(), pdf), 0) << "the original is not a prefix";
+  const archive::AuditEntry last = AuditEntries().back();
+  EXPECT_EQ(last.action, "reprint");
+  EXPECT_EQ(last.actor, chaoyang.Actor());
+  EXPECT_NE(last.detail.find("张三"), std::string::npos) << last.detail;
   TempDir files;
-  testing::WriteFileOrDie(files.File("marked.pdf"), marked.value());
+  testing::WriteFileOrDie(files.File("marked.pdf"), marked->pdf);
   const std::string text = testing::PdfRawText(files.File("marked.pdf"));
   EXPECT_NE(text.find("补打"), std::string::npos);
   EXPECT_NE(text.find("操作人：张三"), std::string::npos);
-  auto outcome = service.Verify();
+  auto outcome = service_->Verify(admin_);
   ASSERT_TRUE(outcome.ok());
   EXPECT_TRUE(outcome->clean());
+}
+
+TEST_F(FilingServiceTest, TheLifecycleIsTheBureausAndFollowsItsOrder) {
+  const Identity ruixiang = Enterprise(kRuixiang, kRuixiangName);
+  const Identity chaoyang = Bureau("朝阳区", "北京市朝阳区住房和城乡建设委员会");
+  auto doc = Issue(ruixiang, "contract-filing", Example("contract-filing"));
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+
+  EXPECT_EQ(service_->Accept(ruixiang, doc->id).status().code(), core::Code::kPermissionDenied);
+  EXPECT_EQ(service_->Accept(Bureau("海淀区", "北京市海淀区住房和城乡建设委员会"), doc->id).status().code(),
+            core::Code::kNotFound);
+  auto early = service_->File(chaoyang, doc->id, "");
+  EXPECT_EQ(early.status().code(), core::Code::kFailedPrecondition);
+  EXPECT_NE(early.status().message().find("issued"), std::string::npos) << early.status().message();
+
+  // Accepted on Monday 2026-09-28: ten working days skip the National Day holidays.
+  SetNow("2026-09-28T15:00:00+08:00");
+  auto accepted = service_->Accept(chaoyang, doc->id);
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  EXPECT_EQ(accepted->status, "accepted");
+  EXPECT_EQ(accepted->accepted_on, "2026-09-28");
+  EXPECT_EQ(accepted->decision_due, "2026-10-16");
+  EXPECT_EQ(service_->Accept(chaoyang, doc->id).status().code(), core::Code::kFailedPrecondition);
+
+  SetNow("2026-10-12T09:00:00+08:00");
+  auto filed = service_->File(chaoyang, doc->id, "京朝物备〔2026〕0042号");
+  ASSERT_TRUE(filed.ok()) << filed.status().ToString();
+  EXPECT_EQ(filed->status, "filed");
+  EXPECT_EQ(filed->filing_number, "京朝物备〔2026〕0042号");
+  EXPECT_EQ(service_->Refuse(chaoyang, doc->id, "材料不全").status().code(), core::Code::kFailedPrecondition);
+
+  // Revoked with a reason; the public check says so, and nothing personal.
+  SetNow("2026-11-02T11:00:00+08:00");
+  EXPECT_EQ(service_->Revoke(ruixiang, doc->id, "填错").status().code(), core::Code::kPermissionDenied);
+  auto revoked = service_->Revoke(chaoyang, doc->id, "合同已解除");
+  ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
+  EXPECT_EQ(revoked->status, "revoked");
+  EXPECT_EQ(service_->Revoke(chaoyang, doc->id, "again").status().code(), core::Code::kFailedPrecondition);
+
+  int transitions = 0;
+  for (const archive::AuditEntry& e : AuditEntries()) {
+    if (e.action == "set-status") {
+      ++transitions;
+      EXPECT_EQ(e.actor, chaoyang.Actor());
+    }
+  }
+  EXPECT_EQ(transitions, 3);
+}
+
+TEST_F(FilingServiceTest, ThePublicCheckNamesTheIssuerAndTheState) {
+  const Identity chaoyang = Bureau("朝阳区", "北京市朝阳区住房和城乡建设委员会");
+  auto receipt = Issue(chaoyang, "acceptance-receipt", Example("acceptance-receipt"));
+  ASSERT_TRUE(receipt.ok()) << receipt.status().ToString();
+  auto filing = Issue(Enterprise(kRuixiang, kRuixiangName), "contract-filing", Example("contract-filing"));
+  ASSERT_TRUE(filing.ok());
+  auto archive = Catalog();
+  // The key printed in the QR code, as the archive recomputes it.
+  auto printed_key = [&](const DocumentInfo& d) {
+    auto stored = archive->Get(d.id);
+    EXPECT_TRUE(stored.ok());
+    return VerificationKey(stored->kind, stored->template_version, stored->number, stored->issued_at,
+                           core::ParseJson(stored->data).value());
+  };
+  auto check = service_->CheckPrinted(receipt->number, printed_key(*receipt));
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_EQ(check->issuer, "北京市朝阳区住房和城乡建设委员会");
+  EXPECT_EQ(check->status, "issued");
+  EXPECT_EQ(service_->CheckPrinted(receipt->number, "AAAAAAAAAAAAAAAA").status().code(), core::Code::kNotFound);
+
+  SetNow("2026-11-30T16:20:00+08:00");
+  ASSERT_TRUE(service_->Revoke(chaoyang, filing->id, "合同已解除").ok());
+  check = service_->CheckPrinted(filing->number, printed_key(*filing));
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_EQ(check->issuer, kRuixiangName);
+  EXPECT_EQ(check->status, "revoked");
+  EXPECT_EQ(check->status_date, "2026-11-30T16:20:00+08:00");
+  EXPECT_EQ(check->status_reason, "合同已解除");
+  // Nothing personal: the manager's ID number in the data appears nowhere.
+  const std::string id_number = Example("contract-filing").At("/project/manager/id_number")->as_string();
+  for (const std::string& field : {check->issuer, check->enterprise_name, check->project_name, check->status_reason}) {
+    EXPECT_EQ(field.find(id_number), std::string::npos);
+  }
 }
 
 TEST_F(FilingServiceTest, VerifyNamesADocumentWhoseTemplateChangedUnderIt) {
   // Archive with a copy of the templates, then change the copy's template v1 in place:
   // re-rendering no longer gives the archived bytes, and verify names the document.
-  const std::string copy = dir_.File("templates");
-  fs::copy(testing::SourceRoot() + "/templates", copy, fs::copy_options::recursive);
-  templates_ = copy;
-  SetUp();
-  FilingService service(*engine_, *catalog_, *archive_);
-  std::vector<core::Problem> problems;
-  auto doc = service.Issue("commitment-letter", catalog_->Find("commitment-letter")->example, kIssuedAt, "tester",
-                           kToday, problems);
+  const std::string root = dir_.File("root");
+  fs::create_directories(root);
+  fs::copy(testing::SourceRoot() + "/templates", root + "/templates", fs::copy_options::recursive);
+  fs::copy(testing::SourceRoot() + "/fonts", root + "/fonts", fs::copy_options::recursive);
+  Open(root);
+  auto doc = Issue(admin_, "commitment-letter", Example("commitment-letter"));
   ASSERT_TRUE(doc.ok()) << doc.status().ToString();
-  const std::string file = copy + "/commitment-letter/template.v1.xml";
+  const std::string file = root + "/templates/commitment-letter/template.v1.xml";
   std::string xml = testing::ReadFileOrDie(file);
   const size_t at = xml.find("承诺书</title>");
   ASSERT_NE(at, std::string::npos);
   xml.replace(at, std::string("承诺书").size(), "承诺函");
   testing::WriteFileOrDie(file, xml);
-  SetUp();
-  FilingService changed(*engine_, *catalog_, *archive_);
-  auto outcome = changed.Verify();
+  Open(root);
+  auto outcome = service_->Verify(admin_);
   ASSERT_TRUE(outcome.ok());
   EXPECT_FALSE(outcome->clean());
-  ASSERT_EQ(outcome->rerender_problems.size(), 1u);
-  EXPECT_EQ(outcome->rerender_problems[0].number, doc->number);
+  ASSERT_EQ(outcome->problems.size(), 1u);
+  EXPECT_EQ(outcome->problems[0].kind, "rerender-mismatch");
+  EXPECT_EQ(outcome->problems[0].number, doc->number);
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ struct AccessLogEntry {
 //    "status":200,"bytes_in":0,"bytes_out":1234,"duration_ms":1.25,
 //    "error":"...","user":"...","role":"..."}
 // ("error" and the handler's fields only when set). Every line is passed
-// through archive::MaskIdNumbers, and a target whose percent-decoded form
+// through core::MaskIdNumbers, and a target whose percent-decoded form
 // contains a personal ID number is logged decoded and masked, so no ID number
 // appears in the log in any encoding the masker knows.
 std::string FormatAccessLogLine(const AccessLogEntry& entry);

@@ -193,9 +193,12 @@ struct SignedCopy {
 struct NewReprint {
   int64_t document_id = 0;
   bool marked = false;
-  std::string operator_name;  // who reprinted
+  std::string operator_name;  // the operator printed on a marked reprint
   std::string reprinted_at;   // RFC 3339 +08:00; "" means now
   std::string pdf;            // marked reprints only
+  // Who asked for it, as the audit entry records it (the authenticated
+  // identity); "" means operator_name. The entry's detail names the operator.
+  std::string actor;
 };
 
 // A reprint as filed.

@@ -17,6 +17,10 @@ std::array<uint8_t, 32> Sha256(std::string_view bytes);
 // SHA-256 of bytes as 64 lowercase hex chars. Thread-safe.
 std::string Sha256Hex(std::string_view bytes);
 
+// HMAC-SHA256 (RFC 2104) of `message` under `key`, as 64 lowercase hex chars.
+// Thread-safe.
+std::string HmacSha256Hex(std::string_view key, std::string_view message);
+
 // SM3 (GB/T 32905) of bytes as 64 lowercase hex chars via OpenSSL; kInternal if
 // the provider lacks SM3. Thread-safe.
 Result<std::string> Sm3Hex(std::string_view bytes);

@@ -67,6 +67,13 @@ std::vector<IdNumberMatch> FindIdNumbers(std::u32string_view text);
 // act as separators).
 bool ContainsIdNumber(std::string_view text);
 
+// Masks the ID numbers FindIdNumbers finds, for display, keeping the first 6
+// and last 4 characters: 110105197103143253 → 110105********3253, also with a
+// final X, full-width digits, or the 6-8-4 grouping with spaces or hyphens
+// (the separators are kept). Everything else, including invalid UTF-8, is
+// copied unchanged.
+std::string MaskIdNumbers(std::string_view text);
+
 // ---------------------------------------------------------------------------
 // 统一社会信用代码: 18 characters of kCreditCodeAlphabet: registering
 // authority, kind of organisation, the GB/T 2260 division of registration

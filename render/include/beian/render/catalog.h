@@ -24,6 +24,9 @@ struct Kind {
   std::shared_ptr<const core::JsonSchema> schema;
   core::Json schema_json;
   core::Json example;
+  // kind.json as read: members beyond those above (e.g. "issuers") are for
+  // the caller to interpret.
+  core::Json manifest;
 };
 
 // Immutable after Load; shareable between threads.

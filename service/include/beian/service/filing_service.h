@@ -1,125 +1,211 @@
-// Workflows that join the peers: validate (schema, domain rules) → render → archive, and
-// verification that re-renders archived documents. The one place render, domain and archive meet.
+// The one door to beian: every workflow that joins the renderer, the domain
+// rules and the archive, and every decision of who may do what. The HTTP API
+// and the command line call only this (and core).
+//
+// Authority (DESIGN.md §6), decided here for every call from the Identity
+// given, never from request data:
+//   issue      enterprise kinds: the enterprise of the data's credit code, in
+//              its registered name; bureau kinds (kind.json "issuers"): the
+//              bureau of the district, in the bureau's name; admin: any.
+//   read, search, reprint, submit a scan: an enterprise its own credit code's
+//              documents, a bureau its district's, admin all. A document
+//              outside an identity's scope is kNotFound, as if absent.
+//   attach the copy of record, accept, file, refuse, revoke: the bureau of the
+//              document's district, or admin (kPermissionDenied otherwise).
+//   backdate (issued_at), token administration, export/import: admin.
+// Every change is one audit entry whose actor is Identity::Actor().
 #ifndef BEIAN_SERVICE_FILING_SERVICE_H_
 #define BEIAN_SERVICE_FILING_SERVICE_H_
 
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "beian/archive/archive.h"
-#include "beian/archive/verify_report.h"
 #include "beian/core/json.h"
 #include "beian/core/problem.h"
 #include "beian/core/status.h"
-#include "beian/domain/date.h"
-#include "beian/render/catalog.h"
-#include "beian/render/engine.h"
-#include "beian/render/pdf_tools.h"
+#include "beian/service/identity.h"
+#include "beian/service/views.h"
 
 namespace beian::service {
 
-// Validates a document's data: its kind's JSON Schema, then the domain's field validators and
-// rules, every problem at once (where both speak of one field the rule's message wins, else a
-// field the schema refused is not re-judged). Returns the data with the fields the system
-// derives filled in (an acceptance receipt's deadline); `problems` receives every problem.
-core::Json CheckDocument(const render::Kind& kind, core::Json data, const domain::Date& today,
-                         std::vector<core::Problem>& problems);
-
-// The verification key printed in the QR code: binds the number, kind, template version,
-// issue time and canonical data, so the archive can recompute it and any change changes it.
-std::string VerificationKey(const std::string& kind, int version, const std::string& number,
-                            const std::string& issued_at, const core::Json& data);
-
-// The number printed on a document rendered outside the archive: the kind's prefix, the issue
-// date and a digest of the data ("HT-20261127-ABCDEF"); no archived document has one like it.
-std::string PreviewNumber(const render::Kind& kind, const std::string& issued_at, const core::Json& data);
-
-// The district whose bureau files a document with this data: the bureau's own, else the
-// project's, else the enterprise's, else the one its credit code names ("" if none).
-std::string FilingDistrict(const core::Json& data);
-
-// A document whose re-rendering does not give the archived bytes (or cannot be done).
-struct RerenderFinding {
-  std::string number;
-  std::string message;
+struct ServiceOptions {
+  // The folder holding templates/ and fonts/.
+  std::string root;
+  // The archive's folder; "" opens no archive (rendering and validation only).
+  std::string data_dir;
+  // false: no fonts or templates are loaded (token administration only;
+  // about 0.7 s faster to open). Kinds() is then empty and nothing renders.
+  bool load_templates = true;
+  // The current time in Beijing, "2026-11-27T10:00:00+08:00"; null means the
+  // system clock. Every time the service records is this clock's.
+  std::function<std::string()> now;
+  // How long an authenticated token is trusted without looking again: a
+  // revocation takes effect within this time.
+  std::chrono::milliseconds token_cache_ttl{5000};
 };
 
-// Everything a verification found: the storage findings plus documents whose re-rendering
-// from their stored data and template version does not give the archived bytes.
-struct VerifyOutcome {
-  archive::VerifyReport storage;
-  std::vector<RerenderFinding> rerender_problems;
-  int documents_rerendered = 0;
-  bool clean() const { return storage.clean() && rerender_problems.empty(); }
+// A document to issue.
+struct IssueRequest {
+  std::string kind;
+  core::Json data;
+  // Only from admin, backfilling a paper archive; "" means now.
+  std::string issued_at;
+  // A client's key for retrying safely (the Idempotency-Key header), per
+  // identity: the same key with the same request gives the document made the
+  // first time; with another request, kInvalidArgument. "" for none.
+  std::string idempotency_key;
 };
 
 // A document rendered outside the archive.
 struct Rendering {
   std::string number;  // as printed
-  render::RenderedDocument document;
+  std::string pdf;
+  int pages = 0;
 };
 
-// Thread-compatible; the engine, catalog and archive it is given must outlive it.
+// Thread-safe.
 class FilingService {
  public:
-  FilingService(const render::Engine& engine, const render::Catalog& catalog, archive::Archive& archive)
-      : engine_(engine), catalog_(catalog), archive_(archive) {}
+  // Loads the fonts and templates under options.root and opens (creating it
+  // if needed) the archive in options.data_dir.
+  static core::Result<std::unique_ptr<FilingService>> Open(const ServiceOptions& options);
+  ~FilingService();
+  FilingService(const FilingService&) = delete;
+  FilingService& operator=(const FilingService&) = delete;
 
-  // Validates, allocates the number (per district and year), renders and archives one
-  // document in one step. Invalid data: kInvalidArgument and every problem in `problems`
-  // (warnings are returned there too on success); nothing is stored.
-  core::Result<archive::Document> Issue(const std::string& kind, core::Json data,
-                                        const std::string& issued_at, const std::string& actor,
-                                        const domain::Date& today, std::vector<core::Problem>& problems);
+  // The current time in Beijing by the service's clock.
+  std::string Now() const;
 
-  // Validates and renders without archiving: a preview, or `beian render`. The number printed
-  // is `number`, or when empty one made of the kind's prefix, the issue date and a digest of
-  // the data ("HT-20261127-ABCDEF"), which no archived document has. Invalid data as in Issue.
-  core::Result<Rendering> Preview(const std::string& kind, core::Json data, const std::string& number,
-                                  const std::string& issued_at, const domain::Date& today,
+  // ---- The catalogue of kinds (public facts; no identity needed)
+
+  // Every kind, sorted by name.
+  std::vector<const KindInfo*> Kinds() const;
+  // The kind, or nullptr.
+  const KindInfo* FindKind(std::string_view name) const;
+
+  // ---- Rendering without archiving
+
+  // Every problem of the data: the kind's JSON Schema, the field validators
+  // and the rules of the regulations. kNotFound for an unknown kind.
+  core::Result<std::vector<core::Problem>> Validate(const std::string& kind, const core::Json& data) const;
+
+  // Validates and renders one document at the command line. The number
+  // printed is `number`, or when empty one made of the kind's prefix, the
+  // issue date and a digest of the data ("HT-20261127-ABCDEF"), which no
+  // archived document has. Invalid data: kInvalidArgument, every problem in
+  // `problems` (warnings are returned there on success too).
+  core::Result<Rendering> Render(const std::string& kind, core::Json data, const std::string& number,
+                                 const std::string& issued_at, std::vector<core::Problem>& problems) const;
+
+  // A preview over the API: what Issue would produce (same authority and
+  // checks), rendered with a preview number and the current time, archived
+  // nowhere.
+  core::Result<Rendering> Preview(const Identity& who, IssueRequest request,
                                   std::vector<core::Problem>& problems) const;
 
-  // Everything archived whose bytes are exactly `file`: "is this paper the one filed?".
-  core::Result<archive::Sha256Matches> Identify(std::string_view file);
+  // ---- Identity
 
-  // The document numbered `number` if `key` is the verification key printed in its QR code;
-  // kNotFound otherwise (an unknown number and a wrong key are not told apart).
-  core::Result<archive::Document> CheckPrintedKey(const std::string& number, const std::string& key);
+  // The identity of a bearer token's secret; kNotFound for an unknown or
+  // revoked token.
+  core::Result<Identity> Authenticate(std::string_view secret);
+  // Admin only. Makes a secret and records the token.
+  core::Result<CreatedToken> CreateToken(const Identity& who, const NewToken& token);
+  core::Result<std::vector<TokenInfo>> ListTokens(const Identity& who);
+  core::Result<TokenInfo> RevokeToken(const Identity& who, int64_t id);
 
-  // Archives a signed scan of a document: a PDF as uploaded, a JPEG or PNG wrapped into an
-  // A4 PDF page. Corrupt, truncated, encrypted, empty or other uploads are refused
-  // (kInvalidArgument, the reason in Chinese and English) and nothing is stored.
-  core::Result<archive::SignedCopy> AttachSignedCopy(const std::string& number, std::string_view upload,
-                                                     const std::string& original_name, const std::string& actor,
-                                                     const std::string& at);
+  // ---- Documents
 
-  // A reprint: the stored bytes unchanged, or (marked) a 补打 stamp with the date and operator
-  // on every page, written as an incremental update over the original bytes. Either way it is
-  // recorded; a marked reprint is archived as its own blob linked to the original.
-  core::Result<std::string> Reprint(const std::string& number, bool marked, const std::string& operator_name,
-                                    const std::string& at);
+  // Validates, numbers (per district and year), renders and archives one
+  // document. Refused data: kInvalidArgument with every problem in
+  // `problems` (a person already in the current documents of another
+  // enterprise, 挂证, among them); not entitled: kPermissionDenied with the
+  // problem naming the field. Nothing is stored and no number is taken
+  // unless it succeeds. `replayed` (optional) is set when the answer is the
+  // document an earlier request with the same idempotency key made.
+  core::Result<DocumentInfo> Issue(const Identity& who, IssueRequest request,
+                                   std::vector<core::Problem>& problems, bool* replayed = nullptr);
 
-  // Re-renders one archived document from its stored data and template version.
-  core::Result<std::string> Rerender(const archive::Document& document) const;
+  // The document with its data; kNotFound if absent or outside `who`'s scope.
+  core::Result<DocumentInfo> Get(const Identity& who, int64_t id);
+  // The same by 文书编号 (printed form or as commonly typed).
+  core::Result<DocumentInfo> GetByNumber(const Identity& who, std::string_view number);
+  // The archived PDF, byte for byte.
+  core::Result<std::string> ReadPdf(const Identity& who, int64_t id);
+  core::Result<std::vector<SignedCopyInfo>> SignedCopiesOf(const Identity& who, int64_t id);
+  core::Result<std::vector<ReprintInfo>> ReprintsOf(const Identity& who, int64_t id);
 
-  // Storage checks, then every document re-rendered and compared byte for byte. `progress`
-  // is called with (done, total) per document.
-  core::Result<VerifyOutcome> Verify(const std::function<void(int64_t, int64_t)>& progress = {});
+  // A scan of the signed paper (PDF, or a JPEG/PNG wrapped into an A4 page).
+  // `of_record` false: a submitted copy (提交件), from anyone who may see the
+  // document; it changes no status. `of_record` true: the copy of record,
+  // attached by the bureau of the district or admin (kPermissionDenied
+  // otherwise); an issued document becomes signed. Unreadable uploads:
+  // kInvalidArgument, nothing stored.
+  core::Result<SignedCopyInfo> AttachScan(const Identity& who, int64_t id, std::string_view upload,
+                                          const std::string& original_name, bool of_record);
+
+  // ---- The filing lifecycle (DESIGN.md §6): the bureau of the document's
+  // district or admin moves it; kPermissionDenied for anyone else,
+  // kFailedPrecondition naming the current status for a step that does not
+  // follow from it. Each step is one audit entry.
+
+  // 受理: an issued or signed application is accepted today; the decision is
+  // due within 10 working days by the holiday calendar. Only the
+  // enterprise's own kinds are accepted (a bureau's papers are not filed).
+  core::Result<DocumentInfo> Accept(const Identity& who, int64_t id);
+  // 备案: an accepted application is filed under `filing_number` (备案编号;
+  // "" files it under its own 文书编号).
+  core::Result<DocumentInfo> File(const Identity& who, int64_t id, const std::string& filing_number);
+  // 不予备案: an accepted application is refused, with the reason.
+  core::Result<DocumentInfo> Refuse(const Identity& who, int64_t id, const std::string& reason);
+  // 作废: any document not yet revoked is withdrawn, with the reason. The PDF
+  // stays in the archive; the public check says 作废 from then on.
+  core::Result<DocumentInfo> Revoke(const Identity& who, int64_t id, const std::string& reason);
+
+  // A reprint: the stored bytes, or (marked) a 补打 stamp with the date and
+  // operator on every page as an incremental update. The operator printed is
+  // `operator_name` — bureau or admin only (kPermissionDenied otherwise) — or
+  // when empty the identity's label.
+  core::Result<ReprintOutcome> Reprint(const Identity& who, int64_t id, bool marked,
+                                       const std::string& operator_name);
+
+  // Documents matching the request within `who`'s scope, newest first.
+  // kInvalidArgument for a bad request, kPermissionDenied for a district
+  // outside a bureau's scope; either with one problem whose path is the
+  // request's parameter ("to", "cursor", "q", ...).
+  core::Result<SearchPage> Search(const Identity& who, const SearchRequest& request,
+                                  std::vector<core::Problem>& problems);
+
+  // Everything `who` may see whose bytes are exactly `file`.
+  core::Result<FileMatches> Identify(const Identity& who, std::string_view file);
+
+  // The public check behind the QR code: kNotFound unless `key` is the key
+  // printed with `number` (an unknown number and a wrong key are not told
+  // apart).
+  core::Result<PublicCheck> CheckPrinted(std::string_view number, std::string_view key);
+
+  // Persons who stand in the current documents of two or more enterprises:
+  // a bureau's in its district, admin all (kPermissionDenied for an
+  // enterprise).
+  core::Result<std::vector<StaffConflictInfo>> Conflicts(const Identity& who);
+
+  // ---- The archive as a whole (admin)
+
+  // Storage checks, then every document re-rendered and compared byte for
+  // byte. `progress` is called with (done, total) per document.
+  core::Result<VerifyOutcome> Verify(const Identity& who, const std::function<void(int64_t, int64_t)>& progress = {});
+  // A BagIt bag of the documents matching `filter`.
+  core::Result<BagSummary> Export(const Identity& who, const std::string& dir, const ExportFilter& filter);
+  // Every document, copy and reprint of a bag, or nothing.
+  core::Result<BagSummary> Import(const Identity& who, const std::string& dir);
 
  private:
-  core::Result<const render::Kind*> FindKind(const std::string& kind) const;
-  // CheckDocument, refusing data with an error problem and a malformed issue time.
-  core::Result<core::Json> CheckOrRefuse(const render::Kind& kind, core::Json data, const std::string& issued_at,
-                                         const domain::Date& today, std::vector<core::Problem>& problems) const;
-  // Renders checked data with the kind's current template.
-  core::Result<render::RenderedDocument> RenderCurrent(const render::Kind& kind, const core::Json& data,
-                                                       const std::string& number,
-                                                       const std::string& issued_at) const;
-
-  const render::Engine& engine_;
-  const render::Catalog& catalog_;
-  archive::Archive& archive_;
+  struct Impl;
+  explicit FilingService(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace beian::service

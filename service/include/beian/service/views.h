@@ -1,0 +1,213 @@
+// What the service hands to its edges (the HTTP API and the command line):
+// documents, copies, reprints, tokens, search pages and verification
+// outcomes as plain values. The archive's and the renderer's own types stay
+// behind the service.
+#ifndef BEIAN_SERVICE_VIEWS_H_
+#define BEIAN_SERVICE_VIEWS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "beian/core/json.h"
+#include "beian/service/identity.h"
+
+namespace beian::service {
+
+// One document kind of the catalogue.
+struct KindInfo {
+  std::string name;   // "contract-filing"
+  std::string title;  // "北京市物业服务合同备案申请表"
+  int current_version = 1;
+  std::vector<int> versions;
+  // Who may issue it besides admin: kEnterprise (the enterprise of the data's
+  // credit code) or kBureau (the bureau of the district), from kind.json.
+  Role issuer = Role::kEnterprise;
+  const core::Json* schema = nullptr;   // owned by the service
+  const core::Json* example = nullptr;  // owned by the service
+};
+
+// A document as filed, with where it stands in the filing lifecycle.
+struct DocumentInfo {
+  int64_t id = 0;
+  std::string number;  // 文书编号, 京朝备〔2026〕000123号
+  std::string kind;
+  int template_version = 0;
+  std::string credit_code;
+  std::string enterprise_name;  // ID numbers masked
+  std::string project_name;     // ID numbers masked
+  std::string district;
+  std::string issued_at;
+  std::string created_by;
+  std::string sha256;
+  std::string sm3;
+  int64_t bytes = 0;
+  int pages = 0;
+  // issued, signed (the copy of record is attached), accepted (受理),
+  // filed (备案), refused (不予备案) or revoked (作废).
+  std::string status;
+  std::string accepted_on;    // 受理 date
+  std::string decision_due;   // last day of the 10 working days
+  std::string filing_number;  // 备案编号
+  std::string decided_at;     // 备案 / 不予备案 time
+  std::string revoked_at;     // 作废 time
+  std::string status_reason;  // why refused or revoked
+  // The canonical data as filed (may hold ID numbers); only in answers that
+  // read one document.
+  std::optional<core::Json> data;
+};
+
+// A scan of a signed paper: a submitted copy (提交件, from the enterprise) or
+// the copy of record (attached by the bureau).
+struct SignedCopyInfo {
+  int64_t id = 0;
+  int64_t document_id = 0;
+  bool of_record = true;
+  std::string sha256;
+  std::string sm3;
+  int64_t bytes = 0;
+  int pages = 0;
+  std::string media_type;
+  std::string original_name;
+  std::string uploaded_by;
+  std::string uploaded_at;
+};
+
+// A reprint: the stored bytes again, or a marked (补打) copy.
+struct ReprintInfo {
+  int64_t id = 0;
+  int64_t document_id = 0;
+  bool marked = false;
+  std::string sha256;
+  std::string sm3;
+  int64_t bytes = 0;
+  std::string operator_name;  // as stamped
+  std::string reprinted_at;
+};
+
+// A reprint handed out, with its bytes.
+struct ReprintOutcome {
+  ReprintInfo reprint;
+  std::string pdf;
+};
+
+// A bearer token as recorded (never its secret).
+struct TokenInfo {
+  int64_t id = 0;
+  Role role = Role::kEnterprise;
+  std::string credit_code;
+  std::string district;
+  std::string name;
+  std::string label;
+  std::string created_by;
+  std::string created_at;
+  std::string revoked_at;  // "" while valid
+};
+
+// A token just made, with its secret (shown once, not recoverable).
+struct CreatedToken {
+  std::string secret;  // "bn_" and 52 base32 characters (256 random bits)
+  TokenInfo token;
+};
+
+// A token to make.
+struct NewToken {
+  Role role = Role::kEnterprise;
+  std::string credit_code;  // kEnterprise
+  std::string district;     // kBureau
+  std::string name;         // kEnterprise: registered name; kBureau: the bureau's name
+  std::string label;
+};
+
+// A listing or search. Empty strings mean "any".
+struct SearchRequest {
+  std::string text;  // Chinese 2+ characters, pinyin, a number or a credit-code prefix; "" lists
+  std::string kind;
+  std::string district;
+  std::string status;
+  std::string from;    // a date or a time, inclusive
+  std::string to;      // a date includes its day; a time is an exclusive bound
+  int limit = 20;      // 1..100
+  std::string cursor;  // a page's next_cursor, to continue after it
+};
+
+struct SearchPage {
+  std::vector<DocumentInfo> documents;  // without data, newest first
+  std::string next_cursor;              // "" when no more follow
+};
+
+// Everything an identity may see whose bytes are exactly a given file.
+struct FileMatches {
+  std::string sha256;
+  std::vector<DocumentInfo> documents;
+  std::vector<SignedCopyInfo> signed_copies;
+  std::vector<ReprintInfo> reprints;
+  bool empty() const { return documents.empty() && signed_copies.empty() && reprints.empty(); }
+};
+
+// What the QR code's public check tells anyone holding the paper: the
+// document, who issued it, where it stands — and nothing personal.
+struct PublicCheck {
+  std::string number;
+  std::string kind;
+  std::string title;
+  std::string issuer;  // the enterprise, or the bureau for a bureau's kind
+  std::string enterprise_name;
+  std::string project_name;
+  std::string district;
+  std::string issued_at;
+  std::string status;
+  std::string status_date;    // when it reached its status ("" for issued)
+  std::string status_reason;  // why it was refused or revoked
+  std::string filing_number;
+  int pages = 0;
+  std::string sha256;
+  std::string sm3;
+};
+
+// An ID number standing in the current documents of two or more enterprises
+// (挂证). The person is named by an opaque key, never by the ID number.
+struct StaffConflictInfo {
+  std::string person_key;  // the start of the keyed index entry
+  // The current documents that list the person. Those outside the asker's
+  // scope carry only their number, kind and district.
+  std::vector<DocumentInfo> documents;
+};
+
+// One thing verification found.
+struct VerifyFinding {
+  std::string kind;    // "blob-missing", "row-edited", "rerender-mismatch", "number-gap", ...
+  std::string number;  // the document concerned, if any
+  std::string message;
+};
+
+struct VerifyOutcome {
+  std::vector<VerifyFinding> problems;  // each makes the archive unsound
+  std::vector<VerifyFinding> notices;   // harmless leftovers
+  std::vector<std::string> voided_numbers;  // unused serials recorded as void by this run
+  int64_t documents_rerendered = 0;
+  std::string audit_head_hash;
+  bool clean() const { return problems.empty(); }
+};
+
+// A slice of the archive for export.
+struct ExportFilter {
+  std::string district;
+  int year = 0;
+  std::string kind;
+};
+
+// What an export or import moved.
+struct BagSummary {
+  int64_t documents = 0;
+  int64_t signed_copies = 0;
+  int64_t reprints = 0;
+  int64_t payload_files = 0;
+  int64_t payload_bytes = 0;
+  std::string manifest_sha256;  // export only
+};
+
+}  // namespace beian::service
+
+#endif  // BEIAN_SERVICE_VIEWS_H_

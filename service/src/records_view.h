@@ -1,0 +1,34 @@
+// The archive's records as the service hands them out (views.h), and back.
+#ifndef BEIAN_SERVICE_SRC_RECORDS_VIEW_H_
+#define BEIAN_SERVICE_SRC_RECORDS_VIEW_H_
+
+#include "beian/archive/records.h"
+#include "beian/archive/verify_report.h"
+#include "beian/core/json.h"
+#include "beian/service/identity.h"
+#include "beian/service/views.h"
+
+namespace beian::service {
+
+archive::AccessRole ArchiveRole(Role role);
+Role RoleOf(archive::AccessRole role);
+
+// The identity a recorded token speaks for.
+Identity IdentityOf(const archive::AccessToken& token);
+TokenInfo TokenInfoOf(const archive::AccessToken& token);
+
+// Names masked of ID numbers; `data` parsed only when `with_data`.
+DocumentInfo DocumentInfoOf(const archive::Document& d, bool with_data);
+SignedCopyInfo SignedCopyInfoOf(const archive::SignedCopy& c);
+ReprintInfo ReprintInfoOf(const archive::Reprint& r);
+
+// What the public check tells of a document: its state and issuer, nothing
+// personal. `kind` may be null (a kind no longer in the catalogue).
+PublicCheck PublicCheckOf(const archive::Document& d, const core::Json& data, const KindInfo* kind);
+
+// The storage findings, as problems and notices.
+void AddStorageFindings(const archive::VerifyReport& report, VerifyOutcome& outcome);
+
+}  // namespace beian::service
+
+#endif  // BEIAN_SERVICE_SRC_RECORDS_VIEW_H_

@@ -1,0 +1,287 @@
+// Who may do what, over HTTP against the real `beian serve`: every role ×
+// every action. An allowed cell succeeds; a refused one is answered 401, 403
+// or 404 and leaves no catalog row, no audit entry and no number behind (read
+// from the SQLite catalog itself, as a second process would).
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "beian/core/json.h"
+#include "beian_server.h"
+#include "http_client.h"
+#include "process.h"
+
+namespace beian::e2e {
+namespace {
+
+using beian::testing::HttpClient;
+using beian::testing::HttpReply;
+using beian::testing::TempDir;
+
+constexpr char kRuixiang[] = "91110105798516320J";  // 朝阳区
+constexpr char kAnheju[] = "911101085906532701";    // 海淀区
+constexpr char kHaihe[] = "91120101300651286U";     // 天津, out of town
+
+enum class Role { kOwner, kOtherEnterprise, kBureau, kOtherBureau, kAdmin, kRevoked, kNobody };
+const std::vector<Role> kRoles = {Role::kOwner, Role::kOtherEnterprise, Role::kBureau, Role::kOtherBureau,
+                                  Role::kAdmin, Role::kRevoked, Role::kNobody};
+
+const char* RoleName(Role r) {
+  switch (r) {
+    case Role::kOwner: return "enterprise of the code";
+    case Role::kOtherEnterprise: return "another enterprise";
+    case Role::kBureau: return "bureau of the district";
+    case Role::kOtherBureau: return "bureau of another district";
+    case Role::kAdmin: return "admin";
+    case Role::kRevoked: return "revoked token";
+    case Role::kNobody: return "no token";
+  }
+  return "";
+}
+
+// What the catalog holds, counted.
+struct Footprint {
+  int64_t documents = 0, audit_entries = 0, serials = 0, copies = 0, reprints = 0;
+  bool operator==(const Footprint& o) const {
+    return documents == o.documents && audit_entries == o.audit_entries && serials == o.serials &&
+           copies == o.copies && reprints == o.reprints;
+  }
+};
+
+int64_t Count(sqlite3* db, const char* sql) {
+  sqlite3_stmt* s = nullptr;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+    n = sqlite3_column_int64(s, 0);
+  }
+  sqlite3_finalize(s);
+  return n;
+}
+
+class AuthorityTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    data_ = dir_->path() + "/var";
+    auto token = [](std::vector<std::string> args) { return CreateToken(data_, args); };
+    tokens_[{"admin", ""}] = token({"--role", "admin", "--label", "权限测试"});
+    tokens_[{"enterprise", kRuixiang}] =
+        token({"--role", "enterprise", "--credit-code", kRuixiang, "--name", "北京瑞祥恒业物业管理有限公司"});
+    tokens_[{"enterprise", kAnheju}] =
+        token({"--role", "enterprise", "--credit-code", kAnheju, "--name", "北京安和居物业服务有限公司"});
+    tokens_[{"enterprise", kHaihe}] =
+        token({"--role", "enterprise", "--credit-code", kHaihe, "--name", "天津海河物业服务有限公司"});
+    tokens_[{"bureau", "朝阳区"}] = token(
+        {"--role", "bureau", "--district", "朝阳区", "--name", "北京市朝阳区住房和城乡建设委员会", "--label", "王红"});
+    tokens_[{"bureau", "海淀区"}] = token(
+        {"--role", "bureau", "--district", "海淀区", "--name", "北京市海淀区住房和城乡建设委员会", "--label", "李明"});
+    tokens_[{"revoked", ""}] =
+        token({"--role", "enterprise", "--credit-code", kRuixiang, "--name", "北京瑞祥恒业物业管理有限公司"});
+    // Revoked before it is ever used.
+    const auto revoked = beian::testing::Run({BeianBinary(), "--data", data_, "token", "revoke", "7"});
+    EXPECT_EQ(revoked.exit_code, 0) << revoked.err;
+    server_ = new BeianServer(data_);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+  void SetUp() override { ASSERT_NE(server_->port(), 0) << server_->Stderr(); }
+
+  static Footprint Catalog() {
+    sqlite3* db = nullptr;
+    Footprint f;
+    if (sqlite3_open_v2((data_ + "/catalog.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      f.documents = Count(db, "SELECT count(*) FROM documents");
+      f.audit_entries = Count(db, "SELECT count(*) FROM audit_log");
+      f.serials = Count(db, "SELECT coalesce(sum(next_serial), 0) FROM number_counters");
+      f.copies = Count(db, "SELECT count(*) FROM signed_copies");
+      f.reprints = Count(db, "SELECT count(*) FROM reprints");
+    }
+    sqlite3_close(db);
+    return f;
+  }
+
+  static HttpClient Client(const std::string& token) { return HttpClient(server_->port(), token); }
+  static HttpClient Admin() { return Client(tokens_[{"admin", ""}]); }
+
+  // The token a role stands for, for a document of `credit_code` in `district`.
+  static std::string TokenOf(Role role, const std::string& credit_code, const std::string& district) {
+    switch (role) {
+      case Role::kOwner: return tokens_[{"enterprise", credit_code}];
+      case Role::kOtherEnterprise: return tokens_[{"enterprise", credit_code == kRuixiang ? kAnheju : kRuixiang}];
+      case Role::kBureau: return tokens_[{"bureau", district}];
+      case Role::kOtherBureau: return tokens_[{"bureau", district == "朝阳区" ? "海淀区" : "朝阳区"}];
+      case Role::kAdmin: return tokens_[{"admin", ""}];
+      case Role::kRevoked: return tokens_[{"revoked", ""}];
+      case Role::kNobody: return "";
+    }
+    return "";
+  }
+
+  static core::Json Example(const std::string& kind) {
+    return Admin().Get("/v1/kinds/" + kind + "/example").Json();
+  }
+
+  // A new contract filing of 瑞祥 (朝阳区) by the admin, in `status`.
+  static int64_t NewFiling(const std::string& status) {
+    HttpClient admin = Admin();
+    core::Json body = core::Json::MakeObject();
+    body.Set("kind", "contract-filing");
+    body.Set("data", Example("contract-filing"));
+    HttpReply created = admin.PostJson("/v1/documents", body);
+    EXPECT_EQ(created.status, 201) << created.body;
+    const int64_t id = created.Json().Find("id")->as_int();
+    if (status == "accepted") {
+      EXPECT_EQ(admin.Post("/v1/documents/" + std::to_string(id) + "/accept", "", "").status, 200);
+    }
+    return id;
+  }
+
+  // Runs `action` as `role` and checks the answer: `allowed` → `ok_status`;
+  // otherwise `refused_status` and the catalog unchanged.
+  void Cell(const std::string& action, Role role, bool allowed, int ok_status, int refused_status,
+            const std::function<HttpReply(HttpClient&)>& run, const std::string& credit_code = kRuixiang,
+            const std::string& district = "朝阳区") {
+    SCOPED_TRACE(action + " as " + RoleName(role));
+    HttpClient client = Client(TokenOf(role, credit_code, district));
+    const Footprint before = Catalog();
+    const HttpReply reply = run(client);
+    if (role == Role::kRevoked || role == Role::kNobody) {
+      EXPECT_EQ(reply.status, 401) << reply.body;
+    } else if (allowed) {
+      EXPECT_EQ(reply.status, ok_status) << reply.body.substr(0, 300);
+      return;
+    } else {
+      EXPECT_EQ(reply.status, refused_status) << reply.body.substr(0, 300);
+    }
+    EXPECT_TRUE(Catalog() == before) << "a refused request left a row, an audit entry or a number behind";
+  }
+
+  static TempDir* dir_;
+  static std::string data_;
+  static std::map<std::pair<std::string, std::string>, std::string> tokens_;
+  static BeianServer* server_;
+};
+
+TempDir* AuthorityTest::dir_ = nullptr;
+std::string AuthorityTest::data_;
+std::map<std::pair<std::string, std::string>, std::string> AuthorityTest::tokens_;
+BeianServer* AuthorityTest::server_ = nullptr;
+
+TEST_F(AuthorityTest, IssuingEachKind) {
+  const core::Json kinds = Admin().Get("/v1/kinds").Json();
+  ASSERT_NE(kinds.Find("kinds"), nullptr);
+  ASSERT_EQ(kinds.Find("kinds")->as_array().size(), 9u);
+  for (const core::Json& k : kinds.Find("kinds")->as_array()) {
+    const std::string kind = k.Find("kind")->as_string();
+    const bool bureau_kind = k.Find("issuer")->as_string() == "bureau";
+    core::Json body = core::Json::MakeObject();
+    body.Set("kind", kind);
+    body.Set("data", Example(kind));
+    const std::string code = body.At("/data/enterprise/credit_code")->as_string();
+    for (Role role : kRoles) {
+      const bool allowed = role == Role::kAdmin ||
+                           (bureau_kind ? role == Role::kBureau || role == Role::kOtherBureau : role == Role::kOwner);
+      Cell("issue " + kind, role, allowed, 201, 403,
+           [&](HttpClient& c) { return c.PostJson("/v1/documents", body); }, code);
+    }
+  }
+}
+
+TEST_F(AuthorityTest, ReadingAndSearching) {
+  const int64_t id = NewFiling("issued");
+  const std::string path = "/v1/documents/" + std::to_string(id);
+  for (Role role : kRoles) {
+    const bool sees = role == Role::kOwner || role == Role::kBureau || role == Role::kAdmin;
+    Cell("read", role, sees, 200, 404, [&](HttpClient& c) { return c.Get(path); });
+    Cell("read the PDF", role, sees, 200, 404, [&](HttpClient& c) { return c.Get(path + "/pdf"); });
+    // A search answers everyone with a token, within their scope.
+    Cell("search", role, true, 200, 200, [&](HttpClient& c) {
+      HttpReply r = c.Get("/v1/search?q=ruixiang&limit=100");
+      if (r.status == 200) {
+        bool found = false;
+        const core::Json results = r.Json();
+        for (const core::Json& d : results.Find("results")->as_array()) found |= d.Find("id")->as_int() == id;
+        EXPECT_EQ(found, sees) << RoleName(role) << " " << r.body.substr(0, 300);
+      }
+      return r;
+    });
+  }
+}
+
+TEST_F(AuthorityTest, ScansAndReprints) {
+  const std::string scan = Admin().Get("/v1/documents/" + std::to_string(NewFiling("issued")) + "/pdf").body;
+  for (Role role : kRoles) {
+    const bool sees = role == Role::kOwner || role == Role::kBureau || role == Role::kAdmin;
+    const bool bureau = role == Role::kBureau || role == Role::kAdmin;
+    const std::string path = "/v1/documents/" + std::to_string(NewFiling("issued"));
+    Cell("submit a scan", role, sees, 201, 404,
+         [&](HttpClient& c) { return c.Post(path + "/submitted-copies", scan, "application/pdf"); });
+    Cell("attach the signed copy", role, bureau, 201, role == Role::kOwner ? 403 : 404,
+         [&](HttpClient& c) { return c.Post(path + "/signed-copies", scan, "application/pdf"); });
+    Cell("marked reprint naming the operator", role, bureau, 201, role == Role::kOwner ? 403 : 404,
+         [&](HttpClient& c) {
+           return c.Post(path + "/reprints", "{\"marked\":true,\"operator\":\"朝阳区住建委 王红\"}",
+                         "application/json");
+         });
+  }
+}
+
+TEST_F(AuthorityTest, TheLifecycle) {
+  for (Role role : kRoles) {
+    const bool bureau = role == Role::kBureau || role == Role::kAdmin;
+    const int refused = role == Role::kOwner ? 403 : 404;
+    std::string path = "/v1/documents/" + std::to_string(NewFiling("issued"));
+    Cell("accept", role, bureau, 200, refused, [&](HttpClient& c) { return c.Post(path + "/accept", "", ""); });
+    path = "/v1/documents/" + std::to_string(NewFiling("accepted"));
+    Cell("file", role, bureau, 200, refused, [&](HttpClient& c) { return c.Post(path + "/file", "", ""); });
+    path = "/v1/documents/" + std::to_string(NewFiling("accepted"));
+    Cell("refuse", role, bureau, 200, refused, [&](HttpClient& c) {
+      return c.Post(path + "/refuse", "{\"reason\":\"材料不全\"}", "application/json");
+    });
+    path = "/v1/documents/" + std::to_string(NewFiling("issued"));
+    Cell("revoke", role, bureau, 200, refused, [&](HttpClient& c) {
+      return c.Post(path + "/revoke", "{\"reason\":\"填写错误\"}", "application/json");
+    });
+  }
+}
+
+TEST_F(AuthorityTest, AStepOutOfOrderIs409NamingTheStatus) {
+  const std::string path = "/v1/documents/" + std::to_string(NewFiling("issued"));
+  HttpClient bureau = Client(TokenOf(Role::kBureau, kRuixiang, "朝阳区"));
+  HttpReply early = bureau.Post(path + "/file", "", "");
+  EXPECT_EQ(early.status, 409);
+  EXPECT_NE(early.body.find("issued"), std::string::npos) << early.body;
+  ASSERT_EQ(bureau.Post(path + "/revoke", "{\"reason\":\"重复提交\"}", "application/json").status, 200);
+  HttpReply again = bureau.Post(path + "/accept", "", "");
+  EXPECT_EQ(again.status, 409);
+  EXPECT_NE(again.body.find("revoked"), std::string::npos) << again.body;
+  EXPECT_EQ(bureau.Post(path + "/revoke", "", "").status, 422) << "a revocation needs its reason";
+}
+
+TEST_F(AuthorityTest, OnlyTheAdminBackdates) {
+  core::Json body = core::Json::MakeObject();
+  body.Set("kind", "commitment-letter");
+  body.Set("data", Example("commitment-letter"));
+  body.Set("issued_at", std::string("2001-03-05T09:00:00+08:00"));
+  for (Role role : {Role::kOwner, Role::kBureau}) {
+    const Footprint before = Catalog();
+    HttpReply r = Client(TokenOf(role, kRuixiang, "朝阳区")).PostJson("/v1/documents", body);
+    EXPECT_EQ(r.status, 403) << RoleName(role) << r.body;
+    EXPECT_EQ(r.Json().At("/error/field") != nullptr ? r.Json().At("/error/field")->as_string() : "", "/issued_at")
+        << RoleName(role) << r.body;
+    EXPECT_TRUE(Catalog() == before);
+  }
+  HttpReply backfilled = Admin().PostJson("/v1/documents", body);
+  ASSERT_EQ(backfilled.status, 201) << backfilled.body;
+  EXPECT_EQ(backfilled.Json().Find("issued_at")->as_string(), "2001-03-05T09:00:00+08:00");
+  EXPECT_NE(backfilled.Json().Find("number")->as_string().find("〔2001〕"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace beian::e2e
