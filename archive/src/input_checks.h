@@ -22,10 +22,6 @@ core::Status CheckTime(std::string_view field, std::string_view value);
 // kInvalidArgument unless `value` is non-empty UTF-8.
 core::Status CheckNotEmpty(std::string_view field, std::string_view value);
 
-// kInvalidArgument naming the first thing wrong with a document to ingest,
-// as far as it can be told without the catalog (a number already taken is
-// the catalog's to say).
-core::Status CheckNewDocument(const NewDocument& document);
 
 // The same for a signed copy (whether its document exists is the catalog's).
 core::Status CheckNewSignedCopy(const NewSignedCopy& copy);

@@ -1,6 +1,8 @@
 #include "beian/core/beijing_time.h"
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdio>
 
 #include "beian/core/civil_date.h"
 
@@ -44,6 +46,30 @@ bool IsBeijingTime(std::string_view t) {
     if (pos == start || pos - start > 9) return false;
   }
   return t.substr(pos) == "+08:00";
+}
+
+Result<std::string> AddSeconds(std::string_view time, int64_t seconds) {
+  if (!IsBeijingTime(time)) {
+    return InvalidArgument("not a Beijing time like 2026-11-27T10:00:00+08:00: \"" + std::string(time) + "\"");
+  }
+  auto number = [&](size_t at, size_t n) {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) v = v * 10 + (time[i] - '0');
+    return v;
+  };
+  constexpr int64_t kDay = 86400;
+  const int64_t of_day = number(11, 2) * 3600 + number(14, 2) * 60 + std::min(number(17, 2), 59) + seconds;
+  int64_t days = of_day / kDay;
+  int64_t rest = of_day % kDay;
+  if (rest < 0) {
+    rest += kDay;
+    --days;
+  }
+  const Date date = Date{number(0, 4), number(5, 2), number(8, 2)}.AddDays(static_cast<int>(days));
+  char out[40];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", date.year, date.month, date.day,
+                static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60));
+  return std::string(out);
 }
 
 }  // namespace beian::core

@@ -142,8 +142,11 @@ core::Status CheckNumber(const std::string& number) {
 
 }  // namespace
 
-core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::Json& data,
-                                              const RenderOptions& options) const {
+namespace {
+
+// The layout of one rendering and its QR payload, after the options are checked.
+core::Result<LayoutResult> LayOutDocument(const Template& tmpl, const FontTable& fonts, const core::Json& data,
+                                          const RenderOptions& options) {
   if (!data.is_object()) return core::InvalidArgument("/: the data must be a JSON object");
   BEIAN_RETURN_IF_ERROR(PdfDate(options.issued_at).status());
   BEIAN_RETURN_IF_ERROR(CheckNumber(options.document_number));
@@ -157,7 +160,18 @@ core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::
   const std::string payload =
       (options.verify_url.empty() ? std::string("beian:verify") : options.verify_url) + "/" +
       UrlEncode(options.document_number) + "?key=" + UrlEncode(options.verification_key);
-  BEIAN_ASSIGN_OR_RETURN(LayoutResult layout, LayOut(tmpl, impl_->fonts, data, vars, payload));
+  return LayOut(tmpl, fonts, data, vars, payload);
+}
+
+}  // namespace
+
+core::Status Engine::Check(const Template& tmpl, const core::Json& data, const RenderOptions& options) const {
+  return LayOutDocument(tmpl, impl_->fonts, data, options).status();
+}
+
+core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::Json& data,
+                                              const RenderOptions& options) const {
+  BEIAN_ASSIGN_OR_RETURN(LayoutResult layout, LayOutDocument(tmpl, impl_->fonts, data, options));
   PdfInfo info;
   info.title = tmpl.title;
   info.subject = options.document_number;

@@ -11,10 +11,13 @@
 
 #include "authority.h"
 #include "beian/archive/bagit.h"
+#include "beian/archive/document_number.h"
 #include "beian/archive/sqlite_archive.h"
 #include "beian/archive/text_index.h"
 #include "beian/core/beijing_time.h"
 #include "beian/core/digest.h"
+#include "beian/core/districts.h"
+#include "beian/core/kinds.h"
 #include "beian/domain/calendar.h"
 #include "beian/core/civil_date.h"
 #include "beian/domain/rules.h"
@@ -28,6 +31,10 @@
 
 namespace beian::service {
 namespace {
+
+// How long a number may be taken and not yet filed before it counts as
+// unused: far longer than any render and commit takes.
+constexpr std::chrono::seconds kUnusedNumberGrace{600};
 
 // Constant-time comparison of two keys of the same length.
 bool SameKey(std::string_view a, std::string_view b) {
@@ -102,6 +109,7 @@ core::Date DateOf(const std::string& beijing_time) {
 
 struct FilingService::Impl {
   std::function<std::string()> now;
+  std::function<core::Status(std::string_view)> fault;
   std::unique_ptr<render::Engine> engine;
   std::unique_ptr<render::Catalog> catalog;
   std::map<std::string, KindInfo, std::less<>> kinds;
@@ -233,6 +241,25 @@ struct FilingService::Impl {
     return core::Status::Ok();
   }
 
+  // The data problems rendering would find, with `number` printed.
+  core::Status CheckLayout(const render::Kind& kind, const core::Json& data, const std::string& number,
+                           const std::string& issued_at) const {
+    render::RenderOptions options;
+    options.document_number = number;
+    options.issued_at = issued_at;
+    options.verification_key = VerificationKey(kind.name, kind.current_version, number, issued_at, data);
+    return engine->Check(*kind.versions.at(kind.current_version), data, options);
+  }
+
+  // Records as void (作废号) every number taken longer than
+  // kUnusedNumberGrace ago and never filed (a crash or a failure between
+  // allocation and commit), so every serial is a document or an explained
+  // void. The grace leaves numbers in flight in other processes alone.
+  core::Result<std::vector<std::string>> VoidUnusedNumbers(const std::string& actor) {
+    BEIAN_ASSIGN_OR_RETURN(const std::string before, core::AddSeconds(Now(), -kUnusedNumberGrace.count()));
+    return archive->VoidUnusedNumbers(actor, before);
+  }
+
   // A lifecycle step, as the archive records it.
   core::Result<DocumentInfo> Change(const archive::StatusChange& change) {
     BEIAN_ASSIGN_OR_RETURN(archive::Document d, archive->ChangeStatus(change));
@@ -279,6 +306,7 @@ FilingService::~FilingService() = default;
 core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->now = options.now;
+  impl->fault = options.fault;
   if (options.load_templates) BEIAN_RETURN_IF_ERROR(impl->LoadTemplates(options.root));
   if (!options.data_dir.empty()) {
     archive::SqliteArchiveOptions archive_options;
@@ -291,6 +319,7 @@ core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOp
     BEIAN_ASSIGN_OR_RETURN(StaffKeys staff, StaffKeys::Open(options.data_dir + "/staff-index.key"));
     impl->staff.emplace(std::move(staff));
     BEIAN_RETURN_IF_ERROR(impl->IndexStaffOfOlderDocuments());
+    BEIAN_RETURN_IF_ERROR(impl->VoidUnusedNumbers("beian").status());
     // Load the pinyin tables now (about 0.3 s), not in the first search.
     (void)archive::IndexTerms("北京");
   }
@@ -411,24 +440,35 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   BEIAN_ASSIGN_OR_RETURN(Impl::Prepared prepared, impl_->Prepare(who, std::move(request), problems));
   const render::Kind& kind = *prepared.kind;
   archive::NewDocument record;
-  record.credit_code = StringAt(prepared.data, "/enterprise/credit_code");
-  record.staff_keys = impl_->staff->Of(prepared.data);
-  BEIAN_RETURN_IF_ERROR(impl_->CheckStaff(record.staff_keys, record.credit_code, problems));
-  const std::string district = FilingDistrict(prepared.data);
-  BEIAN_ASSIGN_OR_RETURN(std::string number,
-                         store->AllocateNumber(district, std::stoi(prepared.issued_at.substr(0, 4)), kind.name));
-  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf, impl_->RenderWith(kind, kind.current_version, prepared.data,
-                                                                         number, prepared.issued_at));
-  record.number = number;
   record.kind = kind.name;
   record.template_version = kind.current_version;
+  record.credit_code = StringAt(prepared.data, "/enterprise/credit_code");
   record.enterprise_name = StringAt(prepared.data, "/enterprise/name");
   record.project_name = ProjectNameOf(prepared.data);
-  record.district = district;
+  record.district = FilingDistrict(prepared.data);
   record.issued_at = prepared.issued_at;
   record.created_by = who.Actor();
   record.backfilled = prepared.backfilled;
   record.idempotency = idempotency;
+  record.staff_keys = impl_->staff->Of(prepared.data);
+  BEIAN_RETURN_IF_ERROR(impl_->CheckStaff(record.staff_keys, record.credit_code, problems));
+  // Everything that can refuse the data is asked before a number is taken, so
+  // refused data never uses up a serial: the layout with a placeholder of the
+  // number's width, and the archive's own checks.
+  const int year = std::stoi(prepared.issued_at.substr(0, 4));
+  BEIAN_ASSIGN_OR_RETURN(const std::string district_code, core::DistrictNumberCode(record.district));
+  record.number = archive::FormatDocumentNumber(
+      archive::DocumentNumber{district_code, std::string(core::KindNumberCode(kind.name)), year, 0});
+  BEIAN_RETURN_IF_ERROR(impl_->CheckLayout(kind, prepared.data, record.number, prepared.issued_at));
+  record.pdf = "%PDF-";  // stands in for the rendering
+  record.pages = 1;
+  BEIAN_RETURN_IF_ERROR(archive::CheckNewDocument(record));
+
+  BEIAN_ASSIGN_OR_RETURN(record.number, store->AllocateNumber(record.district, year, kind.name));
+  if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("number-taken"));
+  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf, impl_->RenderWith(kind, kind.current_version, prepared.data,
+                                                                         record.number, prepared.issued_at));
+  if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("rendered"));
   record.pages = pdf.pages;
   record.pdf = std::move(pdf.pdf);
   record.data = std::move(prepared.data);
@@ -746,6 +786,7 @@ core::Result<VerifyOutcome> FilingService::Verify(const Identity& who,
   BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "verifying the archive"));
   BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
   VerifyOutcome outcome;
+  BEIAN_ASSIGN_OR_RETURN(outcome.voided_numbers, impl_->VoidUnusedNumbers(who.Actor()));
   BEIAN_ASSIGN_OR_RETURN(archive::VerifyReport storage, store->VerifyStorage());
   AddStorageFindings(storage, outcome);
   std::vector<archive::Document> documents;

@@ -29,5 +29,14 @@ TEST(BeijingTime, RefusesOtherOffsetsFormsAndDays) {
   }
 }
 
+TEST(BeijingTimeTest, AddSecondsCrossesDaysMonthsAndYears) {
+  EXPECT_EQ(*AddSeconds("2026-11-27T10:00:00+08:00", -600), "2026-11-27T09:50:00+08:00");
+  EXPECT_EQ(*AddSeconds("2026-03-01T00:05:00+08:00", -600), "2026-02-28T23:55:00+08:00");
+  EXPECT_EQ(*AddSeconds("2024-03-01T00:05:00.25+08:00", -600), "2024-02-29T23:55:00+08:00");
+  EXPECT_EQ(*AddSeconds("2026-12-31T23:59:30+08:00", 45), "2027-01-01T00:00:15+08:00");
+  EXPECT_EQ(*AddSeconds("2026-11-27T10:00:00+08:00", 3 * 86400), "2026-11-30T10:00:00+08:00");
+  EXPECT_FALSE(AddSeconds("2026-11-27T10:00:00Z", 1).ok());
+}
+
 }  // namespace
 }  // namespace beian::core

@@ -8,7 +8,11 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <regex>
+#include <set>
+
+#include <sqlite3.h>
 
 #include "beian/archive/sqlite_archive.h"
 #include "beian/core/digest.h"
@@ -57,6 +61,7 @@ class FilingServiceTest : public ::testing::Test {
       std::lock_guard<std::mutex> lock(mu_);
       return now_;
     };
+    options.fault = [this](std::string_view point) { return fault_ ? fault_(point) : core::Status::Ok(); };
     auto opened = FilingService::Open(options);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     service_ = std::move(opened).value();
@@ -109,6 +114,7 @@ class FilingServiceTest : public ::testing::Test {
   TempDir dir_;
   std::mutex mu_;
   std::string now_ = "2026-11-27T10:00:00+08:00";
+  std::function<core::Status(std::string_view)> fault_;
   std::unique_ptr<FilingService> service_;
   const Identity admin_ = LocalAdministrator("测试管理员");
 };
@@ -156,6 +162,21 @@ TEST_F(FilingServiceTest, BackfillTimeOutsideBeijingTimeIsRefusedFirst) {
   auto doc = Issue(admin_, "commitment-letter", Example("commitment-letter"));
   ASSERT_TRUE(doc.ok()) << doc.status().ToString();
   EXPECT_NE(doc->number.find("000001号"), std::string::npos) << doc->number;
+}
+
+// A character no font has is found by laying the data out before a number is
+// taken: the refused document uses up no serial.
+TEST_F(FilingServiceTest, DataThatCannotBePrintedTakesNoNumber) {
+  core::Json data = Example("commitment-letter");
+  data.Find("enterprise")->Set("name", std::string("北京\xF3\xB0\x80\x80物业有限公司"));
+  auto refused = Issue(admin_, "commitment-letter", data);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), core::Code::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("U+F0000"), std::string::npos) << refused.status().message();
+  EXPECT_EQ(Counts().first, 0);
+  auto next = Issue(admin_, "commitment-letter", Example("commitment-letter"));
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_NE(next->number.find("000001号"), std::string::npos) << next->number;
 }
 
 TEST_F(FilingServiceTest, AnEnterpriseIssuesOnlyItsOwnDocumentsInItsRegisteredName) {
@@ -373,6 +394,66 @@ TEST_F(FilingServiceTest, ThePublicCheckNamesTheIssuerAndTheState) {
   for (const std::string& field : {check->issuer, check->enterprise_name, check->project_name, check->status_reason}) {
     EXPECT_EQ(field.find(id_number), std::string::npos);
   }
+}
+
+// Faults between taking a number and committing the document (a failure, or a
+// crash as far as the catalog can tell) leave numbers unused; each becomes a
+// recorded void (作废号), so every serial of the district-year is accounted for.
+TEST_F(FilingServiceTest, EverySerialIsADocumentOrARecordedVoid) {
+  std::mt19937 random(20261206);
+  int faults = 0;
+  constexpr int kRuns = 20;
+  for (int run = 0; run < kRuns; ++run) {
+    const std::string at = std::array<const char*, 3>{"", "number-taken", "rendered"}[random() % 3];
+    fault_ = [&](std::string_view point) {
+      return point == at ? core::Internal("fault injected at " + at) : core::Status::Ok();
+    };
+    auto doc = Issue(admin_, "contract-filing", Example("contract-filing"));
+    EXPECT_EQ(doc.ok(), at.empty()) << at << " " << doc.status().ToString();
+    faults += at.empty() ? 0 : 1;
+  }
+  fault_ = nullptr;
+  ASSERT_GT(faults, 0);
+  // Within the grace a number may still be in flight in another process.
+  auto early = service_->Verify(admin_);
+  ASSERT_TRUE(early.ok());
+  EXPECT_TRUE(early->voided_numbers.empty());
+  EXPECT_TRUE(early->clean()) << early->problems.front().message;
+
+  SetNow("2026-11-27T11:00:00+08:00");
+  auto outcome = service_->Verify(admin_);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_TRUE(outcome->clean()) << outcome->problems.front().message;
+  EXPECT_EQ(static_cast<int>(outcome->voided_numbers.size()), faults);
+  std::set<std::string> accounted;
+  (void)Catalog()->ForEachDocument([&](const archive::Document& d) {
+    accounted.insert(d.number);
+    return core::Status::Ok();
+  });
+  for (const archive::AuditEntry& e : AuditEntries()) {
+    if (e.action == "void-number") {
+      EXPECT_TRUE(accounted.insert(e.subject).second) << e.subject << " twice";
+    }
+  }
+  for (int serial = 1; serial <= kRuns; ++serial) {
+    char number[64];
+    std::snprintf(number, sizeof number, "京朝备〔2026〕%06d号", serial);
+    EXPECT_EQ(accounted.count(number), 1u) << number << " is neither a document nor a void";
+  }
+
+  // A counter edited upward leaves serials nobody took: verify names them.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("var/catalog.sqlite3").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE number_counters SET next_serial = next_serial + 2", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto edited = service_->Verify(admin_);
+  ASSERT_TRUE(edited.ok());
+  EXPECT_FALSE(edited->clean());
+  const bool named = std::any_of(edited->problems.begin(), edited->problems.end(), [](const VerifyFinding& f) {
+    return f.kind == "serial-unaccounted" && f.message.find("serial 21 ") != std::string::npos;
+  });
+  EXPECT_TRUE(named) << (edited->problems.empty() ? "" : edited->problems[0].kind + ": " + edited->problems[0].message);
 }
 
 TEST_F(FilingServiceTest, VerifyNamesADocumentWhoseTemplateChangedUnderIt) {

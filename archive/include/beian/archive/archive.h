@@ -16,6 +16,12 @@
 
 namespace beian::archive {
 
+// kInvalidArgument naming the first thing Ingest would refuse in `document`,
+// as far as it can be told without the catalog (a number already taken or
+// void, a staff conflict, a used idempotency key are the catalog's to say).
+// Lets a caller refuse a document before it takes a number for it.
+core::Status CheckNewDocument(const NewDocument& document);
+
 // Implementations are thread-safe. Every change is atomic together with its
 // audit entry (concurrent ingests may share one commit, each under a
 // savepoint of its own); a call returns after its change is durable, and a

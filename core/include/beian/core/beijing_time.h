@@ -3,7 +3,11 @@
 #ifndef BEIAN_CORE_BEIJING_TIME_H_
 #define BEIAN_CORE_BEIJING_TIME_H_
 
+#include <cstdint>
+#include <string>
 #include <string_view>
+
+#include "beian/core/status.h"
 
 namespace beian::core {
 
@@ -11,6 +15,11 @@ namespace beian::core {
 // digits), then "+08:00", naming a real day of 1900 or later (leap years
 // counted) and a valid time of day (a leap second allowed).
 bool IsBeijingTime(std::string_view text);
+
+// The Beijing time `seconds` later (earlier if negative) than `time`, as
+// "YYYY-MM-DDTHH:MM:SS+08:00" (a fraction of a second is dropped);
+// kInvalidArgument unless IsBeijingTime(time).
+Result<std::string> AddSeconds(std::string_view time, int64_t seconds);
 
 }  // namespace beian::core
 

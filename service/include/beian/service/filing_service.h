@@ -46,6 +46,11 @@ struct ServiceOptions {
   // How long an authenticated token is trusted without looking again: a
   // revocation takes effect within this time.
   std::chrono::milliseconds token_cache_ttl{5000};
+  // For fault-injection tests: called at the points of Issue between taking a
+  // number and committing the document ("number-taken", "rendered"); a
+  // non-ok status ends the issue there, as a failure or a crash would. Null
+  // in production.
+  std::function<core::Status(std::string_view point)> fault;
 };
 
 // A document to issue.
