@@ -260,10 +260,20 @@ struct FilingService::Impl {
     return archive->VoidUnusedNumbers(actor, before);
   }
 
-  // A lifecycle step, as the archive records it.
-  core::Result<DocumentInfo> Change(const archive::StatusChange& change) {
-    BEIAN_ASSIGN_OR_RETURN(archive::Document d, archive->ChangeStatus(change));
-    return DocumentInfoOf(d, /*with_data=*/false);
+  // A lifecycle step on a document `who` may see, by the bureau of its
+  // district or admin: `fill` sets the states it leaves, the one it reaches
+  // and that state's facts, or refuses.
+  core::Result<DocumentInfo> Step(
+      const Identity& who, int64_t id, std::string_view action,
+      const std::function<core::Status(const archive::Document&, archive::StatusChange&)>& fill) {
+    BEIAN_ASSIGN_OR_RETURN(archive::Document d, Visible(who, id));
+    BEIAN_RETURN_IF_ERROR(RequireBureauOf(who, d, action));
+    archive::StatusChange change;
+    change.document_id = d.id;
+    change.actor = who.Actor();
+    BEIAN_RETURN_IF_ERROR(fill(d, change));
+    BEIAN_ASSIGN_OR_RETURN(archive::Document changed, archive->ChangeStatus(change));
+    return DocumentInfoOf(changed, /*with_data=*/false);
   }
 
   // Issue's checks and rendering input: authority, the issue time, the data.
@@ -582,61 +592,49 @@ core::Result<SignedCopyInfo> FilingService::AttachScan(const Identity& who, int6
 // ---- The filing lifecycle
 
 core::Result<DocumentInfo> FilingService::Accept(const Identity& who, int64_t id) {
-  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
-  BEIAN_RETURN_IF_ERROR(RequireBureauOf(who, d, "受理 (accepting)"));
-  const KindInfo* kind = FindKind(d.kind);
-  if (kind == nullptr || kind->issuer != Role::kEnterprise) {
-    return core::FailedPrecondition(d.number + " is a bureau's own paper; only an enterprise's application is accepted");
-  }
-  BEIAN_ASSIGN_OR_RETURN(const domain::HolidayCalendar* calendar, BundledCalendar());
-  const core::Date today = DateOf(impl_->Now());
-  BEIAN_ASSIGN_OR_RETURN(core::Date due, domain::AcceptanceDeadline(*calendar, today));
-  archive::StatusChange change;
-  change.document_id = d.id;
-  change.from = {archive::DocumentStatus::kIssued, archive::DocumentStatus::kSigned};
-  change.to = archive::DocumentStatus::kAccepted;
-  change.actor = who.Actor();
-  change.accepted_on = today.Iso();
-  change.decision_due = due.Iso();
-  return impl_->Change(change);
+  return impl_->Step(who, id, "受理 (accepting)", [&](const archive::Document& d, archive::StatusChange& change) {
+    const KindInfo* kind = FindKind(d.kind);
+    if (kind == nullptr || kind->issuer != Role::kEnterprise) {
+      return core::FailedPrecondition(d.number + " is a bureau's own paper; only an enterprise's application is accepted");
+    }
+    BEIAN_ASSIGN_OR_RETURN(const domain::HolidayCalendar* calendar, BundledCalendar());
+    const core::Date today = DateOf(impl_->Now());
+    BEIAN_ASSIGN_OR_RETURN(core::Date due, domain::AcceptanceDeadline(*calendar, today));
+    change.from = {archive::DocumentStatus::kIssued, archive::DocumentStatus::kSigned};
+    change.to = archive::DocumentStatus::kAccepted;
+    change.accepted_on = today.Iso();
+    change.decision_due = due.Iso();
+    return core::Status::Ok();
+  });
 }
 
 core::Result<DocumentInfo> FilingService::File(const Identity& who, int64_t id, const std::string& filing_number) {
-  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
-  BEIAN_RETURN_IF_ERROR(RequireBureauOf(who, d, "备案 (filing)"));
-  archive::StatusChange change;
-  change.document_id = d.id;
-  change.from = {archive::DocumentStatus::kAccepted};
-  change.to = archive::DocumentStatus::kFiled;
-  change.actor = who.Actor();
-  change.filing_number = filing_number.empty() ? d.number : filing_number;
-  return impl_->Change(change);
+  return impl_->Step(who, id, "备案 (filing)", [&](const archive::Document& d, archive::StatusChange& change) {
+    change.from = {archive::DocumentStatus::kAccepted};
+    change.to = archive::DocumentStatus::kFiled;
+    change.filing_number = filing_number.empty() ? d.number : filing_number;
+    return core::Status::Ok();
+  });
 }
 
 core::Result<DocumentInfo> FilingService::Refuse(const Identity& who, int64_t id, const std::string& reason) {
-  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
-  BEIAN_RETURN_IF_ERROR(RequireBureauOf(who, d, "不予备案 (refusing)"));
-  archive::StatusChange change;
-  change.document_id = d.id;
-  change.from = {archive::DocumentStatus::kAccepted};
-  change.to = archive::DocumentStatus::kRefused;
-  change.actor = who.Actor();
-  change.reason = reason;
-  return impl_->Change(change);
+  return impl_->Step(who, id, "不予备案 (refusing)", [&](const archive::Document&, archive::StatusChange& change) {
+    change.from = {archive::DocumentStatus::kAccepted};
+    change.to = archive::DocumentStatus::kRefused;
+    change.reason = reason;
+    return core::Status::Ok();
+  });
 }
 
 core::Result<DocumentInfo> FilingService::Revoke(const Identity& who, int64_t id, const std::string& reason) {
-  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
-  BEIAN_RETURN_IF_ERROR(RequireBureauOf(who, d, "作废 (revoking)"));
-  archive::StatusChange change;
-  change.document_id = d.id;
-  change.from = {archive::DocumentStatus::kIssued, archive::DocumentStatus::kSigned,
-                 archive::DocumentStatus::kAccepted, archive::DocumentStatus::kFiled,
-                 archive::DocumentStatus::kRefused};
-  change.to = archive::DocumentStatus::kRevoked;
-  change.actor = who.Actor();
-  change.reason = reason;
-  return impl_->Change(change);
+  return impl_->Step(who, id, "作废 (revoking)", [&](const archive::Document&, archive::StatusChange& change) {
+    change.from = {archive::DocumentStatus::kIssued, archive::DocumentStatus::kSigned,
+                   archive::DocumentStatus::kAccepted, archive::DocumentStatus::kFiled,
+                   archive::DocumentStatus::kRefused};
+    change.to = archive::DocumentStatus::kRevoked;
+    change.reason = reason;
+    return core::Status::Ok();
+  });
 }
 
 core::Result<ReprintOutcome> FilingService::Reprint(const Identity& who, int64_t id, bool marked,

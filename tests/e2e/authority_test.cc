@@ -3,9 +3,13 @@
 // or 404 and leaves no catalog row, no audit entry and no number behind (read
 // from the SQLite catalog itself, as a second process would).
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <functional>
+#include <memory>
+#include <thread>
 #include <map>
 #include <string>
 #include <vector>
@@ -281,6 +285,117 @@ TEST_F(AuthorityTest, OnlyTheAdminBackdates) {
   ASSERT_EQ(backfilled.status, 201) << backfilled.body;
   EXPECT_EQ(backfilled.Json().Find("issued_at")->as_string(), "2001-03-05T09:00:00+08:00");
   EXPECT_NE(backfilled.Json().Find("number")->as_string().find("〔2001〕"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace beian::e2e
+
+namespace beian::e2e {
+namespace {
+
+// 挂证: a person on the current staff of one enterprise cannot be filed by
+// another; once the first filing is revoked, the second goes through. The
+// refusal names nothing of the first enterprise or the person.
+TEST_F(AuthorityTest, APersonFiledByOneEnterpriseIsRefusedToAnother) {
+  HttpClient ruixiang = Client(tokens_[{"enterprise", kRuixiang}]);
+  HttpClient anheju = Client(tokens_[{"enterprise", kAnheju}]);
+  core::Json first = core::Json::MakeObject();
+  first.Set("kind", "contract-filing");
+  first.Set("data", Example("contract-filing"));
+  const std::string manager_id = first.At("/data/project/manager/id_number")->as_string();
+  const std::string manager_name = first.At("/data/project/manager/name")->as_string();
+  const std::string manager_gender = first.At("/data/project/manager/gender")->as_string();
+  HttpReply a = ruixiang.PostJson("/v1/documents", first);
+  ASSERT_EQ(a.status, 201) << a.body;
+
+  // 安和居's promotion notice names 瑞祥's project manager as its own.
+  core::Json second = core::Json::MakeObject();
+  second.Set("kind", "promotion-notice");
+  core::Json data = Example("promotion-notice");
+  core::Json& manager = *data.Find("projects")->as_array()[0].Find("manager");
+  manager.Set("id_number", manager_id);
+  manager.Set("name", manager_name);
+  manager.Set("gender", manager_gender);
+  second.Set("data", data);
+  const Footprint before = Catalog();
+  HttpReply refused = anheju.PostJson("/v1/documents", second);
+  ASSERT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.Json().At("/error/field")->as_string(), "/data/projects/0/manager/id_number") << refused.body;
+  for (const std::string& secret : {manager_id, manager_name, std::string(kRuixiang), std::string("瑞祥"),
+                                    std::string("ruixiang")}) {
+    EXPECT_EQ(refused.body.find(secret), std::string::npos) << secret << " in " << refused.body;
+  }
+  EXPECT_NE(refused.body.find("请联系区县房屋行政主管部门"), std::string::npos);
+  EXPECT_TRUE(Catalog() == before);
+
+  // The bureau lists the person as a conflict only when there is one: none yet.
+  HttpClient chaoyang = Client(TokenOf(Role::kBureau, kRuixiang, "朝阳区"));
+  EXPECT_EQ(chaoyang.Get("/v1/conflicts").status, 200);
+  EXPECT_EQ(ruixiang.Get("/v1/conflicts").status, 403);
+
+  const std::string path = "/v1/documents/" + std::to_string(a.Json().Find("id")->as_int());
+  ASSERT_EQ(chaoyang.Post(path + "/revoke", "{\"reason\":\"合同已解除\"}", "application/json").status, 200);
+  HttpReply accepted = anheju.PostJson("/v1/documents", second);
+  EXPECT_EQ(accepted.status, 201) << accepted.body;
+}
+
+// A retry with the same Idempotency-Key after the server died between
+// committing and answering gets the document the first request made.
+TEST(IdempotencyTest, ARetryAfterTheServerDiedReturnsTheOriginal) {
+  TempDir dir;
+  const std::string data_dir = dir.path() + "/var";
+  const std::string admin = CreateToken(data_dir, {"--role", "admin"});
+  auto server = std::make_unique<BeianServer>(data_dir);
+  ASSERT_NE(server->port(), 0) << server->Stderr();
+  core::Json body = core::Json::MakeObject();
+  body.Set("kind", "commitment-letter");
+  body.Set("data", HttpClient(server->port(), admin).Get("/v1/kinds/commitment-letter/example").Json());
+  const std::map<std::string, std::string> key = {{"Idempotency-Key", "retry-7f3c9a"}};
+  auto documents = [&] {
+    sqlite3* db = nullptr;
+    int64_t n = -1;
+    if (sqlite3_open_v2((data_dir + "/catalog.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+      n = Count(db, "SELECT count(*) FROM documents");
+    }
+    sqlite3_close(db);
+    return n;
+  };
+
+  // The first request is sent; the server is killed as soon as its document
+  // is committed, whether or not the answer got out.
+  const uint16_t port = server->port();
+  std::thread first([&] {
+    HttpClient(port, admin).Post("/v1/documents", core::WriteJson(body), "application/json", key);
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (documents() < 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  ::kill(server->pid(), SIGKILL);
+  first.join();
+  ASSERT_EQ(documents(), 1);
+  server.reset();
+
+  server = std::make_unique<BeianServer>(data_dir);
+  ASSERT_NE(server->port(), 0) << server->Stderr();
+  HttpClient client(server->port(), admin);
+  HttpReply retry = client.Post("/v1/documents", core::WriteJson(body), "application/json", key);
+  ASSERT_EQ(retry.status, 200) << retry.body;
+  EXPECT_EQ(retry.Header("idempotent-replayed"), "true");
+  EXPECT_EQ(retry.Json().Find("id")->as_int(), 1);
+  EXPECT_NE(retry.Json().Find("number")->as_string().find("000001号"), std::string::npos);
+  EXPECT_EQ(documents(), 1) << "the retry made a second document";
+
+  // The same key with another request is refused; a new key makes a new document.
+  core::Json other = body;
+  other.Find("data")->Set("signed_on", std::string("2024-06-19"));
+  HttpReply reused = client.Post("/v1/documents", core::WriteJson(other), "application/json", key);
+  EXPECT_EQ(reused.status, 422) << reused.body;
+  EXPECT_EQ(reused.ErrorCode(), "idempotency_key_reused");
+  HttpReply fresh =
+      client.Post("/v1/documents", core::WriteJson(body), "application/json", {{"Idempotency-Key", "retry-2"}});
+  EXPECT_EQ(fresh.status, 201) << fresh.body;
+  EXPECT_EQ(documents(), 2);
 }
 
 }  // namespace
