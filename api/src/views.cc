@@ -91,6 +91,7 @@ core::Json PublicCheckJson(const service::PublicCheck& c) {
   o.Set("district", c.district);
   o.Set("issued_at", c.issued_at);
   o.Set("status", c.status);
+  o.Set("status_label", c.status_label);
   SetOrNull(o, "status_date", c.status_date);
   SetOrNull(o, "status_reason", c.status_reason);
   SetOrNull(o, "filing_number", c.filing_number);

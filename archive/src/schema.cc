@@ -232,14 +232,24 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (token_id, key)
 ) WITHOUT ROWID;
 
--- The keyed staff index: HMAC of an ID number per person in a document.
-CREATE TABLE staff_keys (
-  document_id INTEGER NOT NULL REFERENCES documents (id),
-  path TEXT NOT NULL,
+-- The keyed staff index (HMAC of an ID number, never the number). Per indexed
+-- document, its persons as one JSON array [[hmac, path], ...], written once
+-- with the document; and per person and enterprise, whether a current (not
+-- revoked) document of that enterprise lists the person. "Does this person
+-- stand with another enterprise" is one lookup in staff_presence, and filing
+-- the same staff again writes no index page: a row per person per document
+-- in a random-order index cost the catalog's log ~4 KB per person.
+CREATE TABLE document_staff (
+  document_id INTEGER PRIMARY KEY REFERENCES documents (id),
+  credit_code TEXT NOT NULL,
+  keys TEXT NOT NULL
+);
+CREATE INDEX document_staff_credit_code ON document_staff (credit_code);
+CREATE TABLE staff_presence (
   hmac TEXT NOT NULL,
-  PRIMARY KEY (document_id, path)
+  credit_code TEXT NOT NULL,
+  PRIMARY KEY (hmac, credit_code)
 ) WITHOUT ROWID;
-CREATE INDEX staff_keys_hmac ON staff_keys (hmac, document_id);
 )sql",
      /*rebuilds_tables=*/true},
 };

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -222,11 +223,12 @@ std::string NowInBeijing() {
 
 struct SqliteArchive::Impl {
   Impl(std::string dir_in, SqliteArchiveOptions options_in, BlobStore blobs_in,
-       Database db_in)
+       Database db_in, Database reader_in)
       : dir(std::move(dir_in)),
         options(std::move(options_in)),
         blobs(std::move(blobs_in)),
-        db(std::move(db_in)) {}
+        db(std::move(db_in)),
+        reader(std::move(reader_in)) {}
 
   std::string Now() const {
     return options.now ? options.now() : NowInBeijing();
@@ -247,12 +249,19 @@ struct SqliteArchive::Impl {
   // the blob is written and again inside the ingest transaction.
   core::Status RefuseIngestLocked(const NewDocument& in,
                                   const std::optional<DocumentNumber>& parsed);
-  // Whether `hmac` stands in a current document of another credit code.
-  core::Result<bool> StaffConflictLocked(std::string_view hmac,
-                                         std::string_view credit_code);
-  // Replaces a document's staff keys and marks it indexed.
-  core::Status WriteStaffKeysLocked(int64_t document_id,
+  // The keys among `keys` standing in a current document of another credit
+  // code (staff_presence), read through `on` (db under mu, or reader under
+  // reader_mu).
+  static core::Result<std::vector<StaffKey>> StaffConflicts(
+      Database& on, const std::vector<StaffKey>& keys, std::string_view credit_code);
+  // Replaces a document's staff keys (document_staff), marks it indexed and
+  // keeps staff_presence true for its enterprise.
+  core::Status WriteStaffKeysLocked(const Document& document,
                                     const std::vector<StaffKey>& keys);
+  // Removes a document's persons from staff_presence where no other current
+  // document of its enterprise lists them (on revocation, or before its keys
+  // are replaced), and its document_staff row.
+  core::Status ForgetStaffLocked(int64_t document_id);
   // Inserts a document's row, search terms, number counter, idempotency key,
   // staff keys and "ingest" audit entry inside the caller's write
   // transaction; sets d.id.
@@ -296,6 +305,11 @@ struct SqliteArchive::Impl {
   const BlobStore blobs;
   std::mutex mu;
   Database db;  // guarded by mu
+  // A second, read-only connection for the checks every issue makes before
+  // it takes a number (staff conflicts, idempotency keys): in WAL mode it
+  // reads while `db` commits, so those checks never queue behind a sync.
+  std::mutex reader_mu;
+  Database reader;  // guarded by reader_mu
 
   std::mutex commit_mu;  // guards the three below; taken before mu
   std::condition_variable commit_cv;
@@ -433,8 +447,11 @@ core::Result<std::unique_ptr<SqliteArchive>> SqliteArchive::Open(
       Database db, Database::Open(dir + "/catalog.sqlite3", /*read_only=*/false,
                                   options.busy_timeout_ms));
   BEIAN_RETURN_IF_ERROR(PrepareCatalog(db));
+  BEIAN_ASSIGN_OR_RETURN(
+      Database reader, Database::Open(dir + "/catalog.sqlite3", /*read_only=*/true,
+                                      options.busy_timeout_ms));
   auto impl = std::make_unique<Impl>(std::move(dir), std::move(options),
-                                     std::move(blobs), std::move(db));
+                                     std::move(blobs), std::move(db), std::move(reader));
   return std::unique_ptr<SqliteArchive>(new SqliteArchive(std::move(impl)));
 }
 
@@ -605,15 +622,33 @@ void SqliteArchive::Impl::CommitIngests(
   fail_all(txn.Commit());
 }
 
-core::Result<bool> SqliteArchive::Impl::StaffConflictLocked(
-    std::string_view hmac, std::string_view credit_code) {
+core::Result<std::vector<StaffKey>> SqliteArchive::Impl::StaffConflicts(
+    Database& db, const std::vector<StaffKey>& keys, std::string_view credit_code) {
+  std::vector<StaffKey> conflicts;
+  if (keys.empty()) return conflicts;
+  // One query for the lot, the keys as a JSON array; a person has a row per
+  // enterprise in staff_presence, so each key is one short index range.
+  core::Json hmacs = core::Json::MakeArray();
+  std::set<std::string_view> distinct;
+  for (const StaffKey& key : keys) {
+    if (distinct.insert(key.hmac).second) hmacs.Push(key.hmac);
+  }
   BEIAN_ASSIGN_OR_RETURN(
       Statement s,
-      db.Prepare("SELECT 1 FROM staff_keys k JOIN documents d ON d.id = "
-                 "k.document_id WHERE k.hmac = ?1 AND d.credit_code <> ?2 AND "
-                 "d.status <> 'revoked' LIMIT 1"));
-  s.BindText(1, hmac).BindText(2, credit_code);
-  return s.Step();
+      db.Prepare("SELECT j.value FROM json_each(?1) j WHERE EXISTS "
+                 "(SELECT 1 FROM staff_presence p WHERE p.hmac = j.value AND "
+                 "p.credit_code <> ?2)"));
+  s.BindText(1, core::WriteJson(hmacs)).BindText(2, credit_code);
+  std::set<std::string> taken;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    taken.insert(s.Text(0));
+  }
+  for (const StaffKey& key : keys) {
+    if (taken.count(key.hmac) != 0) conflicts.push_back(key);
+  }
+  return conflicts;
 }
 
 core::Status SqliteArchive::Impl::RefuseIngestLocked(
@@ -649,36 +684,82 @@ core::Status SqliteArchive::Impl::RefuseIngestLocked(
                                       "); allocate a new one");
     }
   }
-  for (const StaffKey& key : in.staff_keys) {
-    BEIAN_ASSIGN_OR_RETURN(const bool conflict,
-                           StaffConflictLocked(key.hmac, in.credit_code));
-    // Names the path in this document only, never the other enterprise.
-    if (conflict) return core::AlreadyExists("staff conflict at " + key.path);
+  BEIAN_ASSIGN_OR_RETURN(const std::vector<StaffKey> conflicts,
+                         StaffConflicts(db, in.staff_keys, in.credit_code));
+  // Names the path in this document only, never the other enterprise.
+  if (!conflicts.empty()) {
+    return core::AlreadyExists("staff conflict at " + conflicts[0].path);
   }
   return core::Status::Ok();
 }
 
-core::Status SqliteArchive::Impl::WriteStaffKeysLocked(
-    int64_t document_id, const std::vector<StaffKey>& keys) {
+core::Status SqliteArchive::Impl::ForgetStaffLocked(int64_t document_id) {
+  std::string credit_code, keys;
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s, db.Prepare("SELECT credit_code, keys FROM document_staff "
+                                "WHERE document_id = ?1"));
+    s.BindInt(1, document_id);
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) return core::Status::Ok();
+    credit_code = s.Text(0);
+    keys = s.Text(1);
+  }
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
-        db.Prepare("DELETE FROM staff_keys WHERE document_id = ?1"));
+        db.Prepare("DELETE FROM document_staff WHERE document_id = ?1"));
     s.BindInt(1, document_id);
     BEIAN_RETURN_IF_ERROR(s.Run());
   }
-  for (const StaffKey& key : keys) {
+  // Each person stays present for the enterprise while another of its
+  // current documents lists them (its own documents only: a bounded scan).
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.Prepare("DELETE FROM staff_presence WHERE credit_code = ?2 AND hmac "
+                 "IN (SELECT json_extract(j.value, '$[0]') FROM json_each(?1) "
+                 "j) AND hmac NOT IN (SELECT json_extract(k.value, '$[0]') "
+                 "FROM document_staff s, json_each(s.keys) k WHERE "
+                 "s.credit_code = ?2)"));
+  s.BindText(1, keys).BindText(2, credit_code);
+  return s.Run();
+}
+
+core::Status SqliteArchive::Impl::WriteStaffKeysLocked(
+    const Document& document, const std::vector<StaffKey>& keys) {
+  BEIAN_RETURN_IF_ERROR(ForgetStaffLocked(document.id));
+  // A revoked document's staff stand nowhere; a person listed twice (staff
+  // and project manager) counts once.
+  if (document.status != DocumentStatus::kRevoked && !keys.empty()) {
+    core::Json list = core::Json::MakeArray();
+    for (const StaffKey& key : keys) {
+      core::Json pair = core::Json::MakeArray();
+      pair.Push(key.hmac);
+      pair.Push(key.path);
+      list.Push(std::move(pair));
+    }
+    {
+      BEIAN_ASSIGN_OR_RETURN(
+          Statement s,
+          db.Prepare("INSERT INTO document_staff (document_id, credit_code, "
+                     "keys) VALUES (?1, ?2, ?3)"));
+      s.BindInt(1, document.id)
+          .BindText(2, document.credit_code)
+          .BindText(3, core::WriteJson(list));
+      BEIAN_RETURN_IF_ERROR(s.Run());
+    }
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
-        db.Prepare("INSERT INTO staff_keys (document_id, path, hmac) VALUES "
-                   "(?1, ?2, ?3)"));
-    s.BindInt(1, document_id).BindText(2, key.path).BindText(3, key.hmac);
+        db.Prepare("INSERT OR IGNORE INTO staff_presence (hmac, credit_code) "
+                   "SELECT DISTINCT json_extract(value, '$[0]'), ?2 FROM "
+                   "json_each(?1)"));
+    s.BindText(1, core::WriteJson(list)).BindText(2, document.credit_code);
     BEIAN_RETURN_IF_ERROR(s.Run());
   }
   BEIAN_ASSIGN_OR_RETURN(
       Statement s,
       db.Prepare("UPDATE documents SET staff_indexed = 1 WHERE id = ?1"));
-  s.BindInt(1, document_id);
+  s.BindInt(1, document.id);
   return s.Run();
 }
 
@@ -755,8 +836,8 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
         .BindText(5, Now());
     BEIAN_RETURN_IF_ERROR(s.Run());
   }
-  if (!in.staff_keys.empty()) {
-    BEIAN_RETURN_IF_ERROR(WriteStaffKeysLocked(d.id, in.staff_keys));
+  if (in.staff_indexed || !in.staff_keys.empty()) {
+    BEIAN_RETURN_IF_ERROR(WriteStaffKeysLocked(d, in.staff_keys));
   }
   core::Json detail = core::Json::MakeObject();
   if (in.backfilled) detail.Set("backfill", true);
@@ -772,11 +853,11 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
 
 core::Result<IdempotentResult> SqliteArchive::FindIdempotencyKey(
     int64_t token_id, std::string_view key) {
-  std::lock_guard<std::mutex> lock(impl_->mu);
+  std::lock_guard<std::mutex> lock(impl_->reader_mu);
   BEIAN_ASSIGN_OR_RETURN(
       Statement s,
-      impl_->db.Prepare("SELECT request_sha256, document_id, created_at FROM "
-                        "idempotency_keys WHERE token_id = ?1 AND key = ?2"));
+      impl_->reader.Prepare("SELECT request_sha256, document_id, created_at FROM "
+                            "idempotency_keys WHERE token_id = ?1 AND key = ?2"));
   s.BindInt(1, token_id).BindText(2, key);
   BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
   if (!row) {
@@ -1110,6 +1191,10 @@ core::Result<Document> SqliteArchive::ChangeStatus(const StatusChange& c) {
     }
     BEIAN_RETURN_IF_ERROR(s.Run());
   }
+  if (c.to == DocumentStatus::kRevoked) {
+    // Its staff are free to stand with another enterprise.
+    BEIAN_RETURN_IF_ERROR(impl_->ForgetStaffLocked(d.id));
+  }
   detail.Set("document_id", d.id);
   detail.Set("from", current);
   detail.Set("to", std::string(DocumentStatusName(c.to)));
@@ -1190,17 +1275,8 @@ core::Result<std::vector<std::string>> SqliteArchive::VoidUnusedNumbers(
 core::Result<std::vector<StaffKey>> SqliteArchive::FindStaffConflicts(
     const std::vector<StaffKey>& keys, std::string_view credit_code) {
   BEIAN_RETURN_IF_ERROR(CheckStaffKeys(keys));
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  Transaction snapshot(impl_->db);
-  BEIAN_RETURN_IF_ERROR(snapshot.BeginRead());
-  std::vector<StaffKey> conflicts;
-  for (const StaffKey& key : keys) {
-    BEIAN_ASSIGN_OR_RETURN(const bool conflict,
-                           impl_->StaffConflictLocked(key.hmac, credit_code));
-    if (conflict) conflicts.push_back(key);
-  }
-  BEIAN_RETURN_IF_ERROR(snapshot.Commit());
-  return conflicts;
+  std::lock_guard<std::mutex> lock(impl_->reader_mu);
+  return Impl::StaffConflicts(impl_->reader, keys, credit_code);
 }
 
 core::Result<std::vector<StaffConflict>> SqliteArchive::ListStaffConflicts(
@@ -1210,38 +1286,41 @@ core::Result<std::vector<StaffConflict>> SqliteArchive::ListStaffConflicts(
   Database& db = impl_->db;
   Transaction snapshot(db);
   BEIAN_RETURN_IF_ERROR(snapshot.BeginRead());
-  // Keys standing in current documents of 2+ credit codes (one pass over the
-  // hmac index), then their documents.
-  std::vector<StaffConflict> conflicts;
+  // Persons present with 2+ enterprises (one pass over staff_presence), then
+  // the current documents of those enterprises that list them.
+  std::vector<StaffConflict> found;
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
-        db.Prepare("SELECT k.hmac FROM staff_keys k JOIN documents d ON d.id "
-                   "= k.document_id WHERE d.status <> 'revoked' GROUP BY "
-                   "k.hmac HAVING count(DISTINCT d.credit_code) >= 2 AND (?1 "
-                   "= '' OR max(d.district = ?1)) ORDER BY k.hmac"));
-    s.BindText(1, district);
+        db.Prepare("SELECT hmac FROM staff_presence GROUP BY hmac HAVING "
+                   "count(*) >= 2 ORDER BY hmac"));
     for (;;) {
       BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
       if (!row) break;
-      conflicts.push_back(StaffConflict{s.Text(0), {}});
+      found.push_back(StaffConflict{s.Text(0), {}});
     }
   }
-  for (StaffConflict& conflict : conflicts) {
+  std::vector<StaffConflict> conflicts;
+  for (StaffConflict& conflict : found) {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
         db.Prepare(Select(kDocumentColumns,
-                          "FROM documents WHERE status <> 'revoked' AND id IN "
-                          "(SELECT document_id FROM staff_keys WHERE hmac = "
-                          "?1) ORDER BY id")));
+                          "FROM documents WHERE id IN (SELECT s.document_id "
+                          "FROM staff_presence p JOIN document_staff s ON "
+                          "s.credit_code = p.credit_code, json_each(s.keys) k "
+                          "WHERE p.hmac = ?1 AND json_extract(k.value, '$[0]') "
+                          "= ?1) ORDER BY id")));
     s.BindText(1, conflict.hmac);
+    bool in_district = district.empty();
     for (;;) {
       BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
       if (!row) break;
       BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
       d.data.clear();  // may hold personal ID numbers
+      in_district = in_district || d.district == district;
       conflict.documents.push_back(std::move(d));
     }
+    if (in_district) conflicts.push_back(std::move(conflict));
   }
   BEIAN_RETURN_IF_ERROR(snapshot.Commit());
   return conflicts;
@@ -1268,8 +1347,8 @@ core::Status SqliteArchive::SetStaffKeys(int64_t document_id,
   std::lock_guard<std::mutex> lock(impl_->mu);
   Transaction txn(impl_->db);
   BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
-  BEIAN_RETURN_IF_ERROR(impl_->GetLocked(document_id).status());
-  BEIAN_RETURN_IF_ERROR(impl_->WriteStaffKeysLocked(document_id, keys));
+  BEIAN_ASSIGN_OR_RETURN(const Document document, impl_->GetLocked(document_id));
+  BEIAN_RETURN_IF_ERROR(impl_->WriteStaffKeysLocked(document, keys));
   return txn.Commit();
 }
 

@@ -1,5 +1,7 @@
 #include "sqlite_db.h"
 
+#include <map>
+#include <string>
 #include <utility>
 
 namespace beian::archive {
@@ -36,12 +38,50 @@ core::Status FromSqlite(int rc, sqlite3* db, std::string_view context) {
   }
 }
 
+// Idle statements by their SQL text, at most kMaxStatements of them (the
+// archive's statements are a few dozen fixed texts; search builds a few
+// shapes more).
+class StatementCache {
+ public:
+  ~StatementCache() {
+    for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);
+  }
+
+  // An idle statement compiled from `sql`, or nullptr.
+  sqlite3_stmt* Take(std::string_view sql) {
+    auto it = idle_.find(sql);
+    if (it == idle_.end()) return nullptr;
+    sqlite3_stmt* stmt = it->second;
+    idle_.erase(it);
+    return stmt;
+  }
+
+  // Keeps a statement no longer used, reset and unbound, or finalizes it.
+  void Return(sqlite3_stmt* stmt) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    const char* sql = sqlite3_sql(stmt);
+    if (sql == nullptr || idle_.size() >= kMaxStatements || !idle_.emplace(sql, stmt).second) {
+      sqlite3_finalize(stmt);
+    }
+  }
+
+ private:
+  static constexpr size_t kMaxStatements = 256;
+  std::map<std::string, sqlite3_stmt*, std::less<>> idle_;
+};
+
 Statement::~Statement() {
-  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+  if (stmt_ == nullptr) return;
+  if (cache_ != nullptr) {
+    cache_->Return(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), bind_rc_(other.bind_rc_) {
+    : db_(other.db_), stmt_(other.stmt_), cache_(other.cache_), bind_rc_(other.bind_rc_) {
   other.stmt_ = nullptr;
 }
 
@@ -113,32 +153,42 @@ core::Result<Database> Database::Open(const std::string& path, bool read_only,
   return Database(db, path);
 }
 
+Database::Database(sqlite3* db, std::string path)
+    : db_(db), path_(std::move(path)), cache_(std::make_unique<StatementCache>()) {}
+
 Database::Database(Database&& other) noexcept
-    : db_(other.db_), path_(std::move(other.path_)) {
+    : db_(other.db_), path_(std::move(other.path_)), cache_(std::move(other.cache_)) {
   other.db_ = nullptr;
 }
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
+    cache_.reset();
     if (db_ != nullptr) sqlite3_close(db_);
     db_ = other.db_;
     path_ = std::move(other.path_);
+    cache_ = std::move(other.cache_);
     other.db_ = nullptr;
   }
   return *this;
 }
 
 Database::~Database() {
-  // All statements are finalized by their owners first, so close succeeds.
+  // Statements in use are finalized by their owners first and the cache
+  // finalizes the idle ones, so close succeeds.
+  cache_.reset();
   if (db_ != nullptr) sqlite3_close(db_);
 }
 
 core::Result<Statement> Database::Prepare(std::string_view sql) {
+  if (sqlite3_stmt* cached = cache_->Take(sql)) return Statement(db_, cached, cache_.get());
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v2(
-      db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  // Prepared "persistent": it is meant to be kept and reused.
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return FromSqlite(rc, db_, sql);
-  return Statement(db_, stmt);
+  if (stmt == nullptr) return Statement(db_, stmt);  // only a comment or spaces
+  return Statement(db_, stmt, cache_.get());
 }
 
 core::Status Database::Exec(const char* sql) {

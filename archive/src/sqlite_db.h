@@ -19,11 +19,16 @@ namespace beian::archive {
 // rest kInternal; the message carries SQLite's text and `context`.
 core::Status FromSqlite(int rc, sqlite3* db, std::string_view context);
 
-// A prepared statement; finalized on destruction. Bind indexes start at 1,
-// column indexes at 0. A bind error is kept and returned by the next Step.
+// Compiled statements of one connection kept for reuse, by their SQL text.
+class StatementCache;
+
+// A prepared statement; on destruction it is reset and handed back to its
+// connection's cache (or finalized). Bind indexes start at 1, column indexes
+// at 0. A bind error is kept and returned by the next Step.
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(sqlite3* db, sqlite3_stmt* stmt, StatementCache* cache = nullptr)
+      : db_(db), stmt_(stmt), cache_(cache) {}
   ~Statement();
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&&) = delete;
@@ -48,6 +53,7 @@ class Statement {
 
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  StatementCache* cache_;
   int bind_rc_ = SQLITE_OK;
 };
 
@@ -63,7 +69,8 @@ class Database {
   Database& operator=(Database&& other) noexcept;
   ~Database();
 
-  // Compiles one statement.
+  // Compiles one statement, or reuses the one compiled for the same text
+  // earlier (statements are prepared once per connection, not per call).
   core::Result<Statement> Prepare(std::string_view sql);
   // Runs one or more statements without results.
   core::Status Exec(const char* sql);
@@ -76,10 +83,11 @@ class Database {
   const std::string& path() const { return path_; }
 
  private:
-  Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Database(sqlite3* db, std::string path);
 
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::unique_ptr<StatementCache> cache_;
 };
 
 // BEGIN IMMEDIATE (or a deferred read transaction) on construction via Begin;

@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 
@@ -49,6 +50,62 @@ std::string HmacSha256Hex(std::string_view key, std::string_view message) {
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(),
        out, &length);
+  return HexEncode(AsBytes(out, length));
+}
+
+// The SHA-256 states after the inner and outer padded key (RFC 2104).
+struct HmacSha256::State {
+  EVP_MD_CTX* inner = EVP_MD_CTX_new();
+  EVP_MD_CTX* outer = EVP_MD_CTX_new();
+  ~State() {
+    EVP_MD_CTX_free(inner);
+    EVP_MD_CTX_free(outer);
+  }
+};
+
+HmacSha256::HmacSha256(std::string_view key) : state_(std::make_unique<State>()) {
+  constexpr size_t kBlock = 64;
+  std::string k(key);
+  if (k.size() > kBlock) {
+    const std::array<uint8_t, 32> digest = Sha256(k);
+    k.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
+  }
+  k.resize(kBlock, '\0');
+  std::string ipad = k, opad = k;
+  for (size_t i = 0; i < kBlock; ++i) {
+    ipad[i] = static_cast<char>(ipad[i] ^ 0x36);
+    opad[i] = static_cast<char>(opad[i] ^ 0x5c);
+  }
+  if (EVP_DigestInit_ex(state_->inner, EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(state_->inner, ipad.data(), ipad.size()) != 1 ||
+      EVP_DigestInit_ex(state_->outer, EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(state_->outer, opad.data(), opad.size()) != 1) {
+    std::fprintf(stderr, "beian::core::HmacSha256: OpenSSL cannot compute SHA-256\n");
+    std::abort();
+  }
+}
+
+HmacSha256::~HmacSha256() = default;
+HmacSha256::HmacSha256(HmacSha256&& other) noexcept = default;
+HmacSha256& HmacSha256::operator=(HmacSha256&& other) noexcept = default;
+
+std::string HmacSha256::Hex(std::string_view message) const {
+  struct Scratch {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Scratch() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Scratch scratch;
+  unsigned char inner[EVP_MAX_MD_SIZE], out[EVP_MAX_MD_SIZE];
+  unsigned int inner_length = 0, length = 0;
+  if (EVP_MD_CTX_copy_ex(scratch.ctx, state_->inner) != 1 ||
+      EVP_DigestUpdate(scratch.ctx, message.data(), message.size()) != 1 ||
+      EVP_DigestFinal_ex(scratch.ctx, inner, &inner_length) != 1 ||
+      EVP_MD_CTX_copy_ex(scratch.ctx, state_->outer) != 1 ||
+      EVP_DigestUpdate(scratch.ctx, inner, inner_length) != 1 ||
+      EVP_DigestFinal_ex(scratch.ctx, out, &length) != 1) {
+    std::fprintf(stderr, "beian::core::HmacSha256: OpenSSL cannot compute SHA-256\n");
+    std::abort();
+  }
   return HexEncode(AsBytes(out, length));
 }
 

@@ -123,12 +123,14 @@ core::Result<std::string> Evaluate(const Expr& expr, const Scope& scope, std::st
       text = std::to_string(vars.pages);
     } else if (head == "$number") {
       text = vars.number;
+      vars.number_read = true;
     } else if (head == "$issued_at") {
       text = vars.issued_at;
     } else if (head == "$index") {
       text = std::to_string(scope.index());
     } else if (head == "$verify_key") {
       text = vars.verify_key;
+      vars.number_read = true;
     } else if (head == "$item") {
       Scope::Value v = scope.Current();
       value = v.json;

@@ -18,6 +18,9 @@ struct Variables {
   std::string verify_key;
   int page = 0;
   int pages = 0;
+  // Set when an expression read $number or $verify_key: a layout that never
+  // did is the same for every number of the same printed width.
+  mutable bool number_read = false;
 };
 
 // The chain of data scopes an expression is resolved in: the root, then each

@@ -144,34 +144,32 @@ core::Status CheckNumber(const std::string& number) {
 
 namespace {
 
-// The layout of one rendering and its QR payload, after the options are checked.
-core::Result<LayoutResult> LayOutDocument(const Template& tmpl, const FontTable& fonts, const core::Json& data,
-                                          const RenderOptions& options) {
+core::Status CheckOptions(const core::Json& data, const RenderOptions& options) {
   if (!data.is_object()) return core::InvalidArgument("/: the data must be a JSON object");
   BEIAN_RETURN_IF_ERROR(PdfDate(options.issued_at).status());
   BEIAN_RETURN_IF_ERROR(CheckNumber(options.document_number));
   if (options.compression_level < 1 || options.compression_level > 12) {
     return core::InvalidArgument("compression level must be 1–12");
   }
+  return core::Status::Ok();
+}
+
+Variables VariablesOf(const RenderOptions& options) {
   Variables vars;
   vars.number = options.document_number;
   vars.issued_at = options.issued_at;
   vars.verify_key = options.verification_key;
-  const std::string payload =
-      (options.verify_url.empty() ? std::string("beian:verify") : options.verify_url) + "/" +
-      UrlEncode(options.document_number) + "?key=" + UrlEncode(options.verification_key);
-  return LayOut(tmpl, fonts, data, vars, payload);
+  return vars;
 }
 
-}  // namespace
-
-core::Status Engine::Check(const Template& tmpl, const core::Json& data, const RenderOptions& options) const {
-  return LayOutDocument(tmpl, impl_->fonts, data, options).status();
+std::string QrPayload(const RenderOptions& options) {
+  return (options.verify_url.empty() ? std::string("beian:verify") : options.verify_url) + "/" +
+         UrlEncode(options.document_number) + "?key=" + UrlEncode(options.verification_key);
 }
 
-core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::Json& data,
-                                              const RenderOptions& options) const {
-  BEIAN_ASSIGN_OR_RETURN(LayoutResult layout, LayOutDocument(tmpl, impl_->fonts, data, options));
+// The PDF of a finished layout.
+core::Result<RenderedDocument> WriteDocument(const Template& tmpl, const FontTable& fonts,
+                                             const RenderOptions& options, const LayoutResult& layout) {
   PdfInfo info;
   info.title = tmpl.title;
   info.subject = options.document_number;
@@ -179,7 +177,7 @@ core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::
   info.created_at = options.issued_at;
   info.compression_level = options.compression_level;
   constexpr float kPt = 72.0f / 25.4f;
-  BEIAN_ASSIGN_OR_RETURN(std::string pdf, WritePdf(layout, impl_->fonts, info,
+  BEIAN_ASSIGN_OR_RETURN(std::string pdf, WritePdf(layout, fonts, info,
                                                    tmpl.page.width_mm * kPt,
                                                    tmpl.page.height_mm * kPt));
   RenderedDocument out;
@@ -187,5 +185,47 @@ core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::
   out.pages = static_cast<int>(layout.pages.size());
   return out;
 }
+
+}  // namespace
+
+struct PreparedLayout::Impl {
+  const Template* tmpl = nullptr;
+  BodyLayout body;
+};
+
+PreparedLayout::PreparedLayout(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PreparedLayout::PreparedLayout(PreparedLayout&& other) noexcept = default;
+PreparedLayout& PreparedLayout::operator=(PreparedLayout&& other) noexcept = default;
+PreparedLayout::~PreparedLayout() = default;
+
+core::Result<PreparedLayout> Engine::Prepare(const Template& tmpl, const core::Json& data,
+                                             const RenderOptions& trial) const {
+  BEIAN_RETURN_IF_ERROR(CheckOptions(data, trial));
+  auto impl = std::make_unique<PreparedLayout::Impl>();
+  impl->tmpl = &tmpl;
+  BEIAN_ASSIGN_OR_RETURN(impl->body, LayOutBody(tmpl, impl_->fonts, data, VariablesOf(trial)));
+  return PreparedLayout(std::move(impl));
+}
+
+core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::Json& data,
+                                              const RenderOptions& options) const {
+  BEIAN_RETURN_IF_ERROR(CheckOptions(data, options));
+  BEIAN_ASSIGN_OR_RETURN(LayoutResult layout,
+                         LayOut(tmpl, impl_->fonts, data, VariablesOf(options), QrPayload(options)));
+  return WriteDocument(tmpl, impl_->fonts, options, layout);
+}
+
+core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::Json& data,
+                                              const RenderOptions& options, PreparedLayout prepared) const {
+  if (prepared.impl_ == nullptr || prepared.impl_->tmpl != &tmpl || prepared.impl_->body.reads_number) {
+    return Render(tmpl, data, options);
+  }
+  BEIAN_RETURN_IF_ERROR(CheckOptions(data, options));
+  BEIAN_ASSIGN_OR_RETURN(LayoutResult layout,
+                         AddRunningItems(tmpl, impl_->fonts, data, VariablesOf(options), QrPayload(options),
+                                         std::move(prepared.impl_->body.result)));
+  return WriteDocument(tmpl, impl_->fonts, options, layout);
+}
+
 
 }  // namespace beian::render

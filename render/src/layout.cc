@@ -127,6 +127,10 @@ class Layouter {
   }
 
   core::Result<LayoutResult> Run(const std::string& qr_payload);
+  // The body only: every section's flow.
+  core::Result<BodyLayout> RunBody();
+  // The running items on the pages of `body`.
+  core::Result<LayoutResult> RunRunning(const std::string& qr_payload, LayoutResult body);
 
  private:
   using Items = std::vector<Item>;
@@ -1001,15 +1005,28 @@ core::Status Layouter::Running(const std::string& qr_payload) {
   return core::Status::Ok();
 }
 
-core::Result<LayoutResult> Layouter::Run(const std::string& qr_payload) {
+core::Result<BodyLayout> Layouter::RunBody() {
   Scope root(data_, vars_);
   for (const Section& section : t_.sections) {
     hide_page_number_ = section.hide_page_number;
     NewPage();
     BEIAN_RETURN_IF_ERROR(Flow(section.blocks, root));
   }
+  BodyLayout out;
+  out.reads_number = vars_.number_read;
+  out.result = std::move(result_);
+  return out;
+}
+
+core::Result<LayoutResult> Layouter::RunRunning(const std::string& qr_payload, LayoutResult body) {
+  result_ = std::move(body);
   BEIAN_RETURN_IF_ERROR(Running(qr_payload));
   return std::move(result_);
+}
+
+core::Result<LayoutResult> Layouter::Run(const std::string& qr_payload) {
+  BEIAN_ASSIGN_OR_RETURN(BodyLayout body, RunBody());
+  return RunRunning(qr_payload, std::move(body.result));
 }
 
 }  // namespace
@@ -1034,6 +1051,19 @@ core::Result<LayoutResult> LayOut(const Template& tmpl, const FontTable& fonts,
                                   const std::string& qr_payload) {
   Layouter layouter(tmpl, fonts, data, vars);
   return layouter.Run(qr_payload);
+}
+
+core::Result<BodyLayout> LayOutBody(const Template& tmpl, const FontTable& fonts,
+                                    const core::Json& data, const Variables& vars) {
+  Layouter layouter(tmpl, fonts, data, vars);
+  return layouter.RunBody();
+}
+
+core::Result<LayoutResult> AddRunningItems(const Template& tmpl, const FontTable& fonts,
+                                           const core::Json& data, const Variables& vars,
+                                           const std::string& qr_payload, LayoutResult body) {
+  Layouter layouter(tmpl, fonts, data, vars);
+  return layouter.RunRunning(qr_payload, std::move(body));
 }
 
 }  // namespace beian::render

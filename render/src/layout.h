@@ -60,6 +60,23 @@ core::Result<LayoutResult> LayOut(const Template& tmpl, const FontTable& fonts,
                                   const core::Json& data, const Variables& vars,
                                   const std::string& qr_payload);
 
+// The body of a document laid out (every section's flow), its running items (headers,
+// footers, the QR code) not drawn yet.
+struct BodyLayout {
+  LayoutResult result;
+  // The body printed the document number or key: its layout holds for these only.
+  bool reads_number = false;
+};
+
+// LayOut in two steps: the body, then the running items with `vars` and `qr_payload`,
+// which may differ from those the body was laid out with when it did not read them
+// (the result is then the same as LayOut's with them). Errors as LayOut.
+core::Result<BodyLayout> LayOutBody(const Template& tmpl, const FontTable& fonts,
+                                    const core::Json& data, const Variables& vars);
+core::Result<LayoutResult> AddRunningItems(const Template& tmpl, const FontTable& fonts,
+                                           const core::Json& data, const Variables& vars,
+                                           const std::string& qr_payload, LayoutResult body);
+
 }  // namespace beian::render
 
 #endif  // BEIAN_RENDER_LAYOUT_H_

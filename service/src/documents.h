@@ -21,6 +21,9 @@ namespace beian::service {
 core::Json CheckDocument(const render::Kind& kind, core::Json data, const core::Date& today,
                          std::vector<core::Problem>& problems);
 
+// How many characters a verification key has (base32 of 10 bytes).
+inline constexpr size_t kVerificationKeyChars = 16;
+
 // The verification key printed in the QR code: binds the number, kind, template version,
 // issue time and canonical data, so the archive can recompute it and any change changes it.
 std::string VerificationKey(const std::string& kind, int version, const std::string& number,

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -15,11 +14,11 @@
 #include "beian/archive/sqlite_archive.h"
 #include "beian/archive/text_index.h"
 #include "beian/core/beijing_time.h"
+#include "beian/core/civil_date.h"
 #include "beian/core/digest.h"
 #include "beian/core/districts.h"
 #include "beian/core/kinds.h"
 #include "beian/domain/calendar.h"
-#include "beian/core/civil_date.h"
 #include "beian/domain/rules.h"
 #include "beian/render/catalog.h"
 #include "beian/render/engine.h"
@@ -42,19 +41,6 @@ bool SameKey(std::string_view a, std::string_view b) {
   unsigned char diff = 0;
   for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
-}
-
-core::Result<std::string> ReadWholeFile(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return core::IoError("cannot read " + path);
-  std::string out;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) return core::IoError("cannot read " + path);
-  return out;
 }
 
 // The issuers a kind.json declares: ["enterprise"] or ["bureau"] (admin may
@@ -130,9 +116,9 @@ struct FilingService::Impl {
 
   // The fonts and every kind under `root`.
   core::Status LoadTemplates(const std::string& root) {
-    BEIAN_ASSIGN_OR_RETURN(std::string manifest_text, ReadWholeFile(root + "/fonts/manifest.json"));
-    BEIAN_ASSIGN_OR_RETURN(render::FontManifest manifest, render::ParseFontManifest(manifest_text));
     render::FileFontSource source;
+    BEIAN_ASSIGN_OR_RETURN(std::string manifest_text, source.Read(root + "/fonts/manifest.json"));
+    BEIAN_ASSIGN_OR_RETURN(render::FontManifest manifest, render::ParseFontManifest(manifest_text));
     BEIAN_ASSIGN_OR_RETURN(engine, render::Engine::Create(manifest, source));
     BEIAN_ASSIGN_OR_RETURN(render::Catalog loaded, render::Catalog::Load(root + "/templates", *engine));
     catalog = std::make_unique<render::Catalog>(std::move(loaded));
@@ -167,8 +153,11 @@ struct FilingService::Impl {
     return checked;
   }
 
+  // Renders with template `version`, reusing `prepared` (a layout of the
+  // same data with a placeholder number) when given.
   core::Result<render::RenderedDocument> RenderWith(const render::Kind& kind, int version, const core::Json& data,
-                                                    const std::string& number, const std::string& issued_at) const {
+                                                    const std::string& number, const std::string& issued_at,
+                                                    std::optional<render::PreparedLayout> prepared = {}) const {
     auto tmpl = kind.versions.find(version);
     if (tmpl == kind.versions.end()) {
       return core::NotFound(kind.name + " template version " + std::to_string(version) + " is missing");
@@ -177,6 +166,7 @@ struct FilingService::Impl {
     options.document_number = number;
     options.issued_at = issued_at;
     options.verification_key = VerificationKey(kind.name, version, number, issued_at, data);
+    if (prepared) return engine->Render(*tmpl->second, data, options, std::move(*prepared));
     return engine->Render(*tmpl->second, data, options);
   }
 
@@ -241,14 +231,16 @@ struct FilingService::Impl {
     return core::Status::Ok();
   }
 
-  // The data problems rendering would find, with `number` printed.
-  core::Status CheckLayout(const render::Kind& kind, const core::Json& data, const std::string& number,
-                           const std::string& issued_at) const {
+  // The document laid out with a placeholder number (and a key of the same
+  // width): the data problems rendering would find, before a number is taken.
+  core::Result<render::PreparedLayout> PrepareLayout(const render::Kind& kind, const core::Json& data,
+                                                     const std::string& placeholder,
+                                                     const std::string& issued_at) const {
     render::RenderOptions options;
-    options.document_number = number;
+    options.document_number = placeholder;
     options.issued_at = issued_at;
-    options.verification_key = VerificationKey(kind.name, kind.current_version, number, issued_at, data);
-    return engine->Check(*kind.versions.at(kind.current_version), data, options);
+    options.verification_key = std::string(kVerificationKeyChars, 'A');
+    return engine->Prepare(*kind.versions.at(kind.current_version), data, options);
   }
 
   // Records as void (作废号) every number taken longer than
@@ -461,6 +453,7 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   record.backfilled = prepared.backfilled;
   record.idempotency = idempotency;
   record.staff_keys = impl_->staff->Of(prepared.data);
+  record.staff_indexed = true;
   BEIAN_RETURN_IF_ERROR(impl_->CheckStaff(record.staff_keys, record.credit_code, problems));
   // Everything that can refuse the data is asked before a number is taken, so
   // refused data never uses up a serial: the layout with a placeholder of the
@@ -469,15 +462,17 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   BEIAN_ASSIGN_OR_RETURN(const std::string district_code, core::DistrictNumberCode(record.district));
   record.number = archive::FormatDocumentNumber(
       archive::DocumentNumber{district_code, std::string(core::KindNumberCode(kind.name)), year, 0});
-  BEIAN_RETURN_IF_ERROR(impl_->CheckLayout(kind, prepared.data, record.number, prepared.issued_at));
+  BEIAN_ASSIGN_OR_RETURN(render::PreparedLayout layout,
+                         impl_->PrepareLayout(kind, prepared.data, record.number, prepared.issued_at));
   record.pdf = "%PDF-";  // stands in for the rendering
   record.pages = 1;
   BEIAN_RETURN_IF_ERROR(archive::CheckNewDocument(record));
 
   BEIAN_ASSIGN_OR_RETURN(record.number, store->AllocateNumber(record.district, year, kind.name));
   if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("number-taken"));
-  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf, impl_->RenderWith(kind, kind.current_version, prepared.data,
-                                                                         record.number, prepared.issued_at));
+  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
+                         impl_->RenderWith(kind, kind.current_version, prepared.data, record.number,
+                                           prepared.issued_at, std::move(layout)));
   if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("rendered"));
   record.pages = pdf.pages;
   record.pdf = std::move(pdf.pdf);

@@ -132,18 +132,27 @@ PublicCheck PublicCheckOf(const archive::Document& d, const core::Json& data, co
   out.issued_at = d.issued_at;
   out.status = std::string(archive::DocumentStatusName(d.status));
   switch (d.status) {
+    case archive::DocumentStatus::kIssued:
+      out.status_label = "已出具";
+      break;
+    case archive::DocumentStatus::kSigned:
+      out.status_label = "已签章";
+      break;
     case archive::DocumentStatus::kAccepted:
+      out.status_label = "已受理";
       out.status_date = d.accepted_on;
       break;
     case archive::DocumentStatus::kFiled:
+      out.status_label = "已备案";
+      out.status_date = d.decided_at;
+      break;
     case archive::DocumentStatus::kRefused:
+      out.status_label = "不予备案";
       out.status_date = d.decided_at;
       break;
     case archive::DocumentStatus::kRevoked:
+      out.status_label = "已作废";
       out.status_date = d.revoked_at;
-      break;
-    case archive::DocumentStatus::kIssued:
-    case archive::DocumentStatus::kSigned:
       break;
   }
   out.status_reason = core::MaskIdNumbers(d.status_reason);

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
 
 #include "beian/core/digest.h"
 #include "beian/domain/entities.h"
@@ -65,10 +66,13 @@ core::Result<StaffKeys> StaffKeys::Open(const std::string& path) {
 std::vector<archive::StaffKey> StaffKeys::Of(const core::Json& data) const {
   std::vector<archive::StaffKey> keys;
   if (StringAt(data, "/enterprise/credit_code").empty()) return keys;
+  std::map<std::string, std::string> by_id;  // a person listed twice is hashed once
   for (const domain::PersonAt& at : domain::PersonsIn(data)) {
     if (at.person.id_number.empty()) continue;
-    keys.push_back({core::HmacSha256Hex(key_, "beian-staff-v1\n" + NormalizedIdNumber(at.person.id_number)),
-                    at.path});
+    const std::string id = NormalizedIdNumber(at.person.id_number);
+    auto [it, added] = by_id.emplace(id, std::string());
+    if (added) it->second = hmac_.Hex("beian-staff-v1\n" + id);
+    keys.push_back({it->second, at.path});
   }
   return keys;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "beian/archive/records.h"
+#include "beian/core/digest.h"
 #include "beian/core/json.h"
 #include "beian/core/status.h"
 
@@ -27,8 +28,8 @@ class StaffKeys {
   std::vector<archive::StaffKey> Of(const core::Json& data) const;
 
  private:
-  explicit StaffKeys(std::string key) : key_(std::move(key)) {}
-  std::string key_;
+  explicit StaffKeys(const std::string& key) : hmac_(key) {}
+  core::HmacSha256 hmac_;
 };
 
 }  // namespace beian::service

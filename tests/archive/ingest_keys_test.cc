@@ -195,6 +195,18 @@ TEST_F(IngestKeysTest, APersonInAnotherEnterprisesCurrentStaffIsRefused) {
   EXPECT_TRUE(archive_->VerifyStorage()->clean());
 }
 
+// A caller that computed the keys and found none (a letter without persons)
+// says so; the document is then not left for SetStaffKeys.
+TEST_F(IngestKeysTest, ComputedButNoneIsIndexed) {
+  NewDocument letter = Sample(1, kChaoyang);
+  letter.staff_indexed = true;
+  const Document d = *archive_->Ingest(letter);
+  NewDocument imported = Sample(2, kChaoyang);
+  const Document i = *archive_->Ingest(imported);
+  EXPECT_EQ(*archive_->DocumentsWithoutStaffKeys(), std::vector<int64_t>{i.id});
+  EXPECT_NE(d.id, i.id);
+}
+
 TEST_F(IngestKeysTest, TwoEnterprisesRacingForOnePersonGetOneDocument) {
   std::vector<NewDocument> docs;
   for (int i = 0; i < 6; ++i) {
@@ -278,7 +290,8 @@ TEST_F(IngestKeysTest, DocumentsWithoutKeysUntilSetStaffKeys) {
   // SetStaffKeys replaces.
   ASSERT_TRUE(archive_->SetStaffKeys(dw.id, {Person(9, 2)}).ok());
   EXPECT_EQ(QueryColumn(archive_->catalog_path(),
-                        "SELECT path FROM staff_keys WHERE document_id = " +
+                        "SELECT json_extract(j.value, '$[1]') FROM "
+                        "document_staff, json_each(keys) j WHERE document_id = " +
                             std::to_string(dw.id)),
             std::vector<std::string>{"/staff/2"});
   EXPECT_EQ(archive_->SetStaffKeys(999, {}).code(), core::Code::kNotFound);

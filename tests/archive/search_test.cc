@@ -362,7 +362,7 @@ TEST_F(SearchTest, MigrationIndexesDocumentsFiledBeforeIt) {
                     "DROP TABLE documents_fts; DROP TABLE search_index_meta; "
                     "DROP TABLE access_tokens; DROP TABLE number_allocations; "
                     "DROP TABLE number_voids; DROP TABLE idempotency_keys; "
-                    "DROP TABLE staff_keys; "
+                    "DROP TABLE document_staff; DROP TABLE staff_presence; "
                     "ALTER TABLE signed_copies DROP COLUMN of_record; "
                     "PRAGMA user_version = 1;"),
             "");

@@ -77,5 +77,18 @@ TEST(DigestTest, HmacSha256KnownVectors) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+// The prepared form gives the same digests, also for a key longer than a block
+// (RFC 4231 test case 6) and for many messages in turn.
+TEST(DigestTest, PreparedHmacMatchesTheOneShot) {
+  const HmacSha256 jefe("Jefe");
+  EXPECT_EQ(jefe.Hex("what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(HmacSha256(std::string(131, '\xaa')).Hex("Test Using Larger Than Block-Size Key - Hash Key First"),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  for (const std::string& message : {std::string(), std::string("a"), std::string("110105197103143253"), std::string(1000, 'x')}) {
+    EXPECT_EQ(jefe.Hex(message), HmacSha256Hex("Jefe", message)) << message.size();
+  }
+}
+
 }  // namespace
 }  // namespace beian::core

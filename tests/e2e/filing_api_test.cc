@@ -263,10 +263,25 @@ TEST_F(FilingApiTest, QrCodeOnThePaperVerifiesWithoutAToken) {
   ExpectDocumented("GET", "/v1/verify/{number}", checked);
   EXPECT_EQ(Text(checked.Json(), "number"), Text(doc, "number"));
   EXPECT_EQ(Text(checked.Json(), "sha256"), Text(doc, "sha256"));
+  EXPECT_EQ(Text(checked.Json(), "issuer"), "北京瑞祥恒业物业管理有限公司");
+  EXPECT_EQ(Text(checked.Json(), "status_label"), "已出具");
   // One character of the key changed: not in the archive.
   std::string forged = path;
   forged.back() = forged.back() == 'A' ? 'B' : 'A';
   EXPECT_EQ(anyone.Get(forged).status, 404);
+  // Revoked: the same paper now says 作废, when and why.
+  ASSERT_EQ(Client(admin_)
+                .Post("/v1/documents/" + std::to_string(id) + "/revoke",
+                      "{\"reason\":\"承诺书填写有误，已重新出具\"}", "application/json")
+                .status,
+            200);
+  HttpReply revoked = anyone.Get(path);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  ExpectDocumented("GET", "/v1/verify/{number}", revoked);
+  EXPECT_EQ(Text(revoked.Json(), "status"), "revoked");
+  EXPECT_EQ(Text(revoked.Json(), "status_label"), "已作废");
+  EXPECT_EQ(Text(revoked.Json(), "status_reason"), "承诺书填写有误，已重新出具");
+  EXPECT_FALSE(Text(revoked.Json(), "status_date").empty());
 }
 
 TEST_F(FilingApiTest, TokensDecideWhatIsVisible) {

@@ -265,5 +265,40 @@ TEST_F(KindsTest, RenderingIsDeterministicPerKind) {
   }
 }
 
+// A layout prepared with a placeholder number, rendered with the real one,
+// gives the bytes a fresh rendering gives: for kinds whose body prints the
+// number (受理通知书) and those that print it only in the footer. A character
+// no font has is found by the preparation already.
+TEST_F(KindsTest, APreparedLayoutRendersTheSameBytes) {
+  for (const Kind* kind : catalog_->kinds()) {
+    SCOPED_TRACE(kind->name);
+    const Template& tmpl = *kind->versions.at(kind->current_version);
+    RenderOptions trial;
+    trial.document_number = "京朝备〔2026〕000000号";
+    trial.issued_at = "2026-11-27T10:00:00+08:00";
+    trial.verification_key = "AAAAAAAAAAAAAAAA";
+    RenderOptions real = trial;
+    real.document_number = "京朝备〔2026〕004217号";
+    real.verification_key = "K7M2QDXR5TNWB3HJ";
+    auto prepared = engine_->Prepare(tmpl, kind->example, trial);
+    ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
+    auto reused = engine_->Render(tmpl, kind->example, real, std::move(prepared).value());
+    auto fresh = engine_->Render(tmpl, kind->example, real);
+    ASSERT_TRUE(reused.ok() && fresh.ok());
+    EXPECT_EQ(core::Sha256Hex(reused->pdf), core::Sha256Hex(fresh->pdf));
+  }
+  core::Json data = catalog_->Find("commitment-letter")->example;
+  data.Find("enterprise")->Set("name", std::string("北京\xF3\xB0\x80\x80物业有限公司"));
+  RenderOptions trial;
+  trial.document_number = "京朝诺〔2026〕000000号";
+  trial.issued_at = "2026-11-27T10:00:00+08:00";
+  trial.verification_key = "AAAAAAAAAAAAAAAA";
+  const Kind* letter = catalog_->Find("commitment-letter");
+  auto refused = engine_->Prepare(*letter->versions.at(letter->current_version), data, trial);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), core::Code::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("/enterprise/name"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace beian::render

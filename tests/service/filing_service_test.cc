@@ -387,6 +387,7 @@ TEST_F(FilingServiceTest, ThePublicCheckNamesTheIssuerAndTheState) {
   ASSERT_TRUE(check.ok()) << check.status().ToString();
   EXPECT_EQ(check->issuer, kRuixiangName);
   EXPECT_EQ(check->status, "revoked");
+  EXPECT_EQ(check->status_label, "已作废");
   EXPECT_EQ(check->status_date, "2026-11-30T16:20:00+08:00");
   EXPECT_EQ(check->status_reason, "合同已解除");
   // Nothing personal: the manager's ID number in the data appears nowhere.

@@ -123,7 +123,8 @@ class Archive {
 
   // The keys among `keys` that stand in the staff of a current (not revoked)
   // document of a credit code other than `credit_code`, in the order given.
-  // kInvalidArgument for a malformed key.
+  // One index lookup per key, whatever the archive's size. kInvalidArgument
+  // for a malformed key.
   virtual core::Result<std::vector<StaffKey>> FindStaffConflicts(
       const std::vector<StaffKey>& keys, std::string_view credit_code) = 0;
 

@@ -94,11 +94,13 @@ struct NewDocument {
   // The keyed staff index of the document (see StaffKey), stored in the same
   // transaction. Ingest refuses the document (kAlreadyExists, "staff conflict
   // at <path>") when a key stands in a current document of another credit
-  // code. Non-empty: the document is marked indexed. Empty: the document is
+  // code. The document is marked indexed when keys are given or
+  // staff_indexed says they were computed (possibly none); otherwise it is
   // listed by Archive::DocumentsWithoutStaffKeys until SetStaffKeys records
-  // its keys (possibly none), so a caller that computed none and one that
-  // never computed any cannot be confused.
+  // its keys, so a caller that computed none and one that never computed any
+  // cannot be confused.
   std::vector<StaffKey> staff_keys;
+  bool staff_indexed = false;
 };
 
 // A document as filed in the catalog. `data` is the canonical JSON text; parse

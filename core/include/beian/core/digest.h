@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,24 @@ std::string Sha256Hex(std::string_view bytes);
 // HMAC-SHA256 (RFC 2104) of `message` under `key`, as 64 lowercase hex chars.
 // Thread-safe.
 std::string HmacSha256Hex(std::string_view key, std::string_view message);
+
+// HMAC-SHA256 under one key, its padded-key states computed once for many
+// messages (about three times faster than HmacSha256Hex per message).
+// Thread-safe.
+class HmacSha256 {
+ public:
+  explicit HmacSha256(std::string_view key);
+  ~HmacSha256();
+  HmacSha256(HmacSha256&& other) noexcept;
+  HmacSha256& operator=(HmacSha256&& other) noexcept;
+
+  // As HmacSha256Hex(key, message).
+  std::string Hex(std::string_view message) const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // SM3 (GB/T 32905) of bytes as 64 lowercase hex chars via OpenSSL; kInternal if
 // the provider lacks SM3. Thread-safe.

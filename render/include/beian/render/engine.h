@@ -79,6 +79,20 @@ struct TemplateInfo {
 };
 TemplateInfo Describe(const Template& tmpl);
 
+// A document laid out by Engine::Prepare, to be rendered once its number is known.
+class PreparedLayout {
+ public:
+  PreparedLayout(PreparedLayout&& other) noexcept;
+  PreparedLayout& operator=(PreparedLayout&& other) noexcept;
+  ~PreparedLayout();
+
+ private:
+  friend class Engine;
+  struct Impl;
+  explicit PreparedLayout(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 // Thread-safe after creation: one Engine renders many documents at once with shared fonts.
 class Engine {
  public:
@@ -98,11 +112,18 @@ class Engine {
   core::Result<RenderedDocument> Render(const Template& tmpl, const core::Json& data,
                                         const RenderOptions& options) const;
 
-  // Lays the data out as Render would, without writing the PDF: every data problem Render
-  // reports (the same status), at a fraction of the cost. Lets a caller refuse data before
-  // it takes something scarce, such as a document number, with a placeholder number of the
-  // same width.
-  core::Status Check(const Template& tmpl, const core::Json& data, const RenderOptions& options) const;
+  // Lays the data out as Render would, before the document number is known: every data
+  // problem Render reports (the same status). Lets a caller refuse data before it takes
+  // something scarce, such as a document number, with `trial` options carrying a placeholder
+  // number and key. Render(..., prepared) then lays out again only what the number changes
+  // (the running items), unless the body prints the number itself.
+  core::Result<PreparedLayout> Prepare(const Template& tmpl, const core::Json& data,
+                                       const RenderOptions& trial) const;
+
+  // Render, reusing the layout Prepare made of the same template and data. The output is
+  // byte for byte what Render(tmpl, data, options) gives.
+  core::Result<RenderedDocument> Render(const Template& tmpl, const core::Json& data,
+                                        const RenderOptions& options, PreparedLayout prepared) const;
 
   // A marked reprint (补打) of `original`, stamped with the engine's fonts: see
   // beian/render/pdf_tools.h (defined in pdf_tools.cc).

@@ -158,6 +158,7 @@ struct PublicCheck {
   std::string district;
   std::string issued_at;
   std::string status;
+  std::string status_label;   // the status in Chinese: 已出具, 已签章, 已受理, 已备案, 不予备案, 已作废
   std::string status_date;    // when it reached its status ("" for issued)
   std::string status_reason;  // why it was refused or revoked
   std::string filing_number;
