@@ -77,6 +77,18 @@ core::Result<const domain::HolidayCalendar*> BundledCalendar() {
   return &calendar.value();
 }
 
+// The counts an export or import reports.
+template <typename Summary>
+BagSummary BagSummaryOf(const Summary& s) {
+  BagSummary out;
+  out.documents = s.documents;
+  out.signed_copies = s.signed_copies;
+  out.reprints = s.reprints;
+  out.payload_files = s.payload_files;
+  out.payload_bytes = s.payload_bytes;
+  return out;
+}
+
 // What an idempotency key binds: the request as the client sent it.
 std::string RequestDigest(const IssueRequest& request) {
   core::Json o = core::Json::MakeObject();
@@ -818,12 +830,7 @@ core::Result<BagSummary> FilingService::Export(const Identity& who, const std::s
   f.year = filter.year;
   f.kind = filter.kind;
   BEIAN_ASSIGN_OR_RETURN(archive::ExportSummary s, archive::ExportBag(*store, dir, f, who.Actor()));
-  BagSummary out;
-  out.documents = s.documents;
-  out.signed_copies = s.signed_copies;
-  out.reprints = s.reprints;
-  out.payload_files = s.payload_files;
-  out.payload_bytes = s.payload_bytes;
+  BagSummary out = BagSummaryOf(s);
   out.manifest_sha256 = s.manifest_sha256;
   return out;
 }
@@ -832,13 +839,9 @@ core::Result<BagSummary> FilingService::Import(const Identity& who, const std::s
   BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "importing"));
   BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
   BEIAN_ASSIGN_OR_RETURN(archive::ImportSummary s, archive::ImportBag(*store, dir, who.Actor()));
-  BagSummary out;
-  out.documents = s.documents;
-  out.signed_copies = s.signed_copies;
-  out.reprints = s.reprints;
-  out.payload_files = s.payload_files;
-  out.payload_bytes = s.payload_bytes;
-  return out;
+  // The persons of the imported documents join the staff index.
+  BEIAN_RETURN_IF_ERROR(impl_->IndexStaffOfOlderDocuments());
+  return BagSummaryOf(s);
 }
 
 }  // namespace beian::service
