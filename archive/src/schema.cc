@@ -250,6 +250,13 @@ CREATE TABLE staff_presence (
   credit_code TEXT NOT NULL,
   PRIMARY KEY (hmac, credit_code)
 ) WITHOUT ROWID;
+-- Counts the rows ever added to staff_presence: an ingest whose staff were
+-- checked at this version re-checks them only if it has moved since.
+CREATE TABLE staff_presence_version (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+);
+INSERT INTO staff_presence_version (id, version) VALUES (1, 0);
 )sql",
      /*rebuilds_tables=*/true},
 };

@@ -684,6 +684,12 @@ core::Status SqliteArchive::Impl::RefuseIngestLocked(
                                       "); allocate a new one");
     }
   }
+  if (in.staff_presence_version) {
+    BEIAN_ASSIGN_OR_RETURN(
+        const int64_t version,
+        db.QueryInt("SELECT version FROM staff_presence_version"));
+    if (version == *in.staff_presence_version) return core::Status::Ok();
+  }
   BEIAN_ASSIGN_OR_RETURN(const std::vector<StaffKey> conflicts,
                          StaffConflicts(db, in.staff_keys, in.credit_code));
   // Names the path in this document only, never the other enterprise.
@@ -755,6 +761,10 @@ core::Status SqliteArchive::Impl::WriteStaffKeysLocked(
                    "json_each(?1)"));
     s.BindText(1, core::WriteJson(list)).BindText(2, document.credit_code);
     BEIAN_RETURN_IF_ERROR(s.Run());
+    if (db.Changes() > 0) {
+      BEIAN_RETURN_IF_ERROR(db.Exec(
+          "UPDATE staff_presence_version SET version = version + 1"));
+    }
   }
   BEIAN_ASSIGN_OR_RETURN(
       Statement s,
@@ -1273,10 +1283,23 @@ core::Result<std::vector<std::string>> SqliteArchive::VoidUnusedNumbers(
 }
 
 core::Result<std::vector<StaffKey>> SqliteArchive::FindStaffConflicts(
-    const std::vector<StaffKey>& keys, std::string_view credit_code) {
+    const std::vector<StaffKey>& keys, std::string_view credit_code,
+    int64_t* presence_version) {
   BEIAN_RETURN_IF_ERROR(CheckStaffKeys(keys));
   std::lock_guard<std::mutex> lock(impl_->reader_mu);
-  return Impl::StaffConflicts(impl_->reader, keys, credit_code);
+  Database& db = impl_->reader;
+  // The version and the check read one snapshot.
+  Transaction snapshot(db);
+  BEIAN_RETURN_IF_ERROR(snapshot.BeginRead());
+  if (presence_version != nullptr) {
+    BEIAN_ASSIGN_OR_RETURN(
+        *presence_version,
+        db.QueryInt("SELECT version FROM staff_presence_version"));
+  }
+  BEIAN_ASSIGN_OR_RETURN(std::vector<StaffKey> conflicts,
+                         Impl::StaffConflicts(db, keys, credit_code));
+  BEIAN_RETURN_IF_ERROR(snapshot.Commit());
+  return conflicts;
 }
 
 core::Result<std::vector<StaffConflict>> SqliteArchive::ListStaffConflicts(

@@ -204,6 +204,8 @@ core::Result<int64_t> Database::QueryInt(const char* sql) {
   return stmt.Int(0);
 }
 
+int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+
 int64_t Database::LastInsertRowId() const {
   return sqlite3_last_insert_rowid(db_);
 }

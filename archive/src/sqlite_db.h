@@ -78,6 +78,8 @@ class Database {
   core::Result<int64_t> QueryInt(const char* sql);
   // The rowid of the last successful INSERT on this connection.
   int64_t LastInsertRowId() const;
+  // The rows the last INSERT, UPDATE or DELETE on this connection changed.
+  int64_t Changes() const;
 
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }

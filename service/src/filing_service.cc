@@ -216,10 +216,12 @@ struct FilingService::Impl {
   // 挂证: kInvalidArgument with a problem at each person of the new document
   // who stands in a current document of another enterprise. The message names
   // neither that enterprise nor the person.
+  // `presence_version` (optional) receives the staff index version checked.
   core::Status CheckStaff(const std::vector<archive::StaffKey>& keys, const std::string& credit_code,
-                          std::vector<core::Problem>& problems) {
+                          std::vector<core::Problem>& problems, int64_t* presence_version = nullptr) {
     if (keys.empty()) return core::Status::Ok();
-    BEIAN_ASSIGN_OR_RETURN(std::vector<archive::StaffKey> taken, archive->FindStaffConflicts(keys, credit_code));
+    BEIAN_ASSIGN_OR_RETURN(std::vector<archive::StaffKey> taken,
+                           archive->FindStaffConflicts(keys, credit_code, presence_version));
     for (const archive::StaffKey& k : taken) {
       problems.push_back({k.path + "/id_number", "person.other_enterprise",
                           "该人员已在其他物业服务企业的在用材料中登记，同一人员只能在一个企业中维护；"
@@ -466,7 +468,9 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   record.idempotency = idempotency;
   record.staff_keys = impl_->staff->Of(prepared.data);
   record.staff_indexed = true;
-  BEIAN_RETURN_IF_ERROR(impl_->CheckStaff(record.staff_keys, record.credit_code, problems));
+  int64_t presence_version = 0;
+  BEIAN_RETURN_IF_ERROR(impl_->CheckStaff(record.staff_keys, record.credit_code, problems, &presence_version));
+  if (!record.staff_keys.empty()) record.staff_presence_version = presence_version;
   // Everything that can refuse the data is asked before a number is taken, so
   // refused data never uses up a serial: the layout with a placeholder of the
   // number's width, and the archive's own checks.

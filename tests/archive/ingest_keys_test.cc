@@ -207,6 +207,28 @@ TEST_F(IngestKeysTest, ComputedButNoneIsIndexed) {
   EXPECT_NE(d.id, i.id);
 }
 
+// An ingest checked at a staff index version that has moved since is checked
+// again: another enterprise filed the person in between.
+TEST_F(IngestKeysTest, AStaleStaffCheckIsDoneAgain) {
+  NewDocument haidian = Sample(1, kHaidian, "海淀区");
+  haidian.staff_keys = {Person(1, 0)};
+  int64_t seen = -1;
+  ASSERT_TRUE(archive_->FindStaffConflicts(haidian.staff_keys, kHaidian, &seen)->empty());
+  NewDocument chaoyang = Sample(2, kChaoyang);
+  chaoyang.staff_keys = {Person(1, 3)};
+  ASSERT_TRUE(archive_->Ingest(chaoyang).ok());
+  haidian.staff_presence_version = seen;
+  EXPECT_EQ(archive_->Ingest(haidian).status().code(), core::Code::kAlreadyExists);
+  // A check at the current version (nobody added since) is trusted.
+  NewDocument again = Sample(3, kChaoyang);
+  again.staff_keys = {Person(1, 0)};
+  int64_t now = -1;
+  ASSERT_TRUE(archive_->FindStaffConflicts(again.staff_keys, kChaoyang, &now)->empty());
+  EXPECT_GT(now, seen);
+  again.staff_presence_version = now;
+  EXPECT_TRUE(archive_->Ingest(again).ok());
+}
+
 TEST_F(IngestKeysTest, TwoEnterprisesRacingForOnePersonGetOneDocument) {
   std::vector<NewDocument> docs;
   for (int i = 0; i < 6; ++i) {

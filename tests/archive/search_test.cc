@@ -363,6 +363,7 @@ TEST_F(SearchTest, MigrationIndexesDocumentsFiledBeforeIt) {
                     "DROP TABLE access_tokens; DROP TABLE number_allocations; "
                     "DROP TABLE number_voids; DROP TABLE idempotency_keys; "
                     "DROP TABLE document_staff; DROP TABLE staff_presence; "
+                    "DROP TABLE staff_presence_version; "
                     "ALTER TABLE signed_copies DROP COLUMN of_record; "
                     "PRAGMA user_version = 1;"),
             "");

@@ -123,10 +123,14 @@ class Archive {
 
   // The keys among `keys` that stand in the staff of a current (not revoked)
   // document of a credit code other than `credit_code`, in the order given.
-  // One index lookup per key, whatever the archive's size. kInvalidArgument
-  // for a malformed key.
+  // One index lookup per key, whatever the archive's size. `presence_version`,
+  // when given, receives the version of the staff index the check saw: pass
+  // it as NewDocument::staff_presence_version so that Ingest re-checks only
+  // if persons were added to the index since. kInvalidArgument for a
+  // malformed key.
   virtual core::Result<std::vector<StaffKey>> FindStaffConflicts(
-      const std::vector<StaffKey>& keys, std::string_view credit_code) = 0;
+      const std::vector<StaffKey>& keys, std::string_view credit_code,
+      int64_t* presence_version = nullptr) = 0;
 
   // Every key that stands in current documents of two or more credit codes,
   // ordered by key; limited to conflicts with at least one document in

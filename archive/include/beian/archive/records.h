@@ -101,6 +101,10 @@ struct NewDocument {
   // cannot be confused.
   std::vector<StaffKey> staff_keys;
   bool staff_indexed = false;
+  // The presence_version of the FindStaffConflicts that cleared staff_keys:
+  // Ingest then re-checks them (for enterprises racing) only if persons were
+  // added to the staff index since. Unset: Ingest always re-checks.
+  std::optional<int64_t> staff_presence_version;
 };
 
 // A document as filed in the catalog. `data` is the canonical JSON text; parse

@@ -70,7 +70,8 @@ class SqliteArchive : public Archive {
   core::Result<std::vector<std::string>> VoidUnusedNumbers(
       std::string_view actor, std::string_view allocated_before) override;
   core::Result<std::vector<StaffKey>> FindStaffConflicts(
-      const std::vector<StaffKey>& keys, std::string_view credit_code) override;
+      const std::vector<StaffKey>& keys, std::string_view credit_code,
+      int64_t* presence_version = nullptr) override;
   core::Result<std::vector<StaffConflict>> ListStaffConflicts(
       std::string_view district) override;
   core::Result<std::vector<int64_t>> DocumentsWithoutStaffKeys() override;
