@@ -1,5 +1,6 @@
 #include "sqlite_db.h"
 
+#include <cstring>
 #include <map>
 #include <string>
 #include <utility>
@@ -192,6 +193,12 @@ core::Result<Statement> Database::Prepare(std::string_view sql) {
 }
 
 core::Status Database::Exec(const char* sql) {
+  // One statement (SAVEPOINT, COMMIT, a PRAGMA) is prepared once and reused;
+  // a script goes through sqlite3_exec.
+  if (std::strchr(sql, ';') == nullptr) {
+    BEIAN_ASSIGN_OR_RETURN(Statement statement, Prepare(sql));
+    return statement.Run();
+  }
   const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return FromSqlite(rc, db_, sql);
   return core::Status::Ok();

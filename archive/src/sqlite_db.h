@@ -72,7 +72,7 @@ class Database {
   // Compiles one statement, or reuses the one compiled for the same text
   // earlier (statements are prepared once per connection, not per call).
   core::Result<Statement> Prepare(std::string_view sql);
-  // Runs one or more statements without results.
+  // Runs one or more statements, ignoring any rows they answer.
   core::Status Exec(const char* sql);
   // The first column of the first row of a query as an integer.
   core::Result<int64_t> QueryInt(const char* sql);
