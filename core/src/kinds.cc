@@ -4,15 +4,15 @@ namespace beian::core {
 
 const std::vector<DocumentKind>& DocumentKinds() {
   static const std::vector<DocumentKind> kKinds = {
-      {"contract-filing", "备", Issuer::kEnterprise},
-      {"preliminary-contract-filing", "前备", Issuer::kEnterprise},
-      {"out-of-town-contract-filing", "外备", Issuer::kEnterprise},
-      {"qualification-verification", "核", Issuer::kEnterprise},
-      {"commitment-letter", "诺", Issuer::kEnterprise},
-      {"authorization-letter", "委", Issuer::kEnterprise},
-      {"promotion-notice", "晋", Issuer::kEnterprise},
-      {"site-verification", "查", Issuer::kBureau},
-      {"acceptance-receipt", "受", Issuer::kBureau},
+      {"contract-filing", "备"},
+      {"preliminary-contract-filing", "前备"},
+      {"out-of-town-contract-filing", "外备"},
+      {"qualification-verification", "核"},
+      {"commitment-letter", "诺"},
+      {"authorization-letter", "委"},
+      {"promotion-notice", "晋"},
+      {"site-verification", "查"},
+      {"acceptance-receipt", "受"},
   };
   return kKinds;
 }

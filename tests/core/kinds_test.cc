@@ -34,17 +34,11 @@ TEST(KindsTest, NumberCodes) {
   EXPECT_FALSE(IsKindNumberCode(""));
 }
 
-TEST(KindsTest, OnlyTheReceiptAndTheSiteVerificationAreBureauKinds) {
-  std::set<std::string_view> bureau;
-  for (const DocumentKind& k : DocumentKinds()) {
-    if (k.issuer == Issuer::kBureau) bureau.insert(k.name);
-  }
-  EXPECT_EQ(bureau, (std::set<std::string_view>{"acceptance-receipt",
-                                                "site-verification"}));
+TEST(KindsTest, FoundByTheirExactName) {
   ASSERT_NE(FindDocumentKind("commitment-letter"), nullptr);
-  EXPECT_EQ(FindDocumentKind("commitment-letter")->issuer,
-            Issuer::kEnterprise);
+  EXPECT_EQ(FindDocumentKind("commitment-letter")->number_code, "诺");
   EXPECT_EQ(FindDocumentKind("Contract-Filing"), nullptr);
+  EXPECT_EQ(FindDocumentKind(""), nullptr);
 }
 
 }  // namespace

@@ -100,8 +100,8 @@ void ExpectCleanPdf(const std::string& path, const core::Json& data) {
   EXPECT_NE(check.out.find("No syntax or stream encoding errors"), std::string::npos) << check.out;
 }
 
-// The kinds on disk are exactly core's kinds, whose number codes and issuers
-// the archive and the service use.
+// The kinds on disk are exactly core's kinds, whose number codes the archive
+// uses.
 TEST_F(KindsTest, TemplateKindsAreCoresKinds) {
   std::set<std::string> on_disk, in_core;
   for (const Kind* kind : catalog_->kinds()) on_disk.insert(kind->name);
@@ -109,6 +109,21 @@ TEST_F(KindsTest, TemplateKindsAreCoresKinds) {
     in_core.insert(std::string(kind.name));
   }
   EXPECT_EQ(on_disk, in_core);
+}
+
+// kind.json declares who issues each kind: the bureau issues 受理通知书 and
+// 实地核查情况表, the enterprise everything else (DESIGN.md §6).
+TEST_F(KindsTest, OnlyTheReceiptAndTheSiteVerificationAreIssuedByABureau) {
+  std::set<std::string> bureau;
+  for (const Kind* kind : catalog_->kinds()) {
+    const core::Json* issuers = kind->manifest.Find("issuers");
+    ASSERT_NE(issuers, nullptr) << kind->name;
+    ASSERT_EQ(issuers->as_array().size(), 1u) << kind->name;
+    const std::string issuer = issuers->as_array()[0].as_string();
+    EXPECT_TRUE(issuer == "enterprise" || issuer == "bureau") << kind->name << ": " << issuer;
+    if (issuer == "bureau") bureau.insert(kind->name);
+  }
+  EXPECT_EQ(bureau, (std::set<std::string>{"acceptance-receipt", "site-verification"}));
 }
 
 // Every schema's district list is core's, in the same order.

@@ -1,5 +1,5 @@
-// The kinds of document beian issues: the names of templates/<kind>/, their
-// 文书编号 codes and who issues them.
+// The kinds of document beian issues: the names of templates/<kind>/ and
+// their 文书编号 codes. Who issues each is declared in its kind.json.
 #ifndef BEIAN_CORE_KINDS_H_
 #define BEIAN_CORE_KINDS_H_
 
@@ -8,19 +8,12 @@
 
 namespace beian::core {
 
-// Who issues a kind of document.
-enum class Issuer {
-  kEnterprise,  // the property-service enterprise: forms, letters, notices
-  kBureau,      // the district bureau: 受理通知书, 实地核查情况表
-};
-
 // One kind of document.
 struct DocumentKind {
   // The folder under templates/: "contract-filing".
   std::string_view name;
   // The kind part of a 文书编号: "备" (京朝备〔2026〕000123号).
   std::string_view number_code;
-  Issuer issuer;
 };
 
 // The number code of a kind that has none of its own.
