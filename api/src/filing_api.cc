@@ -18,6 +18,7 @@
 #include "beian/api/json_body.h"
 #include "beian/api/request.h"
 #include "beian/api/response.h"
+#include "beian/core/beijing_time.h"
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
 #include "beian/core/utf8.h"
@@ -236,7 +237,7 @@ class FilingApi {
     service::IssueRequest request;
     request.kind = kind->as_string();
     if (const core::Json* given = body->Find("issued_at")) {
-      if (!given->is_string() || given->as_string().empty()) {
+      if (!given->is_string() || !core::IsBeijingTime(given->as_string())) {
         return Response::Error(422, "invalid_issued_at",
                                "issued_at must be Beijing time like 2026-11-27T10:00:00+08:00", "/issued_at");
       }
@@ -254,6 +255,12 @@ class FilingApi {
     }
     request.data = std::move(*data);
     if (const std::string* key = req.Header("Idempotency-Key"); key != nullptr && !preview) {
+      const bool printable = !key->empty() && key->size() <= 200 &&
+                             std::all_of(key->begin(), key->end(), [](char c) { return c > ' ' && c < 0x7F; });
+      if (!printable) {
+        return Response::Error(400, "invalid_idempotency_key",
+                               "Idempotency-Key must be 1 to 200 printable ASCII characters", "Idempotency-Key");
+      }
       request.idempotency_key = *key;
     }
     std::vector<core::Problem> problems;
@@ -445,7 +452,9 @@ class FilingApi {
                              "the part \"file\" of multipart/form-data",
                              "Content-Type");
     }
-    if (!core::IsValidUtf8(upload.name) || upload.name.size() > 255) upload.name.clear();
+    if (!core::IsValidUtf8(upload.name) || upload.name.size() > 255 || core::HasControlCharacter(upload.name)) {
+      upload.name.clear();
+    }
     core::Result<service::SignedCopyInfo> copy = service_.AttachScan(who, *id, upload.bytes, upload.name, of_record);
     if (!copy.ok()) {
       if (copy.status().code() == core::Code::kInvalidArgument) {
@@ -498,14 +507,21 @@ class FilingApi {
     if (auto* r = std::get_if<Response>(&body)) return *r;
     if (auto* o = std::get_if<core::Json>(&body); o != nullptr && member != nullptr) {
       if (const core::Json* v = o->Find(member)) {
-        if (!v->is_string() || v->as_string().size() > 2000 || !core::IsValidUtf8(v->as_string())) {
+        // A reason may run over lines; a filing number is one line.
+        const bool reason = std::string_view(member) == "reason";
+        const size_t limit = reason ? 500 : 100;
+        if (!v->is_string() || !core::IsValidUtf8(v->as_string()) ||
+            core::CountCodePoints(v->as_string()) > limit ||
+            core::HasControlCharacter(v->as_string(), /*newline_allowed=*/reason)) {
           return Response::Error(422, std::string("invalid_") + member,
-                                 std::string(member) + " must be text of at most 2000 bytes", std::string("/") + member);
+                                 std::string(member) + " must be text of at most " + std::to_string(limit) +
+                                     " characters without control characters",
+                                 std::string("/") + member);
         }
         text = v->as_string();
       }
     }
-    if (member != nullptr && std::string_view(member) == "reason" && text.empty()) {
+    if (member != nullptr && std::string_view(member) == "reason" && core::IsBlank(text)) {
       return Response::Error(422, "missing_reason", "reason (why, in words a person reads) is required", "/reason");
     }
     core::Result<service::DocumentInfo> d = step(*id, text);
@@ -533,8 +549,8 @@ class FilingApi {
         marked = m->as_bool();
       }
       if (const core::Json* op = o->Find("operator")) {
-        if (!op->is_string() || op->as_string().empty() || op->as_string().size() > 100 ||
-            !core::IsValidUtf8(op->as_string())) {
+        if (!op->is_string() || op->as_string().size() > 100 || !core::IsValidUtf8(op->as_string()) ||
+            core::IsBlank(op->as_string()) || core::HasControlCharacter(op->as_string())) {
           return Response::Error(422, "invalid_operator", "operator must be a name of 1-100 bytes", "/operator");
         }
         operator_name = op->as_string();

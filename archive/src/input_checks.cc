@@ -18,18 +18,6 @@ bool IsLowerHex64(std::string_view text) {
          text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-// C0 controls, DEL and the C1 controls (U+0080..U+009F); `text` is UTF-8.
-bool HasControlCharacter(std::string_view text) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == 0x7F) return true;
-    if (c == 0xC2 && i + 1 < text.size()) {
-      const unsigned char next = static_cast<unsigned char>(text[i + 1]);
-      if (next >= 0x80 && next <= 0x9F) return true;
-    }
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -142,9 +130,12 @@ core::Status CheckStatusChange(const StatusChange& c) {
   if (with_reason) {
     const size_t length =
         core::IsValidUtf8(c.reason) ? core::CountCodePoints(c.reason) : 0;
-    if (length < 1 || length > 500) {
+    if (length < 1 || length > 500 || core::IsBlank(c.reason) ||
+        core::HasControlCharacter(c.reason, /*newline_allowed=*/true)) {
       return core::InvalidArgument("a change to " + to +
-                                   " needs a reason of 1 to 500 characters");
+                                   " needs a reason of 1 to 500 characters "
+                                   "of text (lines allowed, no other control "
+                                   "characters)");
     }
     BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("reason", c.reason));
   }
@@ -157,9 +148,9 @@ core::Status CheckStatusChange(const StatusChange& c) {
     }
   }
   if (filing) {
-    if (c.filing_number.empty() || c.filing_number.size() > 100 ||
+    if (core::IsBlank(c.filing_number) || c.filing_number.size() > 100 ||
         !core::IsValidUtf8(c.filing_number) ||
-        HasControlCharacter(c.filing_number)) {
+        core::HasControlCharacter(c.filing_number)) {
       return core::InvalidArgument(
           "a change to filed needs a filing_number of 1 to 100 bytes of "
           "text");
@@ -224,6 +215,9 @@ core::Status CheckNewSignedCopy(const NewSignedCopy& c) {
     return core::InvalidArgument("original_name is not UTF-8");
   }
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("original_name", c.original_name));
+  if (core::HasControlCharacter(c.original_name)) {
+    return core::InvalidArgument("original_name must be text without control characters");
+  }
   if (!c.uploaded_at.empty()) {
     BEIAN_RETURN_IF_ERROR(CheckTime("uploaded_at", c.uploaded_at));
   }
@@ -237,6 +231,9 @@ core::Status CheckNewSignedCopy(const NewSignedCopy& c) {
 core::Status CheckNewReprint(const NewReprint& r) {
   BEIAN_RETURN_IF_ERROR(CheckNotEmpty("operator", r.operator_name));
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("operator", r.operator_name));
+  if (core::HasControlCharacter(r.operator_name)) {
+    return core::InvalidArgument("operator must be text without control characters");
+  }
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", r.actor));
   if (!r.reprinted_at.empty()) {
     BEIAN_RETURN_IF_ERROR(CheckTime("reprinted_at", r.reprinted_at));
@@ -268,7 +265,7 @@ core::Status CheckNewAccessToken(const NewAccessToken& t) {
       return core::InvalidArgument("an admin token has no name");
     }
   } else if (t.name.empty() || t.name.size() > 200 ||
-             !core::IsValidUtf8(t.name) || HasControlCharacter(t.name)) {
+             !core::IsValidUtf8(t.name) || core::HasControlCharacter(t.name)) {
     return core::InvalidArgument(
         std::string("a") +
         (t.role == AccessRole::kBureau ? " bureau token needs the bureau's "

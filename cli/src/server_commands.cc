@@ -132,6 +132,7 @@ int TokenCommand(service::FilingService& service,
     if (args[i] == "--actor" && Value(args, i, actor)) continue;
     rest.push_back(args[i]);
   }
+  if (rest.empty()) return Fail(kExitUsage, kTokenUsage);
   const service::Identity who = service::LocalAdministrator(actor);
   const std::string& verb = rest[0];
   if (verb == "list" && rest.size() == 1) {

@@ -59,6 +59,12 @@ core::Status AuthorizeIssue(const Identity& who, const KindInfo& kind, core::Jso
       return Denied(problems, "/kind", "该令牌未登记受理机关名称，请重新申领",
                     "this bureau token records no bureau name; ask an administrator for a new one");
     }
+    // A bureau's paper about a project (实地核查) is the project's district's.
+    const std::string project_district = StringAt(data, "/project/district");
+    if (!project_district.empty() && project_district != who.district) {
+      return Denied(problems, "/data/project/district", "只能出具本区物业项目的文书",
+                    "a bureau issues papers about projects in " + who.district + " only");
+    }
     core::Json bureau = core::Json::MakeObject();
     bureau.Set("name", who.name);
     bureau.Set("district", who.district);

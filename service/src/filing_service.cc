@@ -725,7 +725,11 @@ core::Result<SearchPage> FilingService::Search(const Identity& who, const Search
     }
     filter.after = *after;
   }
-  // The identity's scope narrows every search.
+  // The identity's scope narrows every search (an identity without one sees nothing).
+  if ((who.role == Role::kEnterprise && who.credit_code.empty()) ||
+      (who.role == Role::kBureau && who.district.empty())) {
+    return refuse(core::PermissionDenied(""), "q", "该身份没有可查询的范围", "this identity has no scope to search");
+  }
   if (who.role == Role::kEnterprise) {
     filter.credit_code = who.credit_code;
   } else if (who.role == Role::kBureau) {

@@ -233,6 +233,15 @@ TEST_F(FilingServiceTest, ABureauIssuesItsPapersInItsOwnName) {
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->data->At("/bureau/name")->as_string(), "北京市海淀区住房和城乡建设委员会");
 
+  // Nor a site verification of a project in another district.
+  std::vector<core::Problem> elsewhere;
+  auto other = service_->Issue(Bureau("朝阳区", "北京市朝阳区住房和城乡建设委员会"),
+                               IssueRequest{"site-verification", Example("site-verification"), "", ""}, elsewhere);
+  EXPECT_EQ(other.status().code(), core::Code::kPermissionDenied);
+  ASSERT_FALSE(elsewhere.empty());
+  EXPECT_EQ(elsewhere[0].path, "/data/project/district");
+  EXPECT_TRUE(Issue(haidian, "site-verification", Example("site-verification")).ok());
+
   // An enterprise's application is not the bureau's to issue.
   std::vector<core::Problem> problems;
   auto filing = service_->Issue(haidian, IssueRequest{"contract-filing", Example("contract-filing"), "", ""}, problems);
