@@ -667,11 +667,13 @@ core::Result<ReprintOutcome> FilingService::Reprint(const Identity& who, int64_t
   reprint.reprinted_at = at;
   if (marked) {
     const std::string day = DateOf(at).Chinese();
-    BEIAN_ASSIGN_OR_RETURN(reprint.pdf, impl_->engine->StampReprint(
-                                            original,
-                                            {"补打", "补打日期：" + day, "操作人：" + printed_operator,
-                                             "原件 SHA-256：" + d.sha256.substr(0, 16)},
-                                            at));
+    std::vector<std::string> stamp = {"补打", "补打日期：" + day, "操作人：" + printed_operator,
+                                      "原件 SHA-256：" + d.sha256.substr(0, 16)};
+    // A copy of a withdrawn paper says so on every page.
+    if (d.status == archive::DocumentStatus::kRevoked) {
+      stamp.insert(stamp.begin() + 1, "已作废（" + DateOf(d.revoked_at).Chinese() + "）");
+    }
+    BEIAN_ASSIGN_OR_RETURN(reprint.pdf, impl_->engine->StampReprint(original, stamp, at));
   }
   BEIAN_ASSIGN_OR_RETURN(archive::Reprint stored, impl_->archive->AddReprint(reprint));
   ReprintOutcome out;

@@ -359,6 +359,12 @@ TEST_F(FilingServiceTest, TheLifecycleIsTheBureausAndFollowsItsOrder) {
   ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
   EXPECT_EQ(revoked->status, "revoked");
   EXPECT_EQ(service_->Revoke(chaoyang, doc->id, "again").status().code(), core::Code::kFailedPrecondition);
+  // A 补打 copy of the withdrawn paper says 已作废 on it.
+  auto reprint = service_->Reprint(chaoyang, doc->id, true, "");
+  ASSERT_TRUE(reprint.ok()) << reprint.status().ToString();
+  TempDir files;
+  testing::WriteFileOrDie(files.File("revoked.pdf"), reprint->pdf);
+  EXPECT_NE(testing::PdfRawText(files.File("revoked.pdf")).find("已作废（2026年11月2日）"), std::string::npos);
 
   int transitions = 0;
   for (const archive::AuditEntry& e : AuditEntries()) {
