@@ -182,6 +182,14 @@ struct FilingService::Impl {
     return engine->Render(*tmpl->second, data, options);
   }
 
+  // A rendering with the kind's current template that no archive keeps.
+  core::Result<Rendering> RenderOutside(const render::Kind& kind, const core::Json& data, const std::string& number,
+                                        const std::string& issued_at) const {
+    BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
+                           RenderWith(kind, kind.current_version, data, number, issued_at));
+    return Rendering{number, std::move(pdf.pdf), pdf.pages};
+  }
+
   // The archived document `id` if `who` may see it; kNotFound otherwise.
   core::Result<archive::Document> Visible(const Identity& who, int64_t id) {
     BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, Store());
@@ -371,26 +379,14 @@ core::Result<Rendering> FilingService::Render(const std::string& kind_name, core
   if (kind == nullptr) return core::NotFound("unknown kind \"" + kind_name + "\"");
   const std::string at = issued_at.empty() ? impl_->Now() : issued_at;
   BEIAN_ASSIGN_OR_RETURN(core::Json checked, impl_->CheckOrRefuse(*kind, std::move(data), at, problems));
-  Rendering out;
-  out.number = number.empty() ? PreviewNumber(*kind, at, checked) : number;
-  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
-                         impl_->RenderWith(*kind, kind->current_version, checked, out.number, at));
-  out.pdf = std::move(pdf.pdf);
-  out.pages = pdf.pages;
-  return out;
+  return impl_->RenderOutside(*kind, checked, number.empty() ? PreviewNumber(*kind, at, checked) : number, at);
 }
 
 core::Result<Rendering> FilingService::Preview(const Identity& who, IssueRequest request,
                                                std::vector<core::Problem>& problems) const {
   BEIAN_ASSIGN_OR_RETURN(Impl::Prepared prepared, impl_->Prepare(who, std::move(request), problems));
-  Rendering out;
-  out.number = PreviewNumber(*prepared.kind, prepared.issued_at, prepared.data);
-  BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
-                         impl_->RenderWith(*prepared.kind, prepared.kind->current_version, prepared.data,
-                                           out.number, prepared.issued_at));
-  out.pdf = std::move(pdf.pdf);
-  out.pages = pdf.pages;
-  return out;
+  return impl_->RenderOutside(*prepared.kind, prepared.data,
+                               PreviewNumber(*prepared.kind, prepared.issued_at, prepared.data), prepared.issued_at);
 }
 
 // ---- Identity
@@ -446,13 +442,16 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   std::optional<archive::IdempotencyKey> idempotency;
   if (!request.idempotency_key.empty()) {
     idempotency = archive::IdempotencyKey{who.token_id, request.idempotency_key, RequestDigest(request)};
-    core::Result<std::optional<DocumentInfo>> earlier = impl_->Replay(who, *idempotency, problems);
-    if (!earlier.ok()) return earlier.status();
-    if (*earlier) {
-      if (replayed != nullptr) *replayed = true;
-      return std::move(**earlier);
-    }
   }
+  // The document an earlier request with the same key made, if any.
+  auto earlier = [&]() -> core::Result<std::optional<DocumentInfo>> {
+    if (!idempotency) return std::optional<DocumentInfo>();
+    BEIAN_ASSIGN_OR_RETURN(std::optional<DocumentInfo> found, impl_->Replay(who, *idempotency, problems));
+    if (found && replayed != nullptr) *replayed = true;
+    return found;
+  };
+  BEIAN_ASSIGN_OR_RETURN(std::optional<DocumentInfo> first, earlier());
+  if (first) return std::move(*first);
   BEIAN_ASSIGN_OR_RETURN(Impl::Prepared prepared, impl_->Prepare(who, std::move(request), problems));
   const render::Kind& kind = *prepared.kind;
   archive::NewDocument record;
@@ -498,14 +497,8 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   if (d.status().code() != core::Code::kAlreadyExists) return d.status();
   // Another request won a race: the same key (answer its document), or a
   // person filed by another enterprise in the meantime.
-  if (idempotency) {
-    core::Result<std::optional<DocumentInfo>> earlier = impl_->Replay(who, *idempotency, problems);
-    if (!earlier.ok()) return earlier.status();
-    if (*earlier) {
-      if (replayed != nullptr) *replayed = true;
-      return std::move(**earlier);
-    }
-  }
+  BEIAN_ASSIGN_OR_RETURN(std::optional<DocumentInfo> raced, earlier());
+  if (raced) return std::move(*raced);
   BEIAN_RETURN_IF_ERROR(impl_->CheckStaff(record.staff_keys, record.credit_code, problems));
   return d.status();
 }
