@@ -460,6 +460,9 @@ class FilingApi {
       if (copy.status().code() == core::Code::kInvalidArgument) {
         return Response::Error(422, "invalid_upload", copy.status().message(), "file");
       }
+      if (copy.status().code() == core::Code::kUnprocessable) {
+        return Response::Error(422, "unreadable_upload", copy.status().message(), "file");
+      }
       return Refused(copy.status(), {}, "id");
     }
     if (archived_bytes_ != nullptr) archived_bytes_->Increment(static_cast<double>(copy->bytes));

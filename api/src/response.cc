@@ -78,6 +78,8 @@ Response Response::FromStatus(const core::Status& status) {
       return Error(403, "forbidden", status.message());
     case core::Code::kAlreadyExists:
       return Error(409, "already_exists", status.message());
+    case core::Code::kUnprocessable:
+      return Error(422, "unprocessable", status.message());
     case core::Code::kOk:
     case core::Code::kIoError:
     case core::Code::kInternal:

@@ -90,6 +90,7 @@ core::Result<std::unique_ptr<FilingService>> Open(const std::string& root, const
   options.root = root;
   options.data_dir = data_dir;
   options.load_templates = templates;
+  options.uploads.executable = "/proc/self/exe";  // `beian inspect-upload`
   return FilingService::Open(options);
 }
 
@@ -418,6 +419,9 @@ int Main(int argc, char** argv) {
     return args.empty() ? kExitUsage : 0;
   }
   const std::string command = args[0];
+  // The sandboxed helper the server starts to read uploads: before anything
+  // is opened or loaded.
+  if (command == "inspect-upload") return service::InspectUploadCommand({args.begin() + 1, args.end()});
   if (command != "token" && command != "kinds" && command != "render" && command != "examples" && command != "validate" &&
       command != "archive" && command != "serve") {
     std::cerr << kUsage;

@@ -48,6 +48,7 @@ struct ServeOptions {
   std::string access_log;  // "" none, "-" stdout, else a file
   bool admin_token = false;
   int drain_seconds = 20;
+  service::UploadLimits uploads;
 };
 
 core::Status ApplyConfigFile(const std::string& path, ServeOptions& options) {
@@ -106,6 +107,18 @@ core::Status ApplyConfigFile(const std::string& path, ServeOptions& options) {
     } else if (key == "drain_seconds") {
       BEIAN_ASSIGN_OR_RETURN(int64_t v, number(0, 3600));
       options.drain_seconds = static_cast<int>(v);
+    } else if (key == "upload_deadline_ms") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(100, 3600000));
+      options.uploads.deadline = std::chrono::milliseconds(v);
+    } else if (key == "upload_memory_mb") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(64, 65536));
+      options.uploads.memory_bytes = static_cast<uint64_t>(v) << 20;
+    } else if (key == "upload_cpu_seconds") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1, 3600));
+      options.uploads.cpu_seconds = static_cast<int>(v);
+    } else if (key == "upload_inspections") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1, 256));
+      options.uploads.slots = static_cast<int>(v);
     } else if (key == "cert_file") {
       BEIAN_ASSIGN_OR_RETURN(s.cert_file, text_value());
     } else if (key == "key_file") {
@@ -225,6 +238,9 @@ int ServeCommand(service::FilingService& service,
   }
   core::Result<std::string> openapi = ReadFile(root + "/api/openapi.json");
   if (!openapi.ok()) return Fail(kExitInternal, openapi.status().message());
+  if (core::Status started = service.StartUploadInspection(options.uploads); !started.ok()) {
+    return Fail(kExitInternal, started.message());
+  }
 
   std::unique_ptr<api::AccessLog> access_log;
   if (options.access_log == "-") {

@@ -23,6 +23,8 @@ std::string_view CodeName(Code code) {
       return "permission denied";
     case Code::kAlreadyExists:
       return "already exists";
+    case Code::kUnprocessable:
+      return "unprocessable";
     case Code::kIoError:
       return "io error";
     case Code::kInternal:
@@ -74,6 +76,10 @@ Status PermissionDenied(std::string msg) {
 }
 Status AlreadyExists(std::string msg) {
   return Status(Code::kAlreadyExists, std::move(msg));
+}
+
+Status Unprocessable(std::string msg) {
+  return Status(Code::kUnprocessable, std::move(msg));
 }
 Status IoError(std::string msg) {
   return Status(Code::kIoError, std::move(msg));

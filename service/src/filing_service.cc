@@ -27,6 +27,7 @@
 #include "records_view.h"
 #include "staff_keys.h"
 #include "token_cache.h"
+#include "upload_sandbox.h"
 
 namespace beian::service {
 namespace {
@@ -114,6 +115,7 @@ struct FilingService::Impl {
   std::unique_ptr<archive::SqliteArchive> archive;
   std::unique_ptr<TokenCache> tokens;
   std::optional<StaffKeys> staff;
+  std::unique_ptr<UploadInspector> uploads;
 
   std::string Now() const { return now ? now() : archive::NowInBeijing(); }
 
@@ -331,6 +333,7 @@ core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOp
   auto impl = std::make_unique<Impl>();
   impl->now = options.now;
   impl->fault = options.fault;
+  impl->uploads = std::make_unique<UploadInspector>(options.uploads);
   if (options.load_templates) BEIAN_RETURN_IF_ERROR(impl->LoadTemplates(options.root));
   if (!options.data_dir.empty()) {
     archive::SqliteArchiveOptions archive_options;
@@ -572,25 +575,25 @@ core::Result<SignedCopyInfo> FilingService::AttachScan(const Identity& who, int6
                                                        const std::string& original_name, bool of_record) {
   BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
   if (of_record) BEIAN_RETURN_IF_ERROR(RequireBureauOf(who, d, "attaching the copy of record"));
-  BEIAN_ASSIGN_OR_RETURN(std::string media_type, render::SniffMediaType(upload));
   const std::string at = impl_->Now();
+  BEIAN_ASSIGN_OR_RETURN(InspectedUpload inspected, impl_->uploads->Inspect(upload, at));
   archive::NewSignedCopy copy;
   copy.document_id = d.id;
   copy.of_record = of_record;
-  copy.media_type = media_type;
+  copy.media_type = inspected.media_type;
   copy.original_name = original_name;
   copy.uploaded_by = who.Actor();
   copy.uploaded_at = at;
-  if (media_type == "application/pdf") {
-    BEIAN_ASSIGN_OR_RETURN(render::PdfFacts facts, render::InspectPdf(upload));
-    copy.pages = facts.pages;
-    copy.content = std::string(upload);
-  } else {
-    BEIAN_ASSIGN_OR_RETURN(copy.content, render::WrapImage(upload, media_type, at));
-    copy.pages = 1;
-  }
+  copy.pages = inspected.pages;
+  copy.content = inspected.media_type == "application/pdf" ? std::string(upload) : std::move(inspected.wrapped_pdf);
   BEIAN_ASSIGN_OR_RETURN(archive::SignedCopy stored, impl_->archive->AttachSignedCopy(copy));
   return SignedCopyInfoOf(stored);
+}
+
+core::Status FilingService::StartUploadInspection(UploadLimits limits) {
+  if (limits.executable.empty()) limits.executable = impl_->uploads->limits().executable;
+  impl_->uploads = std::make_unique<UploadInspector>(std::move(limits));
+  return impl_->uploads->Start();
 }
 
 // ---- The filing lifecycle

@@ -62,6 +62,7 @@ class FilingServiceTest : public ::testing::Test {
       return now_;
     };
     options.fault = [this](std::string_view point) { return fault_ ? fault_(point) : core::Status::Ok(); };
+    options.uploads.executable = BEIAN_BINARY;
     auto opened = FilingService::Open(options);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     service_ = std::move(opened).value();

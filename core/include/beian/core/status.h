@@ -21,6 +21,9 @@ enum class Code {
   kPermissionDenied,
   // What the call would create exists already (a unique key is taken).
   kAlreadyExists,
+  // The input could not be handled within its bounds: its parser ran out of
+  // time or memory on it, or crashed.
+  kUnprocessable,
   kIoError,
   kInternal,
 };
@@ -74,6 +77,8 @@ Status OutOfRange(std::string msg);
 Status PermissionDenied(std::string msg);
 // A kAlreadyExists status.
 Status AlreadyExists(std::string msg);
+// A kUnprocessable status.
+Status Unprocessable(std::string msg);
 // A kIoError status.
 Status IoError(std::string msg);
 // A kInternal status.

@@ -28,6 +28,7 @@
 #include "beian/core/problem.h"
 #include "beian/core/status.h"
 #include "beian/service/identity.h"
+#include "beian/service/upload_inspection.h"
 #include "beian/service/views.h"
 
 namespace beian::service {
@@ -51,6 +52,8 @@ struct ServiceOptions {
   // non-ok status ends the issue there, as a failure or a crash would. Null
   // in production.
   std::function<core::Status(std::string_view point)> fault;
+  // How uploaded scans are inspected: the sandboxed helper's binary and limits.
+  UploadLimits uploads;
 };
 
 // A document to issue.
@@ -147,10 +150,17 @@ class FilingService {
   // `of_record` false: a submitted copy (提交件), from anyone who may see the
   // document; it changes no status. `of_record` true: the copy of record,
   // attached by the bureau of the district or admin (kPermissionDenied
-  // otherwise); an issued document becomes signed. Unreadable uploads:
-  // kInvalidArgument, nothing stored.
+  // otherwise); an issued document becomes signed. The upload is read in a
+  // sandboxed helper process, never here. A bad upload: kInvalidArgument
+  // saying what is wrong; one whose inspection crashed, timed out or hit a
+  // limit: kUnprocessable saying which. Nothing is stored for either.
   core::Result<SignedCopyInfo> AttachScan(const Identity& who, int64_t id, std::string_view upload,
                                           const std::string& original_name, bool of_record);
+
+  // Starts the upload inspection helper now with `limits` (its executable, if
+  // empty, as ServiceOptions::uploads says), rather than at the first upload.
+  // Call before serving, not while uploads are inspected.
+  core::Status StartUploadInspection(UploadLimits limits);
 
   // ---- The filing lifecycle (DESIGN.md §6): the bureau of the document's
   // district or admin moves it; kPermissionDenied for anyone else,

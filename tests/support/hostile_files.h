@@ -1,0 +1,24 @@
+// Files that crash, stall or exhaust parsers, made on the fly, for tests of
+// the upload inspection (and its benchmark).
+#ifndef BEIAN_TESTS_SUPPORT_HOSTILE_FILES_H_
+#define BEIAN_TESTS_SUPPORT_HOSTILE_FILES_H_
+
+#include <cstdint>
+#include <string>
+
+namespace beian::testing {
+
+// A valid PDF of one A4 page followed by `extra` small array objects, with a
+// classic cross-reference table (400,000 of them take seconds to parse).
+std::string PdfWithObjects(int extra);
+
+// Dictionaries nested `depth` deep inside a compressed object stream, which
+// no look at the file's bytes can see (200,000 overflow PoDoFo 0.9.8's stack).
+std::string PdfNestedInObjectStream(int depth);
+
+// An all-white 8-bit RGB PNG of width × height: small on disk, large decoded.
+std::string WhitePng(uint32_t width, uint32_t height);
+
+}  // namespace beian::testing
+
+#endif  // BEIAN_TESTS_SUPPORT_HOSTILE_FILES_H_
