@@ -29,7 +29,7 @@ bool IsHex(std::string_view text) {
 // by syncing its parent.
 core::Status EnsureDirectory(const std::string& dir,
                              const std::string& parent) {
-  if (::mkdir(dir.c_str(), 0755) == 0) {
+  if (::mkdir(dir.c_str(), 0700) == 0) {
     return parent.empty() ? core::Status::Ok() : FsyncDirectory(parent);
   }
   if (errno != EEXIST) return PosixError("cannot create directory", dir, errno);
@@ -142,7 +142,7 @@ core::Result<StagedBlob> BlobStore::Stage(std::string_view bytes) const {
     ::unlink(temp.c_str());
     return status;
   };
-  if (::fchmod(fd.get(), 0444) != 0) {
+  if (::fchmod(fd.get(), 0400) != 0) {
     return fail(PosixError("cannot chmod", temp, errno));
   }
   core::Status written = WriteAll(fd.get(), bytes, temp);

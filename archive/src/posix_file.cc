@@ -53,7 +53,7 @@ core::Status FsyncDirectory(const std::string& dir) {
 
 core::Status WriteFileSynced(const std::string& path, std::string_view bytes) {
   FileDescriptor fd(
-      ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+      ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (fd.get() < 0) return PosixError("cannot create", path, errno);
   BEIAN_RETURN_IF_ERROR(WriteAll(fd.get(), bytes, path));
   if (::fsync(fd.get()) != 0) return PosixError("cannot fsync", path, errno);

@@ -1,5 +1,8 @@
 #include "beian/archive/sqlite_archive.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <ctime>
@@ -437,10 +440,22 @@ core::Result<std::unique_ptr<SqliteArchive>> SqliteArchive::Open(
   std::string dir = dir_in;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   if (dir.empty()) return core::InvalidArgument("archive directory is empty");
+  // The catalog, blobs and keys are for this service's user alone: a new
+  // archive folder is 0700, a new catalog 0600 (SQLite gives its log files
+  // the catalog's mode).
   std::error_code error;
+  const bool existed = std::filesystem::exists(dir, error);
   std::filesystem::create_directories(dir, error);
   if (error) {
     return PosixError("cannot create archive directory", dir, error.value());
+  }
+  if (!existed && ::chmod(dir.c_str(), 0700) != 0) {
+    return PosixError("cannot restrict archive directory", dir, errno);
+  }
+  {
+    const std::string catalog = dir + "/catalog.sqlite3";
+    FileDescriptor created(::open(catalog.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (created.get() < 0 && errno != EEXIST) return PosixError("cannot create", catalog, errno);
   }
   BEIAN_ASSIGN_OR_RETURN(BlobStore blobs, BlobStore::Open(dir + "/blobs"));
   BEIAN_ASSIGN_OR_RETURN(

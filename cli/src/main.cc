@@ -1,4 +1,5 @@
 // The `beian` command line.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -428,6 +429,9 @@ int Main(int argc, char** argv) {
     return Fail(kExitUsage, "unknown command \"" + command + "\"");
   }
   const bool archive = command == "archive" || command == "serve" || command == "token";
+  // What this process writes into the archive (and the access log) is for
+  // its own user alone.
+  if (archive) ::umask(077);
   auto opened = Open(root, archive ? data_dir : "", command != "token");
   if (!opened.ok()) return Fail(kExitInternal, opened.status().message());
   FilingService& service = **opened;

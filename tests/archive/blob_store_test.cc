@@ -109,13 +109,13 @@ TEST(BlobStoreTest, WritesLeaveNoTemporaryFiles) {
   EXPECT_TRUE(listing->strays.empty());
 }
 
-TEST(BlobStoreTest, BlobsAreStoredReadOnly) {
+TEST(BlobStoreTest, BlobsAreStoredReadOnlyForTheOwnerAlone) {
   TempDir dir;
   BlobStore store = OpenStore(dir);
   ASSERT_TRUE(store.Put("abc").ok());
   struct stat st;
   ASSERT_EQ(::stat(store.PathOf(kAbcSha256).c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0444u);
+  EXPECT_EQ(st.st_mode & 0777, 0400u);
 }
 
 TEST(BlobStoreTest, ListIsSortedAndSeparatesStrays) {

@@ -3,10 +3,12 @@
 // keeps answering, and the server process neither dies nor swells.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -136,6 +138,41 @@ TEST(HostileUploadTest, AnUploadBeyondTheMemoryLimitIs422AndTheServerStaysUp) {
   ExpectRefusedWhileServing(R"({"upload_memory_mb": 64})",
                             {{"36 megapixels of PNG under a 64 MB limit", testing::WhitePng(6000, 6000), "image/png",
                               "memory"}});
+}
+
+// Another local user can read nothing of the archive: every folder 0700,
+// every file without group or other bits.
+TEST(ArchiveFilesTest, TheArchiveIsForItsOwnerAlone) {
+  TempDir dir;
+  const std::string data = dir.path() + "/var";
+  const std::string admin = CreateToken(data, {"--role", "admin"});
+  {
+    BeianServer server(data, {"--access-log", dir.path() + "/var/access.log"});
+    ASSERT_NE(server.port(), 0) << server.Stderr();
+    HttpClient client(server.port(), admin);
+    core::Json body = core::Json::MakeObject();
+    body.Set("kind", "commitment-letter");
+    body.Set("data", client.Get("/v1/kinds/commitment-letter/example").Json());
+    HttpReply issued = client.PostJson("/v1/documents", body);
+    ASSERT_EQ(issued.status, 201) << issued.body;
+    const std::string copies = "/v1/documents/" + std::to_string(issued.Json().Find("id")->as_int()) + "/submitted-copies";
+    ASSERT_EQ(client.Post(copies, testing::WhitePng(200, 280), "image/png").status, 201);
+  }
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(data)) {
+    struct stat st;
+    ASSERT_EQ(::stat(entry.path().c_str(), &st), 0);
+    if (S_ISDIR(st.st_mode)) {
+      EXPECT_EQ(st.st_mode & 0777, 0700u) << entry.path();
+    } else {
+      ++files;
+      EXPECT_EQ(st.st_mode & 077, 0u) << entry.path() << " mode " << std::oct << (st.st_mode & 0777);
+    }
+  }
+  struct stat top;
+  ASSERT_EQ(::stat(data.c_str(), &top), 0);
+  EXPECT_EQ(top.st_mode & 0777, 0700u);
+  EXPECT_GE(files, 5);  // catalog, its log, the key, the blobs, the access log
 }
 
 }  // namespace
