@@ -20,7 +20,7 @@ struct UploadLimits {
   int cpu_seconds = 20;
   // From handing an upload over to its answer; then the inspection is killed
   // and the upload refused (422 unreadable_upload).
-  std::chrono::milliseconds deadline{15000};
+  std::chrono::milliseconds deadline{10000};
   // Inspections at once (0: one per core); more wait in arrival order.
   int slots = 0;
 };
