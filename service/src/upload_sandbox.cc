@@ -320,7 +320,13 @@ core::Status EnterSandbox(const UploadLimits& limits) {
   const rlimit cpu{static_cast<rlim_t>(limits.cpu_seconds), static_cast<rlim_t>(limits.cpu_seconds) + 1};
   const rlimit none{0, 0};
   const rlimit files{3, 3};  // fds 0–2 only
-  if (::setrlimit(RLIMIT_AS, &memory) != 0 || ::setrlimit(RLIMIT_CPU, &cpu) != 0 ||
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  // A sanitizer reserves terabytes of shadow address space: no RLIMIT_AS.
+  const bool bound_memory = false;
+#else
+  const bool bound_memory = true;
+#endif
+  if ((bound_memory && ::setrlimit(RLIMIT_AS, &memory) != 0) || ::setrlimit(RLIMIT_CPU, &cpu) != 0 ||
       ::setrlimit(RLIMIT_FSIZE, &none) != 0 || ::setrlimit(RLIMIT_CORE, &none) != 0 ||
       ::setrlimit(RLIMIT_NOFILE, &files) != 0) {
     return core::Internal(Errno("setrlimit"));
