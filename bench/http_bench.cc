@@ -22,20 +22,6 @@
 #include "process.h"
 #include "synthetic_data.h"
 
-namespace {
-
-// VmHWM of `pid` in MB, from /proc; 0 if unreadable.
-double PeakRssMb(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
-  }
-  return 0;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   int seconds = 20, clients = 16;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -76,7 +62,7 @@ int main(int argc, char** argv) {
   options.duration = std::chrono::seconds(seconds);
   options.fetch_each = false;
   e2e::LoadResult result = e2e::RunLoad(server.port(), token, bodies, options);
-  const double rss = PeakRssMb(server.pid());
+  const double rss = server.PeakRssMb();
   const double rate = static_cast<double>(result.Created()) / result.seconds;
   const double p50 = e2e::Quantile(result.create_ms, 0.50);
   const double p99 = e2e::Quantile(result.create_ms, 0.99);

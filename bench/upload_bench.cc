@@ -27,19 +27,6 @@
 #include "load.h"
 #include "process.h"
 
-namespace {
-
-double PeakRssMb(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
-  }
-  return 0;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   int seconds = 20, clients = 16;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -115,7 +102,7 @@ int main(int argc, char** argv) {
   stop = true;
   for (std::thread& t : threads) t.join();
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const double rss = PeakRssMb(server.pid());
+  const double rss = server.PeakRssMb();
   const int64_t stored = statuses[201];
   std::printf("POST .../submitted-copies, %d connections, %.1f s:", clients, elapsed);
   for (const auto& [status, count] : statuses) std::printf(" %lld × %d", static_cast<long long>(count), status);

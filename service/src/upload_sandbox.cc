@@ -145,22 +145,31 @@ Io ReadUntil(int fd, std::string& out, size_t want, Clock::time_point deadline) 
 
 // ---- Passing a descriptor over the control socket.
 
-bool SendFd(int socket, int fd) {
+// A one-byte message with room for one descriptor; `msg` points into it.
+struct FdMessage {
   char byte = 'I';
   iovec iov{&byte, 1};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
   msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  FdMessage() {
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+  }
+  FdMessage(const FdMessage&) = delete;
+  FdMessage& operator=(const FdMessage&) = delete;
+};
+
+bool SendFd(int socket, int fd) {
+  FdMessage m;
+  cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
   for (;;) {
-    const ssize_t n = ::sendmsg(socket, &msg, MSG_NOSIGNAL);
+    const ssize_t n = ::sendmsg(socket, &m.msg, MSG_NOSIGNAL);
     if (n == 1) return true;
     if (n < 0 && errno == EINTR) continue;
     return false;
@@ -170,14 +179,8 @@ bool SendFd(int socket, int fd) {
 // One message from the control socket: >0 with `fd` set (or -1 if the message
 // carried none), 0 when the server closed it, <0 on error.
 ssize_t ReceiveFd(int socket, int* fd) {
-  char byte = 0;
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
+  FdMessage m;
+  msghdr& msg = m.msg;
   ssize_t n;
   do {
     n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC);

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <cstdlib>
 #include <thread>
 
@@ -91,6 +92,15 @@ void BeianServer::ReadAvailable(int timeout_ms) {
     stderr_.append(buffer, static_cast<size_t>(n));
     timeout_ms = 0;
   }
+}
+
+double BeianServer::PeakRssMb() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
+  }
+  return 0;
 }
 
 bool BeianServer::Running() {

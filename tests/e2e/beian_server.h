@@ -31,6 +31,8 @@ class BeianServer {
 
   uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
+  // The process's peak resident set (VmHWM) in MB; 0 if unreadable.
+  double PeakRssMb() const;
   // True while the process has not exited.
   bool Running();
   // Sends SIGTERM and waits up to `timeout_s`; returns the exit status (or
