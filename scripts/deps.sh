@@ -3,7 +3,7 @@
 set -euo pipefail
 PACKAGES=(
   g++ cmake make pkg-config
-  libpodofo-dev libharfbuzz-dev libicu-dev libqrencode-dev libpoco-dev libdeflate-dev libssl-dev libsqlite3-dev
+  libpodofo-dev libpng-dev libjpeg62-turbo-dev libharfbuzz-dev libicu-dev libqrencode-dev libpoco-dev libdeflate-dev libssl-dev libsqlite3-dev
   libgtest-dev
   fonts-arphic-gbsn00lp fonts-wqy-zenhei fonts-arphic-gkai00mp fonts-arphic-uming
   poppler-utils qpdf zbar-tools openssl

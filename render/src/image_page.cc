@@ -129,41 +129,37 @@ core::Result<std::string> WrapJpeg(std::string_view image, const std::string& su
 
 core::Result<std::string> WrapPng(std::string_view bytes, const std::string& subject,
                                   const std::string& created_at) {
-  BEIAN_ASSIGN_OR_RETURN(PngImage img, ParsePng(bytes));
-  BEIAN_ASSIGN_OR_RETURN(ImageParts parts, DecodePng(img));
+  BEIAN_ASSIGN_OR_RETURN(const PngImage img, ReadPng(bytes));
   PdfDictionary dict;
-  if (parts.indexed) {
+  const int colors = img.space == PngImage::Space::kRgb ? 3 : 1;
+  if (img.space == PngImage::Space::kIndexed) {
     PdfArray cs;
     cs.push_back(PdfName("Indexed"));
     cs.push_back(PdfName("DeviceRGB"));
-    cs.push_back(PdfInt(static_cast<long long>(parts.palette.size() / 3) - 1));
-    cs.push_back(PdfString(parts.palette.data(), static_cast<PoDoFo::pdf_long>(parts.palette.size()), true));
+    cs.push_back(PdfInt(static_cast<long long>(img.palette.size() / 3) - 1));
+    cs.push_back(PdfString(img.palette.data(), static_cast<PoDoFo::pdf_long>(img.palette.size()), true));
     dict.AddKey("ColorSpace", cs);
   } else {
-    dict.AddKey("ColorSpace", PdfName(parts.colors == 3 ? "DeviceRGB" : "DeviceGray"));
+    dict.AddKey("ColorSpace", PdfName(colors == 3 ? "DeviceRGB" : "DeviceGray"));
   }
-  dict.AddKey("BitsPerComponent", PdfInt(parts.bits));
+  dict.AddKey("BitsPerComponent", PdfInt(img.bits));
   dict.AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
-  if (parts.predictor) {
+  if (img.predictor) {
     PdfDictionary parms;
     parms.AddKey("Predictor", PdfInt(15));
-    parms.AddKey("Colors", PdfInt(img.channels()));
-    parms.AddKey("BitsPerComponent", PdfInt(img.depth));
+    parms.AddKey("Colors", PdfInt(colors));
+    parms.AddKey("BitsPerComponent", PdfInt(img.bits));
     parms.AddKey("Columns", PdfInt(img.width));
     dict.AddKey("DecodeParms", parms);
   }
-  if (!parts.color_key.empty()) {
-    PdfArray mask;
-    for (unsigned v : parts.color_key) mask.push_back(PdfInt(v));
-    dict.AddKey("Mask", mask);
-  }
-  const PoDoFo::EPdfVersion version = parts.bits == 16       ? PoDoFo::ePdfVersion_1_5
-                                      : !parts.alpha.empty() ? PoDoFo::ePdfVersion_1_4
-                                                             : PoDoFo::ePdfVersion_1_3;
-  return WriteImagePdf(dict, parts.data, parts.alpha.empty() ? nullptr : &parts.alpha,
+  const PoDoFo::EPdfVersion version = img.bits == 16        ? PoDoFo::ePdfVersion_1_5
+                                      : !img.alpha.empty() ? PoDoFo::ePdfVersion_1_4
+                                                           : PoDoFo::ePdfVersion_1_3;
+  return WriteImagePdf(dict, img.data, img.alpha.empty() ? nullptr : &img.alpha,
                        static_cast<int>(img.width), static_cast<int>(img.height), 1, version,
                        subject, created_at);
 }
+
 }  // namespace
 
 core::Result<std::string> WrapImage(std::string_view image, const std::string& media_type,

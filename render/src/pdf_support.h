@@ -18,6 +18,11 @@ namespace beian::render {
 // The most objects a PDF read by the tools may declare in its cross-reference table.
 inline constexpr long kMaxObjects = 1000000;
 
+// The largest image WrapImage takes, checked from the image's header before anything is
+// decoded: pixels (width × height), and pixels a side.
+inline constexpr uint64_t kMaxImagePixels = 40000000;
+inline constexpr uint32_t kMaxImageSide = 65535;
+
 inline constexpr double kMmToPt = 72.0 / 25.4;
 inline constexpr double kA4Short = 210 * kMmToPt;
 inline constexpr double kA4Long = 297 * kMmToPt;

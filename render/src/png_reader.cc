@@ -1,11 +1,13 @@
 #include "png_reader.h"
 
-#include <libdeflate.h>
+#include <png.h>
+#include <zlib.h>
 
-#include <algorithm>
-#include <cstdlib>
+#include <cstdio>
+#include <cstring>
 #include <memory>
-#include <utility>
+#include <type_traits>
+#include <vector>
 
 #include "font_objects.h"
 #include "pdf_support.h"
@@ -13,287 +15,299 @@
 namespace beian::render {
 namespace {
 
-// Bounds on the work one image may cause.
-constexpr uint64_t kMaxPixels = 100000000;       // an image's width × height
-constexpr size_t kMaxImageBytes = size_t{512} << 20;  // an image's decoded samples
+// Everything libpng's callbacks touch. libpng leaves a failing call by longjmp, which runs no
+// destructors: so this holds only trivially destructible members, and the functions that call
+// setjmp (ReadInfo, Transform, ReadRows) hold no object with a destructor.
+constexpr size_t kMessageBytes = 160;
+struct Source {
+  const unsigned char* data;
+  size_t size;
+  size_t pos;
+  bool truncated;               // the failure was the end of the input
+  char error[kMessageBytes];    // libpng's message for the failure
+  char warning[kMessageBytes];  // the latest warning (libpng explains an invalid IHDR in one)
+};
+static_assert(std::is_trivially_destructible_v<Source>);
+
+void Keep(char (&to)[kMessageBytes], const char* message) {
+  std::snprintf(to, sizeof to, "%s", message != nullptr ? message : "");
+}
+
+void ReadBytes(png_structp png, png_bytep out, size_t n) {
+  Source* s = static_cast<Source*>(png_get_io_ptr(png));
+  if (s->size - s->pos < n) {
+    s->truncated = true;
+    png_error(png, "the file ends early");
+  }
+  std::memcpy(out, s->data + s->pos, n);
+  s->pos += n;
+}
+
+void OnError(png_structp png, png_const_charp message) {
+  Keep(static_cast<Source*>(png_get_error_ptr(png))->error, message);
+  png_longjmp(png, 1);
+}
+
+// Warnings are kept, never printed. By design they refuse nothing: every problem with the
+// image is an error (see ReadInfo), and the chunks warnings are about are skipped.
+void OnWarning(png_structp png, png_const_charp message) {
+  Keep(static_cast<Source*>(png_get_error_ptr(png))->warning, message);
+}
+
+// The header as libpng read it.
+struct Header {
+  png_uint_32 width, height;
+  int depth, color, interlace;
+  bool trns;
+  int palette_entries;
+  png_color palette[PNG_MAX_PALETTE_LENGTH];
+};
+static_assert(std::is_trivially_destructible_v<Header>);
+
+// Sets libpng's limits and checks, then reads the chunks before the image data (no image data
+// is inflated). False when libpng fails (the message is in the Source).
+bool ReadInfo(png_structp png, png_infop info, Header* h) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  // A CRC error is an error in every chunk (libpng only warns about ancillary ones by default),
+  // and so is every "benign" error: extra image data, an invalid tRNS, a chunk over the limit.
+  png_set_crc_action(png, PNG_CRC_ERROR_QUIT, PNG_CRC_ERROR_QUIT);
+  png_set_benign_errors(png, 0);
+  png_set_user_limits(png, kMaxImageSide, kMaxImageSide);
+  png_set_chunk_malloc_max(png, kMaxPngChunkBytes);
+  png_set_chunk_cache_max(png, 32);  // chunks kept in memory: none are (below), a bound all the same
+  // Every ancillary chunk but tRNS (zTXt, iCCP, gAMA…) is checked for its length and CRC and
+  // skipped: nothing is decompressed or kept that the page does not use.
+  png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, nullptr, -1);
+  png_read_info(png, info);
+  png_get_IHDR(png, info, &h->width, &h->height, &h->depth, &h->color, &h->interlace, nullptr, nullptr);
+  h->trns = png_get_valid(png, info, PNG_INFO_tRNS) != 0;
+  png_colorp palette = nullptr;
+  int entries = 0;
+  h->palette_entries = 0;
+  if (png_get_PLTE(png, info, &palette, &entries) != 0 && entries > 0 && entries <= PNG_MAX_PALETTE_LENGTH) {
+    std::memcpy(h->palette, palette, sizeof(png_color) * static_cast<size_t>(entries));
+    h->palette_entries = entries;
+  }
+  return true;
+}
+
+// Sets the transforms for an image that is not plain (any depth, palette, tRNS or alpha,
+// interlaced or not → 8-bit gray or RGB, with alpha when it has any), and reports the row size
+// libpng will deliver.
+bool Transform(png_structp png, png_infop info, bool plain, size_t* row_bytes, int* channels) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  if (!plain) {
+    png_set_expand(png);  // palette → RGB, gray under 8 bits → 8 bits, tRNS → alpha
+    png_set_scale_16(png);
+    png_set_interlace_handling(png);
+  }
+  png_read_update_info(png, info);
+  *row_bytes = png_get_rowbytes(png, info);
+  *channels = png_get_channels(png, info);
+  return true;
+}
+
+// Decodes every row, into `rows` (all of the image) or, for a plain image, each into `row`,
+// then reads the chunks after the image data up to IEND.
+bool ReadRows(png_structp png, png_infop info, png_uint_32 height, png_bytep row, png_bytepp rows) {
+  if (setjmp(png_jmpbuf(png))) return false;
+  if (rows != nullptr) {
+    png_read_image(png, rows);
+  } else {
+    for (png_uint_32 y = 0; y < height; ++y) png_read_row(png, row, nullptr);
+  }
+  png_read_end(png, info);
+  return true;
+}
+
+// libpng's read and info structures, destroyed together.
+class Reader {
+ public:
+  explicit Reader(Source* source)
+      : png_(png_create_read_struct(PNG_LIBPNG_VER_STRING, source, OnError, OnWarning)),
+        info_(png_ != nullptr ? png_create_info_struct(png_) : nullptr) {
+    if (png_ != nullptr) png_set_read_fn(png_, source, ReadBytes);
+  }
+  ~Reader() { png_destroy_read_struct(&png_, info_ != nullptr ? &info_ : nullptr, nullptr); }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  bool ok() const { return png_ != nullptr && info_ != nullptr; }
+  png_structp png() const { return png_; }
+  png_infop info() const { return info_; }
+
+ private:
+  png_structp png_;
+  png_infop info_;
+};
 
 core::Status BadPng(const std::string& zh, const std::string& en) {
   return Bad("PNG 图像已损坏：" + zh, "corrupt PNG: " + en);
 }
-core::Status TruncatedPng() {
-  return Bad("PNG 图像不完整（被截断）：没有 IEND 块", "truncated PNG: no IEND chunk");
-}
 
-}  // namespace
-
-core::Result<PngImage> ParsePng(std::string_view b) {
-  const unsigned char* p = Bytes(b);
-  PngImage img;
-  size_t pos = 8;
-  bool header = false, seen_idat = false, idat_ended = false;
-  while (true) {
-    if (pos + 8 > b.size()) return TruncatedPng();
-    const uint32_t len = Be32(p + pos);
-    const std::string type(b.substr(pos + 4, 4));
-    if (len > 0x7FFFFFFFu) return BadPng("块长度无效", "invalid chunk length");
-    for (char c : type) {
-      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) return BadPng("块类型无效", "invalid chunk type");
-    }
-    if (b.size() - pos - 8 < size_t{len} + 4) return TruncatedPng();
-    const std::string_view data = b.substr(pos + 8, len);
-    const uint32_t crc = Be32(p + pos + 8 + len);
-    if (libdeflate_crc32(0, p + pos + 4, size_t{len} + 4) != crc) {
-      return BadPng(type + " 块校验和（CRC）不符", "CRC mismatch in the " + type + " chunk");
-    }
-    pos += size_t{len} + 12;
-    if (!header && type != "IHDR") return BadPng("第一个块不是 IHDR", "the first chunk is not IHDR");
-    if (seen_idat && type != "IDAT") idat_ended = true;
-    if (type == "IHDR") {
-      if (header || len != 13) return BadPng("IHDR 块无效", "invalid IHDR chunk");
-      const unsigned char* h = Bytes(data);
-      img.width = Be32(h);
-      img.height = Be32(h + 4);
-      img.depth = h[8];
-      img.color = h[9];
-      if (h[10] != 0 || h[11] != 0 || h[12] > 1) return BadPng("IHDR 块的压缩、过滤或交错方式无效", "invalid IHDR methods");
-      img.interlaced = h[12] == 1;
-      const int d = img.depth;
-      const bool ok = (img.color == 0 && (d == 1 || d == 2 || d == 4 || d == 8 || d == 16)) ||
-                      (img.color == 3 && (d == 1 || d == 2 || d == 4 || d == 8)) ||
-                      ((img.color == 2 || img.color == 4 || img.color == 6) && (d == 8 || d == 16));
-      if (!ok) return BadPng("颜色类型与位深不匹配", "invalid colour type and bit depth");
-      if (img.width == 0 || img.height == 0 || img.width > 0x7FFFFFFFu || img.height > 0x7FFFFFFFu) {
-        return BadPng("图像尺寸无效", "invalid image size");
-      }
-      if (uint64_t{img.width} * img.height > kMaxPixels) {
-        return Bad("PNG 图像过大（超过 1 亿像素）", "PNG too large (over 100 megapixels)");
-      }
-      header = true;
-    } else if (type == "PLTE") {
-      if (seen_idat || len % 3 != 0 || len == 0 || len > 768) return BadPng("调色板无效", "invalid palette");
-      img.palette.assign(data);
-    } else if (type == "tRNS") {
-      if (seen_idat) return BadPng("tRNS 块在图像数据之后", "tRNS after the image data");
-      img.trns.assign(data);
-    } else if (type == "IDAT") {
-      if (idat_ended) return BadPng("IDAT 块不连续", "IDAT chunks are not consecutive");
-      seen_idat = true;
-      img.idat.append(data);
-    } else if (type == "IEND") {
-      break;
-    } else if (type[0] >= 'A' && type[0] <= 'Z') {
-      return Bad("不支持的 PNG：未知的关键块 " + type, "unsupported PNG: unknown critical chunk " + type);
-    }
+// libpng's failure as a refusal. Its messages for a chunk start with the chunk's name
+// ("IDAT: CRC error"); zlib's own messages name the image data.
+core::Status Refusal(const Source& s) {
+  if (s.truncated) return Bad("PNG 图像不完整（被截断）", "truncated PNG: the file ends before its IEND chunk");
+  const std::string message = s.error;
+  std::string chunk, text = message;
+  if (message.size() > 6 && message[4] == ':' && message[5] == ' ') {
+    chunk = message.substr(0, 4);
+    text = message.substr(6);
   }
-  if (!seen_idat) return BadPng("没有图像数据（IDAT）", "no image data (IDAT)");
-  if (img.color == 3 && img.palette.empty()) return BadPng("索引色图像没有调色板", "palette image without a palette");
-  if (img.color == 3 && img.trns.size() > img.palette.size() / 3) return BadPng("tRNS 块过长", "tRNS longer than the palette");
-  if (img.color == 0 && !img.trns.empty() && img.trns.size() != 2) return BadPng("tRNS 块无效", "invalid tRNS chunk");
-  if (img.color == 2 && !img.trns.empty() && img.trns.size() != 6) return BadPng("tRNS 块无效", "invalid tRNS chunk");
-  if ((img.color == 4 || img.color == 6) && !img.trns.empty()) return BadPng("带透明通道的图像不应有 tRNS 块", "tRNS with an alpha channel");
-  return img;
-}
-
-namespace {
-
-struct Pass {
-  uint32_t x0, y0, dx, dy;
-};
-constexpr Pass kAdam7[7] = {{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4},
-                            {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}};
-
-uint32_t PassSize(uint32_t total, uint32_t start, uint32_t step) {
-  return total > start ? (total - start + step - 1) / step : 0;
-}
-
-size_t RowBytes(const PngImage& img, uint32_t w) {
-  return (uint64_t{w} * static_cast<uint64_t>(img.channels() * img.depth) + 7) / 8;
-}
-
-// The filtered data size of the whole image (all passes), each row led by its filter byte.
-uint64_t FilteredSize(const PngImage& img) {
-  if (!img.interlaced) return uint64_t{img.height} * (1 + RowBytes(img, img.width));
-  uint64_t total = 0;
-  for (const Pass& pass : kAdam7) {
-    const uint32_t w = PassSize(img.width, pass.x0, pass.dx), h = PassSize(img.height, pass.y0, pass.dy);
-    if (w != 0 && h != 0) total += uint64_t{h} * (1 + RowBytes(img, w));
+  if (text == "CRC error") return BadPng(chunk + " 块校验和（CRC）不符", "CRC mismatch in the " + chunk + " chunk");
+  if (text == "Not enough image data") return BadPng("图像数据少于其尺寸", "less image data than the image size");
+  if (text == "Extra compressed data" || text == "Too much image data") {
+    return BadPng("图像数据多于其尺寸", "more image data than the image size");
   }
-  return total;
-}
-
-int Paeth(int a, int b, int c) {
-  const int p = a + b - c;
-  const int pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
-  if (pa <= pb && pa <= pc) return a;
-  return pb <= pc ? b : c;
-}
-
-// Undoes the row filters of one pass (w × h) in place, from `data`; rows keep their filter byte.
-core::Status Unfilter(const PngImage& img, unsigned char* data, uint32_t w, uint32_t h) {
-  const size_t row = RowBytes(img, w);
-  const size_t bpp = std::max<size_t>(1, static_cast<size_t>(img.channels() * img.depth) / 8);
-  unsigned char* prev = nullptr;
-  for (uint32_t y = 0; y < h; ++y) {
-    unsigned char* r = data + size_t{y} * (row + 1);
-    const unsigned filter = r[0];
-    unsigned char* x = r + 1;
-    switch (filter) {
-      case 0:
-        break;
-      case 1:
-        for (size_t i = bpp; i < row; ++i) x[i] = static_cast<unsigned char>(x[i] + x[i - bpp]);
-        break;
-      case 2:
-        if (prev != nullptr) for (size_t i = 0; i < row; ++i) x[i] = static_cast<unsigned char>(x[i] + prev[i]);
-        break;
-      case 3:
-        for (size_t i = 0; i < row; ++i) {
-          const int left = i >= bpp ? x[i - bpp] : 0, up = prev != nullptr ? prev[i] : 0;
-          x[i] = static_cast<unsigned char>(x[i] + (left + up) / 2);
-        }
-        break;
-      case 4:
-        for (size_t i = 0; i < row; ++i) {
-          const int left = i >= bpp ? x[i - bpp] : 0, up = prev != nullptr ? prev[i] : 0;
-          const int ul = i >= bpp && prev != nullptr ? prev[i - bpp] : 0;
-          x[i] = static_cast<unsigned char>(x[i] + Paeth(left, up, ul));
-        }
-        break;
-      default:
-        return BadPng("行过滤类型无效（" + std::to_string(filter) + "）", "invalid row filter type " + std::to_string(filter));
+  if (text == "bad adaptive filter value") return BadPng("行过滤类型无效", "invalid row filter type");
+  if (text == "Missing PLTE before IDAT") return BadPng("索引色图像没有调色板", "palette image without a palette");
+  if (text == "chunk data is too large") {
+    return Bad("PNG 的 " + chunk + " 块过大（超过 " + std::to_string(kMaxPngChunkBytes >> 20) + " MiB）",
+               "PNG chunk " + chunk + " too large (over " + std::to_string(kMaxPngChunkBytes >> 20) + " MiB)");
+  }
+  if (text == "unhandled critical chunk") {
+    return Bad("不支持的 PNG：未知的关键块 " + chunk, "unsupported PNG: unknown critical chunk " + chunk);
+  }
+  if (text == "Invalid IHDR data") {
+    const std::string why = s.warning;
+    if (why.find("color type/bit depth") != std::string::npos) {
+      return BadPng("颜色类型与位深不匹配", "invalid colour type and bit depth");
     }
-    prev = x;
+    return BadPng("IHDR 块无效（" + why + "）", "invalid IHDR chunk (" + why + ")");
+  }
+  if (chunk == "IDAT") return BadPng("图像数据（IDAT）无法解压（" + text + "）", "the image data (IDAT) does not inflate (" + text + ")");
+  return BadPng("libpng 无法读取（" + message + "）", message);
+}
+
+// Refuses an image over kMaxImageSide or kMaxImagePixels.
+core::Status CheckSize(uint32_t width, uint32_t height) {
+  if (width > kMaxImageSide || height > kMaxImageSide) {
+    return Bad("PNG 图像过大（宽或高超过 " + std::to_string(kMaxImageSide) + " 像素）",
+               "PNG too large (a side over " + std::to_string(kMaxImageSide) + " pixels)");
+  }
+  if (uint64_t{width} * height > kMaxImagePixels) {
+    return Bad("PNG 图像过大（超过 " + std::to_string(kMaxImagePixels / 10000) + " 万像素）",
+               "PNG too large (over " + std::to_string(kMaxImagePixels / 1000000) + " megapixels)");
   }
   return core::Status::Ok();
 }
 
-// Sample `index` (pixel × channels + channel) of an unfiltered row, at the image's depth.
-unsigned Sample(const PngImage& img, const unsigned char* row, size_t index) {
-  switch (img.depth) {
-    case 8:
-      return row[index];
-    case 16:
-      return Be16(row + 2 * index);
-    default: {
-      const size_t bit = index * static_cast<size_t>(img.depth);
-      return (row[bit / 8] >> (8 - img.depth - static_cast<int>(bit % 8))) & ((1u << img.depth) - 1);
-    }
+// The size IHDR declares, checked before libpng reads anything: IHDR is the first chunk, at a
+// fixed place. An IHDR that is not whole and sound is left for libpng to name.
+core::Status CheckDeclaredSize(std::string_view b) {
+  constexpr size_t kIhdrEnd = 8 + 8 + 13 + 4;
+  if (b.size() < kIhdrEnd) return core::Status::Ok();
+  const unsigned char* p = Bytes(b);
+  if (Be32(p + 8) != 13 || std::memcmp(p + 12, "IHDR", 4) != 0 || crc32(0, p + 12, 17) != Be32(p + 29)) {
+    return core::Status::Ok();
   }
+  return CheckSize(Be32(p + 16), Be32(p + 20));
 }
+
+// The data of the IDAT chunks, joined: the zlib stream libpng has just inflated and checked.
+std::string JoinIdat(std::string_view b) {
+  std::string out;
+  size_t pos = 8;
+  while (b.size() - pos >= 12) {
+    const uint32_t length = Be32(Bytes(b) + pos);
+    if (length > b.size() - pos - 12) break;
+    const std::string_view type = b.substr(pos + 4, 4);
+    if (type == "IEND") break;
+    if (type == "IDAT") out.append(b.substr(pos + 8, length));
+    pos += size_t{length} + 12;
+  }
+  return out;
+}
+
 }  // namespace
 
-core::Result<ImageParts> DecodePng(const PngImage& img) {
-  const uint64_t filtered_size = FilteredSize(img);
-  if (filtered_size > kMaxImageBytes) {
-    return Bad("PNG 图像过大（解压后超过 512 MiB）", "PNG too large (over 512 MiB of samples)");
-  }
-  std::string filtered(static_cast<size_t>(filtered_size), '\0');
-  std::unique_ptr<libdeflate_decompressor, void (*)(libdeflate_decompressor*)> d(
-      libdeflate_alloc_decompressor(), libdeflate_free_decompressor);
-  if (d == nullptr) return core::Internal("libdeflate: cannot allocate a decompressor");
-  size_t in_used = 0, out_made = 0;
-  const libdeflate_result r = libdeflate_zlib_decompress_ex(
-      d.get(), img.idat.data(), img.idat.size(), filtered.data(), filtered.size(), &in_used, &out_made);
-  if (r == LIBDEFLATE_INSUFFICIENT_SPACE) return BadPng("图像数据多于其尺寸", "more image data than the image size");
-  if (r != LIBDEFLATE_SUCCESS) return BadPng("图像数据（IDAT）无法解压", "the image data (IDAT) does not inflate");
-  if (out_made != filtered.size()) return BadPng("图像数据少于其尺寸", "less image data than the image size");
+core::Result<PngImage> ReadPng(std::string_view bytes) {
+  BEIAN_RETURN_IF_ERROR(CheckDeclaredSize(bytes));
+  Source source{Bytes(bytes), bytes.size(), 0, false, {}, {}};
+  Reader reader(&source);
+  if (!reader.ok()) return core::Internal("libpng: cannot create a reader");
+  Header h{};
+  if (!ReadInfo(reader.png(), reader.info(), &h)) return Refusal(source);
 
-  // Unfilter every pass (this also checks every row's filter byte).
-  unsigned char* base = reinterpret_cast<unsigned char*>(filtered.data());
-  std::vector<std::pair<size_t, Pass>> passes;  // offset of each non-empty pass
-  {
-    size_t offset = 0;
-    const Pass whole = {0, 0, 1, 1};
-    for (const Pass& pass : img.interlaced ? std::vector<Pass>(kAdam7, kAdam7 + 7) : std::vector<Pass>{whole}) {
-      const uint32_t w = PassSize(img.width, pass.x0, pass.dx), h = PassSize(img.height, pass.y0, pass.dy);
-      if (w == 0 || h == 0) continue;
-      BEIAN_RETURN_IF_ERROR(Unfilter(img, base + offset, w, h));
-      passes.emplace_back(offset, pass);
-      offset += size_t{h} * (1 + RowBytes(img, w));
-    }
+  // Decoded size at the layout the PDF gets, before anything is decoded.
+  const bool alpha = (h.color & PNG_COLOR_MASK_ALPHA) != 0 || h.trns;
+  const bool plain = h.interlace == PNG_INTERLACE_NONE && !alpha;
+  const bool gray = (h.color & PNG_COLOR_MASK_COLOR) == 0;
+  BEIAN_RETURN_IF_ERROR(CheckSize(h.width, h.height));  // as CheckDeclaredSize did; libpng agrees
+  const uint64_t pixels = uint64_t{h.width} * h.height;
+  const int samples = h.color == PNG_COLOR_TYPE_RGB ? 3 : h.color == PNG_COLOR_TYPE_GRAY_ALPHA ? 2
+                      : h.color == PNG_COLOR_TYPE_RGB_ALPHA                               ? 4
+                                                                                          : 1;
+  const uint64_t plain_row = (uint64_t{h.width} * static_cast<uint64_t>(samples * h.depth) + 7) / 8;
+  const uint64_t out_channels = (gray ? 1 : 3) + (alpha ? 1 : 0);
+  const uint64_t decoded = plain ? plain_row * h.height : pixels * out_channels;
+  if (decoded > kMaxPngDecodedBytes) {
+    return Bad("PNG 图像过大（解码后超过 " + std::to_string(kMaxPngDecodedBytes >> 20) + " MiB）",
+               "PNG too large (over " + std::to_string(kMaxPngDecodedBytes >> 20) + " MiB decoded)");
   }
 
-  ImageParts parts;
-  parts.colors = img.color == 2 || img.color == 6 ? 3 : 1;
-  parts.indexed = img.color == 3;
-  if (parts.indexed) {
-    parts.palette = img.palette;
-    parts.palette.resize(size_t{3} << img.depth, '\0');
-  }
-  // Gray and RGB tRNS name one transparent colour: a colour-key /Mask when the PNG's own data
-  // passes through, an SMask when the samples are decoded (8-bit samples would blur the key).
-  const bool key = (img.color == 0 || img.color == 2) && !img.trns.empty();
-  const bool has_alpha = img.color == 4 || img.color == 6 || (img.color == 3 && !img.trns.empty()) ||
-                         (key && img.interlaced);
-  if (key && !img.interlaced) {
-    for (size_t i = 0; i < img.trns.size(); i += 2) {
-      const unsigned v = Be16(Bytes(img.trns) + i) & ((1u << img.depth) - 1);
-      parts.color_key.push_back(v);
-      parts.color_key.push_back(v);
-    }
+  size_t row_bytes = 0;
+  int channels = 0;
+  if (!Transform(reader.png(), reader.info(), plain, &row_bytes, &channels)) return Refusal(source);
+  const uint64_t expected_row = plain ? plain_row : uint64_t{h.width} * out_channels;
+  if (row_bytes != expected_row || (!plain && static_cast<uint64_t>(channels) != out_channels)) {
+    return core::Internal("libpng delivers rows of " + std::to_string(row_bytes) + " bytes, not " +
+                          std::to_string(expected_row));
   }
 
-  // Plain images pass their own zlib stream through: no re-encoding, PNG predictors in the PDF.
-  if (!img.interlaced && !has_alpha) {
-    parts.data = img.idat;
-    parts.predictor = true;
-    parts.bits = img.depth;
-    return parts;
-  }
-
-  // Otherwise: samples at 8 bits (palette indices as they are), alpha split off.
-  const int ch = img.channels();
-  const int color_ch = parts.colors;
-  std::string color(size_t{img.width} * img.height * static_cast<size_t>(color_ch), '\0');
-  std::string alpha(has_alpha ? size_t{img.width} * img.height : 0, '\xFF');
-  bool opaque = true;
-  const unsigned max = (1u << img.depth) - 1;
-  for (const auto& [offset, pass] : passes) {
-    const uint32_t w = PassSize(img.width, pass.x0, pass.dx), h = PassSize(img.height, pass.y0, pass.dy);
-    const size_t row = RowBytes(img, w);
-    for (uint32_t py = 0; py < h; ++py) {
-      const unsigned char* r = base + offset + size_t{py} * (row + 1) + 1;
-      const size_t y = pass.y0 + size_t{py} * pass.dy;
-      for (uint32_t px = 0; px < w; ++px) {
-        const size_t x = pass.x0 + size_t{px} * pass.dx;
-        const size_t at = y * img.width + x;
-        for (int c = 0; c < color_ch; ++c) {
-          const unsigned v = Sample(img, r, size_t{px} * static_cast<size_t>(ch) + static_cast<size_t>(c));
-          unsigned char out;
-          if (parts.indexed) {
-            out = static_cast<unsigned char>(v);
-          } else if (img.depth == 16) {
-            out = static_cast<unsigned char>(v >> 8);
-          } else {
-            out = static_cast<unsigned char>(v * 255 / max);
-          }
-          color[at * static_cast<size_t>(color_ch) + static_cast<size_t>(c)] = static_cast<char>(out);
-        }
-        if (!has_alpha) continue;
-        unsigned a;
-        if (key) {
-          bool match = true;
-          for (int c = 0; c < ch; ++c) {
-            const unsigned v = Sample(img, r, size_t{px} * static_cast<size_t>(ch) + static_cast<size_t>(c));
-            match &= v == (Be16(Bytes(img.trns) + 2 * static_cast<size_t>(c)) & max);
-          }
-          a = match ? 0 : 255;
-        } else if (img.color == 3) {
-          const unsigned index = Sample(img, r, px);
-          a = index < img.trns.size() ? Bytes(img.trns)[index] : 255;
-        } else {
-          const unsigned v = Sample(img, r, size_t{px} * static_cast<size_t>(ch) + static_cast<size_t>(ch - 1));
-          a = img.depth == 16 ? v >> 8 : v;
-        }
-        alpha[at] = static_cast<char>(a);
-        opaque &= a == 255;
+  PngImage out;
+  out.width = h.width;
+  out.height = h.height;
+  out.predictor = plain;
+  if (plain) {
+    // Decoded only to check it: rows pass one at a time through one buffer.
+    std::vector<unsigned char> row(row_bytes);
+    if (!ReadRows(reader.png(), reader.info(), h.height, row.data(), nullptr)) return Refusal(source);
+    out.space = h.color == PNG_COLOR_TYPE_PALETTE ? PngImage::Space::kIndexed
+                : gray                            ? PngImage::Space::kGray
+                                                  : PngImage::Space::kRgb;
+    out.bits = h.depth;
+    if (out.space == PngImage::Space::kIndexed) {
+      for (int i = 0; i < h.palette_entries; ++i) {
+        out.palette.push_back(static_cast<char>(h.palette[i].red));
+        out.palette.push_back(static_cast<char>(h.palette[i].green));
+        out.palette.push_back(static_cast<char>(h.palette[i].blue));
       }
+      out.palette.resize(size_t{3} << h.depth, '\0');  // indices past the palette are black
     }
+    out.data = JoinIdat(bytes);
+    return out;
   }
-  parts.bits = 8;
-  parts.data = Deflate(color, 6);
-  if (has_alpha && !opaque) parts.alpha = Deflate(alpha, 6);
-  return parts;
+
+  const size_t total = static_cast<size_t>(decoded);
+  std::unique_ptr<unsigned char[]> image(new unsigned char[total]);
+  std::vector<png_bytep> rows(h.height);
+  for (png_uint_32 y = 0; y < h.height; ++y) rows[y] = image.get() + size_t{y} * row_bytes;
+  if (!ReadRows(reader.png(), reader.info(), h.height, nullptr, rows.data())) return Refusal(source);
+
+  out.space = gray ? PngImage::Space::kGray : PngImage::Space::kRgb;
+  out.bits = 8;
+  const size_t color_channels = gray ? 1 : 3;
+  if (alpha) {
+    // The alpha samples to a plane of their own; the colour samples closed up in place.
+    std::string mask(static_cast<size_t>(pixels), '\0');
+    bool opaque = true;
+    unsigned char* p = image.get();
+    for (size_t i = 0; i < pixels; ++i) {
+      const unsigned char* from = p + i * (color_channels + 1);
+      const unsigned char a = from[color_channels];
+      unsigned char* to = p + i * color_channels;
+      for (size_t c = 0; c < color_channels; ++c) to[c] = from[c];
+      mask[i] = static_cast<char>(a);
+      opaque &= a == 255;
+    }
+    if (!opaque) out.alpha = Deflate(mask, 6);
+  }
+  out.data = Deflate(std::string_view(reinterpret_cast<const char*>(image.get()),
+                                      static_cast<size_t>(pixels) * color_channels),
+                     6);
+  return out;
 }
 
 }  // namespace beian::render

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <random>
@@ -199,12 +200,13 @@ std::string FilteredData(const PngSpec& s) {
   return all;
 }
 
-std::string PngFromFiltered(const PngSpec& s, const std::string& filtered) {
+// `extra` (whole chunks) goes before the image data.
+std::string PngFromFiltered(const PngSpec& s, const std::string& filtered, const std::string& extra = "") {
   std::string ihdr = Be32(s.width) + Be32(s.height);
   ihdr += {static_cast<char>(s.depth), static_cast<char>(s.color), 0, 0, static_cast<char>(s.interlace ? 1 : 0)};
   const std::string z = Zlib(filtered);
   std::string png = "\x89PNG\r\n\x1a\n" + Chunk("IHDR", ihdr);
-  png += Chunk("tEXt", std::string("Comment\0beian test", 18));
+  png += Chunk("tEXt", std::string("Comment\0beian test", 18)) + extra;
   if (!s.plte.empty()) png += Chunk("PLTE", s.plte);
   if (!s.trns.empty()) png += Chunk("tRNS", s.trns);
   png += Chunk("IDAT", z.substr(0, z.size() / 2)) + Chunk("IDAT", z.substr(z.size() / 2)) + Chunk("IEND", "");
@@ -212,6 +214,43 @@ std::string PngFromFiltered(const PngSpec& s, const std::string& filtered) {
 }
 
 std::string EncodePng(const PngSpec& s) { return PngFromFiltered(s, FilteredData(s)); }
+
+// A PNG that only declares a size: IHDR, a token of image data, IEND.
+std::string DeclaredPng(uint32_t width, uint32_t height, int depth, int color, const std::string& trns = "") {
+  const std::string ihdr = Be32(width) + Be32(height) + std::string{static_cast<char>(depth), static_cast<char>(color), 0, 0, 0};
+  std::string png = "\x89PNG\r\n\x1a\n" + Chunk("IHDR", ihdr);
+  if (!trns.empty()) png += Chunk("tRNS", trns);
+  return png + Chunk("IDAT", Zlib(std::string(64, '\0'))) + Chunk("IEND", "");
+}
+
+// A zlib stream of `n` zero bytes, made without holding them.
+std::string DeflatedZeros(size_t n) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit(&z, 9), Z_OK);
+  const std::string zeros(1 << 20, '\0');
+  std::string out;
+  char buffer[1 << 16];
+  for (size_t left = n;;) {
+    const size_t chunk = std::min(left, zeros.size());
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(zeros.data()));
+    z.avail_in = static_cast<uInt>(chunk);
+    left -= chunk;
+    const int flush = left == 0 ? Z_FINISH : Z_NO_FLUSH;
+    int rc;
+    do {
+      z.next_out = reinterpret_cast<Bytef*>(buffer);
+      z.avail_out = sizeof buffer;
+      rc = deflate(&z, flush);
+      out.append(buffer, sizeof buffer - z.avail_out);
+    } while (z.avail_out == 0);
+    if (flush == Z_FINISH) {
+      EXPECT_EQ(rc, Z_STREAM_END);
+      break;
+    }
+  }
+  deflateEnd(&z);
+  return out;
+}
 
 // Quadrant 0 (top left), 1 (top right), 2 (bottom left), 3 (bottom right) of a w × h image.
 int Quadrant(uint32_t x, uint32_t y, uint32_t w, uint32_t h) { return (y >= h / 2 ? 2 : 0) + (x >= w / 2 ? 1 : 0); }
@@ -584,6 +623,7 @@ struct PngCase {
   Rgb expected[4];
   bool smask = false;
   int bpc = 8;
+  bool passthrough = false;  // the PNG's own IDAT stream, with PNG predictors
 };
 
 std::vector<PngCase> PngCases() {
@@ -596,6 +636,7 @@ std::vector<PngCase> PngCases() {
   {
     PngCase c{"rgb8", {}, {kRed, kGreen, kBlue, kBlack}};
     c.spec.sample = rgb;
+    c.passthrough = true;
     cases.push_back(c);
   }
   {
@@ -609,12 +650,23 @@ std::vector<PngCase> PngCases() {
     c.spec.depth = 16;
     c.spec.sample = [rgb](uint32_t x, uint32_t y, int ch) { return rgb(x, y, ch) * 257; };
     c.bpc = 16;
+    c.passthrough = true;
     cases.push_back(c);
   }
   {
     PngCase c{"gray8", {}, {grays[0], grays[1], grays[2], grays[3]}};
     c.spec.color = 0;
     c.spec.sample = [](uint32_t x, uint32_t y, int) { return static_cast<unsigned>(Quadrant(x, y, 40, 40) * 85); };
+    c.passthrough = true;
+    cases.push_back(c);
+  }
+  {
+    PngCase c{"gray16", {}, {grays[0], grays[1], grays[2], grays[3]}};
+    c.spec.color = 0;
+    c.spec.depth = 16;
+    c.spec.sample = [](uint32_t x, uint32_t y, int) { return static_cast<unsigned>(Quadrant(x, y, 40, 40) * 85 * 257); };
+    c.bpc = 16;
+    c.passthrough = true;
     cases.push_back(c);
   }
   {
@@ -632,6 +684,7 @@ std::vector<PngCase> PngCases() {
     c.spec.width = c.spec.height = 37;  // rows end inside a byte
     c.spec.sample = [](uint32_t x, uint32_t y, int) { return (x >= 18) != (y >= 18) ? 1u : 0u; };
     c.bpc = 1;
+    c.passthrough = true;
     cases.push_back(c);
   }
   {
@@ -641,10 +694,20 @@ std::vector<PngCase> PngCases() {
     c.spec.plte = std::string("\xFF\0\0\0\xFF\0\0\0\xFF\0\0\0", 12);
     c.spec.sample = [](uint32_t x, uint32_t y, int) { return static_cast<unsigned>(Quadrant(x, y, 40, 40)); };
     c.bpc = 4;
+    c.passthrough = true;
     cases.push_back(c);
   }
   {
-    PngCase c{"palette8 with tRNS", {}, {kRed, kGreen, kBlue, kWhite}, true};
+    PngCase c{"palette2 interlaced", {}, {kRed, kGreen, kBlue, kBlack}};  // becomes RGB
+    c.spec.color = 3;
+    c.spec.depth = 2;
+    c.spec.interlace = true;
+    c.spec.plte = std::string("\xFF\0\0\0\xFF\0\0\0\xFF\0\0\0", 12);
+    c.spec.sample = [](uint32_t x, uint32_t y, int) { return static_cast<unsigned>(Quadrant(x, y, 40, 40)); };
+    cases.push_back(c);
+  }
+  {
+    PngCase c{"palette8 with tRNS", {}, {kRed, kGreen, kBlue, kWhite}, true};  // RGB + SMask
     c.spec.color = 3;
     c.spec.plte = std::string("\xFF\0\0\0\xFF\0\0\0\xFF\0\0\0", 12);
     c.spec.trns = std::string("\xFF\xFF\xFF\0", 4);
@@ -685,7 +748,7 @@ std::vector<PngCase> PngCases() {
     cases.push_back(c);
   }
   {
-    PngCase c{"rgb8 colour key", {}, {kRed, kWhite, kBlue, kBlack}};
+    PngCase c{"rgb8 colour key", {}, {kRed, kWhite, kBlue, kBlack}, true};
     c.spec.trns = std::string("\0\0\0\xFF\0\0", 6);  // green is transparent
     c.spec.sample = rgb;
     cases.push_back(c);
@@ -695,6 +758,14 @@ std::vector<PngCase> PngCases() {
     c.spec.trns = std::string("\0\0\0\xFF\0\0", 6);
     c.spec.interlace = true;
     c.spec.sample = rgb;
+    cases.push_back(c);
+  }
+  {
+    PngCase c{"gray4 colour key", {}, {grays[0], kWhite, grays[2], grays[3]}, true};
+    c.spec.color = 0;
+    c.spec.depth = 4;
+    c.spec.trns = std::string("\0\x05", 2);  // gray 5 of 15 is transparent
+    c.spec.sample = [](uint32_t x, uint32_t y, int) { return static_cast<unsigned>(Quadrant(x, y, 40, 40) * 5); };
     cases.push_back(c);
   }
   return cases;
@@ -718,6 +789,7 @@ TEST_F(PdfToolsTest, WrapsPngsOfEveryKind) {
                                                        std::to_string(c.bpc) + R"(\s+image)")))
         << list.out;
     EXPECT_EQ(Contains(list.out, "smask"), c.smask) << list.out;
+    EXPECT_EQ(Contains(*wrapped, "/Predictor 15"), c.passthrough);
     ExpectQuadrants(dir, path, c.expected, 3);
     auto again = WrapImage(png, "image/png", "2026-11-27T10:00:00+08:00");
     ASSERT_TRUE(again.ok());
@@ -731,12 +803,28 @@ TEST_F(PdfToolsTest, RefusesBrokenPngs) {
   const std::string png = EncodePng(spec);
   ASSERT_TRUE(WrapImage(png, "image/png", "").ok());
 
-  ExpectRefused(WrapImage(png.substr(0, png.size() / 2), "image/png", "").status(), "truncated PNG", "被截断");
-  ExpectRefused(WrapImage(png.substr(0, png.size() - 12), "image/png", "").status(), "truncated PNG", "被截断");
+  // Cut anywhere: in the image data, before IEND, in the header.
+  const size_t idat = png.find("IDAT");
+  ASSERT_NE(idat, std::string::npos);
+  for (size_t keep : {idat + 4 + 20, png.size() / 2, png.size() - 12, size_t{20}}) {
+    ExpectRefused(WrapImage(png.substr(0, keep), "image/png", "").status(), "truncated PNG", "被截断");
+  }
 
+  // A CRC error in the header, in the image data, and in an ancillary chunk (which libpng by
+  // default only warns about).
   std::string bad_crc = png;
   bad_crc[8 + 8 + 5] ^= 1;  // a byte of IHDR's data
   ExpectRefused(WrapImage(bad_crc, "image/png", "").status(), "CRC mismatch in the IHDR chunk", "校验和");
+  std::string bad_idat_crc = png;  // the data is sound, its check sum is not
+  const size_t idat_length = (static_cast<size_t>(static_cast<unsigned char>(png[idat - 2])) << 8) |
+                             static_cast<unsigned char>(png[idat - 1]);
+  bad_idat_crc[idat + 4 + idat_length] ^= 1;
+  ExpectRefused(WrapImage(bad_idat_crc, "image/png", "").status(), "CRC mismatch in the IDAT chunk", "校验和");
+  std::string bad_text_crc = png;
+  const size_t text = png.find("tEXt");
+  ASSERT_NE(text, std::string::npos);
+  bad_text_crc[text + 4 + 2] ^= 1;
+  ExpectRefused(WrapImage(bad_text_crc, "image/png", "").status(), "CRC mismatch in the tEXt chunk", "校验和");
 
   // Damaged but correctly check-summed: the zlib data itself.
   const std::string filtered = FilteredData(spec);
@@ -745,11 +833,17 @@ TEST_F(PdfToolsTest, RefusesBrokenPngs) {
   std::string ihdr = Be32(40) + Be32(40) + std::string("\x08\x02\0\0\0", 5);
   const std::string bad_zlib = "\x89PNG\r\n\x1a\n" + Chunk("IHDR", ihdr) + Chunk("IDAT", z) + Chunk("IEND", "");
   ExpectRefused(WrapImage(bad_zlib, "image/png", "").status(), "corrupt PNG", "已损坏");
+  // The zlib stream cut in half, in sound chunks.
+  const std::string half = Zlib(filtered).substr(0, z.size() / 2);
+  ExpectRefused(WrapImage("\x89PNG\r\n\x1a\n" + Chunk("IHDR", ihdr) + Chunk("IDAT", half) + Chunk("IEND", ""),
+                          "image/png", "")
+                    .status(),
+                "less image data than the image size", "少于");
 
   // A row filter type that does not exist.
   std::string bad_filter = filtered;
   bad_filter[0] = 7;
-  ExpectRefused(WrapImage(PngFromFiltered(spec, bad_filter), "image/png", "").status(), "invalid row filter type 7",
+  ExpectRefused(WrapImage(PngFromFiltered(spec, bad_filter), "image/png", "").status(), "invalid row filter type",
                 "过滤类型");
   // Too little data for the declared size, and too much.
   ExpectRefused(WrapImage(PngFromFiltered(spec, filtered.substr(0, filtered.size() - 121)), "image/png", "").status(),
@@ -765,6 +859,57 @@ TEST_F(PdfToolsTest, RefusesBrokenPngs) {
   no_palette.color = 3;
   ExpectRefused(WrapImage(PngFromFiltered(no_palette, filtered), "image/png", "").status(),
                 "palette image without a palette", "调色板");
+  // A critical chunk nobody knows.
+  ExpectRefused(WrapImage(PngFromFiltered(spec, filtered, Chunk("BEiA", "x")), "image/png", "").status(),
+                "unknown critical chunk BEiA", "未知的关键块");
+}
+
+// A tiny file declaring a huge image is refused from its header: nothing is decoded, nothing
+// is allocated for it, so the refusal is immediate.
+TEST_F(PdfToolsTest, RefusesOversizedPngsFromTheHeader) {
+  const std::string huge = DeclaredPng(10000, 10000, 8, 2);  // 100 megapixels in 100 bytes
+  ASSERT_LT(huge.size(), 200u);
+  const auto start = std::chrono::steady_clock::now();
+  const core::Status status = WrapImage(huge, "image/png", "").status();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ExpectRefused(status, "PNG too large (over 40 megapixels)", "超过 4000 万像素");
+  EXPECT_LT(ms, 100);
+
+  ExpectRefused(WrapImage(DeclaredPng(70000, 2, 1, 0), "image/png", "").status(),
+                "PNG too large (a side over 65535 pixels)", "宽或高超过 65535 像素");
+  // Under 40 megapixels but over 128 MiB of samples: 16-bit RGB at 25 megapixels (150 MB), and
+  // 8-bit RGB at 36 megapixels, 108 MB, whose tRNS chunk adds an alpha plane (144 MB).
+  ExpectRefused(WrapImage(DeclaredPng(5000, 5000, 16, 2), "image/png", "").status(),
+                "PNG too large (over 128 MiB decoded)", "解码后超过 128 MiB");
+  ExpectRefused(WrapImage(DeclaredPng(6000, 6000, 8, 2, std::string(6, '\0')), "image/png", "").status(),
+                "PNG too large (over 128 MiB decoded)", "解码后超过 128 MiB");
+  // Without the tRNS chunk the same image is within the caps: decoding starts, and finds the
+  // token of image data too short.
+  ExpectRefused(WrapImage(DeclaredPng(6000, 6000, 8, 2), "image/png", "").status(),
+                "less image data than the image size", "少于");
+}
+
+// Ancillary chunks the page does not use are checked and skipped, never inflated: a zTXt and an
+// iCCP chunk that inflate to 64 MiB each leave the image as it is. A chunk over 4 MiB is
+// refused whatever it is.
+TEST_F(PdfToolsTest, SkipsAncillaryChunksAndRefusesHugeOnes) {
+  TempDir dir;
+  PngSpec spec;
+  spec.sample = [](uint32_t x, uint32_t y, int c) {
+    const Rgb& q = kQuadrants[Quadrant(x, y, 40, 40)];
+    return static_cast<unsigned>(c == 0 ? q.r : c == 1 ? q.g : q.b);
+  };
+  const std::string bomb = DeflatedZeros(size_t{64} << 20);
+  ASSERT_LT(bomb.size(), size_t{1} << 20);
+  const std::string ztxt = Chunk("zTXt", std::string("Comment\0\0", 9) + bomb);
+  const std::string iccp = Chunk("iCCP", std::string("scanner\0\0", 9) + bomb);
+  auto wrapped = WrapImage(PngFromFiltered(spec, FilteredData(spec), ztxt + iccp), "image/png", "");
+  ASSERT_TRUE(wrapped.ok()) << wrapped.status().ToString();
+  ExpectQuadrants(dir, Write(dir, "wrapped.pdf", *wrapped), kQuadrants, 3);
+
+  const std::string big = Chunk("zTXt", std::string("Comment\0\0", 9) + std::string(size_t{5} << 20, 'x'));
+  ExpectRefused(WrapImage(PngFromFiltered(spec, FilteredData(spec), big), "image/png", "").status(),
+                "PNG chunk zTXt too large (over 4 MiB)", "块过大");
 }
 
 // ---------------------------------------------------------------------------------------------

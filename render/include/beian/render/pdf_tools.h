@@ -42,9 +42,12 @@ core::Result<std::string> SniffMediaType(std::string_view bytes);
 // image scaled to fit inside 10 mm margins and centred.
 //  - JPEG: embedded as it is (DCTDecode, no re-encoding); gray, RGB or CMYK; baseline or
 //    progressive; the Exif orientation is honoured.
-//  - PNG: gray, RGB and palette images at their bit depth pass their IDAT data through as
-//    FlateDecode with PNG predictors; alpha channels (and palette transparency) become an
-//    SMask (dropped when fully opaque); interlaced images are de-interlaced.
+//  - PNG: decoded whole by libpng first. Gray, RGB and palette images without transparency,
+//    not interlaced, then pass their IDAT data through at their bit depth as FlateDecode with
+//    PNG predictors; any other image becomes 8-bit gray or RGB, its alpha channel or tRNS
+//    transparency an SMask (dropped when fully opaque).
+// PNGs over 40 megapixels, 65535 pixels a side or 128 MiB of decoded samples (an alpha plane
+// included) are refused from their header, before anything is decoded.
 // `media_type` must be what SniffMediaType says of the bytes. `created_at` (RFC 3339, may be
 // empty) becomes CreationDate and ModDate; without it the PDF carries no date. The Info
 // /Subject records the media type and the SHA-256 of `image`. Corrupt or truncated images,
