@@ -107,7 +107,8 @@ core::Result<std::string> WriteImagePdf(PdfDictionary image_dict, std::string_vi
 
 core::Result<std::string> WrapJpeg(std::string_view image, const std::string& subject,
                                    const std::string& created_at) {
-  BEIAN_ASSIGN_OR_RETURN(JpegInfo info, ParseJpeg(image));
+  BEIAN_ASSIGN_OR_RETURN(const JpegInfo info, ParseJpeg(image));
+  BEIAN_RETURN_IF_ERROR(CheckJpegDecodes(image.substr(0, info.end)));
   PdfDictionary dict;
   dict.AddKey("ColorSpace", PdfName(info.components == 1   ? "DeviceGray"
                                     : info.components == 3 ? "DeviceRGB"

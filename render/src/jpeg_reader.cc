@@ -1,8 +1,15 @@
 #include "jpeg_reader.h"
 
+// jpeglib.h needs size_t and FILE declared first.
+#include <cstdio>
+#include <jpeglib.h>
+#include <jerror.h>
+
+#include <csetjmp>
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "pdf_support.h"
 
@@ -46,13 +53,68 @@ int ExifOrientation(std::string_view seg) {
   return 1;
 }
 
+// libjpeg's error manager, and where a failure jumps to. Trivially destructible: a failure
+// leaves libjpeg by longjmp, which runs no destructors.
+struct JpegFailure {
+  jpeg_error_mgr manager;  // first: libjpeg hands the callbacks a pointer to it
+  std::jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+};
+static_assert(std::is_trivially_destructible_v<JpegFailure>);
+
+[[noreturn]] void Fail(j_common_ptr cinfo) {
+  JpegFailure* failure = reinterpret_cast<JpegFailure*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, failure->message);
+  std::longjmp(failure->jump, 1);
+}
+
+// libjpeg reports corrupt or missing entropy-coded data as a warning and carries on with gray
+// blocks; here such a warning refuses the image. Warnings about metadata (a JFIF revision, an
+// Adobe transform code, an ICC profile) refuse nothing; trace messages are ignored.
+void OnMessage(j_common_ptr cinfo, int level) {
+  if (level >= 0) return;
+  const int code = cinfo->err->msg_code;
+  if (code == JWRN_JFIF_MAJOR || code == JWRN_ADOBE_XFORM || code == JWRN_BOGUS_ICC) return;
+  Fail(cinfo);
+}
+
+void Silent(j_common_ptr) {}
+
+// Decodes the whole image at 1/8 scale, one output row at a time. False on a failure (the
+// message is in `failure`). Calls setjmp: nothing here has a destructor.
+bool DecodeAll(jpeg_decompress_struct* cinfo, JpegFailure* failure, const unsigned char* data,
+               unsigned long size) {
+  if (setjmp(failure->jump)) return false;
+  jpeg_create_decompress(cinfo);
+  // Whole-image coefficient buffers (progressive and multi-scan files) are capped; libjpeg
+  // refuses to go over instead of spilling to disk.
+  cinfo->mem->max_memory_to_use = static_cast<long>(kMaxJpegDecoderBytes);
+  jpeg_mem_src(cinfo, data, size);
+  jpeg_read_header(cinfo, TRUE);
+  // Every coefficient is still entropy-decoded; 1/8 scale leaves only the DC term to transform.
+  cinfo->scale_num = 1;
+  cinfo->scale_denom = 8;
+  cinfo->do_fancy_upsampling = FALSE;
+  cinfo->do_block_smoothing = FALSE;
+  // Gray output from YCbCr skips the chroma's inverse transform and the colour conversion;
+  // the chroma is decoded all the same.
+  if (cinfo->jpeg_color_space == JCS_YCbCr) cinfo->out_color_space = JCS_GRAYSCALE;
+  jpeg_start_decompress(cinfo);
+  JSAMPARRAY row = (*cinfo->mem->alloc_sarray)(reinterpret_cast<j_common_ptr>(cinfo), JPOOL_IMAGE,
+                                                cinfo->output_width * static_cast<JDIMENSION>(cinfo->output_components), 1);
+  while (cinfo->output_scanline < cinfo->output_height) jpeg_read_scanlines(cinfo, row, 1);
+  jpeg_finish_decompress(cinfo);
+  return true;
+}
+
 }  // namespace
 
 core::Result<JpegInfo> ParseJpeg(std::string_view b) {
   const unsigned char* p = Bytes(b);
   const size_t n = b.size();
   JpegInfo info;
-  bool frame = false, scan = false;
+  bool frame = false;
+  int scans = 0;
   size_t pos = 2;  // after SOI
   while (true) {
     if (pos >= n) return TruncatedJpeg();
@@ -63,7 +125,7 @@ core::Result<JpegInfo> ParseJpeg(std::string_view b) {
     if (pos >= n) return TruncatedJpeg();
     const unsigned marker = p[pos++];
     if (marker == 0xD9) {  // EOI
-      if (!frame || !scan) return BadJpeg("没有图像数据", "no image data before the end marker");
+      if (!frame || scans == 0) return BadJpeg("没有图像数据", "no image data before the end marker");
       info.end = pos;
       return info;
     }
@@ -92,6 +154,10 @@ core::Result<JpegInfo> ParseJpeg(std::string_view b) {
       }
       info.height = Be16(s + 1);
       info.width = Be16(s + 3);
+      if (uint64_t{static_cast<uint32_t>(info.width)} * static_cast<uint32_t>(info.height) > kMaxImagePixels) {
+        return Bad("JPEG 图像过大（超过 " + std::to_string(kMaxImagePixels / 10000) + " 万像素）",
+                   "JPEG too large (over " + std::to_string(kMaxImagePixels / 1000000) + " megapixels)");
+      }
       info.components = s[5];
       if (seg.size() < 6 + 3 * size_t{s[5]}) return BadJpeg("帧头过短", "frame header too short");
       if (info.components != 1 && info.components != 3 && info.components != 4) {
@@ -108,7 +174,10 @@ core::Result<JpegInfo> ParseJpeg(std::string_view b) {
       if (seg.size() >= 6 && seg.substr(0, 6) == std::string_view("Exif\0\0", 6)) info.orientation = ExifOrientation(seg);
     } else if (marker == 0xDA) {  // SOS: entropy-coded data follows, up to the next marker
       if (!frame) return BadJpeg("扫描段在帧头之前", "scan before the frame header");
-      scan = true;
+      if (++scans > kMaxJpegScans) {
+        return Bad("JPEG 扫描段过多（超过 " + std::to_string(kMaxJpegScans) + " 个）",
+                   "too many scans in the JPEG (over " + std::to_string(kMaxJpegScans) + ")");
+      }
       while (true) {
         const void* ff = std::memchr(p + pos, 0xFF, n - pos);
         if (ff == nullptr) return TruncatedJpeg();
@@ -125,6 +194,25 @@ core::Result<JpegInfo> ParseJpeg(std::string_view b) {
       }
     }
   }
+}
+
+core::Status CheckJpegDecodes(std::string_view jpeg) {
+  jpeg_decompress_struct cinfo{};  // zeroed: destroying it is safe whatever failed
+  JpegFailure failure{};
+  cinfo.err = jpeg_std_error(&failure.manager);
+  failure.manager.error_exit = Fail;
+  failure.manager.emit_message = OnMessage;
+  failure.manager.output_message = Silent;
+  const bool decoded = DecodeAll(&cinfo, &failure, Bytes(jpeg), static_cast<unsigned long>(jpeg.size()));
+  const int code = failure.manager.msg_code;
+  jpeg_destroy_decompress(&cinfo);
+  if (decoded) return core::Status::Ok();
+  if (code == JERR_NO_BACKING_STORE) {
+    return Bad("JPEG 解码所需内存过多（超过 " + std::to_string(kMaxJpegDecoderBytes >> 20) + " MiB）",
+               "the JPEG needs too much memory to decode (over " + std::to_string(kMaxJpegDecoderBytes >> 20) + " MiB)");
+  }
+  const std::string message = failure.message;
+  return BadJpeg("图像数据无法解码（libjpeg：" + message + "）", "the image data does not decode (" + message + ")");
 }
 
 }  // namespace beian::render

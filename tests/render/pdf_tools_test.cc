@@ -617,6 +617,112 @@ TEST_F(PdfToolsTest, RefusesBrokenJpegs) {
   ExpectRefused(WrapImage("", "image/jpeg", "").status(), "empty file", "文件为空");
 }
 
+// Where the entropy-coded data of a JPEG's first scan starts (just past its SOS segment).
+size_t ScanData(const std::string& jpeg) {
+  const size_t sos = jpeg.find("\xFF\xDA");
+  EXPECT_NE(sos, std::string::npos);
+  if (sos == std::string::npos) return 0;
+  return sos + 2 + ((static_cast<size_t>(static_cast<unsigned char>(jpeg[sos + 2])) << 8) |
+                    static_cast<unsigned char>(jpeg[sos + 3]));
+}
+
+// The marker walk finds nothing wrong with these: only decoding the image data does.
+TEST_F(PdfToolsTest, RefusesJpegsWhoseImageDataDoesNotDecode) {
+  TempDir dir;
+  const std::string jpeg = PageJpeg(dir, Example("commitment-letter").pdf, "40");
+  ASSERT_TRUE(WrapImage(jpeg, "image/jpeg", "").ok());
+  const size_t data = ScanData(jpeg), end = jpeg.size() - 2;  // up to the EOI
+  ASSERT_GT(end, data + 1000);
+
+  // Entropy-coded data scrambled in the middle (no byte made or unmade a marker).
+  std::string scrambled = jpeg;
+  for (size_t i = (data + end) / 2; i < (data + end) / 2 + 64; ++i) {
+    const unsigned char b = static_cast<unsigned char>(scrambled[i]);
+    const unsigned char x = b ^ 0x5A;
+    if (b == 0xFF || x == 0xFF || static_cast<unsigned char>(scrambled[i - 1]) == 0xFF) continue;
+    scrambled[i] = static_cast<char>(x);
+  }
+  ExpectRefused(WrapImage(scrambled, "image/jpeg", "").status(), "corrupt JPEG: the image data does not decode",
+                "无法解码");
+
+  // Cut in the middle of the image data, the end marker put back.
+  std::string cut = jpeg.substr(0, (data + end) / 2);
+  while (static_cast<unsigned char>(cut.back()) == 0xFF) cut.pop_back();
+  cut += "\xFF\xD9";
+  ExpectRefused(WrapImage(cut, "image/jpeg", "").status(), "corrupt JPEG: the image data does not decode",
+                "无法解码");
+}
+
+TEST_F(PdfToolsTest, WrapsAProgressiveJpegAndRefusesOneWithTooManyScans) {
+  TempDir dir;
+  PngSpec spec;
+  spec.sample = [](uint32_t x, uint32_t y, int c) {
+    const Rgb& q = kQuadrants[Quadrant(x, y, 40, 40)];
+    return static_cast<unsigned>(c == 0 ? q.r : c == 1 ? q.g : q.b);
+  };
+  auto page = WrapImage(EncodePng(spec), "image/png", "");
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  const std::string prefix = dir.File("progressive");
+  ASSERT_EQ(Tool({"pdftoppm", "-r", "30", "-jpeg", "-jpegopt", "progressive=y", "-singlefile",
+                  Write(dir, "page.pdf", *page), prefix})
+                .exit_code,
+            0);
+  const std::string jpeg = testing::ReadFileOrDie(prefix + ".jpg");
+  ASSERT_NE(jpeg.find("\xFF\xC2"), std::string::npos) << "not progressive";
+  auto wrapped = WrapImage(jpeg, "image/jpeg", "");
+  ASSERT_TRUE(wrapped.ok()) << wrapped.status().ToString();
+  ExpectQuadrants(dir, Write(dir, "wrapped.pdf", *wrapped), kQuadrants, 60);
+
+  // The last scan again and again: 101 scans and more.
+  const size_t last = jpeg.rfind("\xFF\xDA");
+  const std::string scan = jpeg.substr(last, jpeg.size() - 2 - last);
+  std::string many = jpeg.substr(0, jpeg.size() - 2);
+  for (int i = 0; i < 100; ++i) many += scan;
+  many += "\xFF\xD9";
+  ExpectRefused(WrapImage(many, "image/jpeg", "").status(), "too many scans in the JPEG (over 100)", "扫描段过多");
+}
+
+// A progressive CMYK JPEG of 7000 × 5700 (39.9 megapixels, under the cap), no component
+// subsampled, needs 319 MB of coefficients before its first scan is read: over libjpeg's
+// 256 MiB, refused before the buffers are allocated.
+TEST_F(PdfToolsTest, RefusesAJpegWhoseDecoderNeedsTooMuchMemory) {
+  TempDir dir;
+  const std::string prefix = dir.File("cmyk");
+  ASSERT_EQ(Tool({"pdftoppm", "-r", "20", "-jpegcmyk", "-jpegopt", "progressive=y", "-singlefile",
+                  Write(dir, "page.pdf", Example("commitment-letter").pdf), prefix})
+                .exit_code,
+            0);
+  std::string jpeg = testing::ReadFileOrDie(prefix + ".jpg");
+  ASSERT_TRUE(WrapImage(jpeg, "image/jpeg", "").ok());
+  const size_t sof = jpeg.find("\xFF\xC2");
+  ASSERT_NE(sof, std::string::npos);
+  ASSERT_EQ(jpeg[sof + 9], 4) << "not CMYK";
+  for (size_t c = 0; c < 4; ++c) jpeg[sof + 10 + 3 * c + 1] = 0x11;  // every component at full resolution
+  jpeg[sof + 5] = static_cast<char>(5700 >> 8);
+  jpeg[sof + 6] = static_cast<char>(5700 & 0xFF);
+  jpeg[sof + 7] = static_cast<char>(7000 >> 8);
+  jpeg[sof + 8] = static_cast<char>(7000 & 0xFF);
+  ExpectRefused(WrapImage(jpeg, "image/jpeg", "").status(), "the JPEG needs too much memory to decode (over 256 MiB)",
+                "所需内存过多");
+}
+
+TEST_F(PdfToolsTest, RefusesOversizedJpegsFromTheFrameHeader) {
+  TempDir dir;
+  std::string jpeg = PageJpeg(dir, Example("commitment-letter").pdf);
+  const size_t sof = jpeg.find("\xFF\xC0");
+  ASSERT_NE(sof, std::string::npos);
+  // 8000 × 6000: 48 megapixels (the image data stays that of a small page).
+  jpeg[sof + 5] = static_cast<char>(6000 >> 8);
+  jpeg[sof + 6] = static_cast<char>(6000 & 0xFF);
+  jpeg[sof + 7] = static_cast<char>(8000 >> 8);
+  jpeg[sof + 8] = static_cast<char>(8000 & 0xFF);
+  const auto start = std::chrono::steady_clock::now();
+  const core::Status status = WrapImage(jpeg, "image/jpeg", "").status();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ExpectRefused(status, "JPEG too large (over 40 megapixels)", "超过 4000 万像素");
+  EXPECT_LT(ms, 100);
+}
+
 struct PngCase {
   std::string name;
   PngSpec spec;
