@@ -100,8 +100,8 @@ bool DecodeAll(jpeg_decompress_struct* cinfo, JpegFailure* failure, const unsign
   // the chroma is decoded all the same.
   if (cinfo->jpeg_color_space == JCS_YCbCr) cinfo->out_color_space = JCS_GRAYSCALE;
   jpeg_start_decompress(cinfo);
-  JSAMPARRAY row = (*cinfo->mem->alloc_sarray)(reinterpret_cast<j_common_ptr>(cinfo), JPOOL_IMAGE,
-                                                cinfo->output_width * static_cast<JDIMENSION>(cinfo->output_components), 1);
+  const JDIMENSION row_samples = cinfo->output_width * static_cast<JDIMENSION>(cinfo->output_components);
+  JSAMPARRAY row = (*cinfo->mem->alloc_sarray)(reinterpret_cast<j_common_ptr>(cinfo), JPOOL_IMAGE, row_samples, 1);
   while (cinfo->output_scanline < cinfo->output_height) jpeg_read_scanlines(cinfo, row, 1);
   jpeg_finish_decompress(cinfo);
   return true;
@@ -208,8 +208,9 @@ core::Status CheckJpegDecodes(std::string_view jpeg) {
   jpeg_destroy_decompress(&cinfo);
   if (decoded) return core::Status::Ok();
   if (code == JERR_NO_BACKING_STORE) {
-    return Bad("JPEG 解码所需内存过多（超过 " + std::to_string(kMaxJpegDecoderBytes >> 20) + " MiB）",
-               "the JPEG needs too much memory to decode (over " + std::to_string(kMaxJpegDecoderBytes >> 20) + " MiB)");
+    const std::string mib = std::to_string(kMaxJpegDecoderBytes >> 20);
+    return Bad("JPEG 解码所需内存过多（超过 " + mib + " MiB）",
+               "the JPEG needs too much memory to decode (over " + mib + " MiB)");
   }
   const std::string message = failure.message;
   return BadJpeg("图像数据无法解码（libjpeg：" + message + "）", "the image data does not decode (" + message + ")");

@@ -176,7 +176,9 @@ core::Status Refusal(const Source& s) {
     }
     return BadPng("IHDR 块无效（" + why + "）", "invalid IHDR chunk (" + why + ")");
   }
-  if (chunk == "IDAT") return BadPng("图像数据（IDAT）无法解压（" + text + "）", "the image data (IDAT) does not inflate (" + text + ")");
+  if (chunk == "IDAT") {
+    return BadPng("图像数据（IDAT）无法解压（" + text + "）", "the image data (IDAT) does not inflate (" + text + ")");
+  }
   return BadPng("libpng 无法读取（" + message + "）", message);
 }
 

@@ -9,7 +9,10 @@
 #include <memory>
 #include <new>
 #include <set>
+#include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "beian/core/utf8.h"
 #include "beian/render/pdf_tools.h"
@@ -46,6 +49,11 @@ std::string RefLabel(const PdfReference& r) {
   return std::to_string(r.ObjectNumber()) + " " + std::to_string(r.GenerationNumber()) + " R";
 }
 
+core::Status TooManyObjects() {
+  const std::string most = std::to_string(kMaxObjects);
+  return Bad("PDF 对象过多（超过 " + most + " 个）", "too many objects (over " + most + ")");
+}
+
 core::Status Encrypted() {
   return Bad("PDF 文件已加密（设有密码或权限限制），无法归档，请上传未加密的文件",
              "encrypted PDF (password or permissions set); upload an unencrypted file");
@@ -64,16 +72,14 @@ bool MentionsEncrypt(std::string_view b) {
   return false;
 }
 
-// An /Encrypt key in a trailer or a cross-reference stream's dictionary. Checked before PoDoFo
-// sees the file: its errors for encrypted files vary with the algorithm (an invalid password for
-// AES-256, an internal error or a null handle for RC4 and AES-128, leaking as it goes).
-bool TrailerEncrypts(std::string_view b) {
+// The dictionaries a reader takes the file's trailer from: what follows each "trailer" keyword
+// (up to startxref, at most 4 KiB), and each cross-reference stream's dictionary.
+std::vector<std::string_view> TrailerDictionaries(std::string_view b) {
   constexpr size_t kWindow = 4096;
+  std::vector<std::string_view> out;
   for (size_t at = b.find("trailer"); at != std::string_view::npos; at = b.find("trailer", at + 7)) {
     const size_t end = b.find("startxref", at);
-    if (MentionsEncrypt(b.substr(at, std::min(end == std::string_view::npos ? b.size() : end, at + kWindow) - at))) {
-      return true;
-    }
+    out.push_back(b.substr(at, std::min(end == std::string_view::npos ? b.size() : end, at + kWindow) - at));
   }
   for (size_t at = b.find("/XRef"); at != std::string_view::npos; at = b.find("/XRef", at + 5)) {
     const size_t from = b.rfind(" obj", at);
@@ -81,9 +87,33 @@ bool TrailerEncrypts(std::string_view b) {
     if (from == std::string_view::npos || at - from > kWindow || to == std::string_view::npos || to - at > kWindow) {
       continue;
     }
-    if (MentionsEncrypt(b.substr(from, to - from))) return true;
+    out.push_back(b.substr(from, to - from));
   }
-  return false;
+  return out;
+}
+
+// An /Encrypt key in a trailer or a cross-reference stream's dictionary. Checked before PoDoFo
+// sees the file: its errors for encrypted files vary with the algorithm (an invalid password for
+// AES-256, an internal error or a null handle for RC4 and AES-128, leaking as it goes).
+bool TrailerEncrypts(const std::vector<std::string_view>& trailers) {
+  return std::any_of(trailers.begin(), trailers.end(), MentionsEncrypt);
+}
+
+// The largest /Size (objects in the cross-reference table) a trailer declares; 0 if none does.
+uint64_t DeclaredObjects(const std::vector<std::string_view>& trailers) {
+  uint64_t most = 0;
+  for (std::string_view t : trailers) {
+    for (size_t at = t.find("/Size"); at != std::string_view::npos; at = t.find("/Size", at + 5)) {
+      size_t i = at + 5;
+      while (i < t.size() && (t[i] == ' ' || t[i] == '\r' || t[i] == '\n' || t[i] == '\t')) ++i;
+      uint64_t n = 0;
+      for (int digits = 0; i < t.size() && t[i] >= '0' && t[i] <= '9' && digits < 18; ++i, ++digits) {
+        n = n * 10 + static_cast<uint64_t>(t[i] - '0');
+      }
+      most = std::max(most, n);
+    }
+  }
+  return most;
 }
 
 // Inflates a zlib stream only to see that it is sound; the output is counted, not kept.
@@ -273,9 +303,7 @@ core::Status WalkPages(PoDoFo::PdfMemDocument& doc, std::vector<PdfObject*>& pag
 // object or stream is corrupt, and the archive should not keep it.
 core::Status CheckObjects(PoDoFo::PdfMemDocument& doc) {
   PoDoFo::PdfVecObjects& objects = doc.GetObjects();
-  if (objects.GetSize() > static_cast<size_t>(kMaxObjects)) {
-    return Bad("PDF 对象过多", "too many objects (over " + std::to_string(kMaxObjects) + ")");
-  }
+  if (objects.GetSize() > static_cast<size_t>(kMaxObjects)) return TooManyObjects();
   uint64_t budget = kMaxInflatedBytes;
   // A snapshot: reading an object must not move the others under the loop.
   // Read through const pointers only: PoDoFo marks an object dirty when its non-const stream
@@ -339,7 +367,10 @@ core::Result<OpenedPdf> OpenPdf(std::string_view bytes, bool for_update) {
                "truncated PDF: no startxref and %%EOF at the end");
   }
 
-  if (TrailerEncrypts(bytes)) return Encrypted();
+  const std::vector<std::string_view> trailers = TrailerDictionaries(bytes);
+  if (TrailerEncrypts(trailers)) return Encrypted();
+  // PoDoFo takes about 2.7 KB for each object it loads, however small (docs/uploads.md).
+  if (DeclaredObjects(trailers) > static_cast<uint64_t>(kMaxObjects)) return TooManyObjects();
   if (NestsTooDeep(bytes)) {
     return Corrupt("字典或数组嵌套超过 " + std::to_string(kMaxNesting) + " 层",
                    "dictionaries or arrays nested more than " + std::to_string(kMaxNesting) + " deep");

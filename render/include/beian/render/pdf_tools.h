@@ -30,8 +30,9 @@ struct PdfFacts {
 // inflate, the page tree must hold at least one page. Refused with kInvalidArgument: empty
 // input, input over kMaxUploadBytes, anything not a PDF (a JPEG or PNG is named as such),
 // a truncated file (no %%EOF/startxref at the end), an encrypted file (any password, any
-// algorithm), a corrupt file (the message says what failed to parse). Bounded work: objects,
-// page-tree nodes and inflated bytes are capped.
+// algorithm), a corrupt file (the message says what failed to parse), a cross-reference
+// table of more than 100,000 entries (refused from the trailer, before anything is parsed).
+// Bounded work: objects, page-tree nodes and inflated bytes are capped.
 core::Result<PdfFacts> InspectPdf(std::string_view bytes);
 
 // What an upload is, by its bytes (not its name): "application/pdf", "image/jpeg" or
