@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <random>
@@ -199,12 +200,13 @@ std::string FilteredData(const PngSpec& s) {
   return all;
 }
 
-std::string PngFromFiltered(const PngSpec& s, const std::string& filtered) {
+// `extra` (whole chunks) goes before the image data.
+std::string PngFromFiltered(const PngSpec& s, const std::string& filtered, const std::string& extra = "") {
   std::string ihdr = Be32(s.width) + Be32(s.height);
   ihdr += {static_cast<char>(s.depth), static_cast<char>(s.color), 0, 0, static_cast<char>(s.interlace ? 1 : 0)};
   const std::string z = Zlib(filtered);
   std::string png = "\x89PNG\r\n\x1a\n" + Chunk("IHDR", ihdr);
-  png += Chunk("tEXt", std::string("Comment\0beian test", 18));
+  png += Chunk("tEXt", std::string("Comment\0beian test", 18)) + extra;
   if (!s.plte.empty()) png += Chunk("PLTE", s.plte);
   if (!s.trns.empty()) png += Chunk("tRNS", s.trns);
   png += Chunk("IDAT", z.substr(0, z.size() / 2)) + Chunk("IDAT", z.substr(z.size() / 2)) + Chunk("IEND", "");
@@ -212,6 +214,43 @@ std::string PngFromFiltered(const PngSpec& s, const std::string& filtered) {
 }
 
 std::string EncodePng(const PngSpec& s) { return PngFromFiltered(s, FilteredData(s)); }
+
+// A PNG that only declares a size: IHDR, a token of image data, IEND.
+std::string DeclaredPng(uint32_t width, uint32_t height, int depth, int color, const std::string& trns = "") {
+  const std::string ihdr = Be32(width) + Be32(height) + std::string{static_cast<char>(depth), static_cast<char>(color), 0, 0, 0};
+  std::string png = "\x89PNG\r\n\x1a\n" + Chunk("IHDR", ihdr);
+  if (!trns.empty()) png += Chunk("tRNS", trns);
+  return png + Chunk("IDAT", Zlib(std::string(64, '\0'))) + Chunk("IEND", "");
+}
+
+// A zlib stream of `n` zero bytes, made without holding them.
+std::string DeflatedZeros(size_t n) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit(&z, 9), Z_OK);
+  const std::string zeros(1 << 20, '\0');
+  std::string out;
+  char buffer[1 << 16];
+  for (size_t left = n;;) {
+    const size_t chunk = std::min(left, zeros.size());
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(zeros.data()));
+    z.avail_in = static_cast<uInt>(chunk);
+    left -= chunk;
+    const int flush = left == 0 ? Z_FINISH : Z_NO_FLUSH;
+    int rc;
+    do {
+      z.next_out = reinterpret_cast<Bytef*>(buffer);
+      z.avail_out = sizeof buffer;
+      rc = deflate(&z, flush);
+      out.append(buffer, sizeof buffer - z.avail_out);
+    } while (z.avail_out == 0);
+    if (flush == Z_FINISH) {
+      EXPECT_EQ(rc, Z_STREAM_END);
+      break;
+    }
+  }
+  deflateEnd(&z);
+  return out;
+}
 
 // Quadrant 0 (top left), 1 (top right), 2 (bottom left), 3 (bottom right) of a w × h image.
 int Quadrant(uint32_t x, uint32_t y, uint32_t w, uint32_t h) { return (y >= h / 2 ? 2 : 0) + (x >= w / 2 ? 1 : 0); }
@@ -414,6 +453,49 @@ TEST_F(PdfToolsTest, InspectRefusesCorruptFiles) {
   ExpectRefused(facts.status(), "page tree has a cycle", "页面树有环");
 }
 
+// PoDoFo takes kilobytes for every object it loads, however small: a file whose cross-reference
+// table has more than 100,000 entries (/Size, the free object 0 included) is refused before it
+// is parsed, whether the trailer or a cross-reference stream declares it.
+TEST_F(PdfToolsTest, InspectRefusesFilesWithTooManyObjects) {
+  TempDir dir;
+  std::vector<std::string> objects = {"<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1/MediaBox[0 0 300 400]>>",
+                                      "<</Type/Page/Parent 2 0 R>>"};
+  objects.resize(99999, "<</A 1>>");
+  auto facts = InspectPdf(HandMadePdf(objects));
+  ASSERT_TRUE(facts.ok()) << facts.status().ToString();  // /Size 100000: the most there may be
+  objects.push_back("<</A 1>>");
+  ExpectRefused(InspectPdf(HandMadePdf(objects)).status(), "too many objects (over 100000)", "对象过多");
+
+  // The same count declared by a cross-reference stream (uncompressed: type, offset, generation
+  // in 1 + 4 + 1 bytes), every entry after the four objects free.
+  auto with_stream = [](uint32_t size) {
+    std::string pdf = "%PDF-1.5\n";
+    const std::vector<std::string> bodies = {"<</Type/Catalog/Pages 2 0 R>>",
+                                             "<</Type/Pages/Kids[3 0 R]/Count 1/MediaBox[0 0 300 400]>>",
+                                             "<</Type/Page/Parent 2 0 R>>"};
+    std::string entries(6, '\0');  // object 0: free
+    auto entry = [&entries](char type, uint32_t offset) {
+      entries += {type, static_cast<char>(offset >> 24), static_cast<char>(offset >> 16), static_cast<char>(offset >> 8),
+                  static_cast<char>(offset), 0};
+    };
+    for (size_t i = 0; i < bodies.size(); ++i) {
+      entry(1, static_cast<uint32_t>(pdf.size()));
+      pdf += std::to_string(i + 1) + " 0 obj\n" + bodies[i] + "\nendobj\n";
+    }
+    const uint32_t xref = static_cast<uint32_t>(pdf.size());
+    entry(1, xref);
+    entries.resize(size_t{size} * 6, '\0');
+    pdf += "4 0 obj\n<</Type/XRef/Size " + std::to_string(size) + "/W[1 4 1]/Root 1 0 R/Length " +
+           std::to_string(entries.size()) + ">>\nstream\n" + entries + "\nendstream\nendobj\nstartxref\n" +
+           std::to_string(xref) + "\n%%EOF\n";
+    return pdf;
+  };
+  // qpdf finds the file sound at its true size. (PoDoFo 0.9.8 does not read it, as it does not
+  // read the small files qpdf writes with object streams: its error is another one.)
+  ExpectQpdfClean(Write(dir, "xref-stream.pdf", with_stream(5)));
+  ExpectRefused(InspectPdf(with_stream(100001)).status(), "too many objects (over 100000)", "对象过多");
+}
+
 // Damaged copies of real files: every one is accepted or refused with kInvalidArgument, none
 // crashes or hangs (the suite's timeout is the bound).
 TEST_F(PdfToolsTest, DamagedUploadsAreRefusedNeverCrash) {
@@ -578,12 +660,119 @@ TEST_F(PdfToolsTest, RefusesBrokenJpegs) {
   ExpectRefused(WrapImage("", "image/jpeg", "").status(), "empty file", "文件为空");
 }
 
+// Where the entropy-coded data of a JPEG's first scan starts (just past its SOS segment).
+size_t ScanData(const std::string& jpeg) {
+  const size_t sos = jpeg.find("\xFF\xDA");
+  EXPECT_NE(sos, std::string::npos);
+  if (sos == std::string::npos) return 0;
+  return sos + 2 + ((static_cast<size_t>(static_cast<unsigned char>(jpeg[sos + 2])) << 8) |
+                    static_cast<unsigned char>(jpeg[sos + 3]));
+}
+
+// The marker walk finds nothing wrong with these: only decoding the image data does.
+TEST_F(PdfToolsTest, RefusesJpegsWhoseImageDataDoesNotDecode) {
+  TempDir dir;
+  const std::string jpeg = PageJpeg(dir, Example("commitment-letter").pdf, "40");
+  ASSERT_TRUE(WrapImage(jpeg, "image/jpeg", "").ok());
+  const size_t data = ScanData(jpeg), end = jpeg.size() - 2;  // up to the EOI
+  ASSERT_GT(end, data + 1000);
+
+  // Entropy-coded data scrambled in the middle (no byte made or unmade a marker).
+  std::string scrambled = jpeg;
+  for (size_t i = (data + end) / 2; i < (data + end) / 2 + 64; ++i) {
+    const unsigned char b = static_cast<unsigned char>(scrambled[i]);
+    const unsigned char x = b ^ 0x5A;
+    if (b == 0xFF || x == 0xFF || static_cast<unsigned char>(scrambled[i - 1]) == 0xFF) continue;
+    scrambled[i] = static_cast<char>(x);
+  }
+  ExpectRefused(WrapImage(scrambled, "image/jpeg", "").status(), "corrupt JPEG: the image data does not decode",
+                "无法解码");
+
+  // Cut in the middle of the image data, the end marker put back.
+  std::string cut = jpeg.substr(0, (data + end) / 2);
+  while (static_cast<unsigned char>(cut.back()) == 0xFF) cut.pop_back();
+  cut += "\xFF\xD9";
+  ExpectRefused(WrapImage(cut, "image/jpeg", "").status(), "corrupt JPEG: the image data does not decode",
+                "无法解码");
+}
+
+TEST_F(PdfToolsTest, WrapsAProgressiveJpegAndRefusesOneWithTooManyScans) {
+  TempDir dir;
+  PngSpec spec;
+  spec.sample = [](uint32_t x, uint32_t y, int c) {
+    const Rgb& q = kQuadrants[Quadrant(x, y, 40, 40)];
+    return static_cast<unsigned>(c == 0 ? q.r : c == 1 ? q.g : q.b);
+  };
+  auto page = WrapImage(EncodePng(spec), "image/png", "");
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  const std::string prefix = dir.File("progressive");
+  ASSERT_EQ(Tool({"pdftoppm", "-r", "30", "-jpeg", "-jpegopt", "progressive=y", "-singlefile",
+                  Write(dir, "page.pdf", *page), prefix})
+                .exit_code,
+            0);
+  const std::string jpeg = testing::ReadFileOrDie(prefix + ".jpg");
+  ASSERT_NE(jpeg.find("\xFF\xC2"), std::string::npos) << "not progressive";
+  auto wrapped = WrapImage(jpeg, "image/jpeg", "");
+  ASSERT_TRUE(wrapped.ok()) << wrapped.status().ToString();
+  ExpectQuadrants(dir, Write(dir, "wrapped.pdf", *wrapped), kQuadrants, 60);
+
+  // The last scan again and again: 101 scans and more.
+  const size_t last = jpeg.rfind("\xFF\xDA");
+  const std::string scan = jpeg.substr(last, jpeg.size() - 2 - last);
+  std::string many = jpeg.substr(0, jpeg.size() - 2);
+  for (int i = 0; i < 100; ++i) many += scan;
+  many += "\xFF\xD9";
+  ExpectRefused(WrapImage(many, "image/jpeg", "").status(), "too many scans in the JPEG (over 100)", "扫描段过多");
+}
+
+// A progressive CMYK JPEG of 7000 × 5700 (39.9 megapixels, under the cap), no component
+// subsampled, needs 319 MB of coefficients before its first scan is read: over libjpeg's
+// 256 MiB, refused before the buffers are allocated.
+TEST_F(PdfToolsTest, RefusesAJpegWhoseDecoderNeedsTooMuchMemory) {
+  TempDir dir;
+  const std::string prefix = dir.File("cmyk");
+  ASSERT_EQ(Tool({"pdftoppm", "-r", "20", "-jpegcmyk", "-jpegopt", "progressive=y", "-singlefile",
+                  Write(dir, "page.pdf", Example("commitment-letter").pdf), prefix})
+                .exit_code,
+            0);
+  std::string jpeg = testing::ReadFileOrDie(prefix + ".jpg");
+  ASSERT_TRUE(WrapImage(jpeg, "image/jpeg", "").ok());
+  const size_t sof = jpeg.find("\xFF\xC2");
+  ASSERT_NE(sof, std::string::npos);
+  ASSERT_EQ(jpeg[sof + 9], 4) << "not CMYK";
+  for (size_t c = 0; c < 4; ++c) jpeg[sof + 10 + 3 * c + 1] = 0x11;  // every component at full resolution
+  jpeg[sof + 5] = static_cast<char>(5700 >> 8);
+  jpeg[sof + 6] = static_cast<char>(5700 & 0xFF);
+  jpeg[sof + 7] = static_cast<char>(7000 >> 8);
+  jpeg[sof + 8] = static_cast<char>(7000 & 0xFF);
+  ExpectRefused(WrapImage(jpeg, "image/jpeg", "").status(), "the JPEG needs too much memory to decode (over 256 MiB)",
+                "所需内存过多");
+}
+
+TEST_F(PdfToolsTest, RefusesOversizedJpegsFromTheFrameHeader) {
+  TempDir dir;
+  std::string jpeg = PageJpeg(dir, Example("commitment-letter").pdf);
+  const size_t sof = jpeg.find("\xFF\xC0");
+  ASSERT_NE(sof, std::string::npos);
+  // 8000 × 6000: 48 megapixels (the image data stays that of a small page).
+  jpeg[sof + 5] = static_cast<char>(6000 >> 8);
+  jpeg[sof + 6] = static_cast<char>(6000 & 0xFF);
+  jpeg[sof + 7] = static_cast<char>(8000 >> 8);
+  jpeg[sof + 8] = static_cast<char>(8000 & 0xFF);
+  const auto start = std::chrono::steady_clock::now();
+  const core::Status status = WrapImage(jpeg, "image/jpeg", "").status();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ExpectRefused(status, "JPEG too large (over 40 megapixels)", "超过 4000 万像素");
+  EXPECT_LT(ms, 100);
+}
+
 struct PngCase {
   std::string name;
   PngSpec spec;
   Rgb expected[4];
   bool smask = false;
   int bpc = 8;
+  bool passthrough = false;  // the PNG's own IDAT stream, with PNG predictors
 };
 
 std::vector<PngCase> PngCases() {
@@ -596,6 +785,7 @@ std::vector<PngCase> PngCases() {
   {
     PngCase c{"rgb8", {}, {kRed, kGreen, kBlue, kBlack}};
     c.spec.sample = rgb;
+    c.passthrough = true;
     cases.push_back(c);
   }
   {
@@ -609,12 +799,23 @@ std::vector<PngCase> PngCases() {
     c.spec.depth = 16;
     c.spec.sample = [rgb](uint32_t x, uint32_t y, int ch) { return rgb(x, y, ch) * 257; };
     c.bpc = 16;
+    c.passthrough = true;
     cases.push_back(c);
   }
   {
     PngCase c{"gray8", {}, {grays[0], grays[1], grays[2], grays[3]}};
     c.spec.color = 0;
     c.spec.sample = [](uint32_t x, uint32_t y, int) { return static_cast<unsigned>(Quadrant(x, y, 40, 40) * 85); };
+    c.passthrough = true;
+    cases.push_back(c);
+  }
+  {
+    PngCase c{"gray16", {}, {grays[0], grays[1], grays[2], grays[3]}};
+    c.spec.color = 0;
+    c.spec.depth = 16;
+    c.spec.sample = [](uint32_t x, uint32_t y, int) { return static_cast<unsigned>(Quadrant(x, y, 40, 40) * 85 * 257); };
+    c.bpc = 16;
+    c.passthrough = true;
     cases.push_back(c);
   }
   {
@@ -632,6 +833,7 @@ std::vector<PngCase> PngCases() {
     c.spec.width = c.spec.height = 37;  // rows end inside a byte
     c.spec.sample = [](uint32_t x, uint32_t y, int) { return (x >= 18) != (y >= 18) ? 1u : 0u; };
     c.bpc = 1;
+    c.passthrough = true;
     cases.push_back(c);
   }
   {
@@ -641,10 +843,20 @@ std::vector<PngCase> PngCases() {
     c.spec.plte = std::string("\xFF\0\0\0\xFF\0\0\0\xFF\0\0\0", 12);
     c.spec.sample = [](uint32_t x, uint32_t y, int) { return static_cast<unsigned>(Quadrant(x, y, 40, 40)); };
     c.bpc = 4;
+    c.passthrough = true;
     cases.push_back(c);
   }
   {
-    PngCase c{"palette8 with tRNS", {}, {kRed, kGreen, kBlue, kWhite}, true};
+    PngCase c{"palette2 interlaced", {}, {kRed, kGreen, kBlue, kBlack}};  // becomes RGB
+    c.spec.color = 3;
+    c.spec.depth = 2;
+    c.spec.interlace = true;
+    c.spec.plte = std::string("\xFF\0\0\0\xFF\0\0\0\xFF\0\0\0", 12);
+    c.spec.sample = [](uint32_t x, uint32_t y, int) { return static_cast<unsigned>(Quadrant(x, y, 40, 40)); };
+    cases.push_back(c);
+  }
+  {
+    PngCase c{"palette8 with tRNS", {}, {kRed, kGreen, kBlue, kWhite}, true};  // RGB + SMask
     c.spec.color = 3;
     c.spec.plte = std::string("\xFF\0\0\0\xFF\0\0\0\xFF\0\0\0", 12);
     c.spec.trns = std::string("\xFF\xFF\xFF\0", 4);
@@ -685,7 +897,7 @@ std::vector<PngCase> PngCases() {
     cases.push_back(c);
   }
   {
-    PngCase c{"rgb8 colour key", {}, {kRed, kWhite, kBlue, kBlack}};
+    PngCase c{"rgb8 colour key", {}, {kRed, kWhite, kBlue, kBlack}, true};
     c.spec.trns = std::string("\0\0\0\xFF\0\0", 6);  // green is transparent
     c.spec.sample = rgb;
     cases.push_back(c);
@@ -695,6 +907,14 @@ std::vector<PngCase> PngCases() {
     c.spec.trns = std::string("\0\0\0\xFF\0\0", 6);
     c.spec.interlace = true;
     c.spec.sample = rgb;
+    cases.push_back(c);
+  }
+  {
+    PngCase c{"gray4 colour key", {}, {grays[0], kWhite, grays[2], grays[3]}, true};
+    c.spec.color = 0;
+    c.spec.depth = 4;
+    c.spec.trns = std::string("\0\x05", 2);  // gray 5 of 15 is transparent
+    c.spec.sample = [](uint32_t x, uint32_t y, int) { return static_cast<unsigned>(Quadrant(x, y, 40, 40) * 5); };
     cases.push_back(c);
   }
   return cases;
@@ -718,6 +938,7 @@ TEST_F(PdfToolsTest, WrapsPngsOfEveryKind) {
                                                        std::to_string(c.bpc) + R"(\s+image)")))
         << list.out;
     EXPECT_EQ(Contains(list.out, "smask"), c.smask) << list.out;
+    EXPECT_EQ(Contains(*wrapped, "/Predictor 15"), c.passthrough);
     ExpectQuadrants(dir, path, c.expected, 3);
     auto again = WrapImage(png, "image/png", "2026-11-27T10:00:00+08:00");
     ASSERT_TRUE(again.ok());
@@ -731,12 +952,28 @@ TEST_F(PdfToolsTest, RefusesBrokenPngs) {
   const std::string png = EncodePng(spec);
   ASSERT_TRUE(WrapImage(png, "image/png", "").ok());
 
-  ExpectRefused(WrapImage(png.substr(0, png.size() / 2), "image/png", "").status(), "truncated PNG", "被截断");
-  ExpectRefused(WrapImage(png.substr(0, png.size() - 12), "image/png", "").status(), "truncated PNG", "被截断");
+  // Cut anywhere: in the image data, before IEND, in the header.
+  const size_t idat = png.find("IDAT");
+  ASSERT_NE(idat, std::string::npos);
+  for (size_t keep : {idat + 4 + 20, png.size() / 2, png.size() - 12, size_t{20}}) {
+    ExpectRefused(WrapImage(png.substr(0, keep), "image/png", "").status(), "truncated PNG", "被截断");
+  }
 
+  // A CRC error in the header, in the image data, and in an ancillary chunk (which libpng by
+  // default only warns about).
   std::string bad_crc = png;
   bad_crc[8 + 8 + 5] ^= 1;  // a byte of IHDR's data
   ExpectRefused(WrapImage(bad_crc, "image/png", "").status(), "CRC mismatch in the IHDR chunk", "校验和");
+  std::string bad_idat_crc = png;  // the data is sound, its check sum is not
+  const size_t idat_length = (static_cast<size_t>(static_cast<unsigned char>(png[idat - 2])) << 8) |
+                             static_cast<unsigned char>(png[idat - 1]);
+  bad_idat_crc[idat + 4 + idat_length] ^= 1;
+  ExpectRefused(WrapImage(bad_idat_crc, "image/png", "").status(), "CRC mismatch in the IDAT chunk", "校验和");
+  std::string bad_text_crc = png;
+  const size_t text = png.find("tEXt");
+  ASSERT_NE(text, std::string::npos);
+  bad_text_crc[text + 4 + 2] ^= 1;
+  ExpectRefused(WrapImage(bad_text_crc, "image/png", "").status(), "CRC mismatch in the tEXt chunk", "校验和");
 
   // Damaged but correctly check-summed: the zlib data itself.
   const std::string filtered = FilteredData(spec);
@@ -745,11 +982,17 @@ TEST_F(PdfToolsTest, RefusesBrokenPngs) {
   std::string ihdr = Be32(40) + Be32(40) + std::string("\x08\x02\0\0\0", 5);
   const std::string bad_zlib = "\x89PNG\r\n\x1a\n" + Chunk("IHDR", ihdr) + Chunk("IDAT", z) + Chunk("IEND", "");
   ExpectRefused(WrapImage(bad_zlib, "image/png", "").status(), "corrupt PNG", "已损坏");
+  // The zlib stream cut in half, in sound chunks.
+  const std::string half = Zlib(filtered).substr(0, z.size() / 2);
+  ExpectRefused(WrapImage("\x89PNG\r\n\x1a\n" + Chunk("IHDR", ihdr) + Chunk("IDAT", half) + Chunk("IEND", ""),
+                          "image/png", "")
+                    .status(),
+                "less image data than the image size", "少于");
 
   // A row filter type that does not exist.
   std::string bad_filter = filtered;
   bad_filter[0] = 7;
-  ExpectRefused(WrapImage(PngFromFiltered(spec, bad_filter), "image/png", "").status(), "invalid row filter type 7",
+  ExpectRefused(WrapImage(PngFromFiltered(spec, bad_filter), "image/png", "").status(), "invalid row filter type",
                 "过滤类型");
   // Too little data for the declared size, and too much.
   ExpectRefused(WrapImage(PngFromFiltered(spec, filtered.substr(0, filtered.size() - 121)), "image/png", "").status(),
@@ -765,6 +1008,57 @@ TEST_F(PdfToolsTest, RefusesBrokenPngs) {
   no_palette.color = 3;
   ExpectRefused(WrapImage(PngFromFiltered(no_palette, filtered), "image/png", "").status(),
                 "palette image without a palette", "调色板");
+  // A critical chunk nobody knows.
+  ExpectRefused(WrapImage(PngFromFiltered(spec, filtered, Chunk("BEiA", "x")), "image/png", "").status(),
+                "unknown critical chunk BEiA", "未知的关键块");
+}
+
+// A tiny file declaring a huge image is refused from its header: nothing is decoded, nothing
+// is allocated for it, so the refusal is immediate.
+TEST_F(PdfToolsTest, RefusesOversizedPngsFromTheHeader) {
+  const std::string huge = DeclaredPng(10000, 10000, 8, 2);  // 100 megapixels in 100 bytes
+  ASSERT_LT(huge.size(), 200u);
+  const auto start = std::chrono::steady_clock::now();
+  const core::Status status = WrapImage(huge, "image/png", "").status();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ExpectRefused(status, "PNG too large (over 40 megapixels)", "超过 4000 万像素");
+  EXPECT_LT(ms, 100);
+
+  ExpectRefused(WrapImage(DeclaredPng(70000, 2, 1, 0), "image/png", "").status(),
+                "PNG too large (a side over 65535 pixels)", "宽或高超过 65535 像素");
+  // Under 40 megapixels but over 128 MiB of samples: 16-bit RGB at 25 megapixels (150 MB), and
+  // 8-bit RGB at 36 megapixels, 108 MB, whose tRNS chunk adds an alpha plane (144 MB).
+  ExpectRefused(WrapImage(DeclaredPng(5000, 5000, 16, 2), "image/png", "").status(),
+                "PNG too large (over 128 MiB decoded)", "解码后超过 128 MiB");
+  ExpectRefused(WrapImage(DeclaredPng(6000, 6000, 8, 2, std::string(6, '\0')), "image/png", "").status(),
+                "PNG too large (over 128 MiB decoded)", "解码后超过 128 MiB");
+  // Without the tRNS chunk the same image is within the caps: decoding starts, and finds the
+  // token of image data too short.
+  ExpectRefused(WrapImage(DeclaredPng(6000, 6000, 8, 2), "image/png", "").status(),
+                "less image data than the image size", "少于");
+}
+
+// Ancillary chunks the page does not use are checked and skipped, never inflated: a zTXt and an
+// iCCP chunk that inflate to 64 MiB each leave the image as it is. A chunk over 4 MiB is
+// refused whatever it is.
+TEST_F(PdfToolsTest, SkipsAncillaryChunksAndRefusesHugeOnes) {
+  TempDir dir;
+  PngSpec spec;
+  spec.sample = [](uint32_t x, uint32_t y, int c) {
+    const Rgb& q = kQuadrants[Quadrant(x, y, 40, 40)];
+    return static_cast<unsigned>(c == 0 ? q.r : c == 1 ? q.g : q.b);
+  };
+  const std::string bomb = DeflatedZeros(size_t{64} << 20);
+  ASSERT_LT(bomb.size(), size_t{1} << 20);
+  const std::string ztxt = Chunk("zTXt", std::string("Comment\0\0", 9) + bomb);
+  const std::string iccp = Chunk("iCCP", std::string("scanner\0\0", 9) + bomb);
+  auto wrapped = WrapImage(PngFromFiltered(spec, FilteredData(spec), ztxt + iccp), "image/png", "");
+  ASSERT_TRUE(wrapped.ok()) << wrapped.status().ToString();
+  ExpectQuadrants(dir, Write(dir, "wrapped.pdf", *wrapped), kQuadrants, 3);
+
+  const std::string big = Chunk("zTXt", std::string("Comment\0\0", 9) + std::string(size_t{5} << 20, 'x'));
+  ExpectRefused(WrapImage(PngFromFiltered(spec, FilteredData(spec), big), "image/png", "").status(),
+                "PNG chunk zTXt too large (over 4 MiB)", "块过大");
 }
 
 // ---------------------------------------------------------------------------------------------

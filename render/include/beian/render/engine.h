@@ -126,7 +126,7 @@ class Engine {
                                         const RenderOptions& options, PreparedLayout prepared) const;
 
   // A marked reprint (补打) of `original`, stamped with the engine's fonts: see
-  // beian/render/pdf_tools.h (defined in pdf_tools.cc).
+  // beian/render/pdf_tools.h (defined in reprint_stamp.cc).
   core::Result<std::string> StampReprint(std::string_view original,
                                          const std::vector<std::string>& lines,
                                          const std::string& at) const;

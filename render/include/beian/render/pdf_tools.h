@@ -30,8 +30,9 @@ struct PdfFacts {
 // inflate, the page tree must hold at least one page. Refused with kInvalidArgument: empty
 // input, input over kMaxUploadBytes, anything not a PDF (a JPEG or PNG is named as such),
 // a truncated file (no %%EOF/startxref at the end), an encrypted file (any password, any
-// algorithm), a corrupt file (the message says what failed to parse). Bounded work: objects,
-// page-tree nodes and inflated bytes are capped.
+// algorithm), a corrupt file (the message says what failed to parse), a cross-reference
+// table of more than 100,000 entries (refused from the trailer, before anything is parsed).
+// Bounded work: objects, page-tree nodes and inflated bytes are capped.
 core::Result<PdfFacts> InspectPdf(std::string_view bytes);
 
 // What an upload is, by its bytes (not its name): "application/pdf", "image/jpeg" or
@@ -41,10 +42,14 @@ core::Result<std::string> SniffMediaType(std::string_view bytes);
 // Wraps a scanned image into a one-page A4 PDF: portrait or landscape as the image is, the
 // image scaled to fit inside 10 mm margins and centred.
 //  - JPEG: embedded as it is (DCTDecode, no re-encoding); gray, RGB or CMYK; baseline or
-//    progressive; the Exif orientation is honoured.
-//  - PNG: gray, RGB and palette images at their bit depth pass their IDAT data through as
-//    FlateDecode with PNG predictors; alpha channels (and palette transparency) become an
-//    SMask (dropped when fully opaque); interlaced images are de-interlaced.
+//    progressive (at most 100 scans); the Exif orientation is honoured. Its image data is
+//    decoded first (libjpeg-turbo), so corrupt or truncated data is refused.
+//  - PNG: decoded whole by libpng first. Gray, RGB and palette images without transparency,
+//    not interlaced, then pass their IDAT data through at their bit depth as FlateDecode with
+//    PNG predictors; any other image becomes 8-bit gray or RGB, its alpha channel or tRNS
+//    transparency an SMask (dropped when fully opaque).
+// Images over 40 megapixels, or 65535 pixels a side, and PNGs over 128 MiB of decoded samples
+// (an alpha plane included) are refused from their header, before anything is decoded.
 // `media_type` must be what SniffMediaType says of the bytes. `created_at` (RFC 3339, may be
 // empty) becomes CreationDate and ModDate; without it the PDF carries no date. The Info
 // /Subject records the media type and the SHA-256 of `image`. Corrupt or truncated images,
