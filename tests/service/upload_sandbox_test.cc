@@ -24,6 +24,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::PdfNestedInObjectStream;
+using testing::PdfWithLargeDictionary;
 using testing::PdfWithObjects;
 using testing::WhitePng;
 
@@ -67,7 +68,7 @@ TEST(UploadSandboxTest, AnInspectionPastItsDeadlineIsKilledAndTheSlotIsFreed) {
   limits.deadline = 1s;
   limits.slots = 1;
   UploadInspector inspector(limits);
-  const std::string slow = PdfWithObjects(400000);  // 3–10 s of parsing
+  const std::string slow = PdfWithLargeDictionary(1000000);  // seconds of parsing
   const auto start = std::chrono::steady_clock::now();
   core::Result<InspectedUpload> late = inspector.Inspect(slow, "");
   const auto took = std::chrono::steady_clock::now() - start;
@@ -85,8 +86,8 @@ TEST(UploadSandboxTest, AnImageBeyondTheMemoryLimitIsRefused) {
   UploadLimits limits = Limits();
   limits.memory_bytes = uint64_t{64} << 20;
   UploadInspector inspector(limits);
-  // 36 megapixels: 108 MB of samples, under any size cap but over 64 MB.
-  core::Result<InspectedUpload> big = inspector.Inspect(WhitePng(6000, 6000), "");
+  // 25 megapixels with alpha: 100 MB of samples, under the caps but over 64 MB.
+  core::Result<InspectedUpload> big = inspector.Inspect(WhitePng(5000, 5000, /*alpha=*/true), "");
   ASSERT_FALSE(big.ok());
   EXPECT_EQ(big.status().code(), core::Code::kUnprocessable) << big.status().ToString();
   EXPECT_NE(big.status().message().find("memory"), std::string::npos) << big.status().message();

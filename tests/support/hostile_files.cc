@@ -26,12 +26,8 @@ std::string Chunk(const std::string& type, const std::string& data) {
   return Be32(static_cast<uint32_t>(data.size())) + typed + Be32(static_cast<uint32_t>(crc));
 }
 
-}  // namespace
-
-std::string PdfWithObjects(int extra) {
-  std::vector<std::string> objects = {"<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
-                                      "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>"};
-  for (int i = 0; i < extra; ++i) objects.push_back("[1 2 3 4 5 6 7 8]");
+// A PDF of `objects`, object 1 the catalog, with a classic cross-reference table.
+std::string PdfOf(const std::vector<std::string>& objects) {
   std::string pdf = "%PDF-1.4\n";
   std::vector<size_t> offsets;
   for (size_t i = 0; i < objects.size(); ++i) {
@@ -48,6 +44,23 @@ std::string PdfWithObjects(int extra) {
   pdf += "trailer<</Size " + std::to_string(objects.size() + 1) + "/Root 1 0 R>>\nstartxref\n" +
          std::to_string(xref) + "\n%%EOF\n";
   return pdf;
+}
+
+}  // namespace
+
+std::string PdfWithObjects(int extra) {
+  std::vector<std::string> objects = {"<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+                                      "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>"};
+  for (int i = 0; i < extra; ++i) objects.push_back("[1 2 3 4 5 6 7 8]");
+  return PdfOf(objects);
+}
+
+std::string PdfWithLargeDictionary(int keys) {
+  std::string dictionary = "<<";
+  for (int i = 0; i < keys; ++i) dictionary += "/k" + std::to_string(i) + " 1";
+  dictionary += ">>";
+  return PdfOf({"<</Type/Catalog/Pages 2 0 R/X 4 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+                "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>", dictionary});
 }
 
 std::string PdfNestedInObjectStream(int depth) {
@@ -83,14 +96,16 @@ std::string PdfNestedInObjectStream(int depth) {
   return pdf;
 }
 
-std::string WhitePng(uint32_t width, uint32_t height) {
+std::string WhitePng(uint32_t width, uint32_t height, bool alpha) {
+  const size_t channels = alpha ? 4 : 3;
   std::string rows;
-  rows.reserve(size_t{height} * (1 + size_t{width} * 3));
+  rows.reserve(size_t{height} * (1 + size_t{width} * channels));
   for (uint32_t y = 0; y < height; ++y) {
     rows.push_back('\0');
-    rows.append(size_t{width} * 3, '\xFF');
+    rows.append(size_t{width} * channels, '\xFF');
   }
-  const std::string header = Be32(width) + Be32(height) + std::string("\x08\x02\x00\x00\x00", 5);
+  const std::string header =
+      Be32(width) + Be32(height) + std::string(alpha ? "\x08\x06\x00\x00\x00" : "\x08\x02\x00\x00\x00", 5);
   return std::string("\x89PNG\r\n\x1a\n", 8) + Chunk("IHDR", header) + Chunk("IDAT", Zlib(rows)) + Chunk("IEND", "");
 }
 

@@ -9,15 +9,20 @@
 namespace beian::testing {
 
 // A valid PDF of one A4 page followed by `extra` small array objects, with a
-// classic cross-reference table (400,000 of them take seconds to parse).
+// classic cross-reference table.
 std::string PdfWithObjects(int extra);
+
+// A valid PDF of one A4 page whose catalog refers to a dictionary of `keys`
+// keys (400,000 take seconds to parse, in a few MB).
+std::string PdfWithLargeDictionary(int keys);
 
 // Dictionaries nested `depth` deep inside a compressed object stream, which
 // no look at the file's bytes can see (200,000 overflow PoDoFo 0.9.8's stack).
 std::string PdfNestedInObjectStream(int depth);
 
-// An all-white 8-bit RGB PNG of width × height: small on disk, large decoded.
-std::string WhitePng(uint32_t width, uint32_t height);
+// An all-white 8-bit RGB (or, with `alpha`, RGBA) PNG of width × height:
+// small on disk, large decoded (an alpha channel is decoded whole).
+std::string WhitePng(uint32_t width, uint32_t height, bool alpha = false);
 
 }  // namespace beian::testing
 
