@@ -83,6 +83,13 @@ RawResult RawExchange(uint16_t port, const std::string& bytes,
                       std::chrono::milliseconds timeout =
                           std::chrono::milliseconds(5000));
 
+// A slow client: connects, sends `first`, then `piece` every `interval`
+// until the server answers or closes the connection, and reads until it
+// closes or `timeout` passes. elapsed is the time until the close.
+RawResult Trickle(uint16_t port, const std::string& first,
+                  const std::string& piece, std::chrono::milliseconds interval,
+                  std::chrono::milliseconds timeout);
+
 // Parses the first response in `data` (status, headers, Content-Length
 // body); status 0 if there is none.
 Reply ParseRawReply(const std::string& data);
