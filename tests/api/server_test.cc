@@ -1,6 +1,7 @@
 // End-to-end tests: a real Server on a free loopback port, real HTTP clients.
 
 #include <atomic>
+#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -588,6 +589,58 @@ TEST(ServerTest, MetricsEndpointServesPrometheusText) {
                         "method=\"GET\",status=\"200\"} 1"),
             std::string::npos)
       << r.body;
+}
+
+// Regression: 120,000 requests with random methods grew a scrape to 175 MB,
+// and a method equal to an ID number put it into a label.
+TEST(ServerTest, MetricsStayBoundedUnderRandomMethodsAndPaths) {
+  TestServer t;
+  std::mt19937 random(12);
+  const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  auto token = [&](size_t length) {
+    std::string out;
+    for (size_t i = 0; i < length; ++i) out += alphabet[random() % alphabet.size()];
+    return out;
+  };
+  std::vector<std::string> sent;  // every method and path segment sent
+  int requests = 0;
+  // Pipelined on a few connections (under max_keep_alive_requests each).
+  for (int connection = 0; connection < 6; ++connection) {
+    std::string batch;
+    for (int i = 0; i < 400; ++i) {
+      std::string method = i % 50 == 0 ? testing::kIdNumber : token(4 + random() % 20);
+      std::string segment = token(6 + random() % 10);
+      // Half on a real route (405), half nowhere (404).
+      std::string path = i % 2 == 0 ? "/v1/documents/" + segment
+                                    : "/" + segment + "/" + token(8);
+      sent.push_back(method);
+      sent.push_back(segment);
+      batch += method + " " + path + " HTTP/1.1\r\nHost: x\r\n";
+      batch += i == 399 ? "Connection: close\r\n\r\n" : "\r\n";
+      ++requests;
+    }
+    RawResult raw = RawExchange(t.port(), batch, milliseconds(20000));
+    EXPECT_TRUE(raw.closed);
+    EXPECT_EQ(ParseRawReply(raw.data).status, 405);
+  }
+  t.Stop();  // every request recorded
+  const std::string text = t.metrics().PrometheusText();
+  EXPECT_LT(text.size(), 16u * 1024) << text.substr(0, 2000);
+  for (const std::string& s : sent) {
+    ASSERT_EQ(text.find(s), std::string::npos) << s;
+  }
+  // All of them counted, under bounded labels.
+  EXPECT_NE(text.find("beian_http_requests_total{route=\"/v1/documents/{id}\","
+                      "method=\"OTHER\",status=\"405\"} " +
+                      std::to_string(requests / 2) + "\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("beian_http_requests_total{route=\"unmatched\","
+                      "method=\"OTHER\",status=\"404\"} " +
+                      std::to_string(requests / 2) + "\n"),
+            std::string::npos)
+      << text;
 }
 
 TEST(ServerTest, AccessLogLinesAreJsonWithoutIdNumbers) {
