@@ -49,6 +49,15 @@ int HexDigit(char c) {
 RequestReader::RequestReader(const RequestLimits& limits) : limits_(limits) {}
 
 void RequestReader::Append(std::string_view bytes) {
+  if (state_ == State::kBody && !chunked_ && pos_ == in_.size()) {
+    // The common case of a large body: straight into it, copied once.
+    const size_t take =
+        static_cast<size_t>(std::min<uint64_t>(remaining_, bytes.size()));
+    body_.append(bytes.data(), take);
+    remaining_ -= take;
+    bytes.remove_prefix(take);
+    if (remaining_ == 0) state_ = State::kDone;
+  }
   in_.append(bytes.data(), bytes.size());
   switch (state_) {
     case State::kIdle:
@@ -198,7 +207,9 @@ void RequestReader::BeginBody() {
                std::to_string(limits_.max_body_bytes) + " bytes");
       return;
     }
-    body_.reserve(std::min<uint64_t>(remaining_, 256 * 1024));
+    // Address space only: pages are touched as the bytes arrive, and the
+    // server bounds the bytes received.
+    body_.reserve(remaining_);
   }
   expects_body_ = chunked_ || remaining_ > 0;
   if (!expects_body_) {
