@@ -197,11 +197,12 @@ class Server::Impl {
   // When the connection, parked now, must have made progress.
   Clock::time_point Deadline(const Connection& c) const;
   // The deadline passed: 408 if part of a request arrived, then close.
-  void TimeOut(Connection& c, Clock::time_point now);
-  // Answers `response` with Connection: close, then lingers (if `linger`
+  void TimeOut(Connection& c);
+  // Answers `response` with Connection: close (waiting up to `stall`
+  // whenever the client does not take the bytes), then lingers (if `linger`
   // and plain HTTP) or closes.
   void AnswerAndClose(Connection& c, Response response, bool linger,
-                      Clock::time_point write_deadline);
+                      std::chrono::milliseconds stall);
 
   // Hands a connection owned by the caller back to the poller.
   void Park(Connection& c);
@@ -216,7 +217,7 @@ class Server::Impl {
   // Writes the response; returns false if the client is gone.
   bool WriteResponse(Connection& c, const Request& request,
                      const std::string& version, Response& response,
-                     bool keep_alive, Clock::time_point deadline,
+                     bool keep_alive, std::chrono::milliseconds stall,
                      uint64_t& bytes_out);
   // Metrics and access log of a finished exchange.
   // Metrics and access log of a finished exchange; `extra` are log fields
@@ -682,7 +683,7 @@ void Server::Impl::Refuse(int fd, std::string remote, int status,
   // One attempt: the socket's buffer is empty, so the answer fits.
   const bool written =
       WriteResponse(*c, c->exchange->request, c->exchange->version, response,
-                    false, now, bytes_out);
+                    false, std::chrono::milliseconds(0), bytes_out);
   Record(*c->exchange, response, 0, bytes_out, c->remote);
   c->exchange.reset();
   if (!written) {
@@ -709,7 +710,7 @@ void Server::Impl::ExpireDue(Clock::time_point now) {
     if (c->lingering) {
       Close(*c);
     } else {
-      TimeOut(*c, now);
+      TimeOut(*c);
     }
   }
 }
@@ -833,14 +834,14 @@ Clock::time_point Server::Impl::Deadline(const Connection& c) const {
   return Clock::now();  // not parked in these states
 }
 
-void Server::Impl::TimeOut(Connection& c, Clock::time_point now) {
+void Server::Impl::TimeOut(Connection& c) {
   if (!c.exchange) {
     Close(c);  // idle, or only part of a TLS handshake
     return;
   }
   // One attempt to tell the client; a client too slow to read it is closed
   // all the same.
-  AnswerAndClose(c, RequestTimeout(), true, now);
+  AnswerAndClose(c, RequestTimeout(), true, std::chrono::milliseconds(0));
 }
 
 // ---------------------------------------------------------------------------
@@ -926,7 +927,7 @@ void Server::Impl::Serve(Connection& c) {
       case RequestReader::State::kFailed: {
         const internal::RequestFailure& f = c.reader.failure();
         AnswerAndClose(c, Response::Error(f.status, f.code, f.message), true,
-                       Clock::now() + config_.send_timeout);
+                       config_.send_timeout);
         return;
       }
       case RequestReader::State::kIdle:
@@ -941,7 +942,7 @@ void Server::Impl::Serve(Connection& c) {
         Response busy =
             Response::Error(503, "service_unavailable", "the server is busy");
         busy.SetHeader("Retry-After", "1");
-        AnswerAndClose(c, std::move(busy), true, now + config_.send_timeout);
+        AnswerAndClose(c, std::move(busy), true, config_.send_timeout);
         return;
       }
       continue;
@@ -952,7 +953,7 @@ void Server::Impl::Serve(Connection& c) {
       return;
     }
     if (now >= Deadline(c)) {
-      TimeOut(c, now);
+      TimeOut(c);
       return;
     }
     c.want_write = r.kind == IoResult::Kind::kWantWrite;
@@ -981,7 +982,7 @@ bool Server::Impl::BeginRequest(Connection& c, Clock::time_point now) {
         Response::Error(414, "url_too_long",
                         "request target too long: more than " +
                             std::to_string(config_.max_url_bytes) + " bytes"),
-        true, now + config_.send_timeout);
+        true, config_.send_timeout);
     return false;
   }
   if (uri.empty() || uri.front() != '/' || !target_ok) {
@@ -989,7 +990,7 @@ bool Server::Impl::BeginRequest(Connection& c, Clock::time_point now) {
                    Response::Error(400, "malformed_url",
                                    "request target must be an absolute path "
                                    "with well-formed percent escapes"),
-                   true, now + config_.send_timeout);
+                   true, config_.send_timeout);
     return false;
   }
   c.reader.BeginBody();
@@ -1001,8 +1002,7 @@ bool Server::Impl::BeginRequest(Connection& c, Clock::time_point now) {
     if (expect && EqualsIgnoreCase(*expect, "100-continue") &&
         e.version == Poco::Net::HTTPMessage::HTTP_1_1) {
       const std::string go_on = e.version + " 100 Continue\r\n\r\n";
-      if (!internal::WriteAll(*c.io, go_on, false,
-                              now + config_.send_timeout)) {
+      if (!internal::WriteAll(*c.io, go_on, false, config_.send_timeout)) {
         Close(c);
         return false;
       }
@@ -1013,7 +1013,7 @@ bool Server::Impl::BeginRequest(Connection& c, Clock::time_point now) {
     Response busy =
         Response::Error(503, "service_unavailable", "the server is busy");
     busy.SetHeader("Retry-After", "1");
-    AnswerAndClose(c, std::move(busy), true, now + config_.send_timeout);
+    AnswerAndClose(c, std::move(busy), true, config_.send_timeout);
     return false;
   }
   return true;
@@ -1033,7 +1033,7 @@ bool Server::Impl::Answer(Connection& c) {
   uint64_t bytes_out = 0;
   const bool written =
       WriteResponse(c, e.request, e.version, response, keep_alive,
-                    Clock::now() + config_.send_timeout, bytes_out);
+                    config_.send_timeout, bytes_out);
   Record(e, response, bytes_in, bytes_out, c.remote, extra);
   c.exchange.reset();
   ReleaseBody(c);
@@ -1050,12 +1050,12 @@ bool Server::Impl::Answer(Connection& c) {
 }
 
 void Server::Impl::AnswerAndClose(Connection& c, Response response, bool linger,
-                                  Clock::time_point write_deadline) {
+                                  std::chrono::milliseconds stall) {
   if (!c.exchange) StartExchange(c, Clock::now());
   Exchange& e = *c.exchange;
   uint64_t bytes_out = 0;
-  const bool written = WriteResponse(c, e.request, e.version, response, false,
-                                     write_deadline, bytes_out);
+  const bool written =
+      WriteResponse(c, e.request, e.version, response, false, stall, bytes_out);
   Record(e, response, c.reader.body_bytes(), bytes_out, c.remote);
   c.exchange.reset();
   if (written && linger && !secure_) {
@@ -1101,7 +1101,8 @@ Response Server::Impl::Dispatch(Request& request, std::string& route,
 
 bool Server::Impl::WriteResponse(Connection& c, const Request& request,
                                  const std::string& version, Response& response,
-                                 bool keep_alive, Clock::time_point deadline,
+                                 bool keep_alive,
+                                 std::chrono::milliseconds stall,
                                  uint64_t& bytes_out) {
   int status = response.status();
   if (status < 200 || status > 599) {
@@ -1150,13 +1151,13 @@ bool Server::Impl::WriteResponse(Connection& c, const Request& request,
   const std::string& body = response.body();
   bool ok;
   if (!send_body) {
-    ok = internal::WriteAll(*c.io, head, false, deadline);
+    ok = internal::WriteAll(*c.io, head, false, stall);
   } else if (body.size() <= 16 * 1024) {
     head += body;
-    ok = internal::WriteAll(*c.io, head, false, deadline);
+    ok = internal::WriteAll(*c.io, head, false, stall);
   } else {
-    ok = internal::WriteAll(*c.io, head, true, deadline) &&
-         internal::WriteAll(*c.io, body, false, deadline);
+    ok = internal::WriteAll(*c.io, head, true, stall) &&
+         internal::WriteAll(*c.io, body, false, stall);
   }
   if (!ok) return false;
   bytes_out = send_body ? body.size() : 0;

@@ -108,7 +108,7 @@ std::unique_ptr<Transport> Transport::Tls(int fd,
 }
 
 bool WriteAll(Transport& transport, std::string_view data, bool more,
-              std::chrono::steady_clock::time_point deadline) {
+              std::chrono::milliseconds stall) {
   while (!data.empty()) {
     IoResult r = transport.Write(data.data(), data.size(), more);
     if (r.kind == Kind::kDone) {
@@ -116,15 +116,15 @@ bool WriteAll(Transport& transport, std::string_view data, bool more,
       continue;
     }
     if (r.kind != Kind::kWantRead && r.kind != Kind::kWantWrite) return false;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
+    if (stall.count() <= 0) return false;
     pollfd p{transport.fd(),
              static_cast<short>(r.kind == Kind::kWantRead ? POLLIN : POLLOUT),
              0};
-    const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno != EINTR) return false;
-    if (ready > 0 && (p.revents & (POLLERR | POLLNVAL))) return false;
+    int ready;
+    do {
+      ready = ::poll(&p, 1, static_cast<int>(stall.count()));
+    } while (ready < 0 && errno == EINTR);
+    if (ready <= 0 || (p.revents & (POLLERR | POLLNVAL))) return false;
   }
   return true;
 }

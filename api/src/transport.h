@@ -56,10 +56,11 @@ class Transport {
   const int fd_;
 };
 
-// Writes all of `data`, waiting for the socket up to `deadline`. Returns false
-// if the connection failed or the deadline passed first.
+// Writes all of `data`, waiting for the socket whenever it is not ready, up
+// to `stall` each time (0: only what can be written at once). Returns false
+// if the connection failed or a wait ran out.
 bool WriteAll(Transport& transport, std::string_view data, bool more,
-              std::chrono::steady_clock::time_point deadline);
+              std::chrono::milliseconds stall);
 
 }  // namespace beian::api::internal
 
