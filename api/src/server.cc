@@ -118,7 +118,15 @@ class Server::Impl {
     kBusy,    // owned by the one thread that took it (worker or poller)
   };
 
-  // One request in progress on a connection, from its first byte.
+  // What happens once a response has been sent.
+  enum class After {
+    kNext,    // keep the connection for the next request
+    kClose,   // close it
+    kLinger,  // request bytes may be unread: half-close and drain (plain)
+  };
+
+  // One request in progress on a connection, from its first byte until its
+  // response has been sent.
   struct Exchange {
     Clock::time_point start;
     std::chrono::system_clock::time_point time;
@@ -126,6 +134,17 @@ class Server::Impl {
     std::string route = "unmatched";
     std::string version = Poco::Net::HTTPMessage::HTTP_1_1;
     bool keep_alive = true;
+    uint64_t bytes_in = 0;
+    Fields extra;  // the server's log fields, before the handler's
+
+    // The response, once there is one (sending): its head, serialized,
+    // then its body; `sent` bytes of the two are written.
+    bool sending = false;
+    Response response;
+    std::string head;
+    bool send_body = false;
+    size_t sent = 0;
+    After after = After::kClose;
   };
 
   struct Connection {
@@ -150,6 +169,7 @@ class Server::Impl {
     Clock::time_point accepted;
     Clock::time_point idle_since;  // end of the last response
     Clock::time_point last_read;
+    Clock::time_point last_write;  // while sending: the last progress
     // The body's current rate window: its start and the body bytes then.
     Clock::time_point window_start;
     size_t window_bytes = 0;
@@ -182,12 +202,11 @@ class Server::Impl {
   // Reads, parses and answers requests on a connection owned by the caller
   // until it would have to wait; then parks or closes it.
   void Serve(Connection& c);
-  // Reads the head of the exchange's request; false if the connection was
-  // answered with an error and handed off.
+  // Checks the head of the exchange's request and starts its body, or sets
+  // an error response; false if the connection was closed.
   bool BeginRequest(Connection& c, Clock::time_point now);
-  // Dispatches a complete request and answers it; false if the connection
-  // was closed.
-  bool Answer(Connection& c);
+  // Dispatches a complete request and sets its response.
+  void Answer(Connection& c);
   // Appends received bytes to the reader and keeps the timing; false if the
   // body budget is exhausted.
   bool Feed(Connection& c, std::string_view bytes, Clock::time_point now);
@@ -196,13 +215,9 @@ class Server::Impl {
   bool ChargeBody(Connection& c, Clock::time_point now);
   // When the connection, parked now, must have made progress.
   Clock::time_point Deadline(const Connection& c) const;
-  // The deadline passed: 408 if part of a request arrived, then close.
+  // The deadline passed: 408 if part of a request arrived (one attempt),
+  // then close.
   void TimeOut(Connection& c);
-  // Answers `response` with Connection: close (waiting up to `stall`
-  // whenever the client does not take the bytes), then lingers (if `linger`
-  // and plain HTTP) or closes.
-  void AnswerAndClose(Connection& c, Response response, bool linger,
-                      std::chrono::milliseconds stall);
 
   // Hands a connection owned by the caller back to the poller.
   void Park(Connection& c);
@@ -214,17 +229,23 @@ class Server::Impl {
 
   // Starts the exchange of a request whose first byte just arrived.
   void StartExchange(Connection& c, Clock::time_point now);
-  // Writes the response; returns false if the client is gone.
-  bool WriteResponse(Connection& c, const Request& request,
-                     const std::string& version, Response& response,
-                     bool keep_alive, std::chrono::milliseconds stall,
-                     uint64_t& bytes_out);
+  // Makes `response` the exchange's (starting one if there is none),
+  // serialized with the server's headers; Connection: close unless `after`
+  // is kNext. Serve() then sends it.
+  void Respond(Connection& c, Response response, After after);
+  // Writes what is left of the exchange's response without waiting: kDone
+  // when all is sent, kWantRead/kWantWrite when the socket is not ready,
+  // kError.
+  IoResult::Kind Flush(Connection& c);
+  // The exchange's response has been sent (`sent`) or has failed: records
+  // it and goes on as its `after` says (a failure closes). Returns true iff
+  // the connection stays with the caller for its next request.
+  bool Finish(Connection& c, bool sent);
+  // Responds, tries once to send it all, and finishes: for answers that
+  // never wait (408 at a deadline, refusals at accept).
+  void RespondOnce(Connection& c, Response response, After after);
   // Metrics and access log of a finished exchange.
-  // Metrics and access log of a finished exchange; `extra` are log fields
-  // of the server's (before the handler's).
-  void Record(const Exchange& e, const Response& response, uint64_t bytes_in,
-              uint64_t bytes_out, std::string_view remote,
-              const Fields& extra = {});
+  void Record(const Exchange& e, uint64_t bytes_out, std::string_view remote);
   // Routes and runs the handler; an exception it throws becomes a 500 and
   // its text a log field in `extra`.
   Response Dispatch(Request& request, std::string& route, Fields& extra);
@@ -525,7 +546,13 @@ void Server::Impl::PollLoop() {
         }
       }
     }
-    for (Connection* c : idle) Close(*c);
+    for (Connection* c : idle) {
+      if (c->exchange && c->exchange->sending) {
+        Finish(*c, false);
+      } else {
+        Close(*c);
+      }
+    }
     for (Connection* c : lingering) DrainLingering(*c, now);
 
     if (stopping_flag_ && listening_) {
@@ -679,18 +706,8 @@ void Server::Impl::Refuse(int fd, std::string remote, int status,
   StartExchange(*c, now);
   Response response = Response::Error(status, code, message);
   response.SetHeader("Retry-After", "1");
-  uint64_t bytes_out = 0;
   // One attempt: the socket's buffer is empty, so the answer fits.
-  const bool written =
-      WriteResponse(*c, c->exchange->request, c->exchange->version, response,
-                    false, std::chrono::milliseconds(0), bytes_out);
-  Record(*c->exchange, response, 0, bytes_out, c->remote);
-  c->exchange.reset();
-  if (!written) {
-    Close(*c);
-    return;
-  }
-  Linger(*c, now);
+  RespondOnce(*c, std::move(response), After::kLinger);
 }
 
 void Server::Impl::ExpireDue(Clock::time_point now) {
@@ -810,6 +827,7 @@ void Server::Impl::Close(Connection& c) {
 
 Clock::time_point Server::Impl::Deadline(const Connection& c) const {
   const ServerConfig& cfg = config_;
+  if (c.exchange && c.exchange->sending) return c.last_write + cfg.send_timeout;
   switch (c.reader.state()) {
     case RequestReader::State::kIdle:
       if (c.served == 0) {
@@ -835,13 +853,17 @@ Clock::time_point Server::Impl::Deadline(const Connection& c) const {
 }
 
 void Server::Impl::TimeOut(Connection& c) {
+  if (c.exchange && c.exchange->sending) {
+    Finish(c, false);  // the client took no bytes for send_timeout
+    return;
+  }
   if (!c.exchange) {
     Close(c);  // idle, or only part of a TLS handshake
     return;
   }
   // One attempt to tell the client; a client too slow to read it is closed
   // all the same.
-  AnswerAndClose(c, RequestTimeout(), true, std::chrono::milliseconds(0));
+  RespondOnce(c, RequestTimeout(), After::kLinger);
 }
 
 // ---------------------------------------------------------------------------
@@ -917,18 +939,34 @@ bool Server::Impl::ChargeBody(Connection& c, Clock::time_point now) {
 void Server::Impl::Serve(Connection& c) {
   char buffer[kReadChunk];
   while (true) {
+    if (c.exchange && c.exchange->sending) {
+      const IoResult::Kind sent = Flush(c);
+      if (sent == IoResult::Kind::kWantRead ||
+          sent == IoResult::Kind::kWantWrite) {
+        // The client is slow to take the response: wait without a worker.
+        if (Clock::now() >= Deadline(c)) {
+          Finish(c, false);
+        } else {
+          c.want_write = sent == IoResult::Kind::kWantWrite;
+          Park(c);
+        }
+        return;
+      }
+      if (!Finish(c, sent == IoResult::Kind::kDone)) return;
+      continue;
+    }
     switch (c.reader.state()) {
       case RequestReader::State::kHeadDone:
         if (!BeginRequest(c, Clock::now())) return;
         continue;
       case RequestReader::State::kDone:
-        if (!Answer(c)) return;
+        Answer(c);
         continue;
       case RequestReader::State::kFailed: {
         const internal::RequestFailure& f = c.reader.failure();
-        AnswerAndClose(c, Response::Error(f.status, f.code, f.message), true,
-                       config_.send_timeout);
-        return;
+        Respond(c, Response::Error(f.status, f.code, f.message),
+                After::kLinger);
+        continue;
       }
       case RequestReader::State::kIdle:
       case RequestReader::State::kHead:
@@ -942,8 +980,7 @@ void Server::Impl::Serve(Connection& c) {
         Response busy =
             Response::Error(503, "service_unavailable", "the server is busy");
         busy.SetHeader("Retry-After", "1");
-        AnswerAndClose(c, std::move(busy), true, config_.send_timeout);
-        return;
+        Respond(c, std::move(busy), After::kLinger);
       }
       continue;
     }
@@ -977,21 +1014,21 @@ bool Server::Impl::BeginRequest(Connection& c, Clock::time_point now) {
   const std::string& uri = head.uri;
   const bool target_ok = request.SetTarget(uri);
   if (uri.size() > config_.max_url_bytes) {
-    AnswerAndClose(
+    Respond(
         c,
         Response::Error(414, "url_too_long",
                         "request target too long: more than " +
                             std::to_string(config_.max_url_bytes) + " bytes"),
-        true, config_.send_timeout);
-    return false;
+        After::kLinger);
+    return true;
   }
   if (uri.empty() || uri.front() != '/' || !target_ok) {
-    AnswerAndClose(c,
-                   Response::Error(400, "malformed_url",
-                                   "request target must be an absolute path "
-                                   "with well-formed percent escapes"),
-                   true, config_.send_timeout);
-    return false;
+    Respond(c,
+            Response::Error(400, "malformed_url",
+                            "request target must be an absolute path "
+                            "with well-formed percent escapes"),
+            After::kLinger);
+    return true;
   }
   c.reader.BeginBody();
   c.window_start = now;
@@ -1013,56 +1050,22 @@ bool Server::Impl::BeginRequest(Connection& c, Clock::time_point now) {
     Response busy =
         Response::Error(503, "service_unavailable", "the server is busy");
     busy.SetHeader("Retry-After", "1");
-    AnswerAndClose(c, std::move(busy), true, config_.send_timeout);
-    return false;
+    Respond(c, std::move(busy), After::kLinger);
   }
   return true;
 }
 
-bool Server::Impl::Answer(Connection& c) {
+void Server::Impl::Answer(Connection& c) {
   Exchange& e = *c.exchange;
   e.request.set_body(c.reader.TakeBody());
-  const uint64_t bytes_in = e.request.body().size();
-  Fields extra;
-  Response response = Dispatch(e.request, e.route, extra);
+  e.bytes_in = e.request.body().size();
+  Response response = Dispatch(e.request, e.route, e.extra);
   ++c.served;
   // A stop that began while the handler ran closes the connection after this
   // response (its Connection: close tells the client).
   const bool keep_alive = e.keep_alive && !stopping_flag_ &&
                           c.served < config_.max_keep_alive_requests;
-  uint64_t bytes_out = 0;
-  const bool written =
-      WriteResponse(c, e.request, e.version, response, keep_alive,
-                    config_.send_timeout, bytes_out);
-  Record(e, response, bytes_in, bytes_out, c.remote, extra);
-  c.exchange.reset();
-  ReleaseBody(c);
-  if (!written || !keep_alive) {
-    Close(c);
-    return false;
-  }
-  c.idle_since = Clock::now();
-  c.reader.Next();
-  if (c.reader.state() != RequestReader::State::kIdle) {
-    StartExchange(c, c.idle_since);  // pipelined
-  }
-  return true;
-}
-
-void Server::Impl::AnswerAndClose(Connection& c, Response response, bool linger,
-                                  std::chrono::milliseconds stall) {
-  if (!c.exchange) StartExchange(c, Clock::now());
-  Exchange& e = *c.exchange;
-  uint64_t bytes_out = 0;
-  const bool written =
-      WriteResponse(c, e.request, e.version, response, false, stall, bytes_out);
-  Record(e, response, c.reader.body_bytes(), bytes_out, c.remote);
-  c.exchange.reset();
-  if (written && linger && !secure_) {
-    Linger(c, Clock::now());
-  } else {
-    Close(c);
-  }
+  Respond(c, std::move(response), keep_alive ? After::kNext : After::kClose);
 }
 
 // ---------------------------------------------------------------------------
@@ -1099,11 +1102,10 @@ Response Server::Impl::Dispatch(Request& request, std::string& route,
   return Response::Error(500, "internal", "internal error");
 }
 
-bool Server::Impl::WriteResponse(Connection& c, const Request& request,
-                                 const std::string& version, Response& response,
-                                 bool keep_alive,
-                                 std::chrono::milliseconds stall,
-                                 uint64_t& bytes_out) {
+void Server::Impl::Respond(Connection& c, Response response, After after) {
+  if (!c.exchange) StartExchange(c, Clock::now());
+  Exchange& e = *c.exchange;
+  e.bytes_in = std::max<uint64_t>(e.bytes_in, c.reader.body_bytes());
   int status = response.status();
   if (status < 200 || status > 599) {
     response =
@@ -1116,11 +1118,12 @@ bool Server::Impl::WriteResponse(Connection& c, const Request& request,
   response.RemoveHeader("Transfer-Encoding");
   response.RemoveHeader("Connection");
   response.RemoveHeader("Date");
-  response.SetHeader("X-Request-Id", request.request_id());
+  response.SetHeader("X-Request-Id", e.request.request_id());
 
-  std::string head;
+  std::string& head = e.head;
+  head.clear();
   head.reserve(512);
-  head += version;
+  head += e.version;
   head += ' ';
   head += std::to_string(status);
   head += ' ';
@@ -1140,37 +1143,80 @@ bool Server::Impl::WriteResponse(Connection& c, const Request& request,
     head += std::to_string(response.body().size());
     head += "\r\n";
   }
-  if (!keep_alive) {
+  if (after != After::kNext) {
     head += "Connection: close\r\n";
-  } else if (version == Poco::Net::HTTPMessage::HTTP_1_0) {
+  } else if (e.version == Poco::Net::HTTPMessage::HTTP_1_0) {
     head += "Connection: Keep-Alive\r\n";
   }
   head += "\r\n";
-  const bool send_body =
-      request.method() != "HEAD" && !no_body && !response.body().empty();
-  const std::string& body = response.body();
-  bool ok;
-  if (!send_body) {
-    ok = internal::WriteAll(*c.io, head, false, stall);
-  } else if (body.size() <= 16 * 1024) {
-    head += body;
-    ok = internal::WriteAll(*c.io, head, false, stall);
-  } else {
-    ok = internal::WriteAll(*c.io, head, true, stall) &&
-         internal::WriteAll(*c.io, body, false, stall);
+  e.send_body =
+      e.request.method() != "HEAD" && !no_body && !response.body().empty();
+  // A small body goes out with the head, in one write.
+  if (e.send_body && response.body().size() <= 16 * 1024) {
+    head += response.body();
+    e.send_body = false;
   }
-  if (!ok) return false;
-  bytes_out = send_body ? body.size() : 0;
+  e.response = std::move(response);
+  e.sent = 0;
+  e.after = after;
+  e.sending = true;
+  c.last_write = Clock::now();
+}
+
+IoResult::Kind Server::Impl::Flush(Connection& c) {
+  Exchange& e = *c.exchange;
+  const std::string& body = e.response.body();
+  const size_t total = e.head.size() + (e.send_body ? body.size() : 0);
+  while (e.sent < total) {
+    const bool in_head = e.sent < e.head.size();
+    const std::string_view rest =
+        in_head ? std::string_view(e.head).substr(e.sent)
+                : std::string_view(body).substr(e.sent - e.head.size());
+    const IoResult r =
+        c.io->Write(rest.data(), rest.size(), in_head && e.send_body);
+    if (r.kind != IoResult::Kind::kDone) return r.kind;
+    e.sent += r.bytes;
+    c.last_write = Clock::now();
+  }
+  return IoResult::Kind::kDone;
+}
+
+bool Server::Impl::Finish(Connection& c, bool sent) {
+  Exchange& e = *c.exchange;
+  const int status = e.response.status();
+  const bool had_body =
+      e.request.method() != "HEAD" && status != 204 && status != 304;
+  Record(e, sent && had_body ? e.response.body().size() : 0, c.remote);
+  const After after = e.after;
+  c.exchange.reset();
+  ReleaseBody(c);
+  if (!sent || after == After::kClose || (after == After::kLinger && secure_)) {
+    Close(c);
+    return false;
+  }
+  if (after == After::kLinger) {
+    Linger(c, Clock::now());
+    return false;
+  }
+  c.idle_since = Clock::now();
+  c.reader.Next();
+  if (c.reader.state() != RequestReader::State::kIdle) {
+    StartExchange(c, c.idle_since);  // pipelined
+  }
   return true;
 }
 
-void Server::Impl::Record(const Exchange& e, const Response& response,
-                          uint64_t bytes_in, uint64_t bytes_out,
-                          std::string_view remote, const Fields& extra) {
+void Server::Impl::RespondOnce(Connection& c, Response response, After after) {
+  Respond(c, std::move(response), after);
+  Finish(c, Flush(c) == IoResult::Kind::kDone);
+}
+
+void Server::Impl::Record(const Exchange& e, uint64_t bytes_out,
+                          std::string_view remote) {
   const double seconds =
       std::chrono::duration<double>(Clock::now() - e.start).count();
   if (metrics_) {
-    metrics_->RecordRequest(e.route, e.request.method(), response.status(),
+    metrics_->RecordRequest(e.route, e.request.method(), e.response.status(),
                             seconds);
   }
   if (access_log_) {
@@ -1181,13 +1227,13 @@ void Server::Impl::Record(const Exchange& e, const Response& response,
     entry.method = e.request.method();
     entry.target = e.request.target();
     entry.route = e.route;
-    entry.status = response.status();
-    entry.bytes_in = bytes_in;
+    entry.status = e.response.status();
+    entry.bytes_in = e.bytes_in;
     entry.bytes_out = bytes_out;
     entry.duration_ms = seconds * 1000;
-    entry.error = response.error_code();
-    entry.fields = extra;
-    for (const auto& field : response.log_fields()) {
+    entry.error = e.response.error_code();
+    entry.fields = e.extra;
+    for (const auto& field : e.response.log_fields()) {
       entry.fields.push_back(field);
     }
     access_log_->Write(entry);

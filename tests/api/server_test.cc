@@ -461,6 +461,78 @@ TEST(ServerTest, IdleAndSlowClientsHoldNoWorker) {
   for (std::thread& thread : slow) thread.join();
 }
 
+// A client that asks for a large response and reads it slowly waits for
+// its bytes without holding a worker, and gets all of them in the end.
+TEST(ServerTest, SlowReaderHoldsNoWorker) {
+  ServerConfig config;
+  config.max_threads = 1;
+  config.send_timeout = milliseconds(10000);
+  TestServer t(config);
+  Poco::Net::StreamSocket reader(Poco::Net::SocketAddress::IPv4);
+  reader.setReceiveBufferSize(4096);
+  reader.connect(Poco::Net::SocketAddress("127.0.0.1", t.port()));
+  const std::string get = "GET /v1/big HTTP/1.1\r\nHost: x\r\n\r\n";
+  reader.sendBytes(get.data(), static_cast<int>(get.size()));
+  std::this_thread::sleep_for(milliseconds(300));  // the response is stuck
+
+  const auto start = std::chrono::steady_clock::now();
+  Reply other = Fetch(t.port(), "GET", "/v1/documents/x");
+  EXPECT_EQ(other.status, 200);
+  EXPECT_LT(std::chrono::duration_cast<milliseconds>(
+                std::chrono::steady_clock::now() - start)
+                .count(),
+            1000);
+
+  // The slow reader then gets the whole response.
+  size_t received = 0;
+  std::string head;
+  char buffer[65536];
+  reader.setReceiveTimeout(Poco::Timespan(10, 0));
+  while (received < testing::kBigBytes) {
+    int n = reader.receiveBytes(buffer, sizeof buffer);
+    ASSERT_GT(n, 0);
+    std::string_view chunk(buffer, static_cast<size_t>(n));
+    if (head.find("\r\n\r\n") == std::string::npos) {
+      head.append(chunk);
+      size_t end = head.find("\r\n\r\n");
+      if (end != std::string::npos) received = head.size() - end - 4;
+      continue;
+    }
+    received += chunk.size();
+  }
+  EXPECT_EQ(ParseRawReply(head).status, 200);
+  EXPECT_EQ(received, testing::kBigBytes);
+}
+
+TEST(ServerTest, ReaderThatTakesNothingIsCutOffBySendTimeout) {
+  ServerConfig config;
+  config.send_timeout = milliseconds(400);
+  TestServer t(config);
+  Poco::Net::StreamSocket reader(Poco::Net::SocketAddress::IPv4);
+  reader.setReceiveBufferSize(4096);
+  reader.connect(Poco::Net::SocketAddress("127.0.0.1", t.port()));
+  const std::string get = "GET /v1/big HTTP/1.1\r\nHost: x\r\n\r\n";
+  reader.sendBytes(get.data(), static_cast<int>(get.size()));
+  std::this_thread::sleep_for(milliseconds(1500));
+  // What was sent before the cut, then the close.
+  size_t received = 0;
+  char buffer[65536];
+  reader.setReceiveTimeout(Poco::Timespan(5, 0));
+  try {
+    for (int n; (n = reader.receiveBytes(buffer, sizeof buffer)) > 0;) {
+      received += static_cast<size_t>(n);
+    }
+  } catch (const Poco::Exception&) {
+    // reset: also a close
+  }
+  EXPECT_LT(received, testing::kBigBytes);
+  t.Stop();
+  EXPECT_NE(t.LogText().find("\"route\":\"/v1/big\",\"status\":200,"
+                             "\"bytes_in\":0,\"bytes_out\":0"),
+            std::string::npos)
+      << t.LogText();
+}
+
 TEST(ServerTest, ConnectionsPerAddressAreCapped) {
   ServerConfig config;
   config.max_connections_per_address = 3;

@@ -79,6 +79,10 @@ Router TestRouter(Metrics* metrics) {
     response.SetLogField("role", "clerk");
     return response;
   });
+  add("GET", "/v1/big", [](const Request&) {
+    return Response::Bytes(200, std::string(kBigBytes, 'z'),
+                           "application/octet-stream");
+  });
   add("GET", "/metrics", MetricsHandler(metrics));
   return router;
 }

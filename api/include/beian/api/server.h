@@ -66,7 +66,9 @@ struct ServerConfig {
   // gets 408 and is disconnected. 0 turns the check off.
   size_t min_body_rate = 1024;
   std::chrono::milliseconds body_rate_window{10000};
-  // Longest wait for the client to accept more response bytes.
+  // Longest wait for the client to accept more response bytes (a client
+  // that keeps taking them, however slowly, is not cut off); the wait holds
+  // no worker.
   std::chrono::milliseconds send_timeout{30000};
   // How long an idle keep-alive connection is kept open (it holds no
   // worker meanwhile).
@@ -87,8 +89,8 @@ struct ServerConfig {
 // request, or for the next request of a keep-alive connection. So slow or
 // idle clients hold no worker, only their deadlines (header_timeout,
 // receive_timeout, min_body_rate, keep_alive_timeout). A worker runs the
-// handler and writes the response; a client that does not read it holds
-// the worker for up to send_timeout.
+// handler and writes the response as far as the client takes it; a client
+// slow to read the rest waits without a worker too (send_timeout).
 //
 // Every response carries X-Request-Id (the client's, if it sent a safe one:
 // 1..64 of [A-Za-z0-9._-], else a generated one). Each request is recorded in
