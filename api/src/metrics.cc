@@ -103,6 +103,19 @@ std::string FormatLabels(const Labels& labels, std::string_view extra = {}) {
   return out;
 }
 
+// The method as a label: one of the methods HTTP defines (RFC 9110 and
+// PATCH), "-" for a request whose method was never read, else "OTHER", so
+// that a client cannot add label values (or put text of its own in them).
+std::string_view MethodLabel(std::string_view method) {
+  static constexpr std::string_view kKnown[] = {
+      "GET",     "HEAD",    "POST",  "PUT",   "DELETE",
+      "CONNECT", "OPTIONS", "TRACE", "PATCH", "-"};
+  for (std::string_view known : kKnown) {
+    if (method == known) return known;
+  }
+  return "OTHER";
+}
+
 }  // namespace
 
 void Counter::Increment(double amount) {
@@ -242,7 +255,7 @@ core::Result<Histogram*> Metrics::GetHistogram(
 void Metrics::RecordRequest(std::string_view route, std::string_view method,
                             int status, double duration_seconds) {
   Labels labels = {{"route", std::string(route)},
-                   {"method", std::string(method)}};
+                   {"method", std::string(MethodLabel(method))}};
   auto histogram = GetHistogram(
       "beian_http_request_duration_seconds",
       "Time from the first request byte to the last response byte, by route.",

@@ -1,61 +1,71 @@
 #include "beian/api/server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
-#include <map>
+#include <cstring>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <random>
-#include <streambuf>
+#include <set>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "Poco/DateTimeFormat.h"
 #include "Poco/DateTimeFormatter.h"
 #include "Poco/Exception.h"
 #include "Poco/Net/Context.h"
-#include "Poco/Net/HTTPChunkedStream.h"
-#include "Poco/Net/HTTPFixedLengthStream.h"
-#include "Poco/Net/HTTPHeaderStream.h"
-#include "Poco/Net/HTTPRequest.h"
-#include "Poco/Net/HTTPResponse.h"
-#include "Poco/Net/HTTPServerParams.h"
-#include "Poco/Net/HTTPServerSession.h"
-#include "Poco/Net/NetException.h"
+#include "Poco/Net/HTTPMessage.h"
 #include "Poco/Net/NetSSL.h"
-#include "Poco/Net/SecureServerSocket.h"
 #include "Poco/Net/ServerSocket.h"
 #include "Poco/Net/SocketAddress.h"
-#include "Poco/Net/StreamSocket.h"
-#include "Poco/Net/TCPServer.h"
-#include "Poco/Net/TCPServerConnection.h"
-#include "Poco/Net/TCPServerConnectionFactory.h"
-#include "Poco/Net/TCPServerParams.h"
-#include "Poco/ThreadPool.h"
-#include "Poco/Timespan.h"
+#include "Poco/Timestamp.h"
+#include "request_reader.h"
+#include "transport.h"
 
 namespace beian::api {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using internal::IoResult;
+using internal::RequestReader;
+using internal::Transport;
 
-Poco::Timespan ToTimespan(std::chrono::milliseconds ms) {
-  return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) *
-                        1000);
-}
-
-// HTTPServerSession with the bytes it has already buffered made visible, so
-// that an idle wait can tell pipelined requests from an idle connection.
-class Session : public Poco::Net::HTTPServerSession {
- public:
-  Session(const Poco::Net::StreamSocket& socket,
-          Poco::Net::HTTPServerParams::Ptr params)
-      : HTTPServerSession(socket, params) {}
-  int Buffered() const { return buffered(); }
-};
+// Bytes read from a socket at a time.
+constexpr size_t kReadChunk = 64 * 1024;
+// The poller's longest sleep: deadlines set by workers meanwhile are noticed
+// at most this late.
+constexpr auto kPollerTick = std::chrono::milliseconds(100);
+// After an error response that leaves request bytes unread, the connection
+// is half-closed and its input read and dropped for this long (or up to
+// kMaxLingerDiscard bytes), so that closing does not reset it before the
+// client has read the response.
+constexpr auto kLinger = std::chrono::milliseconds(1000);
+constexpr size_t kMaxLingerDiscard = 8 * 1024 * 1024;
+// Refused connections lingering at one time; more are closed at once.
+constexpr size_t kMaxLingeringRefusals = 64;
+// How long accepting pauses when the process is out of descriptors.
+constexpr auto kAcceptPause = std::chrono::milliseconds(100);
+// Connections accepted per poller round before other events get a turn.
+constexpr int kAcceptBurst = 64;
+// epoll user data of the listening socket and the wake-up eventfd;
+// connection ids start above them.
+constexpr uint64_t kListenId = 1;
+constexpr uint64_t kWakeId = 2;
+constexpr uint64_t kFirstConnectionId = 16;
 
 // 1..64 characters of [A-Za-z0-9._-].
 bool IsSafeRequestId(std::string_view id) {
@@ -68,104 +78,9 @@ bool IsSafeRequestId(std::string_view id) {
   return true;
 }
 
-// Strict Content-Length: 1..18 decimal digits (no sign, no spaces).
-bool ParseContentLength(std::string_view text, uint64_t& value) {
-  if (text.empty() || text.size() > 18) return false;
-  value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return true;
-}
-
-bool IsTimeout(const Poco::Exception* exc) {
-  return exc && dynamic_cast<const Poco::TimeoutException*>(exc) != nullptr;
-}
-
-// Passes the request line and header block through to Poco's parser while
-// counting bytes, and reports end-of-input once the request line or the
-// header fields pass their limit, so that an oversized request is refused
-// while it is read, not after it has been buffered whole.
-class HeaderLimitBuf : public std::streambuf {
- public:
-  HeaderLimitBuf(std::streambuf* source, size_t line_limit,
-                 size_t fields_limit)
-      : source_(source), line_limit_(line_limit), fields_limit_(fields_limit) {}
-
-  // True once the request line has been read.
-  bool line_done() const { return line_done_; }
-  // Bytes of the request line read so far.
-  size_t line_bytes() const { return line_bytes_; }
-  // True iff reading stopped at a limit.
-  bool exceeded() const { return exceeded_; }
-
- protected:
-  int_type underflow() override {
-    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    size_t& used = line_done_ ? fields_bytes_ : line_bytes_;
-    size_t limit = line_done_ ? fields_limit_ : line_limit_;
-    if (used >= limit) {
-      exceeded_ = true;
-      return traits_type::eof();
-    }
-    int_type c = source_->sbumpc();  // may throw Poco::TimeoutException
-    if (traits_type::eq_int_type(c, traits_type::eof())) return c;
-    ch_ = traits_type::to_char_type(c);
-    ++used;
-    if (ch_ == '\n') line_done_ = true;
-    setg(&ch_, &ch_, &ch_ + 1);
-    return c;
-  }
-
- private:
-  std::streambuf* source_;
-  size_t line_limit_;
-  size_t fields_limit_;
-  size_t line_bytes_ = 0;
-  size_t fields_bytes_ = 0;
-  bool line_done_ = false;
-  bool exceeded_ = false;
-  char ch_ = 0;
-};
-
-// HTTPRequest::MAX_URI_LENGTH, which Poco 1.11 keeps private.
-constexpr size_t kPocoMaxUriLength = 16384;
-
-// The status for a request Poco's parser refused.
-int StatusForMessageException(const Poco::Exception& exc,
-                              const HeaderLimitBuf& counter) {
-  if (counter.exceeded()) return counter.line_done() ? 431 : 414;
-  const std::string& message = exc.message();
-  // Poco says "URI invalid or too long" for both; only the length tells.
-  if (message.find("URI") != std::string::npos &&
-      counter.line_bytes() >= kPocoMaxUriLength) {
-    return 414;
-  }
-  if (message.find("Too many header fields") != std::string::npos ||
-      message.find("Field name too long") != std::string::npos ||
-      message.find("Field value too long") != std::string::npos) {
-    return 431;
-  }
-  return 400;
-}
-
-Response ErrorForStatus(int status, std::string_view detail) {
-  switch (status) {
-    case 408:
-      return Response::Error(408, "request_timeout",
-                             "the request was not received in time");
-    case 414:
-      return Response::Error(414, "url_too_long",
-                             "request target too long" +
-                                 std::string(detail));
-    case 431:
-      return Response::Error(431, "headers_too_large",
-                             "request header fields too large");
-    default:
-      return Response::Error(400, "bad_request",
-                             "malformed HTTP request" + std::string(detail));
-  }
+Response RequestTimeout() {
+  return Response::Error(408, "request_timeout",
+                         "the request was not received in time");
 }
 
 }  // namespace
@@ -194,95 +109,196 @@ class Server::Impl {
   uint16_t port() const { return port_.load(); }
   bool secure() const { return secure_; }
 
-  // Connection bookkeeping (see Connection::run).
-  uint64_t Register(const Poco::Net::StreamSocket& socket);
-  void Unregister(uint64_t id);
-  bool stopping() const { return stopping_.load(); }
-
-  // Serves requests on one connection until it is closed.
-  void ServeConnection(Poco::Net::StreamSocket& socket);
-
  private:
-  class Connection;
-  class ConnectionFactory;
+  // Where a connection is; decides which thread may touch it. Changed only
+  // under mu_.
+  enum class Where {
+    kParked,  // waiting in epoll for bytes or its deadline; nobody owns it
+    kQueued,  // bytes are ready; waiting for a worker
+    kBusy,    // owned by the one thread that took it (worker or poller)
+  };
 
-  // Waits up to `timeout` for request bytes; false on timeout, peer idle past
-  // it, or server stopping.
-  bool WaitForRequest(Session& session, Poco::Net::StreamSocket& socket,
-                      std::chrono::milliseconds timeout);
-  // Reads, dispatches and answers one request; returns whether the connection
-  // may be kept open for another.
-  bool ServeOne(Session& session, Poco::Net::StreamSocket& socket,
-                bool last_allowed);
-  Response Dispatch(Request& request, std::string& route,
-                    AccessLogEntry& entry);
-  // Writes the response; returns false if the client is gone.
-  bool WriteResponse(Session& session, const Request& request,
-                     const std::string& version, Response& response,
-                     bool keep_alive, uint64_t& bytes_out);
-  // After an error that leaves request bytes unread: stop sending, then read
-  // and discard briefly so that closing does not reset the connection before
-  // the client has read the response.
-  void LingeringClose(Poco::Net::StreamSocket& socket);
+  // What happens once a response has been sent.
+  enum class After {
+    kNext,    // keep the connection for the next request
+    kClose,   // close it
+    kLinger,  // request bytes may be unread: half-close and drain (plain)
+  };
+
+  // One request in progress on a connection, from its first byte until its
+  // response has been sent.
+  struct Exchange {
+    Clock::time_point start;
+    std::chrono::system_clock::time_point time;
+    Request request;
+    std::string route = "unmatched";
+    std::string version = Poco::Net::HTTPMessage::HTTP_1_1;
+    bool keep_alive = true;
+    uint64_t bytes_in = 0;
+    Fields extra;  // the server's log fields, before the handler's
+
+    // The response, once there is one (sending): its head, serialized,
+    // then its body; `sent` bytes of the two are written.
+    bool sending = false;
+    Response response;
+    std::string head;
+    bool send_body = false;
+    size_t sent = 0;
+    After after = After::kClose;
+  };
+
+  struct Connection {
+    Connection(std::unique_ptr<Transport> transport,
+               const internal::RequestLimits& limits)
+        : fd(transport->fd()), io(std::move(transport)), reader(limits) {}
+
+    uint64_t id = 0;  // set under mu_ when it joins connections_
+    const int fd;
+    std::unique_ptr<Transport> io;
+    std::string remote;       // "host:port"
+    std::string address;      // host, the key of the per-address count
+    bool counted = false;     // counts toward its address and max_connections
+    bool registered = false;  // added to epoll
+    Where where = Where::kBusy;
+    Clock::time_point deadline;  // while parked
+    bool want_write = false;     // parked for writability (TLS)
+
+    RequestReader reader;
+    std::optional<Exchange> exchange;
+    int served = 0;
+    Clock::time_point accepted;
+    Clock::time_point idle_since;  // end of the last response
+    Clock::time_point last_read;
+    Clock::time_point last_write;  // while sending: the last progress
+    // The body's current rate window: its start and the body bytes then.
+    Clock::time_point window_start;
+    size_t window_bytes = 0;
+    // Body bytes charged to body_bytes_in_flight_.
+    size_t charged = 0;
+
+    bool lingering = false;
+    bool refused = false;  // lingering after a refusal at accept
+    Clock::time_point linger_until;
+    size_t discarded = 0;
+  };
+
+  // The poller thread: accepts, waits for readability of parked
+  // connections, queues them for the workers, and closes those whose
+  // deadline passed.
+  void PollLoop();
+  void AcceptAll(Clock::time_point now);
+  void Admit(int fd, const Poco::Net::SocketAddress& peer,
+             Clock::time_point now);
+  // Answers a connection refused at accept (plain HTTP only) and lets it
+  // linger, or closes it at once.
+  void Refuse(int fd, std::string remote, int status, std::string_view code,
+              std::string_view message, Clock::time_point now);
+  void ExpireDue(Clock::time_point now);
+  // Reads and drops input of a lingering connection owned by the caller.
+  void DrainLingering(Connection& c, Clock::time_point now);
+
+  // A worker thread: serves queued connections until told to exit.
+  void WorkerLoop();
+  // Reads, parses and answers requests on a connection owned by the caller
+  // until it would have to wait; then parks or closes it.
+  void Serve(Connection& c);
+  // Checks the head of the exchange's request and starts its body, or sets
+  // an error response; false if the connection was closed.
+  bool BeginRequest(Connection& c, Clock::time_point now);
+  // Dispatches a complete request and sets its response.
+  void Answer(Connection& c);
+  // Appends received bytes to the reader and keeps the timing; false if the
+  // body budget is exhausted.
+  bool Feed(Connection& c, std::string_view bytes, Clock::time_point now);
+  // Charges the body bytes received to the body budget (false if it is
+  // exhausted) and moves the body's rate window on.
+  bool ChargeBody(Connection& c, Clock::time_point now);
+  // When the connection, parked now, must have made progress.
+  Clock::time_point Deadline(const Connection& c) const;
+  // The deadline passed: 408 if part of a request arrived (one attempt),
+  // then close.
+  void TimeOut(Connection& c);
+
+  // Hands a connection owned by the caller back to the poller.
+  void Park(Connection& c);
+  // Half-closes a connection owned by the caller and parks it to linger.
+  void Linger(Connection& c, Clock::time_point now);
+  // Closes and forgets a connection owned by the caller.
+  void Close(Connection& c);
+  void ReleaseBody(Connection& c);
+
+  // Starts the exchange of a request whose first byte just arrived.
+  void StartExchange(Connection& c, Clock::time_point now);
+  // Makes `response` the exchange's (starting one if there is none),
+  // serialized with the server's headers; Connection: close unless `after`
+  // is kNext. Serve() then sends it.
+  void Respond(Connection& c, Response response, After after);
+  // Writes what is left of the exchange's response without waiting: kDone
+  // when all is sent, kWantRead/kWantWrite when the socket is not ready,
+  // kError.
+  IoResult::Kind Flush(Connection& c);
+  // The exchange's response has been sent (`sent`) or has failed: records
+  // it and goes on as its `after` says (a failure closes). Returns true iff
+  // the connection stays with the caller for its next request.
+  bool Finish(Connection& c, bool sent);
+  // Responds, tries once to send it all, and finishes: for answers that
+  // never wait (408 at a deadline, refusals at accept).
+  void RespondOnce(Connection& c, Response response, After after);
+  // Metrics and access log of a finished exchange.
+  void Record(const Exchange& e, uint64_t bytes_out, std::string_view remote);
+  // Routes and runs the handler; an exception it throws becomes a 500 and
+  // its text a log field in `extra`.
+  Response Dispatch(Request& request, std::string& route, Fields& extra);
   std::string NextRequestId();
+  void Wake();
 
   const ServerConfig config_;
   const Router router_;
   Metrics* const metrics_;
   AccessLog* const access_log_;
+  internal::RequestLimits limits_;
+  size_t body_budget_ = 0;
 
-  std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::TCPServer> tcp_server_;
   Poco::Net::ServerSocket listen_socket_;
   Poco::Net::Context::Ptr context_;
-  Poco::Net::HTTPServerParams::Ptr session_params_;
+  int listen_fd_ = -1;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
   bool ssl_initialized_ = false;
   bool running_ = false;
   bool secure_ = false;
   std::atomic<uint16_t> port_{0};
-  std::atomic<bool> stopping_{false};
+  Counter* refused_per_address_ = nullptr;
+  Counter* refused_capacity_ = nullptr;
+  Counter* refused_busy_ = nullptr;
+  Gauge* open_connections_ = nullptr;
 
-  std::mutex connections_mu_;
-  std::condition_variable connections_cv_;
-  std::map<uint64_t, Poco::Net::StreamSocket> connections_;
-  uint64_t next_connection_ = 1;
+  std::thread poller_;
+  std::vector<std::thread> workers_;
+  // Poller-only state.
+  bool listening_ = false;
+  bool accept_paused_ = false;
+  Clock::time_point accept_resume_;
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;   // ready_ or workers_exit_
+  std::condition_variable drain_cv_;  // connections_ shrank
+  std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
+  std::unordered_map<std::string, int> per_address_;
+  size_t counted_ = 0;  // connections with `counted`
+  size_t lingering_refusals_ = 0;
+  std::set<std::pair<Clock::time_point, uint64_t>> deadlines_;  // parked
+  std::deque<Connection*> ready_;
+  uint64_t next_connection_ = kFirstConnectionId;
+  bool stopping_ = false;  // no new connections; idle ones close
+  bool aborting_ = false;  // drain time is over: everything closes
+  bool poller_exit_ = false;
+  bool workers_exit_ = false;
+  std::atomic<bool> stopping_flag_{false};  // stopping_, readable unlocked
+  std::atomic<size_t> body_bytes_in_flight_{0};
 
   char id_prefix_[16] = {};
   std::atomic<uint64_t> next_request_ = 1;
-};
-
-class Server::Impl::Connection : public Poco::Net::TCPServerConnection {
- public:
-  Connection(const Poco::Net::StreamSocket& socket, Impl* impl)
-      : TCPServerConnection(socket), impl_(impl) {}
-
-  void run() override {
-    uint64_t id = impl_->Register(socket());
-    if (id == 0) return;
-    try {
-      impl_->ServeConnection(socket());
-    } catch (...) {
-      // A connection error must not take the worker thread down; the
-      // connection is simply closed.
-    }
-    impl_->Unregister(id);
-  }
-
- private:
-  Impl* impl_;
-};
-
-class Server::Impl::ConnectionFactory
-    : public Poco::Net::TCPServerConnectionFactory {
- public:
-  explicit ConnectionFactory(Impl* impl) : impl_(impl) {}
-  Poco::Net::TCPServerConnection* createConnection(
-      const Poco::Net::StreamSocket& socket) override {
-    return new Connection(socket, impl_);
-  }
-
- private:
-  Impl* impl_;
 };
 
 core::Status Server::Impl::Start() {
@@ -292,7 +308,9 @@ core::Status Server::Impl::Start() {
       c.max_header_bytes == 0 || c.max_header_count <= 0 ||
       c.max_threads <= 0 || c.max_queued <= 0 ||
       c.receive_timeout.count() <= 0 || c.send_timeout.count() <= 0 ||
-      c.keep_alive_timeout.count() < 0 || c.max_keep_alive_requests <= 0) {
+      c.header_timeout.count() <= 0 || c.body_rate_window.count() <= 0 ||
+      c.keep_alive_timeout.count() < 0 || c.max_keep_alive_requests <= 0 ||
+      c.max_connections <= 0 || c.max_connections_per_address <= 0) {
     return core::InvalidArgument("server limits must be positive");
   }
   if (c.cert_file.empty() != c.key_file.empty()) {
@@ -300,16 +318,25 @@ core::Status Server::Impl::Start() {
         "TLS needs both cert_file and key_file, or neither");
   }
 
-  // A write to a peer that has gone must fail with EPIPE, not kill us.
+  // A write to a peer that has gone must fail with EPIPE, not kill us (TLS
+  // writes go through OpenSSL, which does not pass MSG_NOSIGNAL).
   struct sigaction old_action {};
   if (sigaction(SIGPIPE, nullptr, &old_action) == 0 &&
       old_action.sa_handler == SIG_DFL) {
     std::signal(SIGPIPE, SIG_IGN);
   }
 
+  limits_.max_line_bytes = c.max_url_bytes + 64;  // method and version too
+  limits_.max_header_bytes = c.max_header_bytes;
+  limits_.max_header_count = c.max_header_count;
+  limits_.max_body_bytes = c.max_body_bytes;
+  // As many whole bodies as there are workers: what a thread per connection
+  // could hold at most.
+  body_budget_ = static_cast<size_t>(c.max_threads) * c.max_body_bytes;
+
   // bind(address, reuseAddress) would also set SO_REUSEPORT in Poco 1.11,
   // letting a second server share the port silently; hence the 3-argument
-  // form.
+  // form. TLS is set up per connection over the plain listening socket.
   try {
     Poco::Net::SocketAddress address(c.host, c.port);
     if (!c.cert_file.empty()) {
@@ -323,91 +350,120 @@ core::Status Server::Impl::Start() {
       params.verificationMode = Poco::Net::Context::VERIFY_NONE;
       params.loadDefaultCAs = false;
       params.cipherList = "HIGH:!aNULL:!MD5:!RC4";
-      context_ = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE,
-                                        params);
+      context_ =
+          new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
       context_->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-      Poco::Net::SecureServerSocket secure_socket(context_);
-      secure_socket.bind(address, true, false);
-      secure_socket.listen(std::max(64, c.max_queued));
-      listen_socket_ = secure_socket;
-      secure_ = true;
-    } else {
-      Poco::Net::ServerSocket plain_socket;
-      plain_socket.bind(address, true, false);
-      plain_socket.listen(std::max(64, c.max_queued));
-      listen_socket_ = plain_socket;
-      secure_ = false;
     }
+    listen_socket_ = Poco::Net::ServerSocket();
+    listen_socket_.bind(address, true, false);
+    listen_socket_.listen(std::max(64, c.max_queued));
+    listen_socket_.setBlocking(false);
   } catch (const Poco::Exception& exc) {
     context_ = nullptr;
     return core::IoError("cannot listen on " + c.host + ":" +
                          std::to_string(c.port) + ": " + exc.displayText());
   }
+  secure_ = context_ != nullptr;
+  listen_fd_ = listen_socket_.impl()->sockfd();
   port_ = listen_socket_.address().port();
 
-  session_params_ = new Poco::Net::HTTPServerParams;
-  session_params_->setKeepAlive(true);
-  session_params_->setTimeout(ToTimespan(c.receive_timeout));
-  session_params_->setKeepAliveTimeout(ToTimespan(c.keep_alive_timeout));
-  session_params_->setMaxKeepAliveRequests(c.max_keep_alive_requests);
+  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  epoll_event listen_event{};
+  listen_event.events = EPOLLIN;
+  listen_event.data.u64 = kListenId;
+  epoll_event wake_event{};
+  wake_event.events = EPOLLIN;
+  wake_event.data.u64 = kWakeId;
+  if (epoll_fd_ < 0 || wake_fd_ < 0 ||
+      ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &listen_event) != 0 ||
+      ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &wake_event) != 0) {
+    const int error = errno;
+    if (epoll_fd_ >= 0) ::close(epoll_fd_);
+    if (wake_fd_ >= 0) ::close(wake_fd_);
+    epoll_fd_ = wake_fd_ = -1;
+    listen_socket_.close();
+    context_ = nullptr;
+    return core::IoError(std::string("cannot set up epoll: ") +
+                         std::strerror(error));
+  }
+  listening_ = true;
+  accept_paused_ = false;
 
-  Poco::Net::TCPServerParams::Ptr tcp_params = new Poco::Net::TCPServerParams;
-  tcp_params->setMaxThreads(c.max_threads);
-  tcp_params->setMaxQueued(c.max_queued);
-  tcp_params->setThreadIdleTime(Poco::Timespan(60, 0));
+  if (metrics_) {
+    const char* help = "Connections refused when accepted, by reason.";
+    auto refused = [&](const char* reason) {
+      auto counter = metrics_->GetCounter(
+          "beian_http_connections_refused_total", help, {{"reason", reason}});
+      return counter.ok() ? *counter : nullptr;
+    };
+    refused_per_address_ = refused("per_address");
+    refused_capacity_ = refused("capacity");
+    refused_busy_ = refused("busy");
+    auto open = metrics_->GetGauge("beian_http_open_connections",
+                                   "Client connections open now.");
+    open_connections_ = open.ok() ? *open : nullptr;
+  }
 
-  stopping_ = false;
-  pool_ = std::make_unique<Poco::ThreadPool>("beian-http", 1, c.max_threads,
-                                             60);
-  tcp_server_ = std::make_unique<Poco::Net::TCPServer>(
-      new ConnectionFactory(this), *pool_, listen_socket_, tcp_params);
-  tcp_server_->start();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = aborting_ = poller_exit_ = workers_exit_ = false;
+    stopping_flag_ = false;
+  }
+  poller_ = std::thread([this] { PollLoop(); });
+  workers_.reserve(static_cast<size_t>(c.max_threads));
+  for (int i = 0; i < c.max_threads; ++i) {
+    workers_.emplace_back([this] { WorkerLoop(); });
+  }
   running_ = true;
   return core::Status::Ok();
 }
 
+void Server::Impl::Wake() {
+  const uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
+}
+
 void Server::Impl::Stop(std::chrono::milliseconds drain_timeout) {
   if (!running_) return;
-  stopping_ = true;
-  // Stops the acceptor thread and drops connections not yet being served.
-  tcp_server_->stop();
-  // From here on a connect() is refused by the kernel.
-  try {
-    listen_socket_.close();
-  } catch (const Poco::Exception&) {
-  }
   {
-    std::unique_lock<std::mutex> lock(connections_mu_);
-    // Idle connections notice `stopping_` within one poll slice; busy ones
-    // after sending their response.
-    connections_cv_.wait_for(lock, drain_timeout,
-                             [this] { return connections_.empty(); });
-    for (auto& [id, socket] : connections_) {
-      // On the descriptor, not through Poco, so that a TLS connection's SSL
-      // object is never touched from this thread.
-      ::shutdown(socket.impl()->sockfd(), SHUT_RDWR);
-    }
-    connections_cv_.wait(lock, [this] { return connections_.empty(); });
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    stopping_flag_ = true;
   }
-  pool_->joinAll();
-  tcp_server_.reset();
-  pool_.reset();
+  // The poller closes the listening socket and the idle connections.
+  Wake();
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    // Busy connections close after sending their response; parked ones with
+    // part of a request finish it or time out.
+    drain_cv_.wait_for(lock, drain_timeout,
+                       [this] { return connections_.empty(); });
+    aborting_ = true;
+    for (auto& [id, connection] : connections_) {
+      // On the descriptor, not through the transport, so that a TLS
+      // connection's SSL object is never touched from this thread; its owner
+      // sees the failure at its next read or write.
+      ::shutdown(connection->fd, SHUT_RDWR);
+    }
+  }
+  Wake();
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    drain_cv_.wait(lock, [this] { return connections_.empty(); });
+    poller_exit_ = true;
+    workers_exit_ = true;
+  }
+  Wake();
+  work_cv_.notify_all();
+  poller_.join();
+  for (std::thread& worker : workers_) worker.join();
+  workers_.clear();
+  ::close(epoll_fd_);
+  ::close(wake_fd_);
+  epoll_fd_ = wake_fd_ = listen_fd_ = -1;
   context_ = nullptr;
   running_ = false;
-}
-
-uint64_t Server::Impl::Register(const Poco::Net::StreamSocket& socket) {
-  std::lock_guard<std::mutex> lock(connections_mu_);
-  if (stopping_) return 0;
-  uint64_t id = next_connection_++;
-  connections_.emplace(id, socket);
-  return id;
-}
-
-void Server::Impl::Unregister(uint64_t id) {
-  std::lock_guard<std::mutex> lock(connections_mu_);
-  connections_.erase(id);
-  connections_cv_.notify_all();
 }
 
 std::string Server::Impl::NextRequestId() {
@@ -417,270 +473,616 @@ std::string Server::Impl::NextRequestId() {
   return buffer;
 }
 
-void Server::Impl::ServeConnection(Poco::Net::StreamSocket& socket) {
-  Session session(socket, session_params_);
-  socket.setSendTimeout(ToTimespan(config_.send_timeout));
-  socket.setReceiveTimeout(ToTimespan(config_.receive_timeout));
-  try {
-    socket.setNoDelay(true);
-  } catch (const Poco::Exception&) {
-  }
-  int served = 0;
-  bool first = true;
+// ---------------------------------------------------------------------------
+// The poller.
+
+void Server::Impl::PollLoop() {
+  std::vector<epoll_event> events(256);
+  std::vector<Connection*> lingering;  // readable, to drain here
+  std::vector<Connection*> idle;       // to close: the server is stopping
   while (true) {
-    if (!WaitForRequest(session, socket,
-                        first ? config_.receive_timeout
-                              : config_.keep_alive_timeout)) {
+    Clock::time_point now = Clock::now();
+    auto sleep = kPollerTick;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (poller_exit_) break;
+      if (!deadlines_.empty()) {
+        auto until = std::chrono::ceil<std::chrono::milliseconds>(
+            deadlines_.begin()->first - now);
+        sleep = std::clamp(until, std::chrono::milliseconds(0), sleep);
+      }
+    }
+    if (accept_paused_) {
+      auto until =
+          std::chrono::ceil<std::chrono::milliseconds>(accept_resume_ - now);
+      sleep = std::clamp(until, std::chrono::milliseconds(0), sleep);
+    }
+    const int n =
+        ::epoll_wait(epoll_fd_, events.data(), static_cast<int>(events.size()),
+                     static_cast<int>(sleep.count()));
+    now = Clock::now();
+    bool accept_ready = false;
+    lingering.clear();
+    idle.clear();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (int i = 0; i < n; ++i) {
+        const uint64_t id = events[i].data.u64;
+        if (id == kWakeId) {
+          uint64_t count;
+          [[maybe_unused]] ssize_t r = ::read(wake_fd_, &count, sizeof count);
+          continue;
+        }
+        if (id == kListenId) {
+          accept_ready = true;
+          continue;
+        }
+        auto it = connections_.find(id);
+        if (it == connections_.end()) continue;
+        Connection* c = it->second.get();
+        if (c->where != Where::kParked) continue;
+        deadlines_.erase({c->deadline, c->id});
+        if (c->lingering) {
+          c->where = Where::kBusy;
+          lingering.push_back(c);
+        } else {
+          c->where = Where::kQueued;
+          ready_.push_back(c);
+          work_cv_.notify_one();
+        }
+      }
+      if (stopping_) {
+        // Connections without a request in progress close now, all of them
+        // once the drain time is over.
+        for (auto& [id, connection] : connections_) {
+          Connection* c = connection.get();
+          if (c->where != Where::kParked) continue;
+          if (aborting_ || c->lingering ||
+              c->reader.state() == RequestReader::State::kIdle) {
+            deadlines_.erase({c->deadline, c->id});
+            c->where = Where::kBusy;
+            idle.push_back(c);
+          }
+        }
+      }
+    }
+    for (Connection* c : idle) {
+      if (c->exchange && c->exchange->sending) {
+        Finish(*c, false);
+      } else {
+        Close(*c);
+      }
+    }
+    for (Connection* c : lingering) DrainLingering(*c, now);
+
+    if (stopping_flag_ && listening_) {
+      ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+      // From here on a connect() is refused by the kernel.
+      try {
+        listen_socket_.close();
+      } catch (const Poco::Exception&) {
+      }
+      listening_ = false;
+      accept_ready = false;
+    }
+    if (listening_ && accept_paused_ && now >= accept_resume_) {
+      epoll_event event{};
+      event.events = EPOLLIN;
+      event.data.u64 = kListenId;
+      ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &event);
+      accept_paused_ = false;
+    }
+    if (accept_ready && listening_) AcceptAll(now);
+    ExpireDue(now);
+  }
+  if (listening_) {
+    try {
+      listen_socket_.close();
+    } catch (const Poco::Exception&) {
+    }
+    listening_ = false;
+  }
+}
+
+void Server::Impl::AcceptAll(Clock::time_point now) {
+  for (int i = 0; i < kAcceptBurst; ++i) {
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    const int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&storage),
+                             &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+          errno == ENOMEM) {
+        // The connection stays in the backlog; try again shortly instead of
+        // spinning on a listening socket that stays readable.
+        ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listen_fd_, nullptr);
+        accept_paused_ = true;
+        accept_resume_ = now + kAcceptPause;
+      }
       return;
     }
-    first = false;
-    if (stopping_) return;
-    ++served;
-    if (!ServeOne(session, socket, served < config_.max_keep_alive_requests)) {
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    std::optional<Poco::Net::SocketAddress> peer;
+    try {
+      peer.emplace(reinterpret_cast<const sockaddr*>(&storage), length);
+    } catch (const Poco::Exception&) {
+      ::close(fd);  // an address family Poco does not know
+      continue;
+    }
+    Admit(fd, *peer, now);
+  }
+}
+
+void Server::Impl::Admit(int fd, const Poco::Net::SocketAddress& peer,
+                         Clock::time_point now) {
+  std::string address = peer.host().toString();
+  std::string remote = peer.toString();
+  enum class Verdict { kAdmit, kCapacity, kPerAddress, kBusy } verdict;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = per_address_.find(address);
+    if (counted_ >= static_cast<size_t>(config_.max_connections)) {
+      verdict = Verdict::kCapacity;
+    } else if (it != per_address_.end() &&
+               it->second >= config_.max_connections_per_address) {
+      verdict = Verdict::kPerAddress;
+    } else if (ready_.size() >= static_cast<size_t>(config_.max_queued)) {
+      verdict = Verdict::kBusy;
+    } else {
+      verdict = Verdict::kAdmit;
+    }
+  }
+  switch (verdict) {
+    case Verdict::kCapacity:
+      if (refused_capacity_) refused_capacity_->Increment();
+      ::close(fd);
       return;
+    case Verdict::kPerAddress:
+      if (refused_per_address_) refused_per_address_->Increment();
+      Refuse(fd, std::move(remote), 429, "too_many_connections",
+             "too many connections from this address", now);
+      return;
+    case Verdict::kBusy:
+      if (refused_busy_) refused_busy_->Increment();
+      Refuse(fd, std::move(remote), 503, "service_unavailable",
+             "the server is busy", now);
+      return;
+    case Verdict::kAdmit:
+      break;
+  }
+
+  std::unique_ptr<Transport> io;
+  try {
+    io = secure_ ? Transport::Tls(fd, context_) : Transport::Plain(fd);
+  } catch (const Poco::Exception&) {
+    return;  // the descriptor was closed with the half-made socket
+  }
+  auto owned = std::make_unique<Connection>(std::move(io), limits_);
+  Connection* c = owned.get();
+  c->remote = std::move(remote);
+  c->address = std::move(address);
+  c->accepted = c->idle_since = c->last_read = now;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    c->id = next_connection_++;
+    c->counted = true;
+    ++counted_;
+    ++per_address_[c->address];
+    connections_.emplace(c->id, std::move(owned));
+    if (open_connections_)
+      open_connections_->Set(static_cast<double>(counted_));
+  }
+  Park(*c);
+}
+
+void Server::Impl::Refuse(int fd, std::string remote, int status,
+                          std::string_view code, std::string_view message,
+                          Clock::time_point now) {
+  bool linger = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // No TLS handshake for a refusal: a TLS client just sees the close.
+    if (!secure_ && lingering_refusals_ < kMaxLingeringRefusals) {
+      ++lingering_refusals_;
+      linger = true;
+    }
+  }
+  if (!linger) {
+    ::close(fd);
+    return;
+  }
+  auto owned = std::make_unique<Connection>(Transport::Plain(fd), limits_);
+  Connection* c = owned.get();
+  c->remote = std::move(remote);
+  c->refused = true;
+  c->accepted = c->idle_since = c->last_read = now;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    c->id = next_connection_++;
+    connections_.emplace(c->id, std::move(owned));
+  }
+  StartExchange(*c, now);
+  Response response = Response::Error(status, code, message);
+  response.SetHeader("Retry-After", "1");
+  // One attempt: the socket's buffer is empty, so the answer fits.
+  RespondOnce(*c, std::move(response), After::kLinger);
+}
+
+void Server::Impl::ExpireDue(Clock::time_point now) {
+  std::vector<Connection*> due;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+      auto it = connections_.find(deadlines_.begin()->second);
+      deadlines_.erase(deadlines_.begin());
+      if (it == connections_.end()) continue;
+      Connection* c = it->second.get();
+      c->where = Where::kBusy;
+      due.push_back(c);
+    }
+  }
+  for (Connection* c : due) {
+    if (c->lingering) {
+      Close(*c);
+    } else {
+      TimeOut(*c);
     }
   }
 }
 
-bool Server::Impl::WaitForRequest(Session& session,
-                                  Poco::Net::StreamSocket& socket,
-                                  std::chrono::milliseconds timeout) {
-  constexpr auto kSlice = std::chrono::milliseconds(100);
-  const auto deadline = Clock::now() + timeout;
+void Server::Impl::DrainLingering(Connection& c, Clock::time_point now) {
+  char buffer[16384];
   while (true) {
-    if (session.Buffered() > 0) return true;
-    try {
-      if (socket.available() > 0) return true;
-    } catch (const Poco::Exception&) {
+    IoResult r = c.io->Read(buffer, sizeof buffer);
+    if (r.kind == IoResult::Kind::kDone) {
+      c.discarded += r.bytes;
+      if (c.discarded >= kMaxLingerDiscard) break;
+      continue;
     }
-    if (stopping_) return false;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - Clock::now());
-    if (left.count() <= 0) return false;
-    try {
-      if (socket.poll(ToTimespan(std::min(left, kSlice)),
-                      Poco::Net::Socket::SELECT_READ |
-                          Poco::Net::Socket::SELECT_ERROR)) {
-        return true;
+    if (r.kind == IoResult::Kind::kWantRead && now < c.linger_until) {
+      Park(c);
+      return;
+    }
+    break;
+  }
+  Close(c);
+}
+
+// ---------------------------------------------------------------------------
+// Parking and closing.
+
+void Server::Impl::Park(Connection& c) {
+  c.deadline = c.lingering ? c.linger_until : Deadline(c);
+  bool close_now = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // A connection that becomes idle while the server stops is not kept.
+    if (aborting_ || (stopping_ && !c.lingering &&
+                      c.reader.state() == RequestReader::State::kIdle)) {
+      close_now = true;
+    } else {
+      epoll_event event{};
+      event.events = (c.want_write ? EPOLLOUT : EPOLLIN) | EPOLLONESHOT;
+      event.data.u64 = c.id;
+      const int op = c.registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+      if (::epoll_ctl(epoll_fd_, op, c.fd, &event) != 0) {
+        close_now = true;
+      } else {
+        c.registered = true;
+        c.where = Where::kParked;
+        deadlines_.emplace(c.deadline, c.id);
       }
-    } catch (const Poco::Exception&) {
+    }
+  }
+  if (close_now) Close(c);
+}
+
+void Server::Impl::Linger(Connection& c, Clock::time_point now) {
+  ReleaseBody(c);
+  ::shutdown(c.fd, SHUT_WR);
+  c.lingering = true;
+  c.want_write = false;
+  c.linger_until = now + kLinger;
+  c.discarded = 0;
+  Park(c);
+}
+
+void Server::Impl::ReleaseBody(Connection& c) {
+  if (c.charged == 0) return;
+  body_bytes_in_flight_.fetch_sub(c.charged);
+  c.charged = 0;
+}
+
+void Server::Impl::Close(Connection& c) {
+  ReleaseBody(c);
+  std::unique_ptr<Connection> owned;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = connections_.find(c.id);
+    if (it == connections_.end()) return;
+    owned = std::move(it->second);
+    connections_.erase(it);
+    if (c.counted) {
+      --counted_;
+      auto count = per_address_.find(c.address);
+      if (count != per_address_.end() && --count->second <= 0) {
+        per_address_.erase(count);
+      }
+      if (open_connections_)
+        open_connections_->Set(static_cast<double>(counted_));
+    }
+    if (c.refused) --lingering_refusals_;
+    if (c.registered) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c.fd, nullptr);
+    drain_cv_.notify_all();
+  }
+  // Destroying the transport closes the socket (a TLS one after trying to
+  // send close_notify).
+  owned.reset();
+}
+
+// ---------------------------------------------------------------------------
+// Deadlines.
+
+Clock::time_point Server::Impl::Deadline(const Connection& c) const {
+  const ServerConfig& cfg = config_;
+  if (c.exchange && c.exchange->sending) return c.last_write + cfg.send_timeout;
+  switch (c.reader.state()) {
+    case RequestReader::State::kIdle:
+      if (c.served == 0) {
+        return c.accepted + std::min(cfg.header_timeout, cfg.receive_timeout);
+      }
+      return c.idle_since + cfg.keep_alive_timeout;
+    case RequestReader::State::kHead:
+      return std::min(c.exchange->start + cfg.header_timeout,
+                      c.last_read + cfg.receive_timeout);
+    case RequestReader::State::kBody: {
+      Clock::time_point deadline = c.last_read + cfg.receive_timeout;
+      if (cfg.min_body_rate > 0) {
+        deadline = std::min(deadline, c.window_start + cfg.body_rate_window);
+      }
+      return deadline;
+    }
+    case RequestReader::State::kHeadDone:
+    case RequestReader::State::kDone:
+    case RequestReader::State::kFailed:
+      break;
+  }
+  return Clock::now();  // not parked in these states
+}
+
+void Server::Impl::TimeOut(Connection& c) {
+  if (c.exchange && c.exchange->sending) {
+    Finish(c, false);  // the client took no bytes for send_timeout
+    return;
+  }
+  if (!c.exchange) {
+    Close(c);  // idle, or only part of a TLS handshake
+    return;
+  }
+  // One attempt to tell the client; a client too slow to read it is closed
+  // all the same.
+  RespondOnce(c, RequestTimeout(), After::kLinger);
+}
+
+// ---------------------------------------------------------------------------
+// Workers.
+
+void Server::Impl::WorkerLoop() {
+  while (true) {
+    Connection* c;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_cv_.wait(lock, [this] { return workers_exit_ || !ready_.empty(); });
+      if (ready_.empty()) return;
+      c = ready_.front();
+      ready_.pop_front();
+      c->where = Where::kBusy;
+    }
+    try {
+      Serve(*c);
+    } catch (...) {
+      // A connection error must not take the worker thread down; the
+      // connection is simply closed.
+      Close(*c);
+    }
+  }
+}
+
+void Server::Impl::StartExchange(Connection& c, Clock::time_point now) {
+  Exchange& e = c.exchange.emplace();
+  e.start = now;
+  e.time = std::chrono::system_clock::now();
+  e.request.set_method("-");
+  e.request.SetTarget("");
+  e.request.set_secure(secure_);
+  e.request.set_remote_address(c.remote);
+  e.request.set_request_id(NextRequestId());
+}
+
+bool Server::Impl::Feed(Connection& c, std::string_view bytes,
+                        Clock::time_point now) {
+  c.last_read = now;
+  const bool was_idle = c.reader.state() == RequestReader::State::kIdle;
+  c.reader.Append(bytes);
+  if (was_idle && c.reader.state() != RequestReader::State::kIdle) {
+    StartExchange(c, now);
+  }
+  return ChargeBody(c, now);
+}
+
+bool Server::Impl::ChargeBody(Connection& c, Clock::time_point now) {
+  if (c.reader.state() != RequestReader::State::kBody &&
+      c.reader.state() != RequestReader::State::kDone) {
+    return true;
+  }
+  const size_t body = c.reader.body_bytes();
+  if (body > c.charged) {
+    const size_t more = body - c.charged;
+    if (body_bytes_in_flight_.fetch_add(more) + more > body_budget_) {
+      body_bytes_in_flight_.fetch_sub(more);
       return false;
     }
+    c.charged = body;
+  }
+  const size_t quota = static_cast<size_t>(
+      static_cast<double>(config_.min_body_rate) *
+      std::chrono::duration<double>(config_.body_rate_window).count());
+  if (body - c.window_bytes >= quota) {
+    c.window_start = now;
+    c.window_bytes = body;
+  }
+  return true;
+}
+
+void Server::Impl::Serve(Connection& c) {
+  char buffer[kReadChunk];
+  while (true) {
+    if (c.exchange && c.exchange->sending) {
+      const IoResult::Kind sent = Flush(c);
+      if (sent == IoResult::Kind::kWantRead ||
+          sent == IoResult::Kind::kWantWrite) {
+        // The client is slow to take the response: wait without a worker.
+        if (Clock::now() >= Deadline(c)) {
+          Finish(c, false);
+        } else {
+          c.want_write = sent == IoResult::Kind::kWantWrite;
+          Park(c);
+        }
+        return;
+      }
+      if (!Finish(c, sent == IoResult::Kind::kDone)) return;
+      continue;
+    }
+    switch (c.reader.state()) {
+      case RequestReader::State::kHeadDone:
+        if (!BeginRequest(c, Clock::now())) return;
+        continue;
+      case RequestReader::State::kDone:
+        Answer(c);
+        continue;
+      case RequestReader::State::kFailed: {
+        const internal::RequestFailure& f = c.reader.failure();
+        Respond(c, Response::Error(f.status, f.code, f.message),
+                After::kLinger);
+        continue;
+      }
+      case RequestReader::State::kIdle:
+      case RequestReader::State::kHead:
+      case RequestReader::State::kBody:
+        break;
+    }
+    const IoResult r = c.io->Read(buffer, sizeof buffer);
+    const Clock::time_point now = Clock::now();
+    if (r.kind == IoResult::Kind::kDone) {
+      if (!Feed(c, std::string_view(buffer, r.bytes), now)) {
+        Response busy =
+            Response::Error(503, "service_unavailable", "the server is busy");
+        busy.SetHeader("Retry-After", "1");
+        Respond(c, std::move(busy), After::kLinger);
+      }
+      continue;
+    }
+    if (r.kind == IoResult::Kind::kClosed || r.kind == IoResult::Kind::kError) {
+      // The client closed or failed before its request was complete.
+      Close(c);
+      return;
+    }
+    if (now >= Deadline(c)) {
+      TimeOut(c);
+      return;
+    }
+    c.want_write = r.kind == IoResult::Kind::kWantWrite;
+    Park(c);
+    return;
   }
 }
 
-bool Server::Impl::ServeOne(Session& session, Poco::Net::StreamSocket& socket,
-                            bool last_allowed) {
-  const auto start = Clock::now();
-  AccessLogEntry entry;
-  entry.time = std::chrono::system_clock::now();
-  try {
-    entry.remote = socket.peerAddress().toString();
-  } catch (const Poco::Exception&) {
+bool Server::Impl::BeginRequest(Connection& c, Clock::time_point now) {
+  Exchange& e = *c.exchange;
+  const internal::RequestHead& head = c.reader.head();
+  Request& request = e.request;
+  e.version = head.version;
+  e.keep_alive = head.keep_alive;
+  request.set_method(head.method);
+  for (const auto& [name, value] : head.headers) request.AddHeader(name, value);
+  const std::string* client_id = request.Header("X-Request-Id");
+  if (client_id && IsSafeRequestId(*client_id)) {
+    request.set_request_id(*client_id);
   }
-
-  Request request;
-  request.set_method("-");
-  request.SetTarget("");
-  request.set_secure(secure_);
-  request.set_remote_address(entry.remote);
-  std::string route = "unmatched";
-  std::optional<Response> response;
-  bool keep_alive = last_allowed && !stopping_;
-  bool linger = false;  // request bytes may be left unread
-  std::string version = Poco::Net::HTTPMessage::HTTP_1_1;
-
-  // 1. Request line and headers.
-  Poco::Net::HTTPRequest head;
-  head.setFieldLimit(config_.max_header_count);
-  bool parsed = false;
-  {
-    Poco::Net::HTTPHeaderInputStream header_stream(session);
-    // The request line may hold the URL, a method and the version.
-    HeaderLimitBuf counter(header_stream.rdbuf(), config_.max_url_bytes + 64,
-                           config_.max_header_bytes);
-    std::istream limited(&counter);
-    try {
-      head.read(limited);
-      parsed = !counter.exceeded();
-      if (!parsed) {
-        response = ErrorForStatus(counter.line_done() ? 431 : 414, "");
-        linger = true;
+  const std::string& uri = head.uri;
+  const bool target_ok = request.SetTarget(uri);
+  if (uri.size() > config_.max_url_bytes) {
+    Respond(
+        c,
+        Response::Error(414, "url_too_long",
+                        "request target too long: more than " +
+                            std::to_string(config_.max_url_bytes) + " bytes"),
+        After::kLinger);
+    return true;
+  }
+  if (uri.empty() || uri.front() != '/' || !target_ok) {
+    Respond(c,
+            Response::Error(400, "malformed_url",
+                            "request target must be an absolute path "
+                            "with well-formed percent escapes"),
+            After::kLinger);
+    return true;
+  }
+  c.reader.BeginBody();
+  c.window_start = now;
+  c.window_bytes = 0;
+  if (c.reader.state() == RequestReader::State::kBody &&
+      c.reader.body_bytes() == 0 && c.reader.buffered() == 0) {
+    const std::string* expect = request.Header("Expect");
+    if (expect && EqualsIgnoreCase(*expect, "100-continue") &&
+        e.version == Poco::Net::HTTPMessage::HTTP_1_1) {
+      const std::string go_on = e.version + " 100 Continue\r\n\r\n";
+      if (!internal::WriteAll(*c.io, go_on, false, config_.send_timeout)) {
+        Close(c);
+        return false;
       }
-    } catch (const Poco::Net::NoMessageException&) {
-      return false;  // the peer closed the connection
-    } catch (const Poco::Net::MessageException& exc) {
-      if (!session.networkException()) {
-        response = ErrorForStatus(StatusForMessageException(exc, counter), "");
-        linger = true;
-      }
-    } catch (const Poco::Exception&) {
     }
   }
-  if (session.networkException()) {
-    if (!IsTimeout(session.networkException())) return false;
-    response = ErrorForStatus(408, "");
-    parsed = false;
+  // The body bytes that came with the head count toward the budget too.
+  if (!ChargeBody(c, now)) {
+    Response busy =
+        Response::Error(503, "service_unavailable", "the server is busy");
+    busy.SetHeader("Retry-After", "1");
+    Respond(c, std::move(busy), After::kLinger);
   }
-  if (!parsed && !response) return false;
+  return true;
+}
 
-  request.set_request_id(NextRequestId());
-  uint64_t bytes_in = 0;
-  if (parsed) {
-    version = head.getVersion() == Poco::Net::HTTPMessage::HTTP_1_0
-                  ? Poco::Net::HTTPMessage::HTTP_1_0
-                  : Poco::Net::HTTPMessage::HTTP_1_1;
-    keep_alive = keep_alive && head.getKeepAlive();
-    request.set_method(head.getMethod());
-    for (const auto& [name, value] : head) request.AddHeader(name, value);
-    const std::string* client_id = request.Header("X-Request-Id");
-    if (client_id && IsSafeRequestId(*client_id)) {
-      request.set_request_id(*client_id);
-    }
-    const std::string& uri = head.getURI();
-    bool target_ok = request.SetTarget(uri);
-    if (uri.size() > config_.max_url_bytes) {
-      response = ErrorForStatus(
-          414, ": more than " + std::to_string(config_.max_url_bytes) +
-                   " bytes");
-    } else if (uri.empty() || uri.front() != '/' || !target_ok) {
-      response = Response::Error(400, "malformed_url",
-                                 "request target must be an absolute path "
-                                 "with well-formed percent escapes");
-    }
-  }
-
-  // 2. Body.
-  if (!response) {
-    std::vector<std::string> lengths = request.HeaderAll("Content-Length");
-    const std::string* transfer = request.Header("Transfer-Encoding");
-    uint64_t length = 0;
-    bool chunked = false;
-    if (transfer) {
-      if (!EqualsIgnoreCase(*transfer, "chunked")) {
-        response = Response::Error(501, "unsupported_transfer_encoding",
-                                   "only chunked transfer coding is supported");
-      } else if (!lengths.empty()) {
-        response = Response::Error(
-            400, "bad_request",
-            "Content-Length and Transfer-Encoding must not both be sent");
-      }
-      chunked = true;
-    } else if (!lengths.empty()) {
-      bool ok = ParseContentLength(lengths.front(), length);
-      for (const std::string& other : lengths) ok = ok && other == lengths[0];
-      if (!ok) {
-        response = Response::Error(400, "bad_request",
-                                   "malformed Content-Length");
-      } else if (length > config_.max_body_bytes) {
-        response = Response::Error(
-            413, "body_too_large",
-            "request body of " + std::to_string(length) +
-                " bytes exceeds the limit of " +
-                std::to_string(config_.max_body_bytes) + " bytes");
-      }
-    }
-    if (response) {
-      linger = true;
-    } else if (chunked || length > 0) {
-      const std::string* expect = request.Header("Expect");
-      if (expect && EqualsIgnoreCase(*expect, "100-continue") &&
-          version == Poco::Net::HTTPMessage::HTTP_1_1) {
-        Poco::Net::HTTPHeaderOutputStream continue_stream(session);
-        continue_stream << version << " 100 Continue\r\n\r\n";
-        continue_stream.flush();
-      }
-      std::unique_ptr<std::istream> in;
-      if (chunked) {
-        in = std::make_unique<Poco::Net::HTTPChunkedInputStream>(session);
-      } else {
-        in = std::make_unique<Poco::Net::HTTPFixedLengthInputStream>(session,
-                                                                    length);
-      }
-      std::string body;
-      if (!chunked) body.reserve(length);
-      char buffer[16384];
-      bool too_large = false;
-      while (true) {
-        in->read(buffer, sizeof buffer);
-        std::streamsize n = in->gcount();
-        if (n <= 0) break;
-        if (body.size() + static_cast<size_t>(n) > config_.max_body_bytes) {
-          too_large = true;
-          break;
-        }
-        body.append(buffer, static_cast<size_t>(n));
-      }
-      bytes_in = body.size();
-      if (session.networkException()) {
-        if (!IsTimeout(session.networkException())) return false;
-        response = ErrorForStatus(408, "");
-        keep_alive = false;
-      } else if (too_large) {
-        response = Response::Error(
-            413, "body_too_large",
-            "chunked request body exceeds the limit of " +
-                std::to_string(config_.max_body_bytes) + " bytes");
-        linger = true;
-      } else if (in->bad() || (!chunked && body.size() < length)) {
-        if (!chunked) return false;  // the client closed mid-body
-        response = Response::Error(400, "bad_request",
-                                   "malformed chunked request body");
-        linger = true;
-      }
-      request.set_body(std::move(body));
-    }
-  }
-
-  // 3. Handler.
-  if (!response) response = Dispatch(request, route, entry);
+void Server::Impl::Answer(Connection& c) {
+  Exchange& e = *c.exchange;
+  e.request.set_body(c.reader.TakeBody());
+  e.bytes_in = e.request.body().size();
+  Response response = Dispatch(e.request, e.route, e.extra);
+  ++c.served;
   // A stop that began while the handler ran closes the connection after this
   // response (its Connection: close tells the client).
-  if (linger || response->status() == 408 || stopping_) keep_alive = false;
-
-  uint64_t bytes_out = 0;
-  bool written = WriteResponse(session, request, version, *response,
-                               keep_alive, bytes_out);
-
-  double seconds =
-      std::chrono::duration<double>(Clock::now() - start).count();
-  if (metrics_) {
-    metrics_->RecordRequest(route, request.method(), response->status(),
-                            seconds);
-  }
-  if (access_log_) {
-    entry.request_id = request.request_id();
-    entry.method = request.method();
-    entry.target = request.target();
-    entry.route = route;
-    entry.status = response->status();
-    entry.bytes_in = bytes_in;
-    entry.bytes_out = bytes_out;
-    entry.duration_ms = seconds * 1000;
-    entry.error = response->error_code();
-    for (const auto& field : response->log_fields()) {
-      entry.fields.push_back(field);
-    }
-    access_log_->Write(entry);
-  }
-  if (!written) return false;
-  if (linger && !secure_) LingeringClose(socket);
-  return keep_alive;
+  const bool keep_alive = e.keep_alive && !stopping_flag_ &&
+                          c.served < config_.max_keep_alive_requests;
+  Respond(c, std::move(response), keep_alive ? After::kNext : After::kClose);
 }
 
+// ---------------------------------------------------------------------------
+// Requests and responses.
+
 Response Server::Impl::Dispatch(Request& request, std::string& route,
-                                AccessLogEntry& entry) {
+                                Fields& extra) {
   RouteMatch match = router_.Match(request.method(), request.path());
   route = match.route;
   switch (match.kind) {
     case RouteMatch::Kind::kNotFound:
-      return Response::Error(404, "not_found",
-                             "no resource at this path");
+      return Response::Error(404, "not_found", "no resource at this path");
     case RouteMatch::Kind::kMethodNotAllowed: {
-      Response response = Response::Error(
-          405, "method_not_allowed",
-          "method " + request.method() + " not allowed here; allowed: " +
-              match.allow);
+      Response response =
+          Response::Error(405, "method_not_allowed",
+                          "method " + request.method() +
+                              " not allowed here; allowed: " + match.allow);
       response.SetHeader("Allow", match.allow);
       return response;
     }
@@ -693,81 +1095,148 @@ Response Server::Impl::Dispatch(Request& request, std::string& route,
   try {
     return (*match.handler)(request);
   } catch (const std::exception& exc) {
-    entry.fields.emplace_back("exception", exc.what());
+    extra.emplace_back("exception", exc.what());
   } catch (...) {
-    entry.fields.emplace_back("exception", "unknown exception");
+    extra.emplace_back("exception", "unknown exception");
   }
   return Response::Error(500, "internal", "internal error");
 }
 
-bool Server::Impl::WriteResponse(Session& session, const Request& request,
-                                 const std::string& version,
-                                 Response& response, bool keep_alive,
-                                 uint64_t& bytes_out) {
+void Server::Impl::Respond(Connection& c, Response response, After after) {
+  if (!c.exchange) StartExchange(c, Clock::now());
+  Exchange& e = *c.exchange;
+  e.bytes_in = std::max<uint64_t>(e.bytes_in, c.reader.body_bytes());
   int status = response.status();
   if (status < 200 || status > 599) {
-    response = Response::Error(500, "internal",
-                               "handler returned an invalid status");
+    response =
+        Response::Error(500, "internal", "handler returned an invalid status");
     status = 500;
   }
-  bool no_body = status == 204 || status == 304;
+  const bool no_body = status == 204 || status == 304;
   if (no_body) response.set_body({});
   response.RemoveHeader("Content-Length");
   response.RemoveHeader("Transfer-Encoding");
   response.RemoveHeader("Connection");
   response.RemoveHeader("Date");
-  response.SetHeader("X-Request-Id", request.request_id());
+  response.SetHeader("X-Request-Id", e.request.request_id());
 
-  Poco::Net::HTTPResponse head;
-  head.setVersion(version);
-  head.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status),
-                          std::string(ReasonPhrase(status)));
-  head.set("Date", Poco::DateTimeFormatter::format(
-                       Poco::Timestamp(), Poco::DateTimeFormat::HTTP_FORMAT));
-  for (const auto& [name, value] : response.headers()) head.add(name, value);
+  std::string& head = e.head;
+  head.clear();
+  head.reserve(512);
+  head += e.version;
+  head += ' ';
+  head += std::to_string(status);
+  head += ' ';
+  head += ReasonPhrase(status);
+  head += "\r\nDate: ";
+  head += Poco::DateTimeFormatter::format(Poco::Timestamp(),
+                                          Poco::DateTimeFormat::HTTP_FORMAT);
+  head += "\r\n";
+  for (const auto& [name, value] : response.headers()) {
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
+  }
   if (!no_body) {
-    head.set("Content-Length", std::to_string(response.body().size()));
+    head += "Content-Length: ";
+    head += std::to_string(response.body().size());
+    head += "\r\n";
   }
-  if (!keep_alive) {
-    head.set("Connection", "close");
-  } else if (version == Poco::Net::HTTPMessage::HTTP_1_0) {
-    head.set("Connection", "Keep-Alive");
+  if (after != After::kNext) {
+    head += "Connection: close\r\n";
+  } else if (e.version == Poco::Net::HTTPMessage::HTTP_1_0) {
+    head += "Connection: Keep-Alive\r\n";
   }
-  bool send_body = request.method() != "HEAD" && !no_body;
-  try {
-    Poco::Net::HTTPHeaderOutputStream out(session);
-    head.write(out);
-    if (send_body) {
-      out.write(response.body().data(),
-                static_cast<std::streamsize>(response.body().size()));
-    }
-    out.flush();
-    if (!out.good() || session.networkException()) return false;
-  } catch (const Poco::Exception&) {
+  head += "\r\n";
+  e.send_body =
+      e.request.method() != "HEAD" && !no_body && !response.body().empty();
+  // A small body goes out with the head, in one write.
+  if (e.send_body && response.body().size() <= 16 * 1024) {
+    head += response.body();
+    e.send_body = false;
+  }
+  e.response = std::move(response);
+  e.sent = 0;
+  e.after = after;
+  e.sending = true;
+  c.last_write = Clock::now();
+}
+
+IoResult::Kind Server::Impl::Flush(Connection& c) {
+  Exchange& e = *c.exchange;
+  const std::string& body = e.response.body();
+  const size_t total = e.head.size() + (e.send_body ? body.size() : 0);
+  while (e.sent < total) {
+    const bool in_head = e.sent < e.head.size();
+    const std::string_view rest =
+        in_head ? std::string_view(e.head).substr(e.sent)
+                : std::string_view(body).substr(e.sent - e.head.size());
+    const IoResult r =
+        c.io->Write(rest.data(), rest.size(), in_head && e.send_body);
+    if (r.kind != IoResult::Kind::kDone) return r.kind;
+    e.sent += r.bytes;
+    c.last_write = Clock::now();
+  }
+  return IoResult::Kind::kDone;
+}
+
+bool Server::Impl::Finish(Connection& c, bool sent) {
+  Exchange& e = *c.exchange;
+  const int status = e.response.status();
+  const bool had_body =
+      e.request.method() != "HEAD" && status != 204 && status != 304;
+  Record(e, sent && had_body ? e.response.body().size() : 0, c.remote);
+  const After after = e.after;
+  c.exchange.reset();
+  ReleaseBody(c);
+  if (!sent || after == After::kClose || (after == After::kLinger && secure_)) {
+    Close(c);
     return false;
   }
-  bytes_out = send_body ? response.body().size() : 0;
+  if (after == After::kLinger) {
+    Linger(c, Clock::now());
+    return false;
+  }
+  c.idle_since = Clock::now();
+  c.reader.Next();
+  if (c.reader.state() != RequestReader::State::kIdle) {
+    StartExchange(c, c.idle_since);  // pipelined
+  }
   return true;
 }
 
-void Server::Impl::LingeringClose(Poco::Net::StreamSocket& socket) {
-  constexpr auto kLinger = std::chrono::milliseconds(1000);
-  constexpr size_t kMaxDiscard = 8 * 1024 * 1024;
-  try {
-    socket.shutdownSend();
-    const auto deadline = Clock::now() + kLinger;
-    size_t discarded = 0;
-    char buffer[16384];
-    while (discarded < kMaxDiscard && Clock::now() < deadline && !stopping_) {
-      if (!socket.poll(Poco::Timespan(0, 100 * 1000),
-                       Poco::Net::Socket::SELECT_READ)) {
-        continue;
-      }
-      int n = socket.receiveBytes(buffer, sizeof buffer);
-      if (n <= 0) break;
-      discarded += static_cast<size_t>(n);
+void Server::Impl::RespondOnce(Connection& c, Response response, After after) {
+  Respond(c, std::move(response), after);
+  Finish(c, Flush(c) == IoResult::Kind::kDone);
+}
+
+void Server::Impl::Record(const Exchange& e, uint64_t bytes_out,
+                          std::string_view remote) {
+  const double seconds =
+      std::chrono::duration<double>(Clock::now() - e.start).count();
+  if (metrics_) {
+    metrics_->RecordRequest(e.route, e.request.method(), e.response.status(),
+                            seconds);
+  }
+  if (access_log_) {
+    AccessLogEntry entry;
+    entry.time = e.time;
+    entry.remote = std::string(remote);
+    entry.request_id = e.request.request_id();
+    entry.method = e.request.method();
+    entry.target = e.request.target();
+    entry.route = e.route;
+    entry.status = e.response.status();
+    entry.bytes_in = e.bytes_in;
+    entry.bytes_out = bytes_out;
+    entry.duration_ms = seconds * 1000;
+    entry.error = e.response.error_code();
+    entry.fields = e.extra;
+    for (const auto& field : e.response.log_fields()) {
+      entry.fields.push_back(field);
     }
-  } catch (const Poco::Exception&) {
+    access_log_->Write(entry);
   }
 }
 

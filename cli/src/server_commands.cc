@@ -95,9 +95,24 @@ core::Status ApplyConfigFile(const std::string& path, ServeOptions& options) {
     } else if (key == "max_queued") {
       BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1, 65536));
       s.max_queued = static_cast<int>(v);
+    } else if (key == "max_connections") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1, 1000000));
+      s.max_connections = static_cast<int>(v);
+    } else if (key == "max_connections_per_address") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1, 1000000));
+      s.max_connections_per_address = static_cast<int>(v);
+    } else if (key == "header_timeout_ms") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(100, 3600000));
+      s.header_timeout = std::chrono::milliseconds(v);
     } else if (key == "receive_timeout_ms") {
       BEIAN_ASSIGN_OR_RETURN(int64_t v, number(100, 3600000));
       s.receive_timeout = std::chrono::milliseconds(v);
+    } else if (key == "min_body_bytes_per_second") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(0, int64_t{1} << 30));
+      s.min_body_rate = static_cast<size_t>(v);
+    } else if (key == "body_rate_window_ms") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(100, 3600000));
+      s.body_rate_window = std::chrono::milliseconds(v);
     } else if (key == "send_timeout_ms") {
       BEIAN_ASSIGN_OR_RETURN(int64_t v, number(100, 3600000));
       s.send_timeout = std::chrono::milliseconds(v);

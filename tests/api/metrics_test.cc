@@ -97,6 +97,29 @@ TEST(MetricsTest, RecordRequestUsesDefaultBuckets) {
             std::string::npos);
 }
 
+// Regression: a method equal to an ID number became a label value, and
+// random methods grew a scrape without bound.
+TEST(MetricsTest, RecordRequestLabelsUnknownMethodsOther) {
+  Metrics metrics;
+  for (const char* method : {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
+                             "OPTIONS", "TRACE", "CONNECT", "-"}) {
+    metrics.RecordRequest("unmatched", method, 404, 0.001);
+  }
+  for (const char* method : {"110105197103143253", "get", "PROPFIND", "X\"Y"}) {
+    metrics.RecordRequest("unmatched", method, 405, 0.001);
+  }
+  std::string text = metrics.PrometheusText();
+  EXPECT_NE(text.find("beian_http_requests_total{route=\"unmatched\",method="
+                      "\"OTHER\",status=\"405\"} 4\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("method=\"PATCH\",status=\"404\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("method=\"-\",status=\"404\"} 1\n"), std::string::npos);
+  EXPECT_EQ(text.find("110105197103143253"), std::string::npos);
+  EXPECT_EQ(text.find("PROPFIND"), std::string::npos);
+  EXPECT_EQ(text.find("method=\"get\""), std::string::npos);
+}
+
 TEST(MetricsTest, ConcurrentIncrementsAreNotLost) {
   Metrics metrics;
   Counter* counter = *metrics.GetCounter("n_total", "h");

@@ -1,6 +1,7 @@
 // End-to-end tests: a real Server on a free loopback port, real HTTP clients.
 
 #include <atomic>
+#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -23,6 +24,7 @@ using std::chrono::milliseconds;
 using testing::Fetch;
 using testing::ParseRawReply;
 using testing::RawExchange;
+using testing::RawResult;
 using testing::Reply;
 using testing::TestServer;
 
@@ -322,6 +324,283 @@ TEST(ServerTest, SlowClientIsCutOffByReceiveTimeout) {
   EXPECT_EQ(Fetch(t.port(), "GET", "/v1/documents/x").status, 200);
 }
 
+// Sends `request` in `pieces` parts, `interval` apart, on a new connection,
+// and returns the reply.
+Reply SendSlowly(uint16_t port, const std::string& request, int pieces,
+                 milliseconds interval) {
+  Poco::Net::StreamSocket socket;
+  socket.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+  const size_t step = (request.size() + pieces - 1) / pieces;
+  for (size_t at = 0; at < request.size(); at += step) {
+    if (at > 0) std::this_thread::sleep_for(interval);
+    std::string piece = request.substr(at, step);
+    socket.sendBytes(piece.data(), static_cast<int>(piece.size()));
+  }
+  std::string data;
+  char buffer[4096];
+  socket.setReceiveTimeout(Poco::Timespan(5, 0));
+  try {
+    while (true) {
+      int n = socket.receiveBytes(buffer, sizeof buffer);
+      if (n <= 0) break;
+      data.append(buffer, static_cast<size_t>(n));
+      if (ParseRawReply(data).status != 0 &&
+          ParseRawReply(data).body.size() >=
+              std::stoul("0" + ParseRawReply(data).Header("content-length"))) {
+        break;
+      }
+    }
+  } catch (const Poco::Exception&) {
+  }
+  return ParseRawReply(data);
+}
+
+// Regression: clients sending one header byte every few seconds kept their
+// connection (and a worker) for as long as they liked.
+TEST(ServerTest, TricklingHeadersAreCutOffAtTheHeaderDeadline) {
+  ServerConfig config;
+  config.header_timeout = milliseconds(700);
+  config.receive_timeout = milliseconds(5000);
+  TestServer t(config);
+  // Each byte comes well within the receive timeout; the headers never end.
+  RawResult slow = testing::Trickle(
+      t.port(), "GET /v1/documents/x HTTP/1.1\r\nHost: x\r\nX-Slow: ", "a",
+      milliseconds(50), milliseconds(5000));
+  EXPECT_TRUE(slow.closed);
+  Reply reply = ParseRawReply(slow.data);
+  EXPECT_EQ(reply.status, 408);
+  EXPECT_EQ(reply.ErrorCode(), "request_timeout");
+  EXPECT_EQ(reply.Header("connection"), "close");
+  EXPECT_GE(slow.elapsed.count(), 600);
+  EXPECT_LT(slow.elapsed.count(), 1700);
+  // Headers that take a while but arrive within the deadline are served.
+  Reply ok = SendSlowly(t.port(),
+                        "GET /v1/documents/late HTTP/1.1\r\nHost: x\r\n"
+                        "Connection: close\r\n\r\n",
+                        6, milliseconds(80));
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "{\"id\":\"late\",\"page\":null}");
+}
+
+TEST(ServerTest, BodyBelowTheMinimumRateIsCutOff) {
+  ServerConfig config;
+  config.min_body_rate = 1000;
+  config.body_rate_window = milliseconds(500);
+  config.receive_timeout = milliseconds(5000);
+  TestServer t(config);
+  // 100 bytes/s: the first window of 500 ms needs 500 bytes.
+  RawResult slow = testing::Trickle(t.port(),
+                                    "POST /v1/raw HTTP/1.1\r\nHost: x\r\n"
+                                    "Content-Length: 100000\r\n\r\n",
+                                    "0123456789", milliseconds(100),
+                                    milliseconds(5000));
+  EXPECT_TRUE(slow.closed);
+  EXPECT_EQ(ParseRawReply(slow.data).status, 408);
+  EXPECT_GE(slow.elapsed.count(), 400);
+  EXPECT_LT(slow.elapsed.count(), 1500);
+  // 2,000 bytes/s for a second, longer than one window, is fast enough.
+  Reply ok = SendSlowly(t.port(),
+                        "POST /v1/raw HTTP/1.1\r\nHost: x\r\n"
+                        "Connection: close\r\nContent-Length: 2000\r\n\r\n" +
+                            std::string(2000, 'b'),
+                        11, milliseconds(100));
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "{\"bytes\":2000}");
+}
+
+// Regression: 20 connections sending one header byte every few seconds made
+// the server unanswerable, one thread being held per connection.
+TEST(ServerTest, IdleAndSlowClientsHoldNoWorker) {
+  ServerConfig config;
+  config.max_threads = 1;
+  config.keep_alive_timeout = milliseconds(10000);
+  TestServer t(config);
+  // Idle keep-alive connections after one request each.
+  std::vector<std::unique_ptr<Poco::Net::HTTPClientSession>> idle;
+  for (int i = 0; i < 3; ++i) {
+    auto session = std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", t.port());
+    session->setKeepAlive(true);
+    Poco::Net::HTTPRequest request("GET", "/v1/documents/idle",
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+    session->sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::string body;
+    Poco::StreamCopier::copyToString(session->receiveResponse(response), body);
+    ASSERT_EQ(response.getStatus(), 200);
+    idle.push_back(std::move(session));
+  }
+  // Connections that say nothing.
+  std::vector<Poco::Net::StreamSocket> silent(2);
+  for (auto& socket : silent) {
+    socket.connect(Poco::Net::SocketAddress("127.0.0.1", t.port()));
+  }
+  // Clients trickling headers and bodies.
+  std::vector<std::thread> slow;
+  for (int i = 0; i < 3; ++i) {
+    slow.emplace_back([port = t.port()] {
+      testing::Trickle(port, "GET /v1/documents/x HTTP/1.1\r\nX-Slow: ", "a",
+                       milliseconds(100), milliseconds(1500));
+    });
+    slow.emplace_back([port = t.port()] {
+      testing::Trickle(port,
+                       "POST /v1/raw HTTP/1.1\r\nContent-Length: 9999\r\n\r\n",
+                       "b", milliseconds(100), milliseconds(1500));
+    });
+  }
+  std::this_thread::sleep_for(milliseconds(200));
+  for (int i = 0; i < 10; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    Reply r = Fetch(t.port(), "GET", "/v1/documents/fast");
+    const auto ms = std::chrono::duration_cast<milliseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_LT(ms, 300) << "request " << i;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  for (std::thread& thread : slow) thread.join();
+}
+
+// A client that asks for a large response and reads it slowly waits for
+// its bytes without holding a worker, and gets all of them in the end.
+TEST(ServerTest, SlowReaderHoldsNoWorker) {
+  ServerConfig config;
+  config.max_threads = 1;
+  config.send_timeout = milliseconds(10000);
+  TestServer t(config);
+  Poco::Net::StreamSocket reader(Poco::Net::SocketAddress::IPv4);
+  reader.setReceiveBufferSize(4096);
+  reader.connect(Poco::Net::SocketAddress("127.0.0.1", t.port()));
+  const std::string get = "GET /v1/big HTTP/1.1\r\nHost: x\r\n\r\n";
+  reader.sendBytes(get.data(), static_cast<int>(get.size()));
+  std::this_thread::sleep_for(milliseconds(300));  // the response is stuck
+
+  const auto start = std::chrono::steady_clock::now();
+  Reply other = Fetch(t.port(), "GET", "/v1/documents/x");
+  EXPECT_EQ(other.status, 200);
+  EXPECT_LT(std::chrono::duration_cast<milliseconds>(
+                std::chrono::steady_clock::now() - start)
+                .count(),
+            1000);
+
+  // The slow reader then gets the whole response.
+  size_t received = 0;
+  std::string head;
+  char buffer[65536];
+  reader.setReceiveTimeout(Poco::Timespan(10, 0));
+  while (received < testing::kBigBytes) {
+    int n = reader.receiveBytes(buffer, sizeof buffer);
+    ASSERT_GT(n, 0);
+    std::string_view chunk(buffer, static_cast<size_t>(n));
+    if (head.find("\r\n\r\n") == std::string::npos) {
+      head.append(chunk);
+      size_t end = head.find("\r\n\r\n");
+      if (end != std::string::npos) received = head.size() - end - 4;
+      continue;
+    }
+    received += chunk.size();
+  }
+  EXPECT_EQ(ParseRawReply(head).status, 200);
+  EXPECT_EQ(received, testing::kBigBytes);
+}
+
+TEST(ServerTest, ReaderThatTakesNothingIsCutOffBySendTimeout) {
+  ServerConfig config;
+  config.send_timeout = milliseconds(400);
+  TestServer t(config);
+  Poco::Net::StreamSocket reader(Poco::Net::SocketAddress::IPv4);
+  reader.setReceiveBufferSize(4096);
+  reader.connect(Poco::Net::SocketAddress("127.0.0.1", t.port()));
+  const std::string get = "GET /v1/big HTTP/1.1\r\nHost: x\r\n\r\n";
+  reader.sendBytes(get.data(), static_cast<int>(get.size()));
+  std::this_thread::sleep_for(milliseconds(1500));
+  // What was sent before the cut, then the close.
+  size_t received = 0;
+  char buffer[65536];
+  reader.setReceiveTimeout(Poco::Timespan(5, 0));
+  try {
+    for (int n; (n = reader.receiveBytes(buffer, sizeof buffer)) > 0;) {
+      received += static_cast<size_t>(n);
+    }
+  } catch (const Poco::Exception&) {
+    // reset: also a close
+  }
+  EXPECT_LT(received, testing::kBigBytes);
+  t.Stop();
+  EXPECT_NE(t.LogText().find("\"route\":\"/v1/big\",\"status\":200,"
+                             "\"bytes_in\":0,\"bytes_out\":0"),
+            std::string::npos)
+      << t.LogText();
+}
+
+TEST(ServerTest, ConnectionsPerAddressAreCapped) {
+  ServerConfig config;
+  config.max_connections_per_address = 3;
+  TestServer t(config);
+  std::vector<Poco::Net::StreamSocket> held(3);
+  for (auto& socket : held) {
+    socket.connect(Poco::Net::SocketAddress("127.0.0.1", t.port()));
+  }
+  std::this_thread::sleep_for(milliseconds(100));  // accepted
+  RawResult refused = RawExchange(
+      t.port(), "GET /v1/documents/x HTTP/1.1\r\nHost: x\r\n\r\n",
+      milliseconds(3000));
+  EXPECT_TRUE(refused.closed);
+  EXPECT_LT(refused.elapsed.count(), 1000);
+  Reply reply = ParseRawReply(refused.data);
+  EXPECT_EQ(reply.status, 429);
+  EXPECT_EQ(reply.ErrorCode(), "too_many_connections");
+  EXPECT_EQ(reply.Header("retry-after"), "1");
+  EXPECT_EQ(reply.Header("connection"), "close");
+  EXPECT_FALSE(reply.Header("x-request-id").empty());
+
+  // A connection that closes makes room for another.
+  held[0].close();
+  std::this_thread::sleep_for(milliseconds(100));
+  EXPECT_EQ(Fetch(t.port(), "GET", "/v1/documents/x").status, 200);
+  t.Stop();
+  EXPECT_NE(t.metrics().PrometheusText().find(
+                "beian_http_connections_refused_total{reason=\"per_address\"} 1\n"),
+            std::string::npos)
+      << t.metrics().PrometheusText();
+}
+
+// Bodies arrive without a worker, so their memory is bounded separately: all
+// bodies being received together at most max_threads × max_body_bytes.
+TEST(ServerTest, BodiesBeingReceivedAreBoundedInMemory) {
+  ServerConfig config;
+  config.max_threads = 1;
+  config.max_body_bytes = 1024;
+  TestServer t(config);
+  Poco::Net::StreamSocket first;
+  first.connect(Poco::Net::SocketAddress("127.0.0.1", t.port()));
+  const std::string head =
+      "POST /v1/raw HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+      "Content-Length: 1000\r\n\r\n";
+  const std::string part = head + std::string(800, 'a');
+  first.sendBytes(part.data(), static_cast<int>(part.size()));
+  std::this_thread::sleep_for(milliseconds(200));  // 800 bytes held
+  RawResult second = RawExchange(t.port(), head + std::string(300, 'b'),
+                                 milliseconds(3000));
+  Reply busy = ParseRawReply(second.data);
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(busy.ErrorCode(), "service_unavailable");
+  EXPECT_EQ(busy.Header("retry-after"), "1");
+  // The first body completes, and its bytes are given back.
+  const std::string rest(200, 'a');
+  first.sendBytes(rest.data(), static_cast<int>(rest.size()));
+  std::string data;
+  char buffer[4096];
+  first.setReceiveTimeout(Poco::Timespan(5, 0));
+  for (int n; (n = first.receiveBytes(buffer, sizeof buffer)) > 0;) {
+    data.append(buffer, static_cast<size_t>(n));
+  }
+  EXPECT_EQ(ParseRawReply(data).body, "{\"bytes\":1000}");
+  Reply again = Fetch(t.port(), "POST", "/v1/raw", std::string(1000, 'c'),
+                      "application/octet-stream");
+  EXPECT_EQ(again.status, 200);
+}
+
 TEST(ServerTest, MetricsCountRequestsByRouteAndStatus) {
   TestServer t;
   Fetch(t.port(), "GET", "/v1/documents/abc");
@@ -382,6 +661,58 @@ TEST(ServerTest, MetricsEndpointServesPrometheusText) {
                         "method=\"GET\",status=\"200\"} 1"),
             std::string::npos)
       << r.body;
+}
+
+// Regression: 120,000 requests with random methods grew a scrape to 175 MB,
+// and a method equal to an ID number put it into a label.
+TEST(ServerTest, MetricsStayBoundedUnderRandomMethodsAndPaths) {
+  TestServer t;
+  std::mt19937 random(12);
+  const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  auto token = [&](size_t length) {
+    std::string out;
+    for (size_t i = 0; i < length; ++i) out += alphabet[random() % alphabet.size()];
+    return out;
+  };
+  std::vector<std::string> sent;  // every method and path segment sent
+  int requests = 0;
+  // Pipelined on a few connections (under max_keep_alive_requests each).
+  for (int connection = 0; connection < 6; ++connection) {
+    std::string batch;
+    for (int i = 0; i < 400; ++i) {
+      std::string method = i % 50 == 0 ? testing::kIdNumber : token(4 + random() % 20);
+      std::string segment = token(6 + random() % 10);
+      // Half on a real route (405), half nowhere (404).
+      std::string path = i % 2 == 0 ? "/v1/documents/" + segment
+                                    : "/" + segment + "/" + token(8);
+      sent.push_back(method);
+      sent.push_back(segment);
+      batch += method + " " + path + " HTTP/1.1\r\nHost: x\r\n";
+      batch += i == 399 ? "Connection: close\r\n\r\n" : "\r\n";
+      ++requests;
+    }
+    RawResult raw = RawExchange(t.port(), batch, milliseconds(20000));
+    EXPECT_TRUE(raw.closed);
+    EXPECT_EQ(ParseRawReply(raw.data).status, 405);
+  }
+  t.Stop();  // every request recorded
+  const std::string text = t.metrics().PrometheusText();
+  EXPECT_LT(text.size(), 16u * 1024) << text.substr(0, 2000);
+  for (const std::string& s : sent) {
+    ASSERT_EQ(text.find(s), std::string::npos) << s;
+  }
+  // All of them counted, under bounded labels.
+  EXPECT_NE(text.find("beian_http_requests_total{route=\"/v1/documents/{id}\","
+                      "method=\"OTHER\",status=\"405\"} " +
+                      std::to_string(requests / 2) + "\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("beian_http_requests_total{route=\"unmatched\","
+                      "method=\"OTHER\",status=\"404\"} " +
+                      std::to_string(requests / 2) + "\n"),
+            std::string::npos)
+      << text;
 }
 
 TEST(ServerTest, AccessLogLinesAreJsonWithoutIdNumbers) {

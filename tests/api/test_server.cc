@@ -79,6 +79,10 @@ Router TestRouter(Metrics* metrics) {
     response.SetLogField("role", "clerk");
     return response;
   });
+  add("GET", "/v1/big", [](const Request&) {
+    return Response::Bytes(200, std::string(kBigBytes, 'z'),
+                           "application/octet-stream");
+  });
   add("GET", "/metrics", MetricsHandler(metrics));
   return router;
 }
@@ -136,6 +140,48 @@ RawResult RawExchange(uint16_t port, const std::string& bytes,
       break;
     }
     result.data.append(buffer, static_cast<size_t>(n));
+  }
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  return result;
+}
+
+RawResult Trickle(uint16_t port, const std::string& first,
+                  const std::string& piece, std::chrono::milliseconds interval,
+                  std::chrono::milliseconds timeout) {
+  RawResult result;
+  const auto start = std::chrono::steady_clock::now();
+  Poco::Net::StreamSocket socket;
+  socket.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+  bool sending = true;
+  try {
+    if (!first.empty()) socket.sendBytes(first.data(), static_cast<int>(first.size()));
+  } catch (const Poco::Exception&) {
+    sending = false;
+  }
+  char buffer[65536];
+  while (std::chrono::steady_clock::now() < start + timeout) {
+    if (socket.poll(Poco::Timespan(interval.count() * 1000),
+                    Poco::Net::Socket::SELECT_READ)) {
+      int n = 0;
+      try {
+        n = socket.receiveBytes(buffer, sizeof buffer);
+      } catch (const Poco::Exception&) {
+      }
+      if (n <= 0) {
+        result.closed = true;
+        break;
+      }
+      result.data.append(buffer, static_cast<size_t>(n));
+      sending = false;  // answered: only read from here on
+      continue;
+    }
+    if (!sending) continue;
+    try {
+      socket.sendBytes(piece.data(), static_cast<int>(piece.size()));
+    } catch (const Poco::Exception&) {
+      sending = false;  // the server is gone; read what it said
+    }
   }
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);

@@ -25,6 +25,9 @@ namespace beian::api::testing {
 // log.
 inline constexpr char kIdNumber[] = "110105197103143253";
 
+// The size of GET /v1/big.
+inline constexpr size_t kBigBytes = 32 * 1024 * 1024;
+
 // A reply as seen by a client (header names lower-cased).
 using Reply = beian::testing::HttpReply;
 
@@ -38,6 +41,7 @@ using Reply = beian::testing::HttpReply;
 //   GET  /v1/slow                 sleeps 500 ms, then 200 "slow"
 //   GET  /v1/sleep1s              sleeps 1 s, then 200
 //   GET  /v1/whoami               sets log fields user=<kIdNumber>, role=clerk
+//   GET  /v1/big                  kBigBytes of "z" (more than socket buffers)
 //   GET  /metrics                 the registry's Prometheus text
 // The documents handler increments beian_documents_rendered_total.
 Router TestRouter(Metrics* metrics);
@@ -82,6 +86,13 @@ struct RawResult {
 RawResult RawExchange(uint16_t port, const std::string& bytes,
                       std::chrono::milliseconds timeout =
                           std::chrono::milliseconds(5000));
+
+// A slow client: connects, sends `first`, then `piece` every `interval`
+// until the server answers or closes the connection, and reads until it
+// closes or `timeout` passes. elapsed is the time until the close.
+RawResult Trickle(uint16_t port, const std::string& first,
+                  const std::string& piece, std::chrono::milliseconds interval,
+                  std::chrono::milliseconds timeout);
 
 // Parses the first response in `data` (status, headers, Content-Length
 // body); status 0 if there is none.

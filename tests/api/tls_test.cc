@@ -6,12 +6,16 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "Poco/Net/Context.h"
 #include "Poco/Net/HTTPRequest.h"
 #include "Poco/Net/HTTPResponse.h"
 #include "Poco/Net/HTTPSClientSession.h"
 #include "Poco/Net/SSLManager.h"
+#include "Poco/Net/SocketAddress.h"
+#include "Poco/Net/StreamSocket.h"
 #include "Poco/StreamCopier.h"
 #include "beian/api/server.h"
 #include "gtest/gtest.h"
@@ -79,6 +83,41 @@ TEST_F(TlsTest, ServesHttpsWithTheGivenCertificate) {
                                   "GET /v1/documents/x HTTP/1.1\r\nHost: x\r\n\r\n",
                                   std::chrono::milliseconds(3000));
   EXPECT_EQ(raw.data.rfind("HTTP/1.1 200", 0), std::string::npos);
+  server.Stop();
+}
+
+// The handshake is read without blocking too: a client that starts one and
+// stalls holds no worker.
+TEST_F(TlsTest, AStalledHandshakeHoldsNoWorker) {
+  ServerConfig config;
+  config.cert_file = cert_;
+  config.key_file = key_;
+  config.max_threads = 1;
+  Metrics metrics;
+  Server server(config, testing::TestRouter(&metrics), &metrics);
+  ASSERT_TRUE(server.Start().ok());
+  std::vector<Poco::Net::StreamSocket> stalled(3);
+  for (auto& socket : stalled) {
+    socket.connect(Poco::Net::SocketAddress("127.0.0.1", server.port()));
+    const char record_start[] = {0x16, 0x03, 0x01};  // a ClientHello begins
+    socket.sendBytes(record_start, sizeof record_start);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto start = std::chrono::steady_clock::now();
+  Poco::Net::HTTPSClientSession session("127.0.0.1", server.port(),
+                                        ClientContext());
+  session.setTimeout(Poco::Timespan(5, 0));
+  Poco::Net::HTTPRequest request("GET", "/v1/documents/tls",
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
+  session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  std::string body;
+  Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+  EXPECT_EQ(response.getStatus(), 200);
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - start)
+                .count(),
+            2000);
   server.Stop();
 }
 

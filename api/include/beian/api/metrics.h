@@ -81,7 +81,8 @@ const std::vector<double>& DefaultLatencyBuckets();
 //   beian_http_requests_total{route,method,status}            counter
 //   beian_http_request_duration_seconds{route,method}         histogram
 // where route is the route name (never the raw path; "unmatched" for paths no
-// route matches).
+// route matches) and method one of a fixed set (see RecordRequest), so the
+// number of series is bounded whatever clients send.
 class Metrics {
  public:
   // An empty registry.
@@ -108,6 +109,10 @@ class Metrics {
                                         const Labels& labels = {});
 
   // Records one HTTP request in the two beian_http_* families above.
+  // `route` must come from a fixed set (the router's route names and
+  // "unmatched"); `method` is recorded as itself if it is GET, HEAD, POST,
+  // PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH or "-" (never read), else as
+  // "OTHER".
   void RecordRequest(std::string_view route, std::string_view method,
                      int status, double duration_seconds);
 

@@ -20,7 +20,8 @@
 //              method_not_allowed, request_timeout, body_too_large,
 //              url_too_long, headers_too_large, unsupported_media_type,
 //              unsupported_transfer_encoding, malformed_json, invalid_utf8,
-//              json_too_deep, internal, service_unavailable.
+//              json_too_deep, internal, service_unavailable,
+//              too_many_connections.
 //  - message:  English, for developers and logs; may change.
 //  - field:    JSON Pointer (RFC 6901) of the offending input value; present
 //              only when known.
