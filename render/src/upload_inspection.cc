@@ -344,6 +344,11 @@ core::Status Corrupt(const std::string& zh_detail, const std::string& en_detail)
   return Bad("PDF 文件已损坏：" + zh_detail, "corrupt PDF: " + en_detail);
 }
 
+// The memory allowed for reading ran out: not a verdict on the file.
+core::Status OutOfMemory() {
+  return core::Unprocessable("读取 PDF 时超出内存限制 / reading the PDF ran out of its memory limit");
+}
+
 core::Result<OpenedPdf> OpenPdf(std::string_view bytes, bool for_update) {
   QuietPoDoFo();
   if (bytes.empty()) return Bad("文件为空", "empty file");
@@ -381,13 +386,14 @@ core::Result<OpenedPdf> OpenPdf(std::string_view bytes, bool for_update) {
     out.doc = std::make_unique<PoDoFo::PdfMemDocument>();
     out.doc->LoadFromBuffer(bytes.data(), static_cast<long>(bytes.size()), for_update);
   } catch (const PoDoFo::PdfError& e) {
+    if (e.GetError() == PoDoFo::ePdfError_OutOfMemory) return OutOfMemory();
     if (e.GetError() == PoDoFo::ePdfError_InvalidPassword || MentionsEncrypt(bytes)) return Encrypted();
     if (e.GetError() == PoDoFo::ePdfError_NoEOFToken || e.GetError() == PoDoFo::ePdfError_UnexpectedEOF) {
       return Bad("PDF 文件不完整（被截断）：" + PoDoFoReason(e), "truncated PDF: " + PoDoFoReason(e));
     }
     return Corrupt("无法解析（" + PoDoFoReason(e) + "）", "cannot be parsed (" + PoDoFoReason(e) + ")");
   } catch (const std::bad_alloc&) {
-    return Corrupt("解析时内存不足", "out of memory while parsing");
+    return OutOfMemory();
   } catch (const std::exception& e) {
     return Corrupt(std::string("无法解析（") + e.what() + "）", std::string("cannot be parsed (") + e.what() + ")");
   }
@@ -405,9 +411,10 @@ core::Result<OpenedPdf> OpenPdf(std::string_view bytes, bool for_update) {
       if (info != nullptr && info->IsDictionary()) out.info = info;
     }
   } catch (const PoDoFo::PdfError& e) {
+    if (e.GetError() == PoDoFo::ePdfError_OutOfMemory) return OutOfMemory();
     return Corrupt("无法解析（" + PoDoFoReason(e) + "）", "cannot be parsed (" + PoDoFoReason(e) + ")");
   } catch (const std::bad_alloc&) {
-    return Corrupt("解析时内存不足", "out of memory while parsing");
+    return OutOfMemory();
   } catch (const std::exception& e) {
     return Corrupt(std::string("无法解析（") + e.what() + "）", std::string("cannot be parsed (") + e.what() + ")");
   }

@@ -213,6 +213,15 @@ core::Json Unhandled(const std::string& zh, const std::string& en) {
   return header;
 }
 
+// The answer for a refused upload: kInvalidArgument is a verdict on the file
+// ("中文 / English"); anything else says why it could not be read.
+core::Json Refusal(const core::Status& status, const std::string& zh_fallback) {
+  if (status.code() == core::Code::kInvalidArgument) return Answer("invalid", status.message());
+  const std::string& m = status.message();
+  const size_t split = m.find(" / ");
+  return split == std::string::npos ? Unhandled(zh_fallback, m) : Unhandled(m.substr(0, split), m.substr(split + 3));
+}
+
 // Gives the heap, in one call, the pages reading an upload of `size` bytes
 // will touch, and keeps them: a fresh child would otherwise take a page fault
 // for each (hundreds per scan, the larger part of its cost on a virtual
@@ -249,7 +258,7 @@ void Inspect() {
       if (!ReadAll(0, upload.data(), upload.size())) return;
       core::Result<std::string> media = render::SniffMediaType(upload);
       if (!media.ok()) {
-        header = Answer("invalid", media.status().message());
+        header = Refusal(media.status(), "无法识别文件类型");
       } else if (*media == "application/pdf") {
         core::Result<render::PdfFacts> facts = render::InspectPdf(upload);
         if (facts.ok()) {
@@ -257,7 +266,7 @@ void Inspect() {
           header.Set("pages", static_cast<int64_t>(facts->pages));
           header.Set("producer", facts->producer);
         } else {
-          header = Answer("invalid", facts.status().message());
+          header = Refusal(facts.status(), "PDF 无法读取");
         }
       } else {
         core::Result<std::string> pdf = render::WrapImage(upload, *media, created_at);
@@ -266,9 +275,7 @@ void Inspect() {
           header.Set("pages", int64_t{1});
           payload = std::move(pdf).value();
         } else {
-          header = pdf.status().code() == core::Code::kInvalidArgument
-                       ? Answer("invalid", pdf.status().message())
-                       : Unhandled("图像无法包装为 PDF", pdf.status().message());
+          header = Refusal(pdf.status(), "图像无法包装为 PDF");
         }
       }
       if (media.ok()) header.Set("media_type", *media);

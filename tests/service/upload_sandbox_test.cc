@@ -79,7 +79,7 @@ TEST(UploadSandboxTest, AnInspectionPastItsDeadlineIsKilledAndTheSlotIsFreed) {
   EXPECT_TRUE(inspector.Inspect(PdfWithObjects(0), "").ok());
 }
 
-TEST(UploadSandboxTest, AnImageBeyondTheMemoryLimitIsRefused) {
+TEST(UploadSandboxTest, UploadsBeyondTheMemoryLimitAreRefused) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   GTEST_SKIP() << "sanitized builds set no address-space limit";
 #endif
@@ -91,6 +91,10 @@ TEST(UploadSandboxTest, AnImageBeyondTheMemoryLimitIsRefused) {
   ASSERT_FALSE(big.ok());
   EXPECT_EQ(big.status().code(), core::Code::kUnprocessable) << big.status().ToString();
   EXPECT_NE(big.status().message().find("memory"), std::string::npos) << big.status().message();
+  // A PDF whose objects take more than the limit to hold.
+  core::Result<InspectedUpload> heavy = inspector.Inspect(PdfWithLargeDictionary(1000000), "");
+  EXPECT_EQ(heavy.status().code(), core::Code::kUnprocessable) << heavy.status().ToString();
+  EXPECT_NE(heavy.status().message().find("memory"), std::string::npos) << heavy.status().message();
   EXPECT_TRUE(inspector.Inspect(WhitePng(100, 100), "").ok());
 }
 

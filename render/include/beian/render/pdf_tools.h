@@ -32,7 +32,8 @@ struct PdfFacts {
 // a truncated file (no %%EOF/startxref at the end), an encrypted file (any password, any
 // algorithm), a corrupt file (the message says what failed to parse), a cross-reference
 // table of more than 100,000 entries (refused from the trailer, before anything is parsed).
-// Bounded work: objects, page-tree nodes and inflated bytes are capped.
+// Bounded work: objects, page-tree nodes and inflated bytes are capped. Memory running out
+// while reading is kUnprocessable (a limit of the reader, not a verdict on the file).
 core::Result<PdfFacts> InspectPdf(std::string_view bytes);
 
 // What an upload is, by its bytes (not its name): "application/pdf", "image/jpeg" or
