@@ -370,6 +370,10 @@ const Json* Json::At(std::string_view pointer) const {
   return current;
 }
 
+Json* Json::At(std::string_view pointer) {
+  return const_cast<Json*>(static_cast<const Json*>(this)->At(pointer));
+}
+
 namespace {
 
 bool NumbersEqual(const Json& a, const Json& b) {
@@ -447,6 +451,54 @@ std::string PointerAppend(std::string_view base, size_t index) {
   return out;
 }
 
+// Elements of the containers being parsed, in chunks of a fixed size, so that
+// neither a growing container nor the move into its final, exactly sized
+// vector ever holds two copies of it: a finished container's chunks are freed
+// as its elements move out.
+template <typename T>
+class Staging {
+ public:
+  size_t size() const { return size_; }
+
+  void push_back(T value) {
+    if (chunks_.empty() || chunks_.back().size() == kChunk) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(kChunk);
+    }
+    chunks_.back().push_back(std::move(value));
+    ++size_;
+  }
+
+  const T& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+
+  // Moves the elements from `start` on, in order, into `out` (sized exactly)
+  // and drops them.
+  void MoveTailTo(size_t start, std::vector<T>& out) {
+    out.reserve(size_ - start);
+    const size_t first = start / kChunk;
+    const size_t keep = start % kChunk;
+    for (size_t c = first; c < chunks_.size(); ++c) {
+      std::vector<T>& chunk = chunks_[c];
+      for (size_t i = c == first ? keep : 0; i < chunk.size(); ++i) {
+        out.push_back(std::move(chunk[i]));
+      }
+      if (c > first || keep == 0) std::vector<T>().swap(chunk);
+    }
+    if (keep > 0) {
+      chunks_[first].resize(keep);
+      chunks_.resize(first + 1);
+    } else {
+      chunks_.resize(first);
+    }
+    size_ = start;
+  }
+
+ private:
+  static constexpr size_t kChunk = 1024;
+  std::vector<std::vector<T>> chunks_;
+  size_t size_ = 0;
+};
+
 // Single-pass iterative parser; containers under construction live on explicit
 // stacks so nesting depth never grows the native stack and each finished
 // container is allocated at its exact size.
@@ -483,6 +535,8 @@ class JsonParser {
            (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t'))
       ++p_;
   }
+  // Counts one more value against max_values; false (with the error) past it.
+  bool CountValue();
   bool OpenContainer(bool is_object, bool* closed, Json* value);
   bool ParseMemberKey();
   bool ParseScalar(Json* value);
@@ -499,11 +553,21 @@ class JsonParser {
   const char* p_;
   const char* const end_;
   const ParseOptions& options_;
+  size_t values_seen_ = 0;
   std::vector<Frame> frames_;
-  std::vector<Json> values_;
-  Json::Object members_;
+  Staging<Json> values_;
+  Staging<std::pair<std::string, Json>> members_;
   Status error_;
 };
+
+bool JsonParser::CountValue() {
+  if (++values_seen_ <= options_.max_values) return true;
+  return Fail(p_, "too many values: more than " +
+                      internal::FormatInt(
+                          static_cast<int64_t>(options_.max_values)) +
+                      " strings, numbers, arrays, objects and literals in one "
+                      "document");
+}
 
 Result<Json> JsonParser::Parse() {
   const size_t size = static_cast<size_t>(end_ - begin_);
@@ -523,8 +587,6 @@ Result<Json> JsonParser::Parse() {
     return error_;
   }
   frames_.reserve(std::min<size_t>(options_.max_depth, 64));
-  values_.reserve(64);
-  members_.reserve(64);
 
   SkipWhitespace();
   if (p_ == end_) {
@@ -542,10 +604,12 @@ Result<Json> JsonParser::Parse() {
       }
       const char c = *p_;
       if (c == '{' || c == '[') {
-        if (!OpenContainer(c == '{', &have_value, &value)) return error_;
+        if (!CountValue() || !OpenContainer(c == '{', &have_value, &value)) {
+          return error_;
+        }
         continue;
       }
-      if (!ParseScalar(&value)) return error_;
+      if (!CountValue() || !ParseScalar(&value)) return error_;
       have_value = true;
     }
     // A value is complete: attach it to the innermost open container.
@@ -560,7 +624,7 @@ Result<Json> JsonParser::Parse() {
     Frame& frame = frames_.back();
     frame.in_value = false;
     if (frame.is_object) {
-      members_.emplace_back(std::move(frame.key), std::move(value));
+      members_.push_back({std::move(frame.key), std::move(value)});
       frame.key.clear();
     } else {
       values_.push_back(std::move(value));
@@ -671,11 +735,7 @@ Json JsonParser::CloseArray() {
   Json result;
   result.type_ = Json::Type::kArray;
   new (&result.array_) Json::Array();
-  result.array_.reserve(frame.count);
-  std::move(values_.begin() + static_cast<std::ptrdiff_t>(frame.start),
-            values_.end(), std::back_inserter(result.array_));
-  values_.erase(values_.begin() + static_cast<std::ptrdiff_t>(frame.start),
-                values_.end());
+  values_.MoveTailTo(frame.start, result.array_);
   frames_.pop_back();
   return result;
 }
@@ -685,11 +745,7 @@ Json JsonParser::CloseObject() {
   Json result;
   result.type_ = Json::Type::kObject;
   new (&result.object_) Json::Object();
-  result.object_.reserve(frame.count);
-  std::move(members_.begin() + static_cast<std::ptrdiff_t>(frame.start),
-            members_.end(), std::back_inserter(result.object_));
-  members_.erase(members_.begin() + static_cast<std::ptrdiff_t>(frame.start),
-                 members_.end());
+  members_.MoveTailTo(frame.start, result.object_);
   frames_.pop_back();
   return result;
 }
