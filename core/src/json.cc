@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <memory>
 #include <new>
-#include <unordered_set>
+#include <string_view>
 #include <vector>
 
 #include "beian/core/utf8.h"
@@ -525,8 +524,11 @@ class JsonParser {
     size_t count = 0;  // finished elements or members
     bool in_value = false;
     std::string key;  // object: key of the member being parsed
-    std::unique_ptr<std::unordered_set<std::string>>
-        keys;  // large objects only
+    // Large objects: an open-addressing hash table of the first `indexed`
+    // members, each slot (32 bits of the key's hash) << 32 | (position + 1),
+    // 0 when empty; probes compare keys only when the hash bits match.
+    std::vector<uint64_t> slots;
+    size_t indexed = 0;
   };
 
   bool Fail(const char* at, std::string what);
@@ -539,6 +541,8 @@ class JsonParser {
   bool CountValue();
   bool OpenContainer(bool is_object, bool* closed, Json* value);
   bool ParseMemberKey();
+  // Whether the object being parsed has a member named frame.key already.
+  bool HasMember(Frame& frame);
   bool ParseScalar(Json* value);
   bool ParseString(std::string* out);
   bool ParseHex4(const char* at, uint32_t* unit);
@@ -699,25 +703,7 @@ bool JsonParser::ParseMemberKey() {
   }
   const char* key_start = p_;
   if (!ParseString(&frame.key)) return false;
-  bool duplicate = false;
-  if (frame.keys != nullptr) {
-    duplicate = !frame.keys->insert(frame.key).second;
-  } else {
-    for (size_t i = frame.start; i < members_.size(); ++i) {
-      if (members_[i].first == frame.key) {
-        duplicate = true;
-        break;
-      }
-    }
-    if (!duplicate && frame.count >= kLinearDuplicateScan) {
-      frame.keys = std::make_unique<std::unordered_set<std::string>>();
-      frame.keys->reserve(frame.count * 2);
-      for (size_t i = frame.start; i < members_.size(); ++i)
-        frame.keys->insert(members_[i].first);
-      frame.keys->insert(frame.key);
-    }
-  }
-  if (duplicate) {
+  if (HasMember(frame)) {
     frame.in_value = true;
     return Fail(key_start, "duplicate object key \"" + frame.key + "\"");
   }
@@ -728,6 +714,45 @@ bool JsonParser::ParseMemberKey() {
   ++p_;
   frame.in_value = true;
   return true;
+}
+
+bool JsonParser::HasMember(Frame& frame) {
+  if (frame.count < kLinearDuplicateScan) {
+    for (size_t i = frame.start; i < members_.size(); ++i) {
+      if (members_[i].first == frame.key) return true;
+    }
+    return false;
+  }
+  auto hash = [](std::string_view key) {
+    return static_cast<uint32_t>(std::hash<std::string_view>{}(key));
+  };
+  auto insert = [&frame](uint64_t entry) {
+    const size_t mask = frame.slots.size() - 1;
+    size_t slot = static_cast<uint32_t>(entry >> 32) & mask;
+    while (frame.slots[slot] != 0) slot = (slot + 1) & mask;
+    frame.slots[slot] = entry;
+  };
+  if (frame.slots.size() < 2 * (frame.count + 1)) {
+    std::vector<uint64_t> old(std::max<size_t>(64, frame.slots.size() * 2), 0);
+    old.swap(frame.slots);
+    for (uint64_t entry : old) {
+      if (entry != 0) insert(entry);
+    }
+  }
+  for (; frame.indexed < frame.count; ++frame.indexed) {
+    const uint64_t h = hash(members_[frame.start + frame.indexed].first);
+    insert(h << 32 | (frame.indexed + 1));
+  }
+  const uint32_t h = hash(frame.key);
+  const size_t mask = frame.slots.size() - 1;
+  for (size_t slot = h & mask; frame.slots[slot] != 0; slot = (slot + 1) & mask) {
+    const uint64_t entry = frame.slots[slot];
+    if (static_cast<uint32_t>(entry >> 32) == h &&
+        members_[frame.start + static_cast<uint32_t>(entry) - 1].first == frame.key) {
+      return true;
+    }
+  }
+  return false;
 }
 
 Json JsonParser::CloseArray() {

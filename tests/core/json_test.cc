@@ -350,6 +350,20 @@ TEST(JsonParseTest, RejectsDuplicateKeys) {
             std::string::npos);
   EXPECT_NE(ErrorOf(big + "\"k3\":0}").find("duplicate object key \"k3\""),
             std::string::npos);
+  // Around each growth of the index, the first and the latest key are found.
+  for (int n : {16, 17, 32, 33, 129, 5000}) {
+    std::string keys = "{";
+    for (int i = 0; i < n; ++i) keys += "\"k" + std::to_string(i) + "\":{\"a\":1},";
+    SCOPED_TRACE(n);
+    EXPECT_EQ(ErrorOf(keys + "\"x\":0}"), "<parsed>");
+    EXPECT_NE(ErrorOf(keys + "\"k0\":0}").find("duplicate object key \"k0\""),
+              std::string::npos);
+    const std::string last = "k" + std::to_string(n - 1);
+    EXPECT_NE(ErrorOf(keys + "\"" + last + "\":0}").find("duplicate object key \"" + last),
+              std::string::npos);
+    // An object inside with the same keys is another object.
+    EXPECT_EQ(ErrorOf(keys + "\"in\":" + keys + "\"x\":0}}"), "<parsed>");
+  }
 }
 
 TEST(JsonParseTest, DepthLimit) {
