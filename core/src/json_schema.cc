@@ -630,6 +630,19 @@ class Validator {
     return nodes_[static_cast<size_t>(index)];
   }
 
+  // What makes two findings one.
+  static std::string FindingKey(std::string_view path, std::string_view code,
+                                std::string_view message_en) {
+    std::string key;
+    key.reserve(path.size() + code.size() + message_en.size() + 2);
+    key += path;
+    key += '\0';
+    key += code;
+    key += '\0';
+    key += message_en;
+    return key;
+  }
+
   // Appends to `out`; the validation's own list keeps each finding once (the
   // same path, code and English message is the same finding, whichever
   // schema found it) and at most max_kept_ of them, counting the rest.
@@ -638,11 +651,8 @@ class Validator {
       out->push_back(std::move(finding));
       return;
     }
-    std::string key = finding.problem.path;
-    key += '\0';
-    key += finding.problem.code;
-    key += '\0';
-    key += finding.problem.message_en;
+    std::string key = FindingKey(finding.problem.path, finding.problem.code,
+                                 finding.problem.message_en);
     if (kept_keys_.count(key) != 0) return;
     if (kept_.size() < max_kept_) {
       kept_keys_.insert(std::move(key));
@@ -655,6 +665,12 @@ class Validator {
   void Emit(std::vector<Finding>* out, const std::string& path,
             std::string_view code, const std::string& label, std::string zh,
             std::string en, bool type_mismatch = false) {
+    if (out == &kept_ && kept_.size() >= max_kept_) {
+      // Only counted: no need to build the finding.
+      const std::string key = FindingKey(path, code, en);
+      if (kept_keys_.count(key) == 0) unlisted_.push_back(std::hash<std::string>{}(key));
+      return;
+    }
     Finding finding;
     finding.order = order_;
     finding.problem.path = path;
