@@ -14,6 +14,12 @@ std::string FormatProblem(const Problem& problem) {
   return out;
 }
 
+size_t ProblemTotal(const std::vector<Problem>& problems) {
+  size_t total = 0;
+  for (const Problem& problem : problems) total += problem.count > 0 ? problem.count : 1;
+  return total;
+}
+
 bool HasError(const std::vector<Problem>& problems) {
   for (const Problem& problem : problems) {
     if (problem.severity == Severity::kError) return true;

@@ -31,6 +31,7 @@ TEST(ProblemTest, ListAtMostKeepsTheFirstAndCountsTheRest) {
   const Json json = ProblemJson(more);
   EXPECT_EQ(json.Find("count")->as_int(), 50);
   EXPECT_EQ(ProblemJson(problems[0]).Find("count"), nullptr);
+  EXPECT_EQ(ProblemTotal(problems), 250u);
 }
 
 TEST(ProblemTest, ListAtMostAddsWhatWasNeverListed) {

@@ -47,6 +47,10 @@ void ListAtMost(std::vector<Problem>& problems, size_t limit,
 // One line "<path, or / for the root> [code] message_en (message)".
 std::string FormatProblem(const Problem& problem);
 
+// How many problems `problems` stands for: one each, and a problems.more its
+// count.
+size_t ProblemTotal(const std::vector<Problem>& problems);
+
 // True iff at least one problem has severity kError.
 bool HasError(const std::vector<Problem>& problems);
 
