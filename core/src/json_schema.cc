@@ -980,11 +980,15 @@ class Validator {
     }
     if (count > items_limit_) {
       // Refused as too long: its items are not worth the time.
+      too_long_.insert(&elements);
       if (trial_depth_ == 0 && overlong_seen_.insert(&elements).second) {
         overlong_.emplace_back(path_, items_limit_);
       }
       return;
     }
+    // Nor when a schema applied to it before (say through the $ref beside
+    // this schema's properties) refused it as too long.
+    if (too_long_.count(&elements) != 0) return;
     if (n.items < 0) return;
     const size_t path_size = path_.size();
     for (size_t i = 0; i < elements.size(); ++i) {
@@ -1040,6 +1044,7 @@ class Validator {
   std::vector<size_t> unlisted_;  // hashes of findings beyond max_kept_
   std::vector<std::pair<std::string, uint64_t>> overlong_;
   std::unordered_set<const Json::Array*> overlong_seen_;
+  std::unordered_set<const Json::Array*> too_long_;
   std::unordered_set<const Json*> multiline_;
 };
 

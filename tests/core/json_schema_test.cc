@@ -258,6 +258,11 @@ TEST(JsonSchemaTest, ItemsOfAnArrayOverMaxItemsAreNotValidated) {
   EXPECT_EQ(Summary(Check(split, R"(["a", "b"])")),
             (Lines{" schema.max_items"}));
   EXPECT_EQ(Summary(Check(split, R"(["a"])")), (Lines{"/0 schema.type"}));
+  // So does one a $ref beside the schema's own properties applied first.
+  const char* beside = R"({"$defs": {"e": {"properties": {"b": {"maxItems": 1}}}},
+    "$ref": "#/$defs/e", "properties": {"b": {"items": {"type": "integer"}}}})";
+  EXPECT_EQ(Summary(Check(beside, R"({"b": ["x", "y"]})")),
+            (Lines{"/b schema.max_items"}));
   // Inside an alternative the array only fails that alternative: the caller
   // is not told to leave it alone.
   const SchemaFindings alternative =
