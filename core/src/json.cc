@@ -450,10 +450,11 @@ std::string PointerAppend(std::string_view base, size_t index) {
   return out;
 }
 
-// Elements of the containers being parsed, in chunks of a fixed size, so that
-// neither a growing container nor the move into its final, exactly sized
-// vector ever holds two copies of it: a finished container's chunks are freed
-// as its elements move out.
+// Elements of the small containers being parsed, in chunks of a fixed size,
+// so that each is moved once into a vector of its exact size and a growing
+// container never holds two copies of itself: a finished container's chunks
+// are freed as its elements move out. (A large container grows in a vector of
+// its own instead: see JsonParser::Frame.)
 template <typename T>
 class Staging {
  public:
@@ -518,10 +519,18 @@ class JsonParser {
   // detection.
   static constexpr size_t kLinearDuplicateScan = 16;
 
+  // A container staged in values_ or members_ moves to a vector of its own
+  // once it has this many elements: it then grows there and becomes the
+  // parsed value without a further copy.
+  static constexpr size_t kOwnVectorAt = 1024;
+
   struct Frame {
     bool is_object = false;
     size_t start = 0;  // first slot in values_ or members_
     size_t count = 0;  // finished elements or members
+    bool own = false;  // the elements are in own_values or own_members
+    Json::Array own_values;
+    Json::Object own_members;
     bool in_value = false;
     std::string key;  // object: key of the member being parsed
     // Large objects: an open-addressing hash table of the first `indexed`
@@ -541,8 +550,14 @@ class JsonParser {
   bool CountValue();
   bool OpenContainer(bool is_object, bool* closed, Json* value);
   bool ParseMemberKey();
+  // The key of member `i` of the object `frame` is parsing.
+  const std::string& MemberKey(const Frame& frame, size_t i) const {
+    return frame.own ? frame.own_members[i].first : members_[frame.start + i].first;
+  }
   // Whether the object being parsed has a member named frame.key already.
   bool HasMember(Frame& frame);
+  // Adds a finished value to the innermost container.
+  void Append(Frame& frame, Json value);
   bool ParseScalar(Json* value);
   bool ParseString(std::string* out);
   bool ParseHex4(const char* at, uint32_t* unit);
@@ -627,13 +642,7 @@ Result<Json> JsonParser::Parse() {
     }
     Frame& frame = frames_.back();
     frame.in_value = false;
-    if (frame.is_object) {
-      members_.push_back({std::move(frame.key), std::move(value)});
-      frame.key.clear();
-    } else {
-      values_.push_back(std::move(value));
-    }
-    ++frame.count;
+    Append(frame, std::move(value));
     SkipWhitespace();
     const char close = frame.is_object ? '}' : ']';
     if (p_ == end_) {
@@ -716,10 +725,35 @@ bool JsonParser::ParseMemberKey() {
   return true;
 }
 
+void JsonParser::Append(Frame& frame, Json value) {
+  if (!frame.own && frame.count == kOwnVectorAt) {
+    frame.own = true;
+    if (frame.is_object) {
+      members_.MoveTailTo(frame.start, frame.own_members);
+    } else {
+      values_.MoveTailTo(frame.start, frame.own_values);
+    }
+  }
+  if (frame.is_object) {
+    std::pair<std::string, Json> member(std::move(frame.key), std::move(value));
+    frame.key.clear();
+    if (frame.own) {
+      frame.own_members.push_back(std::move(member));
+    } else {
+      members_.push_back(std::move(member));
+    }
+  } else if (frame.own) {
+    frame.own_values.push_back(std::move(value));
+  } else {
+    values_.push_back(std::move(value));
+  }
+  ++frame.count;
+}
+
 bool JsonParser::HasMember(Frame& frame) {
   if (frame.count < kLinearDuplicateScan) {
-    for (size_t i = frame.start; i < members_.size(); ++i) {
-      if (members_[i].first == frame.key) return true;
+    for (size_t i = 0; i < frame.count; ++i) {
+      if (MemberKey(frame, i) == frame.key) return true;
     }
     return false;
   }
@@ -740,7 +774,7 @@ bool JsonParser::HasMember(Frame& frame) {
     }
   }
   for (; frame.indexed < frame.count; ++frame.indexed) {
-    const uint64_t h = hash(members_[frame.start + frame.indexed].first);
+    const uint64_t h = hash(MemberKey(frame, frame.indexed));
     insert(h << 32 | (frame.indexed + 1));
   }
   const uint32_t h = hash(frame.key);
@@ -748,7 +782,7 @@ bool JsonParser::HasMember(Frame& frame) {
   for (size_t slot = h & mask; frame.slots[slot] != 0; slot = (slot + 1) & mask) {
     const uint64_t entry = frame.slots[slot];
     if (static_cast<uint32_t>(entry >> 32) == h &&
-        members_[frame.start + static_cast<uint32_t>(entry) - 1].first == frame.key) {
+        MemberKey(frame, static_cast<uint32_t>(entry) - 1) == frame.key) {
       return true;
     }
   }
@@ -760,7 +794,11 @@ Json JsonParser::CloseArray() {
   Json result;
   result.type_ = Json::Type::kArray;
   new (&result.array_) Json::Array();
-  values_.MoveTailTo(frame.start, result.array_);
+  if (frame.own) {
+    result.array_ = std::move(frame.own_values);
+  } else {
+    values_.MoveTailTo(frame.start, result.array_);
+  }
   frames_.pop_back();
   return result;
 }
@@ -770,7 +808,11 @@ Json JsonParser::CloseObject() {
   Json result;
   result.type_ = Json::Type::kObject;
   new (&result.object_) Json::Object();
-  members_.MoveTailTo(frame.start, result.object_);
+  if (frame.own) {
+    result.object_ = std::move(frame.own_members);
+  } else {
+    members_.MoveTailTo(frame.start, result.object_);
+  }
   frames_.pop_back();
   return result;
 }
