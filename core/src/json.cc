@@ -469,7 +469,9 @@ class Staging {
     ++size_;
   }
 
-  const T& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  const T& operator[](size_t i) const {
+    return chunks_[i / kChunk][i % kChunk];
+  }
 
   // Moves the elements from `start` on, in order, into `out` (sized exactly)
   // and drops them.
@@ -552,7 +554,8 @@ class JsonParser {
   bool ParseMemberKey();
   // The key of member `i` of the object `frame` is parsing.
   const std::string& MemberKey(const Frame& frame, size_t i) const {
-    return frame.own ? frame.own_members[i].first : members_[frame.start + i].first;
+    return frame.own ? frame.own_members[i].first
+                     : members_[frame.start + i].first;
   }
   // Whether the object being parsed has a member named frame.key already.
   bool HasMember(Frame& frame);
@@ -581,11 +584,11 @@ class JsonParser {
 
 bool JsonParser::CountValue() {
   if (++values_seen_ <= options_.max_values) return true;
-  return Fail(p_, "too many values: more than " +
-                      internal::FormatInt(
-                          static_cast<int64_t>(options_.max_values)) +
-                      " strings, numbers, arrays, objects and literals in one "
-                      "document");
+  return Fail(
+      p_, "too many values: more than " +
+              internal::FormatInt(static_cast<int64_t>(options_.max_values)) +
+              " strings, numbers, arrays, objects and literals in one "
+              "document");
 }
 
 Result<Json> JsonParser::Parse() {
@@ -779,7 +782,8 @@ bool JsonParser::HasMember(Frame& frame) {
   }
   const uint32_t h = hash(frame.key);
   const size_t mask = frame.slots.size() - 1;
-  for (size_t slot = h & mask; frame.slots[slot] != 0; slot = (slot + 1) & mask) {
+  for (size_t slot = h & mask; frame.slots[slot] != 0;
+       slot = (slot + 1) & mask) {
     const uint64_t entry = frame.slots[slot];
     if (static_cast<uint32_t>(entry >> 32) == h &&
         MemberKey(frame, static_cast<uint32_t>(entry) - 1) == frame.key) {

@@ -616,8 +616,8 @@ class Validator {
   // Distinct findings found beyond the kept ones.
   size_t Unlisted() {
     std::sort(unlisted_.begin(), unlisted_.end());
-    return static_cast<size_t>(
-        std::unique(unlisted_.begin(), unlisted_.end()) - unlisted_.begin());
+    return static_cast<size_t>(std::unique(unlisted_.begin(), unlisted_.end()) -
+                               unlisted_.begin());
   }
 
   std::vector<std::pair<std::string, uint64_t>>& overlong() {
@@ -668,7 +668,8 @@ class Validator {
     if (out == &kept_ && kept_.size() >= max_kept_) {
       // Only counted: no need to build the finding.
       const std::string key = FindingKey(path, code, en);
-      if (kept_keys_.count(key) == 0) unlisted_.push_back(std::hash<std::string>{}(key));
+      if (kept_keys_.count(key) == 0)
+        unlisted_.push_back(std::hash<std::string>{}(key));
       return;
     }
     Finding finding;
@@ -1065,8 +1066,7 @@ Result<JsonSchema> JsonSchema::Compile(const Json& schema) {
   return JsonSchema(std::move(impl));
 }
 
-SchemaFindings JsonSchema::Check(const Json& data,
-                                 size_t max_problems) const {
+SchemaFindings JsonSchema::Check(const Json& data, size_t max_problems) const {
   Validator validator(impl_->nodes, max_problems);
   validator.Run(data);
   std::vector<Finding>& kept = validator.kept();
@@ -1075,7 +1075,8 @@ SchemaFindings JsonSchema::Check(const Json& data,
       [](const Finding& a, const Finding& b) { return a.order < b.order; });
   SchemaFindings out;
   out.problems.reserve(kept.size());
-  for (Finding& finding : kept) out.problems.push_back(std::move(finding.problem));
+  for (Finding& finding : kept)
+    out.problems.push_back(std::move(finding.problem));
   out.unlisted = validator.Unlisted();
   out.overlong_arrays = std::move(validator.overlong());
   out.multiline_texts = std::move(validator.multiline());

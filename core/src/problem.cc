@@ -16,7 +16,8 @@ std::string FormatProblem(const Problem& problem) {
 
 size_t ProblemTotal(const std::vector<Problem>& problems) {
   size_t total = 0;
-  for (const Problem& problem : problems) total += problem.count > 0 ? problem.count : 1;
+  for (const Problem& problem : problems)
+    total += problem.count > 0 ? problem.count : 1;
   return total;
 }
 

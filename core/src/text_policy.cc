@@ -39,8 +39,7 @@ bool IsCombiningMark(char32_t cp) {
 bool IsNormalized(const icu::Normalizer2& nfc, std::string_view text) {
   UErrorCode status = U_ZERO_ERROR;
   const bool normalized = nfc.isNormalizedUTF8(
-      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())),
-      status);
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), status);
   return U_SUCCESS(status) && normalized;
 }
 
@@ -150,8 +149,10 @@ std::optional<TextFault> FindTextFault(std::string_view text, TextLines lines) {
     char32_t cp = bytes[pos];
     size_t length = 1;
     internal::Utf8Error error = internal::Utf8Error::kNone;
-    if (cp >= 0x80) error = internal::DecodeStrict(bytes + pos, end, &cp, &length);
-    const bool mark = error == internal::Utf8Error::kNone && IsCombiningMark(cp);
+    if (cp >= 0x80)
+      error = internal::DecodeStrict(bytes + pos, end, &cp, &length);
+    const bool mark =
+        error == internal::Utf8Error::kNone && IsCombiningMark(cp);
     if (!mark && run > kMaxCombiningMarks) {
       marks.run = run;
       return marks;
@@ -169,8 +170,9 @@ std::optional<TextFault> FindTextFault(std::string_view text, TextLines lines) {
       run = 0;
     }
     if (IsControl(cp) && !(cp == U'\n' && lines == TextLines::kSeveral)) {
-      return TextFault{cp == U'\n' ? TextFaultKind::kLineBreak : TextFaultKind::kControl,
-                       pos, character, cp};
+      return TextFault{
+          cp == U'\n' ? TextFaultKind::kLineBreak : TextFaultKind::kControl,
+          pos, character, cp};
     }
     pos += length;
   }
@@ -200,7 +202,8 @@ Problem TextProblem(const TextFault& fault, std::string path) {
       break;
     case TextFaultKind::kControl:
       p.code = "text.control";
-      p.message = "第 " + n + " 个字符是控制字符 " + cp + "，文字中不能含有控制字符";
+      p.message =
+          "第 " + n + " 个字符是控制字符 " + cp + "，文字中不能含有控制字符";
       p.message_en = "character " + n + " is the control character " + cp +
                      "; text may not contain control characters";
       break;
@@ -233,9 +236,9 @@ Problem TextProblem(const TextFault& fault, std::string path) {
   return p;
 }
 
-std::vector<Problem> CheckTexts(const Json& data,
-                                const std::unordered_set<const Json*>& multiline,
-                                size_t max_problems, size_t* unlisted) {
+std::vector<Problem> CheckTexts(
+    const Json& data, const std::unordered_set<const Json*>& multiline,
+    size_t max_problems, size_t* unlisted) {
   std::vector<Problem> problems;
   size_t more = 0;
   std::string path;
@@ -250,8 +253,9 @@ std::vector<Problem> CheckTexts(const Json& data,
   };
   auto check_value = [&](const Json& value) {
     if (value.is_string()) {
-      check(value.as_string(),
-            multiline.count(&value) != 0 ? TextLines::kSeveral : TextLines::kOne);
+      check(value.as_string(), multiline.count(&value) != 0
+                                   ? TextLines::kSeveral
+                                   : TextLines::kOne);
     }
   };
   struct Frame {

@@ -117,7 +117,8 @@ core::Status FillDerivedFields(const std::string& kind, core::Json& data,
       return core::InvalidArgument("acceptance-receipt: accepted_on: " +
                                    accepted_on.status().message());
     }
-    BEIAN_ASSIGN_OR_RETURN(deadline, AcceptanceDeadline(calendar, *accepted_on));
+    BEIAN_ASSIGN_OR_RETURN(deadline,
+                           AcceptanceDeadline(calendar, *accepted_on));
   }
 
   if (licensed_since) {
@@ -130,8 +131,7 @@ core::Status FillDerivedFields(const std::string& kind, core::Json& data,
   return core::Status::Ok();
 }
 
-core::Result<core::Json> Derive(const std::string& kind,
-                                const core::Json& data,
+core::Result<core::Json> Derive(const std::string& kind, const core::Json& data,
                                 const HolidayCalendar& calendar,
                                 std::vector<core::Problem>* problems) {
   core::Json out = data;

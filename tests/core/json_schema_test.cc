@@ -247,7 +247,8 @@ TEST(JsonSchemaTest, ItemsOfAnArrayOverMaxItemsAreNotValidated) {
   data += "]}";
   const SchemaFindings found = Schema(schema).Check(J(data), 200);
   EXPECT_EQ(Summary(found.problems), (Lines{"/staff schema.max_items"}));
-  EXPECT_EQ(found.problems[0].message_en, "too many items: at most 2, got 100000");
+  EXPECT_EQ(found.problems[0].message_en,
+            "too many items: at most 2, got 100000");
   EXPECT_EQ(found.unlisted, 0u);
   EXPECT_EQ(found.overlong_arrays,
             (std::vector<std::pair<std::string, uint64_t>>{{"/staff", 2}}));
@@ -259,7 +260,8 @@ TEST(JsonSchemaTest, ItemsOfAnArrayOverMaxItemsAreNotValidated) {
             (Lines{" schema.max_items"}));
   EXPECT_EQ(Summary(Check(split, R"(["a"])")), (Lines{"/0 schema.type"}));
   // So does one a $ref beside the schema's own properties applied first.
-  const char* beside = R"({"$defs": {"e": {"properties": {"b": {"maxItems": 1}}}},
+  const char* beside =
+      R"({"$defs": {"e": {"properties": {"b": {"maxItems": 1}}}},
     "$ref": "#/$defs/e", "properties": {"b": {"items": {"type": "integer"}}}})";
   EXPECT_EQ(Summary(Check(beside, R"({"b": ["x", "y"]})")),
             (Lines{"/b schema.max_items"}));
@@ -278,7 +280,8 @@ TEST(JsonSchemaTest, CheckListsTheFirstProblemsAndCountsTheRest) {
     "type": "array", "items": {"$ref": "#/$defs/person", "required": ["name"]}})";
   // The item schema and its $ref both require "name": one problem per item.
   std::string data = "[";
-  for (int i = 0; i < 300; ++i) data += i == 0 ? R"({"id": 1})" : R"(,{"id": 1})";
+  for (int i = 0; i < 300; ++i)
+    data += i == 0 ? R"({"id": 1})" : R"(,{"id": 1})";
   data += "]";
   const SchemaFindings found = Schema(schema).Check(J(data), 200);
   ASSERT_EQ(found.problems.size(), 200u);

@@ -353,13 +353,15 @@ TEST(JsonParseTest, RejectsDuplicateKeys) {
   // Around each growth of the index, the first and the latest key are found.
   for (int n : {16, 17, 32, 33, 129, 5000}) {
     std::string keys = "{";
-    for (int i = 0; i < n; ++i) keys += "\"k" + std::to_string(i) + "\":{\"a\":1},";
+    for (int i = 0; i < n; ++i)
+      keys += "\"k" + std::to_string(i) + "\":{\"a\":1},";
     SCOPED_TRACE(n);
     EXPECT_EQ(ErrorOf(keys + "\"x\":0}"), "<parsed>");
     EXPECT_NE(ErrorOf(keys + "\"k0\":0}").find("duplicate object key \"k0\""),
               std::string::npos);
     const std::string last = "k" + std::to_string(n - 1);
-    EXPECT_NE(ErrorOf(keys + "\"" + last + "\":0}").find("duplicate object key \"" + last),
+    EXPECT_NE(ErrorOf(keys + "\"" + last + "\":0}")
+                  .find("duplicate object key \"" + last),
               std::string::npos);
     // An object inside with the same keys is another object.
     EXPECT_EQ(ErrorOf(keys + "\"in\":" + keys + "\"x\":0}}"), "<parsed>");
@@ -432,8 +434,8 @@ TEST(JsonParseTest, StagingKeepsElementOrderAcrossChunks) {
   std::string text = "[";
   for (int i = 0; i < 5000; ++i) {
     if (i > 0) text += ",";
-    text += i % 3 == 0 ? "[" + std::to_string(i) + ",{\"k\":" +
-                             std::to_string(i) + "}]"
+    text += i % 3 == 0 ? "[" + std::to_string(i) +
+                             ",{\"k\":" + std::to_string(i) + "}]"
                        : std::to_string(i);
   }
   text += "]";

@@ -11,7 +11,8 @@ namespace {
 std::vector<Problem> Numbered(size_t n, Severity severity = Severity::kError) {
   std::vector<Problem> out;
   for (size_t i = 0; i < n; ++i) {
-    out.push_back({"/staff/" + std::to_string(i), "schema.required", "缺少", "missing", severity});
+    out.push_back({"/staff/" + std::to_string(i), "schema.required", "缺少",
+                   "missing", severity});
   }
   return out;
 }
@@ -27,7 +28,8 @@ TEST(ProblemTest, ListAtMostKeepsTheFirstAndCountsTheRest) {
   EXPECT_EQ(more.count, 50u);
   EXPECT_EQ(more.severity, Severity::kError);
   EXPECT_EQ(more.message, "还有 50 个问题未列出（只列出前 200 个）");
-  EXPECT_EQ(more.message_en, "50 more problems not listed (only the first 200 are)");
+  EXPECT_EQ(more.message_en,
+            "50 more problems not listed (only the first 200 are)");
   const Json json = ProblemJson(more);
   EXPECT_EQ(json.Find("count")->as_int(), 50);
   EXPECT_EQ(ProblemJson(problems[0]).Find("count"), nullptr);
@@ -45,7 +47,8 @@ TEST(ProblemTest, ListAtMostAddsWhatWasNeverListed) {
   EXPECT_EQ(few.size(), 200u);
   std::vector<Problem> one = Numbered(201);
   ListAtMost(one, 200);
-  EXPECT_EQ(one.back().message_en, "1 more problem not listed (only the first 200 are)");
+  EXPECT_EQ(one.back().message_en,
+            "1 more problem not listed (only the first 200 are)");
 }
 
 TEST(ProblemTest, MoreProblemsIsAWarningWhenEveryOmittedOneIs) {

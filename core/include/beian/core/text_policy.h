@@ -83,9 +83,9 @@ Problem TextProblem(const TextFault& fault, std::string path);
 // holds its address (see core::SchemaFindings::multiline_texts). Returns the
 // problems in document order, at most `max_problems`; `*unlisted` receives how
 // many more were found. Linear in the size of the data; never recurses.
-std::vector<Problem> CheckTexts(const Json& data,
-                                const std::unordered_set<const Json*>& multiline,
-                                size_t max_problems, size_t* unlisted);
+std::vector<Problem> CheckTexts(
+    const Json& data, const std::unordered_set<const Json*>& multiline,
+    size_t max_problems, size_t* unlisted);
 
 }  // namespace beian::core
 
