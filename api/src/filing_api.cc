@@ -21,6 +21,7 @@
 #include "beian/core/beijing_time.h"
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
+#include "beian/core/text_policy.h"
 #include "beian/core/utf8.h"
 #include "views.h"
 
@@ -452,7 +453,7 @@ class FilingApi {
                              "the part \"file\" of multipart/form-data",
                              "Content-Type");
     }
-    if (!core::IsValidUtf8(upload.name) || upload.name.size() > 255 || core::HasControlCharacter(upload.name)) {
+    if (upload.name.size() > 255 || !core::IsAcceptableText(upload.name, core::TextLines::kOne)) {
       upload.name.clear();
     }
     core::Result<service::SignedCopyInfo> copy = service_.AttachScan(who, *id, upload.bytes, upload.name, of_record);
@@ -513,12 +514,15 @@ class FilingApi {
         // A reason may run over lines; a filing number is one line.
         const bool reason = std::string_view(member) == "reason";
         const size_t limit = reason ? 500 : 100;
-        if (!v->is_string() || !core::IsValidUtf8(v->as_string()) ||
-            core::CountCodePoints(v->as_string()) > limit ||
-            core::HasControlCharacter(v->as_string(), /*newline_allowed=*/reason)) {
+        const std::optional<core::TextFault> fault =
+            v->is_string() ? core::FindTextFault(v->as_string(),
+                                                 reason ? core::TextLines::kSeveral : core::TextLines::kOne)
+                           : std::nullopt;
+        if (!v->is_string() || fault || core::CountCodePoints(v->as_string()) > limit) {
           return Response::Error(422, std::string("invalid_") + member,
                                  std::string(member) + " must be text of at most " + std::to_string(limit) +
-                                     " characters without control characters",
+                                     " characters without control characters" +
+                                     (fault ? ": " + core::TextProblem(*fault, "").message_en : ""),
                                  std::string("/") + member);
         }
         text = v->as_string();
@@ -552,8 +556,8 @@ class FilingApi {
         marked = m->as_bool();
       }
       if (const core::Json* op = o->Find("operator")) {
-        if (!op->is_string() || op->as_string().size() > 100 || !core::IsValidUtf8(op->as_string()) ||
-            core::IsBlank(op->as_string()) || core::HasControlCharacter(op->as_string())) {
+        if (!op->is_string() || op->as_string().size() > 100 ||
+            !core::IsAcceptableText(op->as_string(), core::TextLines::kOne) || core::IsBlank(op->as_string())) {
           return Response::Error(422, "invalid_operator", "operator must be a name of 1-100 bytes", "/operator");
         }
         operator_name = op->as_string();

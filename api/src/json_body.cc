@@ -13,6 +13,14 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+constexpr std::string_view kTooDeep = "nesting too deep";
+constexpr std::string_view kTooMany = "too many values";
+
+// Whether `status` is core::ParseJson's refusal for the limit `what`.
+bool IsLimit(const core::Status& status, std::string_view what) {
+  return status.message().find(what) != std::string::npos;
+}
+
 // Strips one pair of surrounding double quotes.
 std::string_view Unquote(std::string_view s) {
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') {
@@ -54,9 +62,10 @@ core::Result<core::Json> ParseJsonBody(const Request& request) {
   }
   core::Result<core::Json> parsed = core::ParseJson(request.body());
   if (parsed.ok()) return parsed;
-  // core::ParseJson reports depth as "nesting too deep: more than N ..." (see
-  // core/src/json.cc); it has no separate code for it.
-  if (parsed.status().message().find("nesting too deep") != std::string::npos) {
+  // core::ParseJson reports its limits as "nesting too deep: more than N ..."
+  // and "too many values: more than N ..." (see core/src/json.cc); it has no
+  // separate code for them.
+  if (IsLimit(parsed.status(), kTooDeep) || IsLimit(parsed.status(), kTooMany)) {
     return core::OutOfRange(parsed.status().message());
   }
   return parsed.status();
@@ -67,7 +76,8 @@ Response JsonBodyError(const core::Status& status) {
     case core::Code::kInvalidArgument:
       return Response::Error(400, "invalid_utf8", status.message());
     case core::Code::kOutOfRange:
-      return Response::Error(400, "json_too_deep", status.message());
+      return Response::Error(400, IsLimit(status, kTooMany) ? "json_too_large" : "json_too_deep",
+                             status.message());
     default:
       return Response::Error(400, "malformed_json",
                              "request body is not valid JSON: " + status.message());

@@ -8,6 +8,7 @@
 #include "beian/core/beijing_time.h"
 #include "beian/core/districts.h"
 #include "beian/core/id_numbers.h"
+#include "beian/core/text_policy.h"
 #include "beian/core/utf8.h"
 
 namespace beian::archive {
@@ -16,6 +17,15 @@ namespace {
 bool IsLowerHex64(std::string_view text) {
   return text.size() == 64 &&
          text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// kInvalidArgument naming the field and what the text policy refuses in it.
+core::Status CheckText(std::string_view field, std::string_view value,
+                       core::TextLines lines) {
+  const std::optional<core::TextFault> fault = core::FindTextFault(value, lines);
+  if (!fault) return core::Status::Ok();
+  return core::InvalidArgument(std::string(field) + ": " +
+                               core::TextProblem(*fault, "").message_en);
 }
 
 
@@ -128,10 +138,9 @@ core::Status CheckStatusChange(const StatusChange& c) {
   const bool timed = with_reason || filing;
   BEIAN_RETURN_IF_ERROR(only_for("at", c.at, timed));
   if (with_reason) {
-    const size_t length =
-        core::IsValidUtf8(c.reason) ? core::CountCodePoints(c.reason) : 0;
-    if (length < 1 || length > 500 || core::IsBlank(c.reason) ||
-        core::HasControlCharacter(c.reason, /*newline_allowed=*/true)) {
+    BEIAN_RETURN_IF_ERROR(CheckText("reason", c.reason, core::TextLines::kSeveral));
+    const size_t length = core::CountCodePoints(c.reason);
+    if (length < 1 || length > 500 || core::IsBlank(c.reason)) {
       return core::InvalidArgument("a change to " + to +
                                    " needs a reason of 1 to 500 characters "
                                    "of text (lines allowed, no other control "
@@ -148,9 +157,9 @@ core::Status CheckStatusChange(const StatusChange& c) {
     }
   }
   if (filing) {
-    if (core::IsBlank(c.filing_number) || c.filing_number.size() > 100 ||
-        !core::IsValidUtf8(c.filing_number) ||
-        core::HasControlCharacter(c.filing_number)) {
+    BEIAN_RETURN_IF_ERROR(
+        CheckText("filing_number", c.filing_number, core::TextLines::kOne));
+    if (core::IsBlank(c.filing_number) || c.filing_number.size() > 100) {
       return core::InvalidArgument(
           "a change to filed needs a filing_number of 1 to 100 bytes of "
           "text");
@@ -211,13 +220,9 @@ core::Status CheckNewSignedCopy(const NewSignedCopy& c) {
   BEIAN_RETURN_IF_ERROR(CheckNotEmpty("media_type", c.media_type));
   BEIAN_RETURN_IF_ERROR(CheckNotEmpty("uploaded_by", c.uploaded_by));
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("uploaded_by", c.uploaded_by));
-  if (!core::IsValidUtf8(c.original_name)) {
-    return core::InvalidArgument("original_name is not UTF-8");
-  }
+  BEIAN_RETURN_IF_ERROR(
+      CheckText("original_name", c.original_name, core::TextLines::kOne));
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("original_name", c.original_name));
-  if (core::HasControlCharacter(c.original_name)) {
-    return core::InvalidArgument("original_name must be text without control characters");
-  }
   if (!c.uploaded_at.empty()) {
     BEIAN_RETURN_IF_ERROR(CheckTime("uploaded_at", c.uploaded_at));
   }
@@ -230,10 +235,9 @@ core::Status CheckNewSignedCopy(const NewSignedCopy& c) {
 
 core::Status CheckNewReprint(const NewReprint& r) {
   BEIAN_RETURN_IF_ERROR(CheckNotEmpty("operator", r.operator_name));
+  BEIAN_RETURN_IF_ERROR(
+      CheckText("operator", r.operator_name, core::TextLines::kOne));
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("operator", r.operator_name));
-  if (core::HasControlCharacter(r.operator_name)) {
-    return core::InvalidArgument("operator must be text without control characters");
-  }
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", r.actor));
   if (!r.reprinted_at.empty()) {
     BEIAN_RETURN_IF_ERROR(CheckTime("reprinted_at", r.reprinted_at));
@@ -255,8 +259,11 @@ core::Status CheckNewAccessToken(const NewAccessToken& t) {
   }
   BEIAN_RETURN_IF_ERROR(CheckNotEmpty("created_by", t.created_by));
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("created_by", t.created_by));
-  if (!core::IsValidUtf8(t.label) || t.label.size() > 200) {
-    return core::InvalidArgument("label must be UTF-8 of at most 200 bytes");
+  if (!core::IsAcceptableText(t.label, core::TextLines::kOne) ||
+      t.label.size() > 200) {
+    return core::InvalidArgument(
+        "label must be one line of at most 200 bytes of text (UTF-8 in NFC, "
+        "no control characters)");
   }
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("label", t.label));
   const bool credit_ok = core::IsCreditCodeForm(t.credit_code);
@@ -265,14 +272,15 @@ core::Status CheckNewAccessToken(const NewAccessToken& t) {
       return core::InvalidArgument("an admin token has no name");
     }
   } else if (t.name.empty() || t.name.size() > 200 ||
-             !core::IsValidUtf8(t.name) || core::HasControlCharacter(t.name)) {
+             !core::IsAcceptableText(t.name, core::TextLines::kOne)) {
     return core::InvalidArgument(
         std::string("a") +
         (t.role == AccessRole::kBureau ? " bureau token needs the bureau's "
                                          "official name"
                                        : "n enterprise token needs the "
                                          "enterprise's registered name") +
-        ": 1 to 200 bytes of text without control characters");
+        ": 1 to 200 bytes of text (UTF-8 in NFC, one line, no control "
+        "characters)");
   } else {
     BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("name", t.name));
   }

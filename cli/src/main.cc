@@ -118,7 +118,7 @@ int Validate(const FilingService& service, const std::string& kind_name, const s
     problems.push_back({"", "json.parse", "不是有效的 JSON：" + parsed.status().message(),
                         "not valid JSON: " + parsed.status().message()});
   } else {
-    auto found = service.Validate(kind_name, parsed.value());
+    auto found = service.Validate(kind_name, std::move(parsed).value());
     if (!found.ok()) return Fail(kExitInternal, found.status().message());
     problems = std::move(found).value();
   }
@@ -126,8 +126,9 @@ int Validate(const FilingService& service, const std::string& kind_name, const s
     std::cout << core::WritePrettyJson(ProblemsJson(problems)) << "\n";
   } else {
     PrintProblems(problems, std::cout);
-    std::cout << path << ": " << (core::HasError(problems) ? "refused" : "valid") << " (" << problems.size()
-              << (problems.size() == 1 ? " problem" : " problems") << ")\n";
+    const size_t total = core::ProblemTotal(problems);
+    std::cout << path << ": " << (core::HasError(problems) ? "refused" : "valid") << " (" << total
+              << (total == 1 ? " problem" : " problems") << ")\n";
   }
   return core::HasError(problems) ? kExitBadInput : 0;
 }
@@ -162,7 +163,7 @@ int RenderOne(const FilingService& service, const RenderRequest& req, const core
   PrintProblems(problems, std::cerr);
   if (core::HasError(problems)) {
     return Fail(kExitBadInput, req.data_path + ": refused, the data does not fit " + req.kind + " (" +
-                                   std::to_string(problems.size()) + " problems above)");
+                                   std::to_string(core::ProblemTotal(problems)) + " problems above)");
   }
   if (!doc.ok()) {
     return Fail(doc.status().code() == core::Code::kInternal ? kExitInternal : kExitBadInput,

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <memory>
 #include <new>
-#include <unordered_set>
+#include <string_view>
 #include <vector>
 
 #include "beian/core/utf8.h"
@@ -370,6 +369,10 @@ const Json* Json::At(std::string_view pointer) const {
   return current;
 }
 
+Json* Json::At(std::string_view pointer) {
+  return const_cast<Json*>(static_cast<const Json*>(this)->At(pointer));
+}
+
 namespace {
 
 bool NumbersEqual(const Json& a, const Json& b) {
@@ -447,6 +450,57 @@ std::string PointerAppend(std::string_view base, size_t index) {
   return out;
 }
 
+// Elements of the small containers being parsed, in chunks of a fixed size,
+// so that each is moved once into a vector of its exact size and a growing
+// container never holds two copies of itself: a finished container's chunks
+// are freed as its elements move out. (A large container grows in a vector of
+// its own instead: see JsonParser::Frame.)
+template <typename T>
+class Staging {
+ public:
+  size_t size() const { return size_; }
+
+  void push_back(T value) {
+    if (chunks_.empty() || chunks_.back().size() == kChunk) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(kChunk);
+    }
+    chunks_.back().push_back(std::move(value));
+    ++size_;
+  }
+
+  const T& operator[](size_t i) const {
+    return chunks_[i / kChunk][i % kChunk];
+  }
+
+  // Moves the elements from `start` on, in order, into `out` (sized exactly)
+  // and drops them.
+  void MoveTailTo(size_t start, std::vector<T>& out) {
+    out.reserve(size_ - start);
+    const size_t first = start / kChunk;
+    const size_t keep = start % kChunk;
+    for (size_t c = first; c < chunks_.size(); ++c) {
+      std::vector<T>& chunk = chunks_[c];
+      for (size_t i = c == first ? keep : 0; i < chunk.size(); ++i) {
+        out.push_back(std::move(chunk[i]));
+      }
+      if (c > first || keep == 0) std::vector<T>().swap(chunk);
+    }
+    if (keep > 0) {
+      chunks_[first].resize(keep);
+      chunks_.resize(first + 1);
+    } else {
+      chunks_.resize(first);
+    }
+    size_ = start;
+  }
+
+ private:
+  static constexpr size_t kChunk = 1024;
+  std::vector<std::vector<T>> chunks_;
+  size_t size_ = 0;
+};
+
 // Single-pass iterative parser; containers under construction live on explicit
 // stacks so nesting depth never grows the native stack and each finished
 // container is allocated at its exact size.
@@ -467,14 +521,25 @@ class JsonParser {
   // detection.
   static constexpr size_t kLinearDuplicateScan = 16;
 
+  // A container staged in values_ or members_ moves to a vector of its own
+  // once it has this many elements: it then grows there and becomes the
+  // parsed value without a further copy.
+  static constexpr size_t kOwnVectorAt = 1024;
+
   struct Frame {
     bool is_object = false;
     size_t start = 0;  // first slot in values_ or members_
     size_t count = 0;  // finished elements or members
+    bool own = false;  // the elements are in own_values or own_members
+    Json::Array own_values;
+    Json::Object own_members;
     bool in_value = false;
     std::string key;  // object: key of the member being parsed
-    std::unique_ptr<std::unordered_set<std::string>>
-        keys;  // large objects only
+    // Large objects: an open-addressing hash table of the first `indexed`
+    // members, each slot (32 bits of the key's hash) << 32 | (position + 1),
+    // 0 when empty; probes compare keys only when the hash bits match.
+    std::vector<uint64_t> slots;
+    size_t indexed = 0;
   };
 
   bool Fail(const char* at, std::string what);
@@ -483,8 +548,19 @@ class JsonParser {
            (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t'))
       ++p_;
   }
+  // Counts one more value against max_values; false (with the error) past it.
+  bool CountValue();
   bool OpenContainer(bool is_object, bool* closed, Json* value);
   bool ParseMemberKey();
+  // The key of member `i` of the object `frame` is parsing.
+  const std::string& MemberKey(const Frame& frame, size_t i) const {
+    return frame.own ? frame.own_members[i].first
+                     : members_[frame.start + i].first;
+  }
+  // Whether the object being parsed has a member named frame.key already.
+  bool HasMember(Frame& frame);
+  // Adds a finished value to the innermost container.
+  void Append(Frame& frame, Json value);
   bool ParseScalar(Json* value);
   bool ParseString(std::string* out);
   bool ParseHex4(const char* at, uint32_t* unit);
@@ -499,11 +575,21 @@ class JsonParser {
   const char* p_;
   const char* const end_;
   const ParseOptions& options_;
+  size_t values_seen_ = 0;
   std::vector<Frame> frames_;
-  std::vector<Json> values_;
-  Json::Object members_;
+  Staging<Json> values_;
+  Staging<std::pair<std::string, Json>> members_;
   Status error_;
 };
+
+bool JsonParser::CountValue() {
+  if (++values_seen_ <= options_.max_values) return true;
+  return Fail(
+      p_, "too many values: more than " +
+              internal::FormatInt(static_cast<int64_t>(options_.max_values)) +
+              " strings, numbers, arrays, objects and literals in one "
+              "document");
+}
 
 Result<Json> JsonParser::Parse() {
   const size_t size = static_cast<size_t>(end_ - begin_);
@@ -523,8 +609,6 @@ Result<Json> JsonParser::Parse() {
     return error_;
   }
   frames_.reserve(std::min<size_t>(options_.max_depth, 64));
-  values_.reserve(64);
-  members_.reserve(64);
 
   SkipWhitespace();
   if (p_ == end_) {
@@ -542,10 +626,12 @@ Result<Json> JsonParser::Parse() {
       }
       const char c = *p_;
       if (c == '{' || c == '[') {
-        if (!OpenContainer(c == '{', &have_value, &value)) return error_;
+        if (!CountValue() || !OpenContainer(c == '{', &have_value, &value)) {
+          return error_;
+        }
         continue;
       }
-      if (!ParseScalar(&value)) return error_;
+      if (!CountValue() || !ParseScalar(&value)) return error_;
       have_value = true;
     }
     // A value is complete: attach it to the innermost open container.
@@ -559,13 +645,7 @@ Result<Json> JsonParser::Parse() {
     }
     Frame& frame = frames_.back();
     frame.in_value = false;
-    if (frame.is_object) {
-      members_.emplace_back(std::move(frame.key), std::move(value));
-      frame.key.clear();
-    } else {
-      values_.push_back(std::move(value));
-    }
-    ++frame.count;
+    Append(frame, std::move(value));
     SkipWhitespace();
     const char close = frame.is_object ? '}' : ']';
     if (p_ == end_) {
@@ -635,25 +715,7 @@ bool JsonParser::ParseMemberKey() {
   }
   const char* key_start = p_;
   if (!ParseString(&frame.key)) return false;
-  bool duplicate = false;
-  if (frame.keys != nullptr) {
-    duplicate = !frame.keys->insert(frame.key).second;
-  } else {
-    for (size_t i = frame.start; i < members_.size(); ++i) {
-      if (members_[i].first == frame.key) {
-        duplicate = true;
-        break;
-      }
-    }
-    if (!duplicate && frame.count >= kLinearDuplicateScan) {
-      frame.keys = std::make_unique<std::unordered_set<std::string>>();
-      frame.keys->reserve(frame.count * 2);
-      for (size_t i = frame.start; i < members_.size(); ++i)
-        frame.keys->insert(members_[i].first);
-      frame.keys->insert(frame.key);
-    }
-  }
-  if (duplicate) {
+  if (HasMember(frame)) {
     frame.in_value = true;
     return Fail(key_start, "duplicate object key \"" + frame.key + "\"");
   }
@@ -666,16 +728,81 @@ bool JsonParser::ParseMemberKey() {
   return true;
 }
 
+void JsonParser::Append(Frame& frame, Json value) {
+  if (!frame.own && frame.count == kOwnVectorAt) {
+    frame.own = true;
+    if (frame.is_object) {
+      members_.MoveTailTo(frame.start, frame.own_members);
+    } else {
+      values_.MoveTailTo(frame.start, frame.own_values);
+    }
+  }
+  if (frame.is_object) {
+    std::pair<std::string, Json> member(std::move(frame.key), std::move(value));
+    frame.key.clear();
+    if (frame.own) {
+      frame.own_members.push_back(std::move(member));
+    } else {
+      members_.push_back(std::move(member));
+    }
+  } else if (frame.own) {
+    frame.own_values.push_back(std::move(value));
+  } else {
+    values_.push_back(std::move(value));
+  }
+  ++frame.count;
+}
+
+bool JsonParser::HasMember(Frame& frame) {
+  if (frame.count < kLinearDuplicateScan) {
+    for (size_t i = 0; i < frame.count; ++i) {
+      if (MemberKey(frame, i) == frame.key) return true;
+    }
+    return false;
+  }
+  auto hash = [](std::string_view key) {
+    return static_cast<uint32_t>(std::hash<std::string_view>{}(key));
+  };
+  auto insert = [&frame](uint64_t entry) {
+    const size_t mask = frame.slots.size() - 1;
+    size_t slot = static_cast<uint32_t>(entry >> 32) & mask;
+    while (frame.slots[slot] != 0) slot = (slot + 1) & mask;
+    frame.slots[slot] = entry;
+  };
+  if (frame.slots.size() < 2 * (frame.count + 1)) {
+    std::vector<uint64_t> old(std::max<size_t>(64, frame.slots.size() * 2), 0);
+    old.swap(frame.slots);
+    for (uint64_t entry : old) {
+      if (entry != 0) insert(entry);
+    }
+  }
+  for (; frame.indexed < frame.count; ++frame.indexed) {
+    const uint64_t h = hash(MemberKey(frame, frame.indexed));
+    insert(h << 32 | (frame.indexed + 1));
+  }
+  const uint32_t h = hash(frame.key);
+  const size_t mask = frame.slots.size() - 1;
+  for (size_t slot = h & mask; frame.slots[slot] != 0;
+       slot = (slot + 1) & mask) {
+    const uint64_t entry = frame.slots[slot];
+    if (static_cast<uint32_t>(entry >> 32) == h &&
+        MemberKey(frame, static_cast<uint32_t>(entry) - 1) == frame.key) {
+      return true;
+    }
+  }
+  return false;
+}
+
 Json JsonParser::CloseArray() {
   Frame& frame = frames_.back();
   Json result;
   result.type_ = Json::Type::kArray;
   new (&result.array_) Json::Array();
-  result.array_.reserve(frame.count);
-  std::move(values_.begin() + static_cast<std::ptrdiff_t>(frame.start),
-            values_.end(), std::back_inserter(result.array_));
-  values_.erase(values_.begin() + static_cast<std::ptrdiff_t>(frame.start),
-                values_.end());
+  if (frame.own) {
+    result.array_ = std::move(frame.own_values);
+  } else {
+    values_.MoveTailTo(frame.start, result.array_);
+  }
   frames_.pop_back();
   return result;
 }
@@ -685,11 +812,11 @@ Json JsonParser::CloseObject() {
   Json result;
   result.type_ = Json::Type::kObject;
   new (&result.object_) Json::Object();
-  result.object_.reserve(frame.count);
-  std::move(members_.begin() + static_cast<std::ptrdiff_t>(frame.start),
-            members_.end(), std::back_inserter(result.object_));
-  members_.erase(members_.begin() + static_cast<std::ptrdiff_t>(frame.start),
-                 members_.end());
+  if (frame.own) {
+    result.object_ = std::move(frame.own_members);
+  } else {
+    members_.MoveTailTo(frame.start, result.object_);
+  }
   frames_.pop_back();
   return result;
 }

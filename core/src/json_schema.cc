@@ -5,13 +5,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <regex>
 #include <set>
 #include <string>
 #include <string_view>
-#include <tuple>
+#include <unordered_set>
 #include <utility>
 
 #include "beian/core/civil_date.h"
@@ -79,6 +81,11 @@ struct Node {
   int items = -1;
   std::optional<uint64_t> min_items;
   std::optional<uint64_t> max_items;
+  // The smallest maxItems of this schema and those it applies to the same
+  // value unconditionally ($ref, allOf): an array longer than this is refused
+  // and its items are not validated.
+  uint64_t items_limit = std::numeric_limits<uint64_t>::max();
+  bool multiline = false;  // x-multiline: the string may hold line breaks
   std::optional<uint64_t> min_length;
   std::optional<uint64_t> max_length;
   std::optional<std::vector<Json>> enum_values;
@@ -187,6 +194,10 @@ class SchemaCompiler {
       }
     }
     BEIAN_RETURN_IF_ERROR(CheckCycles());
+    std::vector<bool> done(nodes_.size(), false);
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      ItemsLimit(static_cast<int>(i), &done);
+    }
     return std::move(nodes_);
   }
 
@@ -265,6 +276,11 @@ class SchemaCompiler {
     if (keyword == "x-label") {
       if (!value.is_string()) return bad("must be a string");
       node->label = value.as_string();
+      return Status::Ok();
+    }
+    if (keyword == "x-multiline") {
+      if (!value.is_bool()) return bad("must be true or false");
+      node->multiline = value.as_bool();
       return Status::Ok();
     }
     if (keyword == "type") {
@@ -403,6 +419,20 @@ class SchemaCompiler {
     if (keyword == "not") return sub(&node->not_schema);
     return InvalidArgument(SchemaWhere(where) + "unsupported keyword \"" +
                            keyword + "\"");
+  }
+
+  // Fills nodes_[index].items_limit (and those it depends on); CheckCycles
+  // has made sure $ref and allOf chains end.
+  uint64_t ItemsLimit(int index, std::vector<bool>* done) {
+    Node& node = nodes_[static_cast<size_t>(index)];
+    if ((*done)[static_cast<size_t>(index)]) return node.items_limit;
+    uint64_t limit =
+        node.max_items.value_or(std::numeric_limits<uint64_t>::max());
+    if (node.ref >= 0) limit = std::min(limit, ItemsLimit(node.ref, done));
+    for (int sub : node.all_of) limit = std::min(limit, ItemsLimit(sub, done));
+    node.items_limit = limit;
+    (*done)[static_cast<size_t>(index)] = true;
+    return limit;
   }
 
   // Rejects cycles of applicators that stay at the same data location (e.g.
@@ -571,22 +601,77 @@ bool MatchesType(uint32_t mask, const Json& value) {
   return false;
 }
 
+// One validation: the findings it keeps (the first `max_kept` distinct ones
+// found) and what it learns about the data on the way.
 class Validator {
  public:
-  explicit Validator(const std::vector<Node>& nodes) : nodes_(nodes) {}
+  Validator(const std::vector<Node>& nodes, size_t max_kept)
+      : nodes_(nodes), max_kept_(max_kept) {}
 
-  void Run(const Json& data, std::vector<Finding>* out) {
-    Check(0, data, "", out);
+  void Run(const Json& data) { Check(0, data, "", &kept_); }
+
+  // The kept findings, in the order they were found.
+  std::vector<Finding>& kept() { return kept_; }
+
+  // Distinct findings found beyond the kept ones.
+  size_t Unlisted() {
+    std::sort(unlisted_.begin(), unlisted_.end());
+    return static_cast<size_t>(std::unique(unlisted_.begin(), unlisted_.end()) -
+                               unlisted_.begin());
   }
+
+  std::vector<std::pair<std::string, uint64_t>>& overlong() {
+    return overlong_;
+  }
+  std::unordered_set<const Json*>& multiline() { return multiline_; }
 
  private:
   const Node& node(int index) const {
     return nodes_[static_cast<size_t>(index)];
   }
 
+  // What makes two findings one.
+  static std::string FindingKey(std::string_view path, std::string_view code,
+                                std::string_view message_en) {
+    std::string key;
+    key.reserve(path.size() + code.size() + message_en.size() + 2);
+    key += path;
+    key += '\0';
+    key += code;
+    key += '\0';
+    key += message_en;
+    return key;
+  }
+
+  // Appends to `out`; the validation's own list keeps each finding once (the
+  // same path, code and English message is the same finding, whichever
+  // schema found it) and at most max_kept_ of them, counting the rest.
+  void Add(std::vector<Finding>* out, Finding finding) {
+    if (out != &kept_) {
+      out->push_back(std::move(finding));
+      return;
+    }
+    std::string key = FindingKey(finding.problem.path, finding.problem.code,
+                                 finding.problem.message_en);
+    if (kept_keys_.count(key) != 0) return;
+    if (kept_.size() < max_kept_) {
+      kept_keys_.insert(std::move(key));
+      kept_.push_back(std::move(finding));
+    } else {
+      unlisted_.push_back(std::hash<std::string>{}(key));
+    }
+  }
+
   void Emit(std::vector<Finding>* out, const std::string& path,
             std::string_view code, const std::string& label, std::string zh,
             std::string en, bool type_mismatch = false) {
+    if (out == &kept_ && kept_.size() >= max_kept_) {
+      // Only counted: no need to build the finding.
+      const std::string key = FindingKey(path, code, en);
+      if (kept_keys_.count(key) == 0)
+        unlisted_.push_back(std::hash<std::string>{}(key));
+      return;
+    }
     Finding finding;
     finding.order = order_;
     finding.problem.path = path;
@@ -595,7 +680,7 @@ class Validator {
     finding.problem.message_en = std::move(en);
     finding.raw_message = std::move(zh);
     finding.type_mismatch_here = type_mismatch;
-    out->push_back(std::move(finding));
+    Add(out, std::move(finding));
   }
 
   // The label a property's schema gives the value, following $ref when the
@@ -611,7 +696,9 @@ class Validator {
   std::vector<Finding> Trial(int index, const Json& data,
                              const std::string& label) {
     std::vector<Finding> findings;
+    ++trial_depth_;
     Check(index, data, label, &findings);
+    --trial_depth_;
     return findings;
   }
 
@@ -670,7 +757,7 @@ class Validator {
     const int fit = SoleTypeFit(trials, path_);
     if (fit >= 0) {
       for (Finding& finding : trials[static_cast<size_t>(fit)])
-        out->push_back(std::move(finding));
+        Add(out, std::move(finding));
       return;
     }
     std::string zh = "不符合任何一种允许的格式";
@@ -684,6 +771,25 @@ class Validator {
 
   void Check(int index, const Json& data, const std::string& inherited_label,
              std::vector<Finding>* out) {
+    if (&data == value_) {
+      CheckValue(index, data, inherited_label, out);
+      return;
+    }
+    // The first schema to see a value decides how many items an array may
+    // have before they go unvalidated; the schemas it applies to the same
+    // value keep that limit.
+    const Json* outer_value = value_;
+    const uint64_t outer_limit = items_limit_;
+    value_ = &data;
+    items_limit_ = node(index).items_limit;
+    CheckValue(index, data, inherited_label, out);
+    value_ = outer_value;
+    items_limit_ = outer_limit;
+  }
+
+  void CheckValue(int index, const Json& data,
+                  const std::string& inherited_label,
+                  std::vector<Finding>* out) {
     const Node& n = node(index);
     if (n.is_bool) {
       if (!n.bool_value) {
@@ -780,6 +886,7 @@ class Validator {
 
   void CheckString(const Node& n, const std::string& text,
                    const std::string& label, std::vector<Finding>* out) {
+    if (n.multiline) multiline_.insert(value_);
     if (n.min_length.has_value() || n.max_length.has_value()) {
       const uint64_t length = CountCodePoints(text);
       if (n.min_length.has_value() && length < *n.min_length) {
@@ -872,6 +979,17 @@ class Validator {
           "too many items: at most " + Num(*n.max_items) + ", got " +
               Num(count));
     }
+    if (count > items_limit_) {
+      // Refused as too long: its items are not worth the time.
+      too_long_.insert(&elements);
+      if (trial_depth_ == 0 && overlong_seen_.insert(&elements).second) {
+        overlong_.emplace_back(path_, items_limit_);
+      }
+      return;
+    }
+    // Nor when a schema applied to it before (say through the $ref beside
+    // this schema's properties) refused it as too long.
+    if (too_long_.count(&elements) != 0) return;
     if (n.items < 0) return;
     const size_t path_size = path_.size();
     for (size_t i = 0; i < elements.size(); ++i) {
@@ -916,8 +1034,19 @@ class Validator {
   }
 
   const std::vector<Node>& nodes_;
+  const size_t max_kept_;
   std::string path_;
   std::vector<uint32_t> order_;
+  const Json* value_ = nullptr;  // the value being checked
+  uint64_t items_limit_ = std::numeric_limits<uint64_t>::max();
+  int trial_depth_ = 0;  // > 0 inside anyOf, oneOf, not and if
+  std::vector<Finding> kept_;
+  std::unordered_set<std::string> kept_keys_;
+  std::vector<size_t> unlisted_;  // hashes of findings beyond max_kept_
+  std::vector<std::pair<std::string, uint64_t>> overlong_;
+  std::unordered_set<const Json::Array*> overlong_seen_;
+  std::unordered_set<const Json::Array*> too_long_;
+  std::unordered_set<const Json*> multiline_;
 };
 
 }  // namespace
@@ -937,24 +1066,25 @@ Result<JsonSchema> JsonSchema::Compile(const Json& schema) {
   return JsonSchema(std::move(impl));
 }
 
-std::vector<Problem> JsonSchema::Validate(const Json& data) const {
-  std::vector<Finding> findings;
-  Validator(impl_->nodes).Run(data, &findings);
+SchemaFindings JsonSchema::Check(const Json& data, size_t max_problems) const {
+  Validator validator(impl_->nodes, max_problems);
+  validator.Run(data);
+  std::vector<Finding>& kept = validator.kept();
   std::stable_sort(
-      findings.begin(), findings.end(),
+      kept.begin(), kept.end(),
       [](const Finding& a, const Finding& b) { return a.order < b.order; });
-  std::vector<Problem> problems;
-  problems.reserve(findings.size());
-  std::set<std::tuple<std::string, std::string, std::string>> seen;
-  for (Finding& finding : findings) {
-    if (!seen.emplace(finding.problem.path, finding.problem.code,
-                      finding.problem.message)
-             .second) {
-      continue;
-    }
-    problems.push_back(std::move(finding.problem));
-  }
-  return problems;
+  SchemaFindings out;
+  out.problems.reserve(kept.size());
+  for (Finding& finding : kept)
+    out.problems.push_back(std::move(finding.problem));
+  out.unlisted = validator.Unlisted();
+  out.overlong_arrays = std::move(validator.overlong());
+  out.multiline_texts = std::move(validator.multiline());
+  return out;
+}
+
+std::vector<Problem> JsonSchema::Validate(const Json& data) const {
+  return Check(data, std::numeric_limits<size_t>::max()).problems;
 }
 
 }  // namespace beian::core

@@ -104,15 +104,6 @@ std::string CodePointLabel(char32_t cp) {
   return "U+" + digits;
 }
 
-bool HasControlCharacter(std::string_view text, bool newline_allowed) {
-  for (size_t i = 0; i < text.size();) {
-    const char32_t cp = DecodeUtf8(text, i);
-    if (cp == U'\n' && newline_allowed) continue;
-    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) return true;
-  }
-  return false;
-}
-
 bool IsBlank(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     const char32_t cp = DecodeUtf8(text, i);

@@ -1,5 +1,6 @@
 // Check and Derive: which validators and rules apply to which document kind.
 
+#include <optional>
 #include <string>
 
 #include "beian/core/kinds.h"
@@ -80,25 +81,22 @@ std::vector<core::Problem> Check(const std::string& kind,
   return problems;
 }
 
-core::Result<core::Json> Derive(const std::string& kind,
-                                const core::Json& data,
-                                const HolidayCalendar& calendar,
-                                std::vector<core::Problem>* problems) {
+core::Status FillDerivedFields(const std::string& kind, core::Json& data,
+                               const HolidayCalendar& calendar,
+                               std::vector<core::Problem>* problems) {
   if (!data.is_object()) {
     return core::InvalidArgument("document data must be a JSON object");
   }
+  // Everything is worked out before anything is written, so that a failure
+  // leaves the data as it was.
   std::vector<core::Problem> found;
-  core::Json out = data;
-
+  std::optional<Date> licensed_since;
   const Enterprise enterprise = Enterprise::FromJson(EnterpriseJson(data));
   if (enterprise.qualification.licensed_since.year_only) {
     found = CheckLicensedSince(enterprise, "/enterprise");
     if (!core::HasError(found)) {
-      Date derived =
+      licensed_since =
           LicensedSinceFromEstablishment(*enterprise.established_on.date);
-      out.Find("enterprise")
-          ->Find("qualification")
-          ->Set("licensed_since", derived.Iso());
       for (core::Problem& p : found) {
         p.message = p.message + "（已自动填写）";
         p.message_en += " (filled in)";
@@ -106,6 +104,7 @@ core::Result<core::Json> Derive(const std::string& kind,
     }
   }
 
+  std::optional<Date> deadline;
   if (kind == "acceptance-receipt") {
     const core::Json* accepted = data.Find("accepted_on");
     if (accepted == nullptr || !accepted->is_string()) {
@@ -118,12 +117,25 @@ core::Result<core::Json> Derive(const std::string& kind,
       return core::InvalidArgument("acceptance-receipt: accepted_on: " +
                                    accepted_on.status().message());
     }
-    BEIAN_ASSIGN_OR_RETURN(Date deadline,
+    BEIAN_ASSIGN_OR_RETURN(deadline,
                            AcceptanceDeadline(calendar, *accepted_on));
-    out.Set("deadline", deadline.Iso());
   }
 
+  if (licensed_since) {
+    data.Find("enterprise")
+        ->Find("qualification")
+        ->Set("licensed_since", licensed_since->Iso());
+  }
+  if (deadline) data.Set("deadline", deadline->Iso());
   if (problems != nullptr) Append(problems, std::move(found));
+  return core::Status::Ok();
+}
+
+core::Result<core::Json> Derive(const std::string& kind, const core::Json& data,
+                                const HolidayCalendar& calendar,
+                                std::vector<core::Problem>* problems) {
+  core::Json out = data;
+  BEIAN_RETURN_IF_ERROR(FillDerivedFields(kind, out, calendar, problems));
   return out;
 }
 

@@ -1,10 +1,16 @@
 #include "documents.h"
 
-#include <algorithm>
 #include <array>
+#include <cstddef>
+#include <iterator>
+#include <string>
+#include <unordered_set>
+#include <utility>
 
 #include "beian/core/digest.h"
 #include "beian/core/districts.h"
+#include "beian/core/json_schema.h"
+#include "beian/core/text_policy.h"
 #include "beian/domain/calendar.h"
 #include "beian/domain/rules.h"
 
@@ -36,46 +42,63 @@ std::string FilingDistrict(const core::Json& data) {
 
 core::Json CheckDocument(const render::Kind& kind, core::Json data, const core::Date& today,
                          std::vector<core::Problem>& problems) {
-  problems = kind.schema->Validate(data);
+  problems.clear();
+  core::SchemaFindings schema = kind.schema->Check(data, core::kMaxListedProblems);
+  // An array the schema refused as too long is cut to what it allows: nothing
+  // after this looks at more items than a valid document can have. Cutting
+  // moves no remaining value, so schema.multiline_texts stays valid for them.
+  for (const auto& [path, limit] : schema.overlong_arrays) {
+    core::Json* array = data.At(path);
+    if (array == nullptr || !array->is_array() || array->size() <= limit) continue;
+    core::Json::Array& items = array->as_array();
+    items.erase(items.begin() + static_cast<std::ptrdiff_t>(limit), items.end());
+  }
+  size_t text_unlisted = 0;
+  std::vector<core::Problem> text =
+      core::CheckTexts(data, schema.multiline_texts, core::kMaxListedProblems, &text_unlisted);
+  const size_t unlisted = text_unlisted + schema.unlisted;
+
+  // Text problems first; a field whose text breaks the policy is not judged by
+  // the rules (what they would say of it follows from the bad text).
+  problems = std::move(text);
+  std::unordered_set<std::string> refused;
+  for (const core::Problem& p : problems) refused.insert(p.path);
+
   const auto& calendar = domain::BundledHolidayCalendar();
   if (!calendar.ok()) {
+    for (core::Problem& p : schema.problems) problems.push_back(std::move(p));
     problems.push_back({"", "calendar.invalid", "节假日日历无法读取：" + calendar.status().message(),
                         "the holiday calendar cannot be read: " + calendar.status().message()});
+    core::ListAtMost(problems, core::kMaxListedProblems, unlisted);
     return data;
   }
   std::vector<core::Problem> rules;
-  core::Json derived;
-  auto filled = data.is_object() ? domain::Derive(kind.name, data, calendar.value(), &rules)
-                                 : core::Result<core::Json>(core::InvalidArgument("not an object"));
-  if (filled.ok()) {
-    derived = std::move(filled).value();
-  } else {
-    if (data.is_object() && !core::HasError(problems)) {
-      rules.push_back({"", "derive.failed", filled.status().message(), filled.status().message()});
-    }
-    derived = std::move(data);
+  const core::Status filled =
+      data.is_object() ? domain::FillDerivedFields(kind.name, data, calendar.value(), &rules)
+                       : core::InvalidArgument("not an object");
+  if (!filled.ok() && data.is_object() && !core::HasError(schema.problems)) {
+    rules.push_back({"", "derive.failed", filled.message(), filled.message()});
   }
-  std::vector<core::Problem> checked = domain::Check(kind.name, derived, calendar.value(), today);
-  rules.insert(rules.end(), checked.begin(), checked.end());
+  std::vector<core::Problem> checked = domain::Check(kind.name, data, calendar.value(), today);
+  rules.insert(rules.end(), std::make_move_iterator(checked.begin()),
+               std::make_move_iterator(checked.end()));
+
   // Where both speak of one field, the rule's message is the specific one ("缺少法定代表人"
   // rather than a missing key); otherwise a field the schema already refused is not re-judged.
-  auto rule_error_at = [&](const std::string& path) {
-    return std::any_of(rules.begin(), rules.end(), [&](const core::Problem& r) {
-      return r.severity == core::Severity::kError && r.path == path;
-    });
-  };
-  problems.erase(std::remove_if(problems.begin(), problems.end(),
-                                [&](const core::Problem& p) {
-                                  return p.code == "schema.required" && rule_error_at(p.path);
-                                }),
-                 problems.end());
-  for (core::Problem& p : rules) {
-    const bool known = std::any_of(problems.begin(), problems.end(), [&](const core::Problem& s) {
-      return s.severity == core::Severity::kError && s.path == p.path;
-    });
-    if (!known) problems.push_back(std::move(p));
+  std::unordered_set<std::string> rule_errors;
+  for (const core::Problem& r : rules) {
+    if (r.severity == core::Severity::kError) rule_errors.insert(r.path);
   }
-  return derived;
+  for (core::Problem& p : schema.problems) {
+    if (p.code == "schema.required" && rule_errors.count(p.path) != 0) continue;
+    if (p.severity == core::Severity::kError) refused.insert(p.path);
+    problems.push_back(std::move(p));
+  }
+  for (core::Problem& r : rules) {
+    if (refused.count(r.path) == 0) problems.push_back(std::move(r));
+  }
+  core::ListAtMost(problems, core::kMaxListedProblems, unlisted);
+  return data;
 }
 
 std::string VerificationKey(const std::string& kind, int version, const std::string& number,

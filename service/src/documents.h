@@ -14,10 +14,16 @@
 
 namespace beian::service {
 
-// Validates a document's data: its kind's JSON Schema, then the domain's field validators and
-// rules, every problem at once (where both speak of one field the rule's message wins, else a
-// field the schema refused is not re-judged). Returns the data with the fields the system
-// derives filled in (an acceptance receipt's deadline); `problems` receives every problem.
+// Validates a document's data: the text policy on every string (core/text_policy.h; a field
+// the schema marks "x-multiline" may hold line breaks), its kind's JSON Schema, then the
+// domain's field validators and rules, every problem at once: text problems first; where
+// schema and rule speak of one field the rule's message wins, else a field the text policy
+// or the schema refused is not re-judged by the rules. At most core::kMaxListedProblems are
+// listed, the rest counted in a last problems.more. Time and memory are linear in the data:
+// an array longer than its maxItems is one problem, and it is cut to maxItems before the
+// text policy and the rules see it. Returns the data with the fields the system derives
+// filled in (an acceptance receipt's deadline) — only worth using when no problem is an
+// error; `problems` receives the problems.
 core::Json CheckDocument(const render::Kind& kind, core::Json data, const core::Date& today,
                          std::vector<core::Problem>& problems);
 

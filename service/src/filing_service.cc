@@ -157,7 +157,8 @@ struct FilingService::Impl {
     core::Json checked = CheckDocument(kind, std::move(data), DateOf(Now()), found);
     problems.insert(problems.end(), found.begin(), found.end());
     if (core::HasError(problems)) {
-      return core::InvalidArgument("the data does not fit " + kind.name + " (" + std::to_string(problems.size()) +
+      return core::InvalidArgument("the data does not fit " + kind.name + " (" +
+                                   std::to_string(core::ProblemTotal(problems)) +
                                    " problems)");
     }
     if (!core::IsBeijingTime(issued_at)) {
@@ -367,11 +368,11 @@ const KindInfo* FilingService::FindKind(std::string_view name) const {
 }
 
 core::Result<std::vector<core::Problem>> FilingService::Validate(const std::string& kind_name,
-                                                                 const core::Json& data) const {
+                                                                 core::Json data) const {
   const render::Kind* kind = impl_->RenderKind(kind_name);
   if (kind == nullptr) return core::NotFound("unknown kind \"" + kind_name + "\"");
   std::vector<core::Problem> problems;
-  CheckDocument(*kind, data, DateOf(impl_->Now()), problems);
+  CheckDocument(*kind, std::move(data), DateOf(impl_->Now()), problems);
   return problems;
 }
 

@@ -31,6 +31,14 @@ TEST(JsonBodyTest, ParsesAndClassifiesFailures) {
   at_limit += std::string(core::ParseOptions{}.max_depth, ']');
   EXPECT_TRUE(ParseJsonBody(JsonRequest(at_limit)).ok());
 
+  std::string many = "[";
+  for (size_t i = 0; i < core::ParseOptions{}.max_values; ++i) many += "{},";
+  many += "{}]";
+  auto too_many = ParseJsonBody(JsonRequest(many));
+  EXPECT_EQ(too_many.status().code(), core::Code::kOutOfRange);
+  EXPECT_EQ(JsonBodyError(too_many.status()).status(), 400);
+  EXPECT_EQ(JsonBodyError(too_many.status()).error_code(), "json_too_large");
+
   auto bad = ParseJsonBody(JsonRequest("{\"a\":1,\"a\":2}"));
   EXPECT_EQ(bad.status().code(), core::Code::kParseError);
   Response response = JsonBodyError(bad.status());

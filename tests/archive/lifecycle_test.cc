@@ -226,6 +226,24 @@ TEST_F(LifecycleTest, RequiredAndForeignFieldsAreChecked) {
   c = File();
   c.filing_number.clear();
   EXPECT_EQ(code(c), core::Code::kInvalidArgument);
+  // The text policy: one line for a filing number, lines for a reason, and
+  // never another control character, text out of NFC or a pile of marks.
+  for (const std::string& bad : {std::string("朝物备\x1b[2J"), std::string("第1\n号"),
+                                 std::string("No.\xc2\x85")}) {
+    c = File();
+    c.filing_number = bad;
+    EXPECT_EQ(code(c), core::Code::kInvalidArgument) << bad;
+  }
+  std::string zalgo = "a";
+  for (int i = 0; i < 99; ++i) zalgo += "\xcc\x81";  // U+0301
+  for (const std::string& bad : {std::string("缺少\0项目负责人", 22), std::string("重复\a"),
+                                 std::string("Cafe\xcc\x81"), zalgo}) {
+    c = Refuse();
+    c.reason = bad;
+    const core::Status refused = archive_->ChangeStatus(c).status();
+    EXPECT_EQ(refused.code(), core::Code::kInvalidArgument);
+    EXPECT_NE(refused.message().find("reason: "), std::string::npos) << refused.ToString();
+  }
   c = Refuse();
   c.reason.clear();
   EXPECT_EQ(code(c), core::Code::kInvalidArgument);
@@ -233,7 +251,8 @@ TEST_F(LifecycleTest, RequiredAndForeignFieldsAreChecked) {
   c.reason = std::string(501 * 3, 'x').substr(0, 0);
   for (int i = 0; i < 501; ++i) c.reason += "字";
   EXPECT_EQ(code(c), core::Code::kInvalidArgument);
-  c.reason.resize(500 * 3);  // 500 characters are allowed
+  c.reason.resize(499 * 3);  // 500 characters are allowed, over lines
+  c.reason += "\n";
   EXPECT_EQ(code(c), core::Code::kOk);
 }
 
@@ -318,7 +337,7 @@ TEST(AccessTokenNameTest, RequiredForBureausAndEnterprisesNamedByVerify) {
             core::Code::kInvalidArgument);  // no name
   for (const std::string& bad :
        {std::string("北京\n朝阳"), std::string("x\x7f"), std::string("\xc2\x85"),
-        std::string(201, 'x'), std::string("\xff")}) {
+        std::string(201, 'x'), std::string("\xff"), std::string("Cafe\xcc\x81")}) {
     bureau.name = bad;
     EXPECT_EQ(archive->AddAccessToken(bureau).status().code(),
               core::Code::kInvalidArgument);

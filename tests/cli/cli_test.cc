@@ -167,6 +167,25 @@ TEST(CliTest, ValidateReportsEveryProblemAsJson) {
   EXPECT_NE(std::find(found.begin(), found.end(), "/staff/2/id_number person.duplicate"), found.end()) << r.out;
 }
 
+// The command line refuses what the API refuses: the text policy names the
+// field and the code point, and render writes nothing.
+TEST(CliTest, ValidateAndRenderRefuseAControlCharacterAtItsField) {
+  TempDir dir;
+  core::Json data = core::ParseJson(testing::ReadFileOrDie(Example("commitment-letter"))).value();
+  data.Find("enterprise")->Set("name", std::string("北京瑞祥\0恒业物业管理有限公司", 43));
+  testing::WriteFileOrDie(dir.File("data.json"), core::WriteJson(data));
+  ProcessResult validated = beian::testing::Run({kBinary, "validate", "commitment-letter", dir.File("data.json")});
+  EXPECT_EQ(validated.exit_code, 1) << validated.err;
+  EXPECT_NE(validated.out.find("/enterprise/name [text.control] character 5 is the control character U+0000"),
+            std::string::npos)
+      << validated.out;
+  EXPECT_NE(validated.out.find("第 5 个字符是控制字符 U+0000"), std::string::npos) << validated.out;
+  ProcessResult rendered = Render("commitment-letter", dir.File("data.json"), dir.File("out.pdf"));
+  EXPECT_EQ(rendered.exit_code, 1);
+  EXPECT_NE(rendered.err.find("/enterprise/name [text.control]"), std::string::npos) << rendered.err;
+  ExpectNoOutput(dir);
+}
+
 TEST(CliTest, RenderRefusesDataTheRulesReject) {
   TempDir dir;
   core::Json data = core::ParseJson(testing::ReadFileOrDie(Example("qualification-verification"))).value();

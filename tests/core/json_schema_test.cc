@@ -65,7 +65,7 @@ TEST(JsonSchemaCompileTest, AcceptsSupportedKeywordsAndAnnotations) {
       "d": {"allOf": [true], "anyOf": [{}], "oneOf": [{}], "not": false,
             "if": {}, "then": {}, "else": {}, "format": "date-time"}
     },
-    "$defs": {"n": {"type": "integer"}}
+    "$defs": {"n": {"type": "integer", "x-multiline": false}}
   })"),
             "<compiled>");
   EXPECT_EQ(CompileError("true"), "<compiled>");
@@ -112,6 +112,8 @@ TEST(JsonSchemaCompileTest, RejectsMalformedSchemas) {
   EXPECT_NE(CompileError(R"({"minimum": "1"})").find("must be a number"),
             std::string::npos);
   EXPECT_NE(CompileError(R"({"x-label": 1})").find("must be a string"),
+            std::string::npos);
+  EXPECT_NE(CompileError(R"({"x-multiline": "yes"})").find("true or false"),
             std::string::npos);
   EXPECT_NE(CompileError(R"({"$defs": {"bad": {"type": "nope"}}})")
                 .find("#/$defs/bad"),
@@ -231,6 +233,80 @@ TEST(JsonSchemaTest, MinAndMaxItems) {
   auto many = Check(schema, "[1, 2, 3, 4]");
   ASSERT_EQ(Summary(many), (Lines{" schema.max_items"}));
   EXPECT_EQ(many[0].message, "最多允许 3 项（实际 4 项）");
+}
+
+TEST(JsonSchemaTest, ItemsOfAnArrayOverMaxItemsAreNotValidated) {
+  const char* schema = R"({"properties": {"staff": {"type": "array",
+    "maxItems": 2, "items": {"type": "object", "required": ["name"]}}}})";
+  EXPECT_EQ(Summary(Check(schema, R"({"staff": [{}, {}]})")),
+            (Lines{"/staff/0/name schema.required",
+                   "/staff/1/name schema.required"}));
+  // One item too many: one problem at the array, none for its items.
+  std::string data = R"({"staff": [)";
+  for (int i = 0; i < 100000; ++i) data += i == 0 ? "{}" : ",{}";
+  data += "]}";
+  const SchemaFindings found = Schema(schema).Check(J(data), 200);
+  EXPECT_EQ(Summary(found.problems), (Lines{"/staff schema.max_items"}));
+  EXPECT_EQ(found.problems[0].message_en,
+            "too many items: at most 2, got 100000");
+  EXPECT_EQ(found.unlisted, 0u);
+  EXPECT_EQ(found.overlong_arrays,
+            (std::vector<std::pair<std::string, uint64_t>>{{"/staff", 2}}));
+  // A maxItems that allOf or $ref applies to the same array counts too,
+  // whichever schema validates the items.
+  const char* split = R"({"$defs": {"short": {"maxItems": 1}},
+    "allOf": [{"items": {"type": "integer"}}, {"$ref": "#/$defs/short"}]})";
+  EXPECT_EQ(Summary(Check(split, R"(["a", "b"])")),
+            (Lines{" schema.max_items"}));
+  EXPECT_EQ(Summary(Check(split, R"(["a"])")), (Lines{"/0 schema.type"}));
+  // So does one a $ref beside the schema's own properties applied first.
+  const char* beside =
+      R"({"$defs": {"e": {"properties": {"b": {"maxItems": 1}}}},
+    "$ref": "#/$defs/e", "properties": {"b": {"items": {"type": "integer"}}}})";
+  EXPECT_EQ(Summary(Check(beside, R"({"b": ["x", "y"]})")),
+            (Lines{"/b schema.max_items"}));
+  // Inside an alternative the array only fails that alternative: the caller
+  // is not told to leave it alone.
+  const SchemaFindings alternative =
+      Schema(R"({"anyOf": [{"maxItems": 1}, {"type": "string"}]})")
+          .Check(J("[1, 2]"), 200);
+  EXPECT_EQ(Summary(alternative.problems), (Lines{" schema.max_items"}));
+  EXPECT_TRUE(alternative.overlong_arrays.empty());
+}
+
+TEST(JsonSchemaTest, CheckListsTheFirstProblemsAndCountsTheRest) {
+  const char* schema = R"({"$defs": {"person": {"required": ["name", "id"],
+      "properties": {"name": {"x-label": "姓名"}}}},
+    "type": "array", "items": {"$ref": "#/$defs/person", "required": ["name"]}})";
+  // The item schema and its $ref both require "name": one problem per item.
+  std::string data = "[";
+  for (int i = 0; i < 300; ++i)
+    data += i == 0 ? R"({"id": 1})" : R"(,{"id": 1})";
+  data += "]";
+  const SchemaFindings found = Schema(schema).Check(J(data), 200);
+  ASSERT_EQ(found.problems.size(), 200u);
+  EXPECT_EQ(found.unlisted, 100u);
+  EXPECT_EQ(found.problems[0].path, "/0/name");
+  EXPECT_EQ(found.problems[0].message, "姓名：缺少必填项 name");
+  EXPECT_EQ(found.problems[199].path, "/199/name");
+  EXPECT_EQ(Schema(schema).Validate(J(data)).size(), 300u);
+  const SchemaFindings all = Schema(schema).Check(J("[{}, {}]"), 3);
+  EXPECT_EQ(Summary(all.problems),
+            (Lines{"/0/name schema.required", "/0/id schema.required",
+                   "/1/name schema.required"}));
+  EXPECT_EQ(all.unlisted, 1u);
+}
+
+TEST(JsonSchemaTest, MultilineTextsAreTheStringsItsSchemaMarks) {
+  const JsonSchema schema = Schema(R"({"$defs": {"note": {"type": "string",
+      "x-multiline": true}},
+    "properties": {"remark": {"$ref": "#/$defs/note"},
+      "name": {"type": "string"}, "lines": {"items": {"x-multiline": true}}}})");
+  const Json data = J(R"({"remark": "a\nb", "name": "c", "lines": ["d", 1]})");
+  const SchemaFindings found = schema.Check(data, 200);
+  EXPECT_EQ(found.multiline_texts,
+            (std::unordered_set<const Json*>{data.At("/remark"),
+                                             data.At("/lines/0")}));
 }
 
 TEST(JsonSchemaTest, EnumAndConst) {

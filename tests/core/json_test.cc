@@ -350,6 +350,22 @@ TEST(JsonParseTest, RejectsDuplicateKeys) {
             std::string::npos);
   EXPECT_NE(ErrorOf(big + "\"k3\":0}").find("duplicate object key \"k3\""),
             std::string::npos);
+  // Around each growth of the index, the first and the latest key are found.
+  for (int n : {16, 17, 32, 33, 129, 5000}) {
+    std::string keys = "{";
+    for (int i = 0; i < n; ++i)
+      keys += "\"k" + std::to_string(i) + "\":{\"a\":1},";
+    SCOPED_TRACE(n);
+    EXPECT_EQ(ErrorOf(keys + "\"x\":0}"), "<parsed>");
+    EXPECT_NE(ErrorOf(keys + "\"k0\":0}").find("duplicate object key \"k0\""),
+              std::string::npos);
+    const std::string last = "k" + std::to_string(n - 1);
+    EXPECT_NE(ErrorOf(keys + "\"" + last + "\":0}")
+                  .find("duplicate object key \"" + last),
+              std::string::npos);
+    // An object inside with the same keys is another object.
+    EXPECT_EQ(ErrorOf(keys + "\"in\":" + keys + "\"x\":0}}"), "<parsed>");
+  }
 }
 
 TEST(JsonParseTest, DepthLimit) {
@@ -388,6 +404,45 @@ TEST(JsonParseTest, SizeLimit) {
   EXPECT_EQ(ErrorOf("[1,2,3,4]", options), "<parsed>");
   EXPECT_EQ(ErrorOf("[1,2,3,4,5]", options),
             "input too large: 11 bytes, the limit is 10 bytes");
+}
+
+TEST(JsonParseTest, ValueLimit) {
+  ParseOptions options;
+  options.max_values = 4;
+  EXPECT_EQ(ErrorOf("[1,\"a\",null]", options), "<parsed>");
+  EXPECT_EQ(ErrorOf("{\"a\":[],\"b\":{}}", options), "<parsed>");
+  EXPECT_EQ(ErrorOf("[1,2,3,4]", options),
+            "line 1, column 8 (byte 7): too many values: more than 4 strings, "
+            "numbers, arrays, objects and literals in one document at /3");
+  EXPECT_NE(ErrorOf("[[],[],[{}]]", options).find("too many values"),
+            std::string::npos);
+  // The default admits the largest document a kind's schema allows and
+  // refuses a body of a million empty objects.
+  std::string many = "[";
+  for (size_t i = 0; i + 1 < ParseOptions{}.max_values; ++i) many += "{},";
+  many.back() = ']';
+  EXPECT_EQ(ErrorOf(many), "<parsed>");
+  many.back() = ',';
+  many += "{}]";
+  EXPECT_NE(ErrorOf(many).find("too many values: more than 1000000"),
+            std::string::npos);
+}
+
+TEST(JsonParseTest, StagingKeepsElementOrderAcrossChunks) {
+  // Nested containers closing inside a long array share the staging chunks
+  // with it.
+  std::string text = "[";
+  for (int i = 0; i < 5000; ++i) {
+    if (i > 0) text += ",";
+    text += i % 3 == 0 ? "[" + std::to_string(i) +
+                             ",{\"k\":" + std::to_string(i) + "}]"
+                       : std::to_string(i);
+  }
+  text += "]";
+  Json doc = Parsed(text);
+  ASSERT_EQ(doc.size(), 5000u);
+  EXPECT_EQ(WriteJson(doc), text);
+  EXPECT_EQ(doc.At("/4998/1/k")->as_int(), 4998);
 }
 
 TEST(JsonParseTest, RejectsNanAndInfinity) {

@@ -496,6 +496,55 @@ TEST_F(FilingApiTest, BadInputGetsAClearErrorAndTheServerStaysUp) {
   (void)first;
 }
 
+// Text the archive cannot keep is 422 naming the field, for a document and
+// for its preview alike; a body full of problems answers the first 200 and a
+// count of the rest.
+TEST_F(FilingApiTest, TextTheArchiveCannotKeepIsRefusedNamingTheField) {
+  HttpClient admin = Client(admin_);
+  core::Json data = admin.Get("/v1/kinds/commitment-letter/example").Json();
+  data.Find("enterprise")->Set("name", std::string("北京瑞祥\0恒业物业管理有限公司", 43));
+  for (bool preview : {false, true}) {
+    SCOPED_TRACE(preview ? "preview" : "issue");
+    core::Json body = core::Json::MakeObject();
+    body.Set("kind", "commitment-letter");
+    body.Set("data", data);
+    if (preview) body.Set("preview", true);
+    ASSERT_NE(core::WriteJson(body).find("\\u0000"), std::string::npos);
+    HttpReply r = admin.PostJson("/v1/documents", body);
+    EXPECT_EQ(r.status, 422) << r.body;
+    ExpectDocumented("POST", "/v1/documents", r);
+    const core::Json error = r.Json().is_object() ? *r.Json().Find("error") : core::Json();
+    EXPECT_EQ(Text(error, "field"), "/data/enterprise/name") << r.body;
+    const core::Json* problems = error.Find("problems");
+    ASSERT_TRUE(problems != nullptr && problems->size() == 1) << r.body;
+    EXPECT_EQ(Text(problems->as_array()[0], "path"), "/enterprise/name");
+    EXPECT_EQ(Text(problems->as_array()[0], "code"), "text.control");
+    EXPECT_NE(Text(problems->as_array()[0], "message").find("U+0000"), std::string::npos);
+  }
+
+  core::Json form = admin.Get("/v1/kinds/qualification-verification/example").Json();
+  core::Json::Array& staff = form.Find("staff")->as_array();
+  core::Json person = core::Json::MakeObject();
+  person.Set("name", "王");
+  person.Set("gender", "男");
+  person.Set("role", "技术人员");
+  staff.assign(250, person);  // each without its ID number
+  core::Json body = core::Json::MakeObject();
+  body.Set("kind", "qualification-verification");
+  body.Set("data", form);
+  HttpReply r = admin.PostJson("/v1/documents", body);
+  EXPECT_EQ(r.status, 422) << r.body.substr(0, 500);
+  ExpectDocumented("POST", "/v1/documents", r);
+  const core::Json reply = r.Json();
+  const core::Json* problems = reply.At("/error/problems");
+  ASSERT_TRUE(problems != nullptr && problems->is_array());
+  ASSERT_EQ(problems->size(), 201u);
+  const core::Json& more = problems->as_array().back();
+  EXPECT_EQ(Text(more, "code"), "problems.more");
+  EXPECT_EQ(Int(more, "count"), 50);
+  EXPECT_EQ(Text(more, "message"), "还有 50 个问题未列出（只列出前 200 个）");
+}
+
 TEST_F(FilingApiTest, AccessLogHasOneJsonLineAndNoIdNumber) {
   // The authorization letter's example names the representative by ID number.
   const core::Json doc = Create("authorization-letter", admin_);

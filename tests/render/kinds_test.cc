@@ -13,6 +13,7 @@
 #include "beian/core/districts.h"
 #include "beian/core/json.h"
 #include "beian/core/kinds.h"
+#include "beian/core/text_policy.h"
 #include "beian/render/catalog.h"
 #include "beian/render/engine.h"
 #include "engine_fixture.h"
@@ -124,6 +125,44 @@ TEST_F(KindsTest, OnlyTheReceiptAndTheSiteVerificationAreIssuedByABureau) {
     if (issuer == "bureau") bureau.insert(kind->name);
   }
   EXPECT_EQ(bureau, (std::set<std::string>{"acceptance-receipt", "site-verification"}));
+}
+
+// Validation stays linear only if no array of the data is unbounded: every
+// array a schema describes has a maxItems.
+TEST_F(KindsTest, EveryArrayInASchemaHasMaxItems) {
+  for (const Kind* kind : catalog_->kinds()) {
+    std::vector<std::pair<const core::Json*, std::string>> pending = {{&kind->schema_json, ""}};
+    while (!pending.empty()) {
+      auto [node, pointer] = pending.back();
+      pending.pop_back();
+      if (node->is_object()) {
+        const core::Json* type = node->Find("type");
+        const bool array = node->Find("items") != nullptr ||
+                           (type != nullptr && type->is_string() && type->as_string() == "array");
+        EXPECT_TRUE(!array || node->Find("maxItems") != nullptr)
+            << kind->name << "/schema.json#" << pointer << ": an array without maxItems";
+        for (const auto& [key, child] : node->as_object()) {
+          pending.emplace_back(&child, core::PointerAppend(pointer, key));
+        }
+      } else if (node->is_array()) {
+        for (size_t i = 0; i < node->size(); ++i) {
+          pending.emplace_back(&node->as_array()[i], core::PointerAppend(pointer, i));
+        }
+      }
+    }
+  }
+}
+
+// The examples are text the archive keeps: they pass the text policy, and
+// each kind's schema compiles with its annotations.
+TEST_F(KindsTest, ExamplesFollowTheTextPolicy) {
+  for (const Kind* kind : catalog_->kinds()) {
+    const core::SchemaFindings found = kind->schema->Check(kind->example, 200);
+    size_t unlisted = 0;
+    const std::vector<core::Problem> problems =
+        core::CheckTexts(kind->example, found.multiline_texts, 200, &unlisted);
+    for (const core::Problem& p : problems) ADD_FAILURE() << kind->name << ": " << core::FormatProblem(p);
+  }
 }
 
 // Every schema's district list is core's, in the same order.

@@ -152,6 +152,98 @@ TEST_F(FilingServiceTest, InvalidDataIsRefusedAndNothingIsStored) {
   EXPECT_EQ(Counts().first, 0);
 }
 
+// "path code" of each problem.
+std::vector<std::string> Summary(const std::vector<core::Problem>& problems) {
+  std::vector<std::string> out;
+  for (const core::Problem& p : problems) out.push_back(p.path + " " + p.code);
+  return out;
+}
+
+// Text the archive cannot keep is refused at its field whichever way it
+// comes: issue, preview, validation.
+TEST_F(FilingServiceTest, TextThatBreaksThePolicyIsRefusedAtItsField) {
+  core::Json data = Example("commitment-letter");
+  data.Find("enterprise")->Set("name", std::string("北京瑞祥\0恒业物业管理有限公司", 43));
+  std::vector<core::Problem> problems;
+  auto doc = service_->Issue(admin_, IssueRequest{"commitment-letter", data, "", ""}, problems);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_EQ(doc.status().code(), core::Code::kInvalidArgument);
+  EXPECT_EQ(Summary(problems), (std::vector<std::string>{"/enterprise/name text.control"}));
+  EXPECT_NE(problems[0].message.find("U+0000"), std::string::npos) << problems[0].message;
+  EXPECT_NE(problems[0].message_en.find("U+0000"), std::string::npos) << problems[0].message_en;
+  EXPECT_EQ(Counts().first, 0);
+
+  problems.clear();
+  auto preview = service_->Preview(admin_, IssueRequest{"commitment-letter", data, "", ""}, problems);
+  ASSERT_FALSE(preview.ok());
+  EXPECT_EQ(Summary(problems), (std::vector<std::string>{"/enterprise/name text.control"}));
+
+  // BEL, ESC and a letter under 99 accents alike; a line break only where the
+  // schema allows several lines (收费标准 of a filing form).
+  std::string zalgo = "王";
+  for (int i = 0; i < 99; ++i) zalgo += "\xcc\x81";
+  struct Case {
+    const char* kind;
+    const char* pointer;
+    std::string text;
+    const char* code;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"commitment-letter", "/enterprise/name", "北京瑞祥\a", "text.control"},
+           {"commitment-letter", "/enterprise/name", "\x1b[2J北京", "text.control"},
+           {"commitment-letter", "/enterprise/name", zalgo, "text.combining_marks"},
+           {"commitment-letter", "/enterprise/name", "Cafe\xcc\x81", "text.not_nfc"},
+           {"contract-filing", "/enterprise/office_address", "北京市\n朝阳区", "text.line_break"},
+           {"contract-filing", "/contract/fee_standard", "住宅：2.80元/平方米·月\n商业：4.50元/平方米·月", ""},
+       }) {
+    SCOPED_TRACE(std::string(c.pointer) + " " + c.code);
+    core::Json changed = Example(c.kind);
+    const std::string pointer = c.pointer;
+    const size_t slash = pointer.rfind('/');
+    changed.At(pointer.substr(0, slash))->Set(pointer.substr(slash + 1), c.text);
+    auto found = service_->Validate(c.kind, changed);
+    ASSERT_TRUE(found.ok());
+    if (*c.code == '\0') {
+      EXPECT_TRUE(found->empty()) << core::FormatProblem(found->front());
+    } else {
+      EXPECT_EQ(Summary(*found), (std::vector<std::string>{pointer + " " + c.code}));
+    }
+  }
+}
+
+// A hostile body costs a bounded answer: an array over maxItems is one
+// problem, and at most 200 problems are listed with one more counting the rest.
+TEST_F(FilingServiceTest, AnArrayOverMaxItemsIsOneProblemAndTheListEndsWithACount) {
+  core::Json data = Example("qualification-verification");
+  core::Json::Array& staff = data.Find("staff")->as_array();
+  core::Json person = staff[0];
+  person.as_object().erase(person.as_object().begin() + 2);  // id_number
+  ASSERT_EQ(person.Find("id_number"), nullptr);
+  staff.assign(20001, person);
+  auto found = service_->Validate("qualification-verification", data);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(Summary(*found), (std::vector<std::string>{"/staff schema.max_items"}));
+
+  staff.resize(250);
+  found = service_->Validate("qualification-verification", data);
+  ASSERT_TRUE(found.ok());
+  ASSERT_EQ(found->size(), 201u);
+  EXPECT_EQ((*found)[0].path, "/staff/0/id_number");
+  EXPECT_EQ((*found)[199].path, "/staff/199/id_number");
+  const core::Problem& more = found->back();
+  EXPECT_EQ(more.code, "problems.more");
+  EXPECT_EQ(more.count, 50u);
+  EXPECT_EQ(more.severity, core::Severity::kError);
+  EXPECT_EQ(more.message, "还有 50 个问题未列出（只列出前 200 个）");
+  EXPECT_EQ(core::ProblemTotal(*found), 250u);
+
+  std::vector<core::Problem> problems;
+  auto doc = service_->Issue(admin_, IssueRequest{"qualification-verification", data, "", ""}, problems);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_NE(doc.status().message().find("(250 problems)"), std::string::npos) << doc.status().message();
+  EXPECT_EQ(problems.size(), 201u);
+}
+
 // A backfill time the archive would refuse is refused before a number is
 // taken: the next document still gets serial 1.
 TEST_F(FilingServiceTest, BackfillTimeOutsideBeijingTimeIsRefusedFirst) {

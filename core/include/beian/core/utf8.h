@@ -26,11 +26,6 @@ void AppendUtf8(std::string& out, char32_t cp);
 // Number of code points, each malformed byte counting as one.
 size_t CountCodePoints(std::string_view s);
 
-// True iff the UTF-8 `text` holds a C0 control (U+0000–U+001F; a line feed
-// only when not `newline_allowed`), DEL or a C1 control (U+0080–U+009F): text
-// a person types into a record holds none.
-bool HasControlCharacter(std::string_view text, bool newline_allowed = false);
-
 // True iff `text` is empty or only spaces (ASCII and U+3000 ideographic).
 bool IsBlank(std::string_view text);
 

@@ -147,6 +147,12 @@ core::Result<core::Json> Derive(const std::string& kind,
                                 const HolidayCalendar& calendar,
                                 std::vector<core::Problem>* problems);
 
+// Derive without a copy: fills the derived fields into `data` itself. On
+// failure (the errors of Derive) `data` is left as it was.
+core::Status FillDerivedFields(const std::string& kind, core::Json& data,
+                               const HolidayCalendar& calendar,
+                               std::vector<core::Problem>* problems);
+
 }  // namespace beian::domain
 
 #endif  // BEIAN_DOMAIN_RULES_H_

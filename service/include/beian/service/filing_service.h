@@ -97,9 +97,11 @@ class FilingService {
 
   // ---- Rendering without archiving
 
-  // Every problem of the data: the kind's JSON Schema, the field validators
-  // and the rules of the regulations. kNotFound for an unknown kind.
-  core::Result<std::vector<core::Problem>> Validate(const std::string& kind, const core::Json& data) const;
+  // Every problem of the data: the text policy, the kind's JSON Schema, the
+  // field validators and the rules of the regulations, at most
+  // core::kMaxListedProblems and a last problems.more counting the rest.
+  // kNotFound for an unknown kind.
+  core::Result<std::vector<core::Problem>> Validate(const std::string& kind, core::Json data) const;
 
   // Validates and renders one document at the command line. The number
   // printed is `number`, or when empty one made of the kind's prefix, the
