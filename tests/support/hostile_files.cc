@@ -109,4 +109,9 @@ std::string WhitePng(uint32_t width, uint32_t height, bool alpha) {
   return std::string("\x89PNG\r\n\x1a\n", 8) + Chunk("IHDR", header) + Chunk("IDAT", Zlib(rows)) + Chunk("IEND", "");
 }
 
+std::string PngDeclaring(uint32_t width, uint32_t height) {
+  const std::string header = Be32(width) + Be32(height) + std::string("\x08\x02\x00\x00\x00", 5);
+  return std::string("\x89PNG\r\n\x1a\n", 8) + Chunk("IHDR", header) + Chunk("IEND", "");
+}
+
 }  // namespace beian::testing

@@ -24,6 +24,9 @@ std::string PdfNestedInObjectStream(int depth);
 // small on disk, large decoded (an alpha channel is decoded whole).
 std::string WhitePng(uint32_t width, uint32_t height, bool alpha = false);
 
+// A PNG whose header declares width × height and which holds no image data.
+std::string PngDeclaring(uint32_t width, uint32_t height);
+
 }  // namespace beian::testing
 
 #endif  // BEIAN_TESTS_SUPPORT_HOSTILE_FILES_H_
