@@ -1,7 +1,5 @@
 #include "beian/core/work_gate.h"
 
-#include <algorithm>
-
 namespace beian::core {
 
 void WorkGate::Enter() {
@@ -16,18 +14,6 @@ void WorkGate::Leave() {
     ++left_;
   }
   turn_.notify_all();
-}
-
-int WorkGate::busy() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  const uint64_t admitted = std::min(next_ticket_, left_ + static_cast<uint64_t>(slots_));
-  return static_cast<int>(admitted - left_);
-}
-
-int WorkGate::waiting() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  const uint64_t admitted = std::min(next_ticket_, left_ + static_cast<uint64_t>(slots_));
-  return static_cast<int>(next_ticket_ - admitted);
 }
 
 }  // namespace beian::core

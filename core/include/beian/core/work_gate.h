@@ -32,16 +32,13 @@ class WorkGate {
   };
 
   int slots() const { return slots_; }
-  // Holders now, and callers waiting for a slot.
-  int busy() const;
-  int waiting() const;
 
  private:
   void Enter();
   void Leave();
 
   const int slots_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::condition_variable turn_;
   uint64_t next_ticket_ = 0;  // the ticket the next caller draws
   uint64_t left_ = 0;         // holders that have left; ticket t enters once t < left_ + slots_
