@@ -25,8 +25,14 @@ std::optional<std::pair<int64_t, int64_t>> ParseRange(const std::string& header,
     }
     return v;
   };
-  const std::optional<int64_t> first = number(spec.substr(0, dash));
-  const std::optional<int64_t> last = number(spec.substr(dash + 1));
+  const std::string first_text = spec.substr(0, dash);
+  const std::string last_text = spec.substr(dash + 1);
+  const std::optional<int64_t> first = number(first_text);
+  const std::optional<int64_t> last = number(last_text);
+  // Either number may be left out, not malformed ("bytes=x-1" is no "bytes=-1").
+  if ((!first && !first_text.empty()) || (!last && !last_text.empty())) {
+    return std::nullopt;
+  }
   if (!first) {
     if (!last || *last == 0) return std::nullopt;  // suffix range
     return std::make_pair(std::max<int64_t>(0, size - *last), size - 1);
