@@ -52,6 +52,7 @@ std::optional<Upload> ReadMultipart(const Request& req, std::string* error) {
       return std::nullopt;
     }
     Poco::Net::MultipartReader reader(in, boundary);
+    size_t read_to = 0;
     while (reader.hasNextPart()) {
       Poco::Net::MessageHeader header;
       reader.nextPart(header);
@@ -62,6 +63,14 @@ std::optional<Upload> ReadMultipart(const Request& req, std::string* error) {
       const size_t start = Position(in);
       std::string content((std::istreambuf_iterator<char>(reader.stream())),
                           std::istreambuf_iterator<char>());
+      // At the end of a body whose last byte is 0xFF, Poco puts the end-of-file value back into
+      // the body as that byte, reads it again and finds another empty part there, forever
+      // ("--B\n\n\xff"). A part always takes some bytes; one that takes none ends the reading.
+      if (Position(in) <= read_to) {
+        *error = "malformed multipart body: it ends without a closing boundary";
+        return std::nullopt;
+      }
+      read_to = Position(in);
       if (disp.get("name", "") == "file") {
         const std::string_view body = req.body();
         if (!EndsAtDelimiter(body.substr(start, Position(in) - start), content, boundary)) {

@@ -2,6 +2,8 @@
 
 #include "multipart.h"
 
+#include <unistd.h>
+
 #include <optional>
 #include <string>
 
@@ -54,6 +56,20 @@ TEST(MultipartTest, BodyCutShortInsideTheFilePartIsRefused) {
     EXPECT_FALSE(ReadMultipart(Form("multipart/form-data; boundary=L", body), &error).has_value()) << body;
     EXPECT_NE(error.find("no boundary after it"), std::string::npos) << error;
   }
+}
+
+// Found by fuzzing: a body whose last byte is 0xFF, after a part, made Poco's MultipartReader find
+// an empty part at its end again and again, and ReadMultipart never returned (a request thread
+// spun forever). The alarm turns a hang into a failure.
+TEST(MultipartTest, BodyEndingInByteFFIsRefusedNotReadForever) {
+  alarm(10);
+  for (const char* body : {"--B\n\n\xff", "--B\r\nA: b\r\n\r\n\xff",
+                           "--B\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nx\xff"}) {
+    std::string error;
+    EXPECT_FALSE(ReadMultipart(Form("multipart/form-data; boundary=B", body), &error).has_value()) << body;
+    EXPECT_EQ(error, "malformed multipart body: it ends without a closing boundary") << body;
+  }
+  alarm(0);
 }
 
 TEST(MultipartTest, RefusesABodyWithoutBoundaryOrFilePart) {
