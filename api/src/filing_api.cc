@@ -1,14 +1,9 @@
 #include "beian/api/filing_api.h"
 
-#include <Poco/Net/MessageHeader.h>
-#include <Poco/Net/MultipartReader.h>
-#include <Poco/Net/NameValueCollection.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,11 +18,16 @@
 #include "beian/core/json.h"
 #include "beian/core/text_policy.h"
 #include "beian/core/utf8.h"
+#include "byte_range.h"
+#include "multipart.h"
 #include "views.h"
 
 namespace beian::api {
 namespace {
 
+using internal::ParseRange;
+using internal::ReadMultipart;
+using internal::Upload;
 using service::Identity;
 using service::Role;
 
@@ -78,45 +78,6 @@ std::string MediaType(const Request& req) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
-}
-
-// An uploaded file: the body, or the part named "file" of a multipart body.
-struct Upload {
-  std::string bytes;
-  std::string name;
-};
-
-std::optional<Upload> ReadMultipart(const Request& req, std::string* error) {
-  try {
-    std::istringstream in(req.body());
-    const std::string* type = req.Header("Content-Type");
-    std::string media;
-    Poco::Net::NameValueCollection params;
-    Poco::Net::MessageHeader::splitParameters(*type, media, params);
-    const std::string boundary = params.get("boundary", "");
-    if (boundary.empty()) {
-      *error = "multipart body without a boundary";
-      return std::nullopt;
-    }
-    Poco::Net::MultipartReader reader(in, boundary);
-    while (reader.hasNextPart()) {
-      Poco::Net::MessageHeader header;
-      reader.nextPart(header);
-      std::string disposition;
-      Poco::Net::NameValueCollection disp;
-      Poco::Net::MessageHeader::splitParameters(
-          header.get("Content-Disposition", ""), disposition, disp);
-      std::string content((std::istreambuf_iterator<char>(reader.stream())),
-                          std::istreambuf_iterator<char>());
-      if (disp.get("name", "") == "file") {
-        return Upload{std::move(content), disp.get("filename", "")};
-      }
-    }
-    *error = "multipart body has no part named \"file\"";
-  } catch (const std::exception& e) {
-    *error = std::string("malformed multipart body: ") + e.what();
-  }
-  return std::nullopt;
 }
 
 // The error code of a refused search parameter.
@@ -388,39 +349,6 @@ class FilingApi {
     r.SetHeader("Content-Disposition",
                 "inline; filename=\"" + std::to_string(d.id) + ".pdf\"");
     return r;
-  }
-
-  // One "bytes=a-b", "bytes=a-" or "bytes=-n" range within `size`.
-  static std::optional<std::pair<int64_t, int64_t>> ParseRange(
-      const std::string& header, int64_t size) {
-    constexpr std::string_view kUnit = "bytes=";
-    if (header.compare(0, kUnit.size(), kUnit) != 0 || size == 0) {
-      return std::nullopt;
-    }
-    const std::string spec = header.substr(kUnit.size());
-    const size_t dash = spec.find('-');
-    if (dash == std::string::npos || spec.find(',') != std::string::npos) {
-      return std::nullopt;
-    }
-    auto number = [](const std::string& s) -> std::optional<int64_t> {
-      if (s.empty() || s.size() > 18) return std::nullopt;
-      int64_t v = 0;
-      for (char c : s) {
-        if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + (c - '0');
-      }
-      return v;
-    };
-    const std::optional<int64_t> first = number(spec.substr(0, dash));
-    const std::optional<int64_t> last = number(spec.substr(dash + 1));
-    if (!first) {
-      if (!last || *last == 0) return std::nullopt;  // suffix range
-      return std::make_pair(std::max<int64_t>(0, size - *last), size - 1);
-    }
-    if (*first >= size) return std::nullopt;
-    if (!last) return std::make_pair(*first, size - 1);
-    if (*last < *first) return std::nullopt;
-    return std::make_pair(*first, std::min(*last, size - 1));
   }
 
   // POST /v1/documents/{id}/signed-copies: the copy of record (bureau).

@@ -891,7 +891,7 @@ void Server::Impl::WorkerLoop() {
 }
 
 void Server::Impl::StartExchange(Connection& c, Clock::time_point now) {
-  Exchange& e = c.exchange.emplace();
+  Exchange& e = c.exchange.emplace(Exchange{});
   e.start = now;
   e.time = std::chrono::system_clock::now();
   e.request.set_method("-");

@@ -1,5 +1,6 @@
 #include "bind.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <optional>
@@ -55,9 +56,11 @@ core::Result<double> ToNumber(const core::Json* v, const std::string& text) {
 }
 
 std::string FixedDecimals(double value, int decimals) {
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, decimals);
-  std::string s(buf, r.ptr);
+  // Room for the largest double: a sign, 309 integer digits, the point and the decimals. A
+  // smaller buffer makes to_chars fail and leave it unwritten (1e70|amount printed garbage).
+  std::string buf(size_t{312} + static_cast<size_t>(std::max(decimals, 0)), '\0');
+  auto r = std::to_chars(buf.data(), buf.data() + buf.size(), value, std::chars_format::fixed, decimals);
+  std::string s(buf.data(), r.ec == std::errc() ? r.ptr : buf.data());
   size_t dot = s.find('.');
   std::string integer = dot == std::string::npos ? s : s.substr(0, dot);
   std::string fraction = dot == std::string::npos ? "" : s.substr(dot);

@@ -234,6 +234,18 @@ TEST_F(EngineTest, FormattersPrintChineseDatesAmountsAndMaskedIds) {
       << PdfText(path);
 }
 
+// An amount wider than 64 characters was printed from a buffer to_chars had left unwritten.
+TEST_F(EngineTest, AmountOfAnyMagnitudeIsPrintedInFull) {
+  TempDir dir;
+  const std::string path = RenderToFile(dir, Wrap("<p>{c|amount}</p><p>{d|amount:0}</p>"),
+                                        R"({"c": 1e70, "d": -1.5e300})");
+  const std::string text = PdfText(path);
+  EXPECT_NE(text.find("10,000,000,000,000,000,725,314,363,815,292,351,261,583,744,096,465,219,555,182,101,554,790,400.00"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("-1,500,000,000,000,000,"), std::string::npos) << text;
+}
+
 // The date formatters read dates as core::ParseDate does: a day that does not
 // exist is never printed on a form.
 TEST_F(EngineTest, DateFormattersRefuseDaysThatDoNotExist) {
