@@ -8,6 +8,7 @@
 #include "Poco/Net/HTTPMessage.h"
 #include "Poco/Net/HTTPRequest.h"
 #include "Poco/Net/NetException.h"
+#include "url.h"
 
 namespace beian::api::internal {
 namespace {
@@ -35,13 +36,6 @@ bool ParseContentLength(std::string_view text, uint64_t& value) {
     value = value * 10 + static_cast<uint64_t>(c - '0');
   }
   return true;
-}
-
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -250,8 +244,8 @@ void RequestReader::ReadChunked() {
         std::string_view text(in_.data() + pos_, nl - pos_);
         uint64_t size = 0;
         size_t digits = 0;
-        while (digits < text.size() && HexDigit(text[digits]) >= 0) {
-          size = size * 16 + static_cast<uint64_t>(HexDigit(text[digits]));
+        while (digits < text.size() && HexValue(text[digits]) >= 0) {
+          size = size * 16 + static_cast<uint64_t>(HexValue(text[digits]));
           if (size > limits_.max_body_bytes) {
             Fail(413, "body_too_large",
                  "chunked request body exceeds the limit of " +

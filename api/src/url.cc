@@ -1,7 +1,6 @@
 #include "url.h"
 
 namespace beian::api::internal {
-namespace {
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -9,8 +8,6 @@ int HexValue(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-
-}  // namespace
 
 std::optional<std::string> PercentDecode(std::string_view text,
                                          bool plus_as_space) {

@@ -9,6 +9,9 @@
 
 namespace beian::api::internal {
 
+// The value of a hex digit (either case), or -1.
+int HexValue(char c);
+
 // Decodes %XX escapes (and "+" as a space when `plus_as_space`); std::nullopt
 // when a "%" is not followed by two hex digits. The result may hold any byte,
 // including NUL.

@@ -247,42 +247,40 @@ void Inspect() {
   if (!ReadAll(0, &created_size, sizeof created_size) || created_size > 64) return;
   created_at.resize(created_size);
   if (!ReadAll(0, created_at.data(), created_size) || !ReadAll(0, &upload_size, sizeof upload_size)) return;
+  // The server sends nothing larger; anything else is not the server talking.
+  if (upload_size > render::kMaxUploadBytes) return;
+  ReserveHeap(upload_size);
   core::Json header;
   std::string payload;
-  if (upload_size <= render::kMaxUploadBytes) ReserveHeap(upload_size);
-  if (upload_size > render::kMaxUploadBytes) {
-    header = Answer("invalid", "文件过大（超过 256 MiB） / file too large (over 256 MiB)");
-  } else {
-    try {
-      upload.resize(upload_size);
-      if (!ReadAll(0, upload.data(), upload.size())) return;
-      core::Result<std::string> media = render::SniffMediaType(upload);
-      if (!media.ok()) {
-        header = Refusal(media.status(), "无法识别文件类型");
-      } else if (*media == "application/pdf") {
-        core::Result<render::PdfFacts> facts = render::InspectPdf(upload);
-        if (facts.ok()) {
-          header = Answer("ok", "");
-          header.Set("pages", static_cast<int64_t>(facts->pages));
-          header.Set("producer", facts->producer);
-        } else {
-          header = Refusal(facts.status(), "PDF 无法读取");
-        }
+  try {
+    upload.resize(upload_size);
+    if (!ReadAll(0, upload.data(), upload.size())) return;
+    core::Result<std::string> media = render::SniffMediaType(upload);
+    if (!media.ok()) {
+      header = Refusal(media.status(), "无法识别文件类型");
+    } else if (*media == "application/pdf") {
+      core::Result<render::PdfFacts> facts = render::InspectPdf(upload);
+      if (facts.ok()) {
+        header = Answer("ok", "");
+        header.Set("pages", static_cast<int64_t>(facts->pages));
+        header.Set("producer", facts->producer);
       } else {
-        core::Result<std::string> pdf = render::WrapImage(upload, *media, created_at);
-        if (pdf.ok()) {
-          header = Answer("ok", "");
-          header.Set("pages", int64_t{1});
-          payload = std::move(pdf).value();
-        } else {
-          header = Refusal(pdf.status(), "图像无法包装为 PDF");
-        }
+        header = Refusal(facts.status(), "PDF 无法读取");
       }
-      if (media.ok()) header.Set("media_type", *media);
-    } catch (const std::bad_alloc&) {
-      header = Unhandled("检查时超出内存限制", "the inspection ran out of its memory limit");
-      payload.clear();
+    } else {
+      core::Result<std::string> pdf = render::WrapImage(upload, *media, created_at);
+      if (pdf.ok()) {
+        header = Answer("ok", "");
+        header.Set("pages", int64_t{1});
+        payload = std::move(pdf).value();
+      } else {
+        header = Refusal(pdf.status(), "图像无法包装为 PDF");
+      }
     }
+    if (media.ok()) header.Set("media_type", *media);
+  } catch (const std::bad_alloc&) {
+    header = Unhandled("检查时超出内存限制", "the inspection ran out of its memory limit");
+    payload.clear();
   }
   const std::string text = core::WriteJson(header);
   std::string frame = "R";
