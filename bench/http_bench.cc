@@ -3,7 +3,7 @@
 // at 16 concurrent keep-alive connections on loopback. Each request
 // validates, numbers, renders and archives (fsync'd) one document.
 //
-//   http_bench [--seconds N] [--clients N]
+//   http_bench [--seconds N] [--clients N] [--config FILE]   (FILE: `beian serve --config`)
 //
 // Prints documents/s, p50/p99 latency and the server's peak RSS (VmHWM).
 // Budget: >= 150 documents/s, p99 <= 200 ms, RSS <= 200 MB on 2 cores.
@@ -24,15 +24,17 @@
 
 int main(int argc, char** argv) {
   int seconds = 20, clients = 16;
+  std::vector<std::string> serve_args;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--clients") == 0) clients = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--config") == 0) serve_args = {"--config", argv[i + 1]};
   }
   using namespace beian;
   testing::TempDir dir;
   const std::string data = dir.path() + "/var";
   const std::string token = e2e::CreateToken(data, {"--role", "admin"});
-  e2e::BeianServer server(data);
+  e2e::BeianServer server(data, serve_args);
   if (server.port() == 0 || token.empty()) {
     std::fprintf(stderr, "http_bench: the server did not start:\n%s\n",
                  server.Stderr().c_str());

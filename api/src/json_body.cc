@@ -15,6 +15,7 @@ std::string_view Trim(std::string_view s) {
 
 constexpr std::string_view kTooDeep = "nesting too deep";
 constexpr std::string_view kTooMany = "too many values";
+constexpr std::string_view kTooManyMembers = "too many members";
 
 // Whether `status` is core::ParseJson's refusal for the limit `what`.
 bool IsLimit(const core::Status& status, std::string_view what) {
@@ -62,10 +63,11 @@ core::Result<core::Json> ParseJsonBody(const Request& request) {
   }
   core::Result<core::Json> parsed = core::ParseJson(request.body());
   if (parsed.ok()) return parsed;
-  // core::ParseJson reports its limits as "nesting too deep: more than N ..."
-  // and "too many values: more than N ..." (see core/src/json.cc); it has no
-  // separate code for them.
-  if (IsLimit(parsed.status(), kTooDeep) || IsLimit(parsed.status(), kTooMany)) {
+  // core::ParseJson reports its limits as "nesting too deep: more than N ...",
+  // "too many values: more than N ..." and "too many members: more than N ..."
+  // (see core/src/json.cc); it has no separate code for them.
+  if (IsLimit(parsed.status(), kTooDeep) || IsLimit(parsed.status(), kTooMany) ||
+      IsLimit(parsed.status(), kTooManyMembers)) {
     return core::OutOfRange(parsed.status().message());
   }
   return parsed.status();
@@ -76,7 +78,7 @@ Response JsonBodyError(const core::Status& status) {
     case core::Code::kInvalidArgument:
       return Response::Error(400, "invalid_utf8", status.message());
     case core::Code::kOutOfRange:
-      return Response::Error(400, IsLimit(status, kTooMany) ? "json_too_large" : "json_too_deep",
+      return Response::Error(400, IsLimit(status, kTooDeep) ? "json_too_deep" : "json_too_large",
                              status.message());
     default:
       return Response::Error(400, "malformed_json",

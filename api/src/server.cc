@@ -33,6 +33,7 @@
 #include "Poco/Net/ServerSocket.h"
 #include "Poco/Net/SocketAddress.h"
 #include "Poco/Timestamp.h"
+#include "beian/core/work_gate.h"
 #include "request_reader.h"
 #include "transport.h"
 
@@ -92,7 +93,8 @@ class Server::Impl {
       : config_(std::move(config)),
         router_(std::move(router)),
         metrics_(metrics),
-        access_log_(access_log) {
+        access_log_(access_log),
+        large_bodies_(config_.large_body_slots) {
     std::random_device random;
     std::snprintf(id_prefix_, sizeof id_prefix_, "%08x",
                   static_cast<unsigned>(random()));
@@ -249,6 +251,8 @@ class Server::Impl {
   // Routes and runs the handler; an exception it throws becomes a 500 and
   // its text a log field in `extra`.
   Response Dispatch(Request& request, std::string& route, Fields& extra);
+  // Dispatch for a request with a body over large_body_bytes, in its turn.
+  Response DispatchLarge(Exchange& e);
   std::string NextRequestId();
   void Wake();
 
@@ -257,7 +261,11 @@ class Server::Impl {
   Metrics* const metrics_;
   AccessLog* const access_log_;
   internal::RequestLimits limits_;
-  size_t body_budget_ = 0;
+  // Requests with a body over large_body_bytes take turns; the workers
+  // holding or waiting for a turn are at most half of them, so that small
+  // requests always find one (more get 503).
+  core::WorkGate large_bodies_;
+  std::atomic<int> large_body_workers_{0};
 
   Poco::Net::ServerSocket listen_socket_;
   Poco::Net::Context::Ptr context_;
@@ -310,7 +318,8 @@ core::Status Server::Impl::Start() {
       c.receive_timeout.count() <= 0 || c.send_timeout.count() <= 0 ||
       c.header_timeout.count() <= 0 || c.body_rate_window.count() <= 0 ||
       c.keep_alive_timeout.count() < 0 || c.max_keep_alive_requests <= 0 ||
-      c.max_connections <= 0 || c.max_connections_per_address <= 0) {
+      c.max_connections <= 0 || c.max_connections_per_address <= 0 ||
+      c.max_body_bytes_in_flight < c.max_body_bytes || c.large_body_slots <= 0) {
     return core::InvalidArgument("server limits must be positive");
   }
   if (c.cert_file.empty() != c.key_file.empty()) {
@@ -330,9 +339,6 @@ core::Status Server::Impl::Start() {
   limits_.max_header_bytes = c.max_header_bytes;
   limits_.max_header_count = c.max_header_count;
   limits_.max_body_bytes = c.max_body_bytes;
-  // As many whole bodies as there are workers: what a thread per connection
-  // could hold at most.
-  body_budget_ = static_cast<size_t>(c.max_threads) * c.max_body_bytes;
 
   // bind(address, reuseAddress) would also set SO_REUSEPORT in Poco 1.11,
   // letting a second server share the port silently; hence the 3-argument
@@ -920,7 +926,7 @@ bool Server::Impl::ChargeBody(Connection& c, Clock::time_point now) {
   const size_t body = c.reader.body_bytes();
   if (body > c.charged) {
     const size_t more = body - c.charged;
-    if (body_bytes_in_flight_.fetch_add(more) + more > body_budget_) {
+    if (body_bytes_in_flight_.fetch_add(more) + more > config_.max_body_bytes_in_flight) {
       body_bytes_in_flight_.fetch_sub(more);
       return false;
     }
@@ -1059,7 +1065,9 @@ void Server::Impl::Answer(Connection& c) {
   Exchange& e = *c.exchange;
   e.request.set_body(c.reader.TakeBody());
   e.bytes_in = e.request.body().size();
-  Response response = Dispatch(e.request, e.route, e.extra);
+  Response response = e.bytes_in > config_.large_body_bytes
+                          ? DispatchLarge(e)
+                          : Dispatch(e.request, e.route, e.extra);
   ++c.served;
   // A stop that began while the handler ran closes the connection after this
   // response (its Connection: close tells the client).
@@ -1070,6 +1078,23 @@ void Server::Impl::Answer(Connection& c) {
 
 // ---------------------------------------------------------------------------
 // Requests and responses.
+
+Response Server::Impl::DispatchLarge(Exchange& e) {
+  const int most_waiting = std::max(1, config_.max_threads / 2);
+  if (large_body_workers_.fetch_add(1) >= most_waiting) {
+    large_body_workers_.fetch_sub(1);
+    Response busy = Response::Error(503, "service_unavailable",
+                                    "the server is busy with large requests");
+    busy.SetHeader("Retry-After", "1");
+    return busy;
+  }
+  Response response = [&] {
+    core::WorkGate::Slot turn(large_bodies_);
+    return Dispatch(e.request, e.route, e.extra);
+  }();
+  large_body_workers_.fetch_sub(1);
+  return response;
+}
 
 Response Server::Impl::Dispatch(Request& request, std::string& route,
                                 Fields& extra) {

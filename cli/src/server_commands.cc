@@ -1,5 +1,7 @@
 #include "server_commands.h"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -83,6 +85,15 @@ core::Status ApplyConfigFile(const std::string& path, ServeOptions& options) {
     } else if (key == "max_body_bytes") {
       BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1024, int64_t{1} << 31));
       s.max_body_bytes = static_cast<size_t>(v);
+    } else if (key == "max_body_bytes_in_flight") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1024, int64_t{1} << 40));
+      s.max_body_bytes_in_flight = static_cast<size_t>(v);
+    } else if (key == "large_body_bytes") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1024, int64_t{1} << 31));
+      s.large_body_bytes = static_cast<size_t>(v);
+    } else if (key == "large_body_slots") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1, 1024));
+      s.large_body_slots = static_cast<int>(v);
     } else if (key == "max_url_bytes") {
       BEIAN_ASSIGN_OR_RETURN(int64_t v, number(256, 1 << 20));
       s.max_url_bytes = static_cast<size_t>(v);
@@ -221,6 +232,12 @@ int TokenCommand(service::FilingService& service,
 int ServeCommand(service::FilingService& service,
                  const std::string& root, const std::string& data_dir,
                  const std::vector<std::string>& args) {
+  // A fixed threshold: every block of 1 MiB or more (bodies, the vectors of a
+  // large JSON document) is mapped on its own and given back when freed. The
+  // default adapts upwards after each such free, after which each of the
+  // workers' arenas keeps its largest body's worth: a few large requests on
+  // different workers grew the peak RSS by hundreds of MB.
+  ::mallopt(M_MMAP_THRESHOLD, 1 << 20);
   // Before any thread starts: the signals are for WaitForTerminationSignal.
   if (core::Status blocked = api::BlockTerminationSignals(); !blocked.ok()) {
     return Fail(kExitInternal, blocked.message());

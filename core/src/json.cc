@@ -713,6 +713,11 @@ bool JsonParser::ParseMemberKey() {
     return Fail(p_, "unexpected " + DescribeChar(p_) +
                         ", expected an object key in double quotes");
   }
+  if (frame.count == options_.max_members) {
+    return Fail(p_, "too many members: more than " +
+                        internal::FormatInt(static_cast<int64_t>(options_.max_members)) +
+                        " in one object");
+  }
   const char* key_start = p_;
   if (!ParseString(&frame.key)) return false;
   if (HasMember(frame)) {

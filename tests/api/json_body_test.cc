@@ -39,6 +39,14 @@ TEST(JsonBodyTest, ParsesAndClassifiesFailures) {
   EXPECT_EQ(JsonBodyError(too_many.status()).status(), 400);
   EXPECT_EQ(JsonBodyError(too_many.status()).error_code(), "json_too_large");
 
+  std::string keys = "{\"data\":{";
+  for (size_t i = 0; i <= core::ParseOptions{}.max_members; ++i) keys += "\"k" + std::to_string(i) + "\":0,";
+  keys.back() = '}';
+  keys += "}";
+  auto too_many_keys = ParseJsonBody(JsonRequest(keys));
+  EXPECT_EQ(too_many_keys.status().code(), core::Code::kOutOfRange);
+  EXPECT_EQ(JsonBodyError(too_many_keys.status()).error_code(), "json_too_large");
+
   auto bad = ParseJsonBody(JsonRequest("{\"a\":1,\"a\":2}"));
   EXPECT_EQ(bad.status().code(), core::Code::kParseError);
   Response response = JsonBodyError(bad.status());

@@ -571,6 +571,7 @@ TEST(ServerTest, BodiesBeingReceivedAreBoundedInMemory) {
   ServerConfig config;
   config.max_threads = 1;
   config.max_body_bytes = 1024;
+  config.max_body_bytes_in_flight = 1024;
   TestServer t(config);
   Poco::Net::StreamSocket first;
   first.connect(Poco::Net::SocketAddress("127.0.0.1", t.port()));
@@ -599,6 +600,46 @@ TEST(ServerTest, BodiesBeingReceivedAreBoundedInMemory) {
   Reply again = Fetch(t.port(), "POST", "/v1/raw", std::string(1000, 'c'),
                       "application/octet-stream");
   EXPECT_EQ(again.status, 200);
+}
+
+// Large bodies are answered one at a time; those holding or waiting for a
+// turn take at most half the workers (more get 503), and a small request is
+// answered meanwhile without waiting for them.
+TEST(ServerTest, LargeBodiesTakeTurnsWithoutStarvingSmallRequests) {
+  ServerConfig config;
+  config.max_threads = 8;
+  config.large_body_bytes = 1000;
+  TestServer t(config);
+  std::vector<Reply> large(6);
+  std::vector<std::thread> clients;
+  for (Reply& reply : large) {
+    clients.emplace_back([&t, &reply] {
+      reply = Fetch(t.port(), "POST", "/v1/hold", std::string(2000, 'L'),
+                    "application/octet-stream");
+    });
+  }
+  std::this_thread::sleep_for(milliseconds(100));
+  const auto start = std::chrono::steady_clock::now();
+  Reply small = Fetch(t.port(), "POST", "/v1/hold", std::string(10, 's'),
+                      "application/octet-stream");
+  const auto small_ms = std::chrono::duration_cast<milliseconds>(
+                            std::chrono::steady_clock::now() - start).count();
+  for (std::thread& c : clients) c.join();
+  EXPECT_EQ(small.status, 200);
+  EXPECT_LT(small_ms, 600) << "four large requests take 800 ms in turn";
+  int answered = 0, busy = 0;
+  for (const Reply& reply : large) {
+    if (reply.status == 200) {
+      ++answered;
+      EXPECT_LE(reply.Json().At("/at_once")->as_int(), 2) << reply.body;  // itself and the small one
+    } else {
+      ++busy;
+      EXPECT_EQ(reply.status, 503);
+      EXPECT_EQ(reply.Header("retry-after"), "1");
+    }
+  }
+  EXPECT_EQ(answered, 4);
+  EXPECT_EQ(busy, 2);
 }
 
 TEST(ServerTest, MetricsCountRequestsByRouteAndStatus) {

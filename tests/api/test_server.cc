@@ -62,6 +62,16 @@ Router TestRouter(Metrics* metrics) {
     body.Set("bytes", req.body().size());
     return Response::Json(200, body);
   });
+  add("POST", "/v1/hold", [](const Request& req) {
+    static std::atomic<int> holding{0};
+    const int at_once = ++holding;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    --holding;
+    core::Json body = core::Json::MakeObject();
+    body.Set("bytes", req.body().size());
+    body.Set("at_once", at_once);
+    return Response::Json(200, body);
+  });
   add("GET", "/v1/boom", [](const Request&) -> Response {
     throw std::runtime_error("secret detail 42");
   });

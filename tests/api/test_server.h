@@ -37,6 +37,8 @@ using Reply = beian::testing::HttpReply;
 //   GET  /v1/documents/{id}/pdf   text "pdf:<id>", route name "document_pdf"
 //   POST /v1/echo                 JSON only; echoes the parsed body
 //   POST /v1/raw                  {"bytes":body size}
+//   POST /v1/hold                 sleeps 200 ms, then {"bytes":body size,
+//                                 "at_once":handlers of this route running}
 //   GET  /v1/boom                 throws std::runtime_error
 //   GET  /v1/slow                 sleeps 500 ms, then 200 "slow"
 //   GET  /v1/sleep1s              sleeps 1 s, then 200

@@ -428,6 +428,26 @@ TEST(JsonParseTest, ValueLimit) {
             std::string::npos);
 }
 
+TEST(JsonParseTest, MemberLimit) {
+  ParseOptions options;
+  options.max_members = 2;
+  EXPECT_EQ(ErrorOf("{\"a\":1,\"b\":{\"c\":1,\"d\":2}}", options), "<parsed>");
+  EXPECT_EQ(ErrorOf("{\"x\":{\"a\":1,\"b\":2,\"c\":3}}", options),
+            "line 1, column 19 (byte 18): too many members: more than 2 in one "
+            "object at /x");
+  // Arrays are bounded by max_values alone.
+  EXPECT_EQ(ErrorOf("[1,2,3,4,5]", options), "<parsed>");
+  // The default refuses a body of a hundred thousand keys before hashing them all.
+  std::string keys = "{";
+  for (size_t i = 0; i < ParseOptions{}.max_members; ++i) keys += "\"k" + std::to_string(i) + "\":0,";
+  keys.back() = '}';
+  EXPECT_EQ(ErrorOf(keys), "<parsed>");
+  keys.back() = ',';
+  keys += "\"last\":0}";
+  EXPECT_NE(ErrorOf(keys).find("too many members: more than 10000 in one object"),
+            std::string::npos);
+}
+
 TEST(JsonParseTest, StagingKeepsElementOrderAcrossChunks) {
   // Nested containers closing inside a long array share the staging chunks
   // with it.

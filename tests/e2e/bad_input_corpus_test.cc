@@ -135,6 +135,9 @@ TEST(BadInputCorpusTest, EveryRequestIsAJson4xxAndTheServerStaysUp) {
   std::string many_objects = "[";
   for (int i = 0; i < 1500000; ++i) many_objects += i == 0 ? "{}" : ",{}";
   many_objects += "]";
+  std::string many_keys = "{\"kind\":\"commitment-letter\",\"data\":{";
+  for (int i = 0; i < 900000; ++i) many_keys += (i == 0 ? "\"k" : ",\"k") + std::to_string(i) + "\":1";
+  many_keys += "}}";
   core::Json staff = core::Json::MakeArray();
   core::Json person = core::Json::MakeObject();
   person.Set("name", "张三");
@@ -193,6 +196,7 @@ TEST(BadInputCorpusTest, EveryRequestIsAJson4xxAndTheServerStaysUp) {
       {"arrays nested 100,000 deep", "POST", "/v1/documents", nested, json},
       {"1,500,000 empty objects", "POST", "/v1/documents", many_objects, json},
       {"200,000 staff items", "POST", "/v1/documents", core::WriteJson(qualification), json},
+      {"a data object of 900,000 keys", "POST", "/v1/documents", many_keys, json},
       {"JSON with trailing garbage", "POST", "/v1/documents", "{\"kind\":\"commitment-letter\"} xyz", json},
       {"a JSON array for a request", "POST", "/v1/documents", "[1,2,3]", json},
       {"a number beyond double", "POST", "/v1/documents", document_with("/signed_on", core::Json(1e308)) + "", json},

@@ -21,15 +21,16 @@ std::optional<Response> RequireContentType(const Request& request,
 
 // The request body parsed by core::ParseJson with its default limits. Errors:
 // kInvalidArgument when the body is not valid UTF-8, kOutOfRange when arrays
-// and objects nest deeper than core::ParseOptions{}.max_depth or the body
-// holds more values than its max_values, kParseError for
+// and objects nest deeper than core::ParseOptions{}.max_depth, the body
+// holds more values than its max_values or an object has more members than
+// its max_members, kParseError for
 // anything else (empty body, syntax, duplicate keys, ...). The message is
 // ParseJson's, with line, column and JSON Pointer. Pass a failure to
 // JsonBodyError() for the response.
 core::Result<core::Json> ParseJsonBody(const Request& request);
 
 // The 400 error response for a ParseJsonBody() failure: code "invalid_utf8",
-// "json_too_deep", "json_too_large" (too many values) or "malformed_json", the
+// "json_too_deep", "json_too_large" (too many values, or members of one object) or "malformed_json", the
 // parser's message as the message.
 Response JsonBodyError(const core::Status& status);
 

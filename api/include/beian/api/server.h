@@ -22,10 +22,18 @@ struct ServerConfig {
   uint16_t port = 0;
   // Largest request body accepted; larger gets 413 "body_too_large", before
   // reading it when Content-Length announces it, else as soon as a chunked
-  // body passes the limit. Bodies are held in memory while they arrive, all
-  // of them together at most max_threads × max_body_bytes; a body that would
-  // pass that gets 503 "service_unavailable" with Retry-After.
+  // body passes the limit.
   size_t max_body_bytes = 20 * 1024 * 1024;
+  // Bodies are held in memory from their first byte until their response has
+  // been sent, all of them together at most this many bytes; a body that
+  // would pass it gets 503 "service_unavailable" with Retry-After.
+  size_t max_body_bytes_in_flight = 64 * 1024 * 1024;
+  // Requests with a body larger than large_body_bytes are handled at most
+  // large_body_slots at a time, the others waiting their turn in arrival
+  // order: parsing and checking a large JSON document takes several times
+  // its size in memory, which is then held once, not once per worker.
+  size_t large_body_bytes = 1024 * 1024;
+  int large_body_slots = 1;
   // Longest request target (path and query); longer gets 414 "url_too_long".
   // A request line longer than this plus 64 bytes is refused while it is
   // being read.

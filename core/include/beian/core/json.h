@@ -190,17 +190,20 @@ struct ParseOptions {
   // kinds' schemas admit (20,000 staff and 20,000 projects, every field given)
   // has about 760,000.
   size_t max_values = 1000000;
+  // Maximum members of one object. No object of a kind's data has more than a
+  // few dozen; a body of a million keys costs seconds of hashing and copying.
+  size_t max_members = 10000;
 };
 
 // Parses RFC 8259 JSON in one pass. Rejects invalid UTF-8 anywhere (overlongs,
 // encoded surrogates, code points above U+10FFFF), lone surrogate \u escapes,
 // control characters in strings, trailing data, duplicate object keys, nesting
 // deeper than max_depth, input larger than max_bytes, more values than
-// max_values, NaN/Infinity, leading zeros, numbers that overflow a double and a
+// max_values, objects of more than max_members members, NaN/Infinity, leading zeros, numbers that overflow a double and a
 // leading UTF-8 BOM. Errors have code kParseError and the message "line L,
 // column C (byte B): <what>", followed by " at <JSON Pointer>" when the error
-// lies inside a value below the root; <what> starts "nesting too deep" or "too
-// many values" for those limits. Columns count code points. An input over
+// lies inside a value below the root; <what> starts "nesting too deep", "too
+// many values" or "too many members" for those limits. Columns count code points. An input over
 // max_bytes is rejected before parsing with "input too large: N bytes, ...".
 // Memory while parsing stays near that of the parsed value.
 Result<Json> ParseJson(std::string_view text, const ParseOptions& options = {});
