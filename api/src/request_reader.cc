@@ -38,6 +38,54 @@ bool ParseContentLength(std::string_view text, uint64_t& value) {
   return true;
 }
 
+// RFC 9110 tchar.
+bool IsTokenChar(unsigned char c) {
+  if (c >= '0' && c <= '9') return true;
+  if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
+         std::string_view::npos;
+}
+
+// What is wrong with the header fields of a request head (the lines after
+// the request line, up to the empty line), or nullptr. Poco trims and
+// unfolds leniently; a name with whitespace before its colon, a folded
+// line, or a control character in a value is how requests are smuggled past
+// a proxy that reads them otherwise (RFC 9112 §5.1, §5.2), and an HTTP/1.1
+// request must name exactly one Host (§3.2).
+const char* HeaderFieldFault(std::string_view block) {
+  size_t at = block.find('\n');
+  if (at == std::string_view::npos) return nullptr;
+  std::string_view request_line = block.substr(0, at);
+  if (!request_line.empty() && request_line.back() == '\r') request_line.remove_suffix(1);
+  const bool http11 = request_line.size() >= 8 &&
+                      request_line.substr(request_line.size() - 8) == "HTTP/1.1";
+  int hosts = 0;
+  for (++at; at < block.size();) {
+    size_t end = block.find('\n', at);
+    if (end == std::string_view::npos) end = block.size();
+    std::string_view line = block.substr(at, end - at);
+    at = end + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) break;
+    if (line.front() == ' ' || line.front() == '\t') return "a folded header line";
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return "a header line without a name";
+    for (size_t i = 0; i < colon; ++i) {
+      if (!IsTokenChar(static_cast<unsigned char>(line[i]))) {
+        return "a header name with a character other than a token's (or space before its colon)";
+      }
+    }
+    for (size_t i = colon + 1; i < line.size(); ++i) {
+      const auto c = static_cast<unsigned char>(line[i]);
+      if ((c < 0x20 && c != '\t') || c == 0x7F) return "a control character in a header value";
+    }
+    const std::string_view name = line.substr(0, colon);
+    if (name.size() == 4 && EqualsIgnoreCase(name, "Host")) ++hosts;
+  }
+  if (http11 && hosts != 1) return "an HTTP/1.1 request needs exactly one Host header";
+  return nullptr;
+}
+
 }  // namespace
 
 RequestReader::RequestReader(const RequestLimits& limits) : limits_(limits) {}
@@ -125,6 +173,10 @@ void RequestReader::ParseHead(size_t end) {
   const std::string_view block(in_.data() + pos_, end - pos_);
   const size_t line_bytes = line_end_ - pos_;
   pos_ = end;
+  if (const char* fault = HeaderFieldFault(block)) {
+    Fail(400, "bad_request", std::string("malformed HTTP request: ") + fault);
+    return;
+  }
   ViewBuf buffer(block);
   std::istream stream(&buffer);
   Poco::Net::HTTPRequest request;

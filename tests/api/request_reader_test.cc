@@ -75,7 +75,7 @@ TEST(RequestReaderTest, WaitsInEachStateUntilTheBytesCome) {
 TEST(RequestReaderTest, PipelinedRequestsComeOneAfterAnother) {
   RequestReader reader(SmallLimits());
   reader.Append(
-      "POST /one HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"
+      "POST /one HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
       "GET /two HTTP/1.0\r\n\r\n"
       "GET /thr");
   ASSERT_EQ(reader.state(), State::kHeadDone);
@@ -94,7 +94,7 @@ TEST(RequestReaderTest, PipelinedRequestsComeOneAfterAnother) {
 
   reader.Next();
   EXPECT_EQ(reader.state(), State::kHead);
-  reader.Append("ee HTTP/1.1\r\n\r\n");
+  reader.Append("ee HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_EQ(reader.state(), State::kHeadDone);
   EXPECT_EQ(reader.head().uri, "/three");
 }
@@ -102,12 +102,12 @@ TEST(RequestReaderTest, PipelinedRequestsComeOneAfterAnother) {
 TEST(RequestReaderTest, ChunkedBodyWithExtensionsAndTrailer) {
   RequestReader reader(SmallLimits());
   FeedByteByByte(reader,
-                 "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                  "5;name=value\r\nhello\r\n"
                  "1\r\n,\r\n"
                  "A\r\n0123456789\r\n"
                  "0\r\nX-Trailer: t\r\n\r\n"
-                 "GET /next HTTP/1.1\r\n\r\n");
+                 "GET /next HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_EQ(reader.state(), State::kDone);
   EXPECT_EQ(reader.TakeBody(), "hello,0123456789");
   EXPECT_EQ(reader.buffered(), 0u);  // byte by byte: stopped at the end
@@ -116,8 +116,8 @@ TEST(RequestReaderTest, ChunkedBodyWithExtensionsAndTrailer) {
 TEST(RequestReaderTest, ChunkedBodyInOnePieceLeavesTheNextRequest) {
   RequestReader reader(SmallLimits());
   reader.Append(
-      "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-      "3\r\nabc\r\n0\r\n\r\nGET /next HTTP/1.1\r\n\r\n");
+      "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3\r\nabc\r\n0\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_EQ(reader.state(), State::kHeadDone);
   reader.BeginBody();
   ASSERT_EQ(reader.state(), State::kDone);
@@ -138,13 +138,13 @@ TEST(RequestReaderTest, RequestLineOverTheLimitIs414BeforeItEnds) {
   RequestReader exact(SmallLimits());
   std::string line = "GET /" + std::string(128 - 16, 'b') + " HTTP/1.1\r\n";
   ASSERT_EQ(line.size(), 128u);
-  exact.Append(line + "\r\n");
+  exact.Append(line + "Host: x\r\n\r\n");
   EXPECT_EQ(exact.state(), State::kHeadDone);
 }
 
 TEST(RequestReaderTest, HeaderFieldsOverTheLimitAre431BeforeTheyEnd) {
   RequestReader reader(SmallLimits());
-  reader.Append("GET / HTTP/1.1\r\n");
+  reader.Append("GET / HTTP/1.1\r\nHost: x\r\n");
   for (int i = 0; i < 30 && reader.state() == State::kHead; ++i) {
     reader.Append("X-Filler: 0123456789\r\n");
   }
@@ -153,7 +153,7 @@ TEST(RequestReaderTest, HeaderFieldsOverTheLimitAre431BeforeTheyEnd) {
   EXPECT_EQ(reader.failure().code, "headers_too_large");
 
   RequestReader many(SmallLimits());  // 8 fields at most
-  std::string request = "GET / HTTP/1.1\r\n";
+  std::string request = "GET / HTTP/1.1\r\nHost: x\r\n";
   for (int i = 0; i < 9; ++i) request += "X-" + std::to_string(i) + ": 1\r\n";
   many.Append(request + "\r\n");
   ASSERT_EQ(many.state(), State::kFailed);
@@ -166,6 +166,37 @@ TEST(RequestReaderTest, MalformedHeadIs400) {
   ASSERT_EQ(reader.state(), State::kFailed);
   EXPECT_EQ(reader.failure().status, 400);
   EXPECT_EQ(reader.failure().code, "bad_request");
+}
+
+// Header fields a lenient parser reads one way and a proxy another are
+// refused whole: how requests are smuggled.
+TEST(RequestReaderTest, AmbiguousHeaderFieldsAre400) {
+  const char* heads[] = {
+      "GET / HTTP/1.1\r\nHost : x\r\n\r\n",               // space before the colon
+      "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n folded\r\n\r\n",  // obs-fold
+      "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x01b\r\n\r\n",   // a control character
+      "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x7f\r\n\r\n",    // DEL
+      "GET / HTTP/1.1\r\nHost: x\r\nX(A): 1\r\n\r\n",      // not a token
+      "GET / HTTP/1.1\r\n\r\n",                            // HTTP/1.1 without Host
+      "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",        // two Hosts
+  };
+  for (const char* head : heads) {
+    RequestReader reader(SmallLimits());
+    reader.Append(head);
+    ASSERT_EQ(reader.state(), State::kFailed) << head;
+    EXPECT_EQ(reader.failure().status, 400) << head;
+    EXPECT_EQ(reader.failure().code, "bad_request") << head;
+  }
+  std::string nul = "GET / HTTP/1.1\r\nHost: x\r\nX-A: a";
+  nul += '\0';
+  nul += "b\r\n\r\n";
+  RequestReader with_nul(SmallLimits());
+  with_nul.Append(nul);
+  EXPECT_EQ(with_nul.state(), State::kFailed);
+  // HTTP/1.0 needs no Host; a tab in a value and bytes over 0x7F are fine.
+  RequestReader old(SmallLimits());
+  old.Append("GET / HTTP/1.0\r\nX-A: a\tb \xE4\xB8\xAD\r\n\r\n");
+  EXPECT_EQ(old.state(), State::kHeadDone);
 }
 
 TEST(RequestReaderTest, FramingErrors) {
@@ -185,7 +216,7 @@ TEST(RequestReaderTest, FramingErrors) {
   };
   for (const Case& c : cases) {
     RequestReader reader(SmallLimits());
-    reader.Append("POST /x HTTP/1.1\r\n" + c.headers + "\r\n");
+    reader.Append("POST /x HTTP/1.1\r\nHost: x\r\n" + c.headers + "\r\n");
     ASSERT_EQ(reader.state(), State::kHeadDone) << c.headers;
     reader.BeginBody();
     ASSERT_EQ(reader.state(), State::kFailed) << c.headers;
@@ -194,14 +225,14 @@ TEST(RequestReaderTest, FramingErrors) {
   }
   // At the limit is fine.
   RequestReader ok(SmallLimits());
-  ok.Append("POST /x HTTP/1.1\r\nContent-Length: 64\r\n\r\n");
+  ok.Append("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 64\r\n\r\n");
   ok.BeginBody();
   EXPECT_EQ(ok.state(), State::kBody);
 }
 
 TEST(RequestReaderTest, ChunkedErrors) {
   const std::string head =
-      "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+      "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
   struct Case {
     std::string body;
     int status;
