@@ -30,6 +30,17 @@ bool IsControl(char32_t cp) {
   return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
 }
 
+bool IsDirectionControl(char32_t cp) {
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+         cp == 0xFEFF;
+}
+
+// Unassigned in ICU's Unicode (noncharacters are Cn too); ASCII is assigned.
+bool IsUnassigned(char32_t cp) {
+  return cp >= 0x80 && u_charType(static_cast<UChar32>(cp)) == U_UNASSIGNED;
+}
+
 // Every combining mark is at or above U+0300.
 bool IsCombiningMark(char32_t cp) {
   return cp >= 0x300 &&
@@ -174,6 +185,12 @@ std::optional<TextFault> FindTextFault(std::string_view text, TextLines lines) {
           cp == U'\n' ? TextFaultKind::kLineBreak : TextFaultKind::kControl,
           pos, character, cp};
     }
+    if (IsDirectionControl(cp)) {
+      return TextFault{TextFaultKind::kDirectionControl, pos, character, cp};
+    }
+    if (IsUnassigned(cp)) {
+      return TextFault{TextFaultKind::kUnassigned, pos, character, cp};
+    }
     pos += length;
   }
   if (run > kMaxCombiningMarks) {
@@ -221,6 +238,19 @@ Problem TextProblem(const TextFault& fault, std::string path) {
       p.message_en = "character " + n + ", " + cp +
                      ", is not in Unicode normalization form C (NFC); type it "
                      "again as one composed character";
+      break;
+    case TextFaultKind::kUnassigned:
+      p.code = "text.unassigned";
+      p.message = "第 " + n + " 个字符 " + cp + " 不是 Unicode 已分配的字符";
+      p.message_en = "character " + n + ", " + cp +
+                     ", is not a character Unicode has assigned";
+      break;
+    case TextFaultKind::kDirectionControl:
+      p.code = "text.direction_control";
+      p.message = "第 " + n + " 个字符是不可见的文字方向控制符 " + cp +
+                  "，它会改变文字在屏幕上的显示顺序，不能使用";
+      p.message_en = "character " + n + " is the invisible direction control " +
+                     cp + ", which changes the order text is shown in";
       break;
     case TextFaultKind::kCombiningMarks: {
       const std::string run = std::to_string(fault.run);

@@ -30,7 +30,8 @@ std::string Repeat(const std::string& s, size_t n) {
 std::string Fault(std::string_view text, TextLines lines = TextLines::kOne) {
   const std::optional<TextFault> fault = FindTextFault(text, lines);
   if (!fault) return "ok";
-  const char* kinds[] = {"utf8", "control", "line_break", "not_nfc", "marks"};
+  const char* kinds[] = {"utf8",  "control",    "line_break", "not_nfc",
+                         "marks", "unassigned", "direction"};
   std::string out = kinds[static_cast<int>(fault->kind)];
   out += fault->kind == TextFaultKind::kInvalidUtf8
              ? " byte " + std::to_string(fault->code_point)
@@ -77,6 +78,28 @@ TEST(TextPolicyTest, RefusesNulAndOtherControls) {
   EXPECT_EQ(Fault("a\r\nb", TextLines::kSeveral), "control U+000D @2");
   EXPECT_EQ(Fault(std::string("a\0", 2), TextLines::kSeveral),
             "control U+0000 @2");
+}
+
+// "Trojan Source": a name that shows one way and is another.
+TEST(TextPolicyTest, RefusesInvisibleDirectionControls) {
+  EXPECT_EQ(Fault("北京" + U({0x202E}) + "司公限有"), "direction U+202E @3");  // RLO
+  for (char32_t cp : {0x061C, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D,
+                      0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF}) {
+    EXPECT_EQ(Fault("a" + U({cp})), "direction " + CodePointLabel(cp) + " @2");
+  }
+  // Right-to-left letters themselves are text.
+  EXPECT_EQ(Fault(U({0x05E9, 0x05DC, 0x05D5, 0x05DD})), "ok");
+}
+
+TEST(TextPolicyTest, RefusesUnassignedCodePointsAndNoncharacters) {
+  EXPECT_EQ(Fault("a" + U({0xFFFE})), "unassigned U+FFFE @2");
+  EXPECT_EQ(Fault(U({0xFDD0})), "unassigned U+FDD0 @1");
+  EXPECT_EQ(Fault(U({0x10FFFF})), "unassigned U+10FFFF @1");
+  EXPECT_EQ(Fault("王" + U({0x0378})), "unassigned U+0378 @2");  // Greek gap
+  EXPECT_EQ(Fault(U({0x2FFFF})), "unassigned U+2FFFF @1");
+  // Private use is assigned (fonts decide whether it prints); so is CJK
+  // Extension B and the last ideographs ICU's Unicode knows.
+  EXPECT_EQ(Fault(U({0xE000, 0x20BB7, 0x3134A})), "ok");
 }
 
 TEST(TextPolicyTest, ALineBreakOnlyWhereTheFieldHasSeveralLines) {

@@ -47,6 +47,15 @@ enum class TextFaultKind {
   kNotNfc,
   // More than kMaxCombiningMarks combining marks in a row.
   kCombiningMarks,
+  // A code point Unicode has not assigned (general category Cn), the 66
+  // noncharacters (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF) included: nothing can
+  // print or search it, and a later Unicode may give it any meaning.
+  kUnassigned,
+  // An invisible control of text direction (U+061C, U+200E, U+200F,
+  // U+202A..U+202E, U+2066..U+2069) or U+FEFF: they reorder or hide what a
+  // screen shows ("Trojan Source", CVE-2021-42574), so that a name reads
+  // otherwise on the console or the verification page than in the record.
+  kDirectionControl,
 };
 
 // Where and what a text breaks the policy.
@@ -73,7 +82,8 @@ std::optional<TextFault> FindTextFault(std::string_view text, TextLines lines);
 bool IsAcceptableText(std::string_view text, TextLines lines);
 
 // The fault as a problem at `path` (a JSON Pointer): code text.invalid_utf8,
-// text.control, text.line_break, text.not_nfc or text.combining_marks, naming
+// text.control, text.line_break, text.not_nfc, text.combining_marks,
+// text.unassigned or text.direction_control, naming
 // the code point as U+XXXX (the byte as 0xXX) and its position, in Chinese and
 // English.
 Problem TextProblem(const TextFault& fault, std::string path);
