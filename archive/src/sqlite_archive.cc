@@ -759,6 +759,7 @@ core::Status SqliteArchive::Impl::WriteStaffKeysLocked(
       pair.Push(key.path);
       list.Push(std::move(pair));
     }
+    const std::string keys_json = core::WriteJson(list);
     {
       BEIAN_ASSIGN_OR_RETURN(
           Statement s,
@@ -766,7 +767,7 @@ core::Status SqliteArchive::Impl::WriteStaffKeysLocked(
                      "keys) VALUES (?1, ?2, ?3)"));
       s.BindInt(1, document.id)
           .BindText(2, document.credit_code)
-          .BindText(3, core::WriteJson(list));
+          .BindText(3, keys_json);
       BEIAN_RETURN_IF_ERROR(s.Run());
     }
     BEIAN_ASSIGN_OR_RETURN(
@@ -774,7 +775,7 @@ core::Status SqliteArchive::Impl::WriteStaffKeysLocked(
         db.Prepare("INSERT OR IGNORE INTO staff_presence (hmac, credit_code) "
                    "SELECT DISTINCT json_extract(value, '$[0]'), ?2 FROM "
                    "json_each(?1)"));
-    s.BindText(1, core::WriteJson(list)).BindText(2, document.credit_code);
+    s.BindText(1, keys_json).BindText(2, document.credit_code);
     BEIAN_RETURN_IF_ERROR(s.Run());
     if (db.Changes() > 0) {
       BEIAN_RETURN_IF_ERROR(db.Exec(
