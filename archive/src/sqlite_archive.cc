@@ -753,11 +753,14 @@ core::Status SqliteArchive::Impl::WriteStaffKeysLocked(
   // and project manager) counts once.
   if (document.status != DocumentStatus::kRevoked && !keys.empty()) {
     core::Json list = core::Json::MakeArray();
+    core::Json persons = core::Json::MakeArray();
+    std::set<std::string_view> distinct;
     for (const StaffKey& key : keys) {
       core::Json pair = core::Json::MakeArray();
       pair.Push(key.hmac);
       pair.Push(key.path);
       list.Push(std::move(pair));
+      if (distinct.insert(key.hmac).second) persons.Push(key.hmac);
     }
     const std::string keys_json = core::WriteJson(list);
     {
@@ -773,9 +776,8 @@ core::Status SqliteArchive::Impl::WriteStaffKeysLocked(
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
         db.Prepare("INSERT OR IGNORE INTO staff_presence (hmac, credit_code) "
-                   "SELECT DISTINCT json_extract(value, '$[0]'), ?2 FROM "
-                   "json_each(?1)"));
-    s.BindText(1, keys_json).BindText(2, document.credit_code);
+                   "SELECT value, ?2 FROM json_each(?1)"));
+    s.BindText(1, core::WriteJson(persons)).BindText(2, document.credit_code);
     BEIAN_RETURN_IF_ERROR(s.Run());
     if (db.Changes() > 0) {
       BEIAN_RETURN_IF_ERROR(db.Exec(
