@@ -1,5 +1,7 @@
 #include "beian/core/work_gate.h"
 
+#include <algorithm>
+
 namespace beian::core {
 
 void WorkGate::Enter() {
@@ -14,6 +16,12 @@ void WorkGate::Leave() {
     ++left_;
   }
   turn_.notify_all();
+}
+
+int WorkGate::Waiting() {
+  std::lock_guard<std::mutex> lock(mu_);
+  const uint64_t admitted = std::min(next_ticket_, left_ + static_cast<uint64_t>(slots_));
+  return static_cast<int>(next_ticket_ - admitted);
 }
 
 }  // namespace beian::core

@@ -45,11 +45,12 @@ TEST(WorkGateTest, WaitersEnterInTheOrderTheyCame) {
         std::lock_guard<std::mutex> lock(mu);
         order.push_back(i);
       });
-      std::this_thread::sleep_for(20ms);  // each is queued before the next starts
+      while (gate.Waiting() < i + 1) std::this_thread::sleep_for(1ms);  // queued before the next starts
     }
   }
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(gate.Waiting(), 0);
 }
 
 }  // namespace

@@ -32,6 +32,8 @@ class WorkGate {
   };
 
   int slots() const { return slots_; }
+  // Callers waiting for a slot now.
+  int Waiting();
 
  private:
   void Enter();
