@@ -1,7 +1,5 @@
 #include "beian/render/engine.h"
 
-#include <podofo/podofo.h>
-
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -9,6 +7,7 @@
 #include "bind.h"
 #include "font.h"
 #include "layout.h"
+#include "pdf_support.h"
 #include "pdf_writer.h"
 #include "template.h"
 
@@ -81,8 +80,7 @@ const FontTable& Engine::fonts() const { return impl_->fonts; }
 
 core::Result<std::unique_ptr<Engine>> Engine::Create(const FontManifest& manifest,
                                                      FontSource& source) {
-  PoDoFo::PdfError::EnableDebug(false);
-  PoDoFo::PdfError::EnableLogging(false);
+  QuietPoDoFo();  // before any thread renders: it sets PoDoFo's global flags
   auto impl = std::make_unique<Impl>();
   std::map<std::string, int> index;
   for (const FontFaceSpec& spec : manifest.faces) {

@@ -53,7 +53,8 @@ core::Result<std::string> WriteImagePdf(PdfDictionary image_dict, std::string_vi
                                      x + box_w * o.t0, y + box_h * o.t1) +
                               " /Im0 Do Q\n";
   try {
-    PoDoFo::PdfMemDocument doc;
+    const std::unique_ptr<PoDoFo::PdfMemDocument> owned = NewPdfDocument();
+    PoDoFo::PdfMemDocument& doc = *owned;
     doc.SetPdfVersion(version);
     PoDoFo::PdfVecObjects* objects = &doc.GetObjects();
     PdfObject* image = objects->CreateObject("XObject");

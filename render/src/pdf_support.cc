@@ -9,6 +9,26 @@
 
 namespace beian::render {
 
+namespace {
+
+std::mutex& PoDoFoDateLock() {
+  static std::mutex mu;
+  return mu;
+}
+
+}  // namespace
+
+std::unique_ptr<PoDoFo::PdfMemDocument> NewPdfDocument() {
+  QuietPoDoFo();
+  std::lock_guard<std::mutex> lock(PoDoFoDateLock());
+  return std::make_unique<PoDoFo::PdfMemDocument>();
+}
+
+void LoadPdfDocument(PoDoFo::PdfMemDocument& doc, std::string_view bytes, bool for_update) {
+  std::lock_guard<std::mutex> lock(PoDoFoDateLock());
+  doc.LoadFromBuffer(bytes.data(), static_cast<long>(bytes.size()), for_update);
+}
+
 void QuietPoDoFo() {
   static std::once_flag once;
   std::call_once(once, [] {

@@ -4,6 +4,7 @@
 #define BEIAN_RENDER_PDF_SUPPORT_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,7 @@
 
 namespace PoDoFo {
 class PdfError;
+class PdfMemDocument;
 }  // namespace PoDoFo
 
 namespace beian::render {
@@ -31,6 +33,13 @@ inline constexpr double kA4Long = 297 * kMmToPt;
 // Turns PoDoFo's logging off (it writes to stderr) and caps the object count its parser sizes
 // its tables by. Call before any PoDoFo work; idempotent and thread-safe.
 void QuietPoDoFo();
+
+// PoDoFo dates every new or loaded document's /Info with localtime(), whose result glibc keeps
+// in one buffer for the whole process: a data race between threads, the only one
+// ThreadSanitizer finds in PoDoFo 0.9.8 on these paths (the dates are replaced or dropped, so
+// output never showed it). Documents are made, and loaded, under one lock.
+std::unique_ptr<PoDoFo::PdfMemDocument> NewPdfDocument();
+void LoadPdfDocument(PoDoFo::PdfMemDocument& doc, std::string_view bytes, bool for_update);
 
 // A refusal of the input: kInvalidArgument, the problem in Chinese, then in English ("zh / en").
 core::Status Bad(const std::string& zh, const std::string& en);

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "font_objects.h"
+#include "pdf_support.h"
 
 namespace beian::render {
 namespace {
@@ -240,7 +241,8 @@ core::Result<std::string> WritePdf(const LayoutResult& layout, const FontTable& 
   }
 
   try {
-    PoDoFo::PdfMemDocument doc;
+    const std::unique_ptr<PoDoFo::PdfMemDocument> owned = NewPdfDocument();
+    PoDoFo::PdfMemDocument& doc = *owned;
     PoDoFo::PdfVecObjects* objects = &doc.GetObjects();
     PdfDictionary font_resources;
     for (size_t i = 0; i < embedded.size(); ++i) {

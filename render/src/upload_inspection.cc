@@ -383,8 +383,8 @@ core::Result<OpenedPdf> OpenPdf(std::string_view bytes, bool for_update) {
 
   OpenedPdf out;
   try {
-    out.doc = std::make_unique<PoDoFo::PdfMemDocument>();
-    out.doc->LoadFromBuffer(bytes.data(), static_cast<long>(bytes.size()), for_update);
+    out.doc = NewPdfDocument();
+    LoadPdfDocument(*out.doc, bytes, for_update);
   } catch (const PoDoFo::PdfError& e) {
     if (e.GetError() == PoDoFo::ePdfError_OutOfMemory) return OutOfMemory();
     if (e.GetError() == PoDoFo::ePdfError_InvalidPassword || MentionsEncrypt(bytes)) return Encrypted();

@@ -327,13 +327,16 @@ core::Status EnterSandbox(const UploadLimits& limits) {
   const rlimit memory{base + limits.memory_bytes, base + limits.memory_bytes};
   const rlimit cpu{static_cast<rlim_t>(limits.cpu_seconds), static_cast<rlim_t>(limits.cpu_seconds) + 1};
   const rlimit none{0, 0};
-  const rlimit files{3, 3};  // fds 0–2 only
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  // A sanitizer reserves terabytes of shadow address space: no RLIMIT_AS.
-  const bool bound_memory = false;
+  // Test builds only. A sanitizer reserves terabytes of shadow address
+  // space: no RLIMIT_AS. UBSan's vptr check probes memory by writing it to
+  // a pipe: two more descriptors and pipe2.
+  constexpr bool kSanitized = true;
 #else
-  const bool bound_memory = true;
+  constexpr bool kSanitized = false;
 #endif
+  const bool bound_memory = !kSanitized;
+  const rlimit files = kSanitized ? rlimit{8, 8} : rlimit{3, 3};  // fds 0–2 only
   if ((bound_memory && ::setrlimit(RLIMIT_AS, &memory) != 0) || ::setrlimit(RLIMIT_CPU, &cpu) != 0 ||
       ::setrlimit(RLIMIT_FSIZE, &none) != 0 || ::setrlimit(RLIMIT_CORE, &none) != 0 ||
       ::setrlimit(RLIMIT_NOFILE, &files) != 0) {
@@ -367,6 +370,7 @@ core::Status EnterSandbox(const UploadLimits& limits) {
   }
   failed |= ::seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
                                SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(::getpid())));
+  if (kSanitized) allow(SCMP_SYS(pipe2));
   if (failed != 0 || ::seccomp_load(filter) != 0) {
     ::seccomp_release(filter);
     return core::Internal("the seccomp filter could not be loaded");
