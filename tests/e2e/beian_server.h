@@ -18,6 +18,14 @@ const std::string& BeianBinary();
 std::string CreateToken(const std::string& data_dir,
                         const std::vector<std::string>& args);
 
+// Whether the server's peak RSS means anything: a sanitized build keeps freed
+// memory in quarantine (ASan holds up to 256 MB of it) besides its shadow.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool kRssIsMeaningful = false;
+#else
+inline constexpr bool kRssIsMeaningful = true;
+#endif
+
 class BeianServer {
  public:
   // Starts `beian --data DATA serve --port 0 EXTRA...` and waits (up to 60 s)
