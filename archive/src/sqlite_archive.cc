@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -32,6 +33,27 @@
 
 namespace beian::archive {
 namespace {
+
+// PRAGMA synchronous = NORMAL for the write transactions `db` runs while this
+// lives (their commits are not synced); FULL again when it goes.
+class SyncNormal {
+ public:
+  static core::Result<SyncNormal> Begin(Database& db) {
+    BEIAN_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = NORMAL"));
+    return SyncNormal(db);
+  }
+  SyncNormal(SyncNormal&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  SyncNormal(const SyncNormal&) = delete;
+  SyncNormal& operator=(const SyncNormal&) = delete;
+  SyncNormal& operator=(SyncNormal&&) = delete;
+  ~SyncNormal() {
+    if (db_ != nullptr) (void)db_->Exec("PRAGMA synchronous = FULL");
+  }
+
+ private:
+  explicit SyncNormal(Database& db) : db_(&db) {}
+  Database* db_;
+};
 
 // Column lists shared by every query that reads a whole row; the Read*
 // functions below read them in this order.
@@ -305,7 +327,16 @@ struct SqliteArchive::Impl {
   // log is synced once per batch, not once per document.
   void CommitIngest(PendingIngest& item);
 
+  // Syncs the catalog's log (catalog.sqlite3-wal) through a descriptor of
+  // its own, so that a commit made with synchronous=NORMAL under `mu` is made
+  // durable after `mu` is released: numbers are handed out and rows checked
+  // while the disk works. The first call also syncs the folder (the log's
+  // name), which SQLite does only in FULL mode.
+  core::Status SyncLog();
+
   const BlobStore blobs;
+  std::mutex log_mu;
+  std::optional<FileDescriptor> log;  // guarded by log_mu; opened by SyncLog
   std::mutex mu;
   Database db;  // guarded by mu
   // A second, read-only connection for the checks every issue makes before
@@ -482,14 +513,10 @@ core::Result<std::string> SqliteArchive::AllocateNumber(
   Database& db = impl_->db;
   // Not synced by itself, by design: in WAL mode this commit is durable once
   // any later commit is synced, and the ingest that files a document with
-  // this number is (synchronous=FULL). A crash before that may hand the
-  // number out again, but no acknowledged document carries it. Saves one
-  // fsync per document.
-  BEIAN_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = NORMAL"));
-  struct RestoreFull {
-    Database& db;
-    ~RestoreFull() { (void)db.Exec("PRAGMA synchronous = FULL"); }
-  } restore{db};
+  // this number is (SyncLog before it is acknowledged). A crash before that
+  // may hand the number out again, but no acknowledged document carries it.
+  // Saves one fsync per document.
+  BEIAN_ASSIGN_OR_RETURN(const SyncNormal unsynced, SyncNormal::Begin(db));
   Transaction txn(db);
   BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
   int64_t serial = 1;
@@ -613,28 +640,56 @@ void SqliteArchive::Impl::CommitIngests(
     fail_all(published);
     return;
   }
-  std::lock_guard<std::mutex> lock(mu);
-  Transaction txn(db);
-  if (core::Status begun = txn.BeginWrite(); !begun.ok()) {
-    fail_all(begun);
-    return;
-  }
-  for (PendingIngest* p : batch) {
-    if (core::Status s = db.Exec("SAVEPOINT ingest"); !s.ok()) {
-      fail_all(s);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    core::Result<SyncNormal> unsynced = SyncNormal::Begin(db);
+    if (!unsynced.ok()) {
+      fail_all(unsynced.status());
       return;
     }
-    p->result = InsertDocumentLocked(*p->document, *p->in, *p->parsed);
-    const core::Status undone =
-        p->result.ok() ? core::Status::Ok()
-                       : db.Exec("ROLLBACK TO SAVEPOINT ingest");
-    const core::Status released = db.Exec("RELEASE SAVEPOINT ingest");
-    if (!undone.ok() || !released.ok()) {
-      fail_all(!undone.ok() ? undone : released);
-      return;  // the transaction rolls back
+    Transaction txn(db);
+    if (core::Status begun = txn.BeginWrite(); !begun.ok()) {
+      fail_all(begun);
+      return;
+    }
+    for (PendingIngest* p : batch) {
+      if (core::Status s = db.Exec("SAVEPOINT ingest"); !s.ok()) {
+        fail_all(s);
+        return;
+      }
+      p->result = InsertDocumentLocked(*p->document, *p->in, *p->parsed);
+      const core::Status undone =
+          p->result.ok() ? core::Status::Ok()
+                         : db.Exec("ROLLBACK TO SAVEPOINT ingest");
+      const core::Status released = db.Exec("RELEASE SAVEPOINT ingest");
+      if (!undone.ok() || !released.ok()) {
+        fail_all(!undone.ok() ? undone : released);
+        return;  // the transaction rolls back
+      }
+    }
+    if (core::Status committed = txn.Commit(); !committed.ok()) {
+      fail_all(committed);
+      return;
     }
   }
-  fail_all(txn.Commit());
+  // Durable before any caller hears of it; `mu` is free meanwhile.
+  fail_all(SyncLog());
+}
+
+core::Status SqliteArchive::Impl::SyncLog() {
+  std::lock_guard<std::mutex> lock(log_mu);
+  const std::string path = CatalogPath() + "-wal";
+  if (!log) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return PosixError("cannot open", path, errno);
+    log.emplace(fd);
+    if (core::Status synced = FsyncDirectory(dir); !synced.ok()) {
+      log.reset();
+      return synced;
+    }
+  }
+  if (::fdatasync(log->get()) != 0) return PosixError("cannot sync", path, errno);
+  return core::Status::Ok();
 }
 
 core::Result<std::vector<StaffKey>> SqliteArchive::Impl::StaffConflicts(
