@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <ctime>
 #include <filesystem>
@@ -248,12 +249,15 @@ std::string NowInBeijing() {
 
 struct SqliteArchive::Impl {
   Impl(std::string dir_in, SqliteArchiveOptions options_in, BlobStore blobs_in,
-       Database db_in, Database reader_in)
+       Database db_in, Database reader_in, Database checkpointer_in)
       : dir(std::move(dir_in)),
         options(std::move(options_in)),
         blobs(std::move(blobs_in)),
         db(std::move(db_in)),
-        reader(std::move(reader_in)) {}
+        reader(std::move(reader_in)),
+        checkpointer(std::move(checkpointer_in)) {
+    ::sqlite3_wal_hook(db.handle(), &Impl::AfterCommit, this);
+  }
 
   std::string Now() const {
     return options.now ? options.now() : NowInBeijing();
@@ -344,6 +348,20 @@ struct SqliteArchive::Impl {
   // reads while `db` commits, so those checks never queue behind a sync.
   std::mutex reader_mu;
   Database reader;  // guarded by reader_mu
+
+  // Checkpoints (copying the log into the catalog file, syncing both) are
+  // not made inside the commit that passes 1000 pages, under `mu`, as
+  // SQLite's auto-checkpoint would: a group commit makes a PASSIVE one on a
+  // connection of its own once `mu` is free, and writers go on meanwhile.
+  // AfterCommit (the writer's WAL hook) records the log's length and
+  // checkpoints in place only past kBackstopPages, when no ingests come.
+  static constexpr int kCheckpointPages = 1000;
+  static constexpr int kBackstopPages = 10000;
+  static int AfterCommit(void* impl, sqlite3* db, const char* schema, int pages);
+  void CheckpointIfDue();
+  std::atomic<int> log_pages{0};
+  std::mutex checkpoint_mu;
+  Database checkpointer;  // guarded by checkpoint_mu
 
   std::mutex commit_mu;  // guards the three below; taken before mu
   std::condition_variable commit_cv;
@@ -496,8 +514,14 @@ core::Result<std::unique_ptr<SqliteArchive>> SqliteArchive::Open(
   BEIAN_ASSIGN_OR_RETURN(
       Database reader, Database::Open(dir + "/catalog.sqlite3", /*read_only=*/true,
                                       options.busy_timeout_ms));
-  auto impl = std::make_unique<Impl>(std::move(dir), std::move(options),
-                                     std::move(blobs), std::move(db), std::move(reader));
+  BEIAN_ASSIGN_OR_RETURN(
+      Database checkpointer, Database::Open(dir + "/catalog.sqlite3", /*read_only=*/false,
+                                            options.busy_timeout_ms));
+  // A first read opens its log: a connection that has read nothing does not
+  // know the catalog is in WAL mode, and its checkpoints do nothing.
+  BEIAN_RETURN_IF_ERROR(checkpointer.QueryInt("PRAGMA user_version").status());
+  auto impl = std::make_unique<Impl>(std::move(dir), std::move(options), std::move(blobs),
+                                     std::move(db), std::move(reader), std::move(checkpointer));
   return std::unique_ptr<SqliteArchive>(new SqliteArchive(std::move(impl)));
 }
 
@@ -674,6 +698,25 @@ void SqliteArchive::Impl::CommitIngests(
   }
   // Durable before any caller hears of it; `mu` is free meanwhile.
   fail_all(SyncLog());
+  CheckpointIfDue();
+}
+
+int SqliteArchive::Impl::AfterCommit(void* impl, sqlite3* db, const char* schema, int pages) {
+  static_cast<Impl*>(impl)->log_pages.store(pages, std::memory_order_relaxed);
+  if (pages >= kBackstopPages) {
+    ::sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  return SQLITE_OK;
+}
+
+void SqliteArchive::Impl::CheckpointIfDue() {
+  if (log_pages.load(std::memory_order_relaxed) < kCheckpointPages) return;
+  std::unique_lock<std::mutex> lock(checkpoint_mu, std::try_to_lock);
+  if (!lock.owns_lock()) return;  // another commit is making one
+  // A failure (busy, I/O) leaves the frames in the log for the next try;
+  // nothing depends on it but the log's length.
+  ::sqlite3_wal_checkpoint_v2(checkpointer.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                              nullptr);
 }
 
 core::Status SqliteArchive::Impl::SyncLog() {
