@@ -330,7 +330,7 @@ core::Status EnterSandbox(const UploadLimits& limits) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   // Test builds only. A sanitizer reserves terabytes of shadow address
   // space: no RLIMIT_AS. UBSan's vptr check probes memory by writing it to
-  // a pipe: two more descriptors and pipe2.
+  // a pipe: two more descriptors (and pipe2, below).
   constexpr bool kSanitized = true;
 #else
   constexpr bool kSanitized = false;
@@ -370,7 +370,12 @@ core::Status EnterSandbox(const UploadLimits& limits) {
   }
   failed |= ::seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
                                SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(::getpid())));
-  if (kSanitized) allow(SCMP_SYS(pipe2));
+  // Sanitized test builds: UBSan's memory probe (a pipe), and ASan looking up
+  // its signal stack when an exception is thrown.
+  if (kSanitized) {
+    allow(SCMP_SYS(pipe2));
+    allow(SCMP_SYS(sigaltstack));
+  }
   if (failed != 0 || ::seccomp_load(filter) != 0) {
     ::seccomp_release(filter);
     return core::Internal("the seccomp filter could not be loaded");

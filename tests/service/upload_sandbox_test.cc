@@ -58,7 +58,11 @@ TEST(UploadSandboxTest, AParserCrashRefusesTheUploadAndTheNextOneIsRead) {
   UploadInspector inspector(Limits());
   core::Result<InspectedUpload> crashed = inspector.Inspect(PdfNestedInObjectStream(200000), "");
   ASSERT_EQ(crashed.status().code(), core::Code::kUnprocessable) << crashed.status().ToString();
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  // (A sanitizer's handler catches the fault and is stopped by the filter
+  // while it reports: there the child dies of the forbidden system call.)
   EXPECT_NE(crashed.status().message().find("crashed (signal 11)"), std::string::npos) << crashed.status().message();
+#endif
   EXPECT_NE(crashed.status().message().find("无法安全读取该文件"), std::string::npos);
   EXPECT_TRUE(inspector.Inspect(PdfWithObjects(0), "").ok());
 }
