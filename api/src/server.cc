@@ -1,5 +1,6 @@
 #include "beian/api/server.h"
 
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -1090,7 +1091,11 @@ Response Server::Impl::DispatchLarge(Exchange& e) {
   }
   Response response = [&] {
     core::WorkGate::Slot turn(large_bodies_);
-    return Dispatch(e.request, e.route, e.extra);
+    Response answer = Dispatch(e.request, e.route, e.extra);
+    // What parsing and checking took is free now: give it back to the
+    // system, from whichever worker's arena it came.
+    ::malloc_trim(0);
+    return answer;
   }();
   large_body_workers_.fetch_sub(1);
   return response;

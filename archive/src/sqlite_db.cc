@@ -151,11 +151,6 @@ core::Result<Database> Database::Open(const std::string& path, bool read_only,
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, busy_timeout_ms);
-  // Pages of the catalog file are read from a mapping, not with a pread each:
-  // a connection's own page cache is dropped whenever another one commits,
-  // so the reader re-read the staff and key pages of every issue. (Writes
-  // still go through write(); Debian's SQLite caps the mapping at 2 GB.)
-  sqlite3_exec(db, "PRAGMA mmap_size = 2147418112", nullptr, nullptr, nullptr);
   return Database(db, path);
 }
 
