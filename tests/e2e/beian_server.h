@@ -18,14 +18,14 @@ const std::string& BeianBinary();
 std::string CreateToken(const std::string& data_dir,
                         const std::vector<std::string>& args);
 
-// False in a sanitized build, where the server's peak RSS means little (ASan
-// keeps up to 256 MB of freed memory in quarantine, besides its shadow) and
-// the upload sandbox's child, crashing, dies of the filter stopping the
-// sanitizer's reporter rather than of the signal.
+// A sanitized build, where the server's peak RSS means little (ASan keeps up
+// to 256 MB of freed memory in quarantine, besides its shadow) and the upload
+// sandbox's child, crashing, dies of the filter stopping the sanitizer's
+// reporter rather than of the signal.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-inline constexpr bool kRssIsMeaningful = false;
+inline constexpr bool kSanitizedBuild = true;
 #else
-inline constexpr bool kRssIsMeaningful = true;
+inline constexpr bool kSanitizedBuild = false;
 #endif
 
 class BeianServer {
