@@ -56,6 +56,17 @@ class SyncNormal {
   Database* db_;
 };
 
+// The person keys of `keys` as a JSON array of strings, each once (a person
+// may be listed as staff and as a project's manager).
+std::string DistinctPersons(const std::vector<StaffKey>& keys) {
+  core::Json persons = core::Json::MakeArray();
+  std::set<std::string_view> seen;
+  for (const StaffKey& key : keys) {
+    if (seen.insert(key.hmac).second) persons.Push(key.hmac);
+  }
+  return core::WriteJson(persons);
+}
+
 // Column lists shared by every query that reads a whole row; the Read*
 // functions below read them in this order.
 constexpr char kDocumentColumns[] =
@@ -741,17 +752,12 @@ core::Result<std::vector<StaffKey>> SqliteArchive::Impl::StaffConflicts(
   if (keys.empty()) return conflicts;
   // One query for the lot, the keys as a JSON array; a person has a row per
   // enterprise in staff_presence, so each key is one short index range.
-  core::Json hmacs = core::Json::MakeArray();
-  std::set<std::string_view> distinct;
-  for (const StaffKey& key : keys) {
-    if (distinct.insert(key.hmac).second) hmacs.Push(key.hmac);
-  }
   BEIAN_ASSIGN_OR_RETURN(
       Statement s,
       db.Prepare("SELECT j.value FROM json_each(?1) j WHERE EXISTS "
                  "(SELECT 1 FROM staff_presence p WHERE p.hmac = j.value AND "
                  "p.credit_code <> ?2)"));
-  s.BindText(1, core::WriteJson(hmacs)).BindText(2, credit_code);
+  s.BindText(1, DistinctPersons(keys)).BindText(2, credit_code);
   std::set<std::string> taken;
   for (;;) {
     BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
@@ -851,14 +857,11 @@ core::Status SqliteArchive::Impl::WriteStaffKeysLocked(
   // and project manager) counts once.
   if (document.status != DocumentStatus::kRevoked && !keys.empty()) {
     core::Json list = core::Json::MakeArray();
-    core::Json persons = core::Json::MakeArray();
-    std::set<std::string_view> distinct;
     for (const StaffKey& key : keys) {
       core::Json pair = core::Json::MakeArray();
       pair.Push(key.hmac);
       pair.Push(key.path);
       list.Push(std::move(pair));
-      if (distinct.insert(key.hmac).second) persons.Push(key.hmac);
     }
     const std::string keys_json = core::WriteJson(list);
     {
@@ -875,7 +878,7 @@ core::Status SqliteArchive::Impl::WriteStaffKeysLocked(
         Statement s,
         db.Prepare("INSERT OR IGNORE INTO staff_presence (hmac, credit_code) "
                    "SELECT value, ?2 FROM json_each(?1)"));
-    s.BindText(1, core::WriteJson(persons)).BindText(2, document.credit_code);
+    s.BindText(1, DistinctPersons(keys)).BindText(2, document.credit_code);
     BEIAN_RETURN_IF_ERROR(s.Run());
     if (db.Changes() > 0) {
       BEIAN_RETURN_IF_ERROR(db.Exec(
