@@ -36,15 +36,10 @@ bool IsDirectionControl(char32_t cp) {
          cp == 0xFEFF;
 }
 
-// Unassigned in ICU's Unicode (noncharacters are Cn too); ASCII is assigned.
-bool IsUnassigned(char32_t cp) {
-  return cp >= 0x80 && u_charType(static_cast<UChar32>(cp)) == U_UNASSIGNED;
-}
-
-// Every combining mark is at or above U+0300.
-bool IsCombiningMark(char32_t cp) {
-  return cp >= 0x300 &&
-         (U_GET_GC_MASK(static_cast<UChar32>(cp)) & U_GC_M_MASK) != 0;
+// The general category's mask, looked up once per code point; ASCII is all
+// assigned and holds no mark. (Noncharacters are unassigned, U_GC_CN_MASK.)
+uint32_t CategoryMask(char32_t cp) {
+  return cp < 0x80 ? 0 : U_MASK(u_charType(static_cast<UChar32>(cp)));
 }
 
 bool IsNormalized(const icu::Normalizer2& nfc, std::string_view text) {
@@ -162,8 +157,9 @@ std::optional<TextFault> FindTextFault(std::string_view text, TextLines lines) {
     internal::Utf8Error error = internal::Utf8Error::kNone;
     if (cp >= 0x80)
       error = internal::DecodeStrict(bytes + pos, end, &cp, &length);
-    const bool mark =
-        error == internal::Utf8Error::kNone && IsCombiningMark(cp);
+    const uint32_t category =
+        error == internal::Utf8Error::kNone ? CategoryMask(cp) : 0;
+    const bool mark = (category & U_GC_M_MASK) != 0;
     if (!mark && run > kMaxCombiningMarks) {
       marks.run = run;
       return marks;
@@ -188,7 +184,7 @@ std::optional<TextFault> FindTextFault(std::string_view text, TextLines lines) {
     if (IsDirectionControl(cp)) {
       return TextFault{TextFaultKind::kDirectionControl, pos, character, cp};
     }
-    if (IsUnassigned(cp)) {
+    if ((category & U_GC_CN_MASK) != 0) {
       return TextFault{TextFaultKind::kUnassigned, pos, character, cp};
     }
     pos += length;
