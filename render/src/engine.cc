@@ -15,6 +15,7 @@ namespace beian::render {
 
 struct Engine::Impl {
   FontTable fonts;
+  SubsetFontCache subset_fonts;  // the template text's subset fonts, made once
 };
 
 core::Result<FontManifest> ParseFontManifest(std::string_view text) {
@@ -167,6 +168,7 @@ std::string QrPayload(const RenderOptions& options) {
 
 // The PDF of a finished layout.
 core::Result<RenderedDocument> WriteDocument(const Template& tmpl, const FontTable& fonts,
+                                             SubsetFontCache* subset_fonts,
                                              const RenderOptions& options, const LayoutResult& layout) {
   PdfInfo info;
   info.title = tmpl.title;
@@ -175,7 +177,7 @@ core::Result<RenderedDocument> WriteDocument(const Template& tmpl, const FontTab
   info.created_at = options.issued_at;
   info.compression_level = options.compression_level;
   constexpr float kPt = 72.0f / 25.4f;
-  BEIAN_ASSIGN_OR_RETURN(std::string pdf, WritePdf(layout, fonts, info,
+  BEIAN_ASSIGN_OR_RETURN(std::string pdf, WritePdf(layout, fonts, subset_fonts, info,
                                                    tmpl.page.width_mm * kPt,
                                                    tmpl.page.height_mm * kPt));
   RenderedDocument out;
@@ -210,7 +212,7 @@ core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::
   BEIAN_RETURN_IF_ERROR(CheckOptions(data, options));
   BEIAN_ASSIGN_OR_RETURN(LayoutResult layout,
                          LayOut(tmpl, impl_->fonts, data, VariablesOf(options), QrPayload(options)));
-  return WriteDocument(tmpl, impl_->fonts, options, layout);
+  return WriteDocument(tmpl, impl_->fonts, &impl_->subset_fonts, options, layout);
 }
 
 core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::Json& data,
@@ -222,7 +224,7 @@ core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::
   BEIAN_ASSIGN_OR_RETURN(LayoutResult layout,
                          AddRunningItems(tmpl, impl_->fonts, data, VariablesOf(options), QrPayload(options),
                                          std::move(prepared.impl_->body.result)));
-  return WriteDocument(tmpl, impl_->fonts, options, layout);
+  return WriteDocument(tmpl, impl_->fonts, &impl_->subset_fonts, options, layout);
 }
 
 

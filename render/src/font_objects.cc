@@ -125,6 +125,10 @@ void SetFlateStream(PdfObject* obj, std::string_view raw, int level) {
   obj->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
 }
 
+namespace {
+
+// Six capitals naming a subset (the "ABCDEF+" of its BaseFont), from the face and glyph set,
+// so equal documents name their fonts equally.
 std::string SubsetTag(const std::string& face_id, const std::vector<uint16_t>& gids) {
   std::string key = face_id;
   for (uint16_t g : gids) {
@@ -137,13 +141,36 @@ std::string SubsetTag(const std::string& face_id, const std::vector<uint16_t>& g
   return tag;
 }
 
-PdfObject* AddSubsetFont(PoDoFo::PdfVecObjects* objects, const Face& face, const SubsetFont& subset,
-                         const std::string& tag, const std::vector<char32_t>& unicode, int level) {
-  const PdfName base(tag + "+" + face.postscript_name());
+}  // namespace
+
+core::Result<EmbeddableFont> PrepareSubsetFont(const Face& face, const std::vector<uint16_t>& gids,
+                                               const std::vector<char32_t>& unicode, int level) {
+  BEIAN_ASSIGN_OR_RETURN(SubsetFont subset, Subset(face, gids));
+  EmbeddableFont font;
+  font.tag = SubsetTag(face.id(), gids);
+  font.program = Deflate(subset.program, level);
+  font.program_size = subset.program.size();
+  // CIDs are the subset's glyph ids; widths of those not 1000 units wide.
+  std::vector<std::pair<uint16_t, char32_t>> to_unicode;
+  font.widths.assign(subset.new_gid.size() + 1, 1000);
+  for (const auto& [old_gid, new_gid] : subset.new_gid) {
+    to_unicode.emplace_back(new_gid, unicode[old_gid]);
+    if (new_gid < font.widths.size()) font.widths[new_gid] = face.Advance1000(old_gid);
+  }
+  std::sort(to_unicode.begin(), to_unicode.end());
+  font.to_unicode = Deflate(ToUnicodeCMap(to_unicode), level);
+  font.new_gid = std::move(subset.new_gid);
+  return font;
+}
+
+PdfObject* AddSubsetFont(PoDoFo::PdfVecObjects* objects, const Face& face,
+                         const EmbeddableFont& font) {
+  const PdfName base(font.tag + "+" + face.postscript_name());
 
   PdfObject* file = objects->CreateObject();
-  SetFlateStream(file, subset.program, level);
-  file->GetDictionary().AddKey("Length1", PdfInt(static_cast<long long>(subset.program.size())));
+  SetRawStream(file, font.program);
+  file->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
+  file->GetDictionary().AddKey("Length1", PdfInt(static_cast<long long>(font.program_size)));
 
   PdfObject* descriptor = objects->CreateObject("FontDescriptor");
   PdfDictionary& d = descriptor->GetDictionary();
@@ -159,14 +186,7 @@ PdfObject* AddSubsetFont(PoDoFo::PdfVecObjects* objects, const Face& face, const
   d.AddKey("StemV", PdfInt(80));
   d.AddKey("FontFile2", file->Reference());
 
-  // CIDs are the subset's glyph ids; widths of those not 1000 units wide.
-  std::vector<std::pair<uint16_t, char32_t>> to_unicode;
-  std::vector<int> widths(subset.new_gid.size() + 1, 1000);
-  for (const auto& [old_gid, new_gid] : subset.new_gid) {
-    to_unicode.emplace_back(new_gid, unicode[old_gid]);
-    if (new_gid < widths.size()) widths[new_gid] = face.Advance1000(old_gid);
-  }
-  std::sort(to_unicode.begin(), to_unicode.end());
+  const std::vector<int>& widths = font.widths;
   PdfArray w;
   for (size_t cid = 1; cid < widths.size();) {
     if (widths[cid] == 1000) {
@@ -198,7 +218,8 @@ PdfObject* AddSubsetFont(PoDoFo::PdfVecObjects* objects, const Face& face, const
   c.AddKey("CIDToGIDMap", PdfName("Identity"));
 
   PdfObject* cmap = objects->CreateObject();
-  SetFlateStream(cmap, ToUnicodeCMap(to_unicode), level);
+  SetRawStream(cmap, font.to_unicode);
+  cmap->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
 
   PdfObject* type0 = objects->CreateObject("Font");
   PdfDictionary& t0 = type0->GetDictionary();
@@ -210,6 +231,41 @@ PdfObject* AddSubsetFont(PoDoFo::PdfVecObjects* objects, const Face& face, const
   t0.AddKey("DescendantFonts", descendants);
   t0.AddKey("ToUnicode", cmap->Reference());
   return type0;
+}
+
+core::Result<std::shared_ptr<const EmbeddableFont>> SubsetFontCache::Get(
+    const Face& face, const std::vector<uint16_t>& gids, const std::vector<char32_t>& unicode,
+    int level) {
+  std::string key = face.id();
+  key.push_back('\0');
+  key.push_back(static_cast<char>(level));
+  for (uint16_t g : gids) {
+    key.push_back(static_cast<char>(g >> 8));
+    key.push_back(static_cast<char>(g & 0xFF));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(key);
+    if (it != entries_.end()) {
+      it->second.last_used = ++clock_;
+      return it->second.font;
+    }
+  }
+  // Made outside the lock: two documents missing at once both make it, and one is kept.
+  BEIAN_ASSIGN_OR_RETURN(EmbeddableFont made, PrepareSubsetFont(face, gids, unicode, level));
+  auto font = std::make_shared<const EmbeddableFont>(std::move(made));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (entries_.size() >= capacity_ && entries_.find(key) == entries_.end()) {
+    auto oldest = entries_.begin();
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->second.last_used < oldest->second.last_used) oldest = it;
+    }
+    entries_.erase(oldest);
+  }
+  Entry& entry = entries_[key];
+  entry.font = font;
+  entry.last_used = ++clock_;
+  return font;
 }
 
 }  // namespace beian::render

@@ -124,6 +124,7 @@ class Layouter {
     width_ = page_w_ - left_ - Mm(t.page.right_mm);
     limit_ = page_h_ - top_ - Mm(t.page.bottom_mm);
     result_.used.resize(fonts.faces.size());
+    result_.literal.resize(fonts.faces.size());
   }
 
   core::Result<LayoutResult> Run(const std::string& qr_payload);
@@ -140,7 +141,8 @@ class Layouter {
   // Inline content → items.
   core::Status Collect(const std::vector<Inline>& inlines, const Scope& scope, int style,
                        bool bold, bool underline, Items& out);
-  core::Status AddText(std::string_view text, int style, bool bold, bool underline,
+  // `literal`: the text is the template's own, not data (LayoutResult::literal).
+  core::Status AddText(std::string_view text, int style, bool bold, bool underline, bool literal,
                        const std::string& source, Items& out);
   core::Status AddChecks(const Inline& x, const Scope& scope, int style, bool bold, Items& out);
 
@@ -196,7 +198,7 @@ void AppendShapes(Canvas& c, float x, float y, float w, float h, Shape::Kind kin
 }
 
 core::Status Layouter::AddText(std::string_view raw, int style, bool bold, bool underline,
-                               const std::string& source, Items& out) {
+                               bool literal, const std::string& source, Items& out) {
   std::string normalized;
   const std::string_view text = NormalizeNfc(raw, normalized) ? std::string_view(normalized) : raw;
   const Style& st = StyleAt(style);
@@ -246,7 +248,11 @@ core::Status Layouter::AddText(std::string_view raw, int style, bool bold, bool 
     item.gid = gid;
     item.width = f.Advance1000(gid) * st.size / 1000.0f;
     std::vector<char32_t>& used = result_.used[static_cast<size_t>(face)];
-    if (used.empty()) used.assign(f.glyph_count(), 0);
+    if (used.empty()) {
+      used.assign(f.glyph_count(), 0);
+      result_.literal[static_cast<size_t>(face)].assign(f.glyph_count(), 0);
+    }
+    if (literal) result_.literal[static_cast<size_t>(face)][gid] = 1;
     if (used[gid] == 0) {
       used[gid] = cp;
     } else if (used[gid] != cp) {
@@ -281,7 +287,7 @@ core::Status Layouter::AddChecks(const Inline& x, const Scope& scope, int style,
     box.width = StyleAt(style).size * 1.1f;
     out.push_back(box);
     const size_t label = out.size();
-    BEIAN_RETURN_IF_ERROR(AddText(option, style, bold, false, "", out));
+    BEIAN_RETURN_IF_ERROR(AddText(option, style, bold, false, /*literal=*/true, "", out));
     for (size_t k = label; k < out.size(); ++k) out[k].glue = true;  // a box and its label stay together
     if (i + 1 < x.options.size()) {
       Item gap;
@@ -300,7 +306,7 @@ core::Status Layouter::Collect(const std::vector<Inline>& inlines, const Scope& 
   for (const Inline& x : inlines) {
     switch (x.kind) {
       case Inline::Kind::kText:
-        BEIAN_RETURN_IF_ERROR(AddText(x.text, style, bold, underline, "", out));
+        BEIAN_RETURN_IF_ERROR(AddText(x.text, style, bold, underline, /*literal=*/true, "", out));
         break;
       case Inline::Kind::kExpr: {
         // The JSON Pointer is worked out only for a message: nearly every field prints fine.
@@ -309,10 +315,10 @@ core::Status Layouter::Collect(const std::vector<Inline>& inlines, const Scope& 
                                       ? scope.Lookup(x.expr, nullptr)
                                       : nullptr;
         if (plain != nullptr && plain->is_string()) {
-          printed = AddText(plain->as_string(), style, bold, underline, "", out);
+          printed = AddText(plain->as_string(), style, bold, underline, /*literal=*/false, "", out);
         } else {
           auto text = Evaluate(x.expr, scope, nullptr);
-          printed = text.ok() ? AddText(text.value(), style, bold, underline, "", out) : text.status();
+          printed = text.ok() ? AddText(text.value(), style, bold, underline, /*literal=*/false, "", out) : text.status();
         }
         if (!printed.ok()) {
           std::string pointer;
@@ -322,7 +328,7 @@ core::Status Layouter::Collect(const std::vector<Inline>& inlines, const Scope& 
                                          ": " + text.status().message());
           }
           Items discard;
-          return AddText(text.value(), style, bold, underline, pointer, discard);
+          return AddText(text.value(), style, bold, underline, /*literal=*/false, pointer, discard);
         }
         break;
       }
@@ -671,7 +677,7 @@ core::Status Layouter::Rows(const std::vector<Row>& rows, const std::vector<floa
 core::Status Layouter::Signature(const Block& b, std::vector<Slice>& out) {
   const int style = b.style >= 0 ? b.style : t_.body_style;
   Items items;
-  BEIAN_RETURN_IF_ERROR(AddText(b.label, style, false, false, "", items));
+  BEIAN_RETURN_IF_ERROR(AddText(b.label, style, false, false, /*literal=*/true, "", items));
   Item line;
   line.kind = Item::Kind::kPad;
   line.style = style;
@@ -688,7 +694,7 @@ core::Status Layouter::Signature(const Block& b, std::vector<Slice>& out) {
   }
   if (b.date) {
     Items date;
-    BEIAN_RETURN_IF_ERROR(AddText("年　　月　　日", style, false, false, "", date));
+    BEIAN_RETURN_IF_ERROR(AddText("年　　月　　日", style, false, false, /*literal=*/true, "", date));
     float w = 0;
     for (const Item& i : date) w += i.width;
     // The date sits under the signature line, ending where it ends.
@@ -714,7 +720,7 @@ core::Status Layouter::Seal(const Block& b, std::vector<Slice>& out) {
   AppendShapes(s.canvas, x, 0, d, d, Shape::Kind::kCircle, 0.5f, true);
   const int style = b.style >= 0 ? b.style : t_.small_style;
   Items items;
-  BEIAN_RETURN_IF_ERROR(AddText(b.label, style, false, false, "", items));
+  BEIAN_RETURN_IF_ERROR(AddText(b.label, style, false, false, /*literal=*/true, "", items));
   for (const Line& l : BreakLines(items, d, 0, 0, style)) {
     DrawLine(items, l, d, Align::kCenter, x, (d - l.height) / 2, s.canvas);
     break;

@@ -48,6 +48,10 @@ struct LayoutResult {
   std::vector<LaidOutPage> pages;
   // Per face: glyph id → the code point it shows (0 = glyph unused).
   std::vector<std::vector<char32_t>> used;
+  // Per face, beside `used`: 1 where the template's own text draws the glyph (labels,
+  // headings, check-box options), 0 where only data does. Documents of one template share the
+  // first set, so its subset font is made once (pdf_writer.cc).
+  std::vector<std::vector<uint8_t>> literal;
   // The QR code, drawn once and placed on every page by kQr shapes: dark modules as filled
   // rectangles in a square of side qr_size (pt) with its origin at the top left.
   Canvas qr;

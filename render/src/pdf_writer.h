@@ -6,6 +6,7 @@
 
 #include "beian/core/status.h"
 #include "font.h"
+#include "font_objects.h"
 #include "layout.h"
 
 namespace beian::render {
@@ -18,9 +19,11 @@ struct PdfInfo {
   int compression_level = 1;
 };
 
-// Writes the document. Deterministic: equal inputs give equal bytes.
+// Writes the document. Deterministic: equal inputs give equal bytes, whatever `cache` (may
+// be null) holds; it only saves making the template text's subset fonts again.
 core::Result<std::string> WritePdf(const LayoutResult& layout, const FontTable& fonts,
-                                   const PdfInfo& info, float page_width, float page_height);
+                                   SubsetFontCache* cache, const PdfInfo& info, float page_width,
+                                   float page_height);
 
 // "2026-11-27T10:00:00+08:00" → "D:20261127100000+08'00'"; error if not RFC 3339.
 core::Result<std::string> PdfDate(const std::string& rfc3339);

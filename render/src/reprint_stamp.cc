@@ -154,7 +154,7 @@ constexpr double kStampRight = 8 * kMmToPt;        // from the right edge
 
 // The stamp's content in its own box (origin at the box's lower left), and the box size.
 std::string StampContent(const std::vector<StampLine>& lines, const std::vector<int>& slot,
-                         const std::vector<SubsetFont>& subsets, double box_w, double box_h) {
+                         const std::vector<EmbeddableFont>& subsets, double box_w, double box_h) {
   std::string s = "0.8 0 0 rg 0.8 0 0 RG\n1 w\n1 1 ";
   AppendNumber(s, box_w - 2);
   s += ' ';
@@ -268,20 +268,18 @@ core::Result<std::string> Stamp(const FontTable& fonts, std::string_view origina
 
   // Subset fonts, in face order; slot[face] is the font's index (/F0, /F1, …).
   std::vector<int> slot(fonts.faces.size(), -1);
-  std::vector<SubsetFont> subsets;
+  std::vector<EmbeddableFont> subsets;
   std::vector<size_t> slot_face;
-  std::vector<std::string> tags;
   for (size_t f = 0; f < fonts.faces.size(); ++f) {
     std::vector<uint16_t> gids;
     for (size_t g = 1; g < used[f].size(); ++g) {
       if (used[f][g] != 0) gids.push_back(static_cast<uint16_t>(g));
     }
     if (gids.empty()) continue;
-    BEIAN_ASSIGN_OR_RETURN(SubsetFont subset, Subset(*fonts.faces[f], gids));
+    BEIAN_ASSIGN_OR_RETURN(EmbeddableFont subset, PrepareSubsetFont(*fonts.faces[f], gids, used[f], 6));
     slot[f] = static_cast<int>(subsets.size());
     subsets.push_back(std::move(subset));
     slot_face.push_back(f);
-    tags.push_back(SubsetTag(fonts.faces[f]->id(), gids));
   }
 
   try {
@@ -292,7 +290,7 @@ core::Result<std::string> Stamp(const FontTable& fonts, std::string_view origina
     PdfDictionary font_resources;
     for (size_t i = 0; i < subsets.size(); ++i) {
       const size_t f = slot_face[i];
-      PdfObject* type0 = AddSubsetFont(&objects, *fonts.faces[f], subsets[i], tags[i], used[f], 6);
+      PdfObject* type0 = AddSubsetFont(&objects, *fonts.faces[f], subsets[i]);
       font_resources.AddKey(PdfName("F" + std::to_string(i)), type0->Reference());
     }
     PdfObject* form = objects.CreateObject("XObject");

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
@@ -135,6 +136,54 @@ TEST_F(EngineTest, SameInputGivesSameBytesAndAnyChangeChangesThem) {
   ASSERT_TRUE(changed_field.ok() && changed_time.ok());
   EXPECT_NE(core::Sha256Hex(one->pdf), core::Sha256Hex(changed_field->pdf));
   EXPECT_NE(core::Sha256Hex(one->pdf), core::Sha256Hex(changed_time->pdf));
+}
+
+// Names (tag+face) of the fonts pdffonts lists for `pdf` with `face` in them.
+std::vector<std::string> FontsOf(const TempDir& dir, const std::string& pdf, const std::string& face) {
+  const std::string path = dir.File("fonts.pdf");
+  testing::WriteFileOrDie(path, pdf);
+  const std::string listing = beian::testing::Run({"pdffonts", path}).out;
+  std::vector<std::string> names;
+  size_t at = 0;
+  while ((at = listing.find('+' + face, at)) != std::string::npos) {
+    names.push_back(listing.substr(at - 6, 7 + face.size()));
+    at += face.size();
+  }
+  return names;
+}
+
+TEST_F(EngineTest, TemplateTextAndDataAreEmbeddedAsTwoSubsetsAndTheCacheNeverShowsInTheBytes) {
+  TempDir dir;
+  const std::string xml = Wrap("<p>承诺人：{a}</p><p>联系电话：{b}</p>");
+  // The second name shares 承 and 诺 with the template's text, drawn from its font.
+  auto one = RenderXml(xml, R"({"a": "王建国", "b": "13800000000"})");
+  auto two = RenderXml(xml, R"({"a": "李承诺", "b": "010-12345678"})");
+  ASSERT_TRUE(one.ok() && two.ok());
+  const std::vector<std::string> fonts_one = FontsOf(dir, one->pdf, "BousungEG-Light-GB");
+  const std::vector<std::string> fonts_two = FontsOf(dir, two->pdf, "BousungEG-Light-GB");
+  ASSERT_EQ(fonts_one.size(), 2u);
+  ASSERT_EQ(fonts_two.size(), 2u);
+  EXPECT_EQ(fonts_one[0], fonts_two[0]) << "the template text's subset is the same in both";
+  EXPECT_NE(fonts_one[1], fonts_two[1]) << "the data's subsets differ";
+  const std::string path = dir.File("two.pdf");
+  testing::WriteFileOrDie(path, two->pdf);
+  const std::string text = testing::StripWhitespace(PdfText(path));
+  EXPECT_NE(text.find("承诺人：李承诺"), std::string::npos) << text;
+  EXPECT_NE(text.find("联系电话：010-12345678"), std::string::npos) << text;
+
+  // A new engine (nothing cached) gives the same bytes as this one (everything cached).
+  auto fresh = OpenEngine();
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  auto tmpl = fresh.value()->Compile(xml);
+  ASSERT_TRUE(tmpl.ok()) << tmpl.status().ToString();
+  RenderOptions options;
+  options.document_number = "TEST-20261127-0001";
+  options.issued_at = "2026-11-27T10:00:00+08:00";
+  options.verification_key = "ABCDEFGHIJKLMNOP";
+  auto again = fresh.value()->Render(*tmpl.value(), core::ParseJson(R"({"a": "李承诺", "b": "010-12345678"})").value(),
+                                     options);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(core::Sha256Hex(again->pdf), core::Sha256Hex(two->pdf));
 }
 
 TEST_F(EngineTest, QrCodeOnEveryPageReadsAsNumberAndKey) {
