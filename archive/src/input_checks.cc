@@ -1,8 +1,9 @@
 #include "input_checks.h"
 
+#include <algorithm>
 #include <optional>
-#include <set>
 #include <string>
+#include <vector>
 
 #include "beian/archive/document_number.h"
 #include "beian/core/beijing_time.h"
@@ -15,8 +16,11 @@ namespace beian::archive {
 namespace {
 
 bool IsLowerHex64(std::string_view text) {
-  return text.size() == 64 &&
-         text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+  if (text.size() != 64) return false;
+  for (const char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
 }
 
 // kInvalidArgument naming the field and what the text policy refuses in it.
@@ -84,7 +88,8 @@ core::Status CheckIdempotencyKey(const IdempotencyKey& k) {
 }
 
 core::Status CheckStaffKeys(const std::vector<StaffKey>& keys) {
-  std::set<std::string_view> paths;
+  std::vector<std::string_view> paths;
+  paths.reserve(keys.size());
   for (const StaffKey& k : keys) {
     if (!IsLowerHex64(k.hmac)) {
       return core::InvalidArgument("staff key at \"" + k.path.substr(0, 200) +
@@ -100,10 +105,13 @@ core::Status CheckStaffKeys(const std::vector<StaffKey>& keys) {
           "\"");
     }
     BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("staff key path", k.path));
-    if (!paths.insert(k.path).second) {
-      return core::InvalidArgument("staff key path " + k.path +
-                                   " is given twice");
-    }
+    paths.push_back(k.path);
+  }
+  std::sort(paths.begin(), paths.end());
+  const auto twice = std::adjacent_find(paths.begin(), paths.end());
+  if (twice != paths.end()) {
+    return core::InvalidArgument("staff key path " + std::string(*twice) +
+                                 " is given twice");
   }
   return core::Status::Ok();
 }

@@ -105,6 +105,21 @@ std::vector<IdNumberMatch> FindIdNumbers(std::u32string_view text) {
 }
 
 bool ContainsIdNumber(std::string_view text) {
+  // An ID number is 17 digits and a check character: text with fewer digits (ASCII or
+  // full-width, U+FF10–FF19 = EF BC 90–99) has none, and most text is that.
+  size_t digits = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBC &&
+               static_cast<unsigned char>(text[i + 2]) >= 0x90 &&
+               static_cast<unsigned char>(text[i + 2]) <= 0x99) {
+      ++digits;
+      i += 2;
+    }
+  }
+  if (digits < 17) return false;
   return !FindIdNumbers(ToUtf32(text)).empty();
 }
 

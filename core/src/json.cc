@@ -1276,25 +1276,40 @@ void WriteValue(std::string& out, const Json& value, Style style, int depth) {
       return;
     }
     case Json::Type::kObject: {
+      using Member = std::pair<std::string, Json>;
       const Json::Object& members = value.as_object();
-      std::vector<const std::pair<std::string, Json>*> order;
-      order.reserve(members.size());
-      for (const auto& member : members) order.push_back(&member);
-      if (style == Style::kCanonical) {
-        std::stable_sort(order.begin(), order.end(),
-                         [](const auto* a, const auto* b) {
-                           return Utf16Less(a->first, b->first);
-                         });
+      // Most objects have a few members: they are ordered in place, without allocating, by
+      // insertion (stable, and linear when the keys come sorted); larger ones by stable_sort.
+      constexpr size_t kInline = 24;
+      const Member* inline_order[kInline];
+      std::vector<const Member*> heap_order;
+      const Member** order = inline_order;
+      if (members.size() > kInline) {
+        heap_order.resize(members.size());
+        order = heap_order.data();
+      }
+      size_t n = 0;
+      for (const Member& member : members) order[n++] = &member;
+      auto less = [](const Member* a, const Member* b) { return Utf16Less(a->first, b->first); };
+      if (style == Style::kCanonical && n <= kInline) {
+        for (size_t i = 1; i < n; ++i) {
+          const Member* m = order[i];
+          size_t j = i;
+          for (; j > 0 && less(m, order[j - 1]); --j) order[j] = order[j - 1];
+          order[j] = m;
+        }
+      } else if (style == Style::kCanonical) {
+        std::stable_sort(heap_order.begin(), heap_order.end(), less);
       }
       out.push_back('{');
-      for (size_t i = 0; i < order.size(); ++i) {
+      for (size_t i = 0; i < n; ++i) {
         if (i > 0) out.push_back(',');
         if (style == Style::kPretty) Indent(out, depth + 1);
         WriteString(out, order[i]->first);
         out += style == Style::kPretty ? ": " : ":";
         WriteValue(out, order[i]->second, style, depth + 1);
       }
-      if (style == Style::kPretty && !order.empty()) Indent(out, depth);
+      if (style == Style::kPretty && n != 0) Indent(out, depth);
       out.push_back('}');
       return;
     }

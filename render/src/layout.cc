@@ -1037,14 +1037,25 @@ core::Result<LayoutResult> Layouter::Run(const std::string& qr_payload) {
 
 }  // namespace
 
+namespace {
+
+// Room for `more` elements, growing geometrically: an exact reserve on every append would move
+// the whole page's runs each time a cell is added.
+template <typename T>
+void ReserveMore(std::vector<T>& v, size_t more) {
+  if (v.size() + more > v.capacity()) v.reserve(std::max(v.size() + more, 2 * v.capacity()));
+}
+
+}  // namespace
+
 void Canvas::Append(Canvas&& other, float dx, float dy) {
-  runs.reserve(runs.size() + other.runs.size());
+  ReserveMore(runs, other.runs.size());
   for (TextRun& r : other.runs) {
     r.x += dx;
     r.y += dy;
     runs.push_back(std::move(r));
   }
-  shapes.reserve(shapes.size() + other.shapes.size());
+  ReserveMore(shapes, other.shapes.size());
   for (Shape s : other.shapes) {
     s.x += dx;
     s.y += dy;
