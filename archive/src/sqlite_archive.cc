@@ -612,7 +612,7 @@ core::Result<Document> SqliteArchive::Ingest(const NewDocument& in) {
   d.number = in.number;
   d.kind = in.kind;
   d.template_version = in.template_version;
-  d.data = core::WriteCanonicalJson(in.data);
+  d.data = in.canonical_data.empty() ? core::WriteCanonicalJson(in.data) : in.canonical_data;
   d.credit_code = in.credit_code;
   d.enterprise_name = in.enterprise_name;
   d.project_name = in.project_name;

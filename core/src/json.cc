@@ -419,34 +419,49 @@ std::string Json::number_text() const {
 // ---------------------------------------------------------------------------
 // Parser
 
+namespace {
+
+void AppendPointerEscaped(std::string& out, std::string_view token) {
+  size_t run = 0;
+  for (size_t i = 0; i < token.size(); ++i) {
+    if (token[i] != '~' && token[i] != '/') continue;
+    out.append(token.data() + run, i - run);
+    out += token[i] == '~' ? "~0" : "~1";
+    run = i + 1;
+  }
+  out.append(token.data() + run, token.size() - run);
+}
+
+}  // namespace
+
 std::string PointerEscape(std::string_view token) {
   std::string out;
   out.reserve(token.size());
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out.push_back(c);
-    }
-  }
+  AppendPointerEscaped(out, token);
   return out;
+}
+
+void PointerPush(std::string& pointer, std::string_view token) {
+  pointer.push_back('/');
+  AppendPointerEscaped(pointer, token);
+}
+
+void PointerPush(std::string& pointer, size_t index) {
+  pointer.push_back('/');
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), index);
+  pointer.append(buffer, result.ptr);
 }
 
 std::string PointerAppend(std::string_view base, std::string_view token) {
   std::string out(base);
-  out.push_back('/');
-  out += PointerEscape(token);
+  PointerPush(out, token);
   return out;
 }
 
 std::string PointerAppend(std::string_view base, size_t index) {
   std::string out(base);
-  out.push_back('/');
-  char buffer[24];
-  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), index);
-  out.append(buffer, result.ptr);
+  PointerPush(out, index);
   return out;
 }
 

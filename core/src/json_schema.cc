@@ -993,7 +993,7 @@ class Validator {
     if (n.items < 0) return;
     const size_t path_size = path_.size();
     for (size_t i = 0; i < elements.size(); ++i) {
-      path_ = PointerAppend(path_, i);
+      PointerPush(path_, i);
       order_.push_back(static_cast<uint32_t>(i));
       Check(n.items, elements[i], std::string(), out);
       order_.pop_back();
@@ -1020,7 +1020,7 @@ class Validator {
       int sub = n.FindProperty(key);
       if (sub < 0) sub = n.additional;
       if (sub < 0) continue;
-      path_ = PointerAppend(path_, key);
+      PointerPush(path_, key);
       order_.push_back(static_cast<uint32_t>(i));
       if (node(sub).is_bool && !node(sub).bool_value) {
         Emit(out, path_, "schema.additional", std::string(),

@@ -301,14 +301,13 @@ std::vector<Problem> CheckTexts(
     }
     const size_t i = frame.next++;
     path.resize(frame.path_size);
-    path.push_back('/');
     const Json* child;
     if (container.is_array()) {
-      path += std::to_string(i);
+      PointerPush(path, i);
       child = &container.as_array()[i];
     } else {
       const auto& member = container.as_object()[i];
-      path += PointerEscape(member.first);
+      PointerPush(path, member.first);
       check(member.first, TextLines::kOne);
       child = &member.second;
     }

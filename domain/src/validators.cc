@@ -431,16 +431,21 @@ class FieldWalker {
               std::vector<core::Problem>* out)
       : today_(today), options_(options), out_(out) {}
 
-  void Walk(const core::Json& value, const std::string& path) {
+  // `path` is the pointer of `value`; it is extended for each member and cut back after.
+  void Walk(const core::Json& value, std::string& path) {
+    const size_t length = path.size();
     if (value.is_array()) {
       for (size_t i = 0; i < value.size(); ++i) {
-        Walk(value.as_array()[i], core::PointerAppend(path, i));
+        core::PointerPush(path, i);
+        Walk(value.as_array()[i], path);
+        path.resize(length);
       }
     } else if (value.is_object()) {
       for (const auto& [key, member] : value.as_object()) {
-        std::string at = core::PointerAppend(path, key);
-        Member(value, key, member, at);
-        if (member.is_object() || member.is_array()) Walk(member, at);
+        core::PointerPush(path, key);
+        Member(value, key, member, path);
+        if (member.is_object() || member.is_array()) Walk(member, path);
+        path.resize(length);
       }
     }
   }
@@ -573,7 +578,8 @@ std::vector<core::Problem> CheckFields(const core::Json& data,
                                        const Date& today,
                                        const FieldCheckOptions& options) {
   std::vector<core::Problem> problems;
-  FieldWalker(today, options, &problems).Walk(data, "");
+  std::string path;
+  FieldWalker(today, options, &problems).Walk(data, path);
   return problems;
 }
 

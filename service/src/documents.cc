@@ -25,8 +25,8 @@ std::string ProjectNameOf(const core::Json& data) {
   return name.empty() ? StringAt(data, "/filing/project_name") : name;
 }
 
-std::string PreviewNumber(const render::Kind& kind, const std::string& issued_at, const core::Json& data) {
-  const std::array<uint8_t, 32> digest = core::Sha256(core::WriteCanonicalJson(data));
+std::string PreviewNumber(const render::Kind& kind, const std::string& issued_at, std::string_view canonical_data) {
+  const std::array<uint8_t, 32> digest = core::Sha256(canonical_data);
   const std::string tag = core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 5));
   return kind.number_prefix + "-" + issued_at.substr(0, 4) + issued_at.substr(5, 2) + issued_at.substr(8, 2) +
          "-" + tag.substr(0, 6);
@@ -102,9 +102,10 @@ core::Json CheckDocument(const render::Kind& kind, core::Json data, const core::
 }
 
 std::string VerificationKey(const std::string& kind, int version, const std::string& number,
-                            const std::string& issued_at, const core::Json& data) {
-  const std::string material = "beian-verify-v1\n" + kind + "\n" + std::to_string(version) + "\n" +
-                               number + "\n" + issued_at + "\n" + core::WriteCanonicalJson(data);
+                            const std::string& issued_at, std::string_view canonical_data) {
+  std::string material = "beian-verify-v1\n" + kind + "\n" + std::to_string(version) + "\n" +
+                         number + "\n" + issued_at + "\n";
+  material += canonical_data;
   const std::array<uint8_t, 32> digest = core::Sha256(material);
   return core::Base32Encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 10));
 }

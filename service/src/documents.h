@@ -31,13 +31,14 @@ core::Json CheckDocument(const render::Kind& kind, core::Json data, const core::
 inline constexpr size_t kVerificationKeyChars = 16;
 
 // The verification key printed in the QR code: binds the number, kind, template version,
-// issue time and canonical data, so the archive can recompute it and any change changes it.
+// issue time and data (`canonical_data`: core::WriteCanonicalJson of it, as the catalog keeps
+// it), so the archive can recompute it and any change changes it.
 std::string VerificationKey(const std::string& kind, int version, const std::string& number,
-                            const std::string& issued_at, const core::Json& data);
+                            const std::string& issued_at, std::string_view canonical_data);
 
 // The number printed on a document rendered outside the archive: the kind's prefix, the issue
 // date and a digest of the data ("HT-20261127-ABCDEF"); no archived document has one like it.
-std::string PreviewNumber(const render::Kind& kind, const std::string& issued_at, const core::Json& data);
+std::string PreviewNumber(const render::Kind& kind, const std::string& issued_at, std::string_view canonical_data);
 
 // The district whose bureau files a document with this data: the bureau's own, else the
 // project's, else the enterprise's, else the one its credit code names ("" if none).

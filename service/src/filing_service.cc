@@ -169,8 +169,10 @@ struct FilingService::Impl {
   }
 
   // Renders with template `version`, reusing `prepared` (a layout of the
-  // same data with a placeholder number) when given.
+  // same data with a placeholder number) when given. `canonical_data` is
+  // core::WriteCanonicalJson(data), written once by the caller.
   core::Result<render::RenderedDocument> RenderWith(const render::Kind& kind, int version, const core::Json& data,
+                                                    std::string_view canonical_data,
                                                     const std::string& number, const std::string& issued_at,
                                                     std::optional<render::PreparedLayout> prepared = {}) const {
     auto tmpl = kind.versions.find(version);
@@ -180,16 +182,19 @@ struct FilingService::Impl {
     render::RenderOptions options;
     options.document_number = number;
     options.issued_at = issued_at;
-    options.verification_key = VerificationKey(kind.name, version, number, issued_at, data);
+    options.verification_key = VerificationKey(kind.name, version, number, issued_at, canonical_data);
     if (prepared) return engine->Render(*tmpl->second, data, options, std::move(*prepared));
     return engine->Render(*tmpl->second, data, options);
   }
 
   // A rendering with the kind's current template that no archive keeps.
-  core::Result<Rendering> RenderOutside(const render::Kind& kind, const core::Json& data, const std::string& number,
+  // `number` empty: a preview number (PreviewNumber).
+  core::Result<Rendering> RenderOutside(const render::Kind& kind, const core::Json& data, std::string number,
                                         const std::string& issued_at) const {
+    const std::string canonical = core::WriteCanonicalJson(data);
+    if (number.empty()) number = PreviewNumber(kind, issued_at, canonical);
     BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
-                           RenderWith(kind, kind.current_version, data, number, issued_at));
+                           RenderWith(kind, kind.current_version, data, canonical, number, issued_at));
     return Rendering{number, std::move(pdf.pdf), pdf.pages};
   }
 
@@ -383,14 +388,13 @@ core::Result<Rendering> FilingService::Render(const std::string& kind_name, core
   if (kind == nullptr) return core::NotFound("unknown kind \"" + kind_name + "\"");
   const std::string at = issued_at.empty() ? impl_->Now() : issued_at;
   BEIAN_ASSIGN_OR_RETURN(core::Json checked, impl_->CheckOrRefuse(*kind, std::move(data), at, problems));
-  return impl_->RenderOutside(*kind, checked, number.empty() ? PreviewNumber(*kind, at, checked) : number, at);
+  return impl_->RenderOutside(*kind, checked, number, at);
 }
 
 core::Result<Rendering> FilingService::Preview(const Identity& who, IssueRequest request,
                                                std::vector<core::Problem>& problems) const {
   BEIAN_ASSIGN_OR_RETURN(Impl::Prepared prepared, impl_->Prepare(who, std::move(request), problems));
-  return impl_->RenderOutside(*prepared.kind, prepared.data,
-                               PreviewNumber(*prepared.kind, prepared.issued_at, prepared.data), prepared.issued_at);
+  return impl_->RenderOutside(*prepared.kind, prepared.data, "", prepared.issued_at);
 }
 
 // ---- Identity
@@ -489,9 +493,10 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
 
   BEIAN_ASSIGN_OR_RETURN(record.number, store->AllocateNumber(record.district, year, kind.name));
   if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("number-taken"));
+  record.canonical_data = core::WriteCanonicalJson(prepared.data);
   BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
-                         impl_->RenderWith(kind, kind.current_version, prepared.data, record.number,
-                                           prepared.issued_at, std::move(layout)));
+                         impl_->RenderWith(kind, kind.current_version, prepared.data, record.canonical_data,
+                                           record.number, prepared.issued_at, std::move(layout)));
   if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("rendered"));
   record.pages = pdf.pages;
   record.pdf = std::move(pdf.pdf);
@@ -783,10 +788,10 @@ core::Result<PublicCheck> FilingService::CheckPrinted(std::string_view number, s
   const core::Status not_found = core::NotFound("no archived document with this number and key");
   core::Result<archive::Document> document = store->FindByNumber(number);
   if (!document.ok()) return document.status().code() == core::Code::kNotFound ? not_found : document.status();
-  BEIAN_ASSIGN_OR_RETURN(core::Json data, core::ParseJson(document->data));
-  const std::string expected =
-      VerificationKey(document->kind, document->template_version, document->number, document->issued_at, data);
+  const std::string expected = VerificationKey(document->kind, document->template_version, document->number,
+                                              document->issued_at, document->data);
   if (!SameKey(expected, key)) return not_found;
+  BEIAN_ASSIGN_OR_RETURN(core::Json data, core::ParseJson(document->data));
   const KindInfo* kind = FindKind(document->kind);
   return PublicCheckOf(*document, data, kind);
 }
@@ -813,7 +818,7 @@ core::Result<VerifyOutcome> FilingService::Verify(const Identity& who,
     core::Result<render::RenderedDocument> pdf =
         kind == nullptr ? core::Result<render::RenderedDocument>(core::NotFound("kind " + d.kind + " is no longer in the catalog"))
         : !data.ok()    ? core::Result<render::RenderedDocument>(data.status())
-                        : impl_->RenderWith(*kind, d.template_version, *data, d.number, d.issued_at);
+                        : impl_->RenderWith(*kind, d.template_version, *data, d.data, d.number, d.issued_at);
     if (!pdf.ok()) {
       outcome.problems.push_back({"rerender-failed", d.number, "cannot re-render: " + pdf.status().message()});
     } else if (const std::string again = core::Sha256Hex(pdf->pdf); again != d.sha256) {

@@ -286,7 +286,7 @@ TEST(BadInputCorpusTest, EveryRequestIsAJson4xxAndTheServerStaysUp) {
     ASSERT_EQ(health.Get("/healthz").status, 200);
   }
   EXPECT_TRUE(server.Running());
-  if (!kSanitizedBuild) EXPECT_LT(server.PeakRssMb(), 400.0);
+  if (!kSanitizedBuild) { EXPECT_LT(server.PeakRssMb(), 400.0); }
   // Nothing of what was sent reached the metrics.
   const std::string metrics = client.Get("/metrics").body;
   EXPECT_EQ(metrics.find("110101199003078515"), std::string::npos);

@@ -120,7 +120,7 @@ void ExpectRefusedWhileServing(const std::string& config_json, const std::vector
   EXPECT_LT(probe.P99(), 100.0) << "healthz p99 over " << probe.count() << " probes";
   EXPECT_EQ(probe.failures(), 0);
   EXPECT_TRUE(server.Running());
-  if (!kSanitizedBuild) EXPECT_LT(server.PeakRssMb(), 400.0);
+  if (!kSanitizedBuild) { EXPECT_LT(server.PeakRssMb(), 400.0); }
 }
 
 TEST(HostileUploadTest, ParserCrashesAndStallsAre422AndTheServerStaysUp) {

@@ -481,7 +481,7 @@ TEST_F(FilingServiceTest, ThePublicCheckNamesTheIssuerAndTheState) {
     auto stored = archive->Get(d.id);
     EXPECT_TRUE(stored.ok());
     return VerificationKey(stored->kind, stored->template_version, stored->number, stored->issued_at,
-                           core::ParseJson(stored->data).value());
+                           stored->data);
   };
   auto check = service_->CheckPrinted(receipt->number, printed_key(*receipt));
   ASSERT_TRUE(check.ok()) << check.status().ToString();

@@ -75,6 +75,9 @@ struct NewDocument {
   std::string kind;  // e.g. "contract-filing"
   int template_version = 0;
   core::Json data;          // stored as canonical JSON; may contain ID numbers
+  // core::WriteCanonicalJson(data) when the caller has written it already (the service has,
+  // for the verification key): stored as given instead of written again. "" = not given.
+  std::string canonical_data;
   std::string credit_code;  // 统一社会信用代码 of the enterprise, or ""
   std::string enterprise_name;  // or ""
   std::string project_name;     // or ""

@@ -231,6 +231,11 @@ std::string PointerAppend(std::string_view base, std::string_view token);
 // base + "/" + decimal index.
 std::string PointerAppend(std::string_view base, size_t index);
 
+// The same in place: appends "/" and the escaped token (or the index) to `pointer`, so that a
+// walk keeps one buffer and cuts it back with resize() after each member.
+void PointerPush(std::string& pointer, std::string_view token);
+void PointerPush(std::string& pointer, size_t index);
+
 }  // namespace beian::core
 
 #endif  // BEIAN_CORE_JSON_H_
