@@ -146,6 +146,10 @@ std::string ByteLabel(char32_t byte) {
 std::optional<TextFault> FindTextFault(std::string_view text, TextLines lines) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = bytes + text.size();
+  // Printable ASCII (keys, codes, numbers, dates: most strings) has nothing to refuse.
+  const auto* printable = bytes;
+  while (printable < end && *printable >= 0x20 && *printable < 0x7F) ++printable;
+  if (printable == end) return std::nullopt;
   size_t character = 0;
   size_t run = 0;
   TextFault marks;  // the first mark beyond the limit in the current run
