@@ -362,8 +362,9 @@ struct SqliteArchive::Impl {
 
   // Checkpoints (copying the log into the catalog file, syncing both) are
   // not made inside the commit that passes 1000 pages, under `mu`, as
-  // SQLite's auto-checkpoint would: a group commit makes a PASSIVE one on a
-  // connection of its own once `mu` is free, and writers go on meanwhile.
+  // SQLite's auto-checkpoint would: the caller that made a group commit
+  // makes a PASSIVE one on a connection of its own once its batch is
+  // answered, and writers (the next batch included) go on meanwhile.
   // AfterCommit (the writer's WAL hook) records the log's length and
   // checkpoints in place only past kBackstopPages, when no ingests come.
   static constexpr int kCheckpointPages = 1000;
@@ -658,6 +659,11 @@ void SqliteArchive::Impl::CommitIngest(PendingIngest& item) {
     for (PendingIngest* p : batch) p->done = true;
     committing = false;
     commit_cv.notify_all();
+    // After the batch is answered and the next may commit: a checkpoint
+    // holds up this caller alone, not every ingest queued behind it.
+    lock.unlock();
+    CheckpointIfDue();
+    lock.lock();
   }
 }
 
@@ -709,7 +715,6 @@ void SqliteArchive::Impl::CommitIngests(
   }
   // Durable before any caller hears of it; `mu` is free meanwhile.
   fail_all(SyncLog());
-  CheckpointIfDue();
 }
 
 int SqliteArchive::Impl::AfterCommit(void* impl, sqlite3* db, const char* schema, int pages) {
