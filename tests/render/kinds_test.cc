@@ -2,11 +2,13 @@
 // poppler and qpdf tools: embedded subset fonts with ToUnicode, exact text, valid structure.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "beian/core/digest.h"
@@ -308,6 +310,43 @@ TEST_F(KindsTest, ConcurrentRendersMatchASingleThreadedOne) {
   }
   for (std::thread& t : threads) t.join();
   for (const std::string& d : digests) EXPECT_EQ(d, digest);
+}
+
+// A new engine rendering every kind from four threads at once (so the template texts' subset
+// fonts are made and cached while other threads want them) gives the bytes this suite's engine
+// gives one at a time.
+TEST_F(KindsTest, ANewEngineRenderingFromManyThreadsGivesTheSameBytes) {
+  std::map<std::string, std::string> expected;
+  for (const Kind* kind : catalog_->kinds()) {
+    auto doc = RenderKind(kind->name, kind->example);
+    ASSERT_TRUE(doc.ok()) << kind->name << ": " << doc.status().ToString();
+    expected[kind->name] = core::Sha256Hex(doc->pdf);
+  }
+  auto engine = OpenEngine();
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto catalog = Catalog::Load(testing::SourceRoot() + "/templates", *engine.value());
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  const std::vector<const Kind*> kinds = catalog->kinds();
+  std::vector<std::vector<std::pair<std::string, std::string>>> rendered(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < rendered.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t i = 0; i < kinds.size(); ++i) {
+        const Kind* kind = kinds[(t * 2 + i) % kinds.size()];
+        RenderOptions options;
+        options.document_number = kind->number_prefix + "-20261127-TEST01";
+        options.issued_at = "2026-11-27T10:00:00+08:00";
+        options.verification_key = "ABCDEFGHIJKLMNOP";
+        auto doc = engine.value()->Render(*kind->versions.at(kind->current_version), kind->example, options);
+        rendered[t].emplace_back(kind->name, doc.ok() ? core::Sha256Hex(doc->pdf) : doc.status().ToString());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const auto& list : rendered) {
+    ASSERT_EQ(list.size(), expected.size());
+    for (const auto& [name, digest] : list) EXPECT_EQ(digest, expected[name]) << name;
+  }
 }
 
 TEST_F(KindsTest, RenderingIsDeterministicPerKind) {
