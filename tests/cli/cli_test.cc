@@ -39,6 +39,26 @@ void ExpectNoOutput(const TempDir& dir) {
   }
 }
 
+// The bytes depend on the data, number and issue time only: not on the time zone, the locale
+// (ICU reads LANG/LC_ALL; tr_TR is the classic casing trap) or the working directory.
+TEST(CliTest, RenderGivesTheSameBytesUnderAnotherTimeZoneLocaleAndFolder) {
+  TempDir one, two;
+  auto render_in = [&](const TempDir& dir, const std::string& env) {
+    return beian::testing::Run(
+        {"/bin/sh", "-c",
+         "cd '" + dir.path() + "' && " + env + " exec '" + kBinary + "' render qualification-verification '" +
+             Example("qualification-verification") + "' -o out.pdf --number ZZHC-20261127-ENVTST --issued-at " +
+             kTime});
+  };
+  const ProcessResult a = render_in(one, "TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8");
+  const ProcessResult b =
+      render_in(two, "TZ=America/St_Johns LANG=de_DE.UTF-8 LC_ALL=tr_TR.UTF-8 LC_NUMERIC=de_DE.UTF-8");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_EQ(core::Sha256Hex(testing::ReadFileOrDie(one.File("out.pdf"))),
+            core::Sha256Hex(testing::ReadFileOrDie(two.File("out.pdf"))));
+}
+
 TEST(CliTest, KindsListsEveryKindWithItsVersion) {
   ProcessResult r = beian::testing::Run({kBinary, "kinds"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
