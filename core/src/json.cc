@@ -1110,11 +1110,9 @@ std::string JsonParser::CurrentPointer() const {
       break;
     }
     if (frame.is_object) {
-      pointer += '/';
-      pointer += PointerEscape(frame.key);
+      PointerPush(pointer, frame.key);
     } else {
-      pointer += '/';
-      pointer += internal::FormatInt(static_cast<int64_t>(frame.count));
+      PointerPush(pointer, frame.count);
     }
   }
   return pointer;

@@ -120,9 +120,18 @@ void SetRawStream(PdfObject* obj, std::string_view bytes) {
   obj->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(bytes.size()));
 }
 
-void SetFlateStream(PdfObject* obj, std::string_view raw, int level) {
-  SetRawStream(obj, Deflate(raw, level));
+namespace {
+
+// Makes `deflated` (zlib format) the stream of `obj`, marked /FlateDecode.
+void SetDeflatedStream(PdfObject* obj, std::string_view deflated) {
+  SetRawStream(obj, deflated);
   obj->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
+}
+
+}  // namespace
+
+void SetFlateStream(PdfObject* obj, std::string_view raw, int level) {
+  SetDeflatedStream(obj, Deflate(raw, level));
 }
 
 namespace {
@@ -168,8 +177,7 @@ PdfObject* AddSubsetFont(PoDoFo::PdfVecObjects* objects, const Face& face,
   const PdfName base(font.tag + "+" + face.postscript_name());
 
   PdfObject* file = objects->CreateObject();
-  SetRawStream(file, font.program);
-  file->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
+  SetDeflatedStream(file, font.program);
   file->GetDictionary().AddKey("Length1", PdfInt(static_cast<long long>(font.program_size)));
 
   PdfObject* descriptor = objects->CreateObject("FontDescriptor");
@@ -218,8 +226,7 @@ PdfObject* AddSubsetFont(PoDoFo::PdfVecObjects* objects, const Face& face,
   c.AddKey("CIDToGIDMap", PdfName("Identity"));
 
   PdfObject* cmap = objects->CreateObject();
-  SetRawStream(cmap, font.to_unicode);
-  cmap->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
+  SetDeflatedStream(cmap, font.to_unicode);
 
   PdfObject* type0 = objects->CreateObject("Font");
   PdfDictionary& t0 = type0->GetDictionary();

@@ -46,8 +46,8 @@ std::string TextDump(const std::string& pdf) {
 class GoldenTest : public CatalogTest {};
 
 TEST_F(GoldenTest, EveryKindAndTemplateVersionRendersItsGoldenBytes) {
-  const bool update = std::getenv("BEIAN_UPDATE_GOLDEN") != nullptr &&
-                      std::string(std::getenv("BEIAN_UPDATE_GOLDEN")) == "1";
+  const char* switch_value = std::getenv("BEIAN_UPDATE_GOLDEN");
+  const bool update = switch_value != nullptr && std::string(switch_value) == "1";
   int checked = 0;
   for (const Kind* kind : catalog_->kinds()) {
     for (const auto& [version, tmpl] : kind->versions) {
