@@ -76,12 +76,26 @@ std::string_view FindingKindName(FindingKind kind) {
       return "counter-behind";
     case FindingKind::kVoidFiled:
       return "void-filed";
+    case FindingKind::kMerkleTreeMismatch:
+      return "merkle-tree-mismatch";
+    case FindingKind::kLogRewritten:
+      return "log-rewritten";
+    case FindingKind::kCheckpointsMissing:
+      return "checkpoints-missing";
+    case FindingKind::kCheckpointInvalid:
+      return "checkpoint-invalid";
+    case FindingKind::kCheckpointKeyChanged:
+      return "checkpoint-key-changed";
     case FindingKind::kBlobUnreferenced:
       return "blob-unreferenced";
     case FindingKind::kStrayFile:
       return "stray-file";
     case FindingKind::kSerialInFlight:
       return "serial-in-flight";
+    case FindingKind::kEntriesUnsigned:
+      return "entries-unsigned";
+    case FindingKind::kCheckpointResidue:
+      return "checkpoint-residue";
   }
   return "unknown";
 }
@@ -89,7 +103,9 @@ std::string_view FindingKindName(FindingKind kind) {
 bool IsProblem(FindingKind kind) {
   return kind != FindingKind::kBlobUnreferenced &&
          kind != FindingKind::kStrayFile &&
-         kind != FindingKind::kSerialInFlight;
+         kind != FindingKind::kSerialInFlight &&
+         kind != FindingKind::kEntriesUnsigned &&
+         kind != FindingKind::kCheckpointResidue;
 }
 
 std::string_view AccessRoleName(AccessRole role) {

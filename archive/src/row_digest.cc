@@ -2,6 +2,7 @@
 
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
+#include "merkle_store.h"
 
 namespace beian::archive {
 namespace {
@@ -101,14 +102,7 @@ const std::string& LifecycleField(const Document& d, std::string_view name) {
 }
 
 std::string AuditEntryHash(const AuditEntry& e) {
-  core::Json o = core::Json::MakeObject();
-  o.Set("action", e.action);
-  o.Set("actor", e.actor);
-  o.Set("at", e.at);
-  o.Set("detail", e.detail);
-  o.Set("seq", e.seq);
-  o.Set("subject", e.subject);
-  return core::Sha256Hex(e.prev_hash + core::WriteCanonicalJson(o));
+  return core::Sha256Hex(e.prev_hash + AuditLeafData(e));
 }
 
 bool IsArchiveAction(std::string_view action) {

@@ -7,6 +7,7 @@
 #include "beian/archive/text_index.h"
 #include "beian/core/districts.h"
 #include "beian/core/kinds.h"
+#include "merkle_store.h"
 #include "search_terms.h"
 
 namespace beian::archive {
@@ -259,6 +260,24 @@ CREATE TABLE staff_presence_version (
 INSERT INTO staff_presence_version (id, version) VALUES (1, 0);
 )sql",
      /*rebuilds_tables=*/true},
+    // The audit log as an RFC 6962 Merkle tree (merkle_store.h), filled for
+    // existing entries by AfterMigration; an index to find a document's
+    // entries; and the last checkpoint this catalog had signed (the
+    // checkpoints file beside the catalog must reach at least as far).
+    {5, R"sql(
+CREATE TABLE merkle_nodes (
+  level INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+CREATE INDEX audit_log_subject ON audit_log (subject, action);
+CREATE TABLE checkpoint_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  size INTEGER NOT NULL,
+  line TEXT NOT NULL
+);
+)sql"},
 };
 
 // Indexes every document in the catalog and records kTextIndexVersion (in
@@ -341,11 +360,34 @@ core::Status RecordLegacyAllocations(Database& db) {
   return core::Status::Ok();
 }
 
+// Adds every audit entry to the (empty) Merkle tree, in seq order.
+core::Status FillMerkleTree(Database& db) {
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement rows,
+      db.Prepare("SELECT seq, at, actor, action, subject, detail FROM "
+                 "audit_log ORDER BY seq"));
+  uint64_t index = 0;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, rows.Step());
+    if (!row) break;
+    AuditEntry e;
+    e.seq = rows.Int(0);
+    e.at = rows.Text(1);
+    e.actor = rows.Text(2);
+    e.action = rows.Text(3);
+    e.subject = rows.Text(4);
+    e.detail = rows.Text(5);
+    BEIAN_RETURN_IF_ERROR(AppendMerkleLeaf(db, index++, AuditLeafHash(e)));
+  }
+  return core::Status::Ok();
+}
+
 // Work a migration needs beyond its SQL (computed in C++), run in the same
 // transaction.
 core::Status AfterMigration(Database& db, int version) {
   if (version == 2) return FillSearchIndex(db);
   if (version == 4) return RecordLegacyAllocations(db);
+  if (version == 5) return FillMerkleTree(db);
   return core::Status::Ok();
 }
 

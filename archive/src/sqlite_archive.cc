@@ -24,7 +24,10 @@
 #include "beian/core/json.h"
 #include "beian/core/kinds.h"
 #include "beian/core/utf8.h"
+#include "checkpoint_file.h"
+#include "checkpoint_signer.h"
 #include "input_checks.h"
+#include "merkle_store.h"
 #include "posix_file.h"
 #include "row_digest.h"
 #include "schema.h"
@@ -372,6 +375,9 @@ struct SqliteArchive::Impl {
   static int AfterCommit(void* impl, sqlite3* db, const char* schema, int pages);
   void CheckpointIfDue();
   std::atomic<int> log_pages{0};
+  // The seq of the last audit entry appended (set inside its transaction,
+  // read by AfterCommit).
+  std::atomic<int64_t> appended_seq{0};
   std::mutex checkpoint_mu;
   Database checkpointer;  // guarded by checkpoint_mu
 
@@ -379,6 +385,10 @@ struct SqliteArchive::Impl {
   std::condition_variable commit_cv;
   std::vector<PendingIngest*> commit_queue;
   bool committing = false;
+
+  std::string CheckpointsPath() const { return dir + "/checkpoints"; }
+  // Last: destroyed first, signing the log's tail while the rest still works.
+  std::unique_ptr<CheckpointSigner> signer;
 };
 
 core::Result<Document> SqliteArchive::Impl::GetLocked(int64_t id) {
@@ -452,6 +462,9 @@ core::Result<AuditEntry> SqliteArchive::Impl::AppendAuditLocked(
       .BindText(7, e.prev_hash)
       .BindText(8, e.hash);
   BEIAN_RETURN_IF_ERROR(insert.Run());
+  BEIAN_RETURN_IF_ERROR(
+      AppendMerkleLeaf(db, static_cast<uint64_t>(e.seq - 1), AuditLeafHash(e)));
+  appended_seq.store(e.seq, std::memory_order_relaxed);
   BEIAN_ASSIGN_OR_RETURN(
       Statement update,
       db.Prepare("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1"));
@@ -496,6 +509,36 @@ const std::string& SqliteArchive::dir() const { return impl_->dir; }
 
 std::string SqliteArchive::catalog_path() const { return impl_->CatalogPath(); }
 
+std::string SqliteArchive::checkpoints_path() const { return impl_->CheckpointsPath(); }
+
+core::Result<core::Checkpoint> SqliteArchive::WriteCheckpoint() {
+  return impl_->signer->Sign();
+}
+
+const core::VerifyingKey& SqliteArchive::CheckpointKey() const {
+  return impl_->signer->key();
+}
+
+core::Result<AuditProof> SqliteArchive::ProveIngest(std::string_view number) {
+  BEIAN_ASSIGN_OR_RETURN(const Document d, FindByNumber(number));
+  int64_t seq = 0;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        impl_->db.Prepare("SELECT seq FROM audit_log WHERE subject = ?1 AND "
+                          "action = 'ingest' ORDER BY seq LIMIT 1"));
+    s.BindText(1, d.number);
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) {
+      return core::FailedPrecondition("document " + d.number +
+                                      " has no ingest entry in the audit log; run verify");
+    }
+    seq = s.Int(0);
+  }
+  return impl_->signer->Prove(seq);
+}
+
 core::Result<std::unique_ptr<SqliteArchive>> SqliteArchive::Open(
     const std::string& dir_in, SqliteArchiveOptions options) {
   std::string dir = dir_in;
@@ -532,8 +575,23 @@ core::Result<std::unique_ptr<SqliteArchive>> SqliteArchive::Open(
   // A first read opens its log: a connection that has read nothing does not
   // know the catalog is in WAL mode, and its checkpoints do nothing.
   BEIAN_RETURN_IF_ERROR(checkpointer.QueryInt("PRAGMA user_version").status());
+  const std::string key_path =
+      options.signing_key.empty() ? dir + "/keys/checkpoint.pem" : options.signing_key;
+  BEIAN_ASSIGN_OR_RETURN(
+      core::SigningKey key,
+      LoadSigningKey(key_path, /*create=*/true, options.signing_algorithm));
   auto impl = std::make_unique<Impl>(std::move(dir), std::move(options), std::move(blobs),
                                      std::move(db), std::move(reader), std::move(checkpointer));
+  CheckpointSigner::Options signing;
+  signing.catalog = impl->CatalogPath();
+  signing.file = impl->CheckpointsPath();
+  signing.busy_timeout_ms = impl->options.busy_timeout_ms;
+  signing.every_entries = impl->options.checkpoint_every_entries;
+  signing.interval = impl->options.checkpoint_interval;
+  signing.now = [impl = impl.get()] { return impl->Now(); };
+  signing.sync_catalog = [impl = impl.get()] { return impl->SyncLog(); };
+  BEIAN_ASSIGN_OR_RETURN(impl->signer,
+                         CheckpointSigner::Start(std::move(signing), std::move(key)));
   return std::unique_ptr<SqliteArchive>(new SqliteArchive(std::move(impl)));
 }
 
@@ -717,8 +775,11 @@ void SqliteArchive::Impl::CommitIngests(
   fail_all(SyncLog());
 }
 
-int SqliteArchive::Impl::AfterCommit(void* impl, sqlite3* db, const char* schema, int pages) {
-  static_cast<Impl*>(impl)->log_pages.store(pages, std::memory_order_relaxed);
+int SqliteArchive::Impl::AfterCommit(void* impl_in, sqlite3* db, const char* schema, int pages) {
+  Impl* impl = static_cast<Impl*>(impl_in);
+  impl->log_pages.store(pages, std::memory_order_relaxed);
+  // Committed now (rolled back entries only make the hint early).
+  if (impl->signer) impl->signer->Appended(impl->appended_seq.load(std::memory_order_relaxed));
   if (pages >= kBackstopPages) {
     ::sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   }
@@ -978,6 +1039,9 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
   detail.Set("document_id", d.id);
   detail.Set("number", d.number);
   detail.Set("row_sha256", DocumentRowDigest(d));
+  // The PDF's digest itself, so that an inclusion proof of this entry ties
+  // the file to the signed log without the row (which holds personal data).
+  detail.Set("sha256", d.sha256);
   detail.Set("status", std::string(DocumentStatusName(d.status)));
   BEIAN_RETURN_IF_ERROR(
       AppendAuditLocked(d.created_by, kActionIngest, d.number, detail)
@@ -1921,12 +1985,32 @@ core::Status SqliteArchive::ForEachAuditEntry(
 }
 
 core::Result<VerifyReport> SqliteArchive::VerifyStorage(
-    const VerifyProgress& progress) {
+    const VerifyProgress& progress, const KeptCheckpoint* since) {
   // A connection of its own, so that verify reads one snapshot without
   // holding up the archive's other callers.
   BEIAN_ASSIGN_OR_RETURN(
       Database db, Database::Open(impl_->CatalogPath(), /*read_only=*/true,
                                   impl_->options.busy_timeout_ms));
+  // Entries not yet signed are signed first (unless the log no longer
+  // extends the last checkpoint, which the checks below report).
+  (void)impl_->signer->Sign();
+  // The catalog's record of the last checkpoint, then the checkpoints file,
+  // then the snapshot: each is written after the one before it (the record
+  // after the file's line, the line after its entries committed), so none
+  // read here can be ahead of the next.
+  int64_t recorded_size = 0;
+  std::string recorded_line;
+  {
+    BEIAN_ASSIGN_OR_RETURN(Statement s,
+                           db.Prepare("SELECT size, line FROM checkpoint_state WHERE id = 1"));
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (row) {
+      recorded_size = s.Int(0);
+      recorded_line = s.Text(1);
+    }
+  }
+  const core::Result<CheckpointFile> checkpoints =
+      ReadCheckpointFile(impl_->CheckpointsPath());
   Transaction snapshot(db);
   BEIAN_RETURN_IF_ERROR(snapshot.BeginRead());
   BEIAN_ASSIGN_OR_RETURN(
@@ -1962,6 +2046,20 @@ core::Result<VerifyReport> SqliteArchive::VerifyStorage(
       verifier.FinishAudit(-1, "");
     }
   }
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx"));
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      verifier.AddMerkleNode(static_cast<int>(s.Int(0)), s.Int(1), s.Blob(2));
+    }
+    verifier.FinishMerkleTree();
+  }
+  const core::VerifyingKey& key = impl_->signer->key();
+  verifier.CheckCheckpoints(checkpoints, key, recorded_size, recorded_line);
+  if (since != nullptr) verifier.CheckSince(*since, key);
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,

@@ -101,6 +101,12 @@ Statement& Statement::BindText(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  Note(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(),
+                           SQLITE_TRANSIENT));
+  return *this;
+}
+
 Statement& Statement::BindNull(int index) {
   Note(sqlite3_bind_null(stmt_, index));
   return *this;
@@ -131,6 +137,14 @@ std::string Statement::Text(int column) const {
   if (text == nullptr) return std::string();
   return std::string(reinterpret_cast<const char*>(text),
                      static_cast<size_t>(size));
+}
+
+std::string_view Statement::Blob(int column) const {
+  const void* bytes = sqlite3_column_blob(stmt_, column);
+  const int size = sqlite3_column_bytes(stmt_, column);
+  if (bytes == nullptr) return std::string_view();
+  return std::string_view(static_cast<const char*>(bytes),
+                          static_cast<size_t>(size));
 }
 
 bool Statement::IsNull(int column) const {

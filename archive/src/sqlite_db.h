@@ -38,6 +38,7 @@ class Statement {
   Statement& BindInt(int index, int64_t value);
   Statement& BindText(int index, std::string_view value);
   Statement& BindNull(int index);
+  Statement& BindBlob(int index, std::string_view bytes);
 
   // Advances: true when a row is ready, false when done.
   core::Result<bool> Step();
@@ -46,6 +47,8 @@ class Statement {
 
   int64_t Int(int column) const;
   std::string Text(int column) const;
+  // The column's bytes, valid until the next Step or Bind.
+  std::string_view Blob(int column) const;
   bool IsNull(int column) const;
 
  private:

@@ -6,6 +6,7 @@
 
 #include "beian/archive/document_number.h"
 #include "beian/core/json.h"
+#include "merkle_store.h"
 #include "row_digest.h"
 
 namespace beian::archive {
@@ -86,6 +87,7 @@ void Verifier::AddAuditEntry(const AuditEntry& e) {
   }
   prev_hash_ = e.hash;
   expected_seq_ = e.seq + 1;
+  leaves_.push_back(AuditLeafHash(e));
   RecordAuditRefs(e);
   Tick();
 }
@@ -210,6 +212,8 @@ void Verifier::FinishAudit(int64_t head_seq, const std::string& head_hash) {
   const int64_t last = expected_seq_ - 1;
   report_.audit_head_seq = last;
   report_.audit_head_hash = prev_hash_;
+  report_.merkle_root = core::MerkleHashHex(core::MerkleRoot(leaves_));
+  merkle_row_ = leaves_;
   if (head_seq < 0) {
     Problem(FindingKind::kAuditHeadMismatch, "", "", 0,
             "the record of the audit chain's last row (audit_head) is gone");
@@ -230,6 +234,244 @@ void Verifier::FinishAudit(int64_t head_seq, const std::string& head_hash) {
             "audit row " + std::to_string(head_seq) +
                 " is not the row the archive appended last (rewritten)");
   }
+}
+
+void Verifier::MerkleNodeDiffers(int64_t index) {
+  if (merkle_mismatches_++ == 0) {
+    merkle_first_seq_ = (index << merkle_level_) + 1;
+    merkle_first_mismatch_ = "level " + std::to_string(merkle_level_) +
+                             " node " + std::to_string(index) +
+                             " (entries from " +
+                             std::to_string((index << merkle_level_) + 1) + ")";
+  }
+}
+
+void Verifier::NextMerkleLevel() {
+  for (int64_t i = merkle_next_; i < static_cast<int64_t>(merkle_row_.size()); ++i) {
+    MerkleNodeDiffers(i);  // never stored
+  }
+  std::vector<core::MerkleHash> parents(merkle_row_.size() / 2);
+  for (size_t i = 0; i < parents.size(); ++i) {
+    parents[i] = core::MerkleNodeHash(merkle_row_[2 * i], merkle_row_[2 * i + 1]);
+  }
+  merkle_row_ = std::move(parents);
+  ++merkle_level_;
+  merkle_next_ = 0;
+}
+
+void Verifier::AddMerkleNode(int level, int64_t index, std::string_view hash) {
+  while (level > merkle_level_) NextMerkleLevel();
+  if (level < merkle_level_ || index < merkle_next_) return;  // not in order
+  const int64_t size = static_cast<int64_t>(merkle_row_.size());
+  for (int64_t i = merkle_next_; i < index && i < size; ++i) MerkleNodeDiffers(i);
+  core::MerkleHash stored{};
+  if (index >= size || hash.size() != stored.size()) {
+    MerkleNodeDiffers(index);  // beyond the log, or malformed
+  } else {
+    std::memcpy(stored.data(), hash.data(), stored.size());
+    if (stored != merkle_row_[static_cast<size_t>(index)]) MerkleNodeDiffers(index);
+  }
+  merkle_next_ = index + 1;
+}
+
+void Verifier::FinishMerkleTree() {
+  while (!merkle_row_.empty()) NextMerkleLevel();
+  if (merkle_mismatches_ > 0) {
+    Problem(FindingKind::kMerkleTreeMismatch, "", "", merkle_first_seq_,
+            "the catalog's Merkle tree differs from the tree of its audit "
+            "entries at " + std::to_string(merkle_mismatches_) +
+                " node(s), first at " + merkle_first_mismatch_ +
+                ": proofs from it would not hold");
+  }
+}
+
+bool Verifier::ReportFirstDifference(const std::vector<core::MerkleHash>& trusted,
+                                     const std::string& what) {
+  const size_t n = trusted.size(), m = leaves_.size();
+  for (size_t i = 0; i < n && i < m; ++i) {
+    if (trusted[i] != leaves_[i]) {
+      const int64_t seq = static_cast<int64_t>(i) + 1;
+      Problem(FindingKind::kLogRewritten, "", "", seq,
+              "audit entry " + std::to_string(seq) + " is not the entry " + what +
+                  " covered: it was rewritten, or entries before it were "
+                  "deleted or inserted");
+      return true;
+    }
+  }
+  if (m < n) {
+    Problem(FindingKind::kLogRewritten, "", "", static_cast<int64_t>(m) + 1,
+            "audit entries " + std::to_string(m + 1) + " to " + std::to_string(n) +
+                ", covered by " + what + ", are gone (deleted)");
+    return true;
+  }
+  return false;
+}
+
+void Verifier::CheckCheckpoints(const core::Result<CheckpointFile>& file,
+                                const core::VerifyingKey& key,
+                                int64_t recorded_size,
+                                const std::string& recorded_line) {
+  if (!file.ok()) {
+    if (file.status().code() != core::Code::kNotFound) {
+      Problem(FindingKind::kCheckpointsMissing, "", "", 0,
+              "the checkpoints file cannot be read: " + file.status().message());
+    } else if (recorded_size > 0) {
+      Problem(FindingKind::kCheckpointsMissing, "", "", 0,
+              "the checkpoints file is gone, but the catalog recorded a "
+              "checkpoint of " + std::to_string(recorded_size) +
+                  " entries (" + recorded_line + ")");
+    } else if (!leaves_.empty()) {
+      Problem(FindingKind::kEntriesUnsigned, "", "", 1,
+              "no checkpoint has been signed yet: entries 1 to " +
+                  std::to_string(leaves_.size()) + " are in none");
+    }
+    return;
+  }
+  const CheckpointFile& f = *file;
+  file_size_ = f.checkpoints.empty() ? 0 : static_cast<int64_t>(f.checkpoints.back().size);
+  report_.checkpoints = static_cast<int64_t>(f.checkpoints.size());
+  if (!f.defects.empty()) {
+    if (f.defect_at >= f.signed_bytes) {
+      Problem(FindingKind::kCheckpointResidue, "", "", 0,
+              "the checkpoints file ends with an append that stopped midway (" +
+                  f.defects.front() + "); the next checkpoint cuts it off");
+    } else {
+      Problem(FindingKind::kCheckpointInvalid, "", "", 0,
+              "the checkpoints file is damaged: " + f.defects.front());
+    }
+  }
+  core::MerkleFrontier tree;
+  bool trusted = true;
+  int64_t foreign = 0;
+  std::string foreign_example;
+  for (const core::Checkpoint& c : f.checkpoints) {
+    while (tree.size() < c.size) tree.Append(f.leaves[tree.size()]);
+    const std::string name = "the checkpoint of " + std::to_string(c.size) +
+                             " entries signed at " + c.time;
+    if (tree.Root() != c.root) {
+      trusted = false;
+      Problem(FindingKind::kCheckpointInvalid, "", "", 0,
+              name + " does not match the leaves before it in the checkpoints "
+                     "file (the file was edited)");
+      continue;
+    }
+    if (c.key_id != key.KeyId()) {
+      trusted = false;
+      if (foreign++ == 0) foreign_example = name + " names key " + c.key_id;
+      continue;
+    }
+    if (!core::VerifyCheckpoint(c, key).ok()) {
+      trusted = false;
+      Problem(FindingKind::kCheckpointInvalid, "", "", 0,
+              name + " does not carry a valid signature of " + key.KeyId() +
+                  " (the line was altered)");
+    }
+  }
+  if (foreign > 0) {
+    Problem(FindingKind::kCheckpointKeyChanged, "", "", 0,
+            std::to_string(foreign) + " checkpoint(s) were signed by another key "
+            "than the archive's " + key.KeyId() + " (" + foreign_example +
+                "): the signing key was replaced");
+  }
+  if (recorded_size > file_size_) {
+    Problem(FindingKind::kCheckpointsMissing, "", "", 0,
+            "the checkpoints file ends at a checkpoint of " +
+                std::to_string(file_size_) + " entries, but the catalog recorded "
+                "one of " + std::to_string(recorded_size) + " (" + recorded_line +
+                "): the file was cut short or replaced with an older copy");
+  }
+  if (f.checkpoints.empty()) {
+    if (!leaves_.empty()) {
+      Problem(FindingKind::kEntriesUnsigned, "", "", 1,
+              "no checkpoint has been signed yet: entries 1 to " +
+                  std::to_string(leaves_.size()) + " are in none");
+    }
+    return;
+  }
+  const core::Checkpoint& last = f.checkpoints.back();
+  report_.latest_checkpoint = last.Line();
+  if (trusted) {
+    journal_.assign(f.leaves.begin(), f.leaves.begin() + static_cast<int64_t>(last.size));
+    ReportFirstDifference(journal_, "the checkpoint of " + std::to_string(last.size) +
+                                        " entries signed at " + last.time);
+  }
+  if (leaves_.size() > last.size) {
+    Problem(FindingKind::kEntriesUnsigned, "", "", static_cast<int64_t>(last.size) + 1,
+            "entries " + std::to_string(last.size + 1) + " to " +
+                std::to_string(leaves_.size()) +
+                " are not yet in a signed checkpoint");
+  }
+}
+
+void Verifier::CheckSince(const KeptCheckpoint& since, const core::VerifyingKey& key) {
+  const core::Checkpoint& c = since.checkpoint;
+  const std::string name = "the checkpoint given (" + std::to_string(c.size) +
+                           " entries, signed at " + c.time + ")";
+  if (c.key_id != key.KeyId()) {
+    Problem(FindingKind::kCheckpointKeyChanged, "", "", 0,
+            name + " was signed by key " + c.key_id + ", but this archive signs "
+            "with " + key.KeyId() +
+                ": the signing key was replaced (or the checkpoint is another "
+                "archive's)");
+  } else if (!core::VerifyCheckpoint(c, key).ok()) {
+    Problem(FindingKind::kCheckpointInvalid, "", "", 0,
+            name + " does not carry a valid signature of " + key.KeyId() +
+                ": it was altered, or is not this archive's");
+  }
+  if (file_size_ < static_cast<int64_t>(c.size)) {
+    Problem(FindingKind::kCheckpointsMissing, "", "", 0,
+            "the checkpoints file ends at " + std::to_string(file_size_) +
+                " entries, before " + name +
+                ": it was cut short, deleted or replaced with an older copy");
+  }
+  const size_t n = c.size, m = leaves_.size();
+  if (m >= n) {
+    core::MerkleFrontier prefix;
+    for (size_t i = 0; i < n; ++i) prefix.Append(leaves_[i]);
+    if (prefix.Root() == c.root) {
+      const core::MerkleNodeSource nodes = core::MerkleNodesOfLeaves(leaves_);
+      core::Result<std::vector<core::MerkleHash>> proof =
+          core::MerkleConsistencyProof(n, m, nodes);
+      const core::MerkleHash root = core::MerkleRoot(leaves_);
+      const core::Status holds =
+          proof.ok() ? core::VerifyMerkleConsistency(n, m, *proof, c.root, root)
+                     : proof.status();
+      if (holds.ok()) {
+        report_.since_result =
+            "the log of " + std::to_string(m) + " entries extends " + name +
+            ": RFC 6962 consistency proof of " + std::to_string(proof->size()) +
+            " hashes verified";
+        return;
+      }
+      Problem(FindingKind::kLogRewritten, "", "", 0,
+              "no consistency proof from " + name + " holds: " + holds.message());
+      report_.since_result = "the log does not extend " + name;
+      return;
+    }
+  }
+  report_.since_result = "the log does not extend " + name;
+  // Name the first entry that differs from a copy of the leaves the
+  // checkpoint covered: the one given, else the checkpoints file's if it
+  // still reproduces the checkpoint's root.
+  std::vector<core::MerkleHash> trusted = since.leaves;
+  if (trusted.empty() && journal_.size() >= n) {
+    std::vector<core::MerkleHash> copy(journal_.begin(), journal_.begin() + static_cast<int64_t>(n));
+    if (core::MerkleRoot(copy) == c.root) trusted = std::move(copy);
+  }
+  if (!trusted.empty() && ReportFirstDifference(trusted, name)) return;
+  if (m < n) {
+    Problem(FindingKind::kLogRewritten, "", "", static_cast<int64_t>(m) + 1,
+            "the log has " + std::to_string(m) + " entries; " + name +
+                " covers " + std::to_string(n) + ": entries " +
+                std::to_string(m + 1) + " to " + std::to_string(n) +
+                " are gone (deleted), and maybe others rewritten");
+    return;
+  }
+  Problem(FindingKind::kLogRewritten, "", "", 0,
+          "the log's first " + std::to_string(n) + " entries no longer hash to " +
+              name + "'s root: one of them was rewritten, and no copy of the "
+              "leaves that checkpoint covered survives to name it (verify "
+              "--since a copy of the checkpoints file does)");
 }
 
 const Verifier::BlobState* Verifier::CheckBlob(const std::string& sha256,

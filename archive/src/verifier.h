@@ -7,7 +7,9 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -15,6 +17,9 @@
 #include "beian/archive/blob_store.h"
 #include "beian/archive/records.h"
 #include "beian/archive/verify_report.h"
+#include "beian/core/merkle.h"
+#include "beian/core/signing.h"
+#include "checkpoint_file.h"
 
 namespace beian::archive {
 
@@ -33,6 +38,20 @@ class Verifier {
   // After the last entry: the head recorded beside the log (head_seq -1 when
   // that record is missing).
   void FinishAudit(int64_t head_seq, const std::string& head_hash);
+
+  // The log's Merkle tree as stored, in (level, index) order; then
+  // FinishMerkleTree. After FinishAudit.
+  void AddMerkleNode(int level, int64_t index, std::string_view hash);
+  void FinishMerkleTree();
+
+  // The checkpoints file (kNotFound if it is missing), the key the archive
+  // signs with, and the last checkpoint the catalog recorded (size 0 if
+  // none). After FinishAudit.
+  void CheckCheckpoints(const core::Result<CheckpointFile>& file,
+                        const core::VerifyingKey& key, int64_t recorded_size,
+                        const std::string& recorded_line);
+  // That the log extends `since` (after CheckCheckpoints).
+  void CheckSince(const KeptCheckpoint& since, const core::VerifyingKey& key);
 
   // Phase 2: every document (before any signed copy or reprint), then every
   // signed copy and reprint.
@@ -116,7 +135,29 @@ class Verifier {
   int64_t done_ = 0;
   VerifyReport report_;
 
+  void MerkleNodeDiffers(int64_t index);
+  // Reports the current level's nodes not seen and moves up one level.
+  void NextMerkleLevel();
+  // Names the first entry where `trusted` (leaves a checkpoint of
+  // trusted.size() entries covered) and the log differ, as kLogRewritten;
+  // false if the log extends it.
+  bool ReportFirstDifference(const std::vector<core::MerkleHash>& trusted,
+                             const std::string& what);
+
   int64_t expected_seq_ = 1;
+  std::vector<core::MerkleHash> leaves_;  // the log's, in seq order
+  // FinishMerkleTree's state: the level being compared, its expected
+  // hashes, and the next index expected.
+  int merkle_level_ = 0;
+  std::vector<core::MerkleHash> merkle_row_;
+  int64_t merkle_next_ = 0;
+  int64_t merkle_mismatches_ = 0;
+  int64_t merkle_first_seq_ = 0;
+  std::string merkle_first_mismatch_;
+  // The journal of the checkpoints file when its checkpoints hold (empty
+  // otherwise).
+  std::vector<core::MerkleHash> journal_;
+  int64_t file_size_ = 0;  // entries the file's last checkpoint covers
   std::string prev_hash_;
   std::unordered_map<int64_t, AuditedRow> audited_documents_;
   std::unordered_map<int64_t, AuditedRow> audited_copies_;

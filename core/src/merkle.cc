@@ -125,27 +125,50 @@ MerkleHash MerkleNodeHash(const MerkleHash& left, const MerkleHash& right) {
   return Sha256Of(&kNode, View(left), View(right));
 }
 
-MerkleHash MerkleRoot(const std::vector<MerkleHash>& leaves) {
-  if (leaves.empty()) {
+void MerkleFrontier::Append(const MerkleHash& leaf) {
+  MerkleHash carry = leaf;
+  // Each trailing one bit of the old size is a subtree of that height that
+  // the new leaf's subtree merges with.
+  for (uint64_t n = size_; (n & 1) == 1; n >>= 1) {
+    carry = MerkleNodeHash(subtrees_.back(), carry);
+    subtrees_.pop_back();
+  }
+  subtrees_.push_back(carry);
+  ++size_;
+}
+
+MerkleHash MerkleFrontier::Root() const {
+  if (subtrees_.empty()) {
     MerkleHash empty{};
     unsigned int length = 0;
     EVP_Digest("", 0, empty.data(), &length, EVP_sha256(), nullptr);
     return empty;
   }
-  Result<MerkleHash> root = MerkleRootOf(
-      leaves.size(), [&](int level, uint64_t index) -> Result<MerkleHash> {
-        // Fold the perfect subtree from its leaves.
-        std::vector<MerkleHash> row(leaves.begin() + (index << level),
-                                    leaves.begin() + ((index + 1) << level));
-        while (row.size() > 1) {
-          for (size_t i = 0; i < row.size() / 2; ++i) {
-            row[i] = MerkleNodeHash(row[2 * i], row[2 * i + 1]);
-          }
-          row.resize(row.size() / 2);
-        }
-        return row[0];
-      });
-  return *root;  // the source above never fails
+  MerkleHash root = subtrees_.back();
+  for (size_t i = subtrees_.size() - 1; i-- > 0;) {
+    root = MerkleNodeHash(subtrees_[i], root);
+  }
+  return root;
+}
+
+MerkleHash MerkleRoot(const std::vector<MerkleHash>& leaves) {
+  MerkleFrontier tree;
+  for (const MerkleHash& leaf : leaves) tree.Append(leaf);
+  return tree.Root();
+}
+
+MerkleNodeSource MerkleNodesOfLeaves(const std::vector<MerkleHash>& leaves) {
+  return [&leaves](int level, uint64_t index) -> Result<MerkleHash> {
+    const uint64_t begin = index << level, end = (index + 1) << level;
+    if (end > leaves.size()) {
+      return InvalidArgument("no subtree " + std::to_string(level) + "/" +
+                             std::to_string(index) + " in a tree of " +
+                             std::to_string(leaves.size()));
+    }
+    MerkleFrontier tree;
+    for (uint64_t i = begin; i < end; ++i) tree.Append(leaves[i]);
+    return tree.Root();
+  };
 }
 
 Result<MerkleHash> MerkleRootOf(uint64_t size, const MerkleNodeSource& nodes) {

@@ -364,6 +364,8 @@ TEST_F(SearchTest, MigrationIndexesDocumentsFiledBeforeIt) {
                     "DROP TABLE number_voids; DROP TABLE idempotency_keys; "
                     "DROP TABLE document_staff; DROP TABLE staff_presence; "
                     "DROP TABLE staff_presence_version; "
+                    "DROP TABLE merkle_nodes; DROP TABLE checkpoint_state; "
+                    "DROP INDEX audit_log_subject; "
                     "ALTER TABLE signed_copies DROP COLUMN of_record; "
                     "PRAGMA user_version = 1;"),
             "");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,14 +46,12 @@ std::vector<MerkleHash> Leaves(size_t n) {
   return leaves;
 }
 
-// Perfect subtrees folded from a list of leaves, as the archive's stored
-// nodes would give them.
+// Perfect subtrees folded from a list of leaves (kept alive by the source),
+// as the archive's stored nodes would give them.
 MerkleNodeSource NodesOf(const std::vector<MerkleHash>& leaves) {
-  return [leaves](int level, uint64_t index) -> Result<MerkleHash> {
-    std::vector<MerkleHash> sub(leaves.begin() + (index << level),
-                                leaves.begin() + ((index + 1) << level));
-    return MerkleRoot(sub);
-  };
+  auto kept = std::make_shared<const std::vector<MerkleHash>>(leaves);
+  MerkleNodeSource nodes = MerkleNodesOfLeaves(*kept);
+  return [kept, nodes](int level, uint64_t index) { return nodes(level, index); };
 }
 
 TEST(MerkleTest, TreeHeadsMatchTheRfc6962Vectors) {
@@ -179,6 +178,10 @@ TEST(MerkleTest, EveryProofOfEveryShapeUpToFortyLeavesVerifies) {
   const MerkleNodeSource nodes = NodesOf(leaves);
   for (uint64_t size = 1; size <= leaves.size(); ++size) {
     const MerkleHash root = MerkleRoot({leaves.begin(), leaves.begin() + size});
+    MerkleFrontier frontier;
+    for (uint64_t i = 0; i < size; ++i) frontier.Append(leaves[i]);
+    EXPECT_EQ(frontier.Root(), root);
+    EXPECT_EQ(frontier.size(), size);
     for (uint64_t i = 0; i < size; ++i) {
       Result<std::vector<MerkleHash>> proof = MerkleInclusionProof(i, size, nodes);
       ASSERT_TRUE(proof.ok());

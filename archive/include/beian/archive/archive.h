@@ -12,6 +12,8 @@
 
 #include "beian/archive/records.h"
 #include "beian/archive/verify_report.h"
+#include "beian/core/merkle.h"
+#include "beian/core/signing.h"
 #include "beian/core/status.h"
 
 namespace beian::archive {
@@ -21,6 +23,17 @@ namespace beian::archive {
 // void, a staff conflict, a used idempotency key are the catalog's to say).
 // Lets a caller refuse a document before it takes a number for it.
 core::Status CheckNewDocument(const NewDocument& document);
+
+// An audit entry and the RFC 6962 path that proves it is in a signed
+// checkpoint of the log (docs/evidence.md).
+struct AuditProof {
+  AuditEntry entry;
+  // The bytes its Merkle leaf hashes: the canonical JSON of the entry's
+  // action, actor, at, detail, seq and subject.
+  std::string leaf_data;
+  std::vector<core::MerkleHash> path;  // audit path of leaf entry.seq - 1
+  core::Checkpoint checkpoint;         // the tree head the path leads to
+};
 
 // Implementations are thread-safe. Every change is atomic together with its
 // audit entry (concurrent ingests may share one commit, each under a
@@ -210,17 +223,41 @@ class Archive {
   virtual core::Result<AccessToken> RevokeAccessToken(
       int64_t id, std::string_view actor) = 0;
 
+  // Signs the tree head of the whole audit log and appends it to the
+  // checkpoints file if the log has grown since the last checkpoint (or none
+  // was made yet); returns the latest checkpoint either way. Also done by
+  // the archive itself every N entries, at least once a minute while entries
+  // arrive, and on close. kFailedPrecondition, signing nothing, if the log no
+  // longer extends the last checkpoint (entries deleted or rewritten) or the
+  // last checkpoint is not the key's: run verify.
+  virtual core::Result<core::Checkpoint> WriteCheckpoint() = 0;
+
+  // The public key checkpoints are signed with.
+  virtual const core::VerifyingKey& CheckpointKey() const = 0;
+
+  // The inclusion proof of the "ingest" entry of document `number` (in any
+  // form FindByNumber accepts) in the latest checkpoint, signing one first
+  // if the latest does not reach the entry yet. kNotFound for an unknown
+  // number.
+  virtual core::Result<AuditProof> ProveIngest(std::string_view number) = 0;
+
   // Checks storage over one consistent snapshot of the catalog: every blob
   // re-hashed (SHA-256 and SM3) against the catalog, every row has its blob,
   // no blob unreferenced, every row matches the digest its audit entry
   // recorded, statuses and lifecycle fields agree with the log, every serial
   // of every district and year up to its counter is a document, a recorded
   // void or an allocation in flight (reported as a notice), and the audit
-  // chain is walked. The report names each problem's document number, blob
-  // or audit seq. An error status only when verification itself could not
-  // run.
+  // chain is walked; the Merkle tree is recomputed from the entries and
+  // compared with the stored one and with every checkpoint of the
+  // checkpoints file (signed by the archive's key, leaves as the catalog's),
+  // and the file must reach the last checkpoint the catalog recorded. Given
+  // `since`, a checkpoint kept elsewhere, the log must extend it (an RFC 6962
+  // consistency proof) or the first entry that differs is named. The report
+  // names each problem's document number, blob or audit seq. An error status
+  // only when verification itself could not run.
   virtual core::Result<VerifyReport> VerifyStorage(
-      const VerifyProgress& progress = nullptr) = 0;
+      const VerifyProgress& progress = nullptr,
+      const KeptCheckpoint* since = nullptr) = 0;
 };
 
 }  // namespace beian::archive

@@ -2,6 +2,7 @@
 #ifndef BEIAN_ARCHIVE_SQLITE_ARCHIVE_H_
 #define BEIAN_ARCHIVE_SQLITE_ARCHIVE_H_
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,12 +22,23 @@ struct SqliteArchiveOptions {
   std::function<std::string()> now;
   // How long a call waits for another process's write lock before failing.
   int busy_timeout_ms = 10000;
+  // The private key that signs checkpoints of the audit log; "" means
+  // <dir>/keys/checkpoint.pem. Created (0400, with PATH.pub beside it) with
+  // `signing_algorithm` if missing. Keep it apart from the catalog: whoever
+  // can write both can rewrite history.
+  std::string signing_key;
+  core::SignatureAlgorithm signing_algorithm = core::SignatureAlgorithm::kEd25519;
+  // A checkpoint is signed once this many entries came since the last one,
+  int checkpoint_every_entries = 256;
+  // and at least this often while entries arrive (0: on count and close only).
+  std::chrono::milliseconds checkpoint_interval{60000};
 };
 
 // The current system time in Beijing (UTC+8) as "YYYY-MM-DDTHH:MM:SS+08:00".
 std::string NowInBeijing();
 
-// The archive in one data directory: <dir>/catalog.sqlite3 (WAL mode, foreign
+// The archive in one data directory: <dir>/checkpoints (signed checkpoints of
+// the audit log, append-only), <dir>/catalog.sqlite3 (WAL mode, foreign
 // keys on, synchronous=FULL, schema created and upgraded by numbered
 // migrations recorded in PRAGMA user_version) and <dir>/blobs/ (BlobStore).
 // Several processes may open the same directory at once; within a process one
@@ -51,6 +63,8 @@ class SqliteArchive : public Archive {
   const std::string& dir() const;
   // <dir>/catalog.sqlite3.
   std::string catalog_path() const;
+  // <dir>/checkpoints.
+  std::string checkpoints_path() const;
 
   core::Result<std::string> AllocateNumber(std::string_view district, int year,
                                            std::string_view kind) override;
@@ -96,8 +110,12 @@ class SqliteArchive : public Archive {
   core::Result<std::vector<AccessToken>> ListAccessTokens() override;
   core::Result<AccessToken> RevokeAccessToken(int64_t id,
                                               std::string_view actor) override;
+  core::Result<core::Checkpoint> WriteCheckpoint() override;
+  const core::VerifyingKey& CheckpointKey() const override;
+  core::Result<AuditProof> ProveIngest(std::string_view number) override;
   core::Result<VerifyReport> VerifyStorage(
-      const VerifyProgress& progress = nullptr) override;
+      const VerifyProgress& progress = nullptr,
+      const KeptCheckpoint* since = nullptr) override;
 
  private:
   struct Impl;

@@ -8,6 +8,10 @@
 #include <string_view>
 #include <vector>
 
+#include "beian/core/merkle.h"
+#include "beian/core/signing.h"
+#include "beian/core/status.h"
+
 namespace beian::archive {
 
 // What is wrong. Every kind is a problem except the notices at the end.
@@ -32,10 +36,23 @@ enum class FindingKind {
                        // document, nor a void, nor a recorded allocation
   kCounterBehind,      // a number counter at or below a serial in use
   kVoidFiled,          // a serial recorded as void is also a document
+  kMerkleTreeMismatch,  // the catalog's stored Merkle tree differs from the
+                        // tree of its audit entries
+  kLogRewritten,       // the log does not extend a signed checkpoint: an
+                       // entry differs or entries were deleted (names the
+                       // first)
+  kCheckpointsMissing,  // the checkpoints file is gone or ends before a
+                        // checkpoint the catalog or the caller knows
+  kCheckpointInvalid,  // a checkpoint line is malformed, its signature fails
+                       // or its root is not that of the leaves before it
+  kCheckpointKeyChanged,  // a checkpoint names another key than the archive's
   // Notices: harmless, reported but not problems.
   kBlobUnreferenced,  // a blob no row names (e.g. a crash before commit)
   kStrayFile,         // a file in the blob tree that is no blob (temp file)
   kSerialInFlight,    // allocated, not yet filed or void
+  kEntriesUnsigned,   // entries after the last checkpoint (signed soon)
+  kCheckpointResidue,  // the end of an append a stopped process left in the
+                       // checkpoints file (cut off by the next checkpoint)
 };
 
 // "blob-missing", "row-edited", "audit-row-missing", ... (kebab case).
@@ -62,13 +79,33 @@ struct VerifyReport {
   int64_t blobs = 0;         // blob files found
   int64_t bytes_hashed = 0;  // bytes read to re-hash blobs
   int64_t audit_head_seq = 0;
-  std::string audit_head_hash;  // record it elsewhere to detect a rewritten log
+  std::string audit_head_hash;
+  std::string merkle_root;  // the tree head of the log as verified (hex)
+  int64_t checkpoints = 0;  // signed checkpoints in the checkpoints file
+  // The file's last checkpoint line: keep it elsewhere and pass it to
+  // verify --since to detect a rewritten log.
+  std::string latest_checkpoint;
+  // With `since`: one line saying what was proved about it.
+  std::string since_result;
   std::vector<Finding> problems;  // each makes the archive unsound
   std::vector<Finding> notices;   // harmless leftovers
 
   // True iff no problem was found (notices allowed).
   bool clean() const { return problems.empty(); }
 };
+
+// A checkpoint kept outside the archive, given to verify --since: a line,
+// or a copy of the checkpoints file (then its last checkpoint, and the leaves
+// of every entry it covers).
+struct KeptCheckpoint {
+  core::Checkpoint checkpoint;
+  std::vector<core::MerkleHash> leaves;  // empty, or checkpoint.size leaves
+};
+
+// Parses a checkpoint line, or the text of a checkpoints file (its last
+// checkpoint and the leaves before it must agree: the leaves' tree head is
+// the checkpoint's root). kInvalidArgument saying what is wrong.
+core::Result<KeptCheckpoint> ParseKeptCheckpoint(std::string_view text);
 
 // Called with (done, total) items as verification proceeds; done reaches total
 // at the end. Called on the verifying thread.

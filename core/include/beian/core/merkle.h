@@ -33,6 +33,24 @@ MerkleHash MerkleRoot(const std::vector<MerkleHash>& leaves);
 using MerkleNodeSource =
     std::function<Result<MerkleHash>(int level, uint64_t index)>;
 
+// The perfect subtrees of a list of leaves, folded from them on each call
+// (O(2^level)). `leaves` must outlive the source.
+MerkleNodeSource MerkleNodesOfLeaves(const std::vector<MerkleHash>& leaves);
+
+// A tree built one leaf at a time: the roots of its perfect subtrees
+// (a "compact range" from the first leaf), O(log n) memory.
+class MerkleFrontier {
+ public:
+  void Append(const MerkleHash& leaf);
+  uint64_t size() const { return size_; }
+  // The head of the tree of the leaves appended so far.
+  MerkleHash Root() const;
+
+ private:
+  uint64_t size_ = 0;
+  std::vector<MerkleHash> subtrees_;  // largest first
+};
+
 // The head of the tree of the first `size` leaves, from perfect subtrees
 // (at most log2(size) of them).
 Result<MerkleHash> MerkleRootOf(uint64_t size, const MerkleNodeSource& nodes);
