@@ -295,7 +295,26 @@ class FilingApi {
     for (const auto& r : *reprints) reprint_list.Push(ReprintJson(r));
     json.Set("signed_copies", std::move(copy_list));
     json.Set("reprints", std::move(reprint_list));
+    if (core::Result<service::DocumentProof> proof = service_.Proof(who, d.id); proof.ok()) {
+      json.Set("proof", service::DocumentProofJson(*proof));
+    }
     return Response::Json(200, json);
+  }
+
+  // GET /v1/keys: the public key checkpoints are signed with; no token.
+  Response SigningKeys(const Request&) {
+    core::Result<service::SigningKeyInfo> key = service_.SigningKey();
+    if (!key.ok()) return Response::FromStatus(key.status());
+    core::Json k = core::Json::MakeObject();
+    k.Set("key_id", key->key_id);
+    k.Set("algorithm", key->algorithm);
+    k.Set("fingerprint", key->fingerprint);
+    k.Set("public_key_pem", key->public_key_pem);
+    core::Json keys = core::Json::MakeArray();
+    keys.Push(std::move(k));
+    core::Json out = core::Json::MakeObject();
+    out.Set("keys", std::move(keys));
+    return Response::Json(200, out);
   }
 
   // GET /v1/documents/{id}/pdf: ETag, If-None-Match, one Range.
@@ -690,6 +709,9 @@ class FilingApi {
                               [api](const Request& req) {
                                 return api->VerifyPrinted(req);
                               }));
+    BEIAN_RETURN_IF_ERROR(add("GET", "/v1/keys", [api](const Request& req) {
+      return api->SigningKeys(req);
+    }));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/conflicts", with_token(&FilingApi::Conflicts)));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/kinds", with_token(&FilingApi::Kinds)));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/kinds/{kind}/schema",

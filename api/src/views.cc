@@ -98,6 +98,7 @@ core::Json PublicCheckJson(const service::PublicCheck& c) {
   o.Set("pages", c.pages);
   o.Set("sha256", c.sha256);
   o.Set("sm3", c.sm3);
+  if (c.proof) o.Set("proof", service::DocumentProofJson(*c.proof));
   return o;
 }
 

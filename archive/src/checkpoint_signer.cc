@@ -1,5 +1,8 @@
 #include "checkpoint_signer.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <cstdio>
 #include <utility>
 
@@ -44,7 +47,14 @@ core::Result<std::unique_ptr<CheckpointSigner>> CheckpointSigner::Start(
     }
   }
   if (signer->options_.interval.count() > 0) {
+    // Signals are for the threads of whoever runs the archive (a server
+    // waits for SIGTERM on its own): the timer starts with all of them
+    // blocked, so none is ever delivered to it.
+    sigset_t all, before;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &before);
     signer->timer_ = std::thread([s = signer.get()] { s->TimerLoop(); });
+    pthread_sigmask(SIG_SETMASK, &before, nullptr);
   }
   return signer;
 }

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "beian/core/digest.h"
 #include "beian/core/json.h"
 
 namespace beian::archive {
@@ -41,7 +42,7 @@ core::Status WriteNode(Database& db, int level, uint64_t index,
 std::string AuditLeafData(const AuditEntry& e) {
   core::Json o = core::Json::MakeObject();
   o.Set("action", e.action);
-  o.Set("actor", e.actor);
+  o.Set("actor_sha256", core::Sha256Hex(e.actor));
   o.Set("at", e.at);
   o.Set("detail", e.detail);
   o.Set("seq", e.seq);

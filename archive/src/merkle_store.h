@@ -16,7 +16,8 @@
 namespace beian::archive {
 
 // The bytes an audit entry contributes as a Merkle leaf: the canonical JSON
-// of its action, actor, at, detail (the text), seq and subject.
+// of its action, the SHA-256 hex of its actor (a proof handed to anyone
+// names no person), at, detail (the text), seq and subject.
 std::string AuditLeafData(const AuditEntry& entry);
 
 // MerkleLeafHash(AuditLeafData(entry)).

@@ -2,7 +2,6 @@
 
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
-#include "merkle_store.h"
 
 namespace beian::archive {
 namespace {
@@ -102,7 +101,14 @@ const std::string& LifecycleField(const Document& d, std::string_view name) {
 }
 
 std::string AuditEntryHash(const AuditEntry& e) {
-  return core::Sha256Hex(e.prev_hash + AuditLeafData(e));
+  core::Json o = core::Json::MakeObject();
+  o.Set("action", e.action);
+  o.Set("actor", e.actor);
+  o.Set("at", e.at);
+  o.Set("detail", e.detail);
+  o.Set("seq", e.seq);
+  o.Set("subject", e.subject);
+  return core::Sha256Hex(e.prev_hash + core::WriteCanonicalJson(o));
 }
 
 bool IsArchiveAction(std::string_view action) {

@@ -1039,9 +1039,11 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
   detail.Set("document_id", d.id);
   detail.Set("number", d.number);
   detail.Set("row_sha256", DocumentRowDigest(d));
-  // The PDF's digest itself, so that an inclusion proof of this entry ties
-  // the file to the signed log without the row (which holds personal data).
+  // The PDF's digest and length themselves, so that an inclusion proof of
+  // this entry ties the file (or a reprint that begins with it) to the signed
+  // log without the row, which holds personal data.
   detail.Set("sha256", d.sha256);
+  detail.Set("bytes", d.bytes);
   detail.Set("status", std::string(DocumentStatusName(d.status)));
   BEIAN_RETURN_IF_ERROR(
       AppendAuditLocked(d.created_by, kActionIngest, d.number, detail)

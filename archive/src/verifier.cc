@@ -440,7 +440,7 @@ void Verifier::CheckSince(const KeptCheckpoint& since, const core::VerifyingKey&
         report_.since_result =
             "the log of " + std::to_string(m) + " entries extends " + name +
             ": RFC 6962 consistency proof of " + std::to_string(proof->size()) +
-            " hashes verified";
+            (proof->size() == 1 ? " hash" : " hashes") + " verified";
         return;
       }
       Problem(FindingKind::kLogRewritten, "", "", 0,

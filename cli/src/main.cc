@@ -17,6 +17,7 @@
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
 #include "beian/core/problem.h"
+#include "beian/service/evidence.h"
 #include "beian/service/filing_service.h"
 #include "common.h"
 #include "server_commands.h"
@@ -27,7 +28,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const char kUsage[] =
-    "usage: beian [--root DIR] [--data DIR] COMMAND ...\n"
+    "usage: beian [--root DIR] [--data DIR] [--signing-key FILE] COMMAND ...\n"
     "\n"
     "commands:\n"
     "  kinds                                   list document kinds and template versions\n"
@@ -50,8 +51,18 @@ const char kUsage[] =
     "          revoke NUMBER --reason TEXT     受理, 备案, 不予备案, 作废 (as an administrator)\n"
     "  archive conflicts                       persons in the current documents of several\n"
     "                                          enterprises (挂证), by an opaque person key\n"
-    "  archive verify                          re-hash every blob, walk the audit chain, re-render\n"
-    "                                          every document; exit 1 on any problem\n"
+    "  archive verify [--since CHECKPOINT]     re-hash every blob, walk the audit chain and its Merkle\n"
+    "                                          tree, check the signed checkpoints, re-render every\n"
+    "                                          document; exit 1 on any problem. CHECKPOINT (a line, or a\n"
+    "                                          file: a kept line or a copy of the checkpoints file) must be\n"
+    "                                          extended by the log, else the first entry that differs is named\n"
+    "  archive checkpoint                      sign the audit log's head if it grew; print the latest\n"
+    "                                          checkpoint, one line to keep elsewhere (e-mail, paper)\n"
+    "  archive init-keys [--algorithm ed25519|sm2]\n"
+    "                                          create the checkpoint signing key (0400) if missing\n"
+    "  archive proof NUMBER -o PROOF.json      the document's inclusion proof in the signed log\n"
+    "  proof check FILE.pdf PROOF.json KEY.pem check a PDF against its proof and the archive's public\n"
+    "                                          key (GET /v1/keys), offline; exit 1 if it fails\n"
     "  serve [--config FILE] [--host H] [--port P] [--access-log FILE|-] [--admin-token]\n"
     "                                          the HTTP API on 127.0.0.1 (see api/openapi.json) until\n"
     "                                          SIGTERM; --admin-token prints a new admin token\n"
@@ -61,7 +72,9 @@ const char kUsage[] =
     "  token list | token revoke ID\n"
     "\n"
     "--root DIR is the folder holding templates/ and fonts/ (default: $BEIAN_ROOT, else the source tree)\n"
-    "--data DIR is the archive (default ./var)\n";
+    "--data DIR is the archive (default ./var)\n"
+    "--signing-key FILE is the key that signs checkpoints (default: $BEIAN_SIGNING_KEY, the serve\n"
+    "  config's signing_key, else DIR/keys/checkpoint.pem); keep it off the catalog's disk if you can\n";
 
 // Writes to a temporary file beside `path`, syncs, then renames: no half-written PDF is ever
 // left under the final name.
@@ -86,13 +99,58 @@ using service::FilingService;
 // `templates`), with the archive in `data_dir` ("" for none: rendering and
 // validation only).
 core::Result<std::unique_ptr<FilingService>> Open(const std::string& root, const std::string& data_dir,
-                                                  bool templates) {
+                                                  bool templates, const std::string& signing_key,
+                                                  const std::string& signing_algorithm) {
   service::ServiceOptions options;
   options.root = root;
   options.data_dir = data_dir;
   options.load_templates = templates;
   options.uploads.executable = "/proc/self/exe";  // `beian inspect-upload`
+  options.signing_key = signing_key;
+  if (!signing_algorithm.empty()) options.signing_algorithm = signing_algorithm;
   return FilingService::Open(options);
+}
+
+// beian proof check FILE.pdf PROOF.json KEY.pem: offline, without an archive.
+int ProofCommand(const std::vector<std::string>& args) {
+  if (args.size() != 5 || args[1] != "check") {
+    return Fail(kExitUsage, "usage: beian proof check FILE.pdf PROOF.json KEY.pem");
+  }
+  auto file = ReadFile(args[2]);
+  if (!file.ok()) return Fail(kExitBadInput, file.status().message());
+  auto proof_text = ReadFile(args[3]);
+  if (!proof_text.ok()) return Fail(kExitBadInput, proof_text.status().message());
+  auto key = ReadFile(args[4]);
+  if (!key.ok()) return Fail(kExitBadInput, key.status().message());
+  auto proof = service::ParseDocumentProof(*proof_text);
+  if (!proof.ok()) return Fail(kExitBadInput, args[3] + ": " + proof.status().message());
+  auto checked = service::CheckDocumentProof(*file, *proof, *key);
+  if (!checked.ok()) {
+    if (checked.status().code() == core::Code::kInvalidArgument) {
+      return Fail(kExitBadInput, args[4] + ": " + checked.status().message());
+    }
+    std::cout << "FAILS: " << checked.status().message() << "\n";
+    return kExitBadInput;
+  }
+  std::cout << "holds: " << *checked << "\n";
+  return 0;
+}
+
+// The signing key's path from a serve config file ("signing_key"), read
+// before the archive is opened; "" if none.
+core::Result<std::string> SigningKeyFromConfig(const std::vector<std::string>& args) {
+  for (size_t i = 1; i + 1 < args.size(); ++i) {
+    if (args[i] != "--config") continue;
+    BEIAN_ASSIGN_OR_RETURN(const std::string text, ReadFile(args[i + 1]));
+    BEIAN_ASSIGN_OR_RETURN(const core::Json config, core::ParseJson(text));
+    const core::Json* key = config.is_object() ? config.Find("signing_key") : nullptr;
+    if (key == nullptr) return std::string();
+    if (!key->is_string() || key->as_string().empty()) {
+      return core::InvalidArgument(args[i + 1] + ": signing_key must be a file name");
+    }
+    return key->as_string();
+  }
+  return std::string();
 }
 
 void PrintProblems(const std::vector<core::Problem>& problems, std::ostream& out) {
@@ -247,7 +305,7 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
   if (args.size() < 2) return Fail(kExitUsage, "usage: beian archive ingest|get|attach|reprint|search|verify|export|import ...");
   const std::string& verb = args[1];
   std::vector<std::string> positional;
-  std::string issued_at, actor, out, district, kind, year, reason, filing_number;
+  std::string issued_at, actor, out, district, kind, year, reason, filing_number, since;
   bool marked = false;
   for (size_t i = 2; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -259,6 +317,7 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
                         : a == "--year" && verb == "export"     ? &year
                         : a == "--reason"                       ? &reason
                         : a == "--filing-number"                ? &filing_number
+                        : a == "--since" && verb == "verify"    ? &since
                                                                 : nullptr;
     if (verb == "search") break;
     if (a == "--marked") {
@@ -329,13 +388,34 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
               << " in the current documents of several enterprises\n";
     return 0;
   }
+  if (verb == "checkpoint") {
+    if (!positional.empty()) return Fail(kExitUsage, "usage: beian archive checkpoint");
+    auto line = service.Checkpoint(who);
+    if (!line.ok()) return Fail(ExitFor(line.status()), line.status().message());
+    std::cout << *line << "\n";
+    return 0;
+  }
   if (verb == "verify") {
+    if (!positional.empty()) return Fail(kExitUsage, "usage: beian archive verify [--since CHECKPOINT-LINE|FILE]");
+    // A file holding a kept line or a copy of the checkpoints file, or the line itself.
+    std::error_code error;
+    if (!since.empty() && fs::is_regular_file(since, error)) {
+      auto text = ReadFile(since);
+      if (!text.ok()) return Fail(kExitBadInput, text.status().message());
+      since = *text;
+    }
     const bool tty = ::isatty(STDERR_FILENO) != 0;
-    auto outcome = service.Verify(who, [&](int64_t done, int64_t total) {
-      if (tty && (done % 50 == 0 || done == total)) std::cerr << "\rre-rendered " << done << "/" << total << std::flush;
-    });
+    auto outcome = service.Verify(
+        who,
+        [&](int64_t done, int64_t total) {
+          if (tty && (done % 50 == 0 || done == total)) std::cerr << "\rre-rendered " << done << "/" << total << std::flush;
+        },
+        since);
     if (tty) std::cerr << "\n";
-    if (!outcome.ok()) return Fail(kExitInternal, outcome.status().message());
+    if (!outcome.ok()) {
+      return Fail(outcome.status().code() == core::Code::kInvalidArgument ? kExitUsage : kExitInternal,
+                  (since.empty() ? "" : "--since: ") + outcome.status().message());
+    }
     for (const std::string& number : outcome->voided_numbers) {
       std::cout << "void: " << number << "\tallocated but never filed; recorded as 作废号\n";
     }
@@ -345,13 +425,18 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
     for (const service::VerifyFinding& f : outcome->notices) {
       std::cout << "notice: " << f.kind << "\t" << f.message << "\n";
     }
+    if (!outcome->since_result.empty()) std::cout << "since: " << outcome->since_result << "\n";
     std::cout << (outcome->clean() ? "clean" : "NOT CLEAN") << ": " << outcome->documents_rerendered
-              << " documents re-rendered; audit head " << outcome->audit_head_hash << "\n";
+              << " documents re-rendered; audit head " << outcome->audit_head_hash << "; Merkle root "
+              << outcome->merkle_root << "; " << outcome->checkpoints << " signed checkpoints\n";
+    if (!outcome->latest_checkpoint.empty()) {
+      std::cout << "latest checkpoint (keep it elsewhere): " << outcome->latest_checkpoint << "\n";
+    }
     return outcome->clean() ? 0 : kExitBadInput;
   }
   // The verbs on one document, by its number.
   if (verb != "get" && verb != "attach" && verb != "reprint" && verb != "accept" && verb != "file" &&
-      verb != "refuse" && verb != "revoke") {
+      verb != "refuse" && verb != "revoke" && verb != "proof") {
     return Fail(kExitUsage, "unknown archive command \"" + verb + "\"");
   }
   if (positional.empty()) return Fail(kExitUsage, "usage: beian archive " + verb + " NUMBER ...");
@@ -364,6 +449,15 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
     core::Status written = WriteFileAtomically(out, pdf.value());
     if (!written.ok()) return Fail(kExitInternal, written.message());
     std::cout << out << "\t" << doc->number << "\tsha256 " << doc->sha256 << "\n";
+    return 0;
+  }
+  if (verb == "proof") {
+    if (positional.size() != 1 || out.empty()) return Fail(kExitUsage, "usage: beian archive proof NUMBER -o PROOF.json");
+    auto proof = service.Proof(who, doc->id);
+    if (!proof.ok()) return Fail(ExitFor(proof.status()), proof.status().message());
+    core::Status written = WriteFileAtomically(out, core::WritePrettyJson(service::DocumentProofJson(*proof)) + "\n");
+    if (!written.ok()) return Fail(kExitInternal, written.message());
+    std::cout << out << "\t" << doc->number << "\tentry " << proof->seq << "\t" << proof->checkpoint << "\n";
     return 0;
   }
   if (verb == "accept" || verb == "file" || verb == "refuse" || verb == "revoke") {
@@ -412,8 +506,10 @@ int Main(int argc, char** argv) {
   if (const char* env = std::getenv("BEIAN_ROOT")) root = env;
   if (root.empty()) root = BEIAN_SOURCE_ROOT;
   std::string data_dir = "var";
-  while (args.size() >= 2 && (args[0] == "--root" || args[0] == "--data")) {
-    (args[0] == "--root" ? root : data_dir) = args[1];
+  std::string signing_key;
+  if (const char* env = std::getenv("BEIAN_SIGNING_KEY")) signing_key = env;
+  while (args.size() >= 2 && (args[0] == "--root" || args[0] == "--data" || args[0] == "--signing-key")) {
+    (args[0] == "--root" ? root : args[0] == "--data" ? data_dir : signing_key) = args[1];
     args.erase(args.begin(), args.begin() + 2);
   }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
@@ -424,6 +520,7 @@ int Main(int argc, char** argv) {
   // The sandboxed helper the server starts to read uploads: before anything
   // is opened or loaded.
   if (command == "inspect-upload") return service::InspectUploadCommand({args.begin() + 1, args.end()});
+  if (command == "proof") return ProofCommand(args);
   if (command != "token" && command != "kinds" && command != "render" && command != "examples" && command != "validate" &&
       command != "archive" && command != "serve") {
     std::cerr << kUsage;
@@ -433,7 +530,28 @@ int Main(int argc, char** argv) {
   // What this process writes into the archive (and the access log) is for
   // its own user alone.
   if (archive) ::umask(077);
-  auto opened = Open(root, archive ? data_dir : "", command != "token");
+  if (command == "serve" && signing_key.empty()) {
+    core::Result<std::string> configured = SigningKeyFromConfig(args);
+    if (!configured.ok()) return Fail(kExitUsage, configured.status().message());
+    signing_key = *configured;
+  }
+  // init-keys: the algorithm of a key made now.
+  std::string signing_algorithm;
+  bool key_existed = false;
+  if (command == "archive" && args.size() >= 2 && args[1] == "init-keys") {
+    for (size_t i = 2; i < args.size(); ++i) {
+      if (args[i] == "--algorithm" && i + 1 < args.size()) {
+        signing_algorithm = args[++i];
+      } else {
+        return Fail(kExitUsage, "usage: beian archive init-keys [--algorithm ed25519|sm2]");
+      }
+    }
+    if (!signing_algorithm.empty() && signing_algorithm != "ed25519" && signing_algorithm != "sm2") {
+      return Fail(kExitUsage, "--algorithm is ed25519 or sm2");
+    }
+    key_existed = fs::exists(signing_key.empty() ? data_dir + "/keys/checkpoint.pem" : signing_key);
+  }
+  auto opened = Open(root, archive ? data_dir : "", command != "token", signing_key, signing_algorithm);
   if (!opened.ok()) return Fail(kExitInternal, opened.status().message());
   FilingService& service = **opened;
 
@@ -461,6 +579,19 @@ int Main(int argc, char** argv) {
     return rc;
   }
   if (command == "token") return TokenCommand(service, args);
+  if (command == "archive" && args.size() >= 2 && args[1] == "init-keys") {
+    auto key = service.SigningKey();
+    if (!key.ok()) return Fail(kExitInternal, key.status().message());
+    const std::string path = signing_key.empty() ? data_dir + "/keys/checkpoint.pem" : signing_key;
+    if (key_existed && !signing_algorithm.empty() && key->algorithm != signing_algorithm) {
+      return Fail(kExitBadInput, path + " already holds an " + key->algorithm +
+                                     " key: every checkpoint so far is signed by it; it is not replaced");
+    }
+    std::cout << (key_existed ? "exists: " : "created: ") << path << " (0400; public half " << path
+              << ".pub)\n"
+              << "key " << key->key_id << "\nfingerprint " << key->fingerprint << "\n";
+    return 0;
+  }
   if (command == "archive") return ArchiveCommand(service, args);
   if (command == "serve") return ServeCommand(service, root, data_dir, args);
   if (command == "validate") {

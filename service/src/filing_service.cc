@@ -344,6 +344,9 @@ core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOp
   if (!options.data_dir.empty()) {
     archive::SqliteArchiveOptions archive_options;
     archive_options.now = options.now;
+    archive_options.signing_key = options.signing_key;
+    BEIAN_ASSIGN_OR_RETURN(archive_options.signing_algorithm,
+                           core::ParseSignatureAlgorithm(options.signing_algorithm));
     auto opened = archive::SqliteArchive::Open(options.data_dir, archive_options);
     if (!opened.ok()) return core::Status(opened.status().code(), "archive " + options.data_dir + ": " +
                                                                       opened.status().message());
@@ -793,18 +796,51 @@ core::Result<PublicCheck> FilingService::CheckPrinted(std::string_view number, s
   if (!SameKey(expected, key)) return not_found;
   BEIAN_ASSIGN_OR_RETURN(core::Json data, core::ParseJson(document->data));
   const KindInfo* kind = FindKind(document->kind);
-  return PublicCheckOf(*document, data, kind);
+  PublicCheck check = PublicCheckOf(*document, data, kind);
+  if (core::Result<archive::AuditProof> proof = store->ProveIngest(document->number); proof.ok()) {
+    check.proof = DocumentProofOf(*proof, store->CheckpointKey());
+  }
+  return check;
 }
 
 // ---- The archive as a whole
 
+core::Result<std::string> FilingService::Checkpoint(const Identity& who) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "signing a checkpoint"));
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  BEIAN_ASSIGN_OR_RETURN(const core::Checkpoint checkpoint, store->WriteCheckpoint());
+  return checkpoint.Line();
+}
+
+// ---- Evidence
+
+core::Result<DocumentProof> FilingService::Proof(const Identity& who, int64_t id) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  BEIAN_ASSIGN_OR_RETURN(const archive::AuditProof proof, store->ProveIngest(d.number));
+  return DocumentProofOf(proof, store->CheckpointKey());
+}
+
+core::Result<SigningKeyInfo> FilingService::SigningKey() {
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  const core::VerifyingKey& key = store->CheckpointKey();
+  return SigningKeyInfo{key.KeyId(), std::string(core::SignatureAlgorithmName(key.algorithm())),
+                        key.fingerprint(), key.Pem()};
+}
+
 core::Result<VerifyOutcome> FilingService::Verify(const Identity& who,
-                                                  const std::function<void(int64_t, int64_t)>& progress) {
+                                                  const std::function<void(int64_t, int64_t)>& progress,
+                                                  std::string_view since) {
   BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "verifying the archive"));
   BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  std::optional<archive::KeptCheckpoint> kept;
+  if (!since.empty()) {
+    BEIAN_ASSIGN_OR_RETURN(kept, archive::ParseKeptCheckpoint(since));
+  }
   VerifyOutcome outcome;
   BEIAN_ASSIGN_OR_RETURN(outcome.voided_numbers, impl_->VoidUnusedNumbers(who.Actor()));
-  BEIAN_ASSIGN_OR_RETURN(archive::VerifyReport storage, store->VerifyStorage());
+  BEIAN_ASSIGN_OR_RETURN(archive::VerifyReport storage,
+                         store->VerifyStorage(nullptr, kept ? &*kept : nullptr));
   AddStorageFindings(storage, outcome);
   std::vector<archive::Document> documents;
   BEIAN_RETURN_IF_ERROR(store->ForEachDocument([&](const archive::Document& d) {

@@ -163,6 +163,17 @@ PublicCheck PublicCheckOf(const archive::Document& d, const core::Json& data, co
   return out;
 }
 
+DocumentProof DocumentProofOf(const archive::AuditProof& p, const core::VerifyingKey& key) {
+  DocumentProof out;
+  out.number = p.entry.subject;
+  out.seq = p.entry.seq;
+  out.entry = p.leaf_data;
+  for (const core::MerkleHash& h : p.path) out.path.push_back(core::MerkleHashHex(h));
+  out.checkpoint = p.checkpoint.Line();
+  out.key_fingerprint = key.fingerprint();
+  return out;
+}
+
 void AddStorageFindings(const archive::VerifyReport& report, VerifyOutcome& outcome) {
   for (const archive::Finding& f : report.problems) {
     outcome.problems.push_back({std::string(archive::FindingKindName(f.kind)), f.number, f.message});
@@ -171,6 +182,10 @@ void AddStorageFindings(const archive::VerifyReport& report, VerifyOutcome& outc
     outcome.notices.push_back({std::string(archive::FindingKindName(f.kind)), f.number, f.message});
   }
   outcome.audit_head_hash = report.audit_head_hash;
+  outcome.merkle_root = report.merkle_root;
+  outcome.checkpoints = report.checkpoints;
+  outcome.latest_checkpoint = report.latest_checkpoint;
+  outcome.since_result = report.since_result;
 }
 
 }  // namespace beian::service

@@ -2,6 +2,7 @@
 #ifndef BEIAN_SERVICE_SRC_RECORDS_VIEW_H_
 #define BEIAN_SERVICE_SRC_RECORDS_VIEW_H_
 
+#include "beian/archive/archive.h"
 #include "beian/archive/records.h"
 #include "beian/archive/verify_report.h"
 #include "beian/core/json.h"
@@ -24,6 +25,9 @@ ReprintInfo ReprintInfoOf(const archive::Reprint& r);
 
 // What the public check tells of a document: its state and issuer, nothing
 // personal. `kind` may be null (a kind no longer in the catalogue).
+// The proof handed out for a document (evidence.h) from the archive's.
+DocumentProof DocumentProofOf(const archive::AuditProof& proof, const core::VerifyingKey& key);
+
 PublicCheck PublicCheckOf(const archive::Document& d, const core::Json& data, const KindInfo* kind);
 
 // The storage findings, as problems and notices.

@@ -1,5 +1,6 @@
 // The `beian` binary as a user runs it: commands, bad input, exit codes, no partial files.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -269,6 +270,71 @@ TEST(CliTest, ArchiveIngestGetAndVerify) {
   EXPECT_EQ(tampered.exit_code, 1);
   EXPECT_NE(tampered.out.find(number), std::string::npos) << tampered.out;
   EXPECT_NE(tampered.out.find("NOT CLEAN"), std::string::npos);
+}
+
+TEST(CliTest, CheckpointsKeptElsewhereCatchARewrittenLogAndProofsCheckOffline) {
+  TempDir dir;
+  const std::string var = dir.File("var");
+  ProcessResult keys = beian::testing::Run({kBinary, "--data", var, "archive", "init-keys", "--algorithm", "sm2"});
+  ASSERT_EQ(keys.exit_code, 0) << keys.err;
+  EXPECT_NE(keys.out.find("created: "), std::string::npos) << keys.out;
+  EXPECT_NE(keys.out.find("key sm2:"), std::string::npos) << keys.out;
+  std::vector<std::string> numbers;
+  for (int i = 0; i < 3; ++i) {
+    ProcessResult ingest = beian::testing::Run({kBinary, "--data", var, "archive", "ingest", "contract-filing",
+                                                Example("contract-filing"), "--issued-at", kTime});
+    ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+    numbers.push_back(ingest.out.substr(0, ingest.out.find('\t')));
+  }
+  ProcessResult checkpoint = beian::testing::Run({kBinary, "--data", var, "archive", "checkpoint"});
+  ASSERT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
+  const std::string line = checkpoint.out.substr(0, checkpoint.out.find('\n'));
+  EXPECT_EQ(line.rfind("beian-checkpoint/1 3 ", 0), 0u) << line;
+
+  // The proof of the second document holds for its PDF and fails for the
+  // first one's, a changed byte, or another key.
+  ASSERT_EQ(beian::testing::Run({kBinary, "--data", var, "archive", "proof", numbers[1], "-o", dir.File("proof.json")})
+                .exit_code,
+            0);
+  ASSERT_EQ(beian::testing::Run({kBinary, "--data", var, "archive", "get", numbers[1], "-o", dir.File("2.pdf")}).exit_code, 0);
+  ASSERT_EQ(beian::testing::Run({kBinary, "--data", var, "archive", "get", numbers[0], "-o", dir.File("1.pdf")}).exit_code, 0);
+  const std::string pub = var + "/keys/checkpoint.pem.pub";
+  ProcessResult holds = beian::testing::Run({kBinary, "proof", "check", dir.File("2.pdf"), dir.File("proof.json"), pub});
+  EXPECT_EQ(holds.exit_code, 0) << holds.out << holds.err;
+  EXPECT_NE(holds.out.find("holds: " + numbers[1]), std::string::npos) << holds.out;
+  EXPECT_EQ(beian::testing::Run({kBinary, "proof", "check", dir.File("1.pdf"), dir.File("proof.json"), pub}).exit_code, 1);
+  std::string changed = testing::ReadFileOrDie(dir.File("2.pdf"));
+  changed[1000] ^= 1;
+  testing::WriteFileOrDie(dir.File("changed.pdf"), changed);
+  EXPECT_EQ(beian::testing::Run({kBinary, "proof", "check", dir.File("changed.pdf"), dir.File("proof.json"), pub}).exit_code, 1);
+  TempDir other;
+  ASSERT_EQ(beian::testing::Run({kBinary, "--data", other.File("var"), "archive", "init-keys"}).exit_code, 0);
+  ProcessResult foreign = beian::testing::Run(
+      {kBinary, "proof", "check", dir.File("2.pdf"), dir.File("proof.json"), other.File("var") + "/keys/checkpoint.pem.pub"});
+  EXPECT_EQ(foreign.exit_code, 1);
+  EXPECT_NE(foreign.out.find("not under the key given"), std::string::npos) << foreign.out;
+
+  // The log extends the kept line...
+  ProcessResult extends = beian::testing::Run({kBinary, "--data", var, "archive", "verify", "--since", line});
+  EXPECT_EQ(extends.exit_code, 0) << extends.out << extends.err;
+  EXPECT_NE(extends.out.find("since: the log of "), std::string::npos) << extends.out;
+  // ...until someone who can write the catalog rewrites entry 2 and every
+  // hash after it: named, by the line kept in a file.
+  testing::WriteFileOrDie(dir.File("kept.txt"), line + "\n");
+  const std::string catalog = var + "/catalog.sqlite3";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(catalog.c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  ProcessResult rewritten = beian::testing::Run({kBinary, "--data", var, "archive", "verify", "--since", dir.File("kept.txt")});
+  EXPECT_EQ(rewritten.exit_code, 1);
+  EXPECT_NE(rewritten.out.find("audit entry 2 is not the entry the checkpoint given"), std::string::npos) << rewritten.out;
+  EXPECT_NE(rewritten.out.find("since: the log does not extend"), std::string::npos) << rewritten.out;
+  // A line that is no checkpoint is a usage error.
+  EXPECT_EQ(beian::testing::Run({kBinary, "--data", var, "archive", "verify", "--since", "yesterday"}).exit_code, 2);
 }
 
 TEST(CliTest, ArchiveExportsABagThatImportsIntoAnEmptyArchive) {

@@ -233,6 +233,16 @@ TEST_F(FilingApiTest, EveryKindFromCreationToVerification) {
   EXPECT_EQ(stranger.ErrorCode(), "not_in_archive");
 }
 
+// `beian proof check` on a PDF, a proof and a public key, offline.
+ProcessResult CheckProof(const TempDir& work, const std::string& pdf, const core::Json& proof,
+                         const std::string& pem) {
+  beian::testing::WriteFileOrDie(work.File("checked.pdf"), pdf);
+  beian::testing::WriteFileOrDie(work.File("proof.json"), core::WriteJson(proof));
+  beian::testing::WriteFileOrDie(work.File("key.pem"), pem);
+  return beian::testing::Run({BeianBinary(), "proof", "check", work.File("checked.pdf"),
+                              work.File("proof.json"), work.File("key.pem")});
+}
+
 TEST_F(FilingApiTest, QrCodeOnThePaperVerifiesWithoutAToken) {
   const core::Json doc = Create("commitment-letter", chaoyang_);
   const int64_t id = Int(doc, "id");
@@ -265,6 +275,18 @@ TEST_F(FilingApiTest, QrCodeOnThePaperVerifiesWithoutAToken) {
   EXPECT_EQ(Text(checked.Json(), "sha256"), Text(doc, "sha256"));
   EXPECT_EQ(Text(checked.Json(), "issuer"), "北京瑞祥恒业物业管理有限公司");
   EXPECT_EQ(Text(checked.Json(), "status_label"), "已出具");
+  // It comes with the proof that the document is in the signed audit log,
+  // checked here as anyone would: with the key from GET /v1/keys.
+  const core::Json checked_body = checked.Json();
+  const core::Json* proof = checked_body.Find("proof");
+  ASSERT_NE(proof, nullptr) << checked.body;
+  HttpReply keys = anyone.Get("/v1/keys");
+  ASSERT_EQ(keys.status, 200);
+  ExpectDocumented("GET", "/v1/keys", keys);
+  const core::Json key = keys.Json().Find("keys")->as_array().at(0);
+  EXPECT_EQ(Text(*proof, "key_fingerprint"), Text(key, "fingerprint"));
+  EXPECT_EQ(CheckProof(work, pdf.body, *proof, Text(key, "public_key_pem")).exit_code, 0);
+  EXPECT_EQ(Text(*proof, "entry").find("\"actor\""), std::string::npos) << "no person is named";
   // One character of the key changed: not in the archive.
   std::string forged = path;
   forged.back() = forged.back() == 'A' ? 'B' : 'A';
@@ -282,6 +304,31 @@ TEST_F(FilingApiTest, QrCodeOnThePaperVerifiesWithoutAToken) {
   EXPECT_EQ(Text(revoked.Json(), "status_label"), "已作废");
   EXPECT_EQ(Text(revoked.Json(), "status_reason"), "承诺书填写有误，已重新出具");
   EXPECT_FALSE(Text(revoked.Json(), "status_date").empty());
+}
+
+TEST_F(FilingApiTest, ADocumentComesWithItsProofInTheSignedLog) {
+  const core::Json doc = Create("contract-filing", chaoyang_);
+  Create("contract-filing", chaoyang_);
+  HttpReply got = Client(chaoyang_).Get("/v1/documents/" + std::to_string(Int(doc, "id")));
+  ASSERT_EQ(got.status, 200) << got.body;
+  ExpectDocumented("GET", "/v1/documents/{id}", got);
+  const core::Json body = got.Json();
+  const core::Json* proof = body.Find("proof");
+  ASSERT_NE(proof, nullptr) << got.body;
+  EXPECT_EQ(Text(*proof, "number"), Text(doc, "number"));
+  HttpReply pdf = Client(chaoyang_).Get("/v1/documents/" + std::to_string(Int(doc, "id")) + "/pdf");
+  const std::string pem =
+      Text(HttpClient(server_->port()).Get("/v1/keys").Json().Find("keys")->as_array().at(0), "public_key_pem");
+  TempDir work;
+  ProcessResult holds = CheckProof(work, pdf.body, *proof, pem);
+  EXPECT_EQ(holds.exit_code, 0) << holds.out << holds.err;
+  EXPECT_NE(holds.out.find("holds: " + Text(doc, "number") + " as filed, byte for byte"), std::string::npos)
+      << holds.out;
+  std::string changed = pdf.body;
+  changed[changed.size() / 2] ^= 1;
+  ProcessResult fails = CheckProof(work, changed, *proof, pem);
+  EXPECT_EQ(fails.exit_code, 1);
+  EXPECT_NE(fails.out.find("FAILS: this file is not"), std::string::npos) << fails.out;
 }
 
 TEST_F(FilingApiTest, TokensDecideWhatIsVisible) {

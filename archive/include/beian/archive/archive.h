@@ -29,7 +29,8 @@ core::Status CheckNewDocument(const NewDocument& document);
 struct AuditProof {
   AuditEntry entry;
   // The bytes its Merkle leaf hashes: the canonical JSON of the entry's
-  // action, actor, at, detail, seq and subject.
+  // action, actor_sha256 (SHA-256 hex of the actor), at, detail, seq and
+  // subject.
   std::string leaf_data;
   std::vector<core::MerkleHash> path;  // audit path of leaf entry.seq - 1
   core::Checkpoint checkpoint;         // the tree head the path leads to

@@ -29,6 +29,7 @@
 #include "beian/core/status.h"
 #include "beian/service/identity.h"
 #include "beian/service/upload_inspection.h"
+#include "beian/service/evidence.h"
 #include "beian/service/views.h"
 
 namespace beian::service {
@@ -54,6 +55,11 @@ struct ServiceOptions {
   std::function<core::Status(std::string_view point)> fault;
   // How uploaded scans are inspected: the sandboxed helper's binary and limits.
   UploadLimits uploads;
+  // The private key that signs the audit log's checkpoints; "" means
+  // <data_dir>/keys/checkpoint.pem. Created if missing, with
+  // `signing_algorithm` ("ed25519" or "sm2").
+  std::string signing_key;
+  std::string signing_algorithm = "ed25519";
 };
 
 // A document to issue.
@@ -212,8 +218,23 @@ class FilingService {
   // ---- The archive as a whole (admin)
 
   // Storage checks, then every document re-rendered and compared byte for
-  // byte. `progress` is called with (done, total) per document.
-  core::Result<VerifyOutcome> Verify(const Identity& who, const std::function<void(int64_t, int64_t)>& progress = {});
+  // byte. `progress` is called with (done, total) per document. `since`, when
+  // not empty, is a checkpoint kept elsewhere (a line, or a copy of the
+  // checkpoints file): the audit log must extend it (kInvalidArgument if it
+  // is neither).
+  core::Result<VerifyOutcome> Verify(const Identity& who, const std::function<void(int64_t, int64_t)>& progress = {},
+                                     std::string_view since = {});
+  // Signs the audit log's tree head if it grew since the last checkpoint;
+  // the latest checkpoint's line, to keep elsewhere.
+  core::Result<std::string> Checkpoint(const Identity& who);
+
+  // ---- Evidence (docs/evidence.md)
+
+  // The inclusion proof of a visible document's ingest entry in the latest
+  // signed checkpoint (one is signed first if none covers it yet).
+  core::Result<DocumentProof> Proof(const Identity& who, int64_t id);
+  // The public key the archive signs its checkpoints with; anyone may have it.
+  core::Result<SigningKeyInfo> SigningKey();
   // A BagIt bag of the documents matching `filter`.
   core::Result<BagSummary> Export(const Identity& who, const std::string& dir, const ExportFilter& filter);
   // Every document, copy and reprint of a bag, or nothing.

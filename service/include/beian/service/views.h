@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "beian/core/json.h"
+#include "beian/service/evidence.h"
 #include "beian/service/identity.h"
 
 namespace beian::service {
@@ -165,6 +166,9 @@ struct PublicCheck {
   int pages = 0;
   std::string sha256;
   std::string sm3;
+  // That the document is in the signed audit log (absent if the archive
+  // cannot prove it right now: verify tells why).
+  std::optional<DocumentProof> proof;
 };
 
 // An ID number standing in the current documents of two or more enterprises
@@ -189,6 +193,10 @@ struct VerifyOutcome {
   std::vector<std::string> voided_numbers;  // unused serials recorded as void by this run
   int64_t documents_rerendered = 0;
   std::string audit_head_hash;
+  std::string merkle_root;        // the tree head of the audit log verified
+  int64_t checkpoints = 0;        // signed checkpoints in the checkpoints file
+  std::string latest_checkpoint;  // keep it elsewhere; pass it to --since
+  std::string since_result;       // what was proved about the checkpoint given
   bool clean() const { return problems.empty(); }
 };
 
