@@ -80,6 +80,8 @@ std::string_view FindingKindName(FindingKind kind) {
       return "merkle-tree-mismatch";
     case FindingKind::kLogRewritten:
       return "log-rewritten";
+    case FindingKind::kLogTruncated:
+      return "log-truncated";
     case FindingKind::kCheckpointsMissing:
       return "checkpoints-missing";
     case FindingKind::kCheckpointInvalid:

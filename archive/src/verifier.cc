@@ -299,7 +299,7 @@ bool Verifier::ReportFirstDifference(const std::vector<core::MerkleHash>& truste
     }
   }
   if (m < n) {
-    Problem(FindingKind::kLogRewritten, "", "", static_cast<int64_t>(m) + 1,
+    Problem(FindingKind::kLogTruncated, "", "", static_cast<int64_t>(m) + 1,
             "audit entries " + std::to_string(m + 1) + " to " + std::to_string(n) +
                 ", covered by " + what + ", are gone (deleted)");
     return true;
@@ -460,7 +460,7 @@ void Verifier::CheckSince(const KeptCheckpoint& since, const core::VerifyingKey&
   }
   if (!trusted.empty() && ReportFirstDifference(trusted, name)) return;
   if (m < n) {
-    Problem(FindingKind::kLogRewritten, "", "", static_cast<int64_t>(m) + 1,
+    Problem(FindingKind::kLogTruncated, "", "", static_cast<int64_t>(m) + 1,
             "the log has " + std::to_string(m) + " entries; " + name +
                 " covers " + std::to_string(n) + ": entries " +
                 std::to_string(m + 1) + " to " + std::to_string(n) +

@@ -56,6 +56,9 @@ const char kUsage[] =
     "                                          document; exit 1 on any problem. CHECKPOINT (a line, or a\n"
     "                                          file: a kept line or a copy of the checkpoints file) must be\n"
     "                                          extended by the log, else the first entry that differs is named\n"
+    "  archive check [--report FILE.pdf] [--json]\n"
+    "                                          DA/T 70-2018 四性检测 (真实性, 完整性, 可用性, 安全性) item by\n"
+    "                                          item; the report as a PDF; exit 1 if any item fails\n"
     "  archive checkpoint                      sign the audit log's head if it grew; print the latest\n"
     "                                          checkpoint, one line to keep elsewhere (e-mail, paper)\n"
     "  archive init-keys [--algorithm ed25519|sm2]\n"
@@ -305,8 +308,8 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
   if (args.size() < 2) return Fail(kExitUsage, "usage: beian archive ingest|get|attach|reprint|search|verify|export|import ...");
   const std::string& verb = args[1];
   std::vector<std::string> positional;
-  std::string issued_at, actor, out, district, kind, year, reason, filing_number, since;
-  bool marked = false;
+  std::string issued_at, actor, out, district, kind, year, reason, filing_number, since, report;
+  bool marked = false, json = false;
   for (size_t i = 2; i < args.size(); ++i) {
     const std::string& a = args[i];
     std::string* into = a == "--issued-at" ? &issued_at
@@ -318,10 +321,13 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
                         : a == "--reason"                       ? &reason
                         : a == "--filing-number"                ? &filing_number
                         : a == "--since" && verb == "verify"    ? &since
+                        : a == "--report" && verb == "check"    ? &report
                                                                 : nullptr;
     if (verb == "search") break;
     if (a == "--marked") {
       marked = true;
+    } else if (a == "--json" && verb == "check") {
+      json = true;
     } else if (into != nullptr && i + 1 < args.size()) {
       *into = args[++i];
     } else if (!a.empty() && a[0] == '-') {
@@ -387,6 +393,36 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
     std::cout << conflicts->size() << (conflicts->size() == 1 ? " person" : " persons")
               << " in the current documents of several enterprises\n";
     return 0;
+  }
+  if (verb == "check") {
+    if (!positional.empty()) return Fail(kExitUsage, "usage: beian archive check [--report FILE.pdf] [--json]");
+    const bool tty = ::isatty(STDERR_FILENO) != 0;
+    auto check = service.CheckArchive(who, [&](int64_t done, int64_t total) {
+      if (tty && (done % 50 == 0 || done == total)) std::cerr << "\rre-rendered " << done << "/" << total << std::flush;
+    });
+    if (tty) std::cerr << "\n";
+    if (!check.ok()) return Fail(ExitFor(check.status()), check.status().message());
+    if (!report.empty()) {
+      std::vector<core::Problem> problems;
+      auto pdf = service.Render("archive-check-report", service::ArchiveCheckReportData(*check), "", check->checked_at,
+                                problems);
+      PrintProblems(problems, std::cerr);
+      if (!pdf.ok()) return Fail(kExitInternal, "the report: " + pdf.status().message());
+      core::Status written = WriteFileAtomically(report, pdf->pdf);
+      if (!written.ok()) return Fail(kExitInternal, written.message());
+      std::cerr << report << "\t" << pdf->number << "\t" << pdf->pages << " pages\n";
+    }
+    if (json) {
+      std::cout << core::WritePrettyJson(service::ArchiveCheckJson(*check)) << "\n";
+    } else {
+      for (const service::CheckItem& i : check->items) {
+        std::cout << i.code << "\t" << i.aspect << "\t" << i.name << "\t" << service::CheckResultName(i.result)
+                  << "\t" << i.checked << " checked\n";
+        for (const service::CheckFailure& f : i.failures) std::cout << "\t" << f.object << "\t" << f.message << "\n";
+      }
+      std::cout << check->Conclusion() << "\n";
+    }
+    return check->passed() ? 0 : kExitBadInput;
   }
   if (verb == "checkpoint") {
     if (!positional.empty()) return Fail(kExitUsage, "usage: beian archive checkpoint");

@@ -151,6 +151,9 @@ core::Status ApplyConfigFile(const std::string& path, ServeOptions& options) {
       BEIAN_ASSIGN_OR_RETURN(s.key_file, text_value());
     } else if (key == "access_log") {
       BEIAN_ASSIGN_OR_RETURN(options.access_log, text_value());
+    } else if (key == "signing_key") {
+      // Read before the archive opened (main.cc): checked here like the rest.
+      BEIAN_RETURN_IF_ERROR(text_value().status());
     } else {
       return core::InvalidArgument(path + ": unknown setting \"" + key + "\"");
     }

@@ -13,6 +13,7 @@ const std::vector<DocumentKind>& DocumentKinds() {
       {"promotion-notice", "晋"},
       {"site-verification", "查"},
       {"acceptance-receipt", "受"},
+      {"archive-check-report", "检"},
   };
   return kKinds;
 }

@@ -450,4 +450,38 @@ core::Result<PdfFacts> InspectPdf(std::string_view bytes) {
   return facts;
 }
 
+core::Result<PdfExamination> ExaminePdf(std::string_view bytes) {
+  PdfExamination found;
+  if (TrailerEncrypts(TrailerDictionaries(bytes))) {
+    found.encrypted = true;
+    return found;
+  }
+  BEIAN_ASSIGN_OR_RETURN(OpenedPdf pdf, OpenPdf(bytes, false));
+  found.pages = static_cast<int>(pdf.pages.size());
+  auto name_of = [](const PdfDictionary& d, const char* key) -> std::string {
+    const PdfObject* v = d.GetKey(PdfName(key));
+    return v != nullptr && v->IsName() ? v->GetName().GetName() : std::string();
+  };
+  try {
+    for (PdfObject* object : pdf.doc->GetObjects()) {
+      if (object == nullptr || !object->IsDictionary()) continue;
+      const PdfDictionary& d = object->GetDictionary();
+      const std::string action = name_of(d, "S");
+      if (d.HasKey(PdfName("JS")) || d.HasKey(PdfName("JavaScript")) || action == "JavaScript") {
+        found.javascript = true;
+      }
+      if (action == "Launch") found.launch = true;
+      if (name_of(d, "Type") == "Font") {
+        ++found.fonts;
+        if (name_of(d, "Subtype") == "Type0" && !d.HasKey(PdfName("ToUnicode"))) {
+          ++found.fonts_without_unicode;
+        }
+      }
+    }
+  } catch (const PoDoFo::PdfError& e) {
+    return Corrupt("无法读取对象", std::string("cannot read its objects: ") + e.what());
+  }
+  return found;
+}
+
 }  // namespace beian::render

@@ -49,6 +49,12 @@ core::Status RequireAdmin(const Identity& who, std::string_view action) {
 
 core::Status AuthorizeIssue(const Identity& who, const KindInfo& kind, core::Json& data,
                             std::vector<core::Problem>& problems) {
+  // The archive's own reports (四性检测报告) are made by `beian archive check` from the
+  // archive itself, never issued from data someone typed in.
+  if (kind.issuer == Role::kAdmin) {
+    return Denied(problems, "/kind", kind.title + "由 beian archive check 依档案库生成，不能出具",
+                  kind.name + " is made by `beian archive check` from the archive, not issued");
+  }
   if (who.role == Role::kAdmin) return core::Status::Ok();
   if (kind.issuer == Role::kBureau) {
     if (who.role != Role::kBureau) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "archive_checker.h"
 #include "authority.h"
 #include "beian/archive/bagit.h"
 #include "beian/archive/document_number.h"
@@ -44,17 +45,17 @@ bool SameKey(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-// The issuers a kind.json declares: ["enterprise"] or ["bureau"] (admin may
-// issue every kind).
+// The issuers a kind.json declares: ["enterprise"], ["bureau"] (admin may
+// issue every kind) or ["admin"] (admin alone: the archive's own reports).
 core::Result<Role> IssuerOf(const render::Kind& kind) {
   const core::Json* issuers = kind.manifest.Find("issuers");
   if (issuers != nullptr && issuers->is_array() && issuers->as_array().size() == 1 &&
       issuers->as_array()[0].is_string()) {
     core::Result<Role> role = ParseRole(issuers->as_array()[0].as_string());
-    if (role.ok() && *role != Role::kAdmin) return *role;
+    if (role.ok()) return *role;
   }
   return core::InvalidArgument("templates/" + kind.name +
-                               "/kind.json: \"issuers\" must be [\"enterprise\"] or [\"bureau\"]");
+                               "/kind.json: \"issuers\" must be [\"enterprise\"], [\"bureau\"] or [\"admin\"]");
 }
 
 // "<issued_at>~<id>", a page's next_cursor; issued_at as stored (it may carry
@@ -113,6 +114,7 @@ struct FilingService::Impl {
   std::unique_ptr<render::Catalog> catalog;
   std::map<std::string, KindInfo, std::less<>> kinds;
   std::unique_ptr<archive::SqliteArchive> archive;
+  std::string signing_key_path;
   std::unique_ptr<TokenCache> tokens;
   std::optional<StaffKeys> staff;
   std::unique_ptr<UploadInspector> uploads;
@@ -351,6 +353,8 @@ core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOp
     if (!opened.ok()) return core::Status(opened.status().code(), "archive " + options.data_dir + ": " +
                                                                       opened.status().message());
     impl->archive = std::move(opened).value();
+    impl->signing_key_path =
+        options.signing_key.empty() ? options.data_dir + "/keys/checkpoint.pem" : options.signing_key;
     impl->tokens = std::make_unique<TokenCache>(*impl->archive, options.token_cache_ttl);
     BEIAN_ASSIGN_OR_RETURN(StaffKeys staff, StaffKeys::Open(options.data_dir + "/staff-index.key"));
     impl->staff.emplace(std::move(staff));
@@ -366,7 +370,9 @@ std::string FilingService::Now() const { return impl_->Now(); }
 
 std::vector<const KindInfo*> FilingService::Kinds() const {
   std::vector<const KindInfo*> out;
-  for (const auto& [name, info] : impl_->kinds) out.push_back(&info);
+  for (const auto& [name, info] : impl_->kinds) {
+    if (info.issuer != Role::kAdmin) out.push_back(&info);
+  }
   return out;
 }
 
@@ -804,6 +810,17 @@ core::Result<PublicCheck> FilingService::CheckPrinted(std::string_view number, s
 }
 
 // ---- The archive as a whole
+
+core::Result<ArchiveCheck> FilingService::CheckArchive(const Identity& who,
+                                                       const std::function<void(int64_t, int64_t)>& progress) {
+  BEIAN_ASSIGN_OR_RETURN(VerifyOutcome verified, Verify(who, progress));
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  ArchiveChecker checker(impl_->archive->dir(), impl_->Now(), who.Actor());
+  checker.AddVerifyOutcome(verified);
+  BEIAN_RETURN_IF_ERROR(checker.ExamineStoredFiles(*store));
+  checker.CheckPermissions({impl_->archive->dir(), impl_->signing_key_path});
+  return checker.Finish();
+}
 
 core::Result<std::string> FilingService::Checkpoint(const Identity& who) {
   BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "signing a checkpoint"));

@@ -182,6 +182,12 @@ void AddStorageFindings(const archive::VerifyReport& report, VerifyOutcome& outc
     outcome.notices.push_back({std::string(archive::FindingKindName(f.kind)), f.number, f.message});
   }
   outcome.audit_head_hash = report.audit_head_hash;
+  outcome.documents = report.documents;
+  outcome.signed_copies = report.signed_copies;
+  outcome.reprints = report.reprints;
+  outcome.blobs = report.blobs;
+  outcome.bytes_hashed = report.bytes_hashed;
+  outcome.audit_entries = report.audit_rows;
   outcome.merkle_root = report.merkle_root;
   outcome.checkpoints = report.checkpoints;
   outcome.latest_checkpoint = report.latest_checkpoint;

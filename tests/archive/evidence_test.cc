@@ -206,7 +206,7 @@ TEST_F(EvidenceTest, DeletedTailRowsWithTheHeadFixedAreNamed) {
   ASSERT_FALSE(report.clean());
   bool named = false;
   for (const Finding& f : report.problems) {
-    if (f.kind == FindingKind::kLogRewritten && f.audit_seq == 4) named = true;
+    if (f.kind == FindingKind::kLogTruncated && f.audit_seq == 4) named = true;
   }
   EXPECT_TRUE(named) << report.problems.front().message;
   EXPECT_NE(report.since_result.find("does not extend"), std::string::npos);

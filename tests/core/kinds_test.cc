@@ -8,17 +8,17 @@
 namespace beian::core {
 namespace {
 
-TEST(KindsTest, NineKindsWithTheirOwnNumberCodes) {
+TEST(KindsTest, TenKindsWithTheirOwnNumberCodes) {
   const std::vector<DocumentKind>& kinds = DocumentKinds();
-  ASSERT_EQ(kinds.size(), 9u);
+  ASSERT_EQ(kinds.size(), 10u);
   std::set<std::string_view> names, codes;
   for (const DocumentKind& k : kinds) {
     names.insert(k.name);
     codes.insert(k.number_code);
     EXPECT_NE(k.number_code, kOtherKindNumberCode) << k.name;
   }
-  EXPECT_EQ(names.size(), 9u);
-  EXPECT_EQ(codes.size(), 9u);
+  EXPECT_EQ(names.size(), 10u);
+  EXPECT_EQ(codes.size(), 10u);
 }
 
 TEST(KindsTest, NumberCodes) {

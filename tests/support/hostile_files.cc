@@ -55,6 +55,12 @@ std::string PdfWithObjects(int extra) {
   return PdfOf(objects);
 }
 
+std::string PdfWithScript() {
+  return PdfOf({"<</Type/Catalog/Pages 2 0 R/OpenAction 4 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+                "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/AA<</O 5 0 R>>>>",
+                "<</S/JavaScript/JS(app.alert\\(1\\))>>", "<</S/Launch/F(calc.exe)>>"});
+}
+
 std::string PdfWithLargeDictionary(int keys) {
   std::string dictionary = "<<";
   for (int i = 0; i < keys; ++i) dictionary += "/k" + std::to_string(i) + " 1";

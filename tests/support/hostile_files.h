@@ -16,6 +16,11 @@ std::string PdfWithObjects(int extra);
 // keys (400,000 take seconds to parse, in a few MB).
 std::string PdfWithLargeDictionary(int keys);
 
+// A valid PDF of one A4 page that runs a script when opened (/OpenAction of
+// /S /JavaScript) and carries a /Launch action: whole and readable, yet no
+// archive should keep it.
+std::string PdfWithScript();
+
 // Dictionaries nested `depth` deep inside a compressed object stream, which
 // no look at the file's bytes can see (200,000 overflow PoDoFo 0.9.8's stack).
 std::string PdfNestedInObjectStream(int depth);

@@ -39,8 +39,9 @@ enum class FindingKind {
   kMerkleTreeMismatch,  // the catalog's stored Merkle tree differs from the
                         // tree of its audit entries
   kLogRewritten,       // the log does not extend a signed checkpoint: an
-                       // entry differs or entries were deleted (names the
-                       // first)
+                       // entry differs from what it covered (names the first)
+  kLogTruncated,       // entries a signed checkpoint covered are gone from the
+                       // end of the log (names the first)
   kCheckpointsMissing,  // the checkpoints file is gone or ends before a
                         // checkpoint the catalog or the caller knows
   kCheckpointInvalid,  // a checkpoint line is malformed, its signature fails

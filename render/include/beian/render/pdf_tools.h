@@ -36,6 +36,22 @@ struct PdfFacts {
 // while reading is kUnprocessable (a limit of the reader, not a verdict on the file).
 core::Result<PdfFacts> InspectPdf(std::string_view bytes);
 
+// What ExaminePdf found: what a long-term archive must know of a PDF it keeps (DA/T 70-2018
+// 可用性 and 安全性).
+struct PdfExamination {
+  bool encrypted = false;   // an /Encrypt dictionary: nothing else is examined then
+  int pages = 0;
+  bool javascript = false;  // a /JS entry, a /JavaScript name tree or an action of /S /JavaScript
+  bool launch = false;      // an action of /S /Launch (runs a program)
+  int fonts = 0;            // font dictionaries
+  int fonts_without_unicode = 0;  // composite (Type0) fonts lacking /ToUnicode: no text extracts
+};
+
+// Examines a PDF held by the archive: whether it is encrypted (then nothing more), every check
+// of InspectPdf (a truncated or corrupt file is refused the same way, kInvalidArgument), then
+// every object for scripts, launch actions and fonts whose text cannot be extracted.
+core::Result<PdfExamination> ExaminePdf(std::string_view bytes);
+
 // What an upload is, by its bytes (not its name): "application/pdf", "image/jpeg" or
 // "image/png"; empty input and anything else → kInvalidArgument.
 core::Result<std::string> SniffMediaType(std::string_view bytes);

@@ -29,6 +29,7 @@
 #include "beian/core/status.h"
 #include "beian/service/identity.h"
 #include "beian/service/upload_inspection.h"
+#include "beian/service/archive_check.h"
 #include "beian/service/evidence.h"
 #include "beian/service/views.h"
 
@@ -96,9 +97,10 @@ class FilingService {
 
   // ---- The catalogue of kinds (public facts; no identity needed)
 
-  // Every kind, sorted by name.
+  // Every kind that is issued, sorted by name (not the archive's own
+  // archive-check-report, which CheckArchive makes).
   std::vector<const KindInfo*> Kinds() const;
-  // The kind, or nullptr.
+  // The kind (any, the report included), or nullptr.
   const KindInfo* FindKind(std::string_view name) const;
 
   // ---- Rendering without archiving
@@ -224,6 +226,11 @@ class FilingService {
   // is neither).
   core::Result<VerifyOutcome> Verify(const Identity& who, const std::function<void(int64_t, int64_t)>& progress = {},
                                      std::string_view since = {});
+  // The DA/T 70-2018 四性检测 of the archive (archive_check.h): Verify, then every stored
+  // PDF examined and the archive's file permissions. Render the report with
+  // Render("archive-check-report", ArchiveCheckReportData(check), "", check.checked_at, ...).
+  core::Result<ArchiveCheck> CheckArchive(const Identity& who,
+                                          const std::function<void(int64_t, int64_t)>& progress = {});
   // Signs the audit log's tree head if it grew since the last checkpoint;
   // the latest checkpoint's line, to keep elsewhere.
   core::Result<std::string> Checkpoint(const Identity& who);

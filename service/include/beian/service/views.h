@@ -192,6 +192,8 @@ struct VerifyOutcome {
   std::vector<VerifyFinding> notices;   // harmless leftovers
   std::vector<std::string> voided_numbers;  // unused serials recorded as void by this run
   int64_t documents_rerendered = 0;
+  // What the storage checks covered.
+  int64_t documents = 0, signed_copies = 0, reprints = 0, blobs = 0, bytes_hashed = 0, audit_entries = 0;
   std::string audit_head_hash;
   std::string merkle_root;        // the tree head of the audit log verified
   int64_t checkpoints = 0;        // signed checkpoints in the checkpoints file
