@@ -6,7 +6,7 @@
 //    each time (the service path) — documents/s; and plain ingests of pre-rendered PDFs
 //    (blob write with fsync, catalog row and audit row in one transaction) — ingests/s.
 // 2. Storage verify throughput (SHA-256 and SM3 of every blob, audit chain) in MB/s, beside
-//    `sha256sum` over the same blob files.
+//    `sha256sum` and `openssl dgst -sm3` over the same blob files.
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -131,16 +131,26 @@ int main(int argc, char** argv) {
   t0 = Clock::now();
   auto report = OrDie(archive->VerifyStorage(), "verify");
   const double verify_s = Seconds(t0);
-  std::printf("%-44s %8.1f MB/s (%lld blobs, %.1f MB, %s)\n", "verify storage (SHA-256 + SM3, audit chain)",
+  std::printf("%-44s %8.1f MB/s (%lld blobs, %.1f MB, %s)\n", "verify storage (SHA-256 + SM3, log, tree)",
               static_cast<double>(report.bytes_hashed) / 1e6 / verify_s, static_cast<long long>(report.blobs),
               static_cast<double>(report.bytes_hashed) / 1e6, report.clean() ? "clean" : "NOT CLEAN");
 
-  std::string command = "find '" + dir + "/blobs' -type f -print0 | xargs -0 sha256sum > /dev/null";
-  t0 = Clock::now();
-  const int rc = std::system(command.c_str());
-  const double sum_s = Seconds(t0);
-  std::printf("%-44s %8.1f MB/s%s\n", "sha256sum over the same blobs", static_cast<double>(report.bytes_hashed) / 1e6 / sum_s,
-              rc == 0 ? "" : " (failed)");
+  // The same blobs through the system's tools: verify checks both digests, so the slower of
+  // the two is its yardstick.
+  auto tool = [&](const char* label, const std::string& program) {
+    const std::string command = "find '" + dir + "/blobs' -type f -print0 | xargs -0 " + program + " > /dev/null";
+    const auto start = Clock::now();
+    const int rc = std::system(command.c_str());
+    const double mb_s = static_cast<double>(report.bytes_hashed) / 1e6 / Seconds(start);
+    std::printf("%-44s %8.1f MB/s%s\n", label, mb_s, rc == 0 ? "" : " (failed)");
+    return mb_s;
+  };
+  const double sha256sum = tool("sha256sum over the same blobs", "sha256sum");
+  const double sm3 = tool("openssl dgst -sm3 over the same blobs", "openssl dgst -sm3");
+  const double verify_mb_s = static_cast<double>(report.bytes_hashed) / 1e6 / verify_s;
+  std::printf("%-44s %8.0f %%\n", "verify against the slower of the two", 100 * verify_mb_s / std::min(sha256sum, sm3));
+  archive.reset();  // closed (its last checkpoint signed) before the folder goes
+  opened.reset();
   fs::remove_all(dir);
   return 0;
 }

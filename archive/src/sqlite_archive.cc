@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -2027,6 +2028,9 @@ core::Result<VerifyReport> SqliteArchive::VerifyStorage(
 
   Verifier verifier(impl_->blobs, progress);
   verifier.SetTotal(rows + static_cast<int64_t>(listing.blobs.size()));
+  // Every blob file on every core first: the two digests of one blob cost
+  // as much as reading it several times over.
+  verifier.RehashBlobs(listing.blobs, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,

@@ -1,6 +1,9 @@
 #include "verifier.h"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
 #include <cstring>
 #include <utility>
 
@@ -474,6 +477,41 @@ void Verifier::CheckSince(const KeptCheckpoint& since, const core::VerifyingKey&
               "--since a copy of the checkpoints file does)");
 }
 
+Verifier::BlobState Verifier::Rehashed(const std::string& sha256) {
+  BlobState state;
+  core::Result<BlobInfo> info = blobs_.Rehash(sha256);
+  if (!info.ok()) {
+    state.error = info.status().message();
+    return state;
+  }
+  state.readable = true;
+  state.sha256_ok = info->sha256 == sha256;
+  ParseDigest(info->sm3, &state.sm3);
+  state.size = info->size;
+  return state;
+}
+
+void Verifier::RehashBlobs(const std::vector<std::string>& names, int threads) {
+  std::mutex mu;
+  std::atomic<size_t> next{0};
+  std::atomic<int64_t> bytes{0};
+  auto work = [&] {
+    for (size_t i = next++; i < names.size(); i = next++) {
+      Digest key{};
+      if (!ParseDigest(names[i], &key)) continue;
+      BlobState state = Rehashed(names[i]);
+      bytes += state.size;
+      std::lock_guard<std::mutex> lock(mu);
+      blob_states_.emplace(key, std::move(state));
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  report_.bytes_hashed += bytes;
+}
+
 const Verifier::BlobState* Verifier::CheckBlob(const std::string& sha256,
                                                const std::string& sm3,
                                                int64_t bytes,
@@ -488,25 +526,13 @@ const Verifier::BlobState* Verifier::CheckBlob(const std::string& sha256,
   }
   auto it = blob_states_.find(key);
   if (it == blob_states_.end()) {
-    BlobState state;
-    core::Result<BlobInfo> info = blobs_.Rehash(sha256);
-    if (info.ok()) {
-      state.readable = true;
-      state.sha256_ok = info->sha256 == sha256;
-      ParseDigest(info->sm3, &state.sm3);
-      state.size = info->size;
-      report_.bytes_hashed += info->size;
-    }
-    it = blob_states_.emplace(key, state).first;
-    if (!info.ok()) {
-      Problem(FindingKind::kBlobMissing, number, sha256, 0,
-              what + ": blob " + sha256 + " is missing or unreadable (" +
-                  info.status().message() + ")");
-      return nullptr;
-    }
-  } else if (!it->second.readable) {
+    it = blob_states_.emplace(key, Rehashed(sha256)).first;
+    report_.bytes_hashed += it->second.size;
+  }
+  it->second.referenced = true;
+  if (!it->second.readable) {
     Problem(FindingKind::kBlobMissing, number, sha256, 0,
-            what + ": blob " + sha256 + " is missing or unreadable");
+            what + ": blob " + sha256 + " is missing or unreadable (" + it->second.error + ")");
     return nullptr;
   }
   const BlobState& state = it->second;
@@ -834,7 +860,8 @@ void Verifier::CheckBlobTree(const BlobListing& listing) {
   report_.blobs = static_cast<int64_t>(listing.blobs.size());
   for (const std::string& name : listing.blobs) {
     Digest key{};
-    if (!ParseDigest(name, &key) || blob_states_.count(key) == 0) {
+    auto it = ParseDigest(name, &key) ? blob_states_.find(key) : blob_states_.end();
+    if (it == blob_states_.end() || !it->second.referenced) {
       Problem(FindingKind::kBlobUnreferenced, "", name, 0,
               "blob " + name + " is named by no catalog row");
     }

@@ -33,6 +33,10 @@ class Verifier {
   // The number of items (audit rows + rows + blob files) for progress.
   void SetTotal(int64_t total) { total_ = total; }
 
+  // Before phase 2 (optional): re-hashes these blob files on `threads`
+  // threads at once, so that the rows naming them only look the answers up.
+  void RehashBlobs(const std::vector<std::string>& names, int threads);
+
   // Phase 1, in seq order.
   void AddAuditEntry(const AuditEntry& entry);
   // After the last entry: the head recorded beside the log (head_seq -1 when
@@ -115,14 +119,18 @@ class Verifier {
   struct BlobState {
     bool readable = false;
     bool sha256_ok = false;
+    bool referenced = false;  // a row names it
     Digest sm3{};
     int64_t size = 0;
+    std::string error;  // why it could not be read
   };
 
   void Tick();
   void Problem(FindingKind kind, std::string number, std::string blob,
                int64_t seq, std::string message);
   void RecordAuditRefs(const AuditEntry& entry);
+  // The blob's state from its bytes (thread-safe: reads the store only).
+  BlobState Rehashed(const std::string& sha256);
   // Checks the blob a row names; returns the state (nullptr if unreadable).
   const BlobState* CheckBlob(const std::string& sha256, const std::string& sm3,
                              int64_t bytes, const std::string& number,
