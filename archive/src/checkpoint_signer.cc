@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "audit_rows.h"
 #include "checkpoint_file.h"
 #include "merkle_store.h"
 
@@ -223,20 +224,11 @@ core::Result<AuditProof> CheckpointSigner::Prove(int64_t seq) {
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
-        reader_.Prepare("SELECT seq, at, actor, action, subject, detail, "
-                        "prev_hash, hash FROM audit_log WHERE seq = ?1"));
+        reader_.Prepare(std::string("SELECT ") + kAuditColumns + " FROM audit_log WHERE seq = ?1"));
     s.BindInt(1, seq);
     BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
     if (!row) return core::NotFound("no audit entry " + std::to_string(seq));
-    AuditEntry& e = proof.entry;
-    e.seq = s.Int(0);
-    e.at = s.Text(1);
-    e.actor = s.Text(2);
-    e.action = s.Text(3);
-    e.subject = s.Text(4);
-    e.detail = s.Text(5);
-    e.prev_hash = s.Text(6);
-    e.hash = s.Text(7);
+    proof.entry = ReadAuditEntry(s);
   }
   proof.leaf_data = AuditLeafData(proof.entry);
   BEIAN_ASSIGN_OR_RETURN(

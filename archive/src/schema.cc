@@ -7,6 +7,7 @@
 #include "beian/archive/text_index.h"
 #include "beian/core/districts.h"
 #include "beian/core/kinds.h"
+#include "audit_rows.h"
 #include "merkle_store.h"
 #include "search_terms.h"
 
@@ -364,20 +365,12 @@ core::Status RecordLegacyAllocations(Database& db) {
 core::Status FillMerkleTree(Database& db) {
   BEIAN_ASSIGN_OR_RETURN(
       Statement rows,
-      db.Prepare("SELECT seq, at, actor, action, subject, detail FROM "
-                 "audit_log ORDER BY seq"));
+      db.Prepare(std::string("SELECT ") + kAuditColumns + " FROM audit_log ORDER BY seq"));
   uint64_t index = 0;
   for (;;) {
     BEIAN_ASSIGN_OR_RETURN(const bool row, rows.Step());
     if (!row) break;
-    AuditEntry e;
-    e.seq = rows.Int(0);
-    e.at = rows.Text(1);
-    e.actor = rows.Text(2);
-    e.action = rows.Text(3);
-    e.subject = rows.Text(4);
-    e.detail = rows.Text(5);
-    BEIAN_RETURN_IF_ERROR(AppendMerkleLeaf(db, index++, AuditLeafHash(e)));
+    BEIAN_RETURN_IF_ERROR(AppendMerkleLeaf(db, index++, AuditLeafHash(ReadAuditEntry(rows))));
   }
   return core::Status::Ok();
 }

@@ -25,6 +25,7 @@
 #include "beian/core/json.h"
 #include "beian/core/kinds.h"
 #include "beian/core/utf8.h"
+#include "audit_rows.h"
 #include "checkpoint_file.h"
 #include "checkpoint_signer.h"
 #include "input_checks.h"
@@ -83,8 +84,6 @@ constexpr char kSignedCopyColumns[] =
     "uploaded_by, uploaded_at, of_record";
 constexpr char kReprintColumns[] =
     "id, document_id, marked, sha256, sm3, bytes, operator, reprinted_at";
-constexpr char kAuditColumns[] =
-    "seq, at, actor, action, subject, detail, prev_hash, hash";
 
 // Rows read per batch by the ForEach* calls.
 constexpr int kBatch = 256;
@@ -170,19 +169,6 @@ AccessToken ReadAccessToken(const Statement& s) {
   t.secret_sha256 = s.Text(8);
   t.name = s.Text(9);
   return t;
-}
-
-AuditEntry ReadAuditEntry(const Statement& s) {
-  AuditEntry e;
-  e.seq = s.Int(0);
-  e.at = s.Text(1);
-  e.actor = s.Text(2);
-  e.action = s.Text(3);
-  e.subject = s.Text(4);
-  e.detail = s.Text(5);
-  e.prev_hash = s.Text(6);
-  e.hash = s.Text(7);
-  return e;
 }
 
 std::string Select(const char* columns, const char* rest) {

@@ -76,6 +76,18 @@ const char* ResultLabel(CheckResult r) {
   return "";
 }
 
+// An item's code, aspect, name, method, count and `result`.
+core::Json ItemJson(const CheckItem& i, std::string result) {
+  core::Json item = core::Json::MakeObject();
+  item.Set("code", i.code);
+  item.Set("aspect", i.aspect);
+  item.Set("name", i.name);
+  item.Set("method", i.method);
+  item.Set("checked", i.checked);
+  item.Set("result", std::move(result));
+  return item;
+}
+
 }  // namespace
 
 std::string_view CheckResultName(CheckResult result) {
@@ -132,13 +144,7 @@ core::Json ArchiveCheckJson(const ArchiveCheck& c) {
   o.Set("latest_checkpoint", c.latest_checkpoint);
   core::Json items = core::Json::MakeArray();
   for (const CheckItem& i : c.items) {
-    core::Json item = core::Json::MakeObject();
-    item.Set("code", i.code);
-    item.Set("aspect", i.aspect);
-    item.Set("name", i.name);
-    item.Set("method", i.method);
-    item.Set("checked", i.checked);
-    item.Set("result", std::string(CheckResultName(i.result)));
+    core::Json item = ItemJson(i, std::string(CheckResultName(i.result)));
     core::Json failures = core::Json::MakeArray();
     for (const CheckFailure& f : i.failures) {
       core::Json failure = core::Json::MakeObject();
@@ -169,14 +175,7 @@ core::Json ArchiveCheckReportData(const ArchiveCheck& c, size_t max_failures) {
   core::Json failures = core::Json::MakeArray();
   size_t listed = 0, unlisted = 0;
   for (const CheckItem& i : c.items) {
-    core::Json item = core::Json::MakeObject();
-    item.Set("code", i.code);
-    item.Set("aspect", i.aspect);
-    item.Set("name", i.name);
-    item.Set("method", i.method);
-    item.Set("checked", i.checked);
-    item.Set("result", std::string(ResultLabel(i.result)));
-    items.Push(std::move(item));
+    items.Push(ItemJson(i, ResultLabel(i.result)));
     for (const CheckFailure& f : i.failures) {
       if (listed == max_failures) {
         ++unlisted;

@@ -4,9 +4,12 @@
 // the printed page verified without a token; access by role; a bad-input
 // corpus the server survives; SIGTERM and a restart that still serves
 // everything.
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -620,6 +623,27 @@ TEST_F(FilingApiTest, AccessLogHasOneJsonLineAndNoIdNumber) {
 }
 
 // SIGTERM drains; a new server on the same archive serves what was filed.
+// The serve config names the signing key's file: kept away from the archive,
+// made there on first start, and the key GET /v1/keys serves.
+TEST(FilingApiKeyTest, TheConfigPutsTheSigningKeyOutsideTheArchive) {
+  TempDir dir;
+  const std::string data = dir.path() + "/var";
+  const std::string key = dir.path() + "/keys-elsewhere/checkpoint.pem";
+  beian::testing::WriteFileOrDie(dir.File("beian.json"), "{\"signing_key\": \"" + key + "\"}");
+  BeianServer server(data, {"--config", dir.File("beian.json")});
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+  HttpReply keys = HttpClient(server.port()).Get("/v1/keys");
+  ASSERT_EQ(keys.status, 200) << keys.body;
+  const core::Json served = keys.Json().Find("keys")->as_array().at(0);
+  EXPECT_EQ(Text(served, "public_key_pem"), beian::testing::ReadFileOrDie(key + ".pub"));
+  EXPECT_EQ(Text(served, "algorithm"), "ed25519");
+  struct stat st {};
+  ASSERT_EQ(::stat(key.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0400u);
+  EXPECT_FALSE(std::filesystem::exists(data + "/keys")) << "no key inside the archive";
+  EXPECT_EQ(server.Terminate(), 0) << server.Stderr();
+}
+
 TEST(FilingApiRestartTest, EverythingArchivedIsServedAfterARestart) {
   TempDir dir;
   const std::string data = dir.path() + "/var";
