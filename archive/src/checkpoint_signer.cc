@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "audit_rows.h"
+#include "beian/archive/sqlite_archive.h"
 #include "checkpoint_file.h"
 #include "merkle_store.h"
 
@@ -31,6 +32,7 @@ core::Result<std::vector<core::MerkleHash>> StoredLeaves(Database& db,
 
 core::Result<std::unique_ptr<CheckpointSigner>> CheckpointSigner::Start(
     Options options, core::SigningKey key) {
+  if (!options.now) options.now = NowInBeijing;
   BEIAN_ASSIGN_OR_RETURN(
       Database reader,
       Database::Open(options.catalog, /*read_only=*/true, options.busy_timeout_ms));
@@ -181,9 +183,8 @@ core::Result<core::Checkpoint> CheckpointSigner::SignLocked() {
     // Durable before signed: a crash must not leave a checkpoint covering
     // entries the catalog lost.
     if (options_.sync_catalog) BEIAN_RETURN_IF_ERROR(options_.sync_catalog());
-    const std::string now = options_.now ? options_.now() : std::string();
     BEIAN_ASSIGN_OR_RETURN(core::Checkpoint checkpoint,
-                           core::SignCheckpoint(size, root, now, key_));
+                           core::SignCheckpoint(size, root, options_.now(), key_));
     core::Status appended = AppendCheckpoint(
         options_.file, tail, static_cast<int64_t>(before) + 1, leaves, checkpoint);
     if (!appended.ok()) {

@@ -31,7 +31,7 @@ class CheckpointSigner {
     int busy_timeout_ms = 10000;
     int every_entries = 256;
     std::chrono::milliseconds interval{60000};  // 0: no timer
-    std::function<std::string()> now;
+    std::function<std::string()> now;  // null: NowInBeijing
     // Makes every committed catalog change durable (the log's fsync): a
     // checkpoint never covers an entry a crash could still take back.
     std::function<core::Status()> sync_catalog;

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "beian/core/beijing_time.h"
 #include "beian/core/digest.h"
 
 namespace beian::core {
@@ -213,6 +214,8 @@ Result<Checkpoint> SignCheckpoint(uint64_t size, const MerkleHash& root,
   c.time = std::string(time);
   c.key_id = key.public_key().KeyId();
   BEIAN_ASSIGN_OR_RETURN(c.signature, key.Sign(c.SignedText()));
+  // Nothing is signed that could not be read back (a malformed time).
+  BEIAN_RETURN_IF_ERROR(ParseCheckpoint(c.Line()).status());
   return c;
 }
 
@@ -252,9 +255,7 @@ Result<Checkpoint> ParseCheckpoint(std::string_view line) {
   }
   if (!ParseMerkleHash(fields[2], &c.root)) return bad("the root is not 64 hex");
   c.time = std::string(fields[3]);
-  if (c.time.size() < 20 || c.time[4] != '-' || c.time[10] != 'T') {
-    return bad("the time is not RFC 3339");
-  }
+  if (!IsBeijingTime(c.time)) return bad("the time is not RFC 3339 Beijing time");
   c.key_id = std::string(fields[4]);
   const size_t colon = c.key_id.find(':');
   if (colon == std::string::npos ||

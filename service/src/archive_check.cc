@@ -245,7 +245,10 @@ void ArchiveChecker::AddVerifyOutcome(const VerifyOutcome& v) {
   Item("2.2").checked = v.documents;
   Item("2.3").checked = v.audit_entries;
   for (const VerifyFinding& f : v.problems) {
-    Fail(ItemOfFinding(f.kind), f.number.empty() ? f.kind : f.number, f.message);
+    const std::string object = !f.number.empty()  ? f.number
+                               : f.audit_seq > 0 ? "审计日志第 " + std::to_string(f.audit_seq) + " 条"
+                                                 : f.kind;
+    Fail(ItemOfFinding(f.kind), object, f.message);
   }
 }
 

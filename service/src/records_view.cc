@@ -176,10 +176,10 @@ DocumentProof DocumentProofOf(const archive::AuditProof& p, const core::Verifyin
 
 void AddStorageFindings(const archive::VerifyReport& report, VerifyOutcome& outcome) {
   for (const archive::Finding& f : report.problems) {
-    outcome.problems.push_back({std::string(archive::FindingKindName(f.kind)), f.number, f.message});
+    outcome.problems.push_back({std::string(archive::FindingKindName(f.kind)), f.number, f.message, f.audit_seq});
   }
   for (const archive::Finding& f : report.notices) {
-    outcome.notices.push_back({std::string(archive::FindingKindName(f.kind)), f.number, f.message});
+    outcome.notices.push_back({std::string(archive::FindingKindName(f.kind)), f.number, f.message, f.audit_seq});
   }
   outcome.audit_head_hash = report.audit_head_hash;
   outcome.documents = report.documents;

@@ -104,6 +104,10 @@ TEST_P(SigningAlgorithmTest, CheckpointsSignParseAndVerifyAndRefuseAnyChange) {
   later.time = "2026-12-06T17:31:00+08:00";
   EXPECT_FALSE(VerifyCheckpoint(later, pub).ok());
 
+  // A time that is no RFC 3339 time is refused rather than signed.
+  EXPECT_FALSE(SignCheckpoint(3, SomeRoot(), "yesterday", *key).ok());
+  EXPECT_FALSE(SignCheckpoint(3, SomeRoot(), "", *key).ok());
+
   // Another key of the same algorithm fails, whether the line names it or not.
   Result<SigningKey> other = SigningKey::Generate(GetParam());
   ASSERT_TRUE(other.ok());

@@ -185,6 +185,7 @@ struct VerifyFinding {
   std::string kind;    // "blob-missing", "row-edited", "rerender-mismatch", "number-gap", ...
   std::string number;  // the document concerned, if any
   std::string message;
+  int64_t audit_seq = 0;  // the audit entry concerned, if any
 };
 
 struct VerifyOutcome {
