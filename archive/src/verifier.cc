@@ -332,6 +332,7 @@ void Verifier::CheckCheckpoints(const core::Result<CheckpointFile>& file,
   }
   const CheckpointFile& f = *file;
   file_size_ = f.checkpoints.empty() ? 0 : static_cast<int64_t>(f.checkpoints.back().size);
+  file_leaves_ = f.leaves;
   report_.checkpoints = static_cast<int64_t>(f.checkpoints.size());
   if (!f.defects.empty()) {
     if (f.defect_at >= f.signed_bytes) {
@@ -454,11 +455,13 @@ void Verifier::CheckSince(const KeptCheckpoint& since, const core::VerifyingKey&
   }
   report_.since_result = "the log does not extend " + name;
   // Name the first entry that differs from a copy of the leaves the
-  // checkpoint covered: the one given, else the checkpoints file's if it
-  // still reproduces the checkpoint's root.
+  // checkpoint covered: the one given, else the checkpoints file's if they
+  // still reproduce the checkpoint's root.
+  // The file's leaves are trusted here by the kept checkpoint's root, not by
+  // a signature: they name the entry even when the key was replaced.
   std::vector<core::MerkleHash> trusted = since.leaves;
-  if (trusted.empty() && journal_.size() >= n) {
-    std::vector<core::MerkleHash> copy(journal_.begin(), journal_.begin() + static_cast<int64_t>(n));
+  if (trusted.empty() && file_leaves_.size() >= n) {
+    std::vector<core::MerkleHash> copy(file_leaves_.begin(), file_leaves_.begin() + static_cast<int64_t>(n));
     if (core::MerkleRoot(copy) == c.root) trusted = std::move(copy);
   }
   if (!trusted.empty() && ReportFirstDifference(trusted, name)) return;

@@ -163,8 +163,9 @@ class Verifier {
   int64_t merkle_first_seq_ = 0;
   std::string merkle_first_mismatch_;
   // The journal of the checkpoints file when its checkpoints hold (empty
-  // otherwise).
+  // otherwise), and its leaves whatever signed them.
   std::vector<core::MerkleHash> journal_;
+  std::vector<core::MerkleHash> file_leaves_;
   int64_t file_size_ = 0;  // entries the file's last checkpoint covers
   std::string prev_hash_;
   std::unordered_map<int64_t, AuditedRow> audited_documents_;

@@ -316,6 +316,24 @@ TEST_F(EvidenceTest, AReplacedSigningKeyIsReportedAndACopyOfTheFileStillNamesThe
   EXPECT_TRUE(named);
 }
 
+TEST_F(EvidenceTest, AReplacedKeyWithTheOldCheckpointsFileLeftIsNamedByTheKeptLineAlone) {
+  for (int i = 0; i < 4; ++i) Issue();
+  const core::Checkpoint kept = Checkpoint();
+  Close();
+  fs::remove(dir_.path() + "/keys/checkpoint.pem");
+  fs::remove(dir_.path() + "/keys/checkpoint.pem.pub");
+  RewriteActor(3, "mallory");
+  Open();
+  const VerifyReport report = VerifySince(kept.Line());
+  bool key_reported = false, named = false;
+  for (const Finding& f : report.problems) {
+    if (f.kind == FindingKind::kCheckpointKeyChanged) key_reported = true;
+    if (f.kind == FindingKind::kLogRewritten && f.audit_seq == 3) named = true;
+  }
+  EXPECT_TRUE(key_reported);
+  EXPECT_TRUE(named) << "the old file's leaves, trusted by the kept line's root, name entry 3";
+}
+
 TEST_F(EvidenceTest, AnAlteredOrForeignCheckpointLineIsRefused) {
   Issue();
   const core::Checkpoint kept = Checkpoint();
