@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -303,9 +304,16 @@ int ExitFor(const core::Status& status) {
   }
 }
 
-// beian archive ingest|get|attach|reprint|search|verify|export|import
+// "re-rendered DONE/TOTAL" on stderr as documents are re-rendered, when it is a terminal.
+std::function<void(int64_t, int64_t)> RerenderProgress(bool tty) {
+  return [tty](int64_t done, int64_t total) {
+    if (tty && (done % 50 == 0 || done == total)) std::cerr << "\rre-rendered " << done << "/" << total << std::flush;
+  };
+}
+
+// beian archive ingest|get|attach|reprint|search|verify|check|checkpoint|proof|export|import
 int ArchiveCommand(FilingService& service, const std::vector<std::string>& args) {
-  if (args.size() < 2) return Fail(kExitUsage, "usage: beian archive ingest|get|attach|reprint|search|verify|export|import ...");
+  if (args.size() < 2) return Fail(kExitUsage, "usage: beian archive ingest|get|attach|reprint|search|verify|check|checkpoint|proof|init-keys|export|import ...");
   const std::string& verb = args[1];
   std::vector<std::string> positional;
   std::string issued_at, actor, out, district, kind, year, reason, filing_number, since, report;
@@ -397,9 +405,7 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
   if (verb == "check") {
     if (!positional.empty()) return Fail(kExitUsage, "usage: beian archive check [--report FILE.pdf] [--json]");
     const bool tty = ::isatty(STDERR_FILENO) != 0;
-    auto check = service.CheckArchive(who, [&](int64_t done, int64_t total) {
-      if (tty && (done % 50 == 0 || done == total)) std::cerr << "\rre-rendered " << done << "/" << total << std::flush;
-    });
+    auto check = service.CheckArchive(who, RerenderProgress(tty));
     if (tty) std::cerr << "\n";
     if (!check.ok()) return Fail(ExitFor(check.status()), check.status().message());
     if (!report.empty()) {
@@ -441,12 +447,7 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
       since = *text;
     }
     const bool tty = ::isatty(STDERR_FILENO) != 0;
-    auto outcome = service.Verify(
-        who,
-        [&](int64_t done, int64_t total) {
-          if (tty && (done % 50 == 0 || done == total)) std::cerr << "\rre-rendered " << done << "/" << total << std::flush;
-        },
-        since);
+    auto outcome = service.Verify(who, RerenderProgress(tty), since);
     if (tty) std::cerr << "\n";
     if (!outcome.ok()) {
       return Fail(outcome.status().code() == core::Code::kInvalidArgument ? kExitUsage : kExitInternal,
