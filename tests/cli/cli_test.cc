@@ -337,6 +337,44 @@ TEST(CliTest, CheckpointsKeptElsewhereCatchARewrittenLogAndProofsCheckOffline) {
   EXPECT_EQ(beian::testing::Run({kBinary, "--data", var, "archive", "verify", "--since", "yesterday"}).exit_code, 2);
 }
 
+TEST(CliTest, ArchiveCheckReportsEveryItemAsJsonAndAsAPdf) {
+  TempDir dir;
+  const std::string var = dir.File("var");
+  for (const char* kind : {"contract-filing", "commitment-letter"}) {
+    ASSERT_EQ(beian::testing::Run({kBinary, "--data", var, "archive", "ingest", kind, Example(kind)}).exit_code, 0);
+  }
+  ProcessResult sound = beian::testing::Run(
+      {kBinary, "--data", var, "archive", "check", "--json", "--report", dir.File("report.pdf")});
+  ASSERT_EQ(sound.exit_code, 0) << sound.out << sound.err;
+  core::Result<core::Json> json = core::ParseJson(sound.out);
+  ASSERT_TRUE(json.ok()) << sound.out;
+  EXPECT_TRUE(json->Find("passed")->as_bool());
+  ASSERT_EQ(json->Find("items")->as_array().size(), 12u);
+  for (const core::Json& item : json->Find("items")->as_array()) {
+    const std::string code = item.Find("code")->as_string();
+    EXPECT_EQ(item.Find("result")->as_string(), code == "4.1" ? "not-performed" : "pass") << code;
+  }
+  const std::string text = testing::StripWhitespace(testing::PdfText(dir.File("report.pdf")));
+  EXPECT_NE(text.find("电子档案四性检测报告"), std::string::npos);
+  EXPECT_NE(text.find("所检11项均通过"), std::string::npos) << text;
+
+  // A flipped byte in a stored PDF: 1.1 fails, named, and the exit code says so.
+  for (const auto& e : std::filesystem::recursive_directory_iterator(var + "/blobs")) {
+    if (!e.is_regular_file()) continue;
+    std::filesystem::permissions(e.path(), std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+    std::string bytes = testing::ReadFileOrDie(e.path().string());
+    bytes[bytes.size() / 2] ^= 0x01;
+    testing::WriteFileOrDie(e.path().string(), bytes);
+    std::filesystem::permissions(e.path(), std::filesystem::perms::owner_read, std::filesystem::perm_options::replace);
+    break;
+  }
+  ProcessResult damaged = beian::testing::Run({kBinary, "--data", var, "archive", "check"});
+  EXPECT_EQ(damaged.exit_code, 1) << damaged.out << damaged.err;
+  EXPECT_NE(damaged.out.find("1.1\t真实性\t固化信息有效性检测\tfail"), std::string::npos) << damaged.out;
+  // (3.1 may fail too: the flipped byte can break the PDF's structure.)
+  EXPECT_NE(damaged.out.find("不合格：1.1 固化信息有效性检测"), std::string::npos) << damaged.out;
+}
+
 TEST(CliTest, ArchiveExportsABagThatImportsIntoAnEmptyArchive) {
   TempDir dir;
   const std::string var = dir.File("var"), copy = dir.File("copy"), bag = dir.File("bag");
