@@ -1998,7 +1998,7 @@ core::Result<VerifyReport> SqliteArchive::VerifyStorage(
       recorded_line = s.Text(1);
     }
   }
-  const core::Result<CheckpointFile> checkpoints =
+  core::Result<CheckpointFile> checkpoints =
       ReadCheckpointFile(impl_->CheckpointsPath());
   Transaction snapshot(db);
   BEIAN_RETURN_IF_ERROR(snapshot.BeginRead());
@@ -2050,7 +2050,7 @@ core::Result<VerifyReport> SqliteArchive::VerifyStorage(
     verifier.FinishMerkleTree();
   }
   const core::VerifyingKey& key = impl_->signer->key();
-  verifier.CheckCheckpoints(checkpoints, key, recorded_size, recorded_line);
+  verifier.CheckCheckpoints(std::move(checkpoints), key, recorded_size, recorded_line);
   if (since != nullptr) verifier.CheckSince(*since, key);
   {
     BEIAN_ASSIGN_OR_RETURN(

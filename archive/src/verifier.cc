@@ -35,6 +35,13 @@ bool ParseDigest(std::string_view hex, Digest* out) {
 
 std::string SeqText(int64_t seq) { return "audit seq " + std::to_string(seq); }
 
+// The tree head of the first `n` of `leaves` (n <= leaves.size()).
+core::MerkleHash PrefixRoot(const std::vector<core::MerkleHash>& leaves, size_t n) {
+  core::MerkleFrontier tree;
+  for (size_t i = 0; i < n; ++i) tree.Append(leaves[i]);
+  return tree.Root();
+}
+
 }  // namespace
 
 size_t Verifier::DigestHash::operator()(const Digest& d) const {
@@ -288,9 +295,9 @@ void Verifier::FinishMerkleTree() {
   }
 }
 
-bool Verifier::ReportFirstDifference(const std::vector<core::MerkleHash>& trusted,
+bool Verifier::ReportFirstDifference(const std::vector<core::MerkleHash>& trusted, size_t n,
                                      const std::string& what) {
-  const size_t n = trusted.size(), m = leaves_.size();
+  const size_t m = leaves_.size();
   for (size_t i = 0; i < n && i < m; ++i) {
     if (trusted[i] != leaves_[i]) {
       const int64_t seq = static_cast<int64_t>(i) + 1;
@@ -310,7 +317,14 @@ bool Verifier::ReportFirstDifference(const std::vector<core::MerkleHash>& truste
   return false;
 }
 
-void Verifier::CheckCheckpoints(const core::Result<CheckpointFile>& file,
+void Verifier::ReportNoneSigned() {
+  if (leaves_.empty()) return;
+  Problem(FindingKind::kEntriesUnsigned, "", "", 1,
+          "no checkpoint has been signed yet: entries 1 to " + std::to_string(leaves_.size()) +
+              " are in none");
+}
+
+void Verifier::CheckCheckpoints(core::Result<CheckpointFile> file,
                                 const core::VerifyingKey& key,
                                 int64_t recorded_size,
                                 const std::string& recorded_line) {
@@ -323,16 +337,14 @@ void Verifier::CheckCheckpoints(const core::Result<CheckpointFile>& file,
               "the checkpoints file is gone, but the catalog recorded a "
               "checkpoint of " + std::to_string(recorded_size) +
                   " entries (" + recorded_line + ")");
-    } else if (!leaves_.empty()) {
-      Problem(FindingKind::kEntriesUnsigned, "", "", 1,
-              "no checkpoint has been signed yet: entries 1 to " +
-                  std::to_string(leaves_.size()) + " are in none");
+    } else {
+      ReportNoneSigned();
     }
     return;
   }
   const CheckpointFile& f = *file;
   file_size_ = f.checkpoints.empty() ? 0 : static_cast<int64_t>(f.checkpoints.back().size);
-  file_leaves_ = f.leaves;
+  file_leaves_ = std::move(file->leaves);
   report_.checkpoints = static_cast<int64_t>(f.checkpoints.size());
   if (!f.defects.empty()) {
     if (f.defect_at >= f.signed_bytes) {
@@ -349,7 +361,7 @@ void Verifier::CheckCheckpoints(const core::Result<CheckpointFile>& file,
   int64_t foreign = 0;
   std::string foreign_example;
   for (const core::Checkpoint& c : f.checkpoints) {
-    while (tree.size() < c.size) tree.Append(f.leaves[tree.size()]);
+    while (tree.size() < c.size) tree.Append(file_leaves_[tree.size()]);
     const std::string name = "the checkpoint of " + std::to_string(c.size) +
                              " entries signed at " + c.time;
     if (tree.Root() != c.root) {
@@ -385,19 +397,14 @@ void Verifier::CheckCheckpoints(const core::Result<CheckpointFile>& file,
                 "): the file was cut short or replaced with an older copy");
   }
   if (f.checkpoints.empty()) {
-    if (!leaves_.empty()) {
-      Problem(FindingKind::kEntriesUnsigned, "", "", 1,
-              "no checkpoint has been signed yet: entries 1 to " +
-                  std::to_string(leaves_.size()) + " are in none");
-    }
+    ReportNoneSigned();
     return;
   }
   const core::Checkpoint& last = f.checkpoints.back();
   report_.latest_checkpoint = last.Line();
   if (trusted) {
-    journal_.assign(f.leaves.begin(), f.leaves.begin() + static_cast<int64_t>(last.size));
-    ReportFirstDifference(journal_, "the checkpoint of " + std::to_string(last.size) +
-                                        " entries signed at " + last.time);
+    ReportFirstDifference(file_leaves_, last.size,
+                          "the checkpoint of " + std::to_string(last.size) + " entries signed at " + last.time);
   }
   if (leaves_.size() > last.size) {
     Problem(FindingKind::kEntriesUnsigned, "", "", static_cast<int64_t>(last.size) + 1,
@@ -430,9 +437,7 @@ void Verifier::CheckSince(const KeptCheckpoint& since, const core::VerifyingKey&
   }
   const size_t n = c.size, m = leaves_.size();
   if (m >= n) {
-    core::MerkleFrontier prefix;
-    for (size_t i = 0; i < n; ++i) prefix.Append(leaves_[i]);
-    if (prefix.Root() == c.root) {
+    if (PrefixRoot(leaves_, n) == c.root) {
       const core::MerkleNodeSource nodes = core::MerkleNodesOfLeaves(leaves_);
       core::Result<std::vector<core::MerkleHash>> proof =
           core::MerkleConsistencyProof(n, m, nodes);
@@ -456,15 +461,15 @@ void Verifier::CheckSince(const KeptCheckpoint& since, const core::VerifyingKey&
   report_.since_result = "the log does not extend " + name;
   // Name the first entry that differs from a copy of the leaves the
   // checkpoint covered: the one given, else the checkpoints file's if they
-  // still reproduce the checkpoint's root.
-  // The file's leaves are trusted here by the kept checkpoint's root, not by
-  // a signature: they name the entry even when the key was replaced.
-  std::vector<core::MerkleHash> trusted = since.leaves;
-  if (trusted.empty() && file_leaves_.size() >= n) {
-    std::vector<core::MerkleHash> copy(file_leaves_.begin(), file_leaves_.begin() + static_cast<int64_t>(n));
-    if (core::MerkleRoot(copy) == c.root) trusted = std::move(copy);
+  // still reproduce the checkpoint's root (trusted by the kept checkpoint,
+  // not by a signature: they name the entry even when the key was replaced).
+  const std::vector<core::MerkleHash>* trusted = nullptr;
+  if (!since.leaves.empty()) {
+    trusted = &since.leaves;
+  } else if (file_leaves_.size() >= n && PrefixRoot(file_leaves_, n) == c.root) {
+    trusted = &file_leaves_;
   }
-  if (!trusted.empty() && ReportFirstDifference(trusted, name)) return;
+  if (trusted != nullptr && ReportFirstDifference(*trusted, n, name)) return;
   if (m < n) {
     Problem(FindingKind::kLogTruncated, "", "", static_cast<int64_t>(m) + 1,
             "the log has " + std::to_string(m) + " entries; " + name +

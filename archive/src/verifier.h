@@ -51,7 +51,7 @@ class Verifier {
   // The checkpoints file (kNotFound if it is missing), the key the archive
   // signs with, and the last checkpoint the catalog recorded (size 0 if
   // none). After FinishAudit.
-  void CheckCheckpoints(const core::Result<CheckpointFile>& file,
+  void CheckCheckpoints(core::Result<CheckpointFile> file,
                         const core::VerifyingKey& key, int64_t recorded_size,
                         const std::string& recorded_line);
   // That the log extends `since` (after CheckCheckpoints).
@@ -144,12 +144,14 @@ class Verifier {
   VerifyReport report_;
 
   void MerkleNodeDiffers(int64_t index);
+  // The notice that the log has entries and no checkpoint covers any.
+  void ReportNoneSigned();
   // Reports the current level's nodes not seen and moves up one level.
   void NextMerkleLevel();
-  // Names the first entry where `trusted` (leaves a checkpoint of
-  // trusted.size() entries covered) and the log differ, as kLogRewritten;
-  // false if the log extends it.
-  bool ReportFirstDifference(const std::vector<core::MerkleHash>& trusted,
+  // Names the first entry where the first `n` of `trusted` (the leaves a
+  // checkpoint of n entries covered) and the log differ, as kLogRewritten,
+  // or the first one gone, as kLogTruncated; false if the log extends them.
+  bool ReportFirstDifference(const std::vector<core::MerkleHash>& trusted, size_t n,
                              const std::string& what);
 
   int64_t expected_seq_ = 1;
@@ -162,9 +164,7 @@ class Verifier {
   int64_t merkle_mismatches_ = 0;
   int64_t merkle_first_seq_ = 0;
   std::string merkle_first_mismatch_;
-  // The journal of the checkpoints file when its checkpoints hold (empty
-  // otherwise), and its leaves whatever signed them.
-  std::vector<core::MerkleHash> journal_;
+  // The checkpoints file's leaves, whatever signed them.
   std::vector<core::MerkleHash> file_leaves_;
   int64_t file_size_ = 0;  // entries the file's last checkpoint covers
   std::string prev_hash_;

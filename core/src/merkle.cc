@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "beian/core/digest.h"
+
 namespace beian::core {
 namespace {
 
@@ -290,15 +292,7 @@ Status VerifyMerkleConsistency(uint64_t size1, uint64_t size2,
   return Status::Ok();
 }
 
-std::string MerkleHashHex(const MerkleHash& hash) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out(64, '0');
-  for (size_t i = 0; i < hash.size(); ++i) {
-    out[2 * i] = kHex[hash[i] >> 4];
-    out[2 * i + 1] = kHex[hash[i] & 15];
-  }
-  return out;
-}
+std::string MerkleHashHex(const MerkleHash& hash) { return HexEncode(View(hash)); }
 
 bool ParseMerkleHash(std::string_view hex, MerkleHash* out) {
   if (hex.size() != 64) return false;
