@@ -18,7 +18,9 @@
 #include "beian/core/json.h"
 #include "beian/core/text_policy.h"
 #include "beian/core/utf8.h"
+#include "authentication.h"
 #include "byte_range.h"
+#include "console.h"
 #include "multipart.h"
 #include "views.h"
 
@@ -33,12 +35,6 @@ using service::Role;
 
 constexpr char kPdf[] = "application/pdf";
 
-Response Unauthorized(std::string_view message) {
-  Response r = Response::Error(401, "unauthorized", message);
-  r.SetHeader("WWW-Authenticate", "Bearer realm=\"beian\"");
-  return r;
-}
-
 // The first error problem's path, or "".
 std::string FirstErrorPath(const std::vector<core::Problem>& problems) {
   for (const core::Problem& p : problems) {
@@ -51,8 +47,8 @@ std::string FirstErrorPath(const std::vector<core::Problem>& problems) {
 // Request parts
 
 // The positive integer id in the path, or nullopt.
-std::optional<int64_t> PathId(const Request& req) {
-  const std::string* text = req.PathParam("id");
+std::optional<int64_t> PathId(const Request& req, std::string_view name = "id") {
+  const std::string* text = req.PathParam(name);
   if (text == nullptr || text->empty() || text->size() > 18) return std::nullopt;
   int64_t id = 0;
   for (char c : *text) {
@@ -117,26 +113,18 @@ class FilingApi {
                               "reprints archived through the API.");
   }
 
-  // Runs `handler` for a request with a valid token, as its identity.
+  // Runs `handler` for an authenticated request (a token, or a session with
+  // its CSRF token for a change), as its identity.
   template <typename F>
   Handler Authenticated(F handler) {
     return [this, handler](const Request& req) -> Response {
-      const std::string* auth = req.Header("Authorization");
-      constexpr std::string_view kBearer = "Bearer ";
-      if (auth == nullptr || auth->size() <= kBearer.size() ||
-          !EqualsIgnoreCase(std::string_view(*auth).substr(0, kBearer.size()), kBearer)) {
-        return Unauthorized("this needs Authorization: Bearer <token>");
-      }
-      core::Result<Identity> who = service_.Authenticate(auth->substr(kBearer.size()));
-      if (!who.ok()) {
-        if (who.status().code() == core::Code::kNotFound) {
-          return Unauthorized("unknown or revoked token");
-        }
-        return Response::FromStatus(who.status());
-      }
-      Response r = handler(req, *who);
-      r.SetLogField("token", std::to_string(who->token_id));
-      r.SetLogField("role", std::string(service::RoleName(who->role)));
+      std::variant<Identity, Response> who = internal::Authenticate(service_, req);
+      if (auto* refused = std::get_if<Response>(&who)) return std::move(*refused);
+      const Identity& identity = std::get<Identity>(who);
+      Response r = handler(req, identity);
+      if (identity.token_id > 0) r.SetLogField("token", std::to_string(identity.token_id));
+      if (identity.user_id > 0) r.SetLogField("user", std::to_string(identity.user_id));
+      r.SetLogField("role", std::string(service::RoleName(identity.role)));
       return r;
     };
   }
@@ -595,21 +583,64 @@ class FilingApi {
     return Response::Json(200, out);
   }
 
-  // GET /v1/verify/{number}?key=: the QR code on paper; no token.
-  Response VerifyPrinted(const Request& req) {
-    const std::string* number = req.PathParam("number");
-    const std::string* key = req.Query("key");
-    if (key == nullptr || key->empty()) {
-      return Response::Error(400, "missing_key", "key (printed in the QR code) is required", "key");
-    }
-    core::Result<service::PublicCheck> check = service_.CheckPrinted(*number, *key);
-    if (!check.ok()) {
-      if (check.status().code() == core::Code::kNotFound) {
-        return Response::Error(404, "not_in_archive", "未查到该文书 / no archived document with this number and key");
+  // GET /v1/queue: the bureau's work queue (待办) with deadlines and 预警.
+  Response Queue(const Request&, const Identity& who) {
+    core::Result<std::vector<service::QueueItem>> queue = service_.Queue(who);
+    if (!queue.ok()) return Refused(queue.status(), {});
+    core::Json list = core::Json::MakeArray();
+    for (const service::QueueItem& item : *queue) {
+      core::Json o = DocumentJson(item.document);
+      o.Set("awaiting", item.awaiting);
+      if (item.working_days_left) {
+        o.Set("working_days_left", *item.working_days_left);
+      } else {
+        o.Set("working_days_left", core::Json());
       }
-      return Response::FromStatus(check.status());
+      if (item.warning.empty()) {
+        o.Set("warning", core::Json());
+      } else {
+        o.Set("warning", item.warning);
+      }
+      list.Push(std::move(o));
     }
-    return Response::Json(200, PublicCheckJson(*check));
+    core::Json out = core::Json::MakeObject();
+    out.Set("documents", std::move(list));
+    return Response::Json(200, out);
+  }
+
+  // GET /v1/documents/{id}/audit: the document's audit entries.
+  Response Audit(const Request& req, const Identity& who) {
+    const std::optional<int64_t> id = PathId(req);
+    if (!id) return Response::Error(400, "invalid_id", "document id must be a positive integer", "id");
+    core::Result<std::vector<service::AuditEntryInfo>> entries = service_.AuditOf(who, *id);
+    if (!entries.ok()) return Refused(entries.status(), {}, "id");
+    core::Json list = core::Json::MakeArray();
+    for (const service::AuditEntryInfo& e : *entries) {
+      core::Json o = core::Json::MakeObject();
+      o.Set("seq", e.seq);
+      o.Set("at", e.at);
+      o.Set("actor", e.actor);
+      o.Set("action", e.action);
+      o.Set("subject", e.subject);
+      o.Set("detail", e.detail);
+      list.Push(std::move(o));
+    }
+    core::Json out = core::Json::MakeObject();
+    out.Set("entries", std::move(list));
+    return Response::Json(200, out);
+  }
+
+  // GET /v1/documents/{id}/signed-copies/{copy}/file: a copy's stored bytes.
+  Response CopyFile(const Request& req, const Identity& who) {
+    const std::optional<int64_t> id = PathId(req);
+    const std::optional<int64_t> copy = PathId(req, "copy");
+    if (!id || !copy) return Response::Error(400, "invalid_id", "ids must be positive integers", !id ? "id" : "copy");
+    core::Result<std::string> bytes = service_.ReadCopy(who, *id, *copy);
+    if (!bytes.ok()) return Refused(bytes.status(), {}, "copy");
+    Response r = Response::Bytes(200, std::move(bytes).value(), kPdf);
+    r.SetHeader("Cache-Control", "private, max-age=31536000, immutable");
+    r.SetHeader("Content-Disposition", "inline; filename=\"copy-" + std::to_string(*copy) + ".pdf\"");
+    return r;
   }
 
   // GET /v1/conflicts: persons in the current documents of several
@@ -705,14 +736,14 @@ class FilingApi {
         add("GET", "/v1/search", with_token(&FilingApi::Search)));
     BEIAN_RETURN_IF_ERROR(
         add("POST", "/v1/verify", with_token(&FilingApi::VerifyFile)));
-    BEIAN_RETURN_IF_ERROR(add("GET", "/v1/verify/{number}",
-                              [api](const Request& req) {
-                                return api->VerifyPrinted(req);
-                              }));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/keys", [api](const Request& req) {
       return api->SigningKeys(req);
     }));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/conflicts", with_token(&FilingApi::Conflicts)));
+    BEIAN_RETURN_IF_ERROR(add("GET", "/v1/queue", with_token(&FilingApi::Queue)));
+    BEIAN_RETURN_IF_ERROR(add("GET", "/v1/documents/{id}/audit", with_token(&FilingApi::Audit)));
+    BEIAN_RETURN_IF_ERROR(
+        add("GET", "/v1/documents/{id}/signed-copies/{copy}/file", with_token(&FilingApi::CopyFile)));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/kinds", with_token(&FilingApi::Kinds)));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/kinds/{kind}/schema",
                               with_token(&FilingApi::KindSchema)));
@@ -737,6 +768,11 @@ core::Result<Router> MakeFilingApi(const FilingApiContext& context) {
   auto api = std::make_shared<FilingApi>(context);
   Router router;
   BEIAN_RETURN_IF_ERROR(FilingApi::Register(api, router));
+  internal::ConsoleContext console;
+  console.service = context.service;
+  console.files = context.console_files;
+  console.public_checks_per_minute = context.public_checks_per_minute;
+  BEIAN_RETURN_IF_ERROR(internal::RegisterConsole(console, router));
   return router;
 }
 

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "beian/archive/archive.h"
 
 #include <string>
@@ -129,6 +130,28 @@ core::Result<AccessRole> ParseAccessRole(std::string_view name) {
   }
   return core::InvalidArgument("unknown role \"" + std::string(name) +
                                "\" (enterprise, bureau or admin)");
+}
+
+bool IsVerifyUrl(std::string_view url) {
+  if (url.size() > 200 || url.empty() || url.back() == '/') return false;
+  size_t host = 0;
+  if (url.compare(0, 7, "http://") == 0) {
+    host = 7;
+  } else if (url.compare(0, 8, "https://") == 0) {
+    host = 8;
+  } else {
+    return false;
+  }
+  if (url.size() == host || url[host] == '/' || url[host] == ':') return false;
+  return std::all_of(url.begin(), url.end(), [](char c) { return c > ' ' && c < 0x7F && c != '?' && c != '#'; });
+}
+
+bool IsUsername(std::string_view username) {
+  if (username.size() < 2 || username.size() > 64) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!alnum(username.front())) return false;
+  return std::all_of(username.begin(), username.end(),
+                     [&](char c) { return alnum(c) || c == '.' || c == '_' || c == '-'; });
 }
 
 }  // namespace beian::archive

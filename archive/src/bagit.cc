@@ -338,6 +338,7 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
     line.Set("sm3", doc.sm3);
     line.Set("bytes", doc.bytes);
     line.Set("pages", doc.pages);
+    if (!doc.verify_url.empty()) line.Set("verify_url", doc.verify_url);
     line.Set("status", std::string(DocumentStatusName(doc.status)));
     for (std::string_view key : kLifecycleFields) {
       line.Set(std::string(key), LifecycleField(doc, key));
@@ -712,6 +713,9 @@ core::Result<ImportDocument> ParseCatalogLine(
   }
   d.template_version = static_cast<int>(template_version);
   d.pages = static_cast<int>(pages);
+  if (line.Find("verify_url") != nullptr && !GetString(line, "verify_url", d.verify_url)) {
+    return core::InvalidArgument(where + ": verify_url must be text");
+  }
   d.data = *line.Find("data");
   core::Result<DocumentStatus> parsed_status = ParseDocumentStatus(status);
   if (!parsed_status.ok()) {

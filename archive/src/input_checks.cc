@@ -189,6 +189,10 @@ core::Status CheckNewDocument(const NewDocument& d) {
     return core::InvalidArgument("document number is not UTF-8");
   }
   if (d.kind.empty()) return core::InvalidArgument("document kind is empty");
+  if (!d.verify_url.empty() && !IsVerifyUrl(d.verify_url)) {
+    return core::InvalidArgument("verify_url must be an http(s) address without query, e.g. "
+                                 "https://beian.example.gov.cn");
+  }
   if (d.template_version < 1) {
     return core::InvalidArgument("template_version must be >= 1");
   }
@@ -274,47 +278,74 @@ core::Status CheckNewAccessToken(const NewAccessToken& t) {
         "no control characters)");
   }
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("label", t.label));
-  const bool credit_ok = core::IsCreditCodeForm(t.credit_code);
-  if (t.role == AccessRole::kAdmin) {
-    if (!t.name.empty()) {
-      return core::InvalidArgument("an admin token has no name");
-    }
-  } else if (t.name.empty() || t.name.size() > 200 ||
-             !core::IsAcceptableText(t.name, core::TextLines::kOne)) {
+  return CheckAccessScope(t.role, t.credit_code, t.district, t.name, "token");
+}
+
+core::Status CheckAccessScope(AccessRole role, std::string_view credit_code, std::string_view district,
+                              std::string_view name, std::string_view what) {
+  const std::string an = (role == AccessRole::kAdmin ? "an admin " : role == AccessRole::kBureau
+                                                                          ? "a bureau "
+                                                                          : "an enterprise ") +
+                         std::string(what);
+  if (role == AccessRole::kAdmin) {
+    if (!name.empty()) return core::InvalidArgument(an + " has no name");
+  } else if (name.empty() || name.size() > 200 || !core::IsAcceptableText(name, core::TextLines::kOne)) {
     return core::InvalidArgument(
-        std::string("a") +
-        (t.role == AccessRole::kBureau ? " bureau token needs the bureau's "
-                                         "official name"
-                                       : "n enterprise token needs the "
-                                         "enterprise's registered name") +
-        ": 1 to 200 bytes of text (UTF-8 in NFC, one line, no control "
-        "characters)");
+        an + (role == AccessRole::kBureau ? " needs the bureau's official name"
+                                          : " needs the enterprise's registered name") +
+        ": 1 to 200 bytes of text (UTF-8 in NFC, one line, no control characters)");
   } else {
-    BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("name", t.name));
+    BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("name", name));
   }
-  switch (t.role) {
+  switch (role) {
     case AccessRole::kEnterprise:
-      if (!credit_ok) {
-        return core::InvalidArgument(
-            "an enterprise token needs the enterprise's 18-character credit "
-            "code, got \"" + t.credit_code + "\"");
+      if (!core::IsCreditCodeForm(credit_code)) {
+        return core::InvalidArgument(an + " needs the enterprise's 18-character credit code, got \"" +
+                                     std::string(credit_code) + "\"");
       }
-      if (!t.district.empty()) {
-        return core::InvalidArgument("an enterprise token has no district");
-      }
+      if (!district.empty()) return core::InvalidArgument(an + " has no district");
       break;
     case AccessRole::kBureau:
-      BEIAN_RETURN_IF_ERROR(core::DistrictNumberCode(t.district).status());
-      if (!t.credit_code.empty()) {
-        return core::InvalidArgument("a bureau token has no credit code");
-      }
+      BEIAN_RETURN_IF_ERROR(core::DistrictNumberCode(std::string(district)).status());
+      if (!credit_code.empty()) return core::InvalidArgument(an + " has no credit code");
       break;
     case AccessRole::kAdmin:
-      if (!t.credit_code.empty() || !t.district.empty()) {
-        return core::InvalidArgument(
-            "an admin token has neither credit code nor district");
+      if (!credit_code.empty() || !district.empty()) {
+        return core::InvalidArgument(an + " has neither credit code nor district");
       }
       break;
+  }
+  return core::Status::Ok();
+}
+
+core::Status CheckNewUser(const NewUser& u) {
+  if (!IsUsername(u.username)) {
+    return core::InvalidArgument("username must be 2 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter "
+                                 "or digit, got \"" + u.username + "\"");
+  }
+  BEIAN_RETURN_IF_ERROR(CheckAccessScope(u.role, u.credit_code, u.district, u.name, "user"));
+  if (u.display_name.empty() || u.display_name.size() > 100 ||
+      !core::IsAcceptableText(u.display_name, core::TextLines::kOne) || core::IsBlank(u.display_name)) {
+    return core::InvalidArgument("display_name must be one line of 1 to 100 bytes of text (the person's name)");
+  }
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("display_name", u.display_name));
+  if (u.password_hash.compare(0, 8, "$scrypt$") != 0 || u.password_hash.size() > 200) {
+    return core::InvalidArgument("password_hash must be a scrypt PHC string");
+  }
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("created_by", u.created_by));
+  return CheckNoIdNumber("created_by", u.created_by);
+}
+
+core::Status CheckNewUserSession(const NewUserSession& s) {
+  if (!IsLowerHex64(s.secret_sha256)) {
+    return core::InvalidArgument("secret_sha256 must be 64 lowercase hex characters");
+  }
+  if (s.user_id <= 0) return core::InvalidArgument("a session needs its user");
+  for (const std::string* t : {&s.created_at, &s.expires_at, &s.idle_until}) {
+    if (!core::IsBeijingTime(*t)) return core::InvalidArgument("session times must be Beijing time");
+  }
+  if (s.idle_until > s.expires_at || s.created_at > s.idle_until) {
+    return core::InvalidArgument("a session must go idle after it starts and not after it expires");
   }
   return core::Status::Ok();
 }

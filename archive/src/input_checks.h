@@ -34,6 +34,19 @@ core::Status CheckNewReprint(const NewReprint& reprint);
 // the secret's digest.
 core::Status CheckNewAccessToken(const NewAccessToken& token);
 
+// The scope of a token or user of `role` ("token", "user"): an enterprise's
+// credit code and registered name, a bureau's district and official name,
+// neither for admin.
+core::Status CheckAccessScope(AccessRole role, std::string_view credit_code, std::string_view district,
+                              std::string_view name, std::string_view what);
+
+// The same for a user: username (CheckUsername), scope, display name,
+// creator and a password hash.
+core::Status CheckNewUser(const NewUser& user);
+
+// The same for a session: digests, times and the user.
+core::Status CheckNewUserSession(const NewUserSession& session);
+
 // The same for a lifecycle step: actor, the fields `to` requires (and no
 // others), the detail (an object or null) and the time.
 core::Status CheckStatusChange(const StatusChange& change);

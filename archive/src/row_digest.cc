@@ -34,6 +34,8 @@ std::string DocumentRowDigest(const Document& d) {
   o.Set("sha256", d.sha256);
   o.Set("sm3", d.sm3);
   o.Set("template_version", d.template_version);
+  // Only when set: documents printed before it keep their recorded digest.
+  if (!d.verify_url.empty()) o.Set("verify_url", d.verify_url);
   return DigestOf(o);
 }
 
@@ -84,6 +86,22 @@ std::string AccessTokenRowDigest(const AccessToken& t) {
   return DigestOf(o);
 }
 
+std::string UserRowDigest(const User& u) {
+  core::Json o = core::Json::MakeObject();
+  o.Set("created_at", u.created_at);
+  o.Set("created_by", u.created_by);
+  o.Set("credit_code", u.credit_code);
+  o.Set("disabled_at", u.disabled_at);
+  o.Set("display_name", u.display_name);
+  o.Set("district", u.district);
+  o.Set("id", u.id);
+  o.Set("name", u.name);
+  o.Set("password_hash", u.password_hash);
+  o.Set("role", std::string(AccessRoleName(u.role)));
+  o.Set("username", u.username);
+  return DigestOf(o);
+}
+
 std::string* LifecycleField(Document& d, std::string_view name) {
   if (name == "accepted_on") return &d.accepted_on;
   if (name == "decision_due") return &d.decision_due;
@@ -115,7 +133,8 @@ bool IsArchiveAction(std::string_view action) {
   return action == kActionIngest || action == kActionAttach ||
          action == kActionReprint || action == kActionSetStatus ||
          action == kActionTokenCreate || action == kActionTokenRevoke ||
-         action == kActionVoidNumber;
+         action == kActionVoidNumber || action == kActionUserCreate ||
+         action == kActionUserDisable || action == kActionUserPassword;
 }
 
 }  // namespace beian::archive

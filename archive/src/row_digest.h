@@ -37,6 +37,7 @@ std::string ReprintRowDigest(const Reprint& reprint);
 // name (only when not empty, so that tokens created before names keep their
 // digest), revoked_at, role, secret_sha256.
 std::string AccessTokenRowDigest(const AccessToken& token);
+std::string UserRowDigest(const User& user);
 
 // The chained hash of an audit row (see AuditEntry in records.h); uses every
 // field of `entry` except hash.
@@ -50,6 +51,9 @@ inline constexpr std::string_view kActionSetStatus = "set-status";
 inline constexpr std::string_view kActionTokenCreate = "token-create";
 inline constexpr std::string_view kActionTokenRevoke = "token-revoke";
 inline constexpr std::string_view kActionVoidNumber = "void-number";
+inline constexpr std::string_view kActionUserCreate = "user-create";
+inline constexpr std::string_view kActionUserDisable = "user-disable";
+inline constexpr std::string_view kActionUserPassword = "user-password";
 
 // The reason a "void-number" entry gives.
 inline constexpr std::string_view kVoidReasonUnused =

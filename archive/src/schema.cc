@@ -279,6 +279,41 @@ CREATE TABLE checkpoint_state (
   line TEXT NOT NULL
 );
 )sql"},
+    // People who sign in to the console, their sessions (only the SHA-256 of
+    // the cookie's secret) and failed sign-ins per username, for growing
+    // delays that hold across processes; and the verification address a
+    // document's QR code was printed with ('' for the beian:verify form of
+    // documents issued before).
+    {6, R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('enterprise', 'bureau', 'admin')),
+  credit_code TEXT NOT NULL,
+  district TEXT NOT NULL,
+  name TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  disabled_at TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE user_sessions (
+  secret_sha256 TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  idle_until TEXT NOT NULL,
+  ended_at TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX user_sessions_user ON user_sessions (user_id);
+CREATE TABLE signin_failures (
+  username TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_failed_at TEXT NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE documents ADD COLUMN verify_url TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 // Indexes every document in the catalog and records kTextIndexVersion (in

@@ -22,6 +22,7 @@
 #include "beian/archive/document_number.h"
 #include "beian/archive/text_index.h"
 #include "beian/core/districts.h"
+#include "beian/core/beijing_time.h"
 #include "beian/core/json.h"
 #include "beian/core/kinds.h"
 #include "beian/core/utf8.h"
@@ -78,7 +79,7 @@ constexpr char kDocumentColumns[] =
     "id, number, kind, template_version, data, credit_code, enterprise_name, "
     "project_name, district, issued_at, created_by, sha256, sm3, bytes, "
     "pages, status, accepted_on, decision_due, filing_number, decided_at, "
-    "revoked_at, status_reason";
+    "revoked_at, status_reason, verify_url";
 constexpr char kSignedCopyColumns[] =
     "id, document_id, sha256, sm3, bytes, pages, media_type, original_name, "
     "uploaded_by, uploaded_at, of_record";
@@ -117,6 +118,7 @@ core::Result<Document> ReadDocument(const Statement& s) {
   d.decided_at = s.Text(19);
   d.revoked_at = s.Text(20);
   d.status_reason = s.Text(21);
+  d.verify_url = s.Text(22);
   return d;
 }
 
@@ -169,6 +171,42 @@ AccessToken ReadAccessToken(const Statement& s) {
   t.secret_sha256 = s.Text(8);
   t.name = s.Text(9);
   return t;
+}
+
+constexpr char kUserColumns[] =
+    "id, username, role, credit_code, district, name, display_name, "
+    "password_hash, created_by, created_at, disabled_at";
+
+User ReadUser(const Statement& s) {
+  User u;
+  u.id = s.Int(0);
+  u.username = s.Text(1);
+  // As for tokens: the CHECK constraint keeps the role one of the three.
+  const core::Result<AccessRole> role = ParseAccessRole(s.Text(2));
+  u.role = role.ok() ? *role : AccessRole::kEnterprise;
+  u.credit_code = s.Text(3);
+  u.district = s.Text(4);
+  u.name = s.Text(5);
+  u.display_name = s.Text(6);
+  u.password_hash = s.Text(7);
+  u.created_by = s.Text(8);
+  u.created_at = s.Text(9);
+  u.disabled_at = s.Text(10);
+  return u;
+}
+
+constexpr char kUserSessionColumns[] =
+    "secret_sha256, user_id, created_at, expires_at, idle_until, ended_at";
+
+UserSession ReadUserSession(const Statement& s) {
+  UserSession u;
+  u.secret_sha256 = s.Text(0);
+  u.user_id = s.Int(1);
+  u.created_at = s.Text(2);
+  u.expires_at = s.Text(3);
+  u.idle_until = s.Text(4);
+  u.ended_at = s.Text(5);
+  return u;
 }
 
 std::string Select(const char* columns, const char* rest) {
@@ -667,6 +705,7 @@ core::Result<Document> SqliteArchive::Ingest(const NewDocument& in) {
   d.created_by = in.created_by;
   d.pages = in.pages;
   d.status = DocumentStatus::kIssued;
+  d.verify_url = in.verify_url;
 
   {
     // Refuse without leaving a blob behind (the transaction asks again in
@@ -955,9 +994,9 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
         db.Prepare("INSERT INTO documents (number, kind, template_version, "
                    "data, credit_code, enterprise_name, project_name, "
                    "district, issued_at, created_by, sha256, sm3, bytes, "
-                   "pages, status, number_year, number_serial) VALUES (?1, "
+                   "pages, status, number_year, number_serial, verify_url) VALUES (?1, "
                    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                   "'issued', ?15, ?16)"));
+                   "'issued', ?15, ?16, ?17)"));
     s.BindText(1, d.number)
         .BindText(2, d.kind)
         .BindInt(3, d.template_version)
@@ -971,7 +1010,8 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
         .BindText(11, d.sha256)
         .BindText(12, d.sm3)
         .BindInt(13, d.bytes)
-        .BindInt(14, d.pages);
+        .BindInt(14, d.pages)
+        .BindText(17, d.verify_url);
     if (parsed) {
       s.BindInt(15, parsed->year).BindInt(16, parsed->serial);
     } else {
@@ -1669,6 +1709,246 @@ core::Result<AccessToken> SqliteArchive::RevokeAccessToken(
   return t;
 }
 
+core::Result<std::vector<AuditEntry>> SqliteArchive::AuditEntriesOf(std::string_view subject, int limit) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s, impl_->db.Prepare(std::string("SELECT ") + kAuditColumns +
+                                     " FROM audit_log WHERE subject = ?1 ORDER BY seq LIMIT ?2"));
+  s.BindText(1, subject).BindInt(2, std::clamp(limit, 1, 10000));
+  std::vector<AuditEntry> entries;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    entries.push_back(ReadAuditEntry(s));
+  }
+  return entries;
+}
+
+// ---- Users, sessions and failed sign-ins
+
+namespace {
+
+// The user `id` in the caller's transaction; kNotFound if none.
+core::Result<User> UserById(Database& db, int64_t id) {
+  BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare(Select(kUserColumns, "FROM users WHERE id = ?1")));
+  s.BindInt(1, id);
+  BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+  if (!row) return core::NotFound("no user " + std::to_string(id));
+  return ReadUser(s);
+}
+
+core::Status EndSessionsOf(Database& db, int64_t user_id, const std::string& at) {
+  BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare("UPDATE user_sessions SET ended_at = ?1 "
+                                                 "WHERE user_id = ?2 AND ended_at = ''"));
+  s.BindText(1, at).BindInt(2, user_id);
+  return s.Run();
+}
+
+core::Json UserDetail(const User& u) {
+  core::Json detail = core::Json::MakeObject();
+  detail.Set("user_id", u.id);
+  detail.Set("username", u.username);
+  detail.Set("role", std::string(AccessRoleName(u.role)));
+  detail.Set("row_sha256", UserRowDigest(u));
+  return detail;
+}
+
+}  // namespace
+
+core::Result<User> SqliteArchive::AddUser(const NewUser& in) {
+  BEIAN_RETURN_IF_ERROR(CheckNewUser(in));
+  User u;
+  u.username = in.username;
+  u.role = in.role;
+  u.credit_code = in.credit_code;
+  u.district = in.district;
+  u.name = in.name;
+  u.display_name = in.display_name;
+  u.password_hash = in.password_hash;
+  u.created_by = in.created_by;
+  u.created_at = impl_->Now();
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("INSERT INTO users (username, role, credit_code, district, name, display_name, "
+                   "password_hash, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    s.BindText(1, u.username)
+        .BindText(2, AccessRoleName(u.role))
+        .BindText(3, u.credit_code)
+        .BindText(4, u.district)
+        .BindText(5, u.name)
+        .BindText(6, u.display_name)
+        .BindText(7, u.password_hash)
+        .BindText(8, u.created_by)
+        .BindText(9, u.created_at);
+    core::Status inserted = s.Run();
+    if (inserted.code() == core::Code::kFailedPrecondition) {
+      return core::FailedPrecondition("the username \"" + u.username + "\" is taken");
+    }
+    BEIAN_RETURN_IF_ERROR(inserted);
+  }
+  u.id = db.LastInsertRowId();
+  BEIAN_RETURN_IF_ERROR(
+      impl_->AppendAuditLocked(u.created_by, kActionUserCreate, "user " + u.username, UserDetail(u)).status());
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  return u;
+}
+
+core::Result<User> SqliteArchive::FindUser(std::string_view username) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(Statement s, impl_->db.Prepare(Select(kUserColumns, "FROM users WHERE username = ?1")));
+  s.BindText(1, username);
+  BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+  if (!row) return core::NotFound("no such user");
+  return ReadUser(s);
+}
+
+core::Result<User> SqliteArchive::GetUser(int64_t id) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return UserById(impl_->db, id);
+}
+
+core::Result<std::vector<User>> SqliteArchive::ListUsers() {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(Statement s, impl_->db.Prepare(Select(kUserColumns, "FROM users ORDER BY id")));
+  std::vector<User> users;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    users.push_back(ReadUser(s));
+  }
+  return users;
+}
+
+core::Result<User> SqliteArchive::DisableUser(int64_t id, std::string_view actor) {
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("actor", actor));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", actor));
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  BEIAN_ASSIGN_OR_RETURN(User u, UserById(db, id));
+  if (u.disabled()) return u;
+  u.disabled_at = impl_->Now();
+  {
+    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare("UPDATE users SET disabled_at = ?1 WHERE id = ?2"));
+    s.BindText(1, u.disabled_at).BindInt(2, u.id);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  BEIAN_RETURN_IF_ERROR(EndSessionsOf(db, u.id, u.disabled_at));
+  BEIAN_RETURN_IF_ERROR(
+      impl_->AppendAuditLocked(std::string(actor), kActionUserDisable, "user " + u.username, UserDetail(u))
+          .status());
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  return u;
+}
+
+core::Result<User> SqliteArchive::SetUserPassword(int64_t id, std::string_view password_hash,
+                                                  std::string_view actor) {
+  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("actor", actor));
+  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", actor));
+  if (password_hash.compare(0, 8, "$scrypt$") != 0 || password_hash.size() > 200) {
+    return core::InvalidArgument("password_hash must be a scrypt PHC string");
+  }
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  BEIAN_ASSIGN_OR_RETURN(User u, UserById(db, id));
+  u.password_hash = std::string(password_hash);
+  {
+    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare("UPDATE users SET password_hash = ?1 WHERE id = ?2"));
+    s.BindText(1, u.password_hash).BindInt(2, u.id);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  BEIAN_RETURN_IF_ERROR(EndSessionsOf(db, u.id, impl_->Now()));
+  BEIAN_RETURN_IF_ERROR(
+      impl_->AppendAuditLocked(std::string(actor), kActionUserPassword, "user " + u.username, UserDetail(u))
+          .status());
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  return u;
+}
+
+core::Status SqliteArchive::AddUserSession(const NewUserSession& in) {
+  BEIAN_RETURN_IF_ERROR(CheckNewUserSession(in));
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s, impl_->db.Prepare("INSERT INTO user_sessions (secret_sha256, user_id, created_at, expires_at, "
+                                     "idle_until) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  s.BindText(1, in.secret_sha256)
+      .BindInt(2, in.user_id)
+      .BindText(3, in.created_at)
+      .BindText(4, in.expires_at)
+      .BindText(5, in.idle_until);
+  return s.Run();
+}
+
+core::Result<UserSession> SqliteArchive::FindUserSession(std::string_view secret_sha256) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s, impl_->db.Prepare(Select(kUserSessionColumns, "FROM user_sessions WHERE secret_sha256 = ?1")));
+  s.BindText(1, secret_sha256);
+  BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+  if (!row) return core::NotFound("no such session");
+  return ReadUserSession(s);
+}
+
+core::Status SqliteArchive::TouchUserSession(std::string_view secret_sha256, std::string_view idle_until) {
+  if (!core::IsBeijingTime(idle_until)) return core::InvalidArgument("idle_until must be Beijing time");
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s, impl_->db.Prepare("UPDATE user_sessions SET idle_until = min(?1, expires_at) "
+                                     "WHERE secret_sha256 = ?2 AND ended_at = ''"));
+  s.BindText(1, idle_until).BindText(2, secret_sha256);
+  return s.Run();
+}
+
+core::Status SqliteArchive::EndUserSession(std::string_view secret_sha256) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(Statement s, impl_->db.Prepare("UPDATE user_sessions SET ended_at = ?1 "
+                                                        "WHERE secret_sha256 = ?2 AND ended_at = ''"));
+  s.BindText(1, impl_->Now()).BindText(2, secret_sha256);
+  return s.Run();
+}
+
+core::Result<SignInFailures> SqliteArchive::GetSignInFailures(std::string_view username) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(Statement s, impl_->db.Prepare("SELECT failures, last_failed_at FROM signin_failures "
+                                                        "WHERE username = ?1"));
+  s.BindText(1, username);
+  BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+  if (!row) return SignInFailures{};
+  return SignInFailures{s.Int(0), s.Text(1)};
+}
+
+core::Result<SignInFailures> SqliteArchive::RecordSignInFailure(std::string_view username) {
+  if (username.empty() || username.size() > 256) return core::InvalidArgument("username must be 1 to 256 bytes");
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  const std::string now = impl_->Now();
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s, impl_->db.Prepare("INSERT INTO signin_failures (username, failures, last_failed_at) "
+                                     "VALUES (?1, 1, ?2) ON CONFLICT (username) DO UPDATE SET "
+                                     "failures = failures + 1, last_failed_at = excluded.last_failed_at "
+                                     "RETURNING failures"));
+  s.BindText(1, username).BindText(2, now);
+  BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+  if (!row) return core::Internal("recording a failed sign-in returned no row");
+  SignInFailures f{s.Int(0), now};
+  BEIAN_RETURN_IF_ERROR(s.Run());
+  return f;
+}
+
+core::Status SqliteArchive::ClearSignInFailures(std::string_view username) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(Statement s, impl_->db.Prepare("DELETE FROM signin_failures WHERE username = ?1"));
+  s.BindText(1, username);
+  return s.Run();
+}
+
 core::Result<AuditEntry> SqliteArchive::AppendAudit(const NewAuditEntry& in) {
   BEIAN_RETURN_IF_ERROR(CheckActionName(in.action));
   if (IsArchiveAction(in.action)) {
@@ -2095,6 +2375,14 @@ core::Result<VerifyReport> SqliteArchive::VerifyStorage(
       BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
       if (!row) break;
       verifier.AddAccessToken(ReadAccessToken(s));
+    }
+  }
+  {
+    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare(Select(kUserColumns, "FROM users ORDER BY id")));
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      verifier.AddUser(ReadUser(s));
     }
   }
   {

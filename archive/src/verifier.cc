@@ -123,22 +123,29 @@ void Verifier::RecordAuditRefs(const AuditEntry& e) {
     const core::Json* v = detail.Find(key);
     return v != nullptr && v->is_string() ? v->as_string() : std::string();
   };
-  if (e.action == kActionTokenCreate || e.action == kActionTokenRevoke) {
-    const int64_t token_id = id_of("token_id");
+  // A token or user row: created once, then superseded by each later entry.
+  auto record_row = [&](std::unordered_map<int64_t, AuditedRow>& rows, const char* id_key, const char* what,
+                        bool creates) {
+    const int64_t id = id_of(id_key);
     AuditedRow row;
     row.seq = e.seq;
-    if (token_id <= 0 || !ParseDigest(text_of("row_sha256"), &row.row_digest)) {
-      invalid("detail lacks token_id or row_sha256");
+    if (id <= 0 || !ParseDigest(text_of("row_sha256"), &row.row_digest)) {
+      invalid(std::string("detail lacks ") + id_key + " or row_sha256");
       return;
     }
-    const bool known = audited_tokens_.count(token_id) != 0;
-    if (known == (e.action == kActionTokenCreate)) {
-      invalid(known ? "access token " + std::to_string(token_id) +
-                          " was already created by an earlier row"
-                    : "revokes access token " + std::to_string(token_id) +
-                          ", never created");
+    const bool known = rows.count(id) != 0;
+    if (known == creates) {
+      invalid(std::string(what) + " " + std::to_string(id) +
+              (known ? " was already created by an earlier row" : " is changed but was never created"));
     }
-    audited_tokens_[token_id] = row;  // a revocation supersedes the creation
+    rows[id] = row;
+  };
+  if (e.action == kActionTokenCreate || e.action == kActionTokenRevoke) {
+    record_row(audited_tokens_, "token_id", "access token", e.action == kActionTokenCreate);
+    return;
+  }
+  if (e.action == kActionUserCreate || e.action == kActionUserDisable || e.action == kActionUserPassword) {
+    record_row(audited_users_, "user_id", "user", e.action == kActionUserCreate);
     return;
   }
   if (e.action == kActionVoidNumber) {
@@ -635,23 +642,31 @@ void Verifier::AddSignedCopy(const SignedCopy& c) {
   Tick();
 }
 
-void Verifier::AddAccessToken(const AccessToken& t) {
-  const std::string what = "access token " + std::to_string(t.id) + " (" +
-                           std::string(AccessRoleName(t.role)) + ")";
-  auto it = audited_tokens_.find(t.id);
-  if (it == audited_tokens_.end()) {
-    Problem(FindingKind::kRowNotAudited, "", "", 0,
-            what + " has no token entry in the audit log");
+void Verifier::CheckAuditedRow(std::unordered_map<int64_t, AuditedRow>& rows, int64_t id,
+                               const std::string& row_digest, const std::string& what) {
+  auto it = rows.find(id);
+  if (it == rows.end()) {
+    Problem(FindingKind::kRowNotAudited, "", "", 0, what + " has no entry in the audit log");
     return;
   }
   Digest actual{};
-  ParseDigest(AccessTokenRowDigest(t), &actual);
+  ParseDigest(row_digest, &actual);
   if (actual != it->second.row_digest) {
     Problem(FindingKind::kRowEdited, "", "", it->second.seq,
-            what + ": catalog row differs from what was recorded (" +
-                SeqText(it->second.seq) + ")");
+            what + ": catalog row differs from what was recorded (" + SeqText(it->second.seq) + ")");
   }
-  audited_tokens_.erase(it);
+  rows.erase(it);
+}
+
+void Verifier::AddAccessToken(const AccessToken& t) {
+  CheckAuditedRow(audited_tokens_, t.id, AccessTokenRowDigest(t),
+                  "access token " + std::to_string(t.id) + " (" + std::string(AccessRoleName(t.role)) + ")");
+}
+
+void Verifier::AddUser(const User& u) {
+  CheckAuditedRow(audited_users_, u.id, UserRowDigest(u),
+                  "user " + std::to_string(u.id) + " " + u.username + " (" + std::string(AccessRoleName(u.role)) +
+                      ")");
 }
 
 void Verifier::AddReprint(const Reprint& r) {
@@ -854,6 +869,12 @@ void Verifier::FinishRows() {
                          " was recorded (" + SeqText(row.seq) +
                          ") but its catalog row is gone"}});
   }
+  for (const auto& [id, row] : audited_users_) {
+    gone.push_back({row.seq,
+                    {FindingKind::kRowMissing, "", "", row.seq,
+                     "user " + std::to_string(id) + " was recorded (" + SeqText(row.seq) +
+                         ") but its catalog row is gone"}});
+  }
   std::sort(gone.begin(), gone.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [seq, finding] : gone)
@@ -862,6 +883,7 @@ void Verifier::FinishRows() {
   audited_copies_.clear();
   audited_reprints_.clear();
   audited_tokens_.clear();
+  audited_users_.clear();
 }
 
 void Verifier::CheckBlobTree(const BlobListing& listing) {

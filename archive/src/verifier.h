@@ -63,6 +63,7 @@ class Verifier {
   void AddSignedCopy(const SignedCopy& copy);
   void AddReprint(const Reprint& reprint);
   void AddAccessToken(const AccessToken& token);
+  void AddUser(const User& user);
   // The register of serials (after every document): a number_counters row,
   // a number_allocations row, a number_voids row.
   void AddNumberCounter(const std::string& district, int64_t year,
@@ -128,6 +129,10 @@ class Verifier {
   void Tick();
   void Problem(FindingKind kind, std::string number, std::string blob,
                int64_t seq, std::string message);
+  // A token's or user's row against the digest its latest audit entry
+  // recorded (`rows`), which it then leaves.
+  void CheckAuditedRow(std::unordered_map<int64_t, AuditedRow>& rows, int64_t id, const std::string& row_digest,
+                       const std::string& what);
   void RecordAuditRefs(const AuditEntry& entry);
   // The blob's state from its bytes (thread-safe: reads the store only).
   BlobState Rehashed(const std::string& sha256);
@@ -172,6 +177,7 @@ class Verifier {
   std::unordered_map<int64_t, AuditedRow> audited_copies_;
   std::unordered_map<int64_t, AuditedRow> audited_reprints_;
   std::unordered_map<int64_t, AuditedRow> audited_tokens_;  // latest entry
+  std::unordered_map<int64_t, AuditedRow> audited_users_;   // latest entry
   std::unordered_map<int64_t, DocumentRef> documents_;
   std::map<std::tuple<std::string, int64_t, int64_t>, AuditedVoid>
       audited_voids_;  // by district, year, serial

@@ -74,9 +74,17 @@ const char kUsage[] =
     "               --role bureau --district D --name 机关名称 | --role admin  [--label TEXT]\n"
     "                                          a bearer token for the API; prints its secret once\n"
     "  token list | token revoke ID\n"
+    "  user create USERNAME --role enterprise --credit-code CODE --name 企业名称 |\n"
+    "              --role bureau --district D --name 机关名称 | --role admin\n"
+    "              --display-name 姓名 [--password-stdin]\n"
+    "                                          a person who signs in to the console (password asked on\n"
+    "                                          the terminal, or one line on stdin)\n"
+    "  user list | user disable USERNAME | user password USERNAME [--password-stdin]\n"
     "\n"
     "--root DIR is the folder holding templates/ and fonts/ (default: $BEIAN_ROOT, else the source tree)\n"
     "--data DIR is the archive (default ./var)\n"
+    "--public-url URL is the address QR codes open (URL/v/NUMBER?k=KEY; default: $BEIAN_PUBLIC_URL,\n"
+    "  the serve config's public_url, else the server's own address; none prints beian:verify/...)\n"
     "--signing-key FILE is the key that signs checkpoints (default: $BEIAN_SIGNING_KEY, the serve\n"
     "  config's signing_key, else DIR/keys/checkpoint.pem); keep it off the catalog's disk if you can\n";
 
@@ -102,16 +110,12 @@ using service::FilingService;
 // The service over the templates and fonts under `root` (unless not
 // `templates`), with the archive in `data_dir` ("" for none: rendering and
 // validation only).
-core::Result<std::unique_ptr<FilingService>> Open(const std::string& root, const std::string& data_dir,
-                                                  bool templates, const std::string& signing_key,
-                                                  const std::string& signing_algorithm) {
-  service::ServiceOptions options;
+core::Result<std::unique_ptr<FilingService>> Open(service::ServiceOptions options, const std::string& root,
+                                                  const std::string& data_dir, bool templates) {
   options.root = root;
   options.data_dir = data_dir;
   options.load_templates = templates;
   options.uploads.executable = "/proc/self/exe";  // `beian inspect-upload`
-  options.signing_key = signing_key;
-  if (!signing_algorithm.empty()) options.signing_algorithm = signing_algorithm;
   return FilingService::Open(options);
 }
 
@@ -142,19 +146,44 @@ int ProofCommand(const std::vector<std::string>& args) {
 
 // The signing key's path from a serve config file ("signing_key"), read
 // before the archive is opened; "" if none.
-core::Result<std::string> SigningKeyFromConfig(const std::vector<std::string>& args) {
+// The settings of the serve config (--config FILE) the service needs when it
+// opens: signing_key, public_url and the session limits. The server's own
+// settings are read by ServeCommand. Options given already win.
+core::Status ServiceSettingsFromConfig(const std::vector<std::string>& args, service::ServiceOptions& options,
+                                       bool keep_signing_key, bool keep_public_url) {
   for (size_t i = 1; i + 1 < args.size(); ++i) {
     if (args[i] != "--config") continue;
-    BEIAN_ASSIGN_OR_RETURN(const std::string text, ReadFile(args[i + 1]));
+    const std::string& path = args[i + 1];
+    BEIAN_ASSIGN_OR_RETURN(const std::string text, ReadFile(path));
     BEIAN_ASSIGN_OR_RETURN(const core::Json config, core::ParseJson(text));
-    const core::Json* key = config.is_object() ? config.Find("signing_key") : nullptr;
-    if (key == nullptr) return std::string();
-    if (!key->is_string() || key->as_string().empty()) {
-      return core::InvalidArgument(args[i + 1] + ": signing_key must be a file name");
-    }
-    return key->as_string();
+    if (!config.is_object()) return core::InvalidArgument(path + ": the config must be a JSON object");
+    auto text_of = [&](const char* key, std::string& into) -> core::Status {
+      const core::Json* v = config.Find(key);
+      if (v == nullptr) return core::Status::Ok();
+      if (!v->is_string() || v->as_string().empty()) {
+        return core::InvalidArgument(path + ": " + key + " must be a non-empty string");
+      }
+      into = v->as_string();
+      return core::Status::Ok();
+    };
+    auto seconds_of = [&](const char* key, int64_t& into) -> core::Status {
+      const core::Json* v = config.Find(key);
+      if (v == nullptr) return core::Status::Ok();
+      if (!v->is_integer() || v->as_int() < 1 || v->as_int() > 30 * 86400) {
+        return core::InvalidArgument(path + ": " + key + " must be an integer 1..2592000");
+      }
+      into = v->as_int();
+      return core::Status::Ok();
+    };
+    std::string signing_key, public_url;
+    BEIAN_RETURN_IF_ERROR(text_of("signing_key", signing_key));
+    BEIAN_RETURN_IF_ERROR(text_of("public_url", public_url));
+    if (!keep_signing_key && !signing_key.empty()) options.signing_key = signing_key;
+    if (!keep_public_url && !public_url.empty()) options.public_url = public_url;
+    BEIAN_RETURN_IF_ERROR(seconds_of("session_idle_seconds", options.session_idle_seconds));
+    BEIAN_RETURN_IF_ERROR(seconds_of("session_max_seconds", options.session_max_seconds));
   }
-  return std::string();
+  return core::Status::Ok();
 }
 
 void PrintProblems(const std::vector<core::Problem>& problems, std::ostream& out) {
@@ -543,10 +572,15 @@ int Main(int argc, char** argv) {
   if (const char* env = std::getenv("BEIAN_ROOT")) root = env;
   if (root.empty()) root = BEIAN_SOURCE_ROOT;
   std::string data_dir = "var";
-  std::string signing_key;
+  std::string signing_key, public_url;
   if (const char* env = std::getenv("BEIAN_SIGNING_KEY")) signing_key = env;
-  while (args.size() >= 2 && (args[0] == "--root" || args[0] == "--data" || args[0] == "--signing-key")) {
-    (args[0] == "--root" ? root : args[0] == "--data" ? data_dir : signing_key) = args[1];
+  if (const char* env = std::getenv("BEIAN_PUBLIC_URL")) public_url = env;
+  while (args.size() >= 2 &&
+         (args[0] == "--root" || args[0] == "--data" || args[0] == "--signing-key" || args[0] == "--public-url")) {
+    (args[0] == "--root"          ? root
+     : args[0] == "--data"        ? data_dir
+     : args[0] == "--signing-key" ? signing_key
+                                  : public_url) = args[1];
     args.erase(args.begin(), args.begin() + 2);
   }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
@@ -558,19 +592,21 @@ int Main(int argc, char** argv) {
   // is opened or loaded.
   if (command == "inspect-upload") return service::InspectUploadCommand({args.begin() + 1, args.end()});
   if (command == "proof") return ProofCommand(args);
-  if (command != "token" && command != "kinds" && command != "render" && command != "examples" && command != "validate" &&
-      command != "archive" && command != "serve") {
+  if (command != "token" && command != "user" && command != "kinds" && command != "render" &&
+      command != "examples" && command != "validate" && command != "archive" && command != "serve") {
     std::cerr << kUsage;
     return Fail(kExitUsage, "unknown command \"" + command + "\"");
   }
-  const bool archive = command == "archive" || command == "serve" || command == "token";
+  const bool archive = command == "archive" || command == "serve" || command == "token" || command == "user";
   // What this process writes into the archive (and the access log) is for
   // its own user alone.
   if (archive) ::umask(077);
-  if (command == "serve" && signing_key.empty()) {
-    core::Result<std::string> configured = SigningKeyFromConfig(args);
-    if (!configured.ok()) return Fail(kExitUsage, configured.status().message());
-    signing_key = *configured;
+  service::ServiceOptions options;
+  options.signing_key = signing_key;
+  options.public_url = public_url;
+  if (command == "serve") {
+    core::Status configured = ServiceSettingsFromConfig(args, options, !signing_key.empty(), !public_url.empty());
+    if (!configured.ok()) return Fail(kExitUsage, configured.message());
   }
   // init-keys: the algorithm of a key made now.
   std::string signing_algorithm;
@@ -588,7 +624,8 @@ int Main(int argc, char** argv) {
     }
     key_existed = fs::exists(signing_key.empty() ? data_dir + "/keys/checkpoint.pem" : signing_key);
   }
-  auto opened = Open(root, archive ? data_dir : "", command != "token", signing_key, signing_algorithm);
+  if (!signing_algorithm.empty()) options.signing_algorithm = signing_algorithm;
+  auto opened = Open(options, root, archive ? data_dir : "", command != "token" && command != "user");
   if (!opened.ok()) return Fail(kExitInternal, opened.status().message());
   FilingService& service = **opened;
 
@@ -616,6 +653,7 @@ int Main(int argc, char** argv) {
     return rc;
   }
   if (command == "token") return TokenCommand(service, args);
+  if (command == "user") return UserCommand(service, args);
   if (command == "archive" && args.size() >= 2 && args[1] == "init-keys") {
     auto key = service.SigningKey();
     if (!key.ok()) return Fail(kExitInternal, key.status().message());

@@ -1,8 +1,12 @@
 #include "server_commands.h"
 
 #include <malloc.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
+#include <map>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -51,7 +55,73 @@ struct ServeOptions {
   bool admin_token = false;
   int drain_seconds = 20;
   service::UploadLimits uploads;
+  int public_checks_per_minute = 60;
 };
+
+// The console's files (<root>/console/*, one level), by name.
+core::Result<std::map<std::string, std::string>> ReadConsoleFiles(const std::string& root) {
+  std::map<std::string, std::string> files;
+  std::error_code ec;
+  const std::filesystem::path dir = std::filesystem::path(root) / "console";
+  if (!std::filesystem::is_directory(dir, ec)) return files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!entry.is_regular_file()) continue;
+    BEIAN_ASSIGN_OR_RETURN(std::string bytes, ReadFile(entry.path().string()));
+    files.emplace(entry.path().filename().string(), std::move(bytes));
+  }
+  if (ec) return core::IoError("cannot list " + dir.string() + ": " + ec.message());
+  return files;
+}
+
+constexpr char kUserUsage[] =
+    "usage: beian user create USERNAME --role enterprise --credit-code CODE --name REGISTERED-NAME |\n"
+    "                  --role bureau --district DISTRICT --name BUREAU-NAME | --role admin\n"
+    "                  --display-name NAME [--password-stdin] [--actor NAME]\n"
+    "       beian user list\n"
+    "       beian user disable USERNAME [--actor NAME]\n"
+    "       beian user password USERNAME [--password-stdin] [--actor NAME]";
+
+void PrintUser(const service::UserInfo& u, std::ostream& out) {
+  out << u.id << "\t" << u.username << "\t" << service::RoleName(u.role) << "\t"
+      << (u.role == service::Role::kEnterprise ? u.credit_code : u.district.empty() ? "-" : u.district) << "\t"
+      << (u.name.empty() ? "-" : u.name) << "\t" << u.display_name << "\t" << u.created_at << "\t"
+      << (u.disabled_at.empty() ? "active" : "disabled " + u.disabled_at) << "\n";
+}
+
+// One line from `in` without its line end.
+bool ReadLine(std::istream& in, std::string& line) {
+  if (!std::getline(in, line)) return false;
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  return true;
+}
+
+// A new password: one line on stdin (--password-stdin), or typed twice on
+// the terminal without echo.
+core::Result<std::string> NewPassword(bool from_stdin) {
+  std::string password;
+  if (from_stdin) {
+    if (!ReadLine(std::cin, password)) return core::InvalidArgument("no password on stdin");
+    return password;
+  }
+  if (::isatty(STDIN_FILENO) == 0) {
+    return core::InvalidArgument("stdin is not a terminal: give the password with --password-stdin");
+  }
+  termios saved{};
+  ::tcgetattr(STDIN_FILENO, &saved);
+  termios quiet = saved;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  std::string again;
+  std::cerr << "password: " << std::flush;
+  const bool first = ReadLine(std::cin, password);
+  std::cerr << "\nagain: " << std::flush;
+  const bool second = ReadLine(std::cin, again);
+  std::cerr << "\n";
+  ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+  if (!first || !second) return core::InvalidArgument("no password given");
+  if (password != again) return core::InvalidArgument("the two passwords differ");
+  return password;
+}
 
 core::Status ApplyConfigFile(const std::string& path, ServeOptions& options) {
   BEIAN_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
@@ -151,9 +221,14 @@ core::Status ApplyConfigFile(const std::string& path, ServeOptions& options) {
       BEIAN_ASSIGN_OR_RETURN(s.key_file, text_value());
     } else if (key == "access_log") {
       BEIAN_ASSIGN_OR_RETURN(options.access_log, text_value());
-    } else if (key == "signing_key") {
+    } else if (key == "signing_key" || key == "public_url") {
       // Read before the archive opened (main.cc): checked here like the rest.
       BEIAN_RETURN_IF_ERROR(text_value().status());
+    } else if (key == "session_idle_seconds" || key == "session_max_seconds") {
+      BEIAN_RETURN_IF_ERROR(number(1, 30 * 86400).status());  // also read by main.cc
+    } else if (key == "public_checks_per_minute") {
+      BEIAN_ASSIGN_OR_RETURN(int64_t v, number(1, 100000));
+      options.public_checks_per_minute = static_cast<int>(v);
     } else {
       return core::InvalidArgument(path + ": unknown setting \"" + key + "\"");
     }
@@ -232,6 +307,75 @@ int TokenCommand(service::FilingService& service,
   return 0;
 }
 
+int UserCommand(service::FilingService& service, const std::vector<std::string>& args) {
+  std::string actor;
+  bool password_stdin = false;
+  std::vector<std::string> rest;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--actor" && Value(args, i, actor)) continue;
+    if (args[i] == "--password-stdin") {
+      password_stdin = true;
+      continue;
+    }
+    rest.push_back(args[i]);
+  }
+  if (rest.empty()) return Fail(kExitUsage, kUserUsage);
+  const service::Identity who = service::LocalAdministrator(actor);
+  const std::string& verb = rest[0];
+  auto fail = [](const core::Status& status) {
+    const core::Code code = status.code();
+    return Fail(code == core::Code::kInvalidArgument || code == core::Code::kNotFound ||
+                        code == core::Code::kAlreadyExists
+                    ? kExitBadInput
+                    : kExitInternal,
+                status.message());
+  };
+  if (verb == "list" && rest.size() == 1) {
+    core::Result<std::vector<service::UserInfo>> users = service.ListUsers(who);
+    if (!users.ok()) return fail(users.status());
+    for (const service::UserInfo& u : *users) PrintUser(u, std::cout);
+    return 0;
+  }
+  if ((verb == "disable" || verb == "password") && rest.size() == 2) {
+    core::Result<service::UserInfo> user = service.FindUser(who, rest[1]);
+    if (!user.ok()) return fail(user.status());
+    if (verb == "disable") {
+      user = service.DisableUser(who, user->id);
+    } else {
+      core::Result<std::string> password = NewPassword(password_stdin);
+      if (!password.ok()) return Fail(kExitBadInput, password.status().message());
+      user = service.SetUserPassword(who, user->id, *password);
+    }
+    if (!user.ok()) return fail(user.status());
+    PrintUser(*user, std::cout);
+    return 0;
+  }
+  if (verb != "create" || rest.size() < 2) return Fail(kExitUsage, kUserUsage);
+  service::NewUserAccount account;
+  account.username = rest[1];
+  std::string role;
+  for (size_t i = 2; i < rest.size(); ++i) {
+    const std::string& a = rest[i];
+    std::string* into = a == "--role"           ? &role
+                        : a == "--credit-code"  ? &account.credit_code
+                        : a == "--district"     ? &account.district
+                        : a == "--name"         ? &account.name
+                        : a == "--display-name" ? &account.display_name
+                                                : nullptr;
+    if (into == nullptr || !Value(rest, i, *into)) return Fail(kExitUsage, kUserUsage);
+  }
+  core::Result<service::Role> parsed = service::ParseRole(role);
+  if (!parsed.ok()) return Fail(kExitUsage, parsed.status().message());
+  account.role = *parsed;
+  core::Result<std::string> password = NewPassword(password_stdin);
+  if (!password.ok()) return Fail(kExitBadInput, password.status().message());
+  account.password = std::move(password).value();
+  core::Result<service::UserInfo> made = service.CreateUser(who, std::move(account));
+  if (!made.ok()) return fail(made.status());
+  PrintUser(*made, std::cout);
+  return 0;
+}
+
 int ServeCommand(service::FilingService& service,
                  const std::string& root, const std::string& data_dir,
                  const std::vector<std::string>& args) {
@@ -275,6 +419,8 @@ int ServeCommand(service::FilingService& service,
   }
   core::Result<std::string> openapi = ReadFile(root + "/api/openapi.json");
   if (!openapi.ok()) return Fail(kExitInternal, openapi.status().message());
+  core::Result<std::map<std::string, std::string>> console = ReadConsoleFiles(root);
+  if (!console.ok()) return Fail(kExitInternal, console.status().message());
   if (core::Status started = service.StartUploadInspection(options.uploads); !started.ok()) {
     return Fail(kExitInternal, started.message());
   }
@@ -293,6 +439,8 @@ int ServeCommand(service::FilingService& service,
   context.service = &service;
   context.metrics = &metrics;
   context.openapi_json = std::move(openapi).value();
+  context.console_files = std::move(console).value();
+  context.public_checks_per_minute = options.public_checks_per_minute;
   core::Result<api::Router> router = api::MakeFilingApi(context);
   if (!router.ok()) return Fail(kExitInternal, router.status().message());
   api::Server server(options.server, std::move(router).value(), &metrics,
@@ -303,6 +451,18 @@ int ServeCommand(service::FilingService& service,
   const std::string address = std::string(server.secure() ? "https" : "http") +
                               "://" + options.server.host + ":" +
                               std::to_string(server.port());
+  // QR codes open this server's own verification page unless the config
+  // names the public address (behind a proxy, the address people reach).
+  const bool wildcard = options.server.host == "0.0.0.0" || options.server.host == "::";
+  if (service.PublicUrl().empty() && wildcard) {
+    std::cerr << "beian: listening on every address: set public_url in the config, or QR codes print "
+                 "beian:verify/... which no phone opens\n";
+  } else if (service.PublicUrl().empty()) {
+    if (core::Status set = service.SetPublicUrl(address); !set.ok()) {
+      server.Stop(std::chrono::milliseconds(0));
+      return Fail(kExitBadInput, set.message());
+    }
+  }
   if (options.admin_token) {
     service::NewToken admin;
     admin.role = service::Role::kAdmin;

@@ -16,6 +16,11 @@ namespace beian::cli {
 int TokenCommand(service::FilingService& service,
                  const std::vector<std::string>& args);
 
+// beian user create USERNAME --role ... --display-name NAME [--password-stdin];
+//   user list; user disable USERNAME; user password USERNAME. People who sign
+//   in to the console. `args` starts with "user". Returns the exit code.
+int UserCommand(service::FilingService& service, const std::vector<std::string>& args);
+
 // beian serve [--config FILE] [--host H] [--port P] [--access-log FILE|-]
 //   [--admin-token]: serves the API until SIGTERM or SIGINT, then drains.
 // `args` starts with "serve". Returns the exit code.

@@ -72,4 +72,23 @@ Result<std::string> AddSeconds(std::string_view time, int64_t seconds) {
   return std::string(out);
 }
 
+Result<int64_t> SecondsBetween(std::string_view from, std::string_view to) {
+  for (std::string_view t : {from, to}) {
+    if (!IsBeijingTime(t)) {
+      return InvalidArgument("not a Beijing time like 2026-11-27T10:00:00+08:00: \"" + std::string(t) + "\"");
+    }
+  }
+  auto number = [](std::string_view t, size_t at, size_t n) {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) v = v * 10 + (t[i] - '0');
+    return v;
+  };
+  auto of_day = [&](std::string_view t) -> int64_t {
+    return number(t, 11, 2) * 3600 + number(t, 14, 2) * 60 + std::min(number(t, 17, 2), 59);
+  };
+  const Date a{number(from, 0, 4), number(from, 5, 2), number(from, 8, 2)};
+  const Date b{number(to, 0, 4), number(to, 5, 2), number(to, 8, 2)};
+  return int64_t{a.DaysUntil(b)} * 86400 + of_day(to) - of_day(from);
+}
+
 }  // namespace beian::core

@@ -146,4 +146,19 @@ core::Result<Date> HolidayCalendar::AddWorkingDays(const Date& from,
   return day;
 }
 
+core::Result<int> HolidayCalendar::WorkingDaysUntil(const Date& from, const Date& to) const {
+  const bool forward = from.DaysUntil(to) >= 0;
+  const Date first = forward ? from : to;
+  const Date last = forward ? to : from;
+  if (first.DaysUntil(last) > 3660) return core::OutOfRange("more than ten years apart");
+  BEIAN_RETURN_IF_ERROR(CheckCovered(first));
+  int count = 0;
+  for (Date day = first; day.DaysUntil(last) > 0;) {
+    day = day.AddDays(1);
+    BEIAN_ASSIGN_OR_RETURN(bool working, IsWorkingDay(day));
+    if (working) ++count;
+  }
+  return forward ? count : -count;
+}
+
 }  // namespace beian::domain

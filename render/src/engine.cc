@@ -162,8 +162,11 @@ Variables VariablesOf(const RenderOptions& options) {
 }
 
 std::string QrPayload(const RenderOptions& options) {
-  return (options.verify_url.empty() ? std::string("beian:verify") : options.verify_url) + "/" +
-         UrlEncode(options.document_number) + "?key=" + UrlEncode(options.verification_key);
+  if (options.verify_url.empty()) {
+    return "beian:verify/" + UrlEncode(options.document_number) + "?key=" + UrlEncode(options.verification_key);
+  }
+  return options.verify_url + "/v/" + UrlEncode(options.document_number) + "?k=" +
+         UrlEncode(options.verification_key);
 }
 
 // The PDF of a finished layout.

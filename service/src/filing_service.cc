@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "accounts.h"
 #include "archive_checker.h"
 #include "authority.h"
 #include "beian/archive/bagit.h"
@@ -116,10 +117,23 @@ struct FilingService::Impl {
   std::unique_ptr<archive::SqliteArchive> archive;
   std::string signing_key_path;
   std::unique_ptr<TokenCache> tokens;
+  std::unique_ptr<Accounts> accounts;
   std::optional<StaffKeys> staff;
   std::unique_ptr<UploadInspector> uploads;
 
   std::string Now() const { return now ? now() : archive::NowInBeijing(); }
+
+  // The address the QR codes of documents issued now open ("" for the
+  // beian:verify form).
+  std::string PublicUrl() const {
+    std::lock_guard<std::mutex> lock(public_url_mu);
+    return public_url;
+  }
+  mutable std::mutex public_url_mu;
+  std::string public_url;
+
+  // The accounts of people who sign in; kFailedPrecondition without an archive.
+  core::Result<Accounts*> People();
 
   core::Result<archive::Archive*> Store() {
     if (archive == nullptr) return core::FailedPrecondition("no archive was opened");
@@ -172,10 +186,12 @@ struct FilingService::Impl {
 
   // Renders with template `version`, reusing `prepared` (a layout of the
   // same data with a placeholder number) when given. `canonical_data` is
-  // core::WriteCanonicalJson(data), written once by the caller.
+  // core::WriteCanonicalJson(data), written once by the caller; the QR code
+  // opens `verify_url` (see archive::NewDocument::verify_url).
   core::Result<render::RenderedDocument> RenderWith(const render::Kind& kind, int version, const core::Json& data,
                                                     std::string_view canonical_data,
                                                     const std::string& number, const std::string& issued_at,
+                                                    const std::string& verify_url,
                                                     std::optional<render::PreparedLayout> prepared = {}) const {
     auto tmpl = kind.versions.find(version);
     if (tmpl == kind.versions.end()) {
@@ -185,6 +201,7 @@ struct FilingService::Impl {
     options.document_number = number;
     options.issued_at = issued_at;
     options.verification_key = VerificationKey(kind.name, version, number, issued_at, canonical_data);
+    options.verify_url = verify_url;
     if (prepared) return engine->Render(*tmpl->second, data, options, std::move(*prepared));
     return engine->Render(*tmpl->second, data, options);
   }
@@ -196,7 +213,8 @@ struct FilingService::Impl {
     const std::string canonical = core::WriteCanonicalJson(data);
     if (number.empty()) number = PreviewNumber(kind, issued_at, canonical);
     BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
-                           RenderWith(kind, kind.current_version, data, canonical, number, issued_at));
+                           RenderWith(kind, kind.current_version, data, canonical, number, issued_at,
+                                      PublicUrl()));
     return Rendering{number, std::move(pdf.pdf), pdf.pages};
   }
 
@@ -267,10 +285,12 @@ struct FilingService::Impl {
   // width): the data problems rendering would find, before a number is taken.
   core::Result<render::PreparedLayout> PrepareLayout(const render::Kind& kind, const core::Json& data,
                                                      const std::string& placeholder,
-                                                     const std::string& issued_at) const {
+                                                     const std::string& issued_at,
+                                                     const std::string& verify_url) const {
     render::RenderOptions options;
     options.document_number = placeholder;
     options.issued_at = issued_at;
+    options.verify_url = verify_url;
     options.verification_key = std::string(kVerificationKeyChars, 'A');
     return engine->Prepare(*kind.versions.at(kind.current_version), data, options);
   }
@@ -340,6 +360,11 @@ FilingService::~FilingService() = default;
 core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->now = options.now;
+  if (!options.public_url.empty() && !archive::IsVerifyUrl(options.public_url)) {
+    return core::InvalidArgument("public_url must be an http(s) address without query or trailing '/', e.g. "
+                                 "https://beian.example.gov.cn, not \"" + options.public_url + "\"");
+  }
+  impl->public_url = options.public_url;
   impl->fault = options.fault;
   impl->uploads = std::make_unique<UploadInspector>(options.uploads);
   if (options.load_templates) BEIAN_RETURN_IF_ERROR(impl->LoadTemplates(options.root));
@@ -356,6 +381,9 @@ core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOp
     impl->signing_key_path =
         options.signing_key.empty() ? options.data_dir + "/keys/checkpoint.pem" : options.signing_key;
     impl->tokens = std::make_unique<TokenCache>(*impl->archive, options.token_cache_ttl);
+    impl->accounts = std::make_unique<Accounts>(
+        *impl->archive, [impl = impl.get()] { return impl->Now(); },
+        SessionLimits{options.session_idle_seconds, options.session_max_seconds});
     BEIAN_ASSIGN_OR_RETURN(StaffKeys staff, StaffKeys::Open(options.data_dir + "/staff-index.key"));
     impl->staff.emplace(std::move(staff));
     BEIAN_RETURN_IF_ERROR(impl->IndexStaffOfOlderDocuments());
@@ -367,6 +395,18 @@ core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOp
 }
 
 std::string FilingService::Now() const { return impl_->Now(); }
+
+core::Status FilingService::SetPublicUrl(const std::string& url) {
+  if (!url.empty() && !archive::IsVerifyUrl(url)) {
+    return core::InvalidArgument("public_url must be an http(s) address without query or trailing '/', not \"" +
+                                 url + "\"");
+  }
+  std::lock_guard<std::mutex> lock(impl_->public_url_mu);
+  impl_->public_url = url;
+  return core::Status::Ok();
+}
+
+std::string FilingService::PublicUrl() const { return impl_->PublicUrl(); }
 
 std::vector<const KindInfo*> FilingService::Kinds() const {
   std::vector<const KindInfo*> out;
@@ -412,6 +452,52 @@ core::Result<Identity> FilingService::Authenticate(std::string_view secret) {
   if (impl_->tokens == nullptr) return core::FailedPrecondition("no archive was opened");
   BEIAN_ASSIGN_OR_RETURN(archive::AccessToken token, impl_->tokens->Find(std::string(secret)));
   return IdentityOf(token);
+}
+
+core::Result<Accounts*> FilingService::Impl::People() {
+  if (accounts == nullptr) return core::FailedPrecondition("no archive was opened");
+  return accounts.get();
+}
+
+core::Result<SignInOutcome> FilingService::SignIn(std::string_view username, std::string_view password,
+                                                  const std::string& address) {
+  BEIAN_ASSIGN_OR_RETURN(Accounts * people, impl_->People());
+  return people->SignIn(username, password, address);
+}
+
+core::Result<UserSessionInfo> FilingService::ResumeSession(std::string_view secret) {
+  BEIAN_ASSIGN_OR_RETURN(Accounts * people, impl_->People());
+  return people->Resume(secret);
+}
+
+core::Status FilingService::SignOut(std::string_view secret) {
+  BEIAN_ASSIGN_OR_RETURN(Accounts * people, impl_->People());
+  return people->SignOut(secret);
+}
+
+core::Result<UserInfo> FilingService::CreateUser(const Identity& who, NewUserAccount account) {
+  BEIAN_ASSIGN_OR_RETURN(Accounts * people, impl_->People());
+  return people->Create(who, std::move(account));
+}
+
+core::Result<std::vector<UserInfo>> FilingService::ListUsers(const Identity& who) {
+  BEIAN_ASSIGN_OR_RETURN(Accounts * people, impl_->People());
+  return people->List(who);
+}
+
+core::Result<UserInfo> FilingService::FindUser(const Identity& who, std::string_view username) {
+  BEIAN_ASSIGN_OR_RETURN(Accounts * people, impl_->People());
+  return people->Find(who, username);
+}
+
+core::Result<UserInfo> FilingService::DisableUser(const Identity& who, int64_t id) {
+  BEIAN_ASSIGN_OR_RETURN(Accounts * people, impl_->People());
+  return people->Disable(who, id);
+}
+
+core::Result<UserInfo> FilingService::SetUserPassword(const Identity& who, int64_t id, const std::string& password) {
+  BEIAN_ASSIGN_OR_RETURN(Accounts * people, impl_->People());
+  return people->SetPassword(who, id, password);
 }
 
 core::Result<CreatedToken> FilingService::CreateToken(const Identity& who, const NewToken& token) {
@@ -484,6 +570,7 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   record.idempotency = idempotency;
   record.staff_keys = impl_->staff->Of(prepared.data);
   record.staff_indexed = true;
+  record.verify_url = impl_->PublicUrl();
   int64_t presence_version = 0;
   BEIAN_RETURN_IF_ERROR(impl_->CheckStaff(record.staff_keys, record.credit_code, problems, &presence_version));
   if (!record.staff_keys.empty()) record.staff_presence_version = presence_version;
@@ -495,7 +582,8 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   record.number = archive::FormatDocumentNumber(
       archive::DocumentNumber{district_code, std::string(core::KindNumberCode(kind.name)), year, 0});
   BEIAN_ASSIGN_OR_RETURN(render::PreparedLayout layout,
-                         impl_->PrepareLayout(kind, prepared.data, record.number, prepared.issued_at));
+                         impl_->PrepareLayout(kind, prepared.data, record.number, prepared.issued_at,
+                                              record.verify_url));
   record.pdf = "%PDF-";  // stands in for the rendering
   record.pages = 1;
   BEIAN_RETURN_IF_ERROR(archive::CheckNewDocument(record));
@@ -505,7 +593,8 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   record.canonical_data = core::WriteCanonicalJson(prepared.data);
   BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
                          impl_->RenderWith(kind, kind.current_version, prepared.data, record.canonical_data,
-                                           record.number, prepared.issued_at, std::move(layout)));
+                                           record.number, prepared.issued_at, record.verify_url,
+                                           std::move(layout)));
   if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("rendered"));
   record.pages = pdf.pages;
   record.pdf = std::move(pdf.pdf);
@@ -576,6 +665,85 @@ core::Result<std::vector<SignedCopyInfo>> FilingService::SignedCopiesOf(const Id
   std::vector<SignedCopyInfo> out;
   for (const archive::SignedCopy& c : copies) out.push_back(SignedCopyInfoOf(c));
   return out;
+}
+
+core::Result<std::string> FilingService::ReadCopy(const Identity& who, int64_t id, int64_t copy_id) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  BEIAN_ASSIGN_OR_RETURN(std::vector<archive::SignedCopy> copies, impl_->archive->SignedCopiesOf(d.id));
+  for (const archive::SignedCopy& c : copies) {
+    if (c.id == copy_id) return impl_->archive->ReadBlob(c.sha256);
+  }
+  return core::NotFound("document " + std::to_string(id) + " has no copy " + std::to_string(copy_id));
+}
+
+core::Result<std::vector<AuditEntryInfo>> FilingService::AuditOf(const Identity& who, int64_t id) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  BEIAN_ASSIGN_OR_RETURN(std::vector<archive::AuditEntry> entries, impl_->archive->AuditEntriesOf(d.number, 1000));
+  std::vector<AuditEntryInfo> out;
+  for (archive::AuditEntry& e : entries) {
+    core::Result<core::Json> detail = core::ParseJson(e.detail);
+    out.push_back(AuditEntryInfo{e.seq, std::move(e.at), std::move(e.actor), std::move(e.action),
+                                 std::move(e.subject), detail.ok() ? std::move(*detail) : core::Json()});
+  }
+  return out;
+}
+
+core::Result<std::vector<QueueItem>> FilingService::Queue(const Identity& who) {
+  if (who.role == Role::kEnterprise) {
+    return core::PermissionDenied("the work queue is the district bureau's");
+  }
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  constexpr int kMostPerGroup = 500;
+  auto list = [&](archive::DocumentStatus status) -> core::Result<std::vector<archive::Document>> {
+    archive::DocumentFilter filter;
+    filter.district = who.role == Role::kBureau ? who.district : "";
+    filter.status = status;
+    filter.limit = kMostPerGroup;
+    BEIAN_ASSIGN_OR_RETURN(archive::DocumentPage page, store->ListDocuments(filter));
+    return std::move(page.documents);
+  };
+  const core::Date today = DateOf(impl_->Now());
+  const core::Result<const domain::HolidayCalendar*> calendar = BundledCalendar();
+
+  std::vector<QueueItem> deciding;
+  BEIAN_ASSIGN_OR_RETURN(std::vector<archive::Document> accepted, list(archive::DocumentStatus::kAccepted));
+  for (const archive::Document& d : accepted) {
+    QueueItem item{DocumentInfoOf(d, /*with_data=*/false), "decision", std::nullopt, ""};
+    const core::Result<core::Date> due = core::Date::Parse(d.decision_due);
+    if (calendar.ok() && due.ok()) {
+      if (core::Result<int> left = (*calendar)->WorkingDaysUntil(today, *due); left.ok()) {
+        item.working_days_left = *left;
+        item.warning = *left < 0 ? "overdue" : *left <= 2 ? "due_soon" : "";
+      }
+    }
+    if (!item.working_days_left && due.ok() && today.DaysUntil(*due) < 0) item.warning = "overdue";
+    deciding.push_back(std::move(item));
+  }
+  std::stable_sort(deciding.begin(), deciding.end(), [](const QueueItem& a, const QueueItem& b) {
+    return a.document.decision_due < b.document.decision_due;
+  });
+
+  // Awaiting 受理: an application whose paper is in: the copy of record
+  // attached (signed), or a 提交件 from the enterprise.
+  std::vector<QueueItem> accepting;
+  for (archive::DocumentStatus status : {archive::DocumentStatus::kSigned, archive::DocumentStatus::kIssued}) {
+    BEIAN_ASSIGN_OR_RETURN(std::vector<archive::Document> documents, list(status));
+    for (const archive::Document& d : documents) {
+      const KindInfo* kind = FindKind(d.kind);
+      if (kind == nullptr || kind->issuer != Role::kEnterprise) continue;
+      if (status == archive::DocumentStatus::kIssued) {
+        BEIAN_ASSIGN_OR_RETURN(std::vector<archive::SignedCopy> copies, store->SignedCopiesOf(d.id));
+        if (copies.empty()) continue;
+      }
+      accepting.push_back(QueueItem{DocumentInfoOf(d, /*with_data=*/false), "acceptance", std::nullopt, ""});
+    }
+  }
+  std::stable_sort(accepting.begin(), accepting.end(), [](const QueueItem& a, const QueueItem& b) {
+    return a.document.issued_at < b.document.issued_at;
+  });
+  deciding.insert(deciding.end(), std::make_move_iterator(accepting.begin()),
+                  std::make_move_iterator(accepting.end()));
+  return deciding;
 }
 
 core::Result<std::vector<ReprintInfo>> FilingService::ReprintsOf(const Identity& who, int64_t id) {
@@ -871,7 +1039,8 @@ core::Result<VerifyOutcome> FilingService::Verify(const Identity& who,
     core::Result<render::RenderedDocument> pdf =
         kind == nullptr ? core::Result<render::RenderedDocument>(core::NotFound("kind " + d.kind + " is no longer in the catalog"))
         : !data.ok()    ? core::Result<render::RenderedDocument>(data.status())
-                        : impl_->RenderWith(*kind, d.template_version, *data, d.data, d.number, d.issued_at);
+                        : impl_->RenderWith(*kind, d.template_version, *data, d.data, d.number, d.issued_at,
+                                                          d.verify_url);
     if (!pdf.ok()) {
       outcome.problems.push_back({"rerender-failed", d.number, "cannot re-render: " + pdf.status().message()});
     } else if (const std::string again = core::Sha256Hex(pdf->pdf); again != d.sha256) {

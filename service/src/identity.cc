@@ -24,7 +24,9 @@ core::Result<Role> ParseRole(std::string_view name) {
 }
 
 std::string Identity::Actor() const {
-  const std::string who = token_id > 0 ? "token-" + std::to_string(token_id) : "cli";
+  const std::string who = token_id > 0  ? "token-" + std::to_string(token_id)
+                          : user_id > 0 ? "user-" + std::to_string(user_id)
+                                        : "cli";
   return label.empty() ? who : who + " " + label;
 }
 

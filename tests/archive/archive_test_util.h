@@ -46,6 +46,12 @@ StatusChange Acceptance(int64_t id, std::vector<DocumentStatus> from,
 // returns "" or SQLite's error message.
 std::string ExecSql(const std::string& path, const std::string& sql);
 
+// SQL that takes schema 6 (users, sessions, failed sign-ins, documents'
+// verify_url) out of a catalog, to roll it back to an earlier version.
+inline constexpr char kDropSchema6[] =
+    "DROP TABLE user_sessions; DROP TABLE users; DROP TABLE signin_failures; "
+    "ALTER TABLE documents DROP COLUMN verify_url; ";
+
 // The first column of every row of a query, as text.
 std::vector<std::string> QueryColumn(const std::string& path,
                                      const std::string& sql);

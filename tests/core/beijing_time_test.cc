@@ -38,5 +38,12 @@ TEST(BeijingTimeTest, AddSecondsCrossesDaysMonthsAndYears) {
   EXPECT_FALSE(AddSeconds("2026-11-27T10:00:00Z", 1).ok());
 }
 
+TEST(BeijingTimeTest, SecondsBetweenCountsAcrossDaysAndBothWays) {
+  EXPECT_EQ(*SecondsBetween("2026-12-31T23:59:30+08:00", "2027-01-01T00:00:15+08:00"), 45);
+  EXPECT_EQ(*SecondsBetween("2027-01-01T00:00:15+08:00", "2026-12-31T23:59:30+08:00"), -45);
+  EXPECT_EQ(*SecondsBetween("2024-02-28T10:00:00+08:00", "2024-03-01T10:00:00.5+08:00"), 2 * 86400);
+  EXPECT_FALSE(SecondsBetween("2026-11-27T10:00:00Z", "2026-11-27T10:00:00+08:00").ok());
+}
+
 }  // namespace
 }  // namespace beian::core

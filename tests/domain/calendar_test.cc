@@ -94,6 +94,16 @@ TEST(HolidayCalendarTest, AddWorkingDaysAcrossNationalDay) {
   EXPECT_EQ(*Calendar().AddWorkingDays(D("2026-09-30"), 10), D("2026-10-20"));
 }
 
+TEST(HolidayCalendarTest, WorkingDaysUntilCountsBothWaysAcrossNationalDay) {
+  EXPECT_EQ(*Calendar().WorkingDaysUntil(D("2025-09-30"), D("2025-10-21")), 10);
+  EXPECT_EQ(*Calendar().WorkingDaysUntil(D("2025-10-21"), D("2025-09-30")), -10);
+  EXPECT_EQ(*Calendar().WorkingDaysUntil(D("2025-10-21"), D("2025-10-21")), 0);
+  // A Saturday to the next Monday: one working day.
+  EXPECT_EQ(*Calendar().WorkingDaysUntil(D("2026-12-05"), D("2026-12-07")), 1);
+  EXPECT_EQ(Calendar().WorkingDaysUntil(D("2026-12-28"), D("2027-01-12")).status().code(),
+            core::Code::kOutOfRange);
+}
+
 TEST(HolidayCalendarTest, AddWorkingDaysAcrossSpringFestival) {
   // 2026: 02-14 (Saturday) worked, 02-15..23 off, 02-28 (Saturday) worked.
   EXPECT_EQ(*Calendar().AddWorkingDays(D("2026-02-13"), 10), D("2026-03-05"));

@@ -265,12 +265,21 @@ TEST_F(FilingApiTest, QrCodeOnThePaperVerifiesWithoutAToken) {
   ProcessResult scan = beian::testing::Run(
       {"zbarimg", "--quiet", "--raw", work.File("page.png")});
   ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  // The server's own address (no public_url configured): a phone opens it.
   std::string payload = scan.out.substr(0, scan.out.find('\n'));
-  const std::string prefix = "beian:verify/";
+  const std::string prefix = "http://127.0.0.1:" + std::to_string(server_->port()) + "/v/";
   ASSERT_EQ(payload.compare(0, prefix.size(), prefix), 0) << payload;
-  const std::string path = "/v1/verify/" + payload.substr(prefix.size());
+  const std::string page = payload.substr(payload.find("/v/"));
+  const size_t k = page.find("?k=");
+  ASSERT_NE(k, std::string::npos) << payload;
+  const std::string path = "/v1/verify/" + page.substr(3, k - 3) + "?key=" + page.substr(k + 3);
 
   HttpClient anyone(server_->port());
+  HttpReply shown = anyone.Get(page);
+  ASSERT_EQ(shown.status, 200) << page;
+  EXPECT_NE(shown.body.find(Text(doc, "number")), std::string::npos);
+  EXPECT_NE(shown.body.find(Text(doc, "sha256")), std::string::npos);
+  EXPECT_EQ(shown.body.find("作废"), std::string::npos);
   HttpReply checked = anyone.Get(path);
   ASSERT_EQ(checked.status, 200) << path << " " << checked.body;
   ExpectDocumented("GET", "/v1/verify/{number}", checked);
@@ -307,6 +316,10 @@ TEST_F(FilingApiTest, QrCodeOnThePaperVerifiesWithoutAToken) {
   EXPECT_EQ(Text(revoked.Json(), "status_label"), "已作废");
   EXPECT_EQ(Text(revoked.Json(), "status_reason"), "承诺书填写有误，已重新出具");
   EXPECT_FALSE(Text(revoked.Json(), "status_date").empty());
+  HttpReply revoked_page = anyone.Get(page);
+  ASSERT_EQ(revoked_page.status, 200);
+  EXPECT_NE(revoked_page.body.find("此文书已作废"), std::string::npos);
+  EXPECT_NE(revoked_page.body.find("承诺书填写有误，已重新出具"), std::string::npos);
 }
 
 TEST_F(FilingApiTest, ADocumentComesWithItsProofInTheSignedLog) {

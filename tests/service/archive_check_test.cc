@@ -136,7 +136,9 @@ class ArchiveCheckTest : public ::testing::Test {
       prev = e.hash;
     }
     sql += "UPDATE audit_head SET seq = (SELECT max(seq) FROM audit_log), hash = '" + prev +
-           "'; DROP TABLE merkle_nodes; DROP TABLE checkpoint_state; DROP INDEX audit_log_subject; "
+           "'; DROP TABLE user_sessions; DROP TABLE users; DROP TABLE signin_failures; "
+           "ALTER TABLE documents DROP COLUMN verify_url; "
+           "DROP TABLE merkle_nodes; DROP TABLE checkpoint_state; DROP INDEX audit_log_subject; "
            "PRAGMA user_version = 4;";
     ASSERT_EQ(ExecSql(catalog_, sql), "");
   }

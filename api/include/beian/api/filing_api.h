@@ -11,6 +11,7 @@
 #ifndef BEIAN_API_FILING_API_H_
 #define BEIAN_API_FILING_API_H_
 
+#include <map>
 #include <string>
 
 #include "beian/api/metrics.h"
@@ -26,6 +27,12 @@ struct FilingApiContext {
   Metrics* metrics = nullptr;  // also served at /metrics
   // The OpenAPI document served at /openapi.json.
   std::string openapi_json;
+  // The web console's files by name (index.html, app.js, ...), served at
+  // /assets/NAME and index.html at the console's pages; empty: no console.
+  std::map<std::string, std::string> console_files;
+  // Public checks (the /v/ page the QR code opens, GET /v1/verify/{number})
+  // one address may make per minute.
+  int public_checks_per_minute = 60;
 };
 
 // A router with every route of the API registered. kInvalidArgument if the

@@ -204,6 +204,11 @@ class Archive {
   virtual core::Status ForEachAuditEntry(
       const std::function<core::Status(const AuditEntry&)>& fn) = 0;
 
+  // The audit entries whose subject is `subject` (a document's number names
+  // its ingest, attach, reprint and set-status entries), in seq order, at
+  // most `limit`.
+  virtual core::Result<std::vector<AuditEntry>> AuditEntriesOf(std::string_view subject, int limit) = 0;
+
   // Records an access token ("token-create" audit entry). kInvalidArgument
   // when the role's scope is missing or malformed (an enterprise token needs
   // an 18-character credit code, a bureau token a district, an admin token
@@ -223,6 +228,55 @@ class Archive {
   // token changes nothing. kNotFound for an unknown id.
   virtual core::Result<AccessToken> RevokeAccessToken(
       int64_t id, std::string_view actor) = 0;
+
+  // ---- People who sign in to the console
+
+  // Records a user ("user-create" audit entry by `created_by`).
+  // kInvalidArgument for a malformed user (see NewUser); kFailedPrecondition
+  // if the username is taken.
+  virtual core::Result<User> AddUser(const NewUser& user) = 0;
+
+  // The user of this username, disabled or not; kNotFound if none.
+  virtual core::Result<User> FindUser(std::string_view username) = 0;
+
+  // The user `id`, disabled or not; kNotFound if none.
+  virtual core::Result<User> GetUser(int64_t id) = 0;
+
+  // Every user, oldest first.
+  virtual core::Result<std::vector<User>> ListUsers() = 0;
+
+  // Disables a user for good ("user-disable" audit entry) and ends every
+  // session of theirs; disabling a disabled user changes nothing. kNotFound
+  // for an unknown id.
+  virtual core::Result<User> DisableUser(int64_t id, std::string_view actor) = 0;
+
+  // Replaces a user's password hash ("user-password" audit entry) and ends
+  // every session of theirs. kNotFound for an unknown id.
+  virtual core::Result<User> SetUserPassword(int64_t id, std::string_view password_hash,
+                                             std::string_view actor) = 0;
+
+  // Records a session. Sessions change no record and are not audited.
+  // kFailedPrecondition if the secret's digest is recorded already.
+  virtual core::Status AddUserSession(const NewUserSession& session) = 0;
+
+  // The session of this secret digest, ended or not; kNotFound if none.
+  virtual core::Result<UserSession> FindUserSession(std::string_view secret_sha256) = 0;
+
+  // Moves a session's idle_until (not past its expires_at).
+  virtual core::Status TouchUserSession(std::string_view secret_sha256, std::string_view idle_until) = 0;
+
+  // Ends a session now (signing out); ending an ended one changes nothing.
+  virtual core::Status EndUserSession(std::string_view secret_sha256) = 0;
+
+  // Failed sign-ins under `username` (lower case, known user or not) since
+  // the last success.
+  virtual core::Result<SignInFailures> GetSignInFailures(std::string_view username) = 0;
+
+  // Counts one more failure now; returns the count.
+  virtual core::Result<SignInFailures> RecordSignInFailure(std::string_view username) = 0;
+
+  // Forgets the failures (a successful sign-in).
+  virtual core::Status ClearSignInFailures(std::string_view username) = 0;
 
   // Signs the tree head of the whole audit log and appends it to the
   // checkpoints file if the log has grown since the last checkpoint (or none

@@ -86,6 +86,10 @@ struct NewDocument {
   std::string created_by;  // user or client that asked for it
   int pages = 0;           // page count, >= 1
   std::string pdf;         // the PDF bytes, stored unchanged
+  // The public verification address the QR code was printed with
+  // ("https://beian.example.gov.cn"; the QR holds it + "/v/NUMBER?k=KEY"),
+  // needed to render the same bytes again; "" for the "beian:verify/" form.
+  std::string verify_url;
   // The issue time was given by an admin backfilling a paper archive: the
   // "ingest" audit entry's detail records "backfill": true (the entry's own
   // time is the real time of the ingest).
@@ -129,6 +133,7 @@ struct Document {
   int64_t bytes = 0;   // PDF size
   int pages = 0;
   DocumentStatus status = DocumentStatus::kIssued;
+  std::string verify_url;  // see NewDocument
   // Lifecycle facts, each "" until its step happened (Archive::ChangeStatus).
   // They stay when a later step follows (a filed document that is revoked
   // keeps its filing_number).
@@ -342,6 +347,76 @@ struct AccessToken {
   std::string secret_sha256;
   std::string name;  // "" for admin tokens and tokens created before names
   bool revoked() const { return !revoked_at.empty(); }
+};
+
+// A person who signs in to the console (Archive::AddUser): a bureau clerk
+// of a district, a user of one enterprise, or an administrator. The scope
+// fields are as for an access token.
+struct NewUser {
+  // Sign-in name: 2 to 64 of [a-z0-9._-] starting with a letter or digit
+  // (IsUsername); unique.
+  std::string username;
+  AccessRole role = AccessRole::kEnterprise;
+  std::string credit_code;  // kEnterprise
+  std::string district;     // kBureau
+  std::string name;         // the bureau's official or enterprise's registered name
+  // The person, as the audit log and the console show them ("王红"): one
+  // line, 1 to 100 bytes, no ID number.
+  std::string display_name;
+  // core::HashPassword's PHC string; never the password.
+  std::string password_hash;
+  std::string created_by;
+};
+
+// A recorded user.
+struct User {
+  int64_t id = 0;
+  std::string username;
+  AccessRole role = AccessRole::kEnterprise;
+  std::string credit_code;
+  std::string district;
+  std::string name;
+  std::string display_name;
+  std::string password_hash;
+  std::string created_by;
+  std::string created_at;
+  std::string disabled_at;  // "" while the user may sign in
+  bool disabled() const { return !disabled_at.empty(); }
+};
+
+// True iff `url` may be printed as a document's verification address:
+// "http://" or "https://", a host (and port, path), at most 200 bytes of
+// printable ASCII without spaces, '?', '#' or a trailing '/'.
+bool IsVerifyUrl(std::string_view url);
+
+// True iff `username` is 2 to 64 of [a-z0-9._-] starting with a letter or a
+// digit.
+bool IsUsername(std::string_view username);
+
+// A signed-in session to record (Archive::AddUserSession). Only the SHA-256
+// of the cookie's secret is stored.
+struct NewUserSession {
+  std::string secret_sha256;  // 64 lowercase hex
+  int64_t user_id = 0;
+  std::string created_at;
+  std::string expires_at;  // the latest it may last, however active
+  std::string idle_until;  // ends sooner unless used before this
+};
+
+// A recorded session.
+struct UserSession {
+  std::string secret_sha256;
+  int64_t user_id = 0;
+  std::string created_at;
+  std::string expires_at;
+  std::string idle_until;
+  std::string ended_at;  // "" until signed out (or the user disabled)
+};
+
+// Failed sign-ins under one username (known or not) since its last success.
+struct SignInFailures {
+  int64_t failures = 0;
+  std::string last_failed_at;  // "" when failures is 0
 };
 
 // One person standing in the current staff of two or more enterprises

@@ -110,6 +110,21 @@ class SqliteArchive : public Archive {
   core::Result<std::vector<AccessToken>> ListAccessTokens() override;
   core::Result<AccessToken> RevokeAccessToken(int64_t id,
                                               std::string_view actor) override;
+  core::Result<std::vector<AuditEntry>> AuditEntriesOf(std::string_view subject, int limit) override;
+  core::Result<User> AddUser(const NewUser& user) override;
+  core::Result<User> FindUser(std::string_view username) override;
+  core::Result<User> GetUser(int64_t id) override;
+  core::Result<std::vector<User>> ListUsers() override;
+  core::Result<User> DisableUser(int64_t id, std::string_view actor) override;
+  core::Result<User> SetUserPassword(int64_t id, std::string_view password_hash,
+                                     std::string_view actor) override;
+  core::Status AddUserSession(const NewUserSession& session) override;
+  core::Result<UserSession> FindUserSession(std::string_view secret_sha256) override;
+  core::Status TouchUserSession(std::string_view secret_sha256, std::string_view idle_until) override;
+  core::Status EndUserSession(std::string_view secret_sha256) override;
+  core::Result<SignInFailures> GetSignInFailures(std::string_view username) override;
+  core::Result<SignInFailures> RecordSignInFailure(std::string_view username) override;
+  core::Status ClearSignInFailures(std::string_view username) override;
   core::Result<core::Checkpoint> WriteCheckpoint() override;
   const core::VerifyingKey& CheckpointKey() const override;
   core::Result<AuditProof> ProveIngest(std::string_view number) override;

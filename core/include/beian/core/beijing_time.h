@@ -21,6 +21,10 @@ bool IsBeijingTime(std::string_view text);
 // kInvalidArgument unless IsBeijingTime(time).
 Result<std::string> AddSeconds(std::string_view time, int64_t seconds);
 
+// Whole seconds from `from` to `to` (negative if `to` is earlier), fractions
+// dropped; kInvalidArgument unless both are IsBeijingTime.
+Result<int64_t> SecondsBetween(std::string_view from, std::string_view to);
+
 }  // namespace beian::core
 
 #endif  // BEIAN_CORE_BEIJING_TIME_H_

@@ -37,6 +37,10 @@ class HolidayCalendar {
   // result lies in a year the calendar does not cover; kInvalidArgument for a
   // negative count.
   core::Result<Date> AddWorkingDays(const Date& from, int days) const;
+  // The working days after `from` up to and including `to`; negative (the
+  // working days after `to` up to `from`) when `to` is earlier. kOutOfRange
+  // if a day between lies in a year the calendar does not cover.
+  core::Result<int> WorkingDaysUntil(const Date& from, const Date& to) const;
 
  private:
   HolidayCalendar() = default;

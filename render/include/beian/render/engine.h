@@ -55,7 +55,8 @@ struct RenderOptions {
   std::string document_number;   // 文书编号, on every page and in the QR code
   std::string issued_at;         // RFC 3339 with offset, e.g. 2026-11-27T10:00:00+08:00
   std::string verification_key;  // printed into the QR code beside the number
-  std::string verify_url;        // QR payload is verify_url + "/" + number + "?key=" + key;
+  std::string verify_url;        // the public verification address: the QR code holds
+                                 // verify_url + "/v/" + number + "?k=" + key (URL-encoded);
                                  // empty → "beian:verify/" + number + "?key=" + key
   int compression_level = 1;     // deflate level for streams (1–12, libdeflate); 1 measured
                                  // best: 6 costs twice the time for 5 % fewer bytes

@@ -61,6 +61,14 @@ struct ServiceOptions {
   // `signing_algorithm` ("ed25519" or "sm2").
   std::string signing_key;
   std::string signing_algorithm = "ed25519";
+  // A console session ends after this long without a request, and after
+  // session_max_seconds however active.
+  int64_t session_idle_seconds = 30 * 60;
+  // The public address of the verification page, printed in every QR code as
+  // PUBLIC_URL/v/NUMBER?k=KEY ("https://beian.example.gov.cn"); "" prints the
+  // beian:verify/NUMBER?key=KEY form. See SetPublicUrl.
+  std::string public_url;
+  int64_t session_max_seconds = 12 * 60 * 60;
 };
 
 // A document to issue.
@@ -94,6 +102,13 @@ class FilingService {
 
   // The current time in Beijing by the service's clock.
   std::string Now() const;
+
+  // Changes the address printed in the QR codes of documents issued from
+  // now on (a server learns its own address once it listens); each document
+  // keeps the one it was printed with. kInvalidArgument unless "" or an
+  // http(s) address without query or trailing '/'.
+  core::Status SetPublicUrl(const std::string& url);
+  std::string PublicUrl() const;
 
   // ---- The catalogue of kinds (public facts; no identity needed)
 
@@ -134,6 +149,28 @@ class FilingService {
   core::Result<CreatedToken> CreateToken(const Identity& who, const NewToken& token);
   core::Result<std::vector<TokenInfo>> ListTokens(const Identity& who);
   core::Result<TokenInfo> RevokeToken(const Identity& who, int64_t id);
+
+  // ---- People who sign in to the console. Their actions go through the
+  // same calls as a token's, with Identity::Actor() "user-ID NAME".
+
+  // A session for the username and password, or the delay to wait (growing
+  // with failures per username and per `address`), or neither for a wrong
+  // username or password (unknown, disabled and wrong are not told apart).
+  core::Result<SignInOutcome> SignIn(std::string_view username, std::string_view password,
+                                     const std::string& address);
+  // The session of a cookie's secret; kNotFound if unknown, ended, expired,
+  // or its user disabled. Using it moves its idle end on.
+  core::Result<UserSessionInfo> ResumeSession(std::string_view secret);
+  core::Status SignOut(std::string_view secret);
+  // Admin only. kInvalidArgument whose message starts with the field
+  // ("password: ..."), kAlreadyExists for a username taken.
+  core::Result<UserInfo> CreateUser(const Identity& who, NewUserAccount account);
+  core::Result<std::vector<UserInfo>> ListUsers(const Identity& who);
+  core::Result<UserInfo> FindUser(const Identity& who, std::string_view username);
+  // Disables the user for good and ends their sessions.
+  core::Result<UserInfo> DisableUser(const Identity& who, int64_t id);
+  // A new password; ends the user's sessions.
+  core::Result<UserInfo> SetUserPassword(const Identity& who, int64_t id, const std::string& password);
 
   // ---- Documents
 
@@ -203,6 +240,19 @@ class FilingService {
   // request's parameter ("to", "cursor", "q", ...).
   core::Result<SearchPage> Search(const Identity& who, const SearchRequest& request,
                                   std::vector<core::Problem>& problems);
+
+  // The work queue of a bureau's district (admin: every district): filings
+  // awaiting a decision, the most urgent first, then those awaiting 受理,
+  // the oldest first; at most 500 of each. kPermissionDenied for an
+  // enterprise.
+  core::Result<std::vector<QueueItem>> Queue(const Identity& who);
+
+  // The audit entries of a document `who` may see, oldest first.
+  core::Result<std::vector<AuditEntryInfo>> AuditOf(const Identity& who, int64_t id);
+
+  // The stored bytes of a copy (submitted or of record) of a document `who`
+  // may see; kNotFound if the copy is not the document's.
+  core::Result<std::string> ReadCopy(const Identity& who, int64_t id, int64_t copy_id);
 
   // Everything `who` may see whose bytes are exactly `file`.
   core::Result<FileMatches> Identify(const Identity& who, std::string_view file);

@@ -28,10 +28,13 @@ core::Result<Role> ParseRole(std::string_view name);
 
 struct Identity {
   Role role = Role::kEnterprise;
-  // The token authenticated, or 0 for an administrator at the command line.
+  // The token authenticated, or 0 for a signed-in user or an administrator at
+  // the command line.
   int64_t token_id = 0;
-  // Whom the token was made for ("朝阳区住建委 王红"), or the local
-  // administrator's name.
+  // The user signed in to the console, or 0.
+  int64_t user_id = 0;
+  // Whom the token was made for ("朝阳区住建委 王红"), the user's name (王红),
+  // or the local administrator's name.
   std::string label;
   // kEnterprise: its 统一社会信用代码.
   std::string credit_code;
@@ -42,8 +45,8 @@ struct Identity {
   std::string district;
 
   // Who did it, as the audit log and the catalog record it: "token-12
-  // 朝阳区住建委 王红" (the token id and its label), "cli 王红" for a local
-  // administrator.
+  // 朝阳区住建委 王红" (the token id and its label), "user-3 王红" (a user
+  // signed in to the console), "cli 王红" for a local administrator.
   std::string Actor() const;
 };
 

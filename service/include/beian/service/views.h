@@ -121,6 +121,74 @@ struct NewToken {
   std::string label;
 };
 
+// A person who signs in to the console, as recorded (never the password).
+struct UserInfo {
+  int64_t id = 0;
+  std::string username;
+  Role role = Role::kEnterprise;
+  std::string display_name;  // the person: 王红
+  std::string name;          // the bureau's or enterprise's official name
+  std::string district;      // kBureau
+  std::string credit_code;   // kEnterprise
+  std::string created_by;
+  std::string created_at;
+  std::string disabled_at;  // "" while the user may sign in
+};
+
+// A user to make.
+struct NewUserAccount {
+  std::string username;  // 2-64 of a-z 0-9 . _ -, case folded
+  std::string password;  // at least 10 characters of two kinds
+  Role role = Role::kEnterprise;
+  std::string display_name;
+  std::string name;
+  std::string district;
+  std::string credit_code;
+};
+
+// A signed-in session. The secret goes into the session cookie and nowhere
+// else; the CSRF token must come back with every change the session makes.
+struct UserSessionInfo {
+  std::string secret;      // "bs_" and 52 base32 characters; only on sign-in
+  std::string csrf_token;  // derived from the secret
+  std::string expires_at;  // when it ends unless used before (idle), or at the latest
+  UserInfo user;
+  Identity identity;
+};
+
+// The answer to a sign-in: a session, or how long to wait before trying
+// again (the growing delay after failures), or neither (a wrong username or
+// password; which of the two is not told).
+struct SignInOutcome {
+  std::optional<UserSessionInfo> session;
+  int64_t retry_after_seconds = 0;
+};
+
+// A filing in a bureau's work queue (待办).
+struct QueueItem {
+  DocumentInfo document;
+  // "acceptance": issued and its paper submitted (a 提交件) or the copy of
+  // record attached, awaiting 受理; "decision": accepted, awaiting 备案 or
+  // 不予备案 by decision_due.
+  std::string awaiting;
+  // "decision": working days from today to decision_due by the holiday
+  // calendar (0 on the day, negative once overdue); nullopt when the
+  // calendar does not reach that far, and for "acceptance".
+  std::optional<int> working_days_left;
+  // 预警: "overdue", "due_soon" (within 2 working days), or "".
+  std::string warning;
+};
+
+// One audit entry about a document, as its page shows it.
+struct AuditEntryInfo {
+  int64_t seq = 0;
+  std::string at;
+  std::string actor;
+  std::string action;  // ingest, attach, reprint, set-status, ...
+  std::string subject;
+  core::Json detail;
+};
+
 // A listing or search. Empty strings mean "any".
 struct SearchRequest {
   std::string text;  // Chinese 2+ characters, pinyin, a number or a credit-code prefix; "" lists

@@ -1,0 +1,254 @@
+#include "accounts.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "authority.h"
+#include "beian/core/beijing_time.h"
+#include "beian/core/digest.h"
+#include "beian/core/password.h"
+#include "records_view.h"
+
+namespace beian::service {
+namespace {
+
+// Failures that cost nothing: a person mistyping, per username and per
+// address (one address may serve a whole bureau's office).
+constexpr int64_t kFreeFailuresPerUser = 3;
+constexpr int64_t kFreeFailuresPerAddress = 10;
+constexpr int64_t kLongestDelaySeconds = 15 * 60;
+// A session's idle time is written back at most once a minute.
+constexpr int64_t kTouchEverySeconds = 60;
+// Addresses remembered at most; the oldest are forgotten first.
+constexpr size_t kAddressesKept = 10000;
+
+std::string FoldUsername(std::string_view username) {
+  std::string out(username.substr(0, 256));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+UserInfo UserInfoOf(const archive::User& u) {
+  UserInfo out;
+  out.id = u.id;
+  out.username = u.username;
+  out.role = RoleOf(u.role);
+  out.display_name = u.display_name;
+  out.name = u.name;
+  out.district = u.district;
+  out.credit_code = u.credit_code;
+  out.created_by = u.created_by;
+  out.created_at = u.created_at;
+  out.disabled_at = u.disabled_at;
+  return out;
+}
+
+Identity IdentityOfUser(const archive::User& u) {
+  Identity id;
+  id.role = RoleOf(u.role);
+  id.user_id = u.id;
+  id.label = u.display_name;
+  id.credit_code = u.credit_code;
+  id.name = u.name;
+  id.district = u.district;
+  return id;
+}
+
+std::string CsrfTokenOf(std::string_view secret) {
+  return core::Sha256Hex("beian-csrf\n" + std::string(secret)).substr(0, 40);
+}
+
+// The seconds until `last` + `delay`, or 0 if that has passed.
+int64_t SecondsLeft(const std::string& last, int64_t delay, const std::string& now) {
+  if (delay <= 0 || last.empty()) return 0;
+  core::Result<int64_t> since = core::SecondsBetween(last, now);
+  if (!since.ok()) return 0;
+  return std::max<int64_t>(0, delay - *since);
+}
+
+}  // namespace
+
+int64_t SignInDelaySeconds(int64_t failures, int64_t free) {
+  if (failures < free) return 0;
+  const int64_t doublings = std::min<int64_t>(failures - free, 10);
+  return std::min<int64_t>(int64_t{1} << doublings, kLongestDelaySeconds);
+}
+
+Accounts::Accounts(archive::Archive& archive, std::function<std::string()> now, SessionLimits limits)
+    : archive_(archive), now_(std::move(now)), limits_(limits) {}
+
+core::Result<UserInfo> Accounts::Create(const Identity& who, NewUserAccount account) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "making users"));
+  account.username = FoldUsername(account.username);
+  if (!archive::IsUsername(account.username)) {
+    return core::InvalidArgument("username: 2 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit");
+  }
+  if (const std::string weak = core::PasswordWeakness(account.password); !weak.empty()) {
+    return core::InvalidArgument("password: " + weak);
+  }
+  archive::NewUser user;
+  user.username = account.username;
+  user.role = ArchiveRole(account.role);
+  user.credit_code = account.credit_code;
+  user.district = account.district;
+  user.name = account.name;
+  user.display_name = account.display_name;
+  user.created_by = who.Actor();
+  {
+    core::WorkGate::Slot slot(kdf_gate_);
+    BEIAN_ASSIGN_OR_RETURN(user.password_hash, core::HashPassword(account.password));
+  }
+  core::Result<archive::User> made = archive_.AddUser(user);
+  if (!made.ok() && made.status().code() == core::Code::kFailedPrecondition) {
+    return core::AlreadyExists("username: \"" + account.username + "\" is taken");
+  }
+  BEIAN_RETURN_IF_ERROR(made.status());
+  return UserInfoOf(*made);
+}
+
+core::Result<std::vector<UserInfo>> Accounts::List(const Identity& who) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "listing users"));
+  BEIAN_ASSIGN_OR_RETURN(std::vector<archive::User> users, archive_.ListUsers());
+  std::vector<UserInfo> out;
+  for (const archive::User& u : users) out.push_back(UserInfoOf(u));
+  return out;
+}
+
+core::Result<UserInfo> Accounts::Disable(const Identity& who, int64_t id) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "disabling users"));
+  BEIAN_ASSIGN_OR_RETURN(archive::User u, archive_.DisableUser(id, who.Actor()));
+  return UserInfoOf(u);
+}
+
+core::Result<UserInfo> Accounts::SetPassword(const Identity& who, int64_t id, const std::string& password) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "setting passwords"));
+  if (const std::string weak = core::PasswordWeakness(password); !weak.empty()) {
+    return core::InvalidArgument("password: " + weak);
+  }
+  std::string hash;
+  {
+    core::WorkGate::Slot slot(kdf_gate_);
+    BEIAN_ASSIGN_OR_RETURN(hash, core::HashPassword(password));
+  }
+  BEIAN_ASSIGN_OR_RETURN(archive::User u, archive_.SetUserPassword(id, hash, who.Actor()));
+  return UserInfoOf(u);
+}
+
+core::Result<UserInfo> Accounts::Find(const Identity& who, std::string_view username) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "looking up users"));
+  core::Result<archive::User> u = archive_.FindUser(FoldUsername(username));
+  if (!u.ok() && u.status().code() == core::Code::kNotFound) {
+    return core::NotFound("no user \"" + FoldUsername(username) + "\"");
+  }
+  BEIAN_RETURN_IF_ERROR(u.status());
+  return UserInfoOf(*u);
+}
+
+const std::string& Accounts::DecoyHash() {
+  std::call_once(decoy_once_, [this] {
+    core::Result<std::string> hash = core::HashPassword("beian decoy password");
+    decoy_hash_ = hash.ok() ? *hash : std::string();
+  });
+  return decoy_hash_;
+}
+
+int64_t Accounts::AddressWait(const std::string& address, const std::string& now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = address_failures_.find(address);
+  if (it == address_failures_.end()) return 0;
+  return SecondsLeft(it->second.last_failed_at, SignInDelaySeconds(it->second.failures, kFreeFailuresPerAddress),
+                     now);
+}
+
+void Accounts::RecordAddressFailure(const std::string& address, const std::string& now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (address_failures_.size() >= kAddressesKept && address_failures_.count(address) == 0) {
+    auto oldest = std::min_element(address_failures_.begin(), address_failures_.end(), [](const auto& a, const auto& b) {
+      return a.second.last_failed_at < b.second.last_failed_at;
+    });
+    address_failures_.erase(oldest);
+  }
+  AddressFailures& f = address_failures_[address];
+  ++f.failures;
+  f.last_failed_at = now;
+}
+
+core::Result<SignInOutcome> Accounts::SignIn(std::string_view username_in, std::string_view password,
+                                             const std::string& address) {
+  SignInOutcome out;
+  const std::string username = FoldUsername(username_in);
+  if (username.empty() || password.size() > 1024) return out;
+  const std::string now = now_();
+  BEIAN_ASSIGN_OR_RETURN(const archive::SignInFailures failures, archive_.GetSignInFailures(username));
+  out.retry_after_seconds =
+      std::max(SecondsLeft(failures.last_failed_at, SignInDelaySeconds(failures.failures, kFreeFailuresPerUser), now),
+               AddressWait(address, now));
+  if (out.retry_after_seconds > 0) return out;
+
+  core::Result<archive::User> user = archive_.FindUser(username);
+  if (!user.ok() && user.status().code() != core::Code::kNotFound) return user.status();
+  const bool may_sign_in = user.ok() && !user->disabled();
+  core::Status checked;
+  {
+    core::WorkGate::Slot slot(kdf_gate_);
+    checked = core::CheckPassword(password, may_sign_in ? user->password_hash : DecoyHash());
+  }
+  if (!may_sign_in || !checked.ok()) {
+    if (checked.code() != core::Code::kPermissionDenied && checked.code() != core::Code::kOk) return checked;
+    BEIAN_RETURN_IF_ERROR(archive_.RecordSignInFailure(username).status());
+    RecordAddressFailure(address, now);
+    return out;
+  }
+  BEIAN_RETURN_IF_ERROR(archive_.ClearSignInFailures(username));
+
+  BEIAN_ASSIGN_OR_RETURN(const std::string random, core::SecureRandomBytes(32));
+  UserSessionInfo session;
+  session.secret = "bs_" + core::Base32Encode(random);
+  archive::NewUserSession record;
+  record.secret_sha256 = core::Sha256Hex(session.secret);
+  record.user_id = user->id;
+  record.created_at = now;
+  BEIAN_ASSIGN_OR_RETURN(record.expires_at, core::AddSeconds(now, limits_.max_seconds));
+  BEIAN_ASSIGN_OR_RETURN(record.idle_until, core::AddSeconds(now, std::min(limits_.idle_seconds, limits_.max_seconds)));
+  BEIAN_RETURN_IF_ERROR(archive_.AddUserSession(record));
+  session.csrf_token = CsrfTokenOf(session.secret);
+  session.expires_at = record.idle_until;
+  session.user = UserInfoOf(*user);
+  session.identity = IdentityOfUser(*user);
+  out.session = std::move(session);
+  return out;
+}
+
+core::Result<UserSessionInfo> Accounts::Resume(std::string_view secret) {
+  const core::Status gone = core::NotFound("no session, or it has ended");
+  if (secret.size() > 200) return gone;
+  core::Result<archive::UserSession> found = archive_.FindUserSession(core::Sha256Hex(secret));
+  if (!found.ok()) return found.status().code() == core::Code::kNotFound ? gone : found.status();
+  const std::string now = now_();
+  if (!found->ended_at.empty() || now >= found->idle_until || now >= found->expires_at) return gone;
+  core::Result<archive::User> user = archive_.GetUser(found->user_id);
+  if (!user.ok()) return user.status().code() == core::Code::kNotFound ? gone : user.status();
+  if (user->disabled()) return gone;
+  std::string idle_until = found->idle_until;
+  BEIAN_ASSIGN_OR_RETURN(const std::string next, core::AddSeconds(now, limits_.idle_seconds));
+  BEIAN_ASSIGN_OR_RETURN(const int64_t gained, core::SecondsBetween(idle_until, next));
+  if (gained >= kTouchEverySeconds || (limits_.idle_seconds < 2 * kTouchEverySeconds && gained > 0)) {
+    BEIAN_RETURN_IF_ERROR(archive_.TouchUserSession(found->secret_sha256, next));
+    idle_until = std::min(next, found->expires_at);
+  }
+  UserSessionInfo session;
+  session.csrf_token = CsrfTokenOf(secret);
+  session.expires_at = idle_until;
+  session.user = UserInfoOf(*user);
+  session.identity = IdentityOfUser(*user);
+  return session;
+}
+
+core::Status Accounts::SignOut(std::string_view secret) {
+  if (secret.empty() || secret.size() > 200) return core::Status::Ok();
+  return archive_.EndUserSession(core::Sha256Hex(secret));
+}
+
+}  // namespace beian::service

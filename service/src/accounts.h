@@ -1,0 +1,88 @@
+// People who sign in to the console: their accounts, sessions and the
+// growing delays after failed sign-ins. State lives in the catalog (users,
+// user_sessions, signin_failures), so it holds across restarts; only the
+// per-address count of failures is this process's.
+#ifndef BEIAN_SERVICE_SRC_ACCOUNTS_H_
+#define BEIAN_SERVICE_SRC_ACCOUNTS_H_
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "beian/archive/archive.h"
+#include "beian/core/status.h"
+#include "beian/core/work_gate.h"
+#include "beian/service/identity.h"
+#include "beian/service/views.h"
+
+namespace beian::service {
+
+// How long a session lasts: ended after `idle_seconds` without a request,
+// and after `max_seconds` however active.
+struct SessionLimits {
+  int64_t idle_seconds = 30 * 60;
+  int64_t max_seconds = 12 * 60 * 60;
+};
+
+// The seconds to wait after `failures` failed sign-ins in a row, when
+// `free` of them cost nothing: 0 up to `free`, then 1, 2, 4, ... up to 15
+// minutes.
+int64_t SignInDelaySeconds(int64_t failures, int64_t free);
+
+// Thread-safe.
+class Accounts {
+ public:
+  Accounts(archive::Archive& archive, std::function<std::string()> now, SessionLimits limits);
+
+  // Admin only (kPermissionDenied). kInvalidArgument naming what is wrong
+  // (username, password, scope); kAlreadyExists for a username taken.
+  core::Result<UserInfo> Create(const Identity& who, NewUserAccount account);
+  core::Result<std::vector<UserInfo>> List(const Identity& who);
+  // Ends the user's sessions too.
+  core::Result<UserInfo> Disable(const Identity& who, int64_t id);
+  core::Result<UserInfo> SetPassword(const Identity& who, int64_t id, const std::string& password);
+  // The user of a username (admin; the command line).
+  core::Result<UserInfo> Find(const Identity& who, std::string_view username);
+
+  // Checks the password (under scrypt, at most two at a time) unless the
+  // username or the address must wait; an unknown or disabled user costs
+  // the same time as a wrong password and is answered the same.
+  core::Result<SignInOutcome> SignIn(std::string_view username, std::string_view password,
+                                     const std::string& address);
+  // The session of a cookie's secret, its idle time moved on; kNotFound for
+  // an unknown, ended or expired session or a disabled user.
+  core::Result<UserSessionInfo> Resume(std::string_view secret);
+  // Ends the session (signing out); an unknown one is no error.
+  core::Status SignOut(std::string_view secret);
+
+ private:
+  struct AddressFailures {
+    int64_t failures = 0;
+    std::string last_failed_at;
+  };
+
+  // Seconds `address` must still wait, and records its failure when `failed`.
+  int64_t AddressWait(const std::string& address, const std::string& now);
+  void RecordAddressFailure(const std::string& address, const std::string& now);
+  // A password hash to check when the user is unknown, so that it takes as
+  // long as a wrong password.
+  const std::string& DecoyHash();
+
+  archive::Archive& archive_;
+  std::function<std::string()> now_;
+  SessionLimits limits_;
+  core::WorkGate kdf_gate_{2};
+  std::mutex mu_;
+  std::unordered_map<std::string, AddressFailures> address_failures_;
+  std::once_flag decoy_once_;
+  std::string decoy_hash_;
+};
+
+}  // namespace beian::service
+
+#endif  // BEIAN_SERVICE_SRC_ACCOUNTS_H_
