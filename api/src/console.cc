@@ -200,7 +200,9 @@ class Console {
                        : service_.ResumeSession(secret);
     if (!session.ok()) {
       if (session.status().code() != core::Code::kNotFound) return Response::FromStatus(session.status());
-      return Response::Error(401, "session_expired", "未登录或登录已过期 / not signed in, or the session has ended");
+      Response r = Response::Error(401, "session_expired", "未登录或登录已过期 / not signed in, or the session has ended");
+      r.SetHeader("WWW-Authenticate", "Bearer realm=\"beian\"");
+      return r;
     }
     Response r = Response::Json(200, SessionJson(*session));
     r.SetHeader("Cache-Control", "no-store");

@@ -22,6 +22,7 @@
 #include "byte_range.h"
 #include "console.h"
 #include "multipart.h"
+#include "url.h"
 #include "views.h"
 
 namespace beian::api {
@@ -381,7 +382,11 @@ class FilingApi {
       upload = std::move(*part);
     } else if (media == "application/pdf" || media == "image/jpeg" || media == "image/png") {
       upload.bytes = req.body();
-      if (const std::string* name = req.Header("X-File-Name")) upload.name = *name;
+      // Browsers send a name outside ISO-8859-1 percent-encoded (UTF-8).
+      if (const std::string* name = req.Header("X-File-Name")) {
+        const std::optional<std::string> decoded = internal::PercentDecode(*name, /*plus_as_space=*/false);
+        upload.name = decoded && core::IsValidUtf8(*decoded) ? *decoded : *name;
+      }
     } else {
       return Response::Error(415, "unsupported_media_type",
                              "send the scan as application/pdf, image/jpeg or image/png, or as "

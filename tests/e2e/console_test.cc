@@ -213,8 +213,15 @@ TEST_F(ConsoleTest, TheQueueShowsASubmittedPaperAndItsCopyCanBeViewed) {
   const core::Json doc = Issue(enterprise);
   const std::string id = std::to_string(doc.Find("id")->as_int());
   const std::string pdf = enterprise.Get("/v1/documents/" + id + "/pdf").body;
-  HttpReply submitted = enterprise.Post("/v1/documents/" + id + "/submitted-copies", pdf, true, "application/pdf");
+  // A browser sends a Chinese file name percent-encoded.
+  HttpClient browser(server_->port());
+  HttpReply csrf = enterprise.Get("/v1/session");
+  HttpReply submitted = browser.Post("/v1/documents/" + id + "/submitted-copies", pdf, "application/pdf",
+                                     {{"Cookie", enterprise.cookie()},
+                                      {"X-CSRF-Token", csrf.Json().Find("csrf_token")->as_string()},
+                                      {"X-File-Name", "%E7%9B%96%E7%AB%A0%E4%BB%B6.pdf"}});
   ASSERT_EQ(submitted.status, 201) << submitted.body;
+  EXPECT_EQ(submitted.Json().Find("original_name")->as_string(), "盖章件.pdf");
   const std::string copy = std::to_string(submitted.Json().Find("id")->as_int());
 
   Person clerk(server_->port());
