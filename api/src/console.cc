@@ -108,32 +108,6 @@ std::string ContentTypeOf(std::string_view name) {
   return "application/octet-stream";
 }
 
-core::Json UserJson(const service::UserInfo& u) {
-  core::Json o = core::Json::MakeObject();
-  o.Set("id", u.id);
-  o.Set("username", u.username);
-  o.Set("role", std::string(service::RoleName(u.role)));
-  o.Set("display_name", u.display_name);
-  o.Set("name", u.name);
-  o.Set("district", u.district);
-  o.Set("credit_code", u.credit_code);
-  o.Set("created_at", u.created_at);
-  if (u.disabled_at.empty()) {
-    o.Set("disabled_at", core::Json());
-  } else {
-    o.Set("disabled_at", u.disabled_at);
-  }
-  return o;
-}
-
-core::Json SessionJson(const service::UserSessionInfo& s) {
-  core::Json o = core::Json::MakeObject();
-  o.Set("user", UserJson(s.user));
-  o.Set("csrf_token", s.csrf_token);
-  o.Set("expires_at", s.expires_at);
-  return o;
-}
-
 // A 429 that says when to come back, in the header and in the error body.
 Response TooMany(std::string_view code, const std::string& message, int64_t seconds) {
   Response r = Response::Error(429, code, message);

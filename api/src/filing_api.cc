@@ -593,21 +593,7 @@ class FilingApi {
     core::Result<std::vector<service::QueueItem>> queue = service_.Queue(who);
     if (!queue.ok()) return Refused(queue.status(), {});
     core::Json list = core::Json::MakeArray();
-    for (const service::QueueItem& item : *queue) {
-      core::Json o = DocumentJson(item.document);
-      o.Set("awaiting", item.awaiting);
-      if (item.working_days_left) {
-        o.Set("working_days_left", *item.working_days_left);
-      } else {
-        o.Set("working_days_left", core::Json());
-      }
-      if (item.warning.empty()) {
-        o.Set("warning", core::Json());
-      } else {
-        o.Set("warning", item.warning);
-      }
-      list.Push(std::move(o));
-    }
+    for (const service::QueueItem& item : *queue) list.Push(QueueItemJson(item));
     core::Json out = core::Json::MakeObject();
     out.Set("documents", std::move(list));
     return Response::Json(200, out);
@@ -620,16 +606,7 @@ class FilingApi {
     core::Result<std::vector<service::AuditEntryInfo>> entries = service_.AuditOf(who, *id);
     if (!entries.ok()) return Refused(entries.status(), {}, "id");
     core::Json list = core::Json::MakeArray();
-    for (const service::AuditEntryInfo& e : *entries) {
-      core::Json o = core::Json::MakeObject();
-      o.Set("seq", e.seq);
-      o.Set("at", e.at);
-      o.Set("actor", e.actor);
-      o.Set("action", e.action);
-      o.Set("subject", e.subject);
-      o.Set("detail", e.detail);
-      list.Push(std::move(o));
-    }
+    for (const service::AuditEntryInfo& e : *entries) list.Push(AuditEntryJson(e));
     core::Json out = core::Json::MakeObject();
     out.Set("entries", std::move(list));
     return Response::Json(200, out);

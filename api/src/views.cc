@@ -132,4 +132,49 @@ core::Json StaffConflictJson(const service::StaffConflictInfo& c) {
   return o;
 }
 
+core::Json QueueItemJson(const service::QueueItem& item) {
+  core::Json o = DocumentJson(item.document);
+  o.Set("awaiting", item.awaiting);
+  if (item.working_days_left) {
+    o.Set("working_days_left", *item.working_days_left);
+  } else {
+    o.Set("working_days_left", core::Json());
+  }
+  SetOrNull(o, "warning", item.warning);
+  return o;
+}
+
+core::Json AuditEntryJson(const service::AuditEntryInfo& e) {
+  core::Json o = core::Json::MakeObject();
+  o.Set("seq", e.seq);
+  o.Set("at", e.at);
+  o.Set("actor", e.actor);
+  o.Set("action", e.action);
+  o.Set("subject", e.subject);
+  o.Set("detail", e.detail);
+  return o;
+}
+
+core::Json UserJson(const service::UserInfo& u) {
+  core::Json o = core::Json::MakeObject();
+  o.Set("id", u.id);
+  o.Set("username", u.username);
+  o.Set("role", std::string(service::RoleName(u.role)));
+  o.Set("display_name", u.display_name);
+  o.Set("name", u.name);
+  o.Set("district", u.district);
+  o.Set("credit_code", u.credit_code);
+  o.Set("created_at", u.created_at);
+  SetOrNull(o, "disabled_at", u.disabled_at);
+  return o;
+}
+
+core::Json SessionJson(const service::UserSessionInfo& s) {
+  core::Json o = core::Json::MakeObject();
+  o.Set("user", UserJson(s.user));
+  o.Set("csrf_token", s.csrf_token);
+  o.Set("expires_at", s.expires_at);
+  return o;
+}
+
 }  // namespace beian::api

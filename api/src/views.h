@@ -22,6 +22,12 @@ core::Json KindJson(const service::KindInfo& kind);
 // A conflict's documents: whole entries in scope, number, kind and district
 // only for the others.
 core::Json StaffConflictJson(const service::StaffConflictInfo& conflict);
+// A document of the work queue: DocumentJson and its deadline.
+core::Json QueueItemJson(const service::QueueItem& item);
+core::Json AuditEntryJson(const service::AuditEntryInfo& entry);
+core::Json UserJson(const service::UserInfo& user);
+// The signed-in user and the CSRF token (never the session's secret).
+core::Json SessionJson(const service::UserSessionInfo& session);
 
 }  // namespace beian::api
 

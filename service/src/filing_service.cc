@@ -693,12 +693,15 @@ core::Result<std::vector<QueueItem>> FilingService::Queue(const Identity& who) {
     return core::PermissionDenied("the work queue is the district bureau's");
   }
   BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
-  constexpr int kMostPerGroup = 500;
+  // The listing is newest first: read deep enough that the oldest, most
+  // urgent filings of a long queue are among those sorted.
+  constexpr size_t kMostPerGroup = 200;
+  constexpr int kMostRead = 1000;
   auto list = [&](archive::DocumentStatus status) -> core::Result<std::vector<archive::Document>> {
     archive::DocumentFilter filter;
     filter.district = who.role == Role::kBureau ? who.district : "";
     filter.status = status;
-    filter.limit = kMostPerGroup;
+    filter.limit = kMostRead;
     BEIAN_ASSIGN_OR_RETURN(archive::DocumentPage page, store->ListDocuments(filter));
     return std::move(page.documents);
   };
@@ -741,6 +744,8 @@ core::Result<std::vector<QueueItem>> FilingService::Queue(const Identity& who) {
   std::stable_sort(accepting.begin(), accepting.end(), [](const QueueItem& a, const QueueItem& b) {
     return a.document.issued_at < b.document.issued_at;
   });
+  if (deciding.size() > kMostPerGroup) deciding.resize(kMostPerGroup);
+  if (accepting.size() > kMostPerGroup) accepting.resize(kMostPerGroup);
   deciding.insert(deciding.end(), std::make_move_iterator(accepting.begin()),
                   std::make_move_iterator(accepting.end()));
   return deciding;

@@ -243,7 +243,7 @@ class FilingService {
 
   // The work queue of a bureau's district (admin: every district): filings
   // awaiting a decision, the most urgent first, then those awaiting 受理,
-  // the oldest first; at most 500 of each. kPermissionDenied for an
+  // the oldest first; at most 200 of each. kPermissionDenied for an
   // enterprise.
   core::Result<std::vector<QueueItem>> Queue(const Identity& who);
 
