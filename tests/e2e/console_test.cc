@@ -278,6 +278,23 @@ TEST_F(ConsoleTest, UsersAreAdministeredByAnAdminAndADisabledOneIsSignedOut) {
   EXPECT_NE(list.out.find("disabled"), std::string::npos);
 }
 
+TEST_F(ConsoleTest, TheConsoleIsServedAtItsPagesWithAStrictPolicy) {
+  HttpClient anyone(server_->port());
+  for (const char* page : {"/", "/queue", "/documents/12", "/new/qualification-verification", "/v/"}) {
+    HttpReply r = anyone.Get(page);
+    if (std::string(page) == "/v/") {
+      EXPECT_EQ(r.status, 404) << "not a page";
+      continue;
+    }
+    ASSERT_EQ(r.status, 200) << page;
+    EXPECT_EQ(r.Header("content-type"), "text/html; charset=utf-8");
+    EXPECT_NE(r.Header("content-security-policy").find("default-src 'self'"), std::string::npos);
+    EXPECT_NE(r.body.find("<html"), std::string::npos);
+  }
+  EXPECT_EQ(anyone.Get("/assets/nothing.js").status, 404);
+  EXPECT_EQ(anyone.Get("/assets/..%2Fapi%2Fopenapi.json").status, 400);
+}
+
 TEST_F(ConsoleTest, ThePublicPageIsRateLimitedPerAddress) {
   // public_checks_per_minute is 5 in this server's config.
   HttpClient anyone(server_->port());
