@@ -168,15 +168,23 @@ export async function newDocumentPage(container, { params, user, signal, navigat
     else top.firstChild.focus();
   };
 
+  // 128 random bits in hex (crypto.randomUUID needs a secure context; an
+  // intranet server may be plain HTTP).
+  const randomKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  // An issue sent again with the same data (after a lost answer) carries the
+  // same Idempotency-Key, so the server answers with the document the first
+  // one made instead of issuing a second.
+  let issued = { body: '', key: '' };
   const submit = async (action) => {
     const issuing = action === 'issue';
     const data = form.read() || {};
     const body = JSON.stringify({ kind: params.kind, data, preview: !issuing });
+    if (issuing && body !== issued.body) issued = { body, key: randomKey() };
     previewButton.disabled = true;
     issueButton.disabled = true;
     status.textContent = issuing ? '正在出具…' : '正在生成预览…';
     try {
-      const headers = issuing ? {} : { Accept: 'application/pdf' };
+      const headers = issuing ? { 'Idempotency-Key': issued.key } : { Accept: 'application/pdf' };
       const response = await request('POST', '/v1/documents', { body, contentType: 'application/json', headers });
       form.clearProblems();
       replace(top);

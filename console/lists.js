@@ -282,8 +282,11 @@ export async function searchPage(container, { query, signal, navigate, restored 
     const text = queryString(p);
     history.replaceState(history.state, '', text ? `/search?${text}` : '/search');
     clearTimeout(debounce);
+    // A short pause, so that fast typing sends its last query only: the
+    // answer itself takes a few milliseconds even at 100,000 documents, and a
+    // stale request is cancelled anyway.
     if (now) run(p);
-    else debounce = setTimeout(() => run(p), 150);
+    else debounce = setTimeout(() => run(p), 60);
   };
 
   // Leaving the page stops what is pending.
@@ -291,7 +294,8 @@ export async function searchPage(container, { query, signal, navigate, restored 
     clearTimeout(debounce);
     if (inFlight) inFlight.abort();
   });
-  qInput.addEventListener('input', () => changed({ now: false }));
+  // While an input method composes (pinyin into 汉字), wait for the characters.
+  qInput.addEventListener('input', (event) => { if (!event.isComposing) changed({ now: false }); });
   for (const control of [kindSelect, statusSelect, fromInput, toInput]) {
     control.addEventListener('change', () => changed({ now: true }));
   }

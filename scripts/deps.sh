@@ -16,7 +16,7 @@ PACKAGES=(
 TEST=0
 [ "${1:-}" = "--test" ] && TEST=1
 if [ $TEST -eq 1 ]; then
-  PACKAGES+=(chromium)
+  PACKAGES+=(chromium faketime)
   # Node.js from Debian unless one is installed already (Debian 12's is 18: enough for the
   # playwright-core version pinned in tests/browser).
   command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)

@@ -545,7 +545,12 @@ class FilingApi {
     if (!page.ok()) {
       const std::string field = FirstErrorPath(problems);
       if (page.status().code() == core::Code::kInvalidArgument) {
-        return Response::Error(400, SearchErrorCode(field), page.status().message(), field);
+        // The problem says it in Chinese and English; the status in English.
+        const core::Problem* said = problems.empty() ? nullptr : &problems.front();
+        const std::string message = said != nullptr && !said->message.empty()
+                                        ? said->message + " / " + said->message_en
+                                        : page.status().message();
+        return Response::Error(400, SearchErrorCode(field), message, field);
       }
       return Refused(page.status(), problems);
     }

@@ -69,8 +69,8 @@ core::Status CheckDate(std::string_view field, std::string_view date) {
 }
 
 core::Status CheckIdempotencyKey(const IdempotencyKey& k) {
-  if (k.token_id < 1) {
-    return core::InvalidArgument("idempotency key needs its token's id");
+  if (k.client == 0) {
+    return core::InvalidArgument("an idempotency key needs its client (a token or a user)");
   }
   bool printable = !k.key.empty() && k.key.size() <= 200;
   for (char c : k.key) {

@@ -869,7 +869,7 @@ core::Status SqliteArchive::Impl::RefuseIngestLocked(
         Statement s,
         db.Prepare("SELECT document_id FROM idempotency_keys WHERE token_id "
                    "= ?1 AND key = ?2"));
-    s.BindInt(1, in.idempotency->token_id).BindText(2, in.idempotency->key);
+    s.BindInt(1, in.idempotency->client).BindText(2, in.idempotency->key);
     BEIAN_ASSIGN_OR_RETURN(const bool used, s.Step());
     if (used) {
       return core::AlreadyExists(
@@ -1051,7 +1051,7 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
         db.Prepare("INSERT INTO idempotency_keys (token_id, key, "
                    "request_sha256, document_id, created_at) VALUES (?1, ?2, "
                    "?3, ?4, ?5)"));
-    s.BindInt(1, in.idempotency->token_id)
+    s.BindInt(1, in.idempotency->client)
         .BindText(2, in.idempotency->key)
         .BindText(3, in.idempotency->request_sha256)
         .BindInt(4, d.id)
@@ -1079,18 +1079,19 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
 }
 
 core::Result<IdempotentResult> SqliteArchive::FindIdempotencyKey(
-    int64_t token_id, std::string_view key) {
+    int64_t client, std::string_view key) {
   std::lock_guard<std::mutex> lock(impl_->reader_mu);
   BEIAN_ASSIGN_OR_RETURN(
       Statement s,
       impl_->reader.Prepare("SELECT request_sha256, document_id, created_at FROM "
                             "idempotency_keys WHERE token_id = ?1 AND key = ?2"));
-  s.BindInt(1, token_id).BindText(2, key);
+  // The column is named token_id from before users: it holds the client.
+  s.BindInt(1, client).BindText(2, key);
   BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
   if (!row) {
     return core::NotFound("no document was created under this idempotency "
-                          "key by token " +
-                          std::to_string(token_id));
+                          "key by client " +
+                          std::to_string(client));
   }
   return IdempotentResult{s.Text(0), s.Int(1), s.Text(2)};
 }

@@ -68,6 +68,17 @@ int64_t SecondsLeft(const std::string& last, int64_t delay, const std::string& n
   return std::max<int64_t>(0, delay - *since);
 }
 
+// The field an archive's refusal of a new user is about.
+std::string ScopeField(Role role, const std::string& message) {
+  if (message.find("display_name") != std::string::npos) return "display_name";
+  if (message.find("credit code") != std::string::npos) return "credit_code";
+  if (message.find("district") != std::string::npos || message.find("District") != std::string::npos) {
+    return role == Role::kBureau ? "district" : "role";
+  }
+  if (message.find("name") != std::string::npos) return "name";
+  return "role";
+}
+
 }  // namespace
 
 int64_t SignInDelaySeconds(int64_t failures, int64_t free) {
@@ -83,7 +94,9 @@ core::Result<UserInfo> Accounts::Create(const Identity& who, NewUserAccount acco
   BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "making users"));
   account.username = FoldUsername(account.username);
   if (!archive::IsUsername(account.username)) {
-    return core::InvalidArgument("username: 2 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit");
+    return core::InvalidArgument(
+        "username: 用户名须为 2–64 个小写字母、数字或 . _ -，以字母或数字开头 / 2 to 64 of a-z, 0-9, '.', '_' "
+        "and '-', starting with a letter or digit");
   }
   if (const std::string weak = core::PasswordWeakness(account.password); !weak.empty()) {
     return core::InvalidArgument("password: " + weak);
@@ -101,8 +114,13 @@ core::Result<UserInfo> Accounts::Create(const Identity& who, NewUserAccount acco
     BEIAN_ASSIGN_OR_RETURN(user.password_hash, core::HashPassword(account.password));
   }
   core::Result<archive::User> made = archive_.AddUser(user);
+  if (!made.ok() && made.status().code() == core::Code::kInvalidArgument) {
+    return core::InvalidArgument(ScopeField(account.role, made.status().message()) + ": 账户信息不完整或有误 / " +
+                                 made.status().message());
+  }
   if (!made.ok() && made.status().code() == core::Code::kFailedPrecondition) {
-    return core::AlreadyExists("username: \"" + account.username + "\" is taken");
+    return core::AlreadyExists("username: 用户名“" + account.username + "”已被使用 / \"" + account.username +
+                               "\" is taken");
   }
   BEIAN_RETURN_IF_ERROR(made.status());
   return UserInfoOf(*made);

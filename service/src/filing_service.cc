@@ -234,7 +234,7 @@ struct FilingService::Impl {
   // kInvalidArgument when that request differed.
   core::Result<std::optional<DocumentInfo>> Replay(const Identity& who, const archive::IdempotencyKey& key,
                                                    std::vector<core::Problem>& problems) {
-    core::Result<archive::IdempotentResult> earlier = archive->FindIdempotencyKey(key.token_id, key.key);
+    core::Result<archive::IdempotentResult> earlier = archive->FindIdempotencyKey(key.client, key.key);
     if (!earlier.ok()) {
       if (earlier.status().code() == core::Code::kNotFound) return std::optional<DocumentInfo>();
       return earlier.status();
@@ -316,8 +316,18 @@ struct FilingService::Impl {
     change.document_id = d.id;
     change.actor = who.Actor();
     BEIAN_RETURN_IF_ERROR(fill(d, change));
-    BEIAN_ASSIGN_OR_RETURN(archive::Document changed, archive->ChangeStatus(change));
-    return DocumentInfoOf(changed, /*with_data=*/false);
+    core::Result<archive::Document> changed = archive->ChangeStatus(change);
+    if (changed.status().code() == core::Code::kFailedPrecondition) {
+      // Said for the clerk: the document's state (read again: another clerk
+      // may have just moved it) and the step that does not follow from it.
+      core::Result<archive::Document> now = archive->Get(id);
+      const std::string_view label = StatusLabel(now.ok() ? now->status : d.status);
+      const std::string step(action.substr(0, action.find(' ')));
+      return core::FailedPrecondition("该文书当前为「" + std::string(label) + "」，不能" + step + " / " +
+                                      changed.status().message());
+    }
+    BEIAN_RETURN_IF_ERROR(changed.status());
+    return DocumentInfoOf(*changed, /*with_data=*/false);
   }
 
   // Issue's checks and rendering input: authority, the issue time, the data.
@@ -544,7 +554,11 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   if (replayed != nullptr) *replayed = false;
   std::optional<archive::IdempotencyKey> idempotency;
   if (!request.idempotency_key.empty()) {
-    idempotency = archive::IdempotencyKey{who.token_id, request.idempotency_key, RequestDigest(request)};
+    // Keys are per client: a token, or a person signed in (by minus the
+    // user's id); an administrator at the command line has none.
+    const int64_t client = who.token_id > 0 ? who.token_id : -who.user_id;
+    if (client == 0) return core::InvalidArgument("an Idempotency-Key is for API tokens and signed-in users");
+    idempotency = archive::IdempotencyKey{client, request.idempotency_key, RequestDigest(request)};
   }
   // The document an earlier request with the same key made, if any.
   auto earlier = [&]() -> core::Result<std::optional<DocumentInfo>> {
@@ -790,7 +804,8 @@ core::Result<DocumentInfo> FilingService::Accept(const Identity& who, int64_t id
   return impl_->Step(who, id, "受理 (accepting)", [&](const archive::Document& d, archive::StatusChange& change) {
     const KindInfo* kind = FindKind(d.kind);
     if (kind == nullptr || kind->issuer != Role::kEnterprise) {
-      return core::FailedPrecondition(d.number + " is a bureau's own paper; only an enterprise's application is accepted");
+      return core::FailedPrecondition(d.number + " 是主管部门出具的文书，不需受理 / " + d.number +
+                                      " is a bureau's own paper; only an enterprise's application is accepted");
     }
     BEIAN_ASSIGN_OR_RETURN(const domain::HolidayCalendar* calendar, BundledCalendar());
     const core::Date today = DateOf(impl_->Now());

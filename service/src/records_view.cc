@@ -17,6 +17,24 @@ archive::AccessRole ArchiveRole(Role role) {
   return archive::AccessRole::kEnterprise;
 }
 
+std::string_view StatusLabel(archive::DocumentStatus status) {
+  switch (status) {
+    case archive::DocumentStatus::kIssued:
+      return "已出具";
+    case archive::DocumentStatus::kSigned:
+      return "已签章";
+    case archive::DocumentStatus::kAccepted:
+      return "已受理";
+    case archive::DocumentStatus::kFiled:
+      return "已备案";
+    case archive::DocumentStatus::kRefused:
+      return "不予备案";
+    case archive::DocumentStatus::kRevoked:
+      return "已作废";
+  }
+  return "";
+}
+
 Role RoleOf(archive::AccessRole role) {
   switch (role) {
     case archive::AccessRole::kEnterprise:
@@ -131,27 +149,19 @@ PublicCheck PublicCheckOf(const archive::Document& d, const core::Json& data, co
   out.district = d.district;
   out.issued_at = d.issued_at;
   out.status = std::string(archive::DocumentStatusName(d.status));
+  out.status_label = std::string(StatusLabel(d.status));
   switch (d.status) {
     case archive::DocumentStatus::kIssued:
-      out.status_label = "已出具";
-      break;
     case archive::DocumentStatus::kSigned:
-      out.status_label = "已签章";
       break;
     case archive::DocumentStatus::kAccepted:
-      out.status_label = "已受理";
       out.status_date = d.accepted_on;
       break;
     case archive::DocumentStatus::kFiled:
-      out.status_label = "已备案";
-      out.status_date = d.decided_at;
-      break;
     case archive::DocumentStatus::kRefused:
-      out.status_label = "不予备案";
       out.status_date = d.decided_at;
       break;
     case archive::DocumentStatus::kRevoked:
-      out.status_label = "已作废";
       out.status_date = d.revoked_at;
       break;
   }

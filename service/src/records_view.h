@@ -14,6 +14,9 @@ namespace beian::service {
 archive::AccessRole ArchiveRole(Role role);
 Role RoleOf(archive::AccessRole role);
 
+// The status as the field says it: 已出具, 已签章, 已受理, 已备案, 不予备案, 已作废.
+std::string_view StatusLabel(archive::DocumentStatus status);
+
 // The identity a recorded token speaks for.
 Identity IdentityOf(const archive::AccessToken& token);
 TokenInfo TokenInfoOf(const archive::AccessToken& token);

@@ -188,6 +188,25 @@ TEST_F(ConsoleTest, EveryChangeByCookieNeedsTheSessionsCsrfToken) {
   EXPECT_NE(list[1].Find("actor")->as_string().find("王红"), std::string::npos);
 }
 
+TEST_F(ConsoleTest, ARetriedIssueBySessionGivesTheSameDocument) {
+  Person enterprise(server_->port());
+  ASSERT_EQ(enterprise.SignIn("ruixiang", "ruixiang-password-1").status, 200);
+  HttpClient browser(server_->port());
+  const std::string example = browser.Get("/v1/kinds/commitment-letter/example", {{"Cookie", enterprise.cookie()}}).body;
+  const std::string csrf = enterprise.Get("/v1/session").Json().Find("csrf_token")->as_string();
+  auto issue = [&]() {
+    return browser.Post("/v1/documents", "{\"kind\":\"commitment-letter\",\"data\":" + example + "}",
+                        "application/json",
+                        {{"Cookie", enterprise.cookie()}, {"X-CSRF-Token", csrf}, {"Idempotency-Key", "form-7f3a"}});
+  };
+  HttpReply first = issue();
+  ASSERT_EQ(first.status, 201) << first.body;
+  HttpReply again = issue();
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.Header("idempotent-replayed"), "true");
+  EXPECT_EQ(again.Json().Find("id")->as_int(), first.Json().Find("id")->as_int());
+}
+
 TEST_F(ConsoleTest, AClerkOfAnotherDistrictFindsNothingOfThisOne) {
   Person enterprise(server_->port());
   ASSERT_EQ(enterprise.SignIn("ruixiang", "ruixiang-password-1").status, 200);

@@ -71,10 +71,10 @@ class Archive {
   // in this document; the other enterprise is never named).
   virtual core::Result<Document> Ingest(const NewDocument& document) = 0;
 
-  // The document created earlier under (token_id, key); kNotFound if none.
-  // Keys are kept as long as the catalog (never purged).
+  // The document created earlier under (client, key) (see IdempotencyKey);
+  // kNotFound if none. Keys are kept as long as the catalog (never purged).
   virtual core::Result<IdempotentResult> FindIdempotencyKey(
-      int64_t token_id, std::string_view key) = 0;
+      int64_t client, std::string_view key) = 0;
 
   // The document with that id; kNotFound if none.
   virtual core::Result<Document> Get(int64_t id) = 0;

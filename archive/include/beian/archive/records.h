@@ -41,9 +41,11 @@ std::string_view DocumentStatusName(DocumentStatus status);
 core::Result<DocumentStatus> ParseDocumentStatus(std::string_view name);
 
 // A client's idempotency key for creating a document (the Idempotency-Key of
-// an HTTP request), scoped to the access token that sent it.
+// an HTTP request), scoped to the client that sent it.
 struct IdempotencyKey {
-  int64_t token_id = 0;     // AccessToken::id, >= 1
+  // The client: AccessToken::id (>= 1), or minus User::id (<= -1) for a
+  // person signed in to the console. Never 0.
+  int64_t client = 0;
   std::string key;          // 1..200 printable ASCII bytes (0x20..0x7E)
   std::string request_sha256;  // of the request, 64 lowercase hex chars
 };

@@ -70,7 +70,7 @@ class SqliteArchive : public Archive {
                                            std::string_view kind) override;
   core::Result<Document> Ingest(const NewDocument& document) override;
   core::Result<IdempotentResult> FindIdempotencyKey(
-      int64_t token_id, std::string_view key) override;
+      int64_t client, std::string_view key) override;
   core::Result<Document> Get(int64_t id) override;
   core::Result<Document> FindByNumber(std::string_view number) override;
   core::Result<Sha256Matches> FindBySha256(std::string_view sha256) override;
