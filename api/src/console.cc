@@ -1,5 +1,6 @@
 #include "console.h"
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -75,7 +76,9 @@ std::string HtmlEscape(std::string_view text) {
 // "2026-12-06T14:05:09+08:00" → "2026年12月6日 14:05"; a date alone →
 // "2026年12月6日".
 std::string ChineseDate(std::string_view time) {
-  if (time.size() < 10) return std::string(time);
+  const bool date = time.size() >= 10 && time[4] == '-' && time[7] == '-' &&
+                    std::all_of(time.begin(), time.begin() + 10, [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+  if (!date) return std::string(time);
   auto number = [&](size_t at, size_t n) { return std::stoi(std::string(time.substr(at, n))); };
   std::string out = std::to_string(number(0, 4)) + "年" + std::to_string(number(5, 2)) + "月" +
                     std::to_string(number(8, 2)) + "日";
