@@ -180,7 +180,7 @@ export function chineseMessage(message) {
 // What to tell a person about a failed call (Chinese).
 export function errorMessage(error) {
   if (!(error instanceof ApiError)) return '出现意外错误，请刷新页面后重试';
-  if (error.status === 0) return '无法连接服务器，请检查网络后重试';
+  if (error.status === 0) return '无法连接服务器，请稍后重试';
   if (error.status >= 500) return '服务暂时不可用，请稍后重试';
   if (error.status === 404) return '未找到（或无权查看）';
   if (error.status === 403) return `无权执行此操作（${chineseMessage(error.message)}）`;

@@ -152,6 +152,11 @@ class Console {
     }
     core::Result<service::SignInOutcome> outcome = service_.SignIn(*username, *password, ClientAddress(req));
     if (!outcome.ok()) return Response::FromStatus(outcome.status());
+    if (outcome->busy) {
+      Response r = Response::Error(503, "signin_busy", "登录的人较多，请稍后重试 / too many sign-ins at once; try again");
+      r.SetHeader("Retry-After", "1");
+      return r;
+    }
     if (outcome->retry_after_seconds > 0) {
       const std::string seconds = std::to_string(outcome->retry_after_seconds);
       return TooMany("signin_throttled",

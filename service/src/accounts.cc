@@ -19,6 +19,9 @@ constexpr int64_t kFreeFailuresPerAddress = 10;
 constexpr int64_t kLongestDelaySeconds = 15 * 60;
 // A session's idle time is written back at most once a minute.
 constexpr int64_t kTouchEverySeconds = 60;
+// Sign-ins waiting for a password check at most; more are turned away at
+// once, so a burst cannot hold every worker of the server.
+constexpr int kMostWaitingSignIns = 8;
 // Addresses remembered at most; the oldest are forgotten first.
 constexpr size_t kAddressesKept = 10000;
 
@@ -205,6 +208,10 @@ core::Result<SignInOutcome> Accounts::SignIn(std::string_view username_in, std::
                AddressWait(address, now));
   if (out.retry_after_seconds > 0) return out;
 
+  if (kdf_gate_.Waiting() >= kMostWaitingSignIns) {
+    out.busy = true;
+    return out;
+  }
   core::Result<archive::User> user = archive_.FindUser(username);
   if (!user.ok() && user.status().code() != core::Code::kNotFound) return user.status();
   const bool may_sign_in = user.ok() && !user->disabled();

@@ -45,6 +45,16 @@ for (const tool of [opts.chromium, '/usr/bin/pdftoppm', '/usr/bin/zbarimg']) {
     process.exit(2);
   }
 }
+// libfaketime sets the clock of the server whose deadlines pass (preloaded
+// into that `beian serve` only; the browser keeps the real time).
+const faketimeLib = fs.readdirSync('/usr/lib', { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => path.join('/usr/lib', d.name, 'faketime', 'libfaketimeMT.so.1'))
+  .find((f) => fs.existsSync(f));
+if (!faketimeLib) {
+  console.error('/usr/lib/<arch>/faketime/libfaketimeMT.so.1 is missing (Debian package libfaketime, with faketime)');
+  process.exit(2);
+}
 const beian = path.resolve(opts.beian);
 const root = path.resolve(opts.root);
 const outDir = path.resolve(opts.out);
@@ -58,12 +68,19 @@ const district = enterprise.district;
 const bureauName = `北京市${district}住房和城乡建设委员会`;
 const exampleIdNumbers = collectIdNumbers(example);
 
+// A 承诺书 is the enterprise's own paper, quick to issue: the letters whose
+// deadlines pass are of this kind, issued by an account of its enterprise.
+const letterExample = JSON.parse(fs.readFileSync(path.join(root, 'templates/commitment-letter/example.json'), 'utf8'));
+
 const accounts = {
   clerk: { username: 'wanghong', password: 'Chaoyang-2026!', role: 'bureau', flags: ['--district', district, '--name', bureauName, '--display-name', '王红'] },
   otherClerk: { username: 'zhanglei', password: 'Haidian-2026!', role: 'bureau', flags: ['--district', '海淀区', '--name', '北京市海淀区住房和城乡建设委员会', '--display-name', '张磊'] },
   enterprise: { username: 'ruixiang', password: 'Ruixiang-2026!', role: 'enterprise', flags: ['--credit-code', enterprise.credit_code, '--name', enterprise.name, '--display-name', enterprise.contact.name] },
   admin: { username: 'admin', password: 'Admin-2026-beian!', role: 'admin', flags: ['--display-name', '系统管理员'] },
 };
+// The enterprise of the 承诺书 example (on the server with the moved clock,
+// with the clerk of its district).
+const letterEnterprise = { username: 'ruixiang', password: 'Ruixiang-2026!', role: 'enterprise', flags: ['--credit-code', letterExample.enterprise.credit_code, '--name', letterExample.enterprise.name, '--display-name', '企业经办人'] };
 
 // ---------------------------------------------------------------------------
 // Steps
@@ -111,12 +128,14 @@ function createUser(dataDir, account) {
   if (r.status !== 0) throw new Error(`beian user create ${account.username} exited ${r.status}: ${r.stderr}`);
 }
 
-// Starts `beian serve --port 0` and answers { base, stop() } once it prints
-// "serving http://127.0.0.1:PORT" on stderr.
-function startServer(dataDir, config) {
+// Starts `beian serve --port PORT` (0: a free one) with `env` added to the
+// environment, and answers { base, port, child, log(), stop() } once it
+// prints "serving http://127.0.0.1:PORT" on stderr.
+function startServer(dataDir, config, { port = 0, env = {} } = {}) {
   const configFile = path.join(dataDir, '..', `${path.basename(dataDir)}-config.json`);
   fs.writeFileSync(configFile, JSON.stringify(config));
-  const child = spawn(beian, ['--root', root, '--data', dataDir, 'serve', '--port', '0', '--config', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(beian, ['--root', root, '--data', dataDir, 'serve', '--port', String(port), '--config', configFile],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   let log = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`beian serve printed no address in 30 s:\n${log}`)), 30_000);
@@ -126,8 +145,11 @@ function startServer(dataDir, config) {
       const m = /serving (https?:\/\/[^\s]+)/.exec(log);
       if (m && timer) {
         clearTimeout(timer);
+        const base = m[1].replace(/\/$/, '');
         resolve({
-          base: m[1].replace(/\/$/, ''),
+          base,
+          port: Number(new URL(base).port),
+          child,
           log: () => log,
           stop: () => stopProcess(child),
         });
@@ -141,7 +163,7 @@ function startServer(dataDir, config) {
 }
 
 function stopProcess(child) {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.once('exit', () => {
@@ -296,7 +318,9 @@ let failed = null;
 
 async function main() {
   for (const account of Object.values(accounts)) createUser(dataDir, account);
-  const server = await startServer(dataDir, {});
+  // `server` is replaced when the outage step starts it again (same port, so
+  // `base` stays).
+  let server = await startServer(dataDir, {});
   servers.push(server);
   const base = server.base;
   console.log(`server ${base}, archive ${dataDir}`);
@@ -407,19 +431,6 @@ async function main() {
     await shot(ent, 'document-enterprise');
   });
 
-  await step('a server failure (503) is told calmly with 重试, which then works', async () => {
-    let failures = 1;
-    await ent.route(`**/v1/documents/${doc.id}`, (route) => (failures-- > 0
-      ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { status: 503, code: 'service_unavailable', message: 'the server is busy' } }) })
-      : route.continue()));
-    await ent.reload();
-    const retry = ent.locator('.notice-error', { hasText: '服务暂时不可用，请稍后重试' }).locator('button', { hasText: '重试' });
-    await retry.waitFor();
-    await retry.press('Enter');
-    await ent.locator('#doc-sha256').waitFor();
-    await ent.unroute(`**/v1/documents/${doc.id}`);
-  });
-
   // Clerk: first load of the work queue on a cold cache.
   await step('sign-in (clerk) → work queue; first load measured', async () => {
     await clerk.goto(`${base}/signin`);
@@ -461,24 +472,110 @@ async function main() {
     await shot(clerk, 'queue');
   });
 
-  await step('queue colours: due_soon amber, overdue red (a made-up queue answer)', async () => {
-    // Deadlines cannot be made to pass in a test run, so the browser is
-    // handed a queue answer with one row of each kind.
-    const row = (n, warning, left) => ({
-      ...doc, id: doc.id, number: `${doc.number.replace(/\d+号$/, '')}${String(900 + n)}号`, status: 'accepted',
-      accepted_on: '2026-11-20', decision_due: '2026-12-04', awaiting: 'decision', working_days_left: left, warning,
+  await step('the server stops (SIGTERM) while the clerk works: told calmly with 重试; started again, 重试 works in the same session', async () => {
+    await server.stop();
+    check(server.child.exitCode === 0, `beian serve ended with ${server.child.exitCode ?? server.child.signalCode} on SIGTERM`);
+    // The clerk, still on the work queue, opens the document: nothing answers.
+    await clerk.click(`table.table-queue a:has-text("${doc.number}")`);
+    await clerk.waitForURL((url) => url.pathname === `/documents/${doc.id}`);
+    const outage = clerk.locator('#main .notice-error', { has: clerk.locator('button', { hasText: '重试' }) });
+    await outage.waitFor();
+    const told = (await outage.innerText()).replace(/\s*重试$/, '');
+    console.log(`      told: ${told}`);
+    check(/^(无法连接服务器|服务暂时不可用)/.test(told), `the notice says: ${told}`);
+    const text = await mainText(clerk);
+    check(!/TypeError|Failed to fetch|HTTP \d|network/i.test(text), `a raw error is shown: ${text}`);
+    check((await clerk.locator('#topbar').innerText()).includes('王红'), 'the header no longer names the clerk (王红)');
+    await shot(clerk, 'server-unavailable');
+    // The same server again: same port, archive and config.
+    server = await startServer(dataDir, {}, { port: server.port });
+    servers.push(server);
+    check(server.base === base, `started again at ${server.base}, not ${base}`);
+    await outage.locator('button', { hasText: '重试' }).press('Enter');
+    await clerk.locator('#doc-sha256').waitFor();
+    check((await clerk.locator('h1').innerText()).includes(doc.number), 'the document is not shown after 重试');
+    check(await clerk.locator('.notice-error').count() === 0, 'the outage notice is still shown');
+    check(new URL(clerk.url()).pathname === `/documents/${doc.id}`, `the page moved to ${clerk.url()}`);
+    const session = await apiGet(clerk, '/v1/session');
+    check(session.status === 200 && session.body.user.username === accounts.clerk.username, `GET /v1/session answered ${session.status}`);
+  });
+
+  await step('queue colours from real deadlines (a server with its clock moved by libfaketime): overdue red, due_soon amber', async () => {
+    // A server of its own whose clock is read from a file at every reading:
+    // "@2026-11-16 01:00:00" is 09:00 in Beijing on that day, from then on.
+    const clockDir = path.join(work, 'archive-clock');
+    const clockFile = path.join(work, 'clock');
+    const setDay = (day) => fs.writeFileSync(clockFile, `@${day} 01:00:00\n`);
+    createUser(clockDir, letterEnterprise);
+    createUser(clockDir, accounts.clerk);
+    setDay('2026-11-16');
+    const timed = await startServer(clockDir, {},
+      { env: { LD_PRELOAD: faketimeLib, FAKETIME_TIMESTAMP_FILE: clockFile, FAKETIME_NO_CACHE: '1' } });
+    servers.push(timed);
+    // Signed in afresh on each day: a session from days before has expired.
+    const asUser = async (account, home, act) => {
+      const context = await newContext();
+      const page = await context.newPage();
+      page.on('pageerror', (e) => errors.push(`${account.username} (clock): ${e.message}`));
+      try {
+        await page.goto(`${timed.base}/signin`);
+        await signIn(page, timed.base, account, { expectPath: home });
+        return await act(page);
+      } finally {
+        await context.close();
+      }
+    };
+    // Issued and accepted on a Monday, a Thursday and a Wednesday: decided
+    // within 10 working days.
+    const letters = [];
+    for (const [day, due] of [['2026-11-16', '2026-11-30'], ['2026-11-19', '2026-12-03'], ['2026-11-25', '2026-12-09']]) {
+      setDay(day);
+      const id = await asUser(letterEnterprise, '/my', async (page) => {
+        await page.goto(`${timed.base}/new/commitment-letter`);
+        await page.click('#fill-example');
+        await page.waitForFunction(() => [...document.querySelectorAll('input[type="date"]')].some((i) => i.value !== ''));
+        await page.click('#issue');
+        await page.waitForURL(/\/documents\/\d+$/, { timeout: 20_000 });
+        return Number(new URL(page.url()).pathname.split('/').pop());
+      });
+      const letter = await asUser(accounts.clerk, '/queue', async (page) => {
+        await page.goto(`${timed.base}/documents/${id}`);
+        await page.click('#action-accept');
+        await page.locator('.messages .notice-success').filter({ hasText: '已受理' }).waitFor();
+        return (await apiGet(page, `/v1/documents/${id}`)).body;
+      });
+      check(letter.issued_at.startsWith(day) && letter.accepted_on === day && letter.decision_due === due,
+        `${letter.number}: issued ${letter.issued_at}, accepted ${letter.accepted_on}, due ${letter.decision_due}; wanted ${day}, due ${due}`);
+      letters.push(letter);
+    }
+    console.log(`      ${letters.map((l) => `${l.number} accepted ${l.accepted_on}, due ${l.decision_due}`).join('; ')}`);
+    // Tuesday 2026-12-01: the first is a working day late, the second has 2 left.
+    setDay('2026-12-01');
+    await asUser(accounts.clerk, '/queue', async (page) => {
+      const rows = page.locator('table.table-queue tbody tr:not(.skeleton-row)');
+      await rows.nth(2).waitFor();
+      const shown = await Promise.all(letters.map(async (l) => {
+        const row = rows.filter({ hasText: l.number });
+        return {
+          number: l.number,
+          warnings: await row.evaluate((el) => [...el.classList].filter((c) => c.startsWith('warn-')).join(' ')),
+          text: await row.innerText(),
+          colour: await row.evaluate((el) => getComputedStyle(el).backgroundColor),
+        };
+      }));
+      const [late, soon, later] = shown;
+      check(late.warnings === 'warn-overdue' && late.text.includes('已逾期 1 个工作日'), `${late.number}: ${late.warnings} ${late.text}`);
+      check(soon.warnings === 'warn-due_soon' && soon.text.includes('剩余 2 个工作日') && soon.text.includes('即将到期'), `${soon.number}: ${soon.warnings} ${soon.text}`);
+      check(later.warnings === '' && later.text.includes('剩余 6 个工作日') && !/即将到期|已逾期/.test(later.text), `${later.number}: ${later.warnings} ${later.text}`);
+      check(new Set(shown.map((r) => r.colour)).size === 3, `the rows are not told apart by colour: ${shown.map((r) => r.colour).join(', ')}`);
+      const order = (await rows.allInnerTexts()).map((t) => letters.findIndex((l) => t.includes(l.number)));
+      check(order.join() === '0,1,2', `not the most urgent first: ${order}`);
+      const summary = await page.locator('#queue-summary').innerText();
+      check(summary === '共 3 件待办，已逾期 1 件，即将到期 1 件', `summary: ${summary}`);
+      console.log(`      ${summary}; rows ${shown.map((r) => r.colour).join(', ')}`);
+      await shot(page, 'queue-warnings');
     });
-    const made = { documents: [row(1, 'overdue', -2), row(2, 'due_soon', 1), row(3, null, 6), { ...doc, awaiting: 'acceptance', working_days_left: null, warning: null }] };
-    await clerk.route('**/v1/queue', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(made) }));
-    await clerk.goto(`${base}/queue`);
-    await clerk.locator('tr.warn-overdue').waitFor();
-    check(await clerk.locator('tr.warn-due_soon').count() === 1, 'no amber row');
-    const overdue = await clerk.locator('tr.warn-overdue').innerText();
-    check(overdue.includes('已逾期 2 个工作日'), `overdue row says: ${overdue}`);
-    const colours = await clerk.evaluate(() => ['tr.warn-overdue', 'tr.warn-due_soon'].map((s) => getComputedStyle(document.querySelector(s)).backgroundColor));
-    check(colours[0] !== colours[1], 'overdue and due_soon rows look the same');
-    await shot(clerk, 'queue-warnings');
-    await clerk.unroute('**/v1/queue');
+    await timed.stop();
   });
 
   await step('keyboard: Tab reaches the document in the queue with a visible focus ring; Enter opens it', async () => {
@@ -530,7 +627,7 @@ async function main() {
       const mark = performance.getEntriesByName('beian:search-rendered').find((m) => m.startTime > window.__lastKey);
       return Math.round(mark.startTime - window.__lastKey);
     });
-    measure(`search result for a 2-character query (last keystroke → results shown, incl. 150 ms debounce)`, `${ms} ms`);
+    measure(`search result for a 2-character query (last keystroke → results shown, incl. the 60 ms pause)`, `${ms} ms`);
     await shot(clerk, 'search');
   });
 

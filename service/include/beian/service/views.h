@@ -162,6 +162,9 @@ struct UserSessionInfo {
 struct SignInOutcome {
   std::optional<UserSessionInfo> session;
   int64_t retry_after_seconds = 0;
+  // Too many sign-ins wait for the password hash already: try again in a
+  // second (nothing was checked or counted).
+  bool busy = false;
 };
 
 // A filing in a bureau's work queue (待办).
