@@ -324,7 +324,7 @@ class Console {
                           HtmlEscape(*req.PathParam("number")) +
                           " 且核验码相符的文书。请核对二维码是否完整，或向出具单位核实。</p>");
     }
-    Response r = Response::Bytes(200, PublicCheckPage(*check), "text/html; charset=utf-8");
+    Response r = Response::Bytes(200, PublicCheckPage(*check, service_.Now()), "text/html; charset=utf-8");
     r.SetHeader("Cache-Control", "no-store");
     SetPageHeaders(r);
     return r;
@@ -451,14 +451,16 @@ Response Console::HtmlPage(int status, const std::string& title, const std::stri
 
 }  // namespace
 
-std::string PublicCheckPage(const service::PublicCheck& c) {
+std::string PublicCheckPage(const service::PublicCheck& c, const std::string& checked_at) {
   const bool revoked = c.status == "revoked";
   const bool refused = c.status == "refused";
   std::string verdict;
   if (revoked) {
     verdict = "<div class=\"card revoked\"><div class=\"stamp\">作废</div><p class=\"lead bad\">此文书已作废，不再有效</p>"
               "<dl><dt>作废时间</dt><dd>" + HtmlEscape(ChineseDate(c.status_date)) + "</dd><dt>作废原因</dt><dd>" +
-              HtmlEscape(c.status_reason) + "</dd></dl></div>";
+              HtmlEscape(c.status_reason) + "</dd>";
+    if (!c.filing_number.empty()) verdict += "<dt>原备案编号</dt><dd>" + HtmlEscape(c.filing_number) + "</dd>";
+    verdict += "</dl></div>";
   } else {
     const char* tone = refused ? "bad" : c.status == "filed" ? "ok" : "warn";
     verdict = "<div class=\"card\"><p class=\"lead " + std::string(tone) + "\">档案中有此文书 · " +
@@ -491,8 +493,8 @@ std::string PublicCheckPage(const service::PublicCheck& c) {
                      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>" +
                      HtmlEscape(c.number) + " · 文书核验</title><style>" + kPublicPageStyle +
                      "</style></head><body><header>北京市物业服务企业备案文书核验</header><main>" + verdict + facts +
-                     digests + "</main><footer>核验时间以服务器为准。机器核验请用 /v1/verify/" +
-                     HtmlEscape(c.number) + "?key=…（JSON）。</footer></body></html>";
+                     digests + "</main><footer>核验时间：" + HtmlEscape(ChineseDate(checked_at)) +
+                     "（北京时间，以档案库为准）</footer></body></html>";
   return html;
 }
 

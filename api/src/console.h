@@ -26,9 +26,9 @@ struct ConsoleContext {
 // Registers the session, user, console and public-page routes.
 core::Status RegisterConsole(const ConsoleContext& context, Router& router);
 
-// The public verification page of a check, as HTML (no script, no personal
-// data: the check holds none).
-std::string PublicCheckPage(const service::PublicCheck& check);
+// The public verification page of a check made at `checked_at` (Beijing
+// time), as HTML (no script, no personal data: the check holds none).
+std::string PublicCheckPage(const service::PublicCheck& check, const std::string& checked_at);
 
 }  // namespace beian::api::internal
 

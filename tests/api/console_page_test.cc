@@ -30,7 +30,7 @@ service::PublicCheck Check() {
 }
 
 TEST(PublicCheckPageTest, ShowsTheStandingAndTheDigestsInChineseDates) {
-  const std::string page = PublicCheckPage(Check());
+  const std::string page = PublicCheckPage(Check(), "2026-12-09T15:30:00+08:00");
   EXPECT_NE(page.find("档案中有此文书 · 已备案"), std::string::npos);
   EXPECT_NE(page.find("京朝物备〔2026〕第0001号"), std::string::npos);
   EXPECT_NE(page.find("2026年12月7日 09:05"), std::string::npos);
@@ -46,12 +46,14 @@ TEST(PublicCheckPageTest, ARevokedDocumentSaysSoFirstWithDateAndReason) {
   c.status_label = "已作废";
   c.status_date = "2026-12-08T10:00:00+08:00";
   c.status_reason = "合同已解除";
-  const std::string page = PublicCheckPage(c);
+  const std::string page = PublicCheckPage(c, "2026-12-09T15:30:00+08:00");
   const size_t stamp = page.find("此文书已作废");
   ASSERT_NE(stamp, std::string::npos);
   EXPECT_LT(stamp, page.find("文书名称")) << "the state comes before the facts";
   EXPECT_NE(page.find("2026年12月8日 10:00"), std::string::npos);
   EXPECT_NE(page.find("合同已解除"), std::string::npos);
+  EXPECT_NE(page.find("原备案编号"), std::string::npos) << "filed before it was revoked";
+  EXPECT_NE(page.find("核验时间：2026年12月9日 15:30"), std::string::npos);
 }
 
 TEST(PublicCheckPageTest, EscapesWhatPeopleTyped) {
@@ -60,7 +62,7 @@ TEST(PublicCheckPageTest, EscapesWhatPeopleTyped) {
   c.status_label = "不予备案";
   c.status_reason = "<script>alert('x')</script> & \"更正\"";
   c.project_name = "<img src=x onerror=alert(1)>";
-  const std::string page = PublicCheckPage(c);
+  const std::string page = PublicCheckPage(c, "2026-12-09T15:30:00+08:00");
   EXPECT_EQ(page.find("<script>"), std::string::npos);
   EXPECT_EQ(page.find("<img"), std::string::npos);
   EXPECT_NE(page.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;更正&quot;"), std::string::npos);
