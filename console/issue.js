@@ -1,10 +1,11 @@
 // 出具文书: choosing a kind (/new) and filling its generated form
-// (/new/{kind}): 填入示例, 预览 (the PDF in the page), 出具 (archived, then its
-// page); a 422 shows every problem at its input and in a list on top.
+// (/new/{kind}): 填入示例, 导入/导出数据文件, 预览 (the PDF in the page), 出具
+// (archived, then its page); a 422 shows every problem at its input and in a
+// list on top.
 
 import { ApiError, getJson, isQuiet, request } from './api.js';
 import { buildSchemaForm } from './schema_form.js';
-import { chineseMessage, confirmDialog, errorMessage, h, loadKinds, notice, pdfName, replace, retryNotice, saveBlob } from './ui.js';
+import { chineseMessage, confirmDialog, errorMessage, formatBytes, h, loadKinds, notice, pdfName, replace, retryNotice, saveBlob } from './ui.js';
 
 // The kinds a role issues: the enterprise its own papers, the bureau its
 // own, an admin any.
@@ -76,6 +77,77 @@ function focusTarget(target) {
   target.control.focus({ preventScroll: true });
 }
 
+// ---------------------------------------------------------------------------
+// Data files: the kind's data object as JSON, the shape of the example (what
+// POST /v1/documents takes as "data"). A staff list of hundreds is kept in a
+// file (made from a spreadsheet, or last year's filing), not typed row by row.
+
+// The server refuses request bodies over 20 MB: a larger file could never be
+// sent, so it is refused before it is read.
+const kMaxDataFileBytes = 20 * 1024 * 1024;
+
+// The data object of `file`; throws an Error whose message (Chinese) says
+// why the file cannot be used. `form` tells which members the kind has.
+async function readDataFile(file, form) {
+  if (file.size > kMaxDataFileBytes) throw new Error(`文件有 ${formatBytes(file.size)}，超过服务器接收的上限 20 MB`);
+  let text;
+  try {
+    text = await file.text();
+  } catch {
+    throw new Error('无法读取文件，请重新选择');
+  }
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error('文件不是有效的 JSON');
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('文件内容不是数据对象（应为 { … }，与“填入示例”的数据结构相同）');
+  // Not one member the form knows: another kind's file, or the whole request
+  // body; filling with it would only empty the form.
+  if (!Object.keys(data).some((key) => form.field([key]))) throw new Error('文件中没有本类文书的数据项，请确认选择的文件');
+  return data;
+}
+
+// 导入数据文件: a button that opens the file picker (.json only). The input
+// stays out of the tab order; the button is what the keyboard reaches.
+function importButton(onFile) {
+  const input = h('input', { type: 'file', id: 'import-file', accept: '.json,application/json', class: 'visually-hidden', tabindex: '-1', 'aria-hidden': 'true' });
+  const button = h('button', { type: 'button', class: 'btn', id: 'import-data' }, '导入数据文件');
+  button.addEventListener('click', () => input.click());
+  // Choosing a file is not typing: the form's input listener must not take
+  // it for changed data (and ask before the import replaces it).
+  input.addEventListener('input', (event) => event.stopPropagation());
+  input.addEventListener('change', () => {
+    const file = input.files && input.files[0];
+    // Emptied, so choosing the same file again (after fixing it) is a change.
+    input.value = '';
+    if (file) onFile(file);
+  });
+  return [button, input];
+}
+
+// Lets `zone` take a file dragged from the desktop. Only drags that carry
+// files are taken: text dragged between inputs keeps working.
+function takeDroppedFile(zone, onFile) {
+  const hasFiles = (event) => event.dataTransfer && Array.from(event.dataTransfer.types || []).includes('Files');
+  zone.addEventListener('dragover', (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    zone.classList.add('dragging');
+  });
+  zone.addEventListener('dragleave', (event) => {
+    if (!zone.contains(event.relatedTarget)) zone.classList.remove('dragging');
+  });
+  zone.addEventListener('drop', (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    zone.classList.remove('dragging');
+    const file = event.dataTransfer.files[0];
+    if (file) onFile(file);
+  });
+}
+
 export async function newDocumentPage(container, { params, user, signal, navigate, setTitle, setFlash, restored }) {
   const heading = h('h1', null, '出具文书');
   const top = h('div', { class: 'form-messages', 'aria-live': 'polite' });
@@ -111,12 +183,14 @@ export async function newDocumentPage(container, { params, user, signal, navigat
   }
   let dirty = Boolean(restored);
   const exampleButton = h('button', { type: 'button', class: 'btn', id: 'fill-example' }, '填入示例');
+  const exportButton = h('button', { type: 'button', class: 'btn', id: 'export-data' }, '导出数据文件');
   const previewButton = h('button', { type: 'submit', class: 'btn', id: 'preview', 'data-action': 'preview' }, '预览');
   const issueButton = h('button', { type: 'submit', class: 'btn btn-primary', id: 'issue', 'data-action': 'issue' }, '出具');
   const status = h('span', { class: 'muted', 'aria-live': 'polite' });
   const previewHost = h('div', { class: 'preview-host' });
   const formEl = h('form', { class: 'schema-form', novalidate: true, id: 'document-form' },
-    h('div', { class: 'form-toolbar' }, exampleButton, h('span', { class: 'hint' }, '带 * 的为必填项。')),
+    h('div', { class: 'form-toolbar' }, exampleButton, importButton((file) => importFile(file)), exportButton,
+      h('span', { class: 'hint' }, '带 * 的为必填项。数据文件也可直接拖到表单上。')),
     form.el,
     h('div', { class: 'form-actions' }, previewButton, issueButton, status));
   replace(formHost, formEl);
@@ -125,23 +199,59 @@ export async function newDocumentPage(container, { params, user, signal, navigat
   container.append(previewHost);
   formEl.addEventListener('input', () => { dirty = true; });
 
+  // What was typed is replaced only when the person agrees.
+  const mayReplace = async (title, message) => !dirty || confirmDialog({ title, message, confirmLabel: '替换' });
+
+  // Fills the form with a whole data object (the example or a data file):
+  // members the schema has no input for are dropped, and the fields the
+  // server takes from the account are set from it again, whatever the data
+  // says. `own` data (a file) is the person's work: kept when the page is
+  // left, and not replaced without asking, as if typed.
+  const fillWith = (data, { own, mark, started }) => {
+    form.write(data);
+    lockAccountFields(form, user);
+    form.clearProblems();
+    replace(top);
+    dirty = own;
+    performance.measure(mark, { start: started, end: performance.now() });
+  };
+
   exampleButton.addEventListener('click', async () => {
-    if (dirty && !(await confirmDialog({ title: '填入示例', message: '示例数据将替换已填写的内容，是否继续？', confirmLabel: '替换' }))) return;
+    if (!(await mayReplace('填入示例', '示例数据将替换已填写的内容，是否继续？'))) return;
     exampleButton.disabled = true;
     try {
       const example = await getJson(`/v1/kinds/${encodeURIComponent(params.kind)}/example`, { signal });
-      const started = performance.now();
-      form.write(example);
-      lockAccountFields(form, user);
-      form.clearProblems();
-      replace(top);
-      dirty = false;
-      performance.measure('beian:example-filled', { start: started, end: performance.now() });
+      fillWith(example, { own: false, mark: 'beian:example-filled', started: performance.now() });
     } catch (e) {
       if (!isQuiet(e)) replace(top, notice('error', `无法载入示例：${errorMessage(e)}`));
     } finally {
       exampleButton.disabled = false;
     }
+  });
+
+  // A file chosen or dropped. A file that cannot be used changes nothing in
+  // the form: the reason is told on top. The measure runs from the choice
+  // to the rows written (reading and parsing included).
+  const importFile = async (file) => {
+    const started = performance.now();
+    let data;
+    try {
+      data = await readDataFile(file, form);
+    } catch (e) {
+      replace(top, notice('error', `无法导入“${file.name}”：${e.message}`));
+      return;
+    }
+    if (signal.aborted || !(await mayReplace('导入数据文件', '文件中的数据将替换已填写的内容，是否继续？'))) return;
+    fillWith(data, { own: true, mark: 'beian:data-imported', started });
+    replace(top, notice('success', `已导入“${file.name}”，请核对后预览。`));
+  };
+  takeDroppedFile(formEl, importFile);
+
+  // 导出数据文件: the data as it would be sent, to keep as a draft or to
+  // start next year's filing from (导入数据文件 takes it back).
+  exportButton.addEventListener('click', () => {
+    const json = `${JSON.stringify(form.read() || {}, null, 2)}\n`;
+    saveBlob(new Blob([json], { type: 'application/json' }), `${params.kind}-数据.json`);
   });
 
   let previewUrl = null;

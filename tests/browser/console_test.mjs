@@ -293,15 +293,22 @@ function publicUrl(base, payload) {
   return `${base}/v/${m[1]}?k=${m[2]}`;
 }
 
-// 300 staff rows with valid, distinct ID numbers (for the long-list step).
-function exampleWithStaff(count) {
-  const data = structuredClone(example);
+// `base` (the kind's example) with its staff list grown to `count` rows:
+// the added rows repeat the example's staff whose role recurs (项目负责人,
+// 技术人员, …; a 法定代表人 is one), each with its own name, certificate
+// number and a valid, distinct ID number (the gender follows its 17th digit).
+function exampleWithStaff(base, count) {
+  const data = structuredClone(base);
+  const roles = data.staff.map((p) => p.role);
+  const models = data.staff.filter((p) => roles.indexOf(p.role) !== roles.lastIndexOf(p.role));
   const extra = [];
   for (let i = 0; data.staff.length + extra.length < count; i++) {
+    const model = models[i % models.length];
     const birth = new Date(Date.UTC(1970, 0, 1) + i * 41 * 86400e3).toISOString().slice(0, 10).replace(/-/g, '');
     const sequence = String(100 + (i % 800)).padStart(3, '0');
-    const id = idNumber(`110105${birth}${sequence}`);
-    extra.push({ name: `测试人员${i + 1}`, gender: Number(sequence[2]) % 2 ? '男' : '女', id_number: id, role: '专职管理人员', title: '助理工程师', specialty: '物业管理' });
+    const person = { ...model, name: `${model.name.slice(0, 1)}测试${i + 1}`, gender: Number(sequence[2]) % 2 ? '男' : '女', id_number: idNumber(`110105${birth}${sequence}`) };
+    if (model.certificate_no) person.certificate_no = `${model.certificate_no.slice(0, 6)}${String(900000 + i).padStart(8, '0')}`;
+    extra.push(person);
   }
   data.staff = data.staff.concat(extra);
   return data;
@@ -862,28 +869,103 @@ async function main() {
     await short.stop();
   });
 
-  await step('a staff list of 300 rows: filled fast, an error in row 287 found and shown', async () => {
-    const big = exampleWithStaff(300);
-    await ent.route('**/v1/kinds/qualification-verification/example', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(big) }));
+  await step('a staff list of 300 rows from a data file (导入数据文件): filled fast, an error in row 287 found and shown; 导出数据文件 gives it back', async () => {
     await ent.goto(`${base}/new/qualification-verification`);
-    await ent.click('#fill-example');
+    await ent.waitForSelector('#import-data');
+    // The keyboard reaches both buttons; the file input itself is skipped.
+    await ent.focus('#fill-example');
+    await ent.keyboard.press('Tab');
+    check(await ent.evaluate(() => document.activeElement.id) === 'import-data', 'Tab from 填入示例 does not reach 导入数据文件');
+    await ent.keyboard.press('Tab');
+    check(await ent.evaluate(() => document.activeElement.id) === 'export-data', 'Tab from 导入数据文件 does not reach 导出数据文件');
+    // The kind's real example, as the signed-in page gets it, grown to 300
+    // rows; row 287 has a wrong check character. Members the form does not
+    // know, and another enterprise's name, must not get into the form.
+    const got = await apiGet(ent, '/v1/kinds/qualification-verification/example');
+    check(got.status === 200, `GET /v1/kinds/qualification-verification/example answered ${got.status}`);
+    const big = exampleWithStaff(got.body, 300);
+    check(new Set(big.staff.map((p) => p.id_number)).size === 300, 'the 300 ID numbers are not distinct');
+    const wrongId = breakIdNumber(big.staff[286].id_number);
+    big.staff[286].id_number = wrongId;
+    big.enterprise = { ...big.enterprise, name: '别的企业有限公司' };
+    big.unknown_member = '不属于表单';
+    big.staff[0] = { ...big.staff[0], unknown_column: 'x' };
+    const dataFile = path.join(work, '资质核查-300人.json');
+    fs.writeFileSync(dataFile, JSON.stringify(big, null, 2));
+
+    // Files that cannot be used: told on top, the form stays as it was (the
+    // last one dropped on the form, as from the desktop).
+    const staffLegend = ent.locator('legend', { hasText: '专职管理和技术人员' });
+    const before = await staffLegend.innerText();
+    const bigFile = path.join(work, 'too-big.json');
+    fs.writeFileSync(bigFile, Buffer.alloc(20 * 1024 * 1024 + 1, 0x20));
+    for (const [name, content, expected] of [
+      ['too-big.json', null, '超过服务器接收的上限 20 MB'],
+      ['array.json', '[1, 2, 3]', '不是数据对象'],
+      ['not-json.json', '{"staff": [', '文件不是有效的 JSON'],
+    ]) {
+      if (content === null) await ent.setInputFiles('#import-file', bigFile);
+      else if (name === 'not-json.json') await dropFile(ent, '#document-form', name, 'application/json', Buffer.from(content));
+      else await ent.setInputFiles('#import-file', { name, mimeType: 'application/json', buffer: Buffer.from(content) });
+      const shown = ent.locator('.form-messages .notice-error').filter({ hasText: expected });
+      await shown.waitFor();
+      check((await shown.innerText()).includes(name), `the message does not name ${name}`);
+      check(await staffLegend.innerText() === before, `the form changed after ${name}`);
+    }
+    await ent.evaluate(() => window.scrollTo(0, 0));
+    await shot(ent, 'new-form-import-error', { fullPage: false });
+
+    // Rendered: the frame after the 300th row came in has been painted
+    // (watched in the page, so the test's polling adds nothing).
+    const painted = ent.evaluate(() => new Promise((resolve) => {
+      const tbody = [...document.querySelectorAll('fieldset.group-table')].find((f) => f.querySelector('legend').textContent.includes('专职管理和技术人员')).querySelector('tbody');
+      const observer = new MutationObserver(() => {
+        if (tbody.rows.length !== 300) return;
+        observer.disconnect();
+        requestAnimationFrame(() => setTimeout(() => resolve(performance.now())));
+      });
+      observer.observe(tbody, { childList: true });
+    }));
+    const started = Date.now();
+    await ent.setInputFiles('#import-file', dataFile);
+    const renderedAt = await painted;
     await ent.locator('legend', { hasText: '（300 行）' }).waitFor();
-    const fill = await ent.evaluate(() => Math.round(performance.getEntriesByName('beian:example-filled').pop().duration));
-    measure('填入示例 with 300 staff rows (render the rows)', `${fill} ms`);
+    const wall = Date.now() - started;
+    const entry = await ent.evaluate(() => performance.getEntriesByName('beian:data-imported').pop().toJSON());
+    measure('导入数据文件 with 300 staff rows (file chosen → read, parsed, rows written)', `${Math.round(entry.duration)} ms`);
+    measure('导入数据文件 with 300 staff rows (file chosen → rows rendered, painted)', `${Math.round(renderedAt - entry.startTime)} ms`);
+    measure('导入数据文件 with 300 staff rows, seen from the test (setInputFiles → 300 rows visible)', `${wall} ms`);
+    await ent.locator('.form-messages .notice-success').filter({ hasText: '资质核查-300人.json' }).waitFor();
+    const locked = await ent.locator('input[readonly]').evaluateAll((els) => els.map((e) => e.value));
+    check(locked.includes(enterprise.name) && !locked.includes('别的企业有限公司'), `the enterprise's name is not the account's: ${locked}`);
+    check(locked.includes(enterprise.credit_code), 'the credit code is not the account\'s');
+    await shot(ent, 'new-form-import', { fullPage: false });
+
+    // 导出数据文件: the form's data, the 300 rows, without what it does not know.
+    const [download] = await Promise.all([ent.waitForEvent('download'), ent.click('#export-data')]);
+    check(download.suggestedFilename() === 'qualification-verification-数据.json', `exported as ${download.suggestedFilename()}`);
+    const exportedFile = path.join(work, 'exported.json');
+    await download.saveAs(exportedFile);
+    const exported = JSON.parse(fs.readFileSync(exportedFile, 'utf8'));
+    check(Array.isArray(exported.staff) && exported.staff.length === 300, `the export has ${exported.staff && exported.staff.length} staff`);
+    check(exported.staff[286].id_number === wrongId && exported.staff[299].id_number === big.staff[299].id_number, 'the exported staff differ from the file');
+    check(!('unknown_member' in exported) && !('unknown_column' in exported.staff[0]), 'members the form does not know were exported');
+    check(exported.enterprise.name === enterprise.name, `exported enterprise name ${exported.enterprise.name}`);
+
     const label = '身份证号码（第 287 行）';
     const input = ent.locator(`input[aria-label="${label}"]`);
-    await input.fill(breakIdNumber(big.staff[286].id_number));
-    const started = Date.now();
+    check(await input.inputValue() === wrongId, 'row 287 does not hold the ID number of the file');
+    const previewStarted = Date.now();
     await ent.click('#preview');
     await ent.waitForFunction((l) => document.querySelector(`input[aria-label="${l}"]`)?.getAttribute('aria-invalid') === 'true', label, { timeout: 30_000 });
-    measure('预览 of 300 rows → error shown at row 287', `${Date.now() - started} ms`);
+    measure('预览 of 300 rows → error shown at row 287', `${Date.now() - previewStarted} ms`);
+    check(await ent.locator('[aria-invalid="true"]').count() === 1, 'more than row 287 is marked wrong');
     check(await input.evaluate((el) => {
       const r = el.getBoundingClientRect();
       return r.top >= 0 && r.bottom <= window.innerHeight;
     }), 'row 287 is not scrolled into view');
     await ent.locator('button[aria-label="删除第 300 行"]').click();
     await ent.locator('legend', { hasText: '（299 行）' }).waitFor();
-    await ent.unroute('**/v1/kinds/qualification-verification/example');
   });
 
   await step('no script errors in the pages', async () => {
