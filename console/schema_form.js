@@ -102,7 +102,10 @@ function makeControl(s) {
   const type = typeOf(s);
   if (type === 'boolean') return h('input', { type: 'checkbox' });
   if (Array.isArray(s.enum)) {
-    return h('select', null,
+    // A width from the longest choice: a select sized by its content makes
+    // the browser measure every option of every row of a long table.
+    const longest = Math.max(3, ...s.enum.map((v) => String(v).length));
+    return h('select', { style: `--chars:${longest}`, class: 'w-choice' },
       h('option', { value: '' }, '请选择'),
       s.enum.map((v) => h('option', { value: String(v) }, String(v))));
   }

@@ -21,8 +21,10 @@ constexpr size_t kSaltBytes = 16;
 constexpr size_t kHashBytes = 32;
 
 Status CheckCost(const ScryptCost& cost) {
-  if (cost.log2_n < 10 || cost.log2_n > 20 || cost.r < 1 || cost.r > 32 || cost.p < 1 || cost.p > 4) {
-    return InvalidArgument("scrypt cost out of bounds (ln 10..20, r 1..32, p 1..4)");
+  // At most 128 · 2^17 · 16 bytes = 256 MiB of working memory, whatever a
+  // stored hash asks for.
+  if (cost.log2_n < 10 || cost.log2_n > 17 || cost.r < 1 || cost.r > 16 || cost.p < 1 || cost.p > 4) {
+    return InvalidArgument("scrypt cost out of bounds (ln 10..17, r 1..16, p 1..4)");
   }
   return Status::Ok();
 }

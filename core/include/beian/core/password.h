@@ -27,8 +27,8 @@ struct ScryptCost {
 };
 
 // The PHC string of `password` under a fresh random salt. kInvalidArgument
-// for a cost out of bounds (log2_n 10..20, r 1..32, p 1..4); kInternal if
-// OpenSSL cannot compute it.
+// for a cost out of bounds (log2_n 10..17, r 1..16, p 1..4: at most 256 MiB);
+// kInternal if OpenSSL cannot compute it.
 Result<std::string> HashPassword(std::string_view password, ScryptCost cost = {});
 
 // Ok iff `password` hashes to `stored` (compared in constant time);
