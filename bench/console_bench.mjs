@@ -78,6 +78,9 @@ try {
   for (let i = 0; i < 5; i++) {
     const page = await (i === 0 ? fresh : context).newPage();
     await page.goto(`${base}/queue`);
+    // Nothing asked of the page until it is done: playwright's own script,
+    // evaluated in the page, would take the main thread from it.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
     await page.waitForFunction(() => performance.getEntriesByName('beian:queue-rendered').length > 0);
     const t = await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];

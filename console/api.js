@@ -99,8 +99,25 @@ export async function request(method, path, { json, body, contentType, headers, 
   throw new ApiError(response.status, errBody, { retryAfter: retryAfterOf(response, errBody) });
 }
 
+// Answers asked for before the page that needs them was drawn
+// (prefetchJson), each taken once.
+const early = new Map();
+
+// Asks for `path` now, while the session is checked and the first frame is
+// drawn, for the page about to open; its getJson(path) takes the answer. A
+// failed early answer is dropped and asked again, so errors stay the page's.
+export function prefetchJson(path) {
+  early.set(path, fetch(path, { credentials: 'same-origin' }).catch(() => null));
+}
+
 // GET and parse JSON.
 export async function getJson(path, options = {}) {
+  const pending = early.get(path);
+  if (pending) {
+    early.delete(path);
+    const response = await pending;
+    if (response && response.ok) return response.json();
+  }
   const response = await request('GET', path, options);
   return response.json();
 }

@@ -1,11 +1,11 @@
 // The console's shell: the session, the header, history-API routing over the
 // page paths the server answers with index.html, and the sign-in page.
 
-import { ApiError, getJson, isQuiet, request, sendJson, setCsrfToken, setUnauthorizedHandler } from './api.js';
+import { ApiError, getJson, isQuiet, prefetchJson, request, sendJson, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { errorMessage, forgetKinds, h, notice, replace, retryNotice } from './ui.js';
 
-// Pages are imported when first shown: index.html preloads every module at
-// once, so the session check need not wait for the page modules.
+// Pages are imported when first shown: index.html preloads the modules of the
+// pages people land on, and the session check waits for no page module.
 const lazy = (module, name) => () => import(module).then((m) => m[name]);
 
 const kProduct = '北京市物业服务企业备案文书系统';
@@ -392,6 +392,12 @@ async function boot() {
     leavePage();
     showRoute({ moveFocus: true });
   });
+  // The work queue (where clerks land) is asked for with the session, not
+  // after it: the two answers and the first frame come at once.
+  if (location.pathname === '/queue') {
+    prefetchJson('/v1/queue');
+    prefetchJson('/v1/kinds');
+  }
   try {
     startSession(await getJson('/v1/session'));
   } catch (e) {
