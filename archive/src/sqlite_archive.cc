@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <atomic>
 #include <condition_variable>
 #include <ctime>
@@ -336,6 +337,12 @@ struct SqliteArchive::Impl {
   core::Status InsertDocumentLocked(Document& d, const NewDocument& in,
                                     const std::optional<DocumentNumber>& parsed);
   // Appends one audit row inside the caller's write transaction.
+  // A change of user `id` in one transaction: `change` edits the row (the
+  // password hash or disabled_at) or answers false for nothing to do; then
+  // the row is written, the user's sessions ended and an `action` entry
+  // appended by `actor`.
+  core::Result<User> ChangeUser(int64_t id, std::string_view actor, std::string_view action,
+                                const std::function<core::Result<bool>(User&, const std::string& now)>& change);
   core::Result<AuditEntry> AppendAuditLocked(std::string_view actor,
                                              std::string_view action,
                                              std::string_view subject,
@@ -1825,53 +1832,47 @@ core::Result<std::vector<User>> SqliteArchive::ListUsers() {
   return users;
 }
 
-core::Result<User> SqliteArchive::DisableUser(int64_t id, std::string_view actor) {
+core::Result<User> SqliteArchive::Impl::ChangeUser(
+    int64_t id, std::string_view actor, std::string_view action,
+    const std::function<core::Result<bool>(User&, const std::string& now)>& change) {
   BEIAN_RETURN_IF_ERROR(CheckNotEmpty("actor", actor));
   BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", actor));
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  Database& db = impl_->db;
+  std::lock_guard<std::mutex> lock(mu);
   Transaction txn(db);
   BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
   BEIAN_ASSIGN_OR_RETURN(User u, UserById(db, id));
-  if (u.disabled()) return u;
-  u.disabled_at = impl_->Now();
+  const std::string now = Now();
+  BEIAN_ASSIGN_OR_RETURN(const bool changed, change(u, now));
+  if (!changed) return u;
   {
-    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare("UPDATE users SET disabled_at = ?1 WHERE id = ?2"));
-    s.BindText(1, u.disabled_at).BindInt(2, u.id);
+    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare("UPDATE users SET password_hash = ?1, disabled_at = ?2 "
+                                                   "WHERE id = ?3"));
+    s.BindText(1, u.password_hash).BindText(2, u.disabled_at).BindInt(3, u.id);
     BEIAN_RETURN_IF_ERROR(s.Run());
   }
-  BEIAN_RETURN_IF_ERROR(EndSessionsOf(db, u.id, u.disabled_at));
-  BEIAN_RETURN_IF_ERROR(
-      impl_->AppendAuditLocked(std::string(actor), kActionUserDisable, "user " + u.username, UserDetail(u))
-          .status());
+  BEIAN_RETURN_IF_ERROR(EndSessionsOf(db, u.id, now));
+  BEIAN_RETURN_IF_ERROR(AppendAuditLocked(std::string(actor), action, "user " + u.username, UserDetail(u)).status());
   BEIAN_RETURN_IF_ERROR(txn.Commit());
   return u;
 }
 
+core::Result<User> SqliteArchive::DisableUser(int64_t id, std::string_view actor) {
+  return impl_->ChangeUser(id, actor, kActionUserDisable, [&](User& u, const std::string& now) -> core::Result<bool> {
+    if (u.disabled()) return false;
+    u.disabled_at = now;
+    return true;
+  });
+}
+
 core::Result<User> SqliteArchive::SetUserPassword(int64_t id, std::string_view password_hash,
                                                   std::string_view actor) {
-  BEIAN_RETURN_IF_ERROR(CheckNotEmpty("actor", actor));
-  BEIAN_RETURN_IF_ERROR(CheckNoIdNumber("actor", actor));
   if (password_hash.compare(0, 8, "$scrypt$") != 0 || password_hash.size() > 200) {
     return core::InvalidArgument("password_hash must be a scrypt PHC string");
   }
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  Database& db = impl_->db;
-  Transaction txn(db);
-  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
-  BEIAN_ASSIGN_OR_RETURN(User u, UserById(db, id));
-  u.password_hash = std::string(password_hash);
-  {
-    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare("UPDATE users SET password_hash = ?1 WHERE id = ?2"));
-    s.BindText(1, u.password_hash).BindInt(2, u.id);
-    BEIAN_RETURN_IF_ERROR(s.Run());
-  }
-  BEIAN_RETURN_IF_ERROR(EndSessionsOf(db, u.id, impl_->Now()));
-  BEIAN_RETURN_IF_ERROR(
-      impl_->AppendAuditLocked(std::string(actor), kActionUserPassword, "user " + u.username, UserDetail(u))
-          .status());
-  BEIAN_RETURN_IF_ERROR(txn.Commit());
-  return u;
+  return impl_->ChangeUser(id, actor, kActionUserPassword, [&](User& u, const std::string&) -> core::Result<bool> {
+    u.password_hash = std::string(password_hash);
+    return true;
+  });
 }
 
 core::Status SqliteArchive::AddUserSession(const NewUserSession& in) {
