@@ -22,8 +22,9 @@ constexpr int64_t kTouchEverySeconds = 60;
 // Sign-ins waiting for a password check at most; more are turned away at
 // once, so a burst cannot hold every worker of the server.
 constexpr int kMostWaitingSignIns = 8;
-// Addresses remembered at most; the oldest are forgotten first.
-constexpr size_t kAddressesKept = 10000;
+// Keys (addresses, unknown usernames) remembered in memory at most; the
+// oldest are forgotten first.
+constexpr size_t kKeysKept = 10000;
 
 std::string FoldUsername(std::string_view username) {
   std::string out(username.substr(0, 256));
@@ -175,23 +176,22 @@ const std::string& Accounts::DecoyHash() {
   return decoy_hash_;
 }
 
-int64_t Accounts::AddressWait(const std::string& address, const std::string& now) {
+int64_t FailureCounts::Wait(const std::string& key, int64_t free, const std::string& now) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = address_failures_.find(address);
-  if (it == address_failures_.end()) return 0;
-  return SecondsLeft(it->second.last_failed_at, SignInDelaySeconds(it->second.failures, kFreeFailuresPerAddress),
-                     now);
+  auto it = counts_.find(key);
+  if (it == counts_.end()) return 0;
+  return SecondsLeft(it->second.last_failed_at, SignInDelaySeconds(it->second.failures, free), now);
 }
 
-void Accounts::RecordAddressFailure(const std::string& address, const std::string& now) {
+void FailureCounts::Record(const std::string& key, const std::string& now) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (address_failures_.size() >= kAddressesKept && address_failures_.count(address) == 0) {
-    auto oldest = std::min_element(address_failures_.begin(), address_failures_.end(), [](const auto& a, const auto& b) {
+  if (counts_.size() >= kKeysKept && counts_.count(key) == 0) {
+    auto oldest = std::min_element(counts_.begin(), counts_.end(), [](const auto& a, const auto& b) {
       return a.second.last_failed_at < b.second.last_failed_at;
     });
-    address_failures_.erase(oldest);
+    counts_.erase(oldest);
   }
-  AddressFailures& f = address_failures_[address];
+  archive::SignInFailures& f = counts_[key];
   ++f.failures;
   f.last_failed_at = now;
 }
@@ -202,28 +202,39 @@ core::Result<SignInOutcome> Accounts::SignIn(std::string_view username_in, std::
   const std::string username = FoldUsername(username_in);
   if (username.empty() || password.size() > 1024) return out;
   const std::string now = now_();
-  BEIAN_ASSIGN_OR_RETURN(const archive::SignInFailures failures, archive_.GetSignInFailures(username));
-  out.retry_after_seconds =
-      std::max(SecondsLeft(failures.last_failed_at, SignInDelaySeconds(failures.failures, kFreeFailuresPerUser), now),
-               AddressWait(address, now));
+  core::Result<archive::User> user = archive_.FindUser(username);
+  if (!user.ok() && user.status().code() != core::Code::kNotFound) return user.status();
+  const bool known = user.ok();
+  int64_t user_wait = 0;
+  if (known) {
+    BEIAN_ASSIGN_OR_RETURN(const archive::SignInFailures failures, archive_.GetSignInFailures(username));
+    user_wait = SecondsLeft(failures.last_failed_at, SignInDelaySeconds(failures.failures, kFreeFailuresPerUser), now);
+  } else {
+    user_wait = unknown_users_.Wait(username, kFreeFailuresPerUser, now);
+  }
+  out.retry_after_seconds = std::max(user_wait, by_address_.Wait(address, kFreeFailuresPerAddress, now));
   if (out.retry_after_seconds > 0) return out;
 
   if (kdf_gate_.Waiting() >= kMostWaitingSignIns) {
     out.busy = true;
     return out;
   }
-  core::Result<archive::User> user = archive_.FindUser(username);
-  if (!user.ok() && user.status().code() != core::Code::kNotFound) return user.status();
-  const bool may_sign_in = user.ok() && !user->disabled();
+  const bool may_sign_in = known && !user->disabled();
   core::Status checked;
   {
     core::WorkGate::Slot slot(kdf_gate_);
     checked = core::CheckPassword(password, may_sign_in ? user->password_hash : DecoyHash());
   }
+  // A stored hash that is not one beian writes (an edited catalog) signs
+  // nobody in; verify names the edit.
+  if (checked.code() == core::Code::kInternal) return checked;
   if (!may_sign_in || !checked.ok()) {
-    if (checked.code() != core::Code::kPermissionDenied && checked.code() != core::Code::kOk) return checked;
-    BEIAN_RETURN_IF_ERROR(archive_.RecordSignInFailure(username).status());
-    RecordAddressFailure(address, now);
+    if (known) {
+      BEIAN_RETURN_IF_ERROR(archive_.RecordSignInFailure(username).status());
+    } else {
+      unknown_users_.Record(username, now);
+    }
+    by_address_.Record(address, now);
     return out;
   }
   BEIAN_RETURN_IF_ERROR(archive_.ClearSignInFailures(username));

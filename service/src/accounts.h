@@ -1,7 +1,8 @@
 // People who sign in to the console: their accounts, sessions and the
 // growing delays after failed sign-ins. State lives in the catalog (users,
-// user_sessions, signin_failures), so it holds across restarts; only the
-// per-address count of failures is this process's.
+// user_sessions, signin_failures of known users), so it holds across
+// restarts; the failures per address and under unknown usernames are this
+// process's, so that guessing names cannot grow the catalog.
 #ifndef BEIAN_SERVICE_SRC_ACCOUNTS_H_
 #define BEIAN_SERVICE_SRC_ACCOUNTS_H_
 
@@ -34,6 +35,19 @@ struct SessionLimits {
 // minutes.
 int64_t SignInDelaySeconds(int64_t failures, int64_t free);
 
+// Failed sign-ins per key (an address, an unknown username) in memory, at
+// most 10,000 keys (the oldest forgotten first). Thread-safe.
+class FailureCounts {
+ public:
+  // Seconds the key must still wait at `now`, `free` failures costing nothing.
+  int64_t Wait(const std::string& key, int64_t free, const std::string& now);
+  void Record(const std::string& key, const std::string& now);
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, archive::SignInFailures> counts_;
+};
+
 // Thread-safe.
 class Accounts {
  public:
@@ -61,14 +75,6 @@ class Accounts {
   core::Status SignOut(std::string_view secret);
 
  private:
-  struct AddressFailures {
-    int64_t failures = 0;
-    std::string last_failed_at;
-  };
-
-  // Seconds `address` must still wait, and records its failure when `failed`.
-  int64_t AddressWait(const std::string& address, const std::string& now);
-  void RecordAddressFailure(const std::string& address, const std::string& now);
   // A password hash to check when the user is unknown, so that it takes as
   // long as a wrong password.
   const std::string& DecoyHash();
@@ -77,8 +83,8 @@ class Accounts {
   std::function<std::string()> now_;
   SessionLimits limits_;
   core::WorkGate kdf_gate_{2};
-  std::mutex mu_;
-  std::unordered_map<std::string, AddressFailures> address_failures_;
+  FailureCounts by_address_;
+  FailureCounts unknown_users_;
   std::once_flag decoy_once_;
   std::string decoy_hash_;
 };
