@@ -35,6 +35,9 @@ class AddressRateLimit {
       for (auto it = windows_.begin(); it != windows_.end();) {
         it = now - it->second.start >= kWindow ? windows_.erase(it) : std::next(it);
       }
+      // Still full within one minute: more addresses than a bureau has
+      // readers. Start counting afresh rather than grow without bound.
+      if (windows_.size() > kAddressesKept) windows_.clear();
     }
     Window& w = windows_[address];
     if (w.count == 0 || now - w.start >= kWindow) w = Window{now, 0};
