@@ -6,7 +6,7 @@
 //   $scrypt$ln=15,r=8,p=1$SALT$HASH
 //
 // ln the base-2 logarithm of N, SALT 16 random bytes and HASH 32 bytes, both
-// base64 without padding. N = 2^15, r = 8 costs 32 MiB and about 60 ms per
+// base64 without padding. N = 2^15, r = 8 costs 32 MiB and about 0.2 s per
 // hash on one core: memory-hard, so a stolen catalog is slow to guess at even
 // on GPUs, and cheap enough for people signing in.
 #ifndef BEIAN_CORE_PASSWORD_H_
