@@ -3,9 +3,11 @@
 
 import { ApiError, getJson, isQuiet, prefetchJson, request, sendJson, setCsrfToken, setUnauthorizedHandler } from './api.js';
 import { errorMessage, forgetKinds, h, notice, replace, retryNotice } from './ui.js';
+// The lists are where people land (待办, 我的文书) and search: loaded with the
+// shell, so the first page needs no second round of module loading.
+import { myPage, queuePage, searchPage } from './lists.js';
 
-// Pages are imported when first shown: index.html preloads the modules of the
-// pages people land on, and the session check waits for no page module.
+// The other pages are imported when first shown.
 const lazy = (module, name) => () => import(module).then((m) => m[name]);
 
 const kProduct = '北京市物业服务企业备案文书系统';
@@ -18,14 +20,14 @@ const kAllRoles = ['bureau', 'enterprise', 'admin'];
 const kRoutes = [
   { pattern: /^\/$/, home: true },
   { pattern: /^\/signin$/, public: true, title: '登录', load: () => signinPage },
-  { pattern: /^\/queue$/, roles: ['bureau', 'admin'], title: '待办', load: lazy('./lists.js', 'queuePage') },
-  { pattern: /^\/search$/, roles: kAllRoles, title: '检索', load: lazy('./lists.js', 'searchPage') },
+  { pattern: /^\/queue$/, roles: ['bureau', 'admin'], title: '待办', load: () => queuePage },
+  { pattern: /^\/search$/, roles: kAllRoles, title: '检索', load: () => searchPage },
   { pattern: /^\/documents\/(\d{1,18})$/, roles: kAllRoles, title: '文书', load: lazy('./document.js', 'documentPage'), params: ['id'] },
   { pattern: /^\/new$/, roles: kAllRoles, title: '出具文书', load: lazy('./issue.js', 'kindsPage') },
   { pattern: /^\/new\/([a-z0-9-]{1,64})$/, roles: kAllRoles, title: '出具文书', load: lazy('./issue.js', 'newDocumentPage'), params: ['kind'] },
   { pattern: /^\/verify-file$/, roles: kAllRoles, title: '文件核验', load: lazy('./verify.js', 'verifyFilePage') },
   { pattern: /^\/users$/, roles: ['admin'], title: '用户管理', load: lazy('./users.js', 'usersPage') },
-  { pattern: /^\/my$/, roles: ['enterprise'], title: '我的文书', load: lazy('./lists.js', 'myPage') },
+  { pattern: /^\/my$/, roles: ['enterprise'], title: '我的文书', load: () => myPage },
 ];
 
 // The header's links per role.

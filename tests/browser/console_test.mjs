@@ -474,10 +474,26 @@ async function main() {
     measure('first load, console files (HTML+JS+CSS+icon) transferred', `${consoleBytes} bytes (${(consoleBytes / 1024).toFixed(1)} KB)`);
     measure('first load, everything incl. API answers', `${allBytes} bytes in ${sizes.length} responses`);
     console.log(`      files: ${[['index.html', transfer.nav], ...consoleFiles].map(([p, n]) => `${p} ${n}`).join(', ')}`);
-    measure('work queue interactive (navigation start → table rendered)', `${interactive} ms`);
     // Printed, not asserted: the budget is 200 KB.
     console.log(`      first-load budget 200 KB: ${consoleBytes <= 200 * 1024 ? 'within' : 'OVER'}`);
     await cold.close();
+    // The time to an interactive queue, in three more fresh contexts with no
+    // listener on the page (the byte count above asks the browser about every
+    // response while it loads): the median, the three printed.
+    const times = [interactive];
+    for (let i = 0; i < 3; i++) {
+      const fresh = await newContext();
+      await fresh.addCookies(await clerkContext.cookies());
+      const again = await fresh.newPage();
+      await again.goto(`${base}/queue`);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await again.locator('table.table-queue tbody tr:not(.skeleton-row)').first().waitFor();
+      times.push(await again.evaluate(() => Math.round(performance.getEntriesByName('beian:queue-rendered').pop().startTime)));
+      await fresh.close();
+    }
+    const quiet = times.slice(1).sort((a, b) => a - b);
+    measure('work queue interactive (navigation start → table rendered, fresh browser context)',
+      `median ${quiet[1]} ms of ${quiet.join(', ')} ms (while counting bytes: ${interactive} ms)`);
     const row = clerk.locator('table.table-queue tbody tr', { hasText: doc.number });
     await row.waitFor();
     await shot(clerk, 'queue');
