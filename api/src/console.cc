@@ -1,6 +1,5 @@
 #include "console.h"
 
-#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -13,7 +12,9 @@
 
 #include "authentication.h"
 #include "beian/api/json_body.h"
+#include "beian/core/civil_date.h"
 #include "beian/core/json.h"
+#include "url.h"
 #include "views.h"
 
 namespace beian::api::internal {
@@ -77,14 +78,11 @@ std::string HtmlEscape(std::string_view text) {
 }
 
 // "2026-12-06T14:05:09+08:00" → "2026年12月6日 14:05"; a date alone →
-// "2026年12月6日".
+// "2026年12月6日"; anything else as it is.
 std::string ChineseDate(std::string_view time) {
-  const bool date = time.size() >= 10 && time[4] == '-' && time[7] == '-' &&
-                    std::all_of(time.begin(), time.begin() + 10, [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
-  if (!date) return std::string(time);
-  auto number = [&](size_t at, size_t n) { return std::stoi(std::string(time.substr(at, n))); };
-  std::string out = std::to_string(number(0, 4)) + "年" + std::to_string(number(5, 2)) + "月" +
-                    std::to_string(number(8, 2)) + "日";
+  const core::Result<core::Date> date = core::Date::Parse(time.substr(0, 10));
+  if (!date.ok()) return std::string(time);
+  std::string out = date->Chinese();
   if (time.size() >= 16 && time[10] == 'T') out += " " + std::string(time.substr(11, 5));
   return out;
 }
@@ -254,7 +252,7 @@ class Console {
   }
 
   Response DisableUser(const Request& req, const Identity& who) {
-    const std::optional<int64_t> id = UserId(req);
+    const std::optional<int64_t> id = PathId(req);
     if (!id) return Response::Error(400, "invalid_id", "user id must be a positive integer", "id");
     core::Result<service::UserInfo> user = service_.DisableUser(who, *id);
     if (!user.ok()) return Refused(user.status());
@@ -263,7 +261,7 @@ class Console {
 
   // POST /v1/users/{id}/password {"password"}
   Response SetPassword(const Request& req, const Identity& who) {
-    const std::optional<int64_t> id = UserId(req);
+    const std::optional<int64_t> id = PathId(req);
     if (!id) return Response::Error(400, "invalid_id", "user id must be a positive integer", "id");
     if (auto refused = RequireContentType(req, "application/json")) return *refused;
     core::Result<core::Json> body = ParseJsonBody(req);
@@ -387,17 +385,6 @@ class Console {
   }
 
  private:
-  static std::optional<int64_t> UserId(const Request& req) {
-    const std::string* text = req.PathParam("id");
-    if (text == nullptr || text->empty() || text->size() > 18) return std::nullopt;
-    int64_t id = 0;
-    for (char c : *text) {
-      if (c < '0' || c > '9') return std::nullopt;
-      id = id * 10 + (c - '0');
-    }
-    return id > 0 ? std::optional<int64_t>(id) : std::nullopt;
-  }
-
   // The service's refusal of a user administration call: the field is the
   // message's prefix ("password: ...").
   static Response Refused(const core::Status& status) {

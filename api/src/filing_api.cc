@@ -29,6 +29,7 @@ namespace beian::api {
 namespace {
 
 using internal::ParseRange;
+using internal::PathId;
 using internal::ReadMultipart;
 using internal::Upload;
 using service::Identity;
@@ -46,19 +47,6 @@ std::string FirstErrorPath(const std::vector<core::Problem>& problems) {
 
 // ---------------------------------------------------------------------------
 // Request parts
-
-// The positive integer id in the path, or nullopt.
-std::optional<int64_t> PathId(const Request& req, std::string_view name = "id") {
-  const std::string* text = req.PathParam(name);
-  if (text == nullptr || text->empty() || text->size() > 18) return std::nullopt;
-  int64_t id = 0;
-  for (char c : *text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    id = id * 10 + (c - '0');
-  }
-  if (id <= 0) return std::nullopt;
-  return id;
-}
 
 bool Accepts(const Request& req, std::string_view type) {
   const std::string* accept = req.Header("Accept");

@@ -53,4 +53,16 @@ std::optional<Fields> ParseQuery(std::string_view query) {
   return fields;
 }
 
+std::optional<int64_t> PathId(const Request& req, std::string_view name) {
+  const std::string* text = req.PathParam(name);
+  if (text == nullptr || text->empty() || text->size() > 18) return std::nullopt;
+  int64_t id = 0;
+  for (char c : *text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    id = id * 10 + (c - '0');
+  }
+  if (id <= 0) return std::nullopt;
+  return id;
+}
+
 }  // namespace beian::api::internal

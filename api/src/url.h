@@ -1,6 +1,7 @@
 #ifndef BEIAN_API_SRC_URL_H_
 #define BEIAN_API_SRC_URL_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ std::optional<std::string> PercentDecode(std::string_view text,
 // Decodes an application/x-www-form-urlencoded query ("a=1&b=x+y&c"); empty
 // pieces are skipped. std::nullopt when an escape is malformed.
 std::optional<Fields> ParseQuery(std::string_view query);
+
+// The positive integer (at most 18 digits) of path parameter `name`, or
+// nullopt.
+std::optional<int64_t> PathId(const Request& req, std::string_view name = "id");
 
 }  // namespace beian::api::internal
 

@@ -34,32 +34,6 @@ std::string FoldUsername(std::string_view username) {
   return out;
 }
 
-UserInfo UserInfoOf(const archive::User& u) {
-  UserInfo out;
-  out.id = u.id;
-  out.username = u.username;
-  out.role = RoleOf(u.role);
-  out.display_name = u.display_name;
-  out.name = u.name;
-  out.district = u.district;
-  out.credit_code = u.credit_code;
-  out.created_by = u.created_by;
-  out.created_at = u.created_at;
-  out.disabled_at = u.disabled_at;
-  return out;
-}
-
-Identity IdentityOfUser(const archive::User& u) {
-  Identity id;
-  id.role = RoleOf(u.role);
-  id.user_id = u.id;
-  id.label = u.display_name;
-  id.credit_code = u.credit_code;
-  id.name = u.name;
-  id.district = u.district;
-  return id;
-}
-
 std::string CsrfTokenOf(std::string_view secret) {
   return core::Sha256Hex("beian-csrf\n" + std::string(secret)).substr(0, 40);
 }
@@ -252,7 +226,7 @@ core::Result<SignInOutcome> Accounts::SignIn(std::string_view username_in, std::
   session.csrf_token = CsrfTokenOf(session.secret);
   session.expires_at = record.idle_until;
   session.user = UserInfoOf(*user);
-  session.identity = IdentityOfUser(*user);
+  session.identity = IdentityOf(*user);
   out.session = std::move(session);
   return out;
 }
@@ -278,7 +252,7 @@ core::Result<UserSessionInfo> Accounts::Resume(std::string_view secret) {
   session.csrf_token = CsrfTokenOf(secret);
   session.expires_at = idle_until;
   session.user = UserInfoOf(*user);
-  session.identity = IdentityOfUser(*user);
+  session.identity = IdentityOf(*user);
   return session;
 }
 

@@ -58,6 +58,32 @@ Identity IdentityOf(const archive::AccessToken& token) {
   return id;
 }
 
+UserInfo UserInfoOf(const archive::User& u) {
+  UserInfo out;
+  out.id = u.id;
+  out.username = u.username;
+  out.role = RoleOf(u.role);
+  out.display_name = u.display_name;
+  out.name = u.name;
+  out.district = u.district;
+  out.credit_code = u.credit_code;
+  out.created_by = u.created_by;
+  out.created_at = u.created_at;
+  out.disabled_at = u.disabled_at;
+  return out;
+}
+
+Identity IdentityOf(const archive::User& u) {
+  Identity id;
+  id.role = RoleOf(u.role);
+  id.user_id = u.id;
+  id.label = u.display_name;
+  id.credit_code = u.credit_code;
+  id.name = u.name;
+  id.district = u.district;
+  return id;
+}
+
 TokenInfo TokenInfoOf(const archive::AccessToken& t) {
   TokenInfo out;
   out.id = t.id;

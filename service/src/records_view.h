@@ -20,6 +20,9 @@ std::string_view StatusLabel(archive::DocumentStatus status);
 // The identity a recorded token speaks for.
 Identity IdentityOf(const archive::AccessToken& token);
 TokenInfo TokenInfoOf(const archive::AccessToken& token);
+// A person signed in to the console, as the service speaks of them.
+Identity IdentityOf(const archive::User& user);
+UserInfo UserInfoOf(const archive::User& user);
 
 // Names masked of ID numbers; `data` parsed only when `with_data`.
 DocumentInfo DocumentInfoOf(const archive::Document& d, bool with_data);
