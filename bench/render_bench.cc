@@ -2,7 +2,8 @@
 //
 //   render_bench [--runs N] [--no-large]
 //
-// 1. The 11-page 资质核查信息表 (120 staff, 60 projects), warm, in one process:
+// 1. The 11-page 资质核查信息表 (120 staff, 60 projects), warm, in one process, as PDF/A-3u with its
+//    data embedded (what beian issues) and as the plain PDF of earlier documents:
 //    "docno" = the same data with a new document number per render;
 //    "seeds" = a different data set per render (generated before timing), as a service sees.
 //    Median and p90 ms per document, bytes, pages.
@@ -71,8 +72,9 @@ Setup Open(const std::string& root) {
   return s;
 }
 
-beian::render::RenderOptions Options(int i) {
+beian::render::RenderOptions Options(int i, beian::render::PdfStandard standard = beian::render::PdfStandard::kPdfA3u) {
   beian::render::RenderOptions o;
+  o.standard = standard;
   char number[64];
   std::snprintf(number, sizeof number, "ZZHC-2026-%06d", i);
   o.document_number = number;
@@ -82,7 +84,8 @@ beian::render::RenderOptions Options(int i) {
   return o;
 }
 
-void Phase(const char* name, const Setup& s, const std::vector<Json>& data, int runs) {
+void Phase(const char* name, const Setup& s, const std::vector<Json>& data, int runs,
+           beian::render::PdfStandard standard) {
   const beian::render::Kind* kind = s.catalog->Find("qualification-verification");
   const auto& tmpl = *kind->versions.at(kind->current_version);
   std::vector<double> ms;
@@ -91,7 +94,7 @@ void Phase(const char* name, const Setup& s, const std::vector<Json>& data, int 
   for (int i = 0; i < runs + 3; ++i) {
     const Json& d = data[static_cast<size_t>(i) % data.size()];
     auto t0 = Clock::now();
-    auto doc = s.engine->Render(tmpl, d, Options(i));
+    auto doc = s.engine->Render(tmpl, d, Options(i, standard));
     double t = Ms(t0);
     if (!doc.ok()) {
       std::fprintf(stderr, "render failed: %s\n", doc.status().ToString().c_str());
@@ -101,7 +104,7 @@ void Phase(const char* name, const Setup& s, const std::vector<Json>& data, int 
     bytes = doc->pdf.size();
     pages = doc->pages;
   }
-  std::printf("%-28s %8.2f %8.2f %8.2f %9zu %6d %6d\n", name, Percentile(ms, 0.5), Percentile(ms, 0.9),
+  std::printf("%-30s %8.2f %8.2f %8.2f %9zu %6d %6d\n", name, Percentile(ms, 0.5), Percentile(ms, 0.9),
               *std::min_element(ms.begin(), ms.end()), bytes, pages, runs);
 }
 
@@ -155,13 +158,15 @@ int main(int argc, char** argv) {
   auto t0 = Clock::now();
   Setup s = Open(root);
   std::printf("engine start (fonts checked and loaded, templates compiled): %.1f ms\n\n", Ms(t0));
-  std::printf("%-28s %8s %8s %8s %9s %6s %6s\n", "case (120 staff, 60 proj.)", "median", "p90", "min",
+  std::printf("%-30s %8s %8s %8s %9s %6s %6s\n", "case (120 staff, 60 proj.)", "median", "p90", "min",
               "bytes", "pages", "runs");
   std::vector<Json> same = {beian::testing::MakeQualificationData(120, 60, 1)};
-  Phase("11-page form, docno", s, same, runs);
+  using beian::render::PdfStandard;
+  Phase("11-page form, docno, A-3u", s, same, runs, PdfStandard::kPdfA3u);
   std::vector<Json> seeds;
   for (int i = 0; i < 16; ++i) seeds.push_back(beian::testing::MakeQualificationData(120, 60, 100 + static_cast<uint64_t>(i)));
-  Phase("11-page form, seeds", s, seeds, runs);
+  Phase("11-page form, seeds, A-3u", s, seeds, runs, PdfStandard::kPdfA3u);
+  Phase("11-page form, seeds, plain", s, seeds, runs, PdfStandard::kPlain);
 
   if (large) {
     std::printf("\n%-28s %8s %6s %10s %10s\n", "case (child process)", "ms", "pages", "bytes", "peak RSS MB");

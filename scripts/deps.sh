@@ -2,7 +2,7 @@
 # Installs the Debian packages beian needs to build, test and run, if any are missing.
 # --test also installs what the test suite needs beyond that: Debian's Chromium and Node.js,
 # and the npm packages of tests/browser (playwright-core drives that Chromium; it never
-# downloads a browser).
+# downloads a browser); Java and Apache PDFBox's Preflight for the PDF/A tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PACKAGES=(
@@ -10,13 +10,17 @@ PACKAGES=(
   libpodofo-dev libharfbuzz-dev libicu-dev libqrencode-dev libpoco-dev libdeflate-dev libssl-dev libsqlite3-dev
   libseccomp-dev libpng-dev libjpeg62-turbo-dev
   libgtest-dev
-  fonts-arphic-gbsn00lp fonts-wqy-zenhei fonts-arphic-gkai00mp fonts-arphic-uming
+  fonts-arphic-gbsn00lp fonts-wqy-zenhei fonts-arphic-gkai00mp fonts-arphic-uming fonts-hanazono
+  icc-profiles-free
   poppler-utils qpdf zbar-tools openssl
 )
 TEST=0
 [ "${1:-}" = "--test" ] && TEST=1
 if [ $TEST -eq 1 ]; then
   PACKAGES+=(chromium faketime)
+  # Apache PDFBox Preflight, and the two jars it needs that its package does not pull in.
+  PACKAGES+=(libpdfbox2-java libactivation-java libjaxb-api-java)
+  command -v java >/dev/null 2>&1 || PACKAGES+=(default-jre-headless)
   # Node.js from Debian unless one is installed already (Debian 12's is 18: enough for the
   # playwright-core version pinned in tests/browser).
   command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)

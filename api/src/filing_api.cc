@@ -605,6 +605,19 @@ class FilingApi {
     return Response::Json(200, out);
   }
 
+  // GET /v1/documents/{id}/data: the data the PDF/A document embeds
+  // (data.json, canonical JSON), as read from the archived file itself.
+  Response EmbeddedData(const Request& req, const Identity& who) {
+    const std::optional<int64_t> id = PathId(req);
+    if (!id) return Response::Error(400, "invalid_id", "id must be a positive integer", "id");
+    core::Result<std::string> data = service_.ReadEmbeddedData(who, *id);
+    if (!data.ok()) return Refused(data.status(), {}, "id");
+    Response r = Response::Bytes(200, std::move(data).value(), "application/json");
+    r.SetHeader("Cache-Control", "private, max-age=31536000, immutable");
+    r.SetHeader("Content-Disposition", "inline; filename=\"data.json\"");
+    return r;
+  }
+
   // GET /v1/documents/{id}/signed-copies/{copy}/file: a copy's stored bytes.
   Response CopyFile(const Request& req, const Identity& who) {
     const std::optional<int64_t> id = PathId(req);
@@ -717,6 +730,7 @@ class FilingApi {
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/conflicts", with_token(&FilingApi::Conflicts)));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/queue", with_token(&FilingApi::Queue)));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/documents/{id}/audit", with_token(&FilingApi::Audit)));
+    BEIAN_RETURN_IF_ERROR(add("GET", "/v1/documents/{id}/data", with_token(&FilingApi::EmbeddedData)));
     BEIAN_RETURN_IF_ERROR(
         add("GET", "/v1/documents/{id}/signed-copies/{copy}/file", with_token(&FilingApi::CopyFile)));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/kinds", with_token(&FilingApi::Kinds)));

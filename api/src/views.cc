@@ -9,6 +9,7 @@ core::Json Links(const service::DocumentInfo& d) {
   links.Set("pdf", DocumentPath(d.id) + "/pdf");
   links.Set("signed_copies", DocumentPath(d.id) + "/signed-copies");
   links.Set("reprints", DocumentPath(d.id) + "/reprints");
+  if (!d.pdf_standard.empty()) links.Set("data", DocumentPath(d.id) + "/data");
   return links;
 }
 
@@ -47,6 +48,7 @@ core::Json DocumentJson(const service::DocumentInfo& d) {
   o.Set("sm3", d.sm3);
   o.Set("bytes", d.bytes);
   o.Set("pages", d.pages);
+  SetOrNull(o, "pdf_standard", d.pdf_standard);
   if (d.data) o.Set("data", *d.data);
   o.Set("links", Links(d));
   return o;

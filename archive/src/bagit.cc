@@ -339,6 +339,7 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
     line.Set("bytes", doc.bytes);
     line.Set("pages", doc.pages);
     if (!doc.verify_url.empty()) line.Set("verify_url", doc.verify_url);
+    if (!doc.pdf_standard.empty()) line.Set("pdf_standard", doc.pdf_standard);
     line.Set("status", std::string(DocumentStatusName(doc.status)));
     for (std::string_view key : kLifecycleFields) {
       line.Set(std::string(key), LifecycleField(doc, key));
@@ -715,6 +716,9 @@ core::Result<ImportDocument> ParseCatalogLine(
   d.pages = static_cast<int>(pages);
   if (line.Find("verify_url") != nullptr && !GetString(line, "verify_url", d.verify_url)) {
     return core::InvalidArgument(where + ": verify_url must be text");
+  }
+  if (line.Find("pdf_standard") != nullptr && !GetString(line, "pdf_standard", d.pdf_standard)) {
+    return core::InvalidArgument(where + ": pdf_standard must be text");
   }
   d.data = *line.Find("data");
   core::Result<DocumentStatus> parsed_status = ParseDocumentStatus(status);

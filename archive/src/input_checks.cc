@@ -193,6 +193,11 @@ core::Status CheckNewDocument(const NewDocument& d) {
     return core::InvalidArgument("verify_url must be an http(s) address without query, e.g. "
                                  "https://beian.example.gov.cn");
   }
+  if (d.pdf_standard.size() > 32 ||
+      !std::all_of(d.pdf_standard.begin(), d.pdf_standard.end(),
+                   [](char c) { return c > ' ' && c < 0x7F; })) {
+    return core::InvalidArgument("pdf_standard must be a short name such as PDF/A-3u");
+  }
   if (d.template_version < 1) {
     return core::InvalidArgument("template_version must be >= 1");
   }

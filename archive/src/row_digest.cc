@@ -36,6 +36,7 @@ std::string DocumentRowDigest(const Document& d) {
   o.Set("template_version", d.template_version);
   // Only when set: documents printed before it keep their recorded digest.
   if (!d.verify_url.empty()) o.Set("verify_url", d.verify_url);
+  if (!d.pdf_standard.empty()) o.Set("pdf_standard", d.pdf_standard);
   return DigestOf(o);
 }
 

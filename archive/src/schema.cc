@@ -314,6 +314,12 @@ CREATE TABLE signin_failures (
 ) WITHOUT ROWID;
 ALTER TABLE documents ADD COLUMN verify_url TEXT NOT NULL DEFAULT '';
 )sql"},
+    // The PDF standard a document was rendered to ("PDF/A-3u"; '' for the
+    // plain PDF of documents issued before), needed to render the same bytes
+    // again.
+    {7, R"sql(
+ALTER TABLE documents ADD COLUMN pdf_standard TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 // Indexes every document in the catalog and records kTextIndexVersion (in

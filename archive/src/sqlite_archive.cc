@@ -80,7 +80,7 @@ constexpr char kDocumentColumns[] =
     "id, number, kind, template_version, data, credit_code, enterprise_name, "
     "project_name, district, issued_at, created_by, sha256, sm3, bytes, "
     "pages, status, accepted_on, decision_due, filing_number, decided_at, "
-    "revoked_at, status_reason, verify_url";
+    "revoked_at, status_reason, verify_url, pdf_standard";
 constexpr char kSignedCopyColumns[] =
     "id, document_id, sha256, sm3, bytes, pages, media_type, original_name, "
     "uploaded_by, uploaded_at, of_record";
@@ -120,6 +120,7 @@ core::Result<Document> ReadDocument(const Statement& s) {
   d.revoked_at = s.Text(20);
   d.status_reason = s.Text(21);
   d.verify_url = s.Text(22);
+  d.pdf_standard = s.Text(23);
   return d;
 }
 
@@ -713,6 +714,7 @@ core::Result<Document> SqliteArchive::Ingest(const NewDocument& in) {
   d.pages = in.pages;
   d.status = DocumentStatus::kIssued;
   d.verify_url = in.verify_url;
+  d.pdf_standard = in.pdf_standard;
 
   {
     // Refuse without leaving a blob behind (the transaction asks again in
@@ -1001,9 +1003,9 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
         db.Prepare("INSERT INTO documents (number, kind, template_version, "
                    "data, credit_code, enterprise_name, project_name, "
                    "district, issued_at, created_by, sha256, sm3, bytes, "
-                   "pages, status, number_year, number_serial, verify_url) VALUES (?1, "
-                   "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                   "'issued', ?15, ?16, ?17)"));
+                   "pages, status, number_year, number_serial, verify_url, pdf_standard) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                   "?13, ?14, 'issued', ?15, ?16, ?17, ?18)"));
     s.BindText(1, d.number)
         .BindText(2, d.kind)
         .BindInt(3, d.template_version)
@@ -1018,7 +1020,8 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
         .BindText(12, d.sm3)
         .BindInt(13, d.bytes)
         .BindInt(14, d.pages)
-        .BindText(17, d.verify_url);
+        .BindText(17, d.verify_url)
+        .BindText(18, d.pdf_standard);
     if (parsed) {
       s.BindInt(15, parsed->year).BindInt(16, parsed->serial);
     } else {

@@ -40,6 +40,8 @@ const char kUsage[] =
     "  archive ingest KIND DATA.json [--issued-at TIME] [--actor NAME]\n"
     "                                          validate, number, render and archive one document\n"
     "  archive get NUMBER -o FILE              the archived PDF, byte for byte\n"
+    "  archive get NUMBER --data-json [-o FILE]\n"
+    "                                          the data the PDF/A document embeds (data.json)\n"
     "  archive attach NUMBER SCAN [--actor NAME]\n"
     "                                          archive a signed scan (PDF, JPEG or PNG)\n"
     "  archive reprint NUMBER -o FILE [--marked] [--actor NAME]\n"
@@ -67,6 +69,8 @@ const char kUsage[] =
     "  archive proof NUMBER -o PROOF.json      the document's inclusion proof in the signed log\n"
     "  proof check FILE.pdf PROOF.json KEY.pem check a PDF against its proof and the archive's public\n"
     "                                          key (GET /v1/keys), offline; exit 1 if it fails\n"
+    "  pdfa check FILE.pdf ...                 check PDFs against the PDF/A-3 rules of docs/pdfa.md, each\n"
+    "                                          finding with its ISO 19005-3 clause; exit 1 if any fails\n"
     "  serve [--config FILE] [--host H] [--port P] [--access-log FILE|-] [--admin-token]\n"
     "                                          the HTTP API on 127.0.0.1 (see api/openapi.json) until\n"
     "                                          SIGTERM; --admin-token prints a new admin token\n"
@@ -142,6 +146,26 @@ int ProofCommand(const std::vector<std::string>& args) {
   }
   std::cout << "holds: " << *checked << "\n";
   return 0;
+}
+
+// `beian pdfa check FILE...`: each file against the PDF/A-3 rules of docs/pdfa.md.
+int PdfACommand(const std::vector<std::string>& args) {
+  if (args.size() < 3 || args[1] != "check") return Fail(kExitUsage, "usage: beian pdfa check FILE.pdf ...");
+  bool all = true;
+  for (size_t i = 2; i < args.size(); ++i) {
+    auto file = ReadFile(args[i]);
+    if (!file.ok()) return Fail(kExitBadInput, file.status().message());
+    auto report = service::CheckPdfAConformance(*file);
+    if (!report.ok()) return Fail(kExitBadInput, args[i] + ": " + report.status().message());
+    const std::string claimed = report->part.empty() ? "no PDF/A claim" : "PDF/A-" + report->part + report->conformance;
+    std::cout << args[i] << "\t" << claimed << "\t" << (report->conforms() ? "conforms" : "FAILS") << "\n";
+    for (const service::PdfAConformance::Finding& f : report->findings) {
+      std::cout << "  " << f.clause << "\t" << f.message << "\n";
+    }
+    for (const std::string& part : report->not_checked) std::cout << "  not checked\t" << part << "\n";
+    all = all && report->conforms();
+  }
+  return all ? 0 : kExitBadInput;
 }
 
 // The signing key's path from a serve config file ("signing_key"), read
@@ -346,7 +370,7 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
   const std::string& verb = args[1];
   std::vector<std::string> positional;
   std::string issued_at, actor, out, district, kind, year, reason, filing_number, since, report;
-  bool marked = false, json = false;
+  bool marked = false, json = false, data_json = false;
   for (size_t i = 2; i < args.size(); ++i) {
     const std::string& a = args[i];
     std::string* into = a == "--issued-at" ? &issued_at
@@ -365,6 +389,8 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
       marked = true;
     } else if (a == "--json" && verb == "check") {
       json = true;
+    } else if (a == "--data-json" && verb == "get") {
+      data_json = true;
     } else if (into != nullptr && i + 1 < args.size()) {
       *into = args[++i];
     } else if (!a.empty() && a[0] == '-') {
@@ -508,8 +534,21 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
   if (positional.empty()) return Fail(kExitUsage, "usage: beian archive " + verb + " NUMBER ...");
   auto doc = service.GetByNumber(who, positional[0]);
   if (!doc.ok()) return Fail(ExitFor(doc.status()), "no document " + positional[0] + ": " + doc.status().message());
+  if (verb == "get" && data_json) {
+    if (positional.size() != 1) return Fail(kExitUsage, "usage: beian archive get NUMBER --data-json [-o FILE]");
+    auto data = service.ReadEmbeddedData(who, doc->id);
+    if (!data.ok()) return Fail(ExitFor(data.status()), data.status().message());
+    if (out.empty() || out == "-") {
+      std::cout << *data << "\n";
+      return 0;
+    }
+    core::Status written = WriteFileAtomically(out, *data);
+    if (!written.ok()) return Fail(kExitInternal, written.message());
+    std::cout << out << "\t" << doc->number << "\tdata.json embedded in the archived PDF\n";
+    return 0;
+  }
   if (verb == "get") {
-    if (positional.size() != 1 || out.empty()) return Fail(kExitUsage, "usage: beian archive get NUMBER -o FILE");
+    if (positional.size() != 1 || out.empty()) return Fail(kExitUsage, "usage: beian archive get NUMBER -o FILE [--data-json]");
     auto pdf = service.ReadPdf(who, doc->id);
     if (!pdf.ok()) return Fail(kExitInternal, pdf.status().message());
     core::Status written = WriteFileAtomically(out, pdf.value());
@@ -592,6 +631,7 @@ int Main(int argc, char** argv) {
   // is opened or loaded.
   if (command == "inspect-upload") return service::InspectUploadCommand({args.begin() + 1, args.end()});
   if (command == "proof") return ProofCommand(args);
+  if (command == "pdfa") return PdfACommand(args);
   if (command != "token" && command != "user" && command != "kinds" && command != "render" &&
       command != "examples" && command != "validate" && command != "archive" && command != "serve") {
     std::cerr << kUsage;

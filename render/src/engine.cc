@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "bind.h"
@@ -16,7 +17,18 @@ namespace beian::render {
 struct Engine::Impl {
   FontTable fonts;
   SubsetFontCache subset_fonts;  // the template text's subset fonts, made once
+  std::optional<OutputIntent> output_intent;  // PDF/A's, when the manifest names one
 };
+
+std::string PdfStandardName(PdfStandard standard) {
+  return standard == PdfStandard::kPdfA3u ? "PDF/A-3u" : "";
+}
+
+core::Result<PdfStandard> ParsePdfStandard(std::string_view name) {
+  if (name.empty()) return PdfStandard::kPlain;
+  if (name == "PDF/A-3u") return PdfStandard::kPdfA3u;
+  return core::InvalidArgument("unknown PDF standard \"" + std::string(name) + "\" (known: PDF/A-3u)");
+}
 
 core::Result<FontManifest> ParseFontManifest(std::string_view text) {
   BEIAN_ASSIGN_OR_RETURN(core::Json json, core::ParseJson(text));
@@ -43,6 +55,9 @@ core::Result<FontManifest> ParseFontManifest(std::string_view text) {
     if (const core::Json* pkg = f.Find("package"); pkg != nullptr && pkg->is_string()) {
       spec.package = pkg->as_string();
     }
+    if (const core::Json* last = f.Find("last_resort"); last != nullptr && last->is_bool()) {
+      spec.last_resort = last->as_bool();
+    }
     m.faces.push_back(std::move(spec));
   }
   for (const auto& [role, chain] : roles->as_object()) {
@@ -62,6 +77,20 @@ core::Result<FontManifest> ParseFontManifest(std::string_view text) {
     }
   }
   if (m.roles.count("song") == 0) return core::InvalidArgument("font manifest: needs a \"song\" role");
+  if (const core::Json* intent = json.Find("output_intent"); intent != nullptr) {
+    const core::Json* file = intent->Find("file");
+    if (!intent->is_object() || file == nullptr || !file->is_string()) {
+      return core::InvalidArgument("font manifest: /output_intent/file must be a string");
+    }
+    m.output_intent.file = file->as_string();
+    for (auto [key, field] : {std::pair{"identifier", &ColorProfileSpec::identifier},
+                              std::pair{"sha256", &ColorProfileSpec::sha256},
+                              std::pair{"package", &ColorProfileSpec::package}}) {
+      if (const core::Json* v = intent->Find(key); v != nullptr && v->is_string()) {
+        m.output_intent.*field = v->as_string();
+      }
+    }
+  }
   return m;
 }
 
@@ -89,6 +118,10 @@ core::Result<std::unique_ptr<Engine>> Engine::Create(const FontManifest& manifes
     BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<Face> face, Face::Load(spec, std::move(bytes)));
     index[spec.id] = static_cast<int>(impl->fonts.faces.size());
     impl->fonts.faces.push_back(std::move(face));
+  }
+  if (!manifest.output_intent.file.empty()) {
+    BEIAN_ASSIGN_OR_RETURN(std::string profile, source.Read(manifest.output_intent.file));
+    BEIAN_ASSIGN_OR_RETURN(impl->output_intent, LoadOutputIntent(manifest.output_intent, std::move(profile)));
   }
   // "song" first: it is the default role of every style.
   std::vector<std::string> names = {"song"};
@@ -171,14 +204,22 @@ std::string QrPayload(const RenderOptions& options) {
 
 // The PDF of a finished layout.
 core::Result<RenderedDocument> WriteDocument(const Template& tmpl, const FontTable& fonts,
-                                             SubsetFontCache* subset_fonts,
-                                             const RenderOptions& options, const LayoutResult& layout) {
+                                             SubsetFontCache* subset_fonts, const OutputIntent* intent,
+                                             const core::Json& data, const RenderOptions& options,
+                                             const LayoutResult& layout) {
   PdfInfo info;
   info.title = tmpl.title;
   info.subject = options.document_number;
   info.creator = "beian " + tmpl.kind + " v" + std::to_string(tmpl.version);
   info.created_at = options.issued_at;
   info.compression_level = options.compression_level;
+  info.standard = options.standard;
+  if (options.standard == PdfStandard::kPdfA3u) {
+    info.kind = tmpl.kind;
+    info.template_version = tmpl.version;
+    info.source_json = core::WriteCanonicalJson(data);
+    info.output_intent = intent;
+  }
   constexpr float kPt = 72.0f / 25.4f;
   BEIAN_ASSIGN_OR_RETURN(std::string pdf, WritePdf(layout, fonts, subset_fonts, info,
                                                    tmpl.page.width_mm * kPt,
@@ -215,7 +256,8 @@ core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::
   BEIAN_RETURN_IF_ERROR(CheckOptions(data, options));
   BEIAN_ASSIGN_OR_RETURN(LayoutResult layout,
                          LayOut(tmpl, impl_->fonts, data, VariablesOf(options), QrPayload(options)));
-  return WriteDocument(tmpl, impl_->fonts, &impl_->subset_fonts, options, layout);
+  return WriteDocument(tmpl, impl_->fonts, &impl_->subset_fonts,
+                       impl_->output_intent ? &*impl_->output_intent : nullptr, data, options, layout);
 }
 
 core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::Json& data,
@@ -227,7 +269,8 @@ core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::
   BEIAN_ASSIGN_OR_RETURN(LayoutResult layout,
                          AddRunningItems(tmpl, impl_->fonts, data, VariablesOf(options), QrPayload(options),
                                          std::move(prepared.impl_->body.result)));
-  return WriteDocument(tmpl, impl_->fonts, &impl_->subset_fonts, options, layout);
+  return WriteDocument(tmpl, impl_->fonts, &impl_->subset_fonts,
+                       impl_->output_intent ? &*impl_->output_intent : nullptr, data, options, layout);
 }
 
 

@@ -120,15 +120,10 @@ void SetRawStream(PdfObject* obj, std::string_view bytes) {
   obj->GetStream()->SetRawData(&in, static_cast<PoDoFo::pdf_long>(bytes.size()));
 }
 
-namespace {
-
-// Makes `deflated` (zlib format) the stream of `obj`, marked /FlateDecode.
 void SetDeflatedStream(PdfObject* obj, std::string_view deflated) {
   SetRawStream(obj, deflated);
   obj->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
 }
-
-}  // namespace
 
 void SetFlateStream(PdfObject* obj, std::string_view raw, int level) {
   SetDeflatedStream(obj, Deflate(raw, level));

@@ -39,6 +39,9 @@ void SetFlateStream(PoDoFo::PdfObject* obj, std::string_view raw, int level);
 // Stores `bytes` as the stream of `obj` exactly as given (already encoded by the caller).
 void SetRawStream(PoDoFo::PdfObject* obj, std::string_view bytes);
 
+// Makes `deflated` (zlib format, already deflated) the stream of `obj`, marked /FlateDecode.
+void SetDeflatedStream(PoDoFo::PdfObject* obj, std::string_view deflated);
+
 // One subset font ready to embed: its program and ToUnicode map already deflated. Immutable,
 // so one may serve any number of documents at once (SubsetFontCache).
 struct EmbeddableFont {

@@ -231,6 +231,10 @@ core::Result<std::string> WritePdf(const LayoutResult& layout, const FontTable& 
                                    SubsetFontCache* cache, const PdfInfo& info, float page_width,
                                    float page_height) {
   BEIAN_ASSIGN_OR_RETURN(std::string date, PdfDate(info.created_at));
+  if (info.standard == PdfStandard::kPdfA3u && info.output_intent == nullptr) {
+    return core::FailedPrecondition(
+        "PDF/A needs an output intent: fonts/manifest.json names no \"output_intent\" ICC profile");
+  }
   // Per face, up to two subset fonts: the glyphs of the template's own text, which most of its
   // documents share (so `cache` makes that font once), then the rest, which only data draws.
   std::vector<std::shared_ptr<const EmbeddableFont>> embedded;
@@ -318,6 +322,20 @@ core::Result<std::string> WritePdf(const LayoutResult& layout, const FontTable& 
     meta.AddKey("CreationDate", PdfString(date));
     meta.AddKey("ModDate", PdfString(date));
     doc.GetCatalog()->GetDictionary().AddKey("Lang", PdfString("zh-CN"));
+
+    if (info.standard == PdfStandard::kPdfA3u) {
+      ArchivalFacts facts;
+      facts.title = info.title;
+      facts.number = info.subject;
+      facts.kind = info.kind;
+      facts.template_version = info.template_version;
+      facts.creator = info.creator;
+      facts.issued_at = info.created_at;
+      facts.pdf_date = date;
+      facts.source_json = info.source_json;
+      AddArchivalParts(doc, facts, *info.output_intent, info.compression_level);
+      return WriteArchivalFile(doc);
+    }
 
     PoDoFo::PdfRefCountedBuffer buffer(256 * 1024);
     PoDoFo::PdfOutputDevice device(&buffer);

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "archival_pdf.h"
 #include "beian/core/status.h"
 #include "font.h"
 #include "font_objects.h"
@@ -17,6 +18,13 @@ struct PdfInfo {
   std::string creator;     // kind and template version
   std::string created_at;  // RFC 3339; becomes CreationDate and ModDate
   int compression_level = 1;
+  PdfStandard standard = PdfStandard::kPlain;
+  // PDF/A only (archival_pdf.h): the kind, its template version, the data as canonical JSON and
+  // the output intent.
+  std::string kind;
+  int template_version = 0;
+  std::string source_json;
+  const OutputIntent* output_intent = nullptr;
 };
 
 // Writes the document. Deterministic: equal inputs give equal bytes, whatever `cache` (may

@@ -1,8 +1,11 @@
 #include "beian/service/evidence.h"
 
+#include "beian/render/pdf_tools.h"
+
 #include "beian/core/digest.h"
 #include "beian/core/merkle.h"
 #include "beian/core/signing.h"
+#include "beian/render/pdf_tools.h"
 
 namespace beian::service {
 namespace {
@@ -131,6 +134,16 @@ core::Result<std::string> CheckDocumentProof(std::string_view file, const Docume
          ": its ingest entry " + std::to_string(proof.seq) + " is in the audit log's checkpoint of " +
          std::to_string(checkpoint->size) + " entries signed at " + checkpoint->time + " by " +
          checkpoint->key_id;
+}
+
+core::Result<PdfAConformance> CheckPdfAConformance(std::string_view pdf) {
+  BEIAN_ASSIGN_OR_RETURN(render::PdfAReport report, render::CheckPdfA(pdf));
+  PdfAConformance out;
+  out.part = report.part;
+  out.conformance = report.conformance;
+  for (render::PdfAFinding& f : report.findings) out.findings.push_back({f.clause, std::move(f.message)});
+  out.not_checked = std::move(report.not_checked);
+  return out;
 }
 
 }  // namespace beian::service

@@ -34,6 +34,29 @@
 namespace beian::service {
 namespace {
 
+// The standard every document is issued in: PDF/A-3u, with its data
+// embedded. Earlier documents keep theirs (archive::Document::pdf_standard).
+constexpr render::PdfStandard kIssuedStandard = render::PdfStandard::kPdfA3u;
+
+// The PDF/A document's embedded data (render::kSourceDataFile) must be the
+// catalog's, byte for byte: the paper carries what was filed.
+void CheckEmbeddedData(archive::Archive& store, const archive::Document& d, VerifyOutcome& outcome) {
+  core::Result<std::string> pdf = store.ReadBlob(d.sha256);
+  if (!pdf.ok()) return;  // the storage checks name a missing or damaged blob
+  core::Result<std::string> embedded = render::EmbeddedSourceData(*pdf);
+  if (!embedded.ok()) {
+    outcome.problems.push_back({"embedded-data-missing", d.number,
+                                "the " + d.pdf_standard + " document embeds no readable " +
+                                    render::kSourceDataFile + ": " + embedded.status().message()});
+  } else if (*embedded != d.data) {
+    outcome.problems.push_back({"embedded-data-mismatch", d.number,
+                                std::string("the document's embedded ") + render::kSourceDataFile +
+                                    " differs from the catalog's data (SHA-256 " +
+                                    core::Sha256Hex(*embedded).substr(0, 16) + "… ≠ " +
+                                    core::Sha256Hex(d.data).substr(0, 16) + "…)"});
+  }
+}
+
 // How long a number may be taken and not yet filed before it counts as
 // unused: far longer than any render and commit takes.
 constexpr std::chrono::seconds kUnusedNumberGrace{600};
@@ -184,14 +207,15 @@ struct FilingService::Impl {
     return checked;
   }
 
-  // Renders with template `version`, reusing `prepared` (a layout of the
-  // same data with a placeholder number) when given. `canonical_data` is
-  // core::WriteCanonicalJson(data), written once by the caller; the QR code
-  // opens `verify_url` (see archive::NewDocument::verify_url).
+  // Renders with template `version` to `standard`, reusing `prepared` (a
+  // layout of the same data with a placeholder number) when given.
+  // `canonical_data` is core::WriteCanonicalJson(data), written once by the
+  // caller; the QR code opens `verify_url` (see
+  // archive::NewDocument::verify_url).
   core::Result<render::RenderedDocument> RenderWith(const render::Kind& kind, int version, const core::Json& data,
                                                     std::string_view canonical_data,
                                                     const std::string& number, const std::string& issued_at,
-                                                    const std::string& verify_url,
+                                                    const std::string& verify_url, render::PdfStandard standard,
                                                     std::optional<render::PreparedLayout> prepared = {}) const {
     auto tmpl = kind.versions.find(version);
     if (tmpl == kind.versions.end()) {
@@ -202,6 +226,7 @@ struct FilingService::Impl {
     options.issued_at = issued_at;
     options.verification_key = VerificationKey(kind.name, version, number, issued_at, canonical_data);
     options.verify_url = verify_url;
+    options.standard = standard;
     if (prepared) return engine->Render(*tmpl->second, data, options, std::move(*prepared));
     return engine->Render(*tmpl->second, data, options);
   }
@@ -214,7 +239,7 @@ struct FilingService::Impl {
     if (number.empty()) number = PreviewNumber(kind, issued_at, canonical);
     BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
                            RenderWith(kind, kind.current_version, data, canonical, number, issued_at,
-                                      PublicUrl()));
+                                      PublicUrl(), kIssuedStandard));
     return Rendering{number, std::move(pdf.pdf), pdf.pages};
   }
 
@@ -585,6 +610,7 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   record.staff_keys = impl_->staff->Of(prepared.data);
   record.staff_indexed = true;
   record.verify_url = impl_->PublicUrl();
+  record.pdf_standard = render::PdfStandardName(kIssuedStandard);
   int64_t presence_version = 0;
   BEIAN_RETURN_IF_ERROR(impl_->CheckStaff(record.staff_keys, record.credit_code, problems, &presence_version));
   if (!record.staff_keys.empty()) record.staff_presence_version = presence_version;
@@ -608,7 +634,7 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
                          impl_->RenderWith(kind, kind.current_version, prepared.data, record.canonical_data,
                                            record.number, prepared.issued_at, record.verify_url,
-                                           std::move(layout)));
+                                           kIssuedStandard, std::move(layout)));
   if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("rendered"));
   record.pages = pdf.pages;
   record.pdf = std::move(pdf.pdf);
@@ -671,6 +697,20 @@ core::Result<DocumentInfo> FilingService::GetByNumber(const Identity& who, std::
 core::Result<std::string> FilingService::ReadPdf(const Identity& who, int64_t id) {
   BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
   return impl_->archive->ReadBlob(d.sha256);
+}
+
+core::Result<std::string> FilingService::ReadEmbeddedData(const Identity& who, int64_t id) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  if (d.pdf_standard.empty()) {
+    return core::NotFound("document " + d.number + " was issued as a plain PDF, before PDF/A: it embeds no data");
+  }
+  BEIAN_ASSIGN_OR_RETURN(const std::string pdf, impl_->archive->ReadBlob(d.sha256));
+  core::Result<std::string> data = render::EmbeddedSourceData(pdf);
+  if (!data.ok()) {
+    return core::Internal("document " + d.number + ": the archived " + d.pdf_standard +
+                          " file embeds no readable data (" + data.status().message() + "); run archive verify");
+  }
+  return data;
 }
 
 core::Result<std::vector<SignedCopyInfo>> FilingService::SignedCopiesOf(const Identity& who, int64_t id) {
@@ -1056,11 +1096,16 @@ core::Result<VerifyOutcome> FilingService::Verify(const Identity& who,
   for (const archive::Document& d : documents) {
     const render::Kind* kind = impl_->RenderKind(d.kind);
     core::Result<core::Json> data = core::ParseJson(d.data);
+    core::Result<render::PdfStandard> standard = render::ParsePdfStandard(d.pdf_standard);
     core::Result<render::RenderedDocument> pdf =
         kind == nullptr ? core::Result<render::RenderedDocument>(core::NotFound("kind " + d.kind + " is no longer in the catalog"))
-        : !data.ok()    ? core::Result<render::RenderedDocument>(data.status())
-                        : impl_->RenderWith(*kind, d.template_version, *data, d.data, d.number, d.issued_at,
-                                                          d.verify_url);
+        : !data.ok()     ? core::Result<render::RenderedDocument>(data.status())
+        : !standard.ok() ? core::Result<render::RenderedDocument>(standard.status())
+                         : impl_->RenderWith(*kind, d.template_version, *data, d.data, d.number, d.issued_at,
+                                             d.verify_url, *standard);
+    if (standard.ok() && *standard != render::PdfStandard::kPlain) {
+      CheckEmbeddedData(*store, d, outcome);
+    }
     if (!pdf.ok()) {
       outcome.problems.push_back({"rerender-failed", d.number, "cannot re-render: " + pdf.status().message()});
     } else if (const std::string again = core::Sha256Hex(pdf->pdf); again != d.sha256) {

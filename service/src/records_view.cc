@@ -114,6 +114,7 @@ DocumentInfo DocumentInfoOf(const archive::Document& d, bool with_data) {
   out.sm3 = d.sm3;
   out.bytes = d.bytes;
   out.pages = d.pages;
+  out.pdf_standard = d.pdf_standard;
   out.status = std::string(archive::DocumentStatusName(d.status));
   out.accepted_on = d.accepted_on;
   out.decision_due = d.decision_due;

@@ -269,6 +269,13 @@ TEST(CliTest, ArchiveIngestGetAndVerify) {
   ASSERT_EQ(get.exit_code, 0) << get.err;
   EXPECT_EQ(core::Sha256Hex(testing::ReadFileOrDie(dir.File("got.pdf"))), sha256);
   EXPECT_NE(testing::PdfText(dir.File("got.pdf")).find(number), std::string::npos) << "the number is printed";
+  // The data inside the PDF/A file: what was filed, in canonical JSON.
+  ProcessResult data = beian::testing::Run({kBinary, "--data", var, "archive", "get", number, "--data-json"});
+  ASSERT_EQ(data.exit_code, 0) << data.err;
+  EXPECT_EQ(data.out, core::WriteCanonicalJson(*core::ParseJson(testing::ReadFileOrDie(Example("contract-filing")))) + "\n");
+  ProcessResult pdfa = beian::testing::Run({kBinary, "pdfa", "check", dir.File("got.pdf")});
+  EXPECT_EQ(pdfa.exit_code, 0) << pdfa.out << pdfa.err;
+  EXPECT_NE(pdfa.out.find("PDF/A-3U\tconforms"), std::string::npos) << pdfa.out;
   ProcessResult verify = beian::testing::Run({kBinary, "--data", var, "archive", "verify"});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
   EXPECT_NE(verify.out.find("clean: 1 documents re-rendered"), std::string::npos) << verify.out;

@@ -174,6 +174,16 @@ TEST_F(FilingApiTest, EveryKindFromCreationToVerification) {
     EXPECT_EQ(core::Sha256Hex(pdf.body), Text(doc, "sha256"));
     EXPECT_EQ(pdf.Header("etag"), "\"" + Text(doc, "sha256") + "\"");
 
+    // PDF/A-3u, carrying the data it was rendered from: the catalog's, byte for byte.
+    EXPECT_EQ(Text(doc, "pdf_standard"), "PDF/A-3u");
+    HttpReply data = admin.Get(base + "/data");
+    ASSERT_EQ(data.status, 200) << data.body;
+    ExpectDocumented("GET", "/v1/documents/{id}/data", data);
+    EXPECT_EQ(data.Header("content-type"), "application/json");
+    HttpReply with_data = admin.Get(base);
+    ASSERT_EQ(with_data.status, 200);
+    EXPECT_EQ(data.body, core::WriteCanonicalJson(*with_data.Json().Find("data")));
+
     // A signed scan (here: a preview rendering, a real PDF of its own).
     core::Json preview_body = core::Json::MakeObject();
     preview_body.Set("kind", kind);

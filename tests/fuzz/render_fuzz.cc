@@ -205,7 +205,7 @@ const char* const kWords[] = {
     "ＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷＷ",
     "https://example.com/a/very/long/path/without/any/spaces/at/all/to/break/on/aaaaaaaaaaaaaaaa",
     "e\xCC\x81\xCC\x81\xCC\x81\xCC\x81\xCC\x81\xCC\x81",  // e and six combining acute accents
-    "\xF0\xA0\x80\x80",                                   // U+20000, in no font
+    "\xF0\xB0\x80\x80",                                   // U+30000 (Extension G), in no font
     "\xE2\x80\x8B\xE2\x80\x8C\xE2\x80\x8D",               // zero-width space, ZWNJ, ZWJ
     "\xE2\x80\xAE\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7",  // RLO and Arabic
     "\xF0\x9F\x98\x80\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD",    // emoji with a skin tone

@@ -45,7 +45,8 @@ class EngineTest : public ::testing::Test {
   }
 
   static core::Result<RenderedDocument> RenderXml(const std::string& xml, const std::string& json,
-                                                  const std::string& issued_at = "2026-11-27T10:00:00+08:00") {
+                                                  const std::string& issued_at = "2026-11-27T10:00:00+08:00",
+                                                  PdfStandard standard = PdfStandard::kPdfA3u) {
     auto tmpl = engine_->Compile(xml);
     if (!tmpl.ok()) return tmpl.status();
     auto data = core::ParseJson(json);
@@ -54,6 +55,7 @@ class EngineTest : public ::testing::Test {
     options.document_number = "TEST-20261127-0001";
     options.issued_at = issued_at;
     options.verification_key = "ABCDEFGHIJKLMNOP";
+    options.standard = standard;
     return engine_->Render(*tmpl.value(), data.value(), options);
   }
 
@@ -377,11 +379,13 @@ TEST_F(EngineTest, ChecksPrintEveryOptionAndTickOnlyTheChosen) {
 }
 
 TEST_F(EngineTest, SingleCheckBoxIsTickedByATrueValue) {
+  // Plain PDF: a PDF/A document also embeds its data, which differs here.
   const std::string xml = Wrap(R"(<p><check value="submitted"/>已提交</p>)");
-  auto ticked = RenderXml(xml, R"({"submitted": true})");
-  auto unticked = RenderXml(xml, R"({"submitted": false})");
-  auto absent = RenderXml(xml, "{}");
-  auto blank = RenderXml(Wrap("<p><check/>已提交</p>"), R"({"submitted": true})");
+  const std::string at = "2026-11-27T10:00:00+08:00";
+  auto ticked = RenderXml(xml, R"({"submitted": true})", at, PdfStandard::kPlain);
+  auto unticked = RenderXml(xml, R"({"submitted": false})", at, PdfStandard::kPlain);
+  auto absent = RenderXml(xml, "{}", at, PdfStandard::kPlain);
+  auto blank = RenderXml(Wrap("<p><check/>已提交</p>"), R"({"submitted": true})", at, PdfStandard::kPlain);
   ASSERT_TRUE(ticked.ok() && unticked.ok() && absent.ok() && blank.ok());
   EXPECT_NE(core::Sha256Hex(ticked->pdf), core::Sha256Hex(unticked->pdf));
   EXPECT_EQ(core::Sha256Hex(unticked->pdf), core::Sha256Hex(absent->pdf));

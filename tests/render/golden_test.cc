@@ -1,5 +1,6 @@
 // The golden renderer: for every kind and template version, tests/golden/<kind>/v<N>/ holds the
-// data, number, issue time and key of one document, the SHA-256 of its PDF and a text dump.
+// data, number, issue time and key of one document, the SHA-256 of its PDF in each standard
+// (pdf.sha256: the plain PDF of documents issued before PDF/A; pdfa-3u.sha256) and a text dump.
 // Archived documents are re-rendered byte for byte for decades (verify, reprints), so a change in
 // render/ that alters the bytes of an existing kind-version fails here; such a change ships as a
 // new template version. BEIAN_UPDATE_GOLDEN=1 writes the files anew (for a new kind or version,
@@ -72,20 +73,26 @@ TEST_F(GoldenTest, EveryKindAndTemplateVersionRendersItsGoldenBytes) {
       options.document_number = meta->Find("number")->as_string();
       options.issued_at = meta->Find("issued_at")->as_string();
       options.verification_key = meta->Find("verification_key")->as_string();
-      auto doc = engine_->Render(*tmpl, *data, options);
-      ASSERT_TRUE(doc.ok()) << doc.status().ToString();
-      const std::string digest = core::Sha256Hex(doc->pdf) + "\n";
-      const std::string text = TextDump(doc->pdf);
-      if (update) {
-        testing::WriteFileOrDie((dir / "pdf.sha256").string(), digest);
-        testing::WriteFileOrDie((dir / "text.txt").string(), text);
+      // Each standard an archived document may have been issued in keeps its own bytes.
+      for (const auto& [standard, digest_file] : {std::pair{PdfStandard::kPlain, "pdf.sha256"},
+                                                  std::pair{PdfStandard::kPdfA3u, "pdfa-3u.sha256"}}) {
+        SCOPED_TRACE(digest_file);
+        options.standard = standard;
+        auto doc = engine_->Render(*tmpl, *data, options);
+        ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+        const std::string digest = core::Sha256Hex(doc->pdf) + "\n";
+        const std::string text = TextDump(doc->pdf);
+        if (update) {
+          testing::WriteFileOrDie((dir / digest_file).string(), digest);
+          testing::WriteFileOrDie((dir / "text.txt").string(), text);
+        }
+        EXPECT_EQ(testing::ReadFileOrDie((dir / "text.txt").string()), text)
+            << "the text of " << kind->name << " v" << version << " changed";
+        EXPECT_EQ(testing::ReadFileOrDie((dir / digest_file).string()), digest)
+            << "the bytes of " << kind->name << " v" << version
+            << " changed: archived documents would no longer re-render as filed. Ship the change as a "
+               "new template version, or, if it is meant, run with BEIAN_UPDATE_GOLDEN=1 and say why";
       }
-      EXPECT_EQ(testing::ReadFileOrDie((dir / "text.txt").string()), text)
-          << "the text of " << kind->name << " v" << version << " changed";
-      EXPECT_EQ(testing::ReadFileOrDie((dir / "pdf.sha256").string()), digest)
-          << "the bytes of " << kind->name << " v" << version
-          << " changed: archived documents would no longer re-render as filed. Ship the change as a "
-             "new template version, or, if it is meant, run with BEIAN_UPDATE_GOLDEN=1 and say why";
       ++checked;
     }
   }

@@ -1211,8 +1211,8 @@ TEST_F(PdfToolsTest, StampRefusesWhatItCannotStamp) {
   ExpectRefused(engine_->StampReprint("", {"补打"}, kAt).status(), "empty file", "文件为空");
   ExpectRefused(engine_->StampReprint(pdf, {"补打"}, "2026-11-28").status(), "RFC 3339", "RFC 3339");
   ExpectRefused(engine_->StampReprint(pdf, {}, kAt).status(), "1–16 lines", "1–16 行");
-  ExpectRefused(engine_->StampReprint(pdf, {"补打", "操作人：\xF0\xA0\x80\x80"}, kAt).status(),
-                "stamp line 2: character U+20000 is in no font", "没有字形");
+  ExpectRefused(engine_->StampReprint(pdf, {"补打", "操作人：\xF0\xB0\x80\x80"}, kAt).status(),
+                "stamp line 2: character U+30000 is in no font", "没有字形");
   ExpectRefused(engine_->StampReprint(pdf, {"补打\n"}, kAt).status(), "control character", "控制字符");
   std::string long_line;
   for (int i = 0; i < 150; ++i) long_line += "补";

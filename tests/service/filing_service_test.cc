@@ -565,6 +565,31 @@ TEST_F(FilingServiceTest, EverySerialIsADocumentOrARecordedVoid) {
   EXPECT_TRUE(named) << (edited->problems.empty() ? "" : edited->problems[0].kind + ": " + edited->problems[0].message);
 }
 
+TEST_F(FilingServiceTest, DocumentsArePdfA3uCarryingTheCatalogsDataAndVerifyComparesThem) {
+  auto doc = Issue(admin_, "commitment-letter", Example("commitment-letter"));
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_EQ(doc->pdf_standard, "PDF/A-3u");
+  auto embedded = service_->ReadEmbeddedData(admin_, doc->id);
+  ASSERT_TRUE(embedded.ok()) << embedded.status().ToString();
+  auto details = service_->Get(admin_, doc->id);
+  ASSERT_TRUE(details.ok() && details->data);
+  EXPECT_EQ(*embedded, core::WriteCanonicalJson(*details->data));
+  ASSERT_TRUE(service_->Verify(admin_)->clean());
+
+  // The catalog's data changed behind the archive's back: the paper no longer carries it.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("var/catalog.sqlite3").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE documents SET data = replace(data, '2024-06-18', '2024-06-19')", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto outcome = service_->Verify(admin_);
+  ASSERT_TRUE(outcome.ok());
+  std::set<std::string> kinds;
+  for (const VerifyFinding& f : outcome->problems) kinds.insert(f.kind);
+  EXPECT_EQ(kinds.count("embedded-data-mismatch"), 1u);
+}
+
 TEST_F(FilingServiceTest, VerifyNamesADocumentWhoseTemplateChangedUnderIt) {
   // Archive with a copy of the templates, then change the copy's template v1 in place:
   // re-rendering no longer gives the archived bytes, and verify names the document.

@@ -92,6 +92,9 @@ struct NewDocument {
   // ("https://beian.example.gov.cn"; the QR holds it + "/v/NUMBER?k=KEY"),
   // needed to render the same bytes again; "" for the "beian:verify/" form.
   std::string verify_url;
+  // The PDF standard the document was rendered to ("PDF/A-3u"), needed to
+  // render the same bytes again; "" for the plain PDF of earlier documents.
+  std::string pdf_standard;
   // The issue time was given by an admin backfilling a paper archive: the
   // "ingest" audit entry's detail records "backfill": true (the entry's own
   // time is the real time of the ingest).
@@ -136,6 +139,7 @@ struct Document {
   int pages = 0;
   DocumentStatus status = DocumentStatus::kIssued;
   std::string verify_url;  // see NewDocument
+  std::string pdf_standard;  // see NewDocument
   // Lifecycle facts, each "" until its step happened (Archive::ChangeStatus).
   // They stay when a later step follows (a filed document that is revoked
   // keeps its filing_number).

@@ -25,12 +25,26 @@ struct FontFaceSpec {
   int index = 0;        // face index inside a .ttc
   std::string sha256;   // expected digest of the whole file
   std::string package;  // the Debian package that ships it
+  // Reached only for characters the faces before it lack (CJK Extension B–F): no working copy
+  // is prepared at start (it would cost ~0.3 s for a face of 60,000 glyphs); the few documents
+  // that draw from it subset the file itself.
+  bool last_resort = false;
 };
 
-// Roles (song, hei, kai) mapped to fallback chains of faces.
+// The ICC profile a PDF/A document names as its output intent (the colours it was made
+// for), as fonts/manifest.json names it under "output_intent".
+struct ColorProfileSpec {
+  std::string file;        // absolute path of the .icc file
+  std::string identifier;  // OutputConditionIdentifier, e.g. "sRGB IEC61966-2.1"
+  std::string sha256;      // expected digest of the file
+  std::string package;     // the Debian package that ships it
+};
+
+// Roles (song, hei, kai) mapped to fallback chains of faces, and the output intent.
 struct FontManifest {
   std::vector<FontFaceSpec> faces;
   std::map<std::string, std::vector<std::string>> roles;  // role → face ids, first preferred
+  ColorProfileSpec output_intent;                         // file empty: no PDF/A output
 };
 
 // Parses fonts/manifest.json; every role must name known faces.
@@ -50,6 +64,18 @@ class FileFontSource : public FontSource {
   core::Result<std::string> Read(const std::string& file) override;
 };
 
+// The standard a PDF conforms to. An archived document keeps its own: rendering it again
+// under another would give other bytes.
+enum class PdfStandard {
+  kPlain,    // PDF 1.3 as beian wrote before PDF/A: no XMP, no output intent, nothing embedded
+  kPdfA3u,   // ISO 19005-3, level U: XMP, sRGB output intent, ID from the content, and the
+             // data rendered (canonical JSON) embedded as data.json, /AFRelationship /Source
+};
+
+// "PDF/A-3u" ↔ kPdfA3u, "" ↔ kPlain (as the catalog records it).
+std::string PdfStandardName(PdfStandard standard);
+core::Result<PdfStandard> ParsePdfStandard(std::string_view name);
+
 // Everything about one rendering that does not come from the data.
 struct RenderOptions {
   std::string document_number;   // 文书编号, on every page and in the QR code
@@ -60,6 +86,7 @@ struct RenderOptions {
                                  // empty → "beian:verify/" + number + "?key=" + key
   int compression_level = 1;     // deflate level for streams (1–12, libdeflate); 1 measured
                                  // best: 6 costs twice the time for 5 % fewer bytes
+  PdfStandard standard = PdfStandard::kPdfA3u;
 };
 
 struct RenderedDocument {
@@ -109,7 +136,7 @@ class Engine {
 
   // Renders data with a template. A data problem (a character no font covers, a table row
   // taller than a page) fails with kInvalidArgument and a message that starts with the JSON
-  // Pointer of the field at fault: "/staff/3/name: 字符“𠀀”（U+20000）没有可用的字体 …".
+  // Pointer of the field at fault: "/staff/3/name: 字符“𰀀”（U+30000）没有可用的字体 …".
   core::Result<RenderedDocument> Render(const Template& tmpl, const core::Json& data,
                                         const RenderOptions& options) const;
 

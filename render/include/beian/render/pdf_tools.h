@@ -88,6 +88,37 @@ core::Result<std::string> WrapImage(std::string_view image, const std::string& m
 // becomes the ModDate. The original must pass InspectPdf; a character no font of the "hei"
 // role (else "song") has, or a stamp taller than the page, → kInvalidArgument.
 
+// The name under which a PDF/A document embeds the data it was rendered from (canonical JSON,
+// /AFRelationship /Source).
+inline constexpr char kSourceDataFile[] = "data.json";
+
+// The data a beian PDF/A document embeds (kSourceDataFile), decoded; kNotFound when the PDF embeds
+// none (a document rendered before PDF/A); kInvalidArgument when the bytes are no readable PDF.
+core::Result<std::string> EmbeddedSourceData(std::string_view pdf);
+
+// One rule of ISO 19005-3 (PDF/A-3) a file breaks: the clause ("6.1.9") and what was found.
+struct PdfAFinding {
+  std::string clause;
+  std::string message;
+};
+
+// What CheckPdfA found. docs/pdfa.md lists the rules checked, with their clauses, and those not.
+struct PdfAReport {
+  std::string part;         // pdfaid:part of the XMP metadata ("" when absent)
+  std::string conformance;  // pdfaid:conformance ("" when absent)
+  std::vector<PdfAFinding> findings;      // at most 5 per clause, then "… and more"
+  std::vector<std::string> not_checked;   // parts of this file the checker could not reach
+  bool conforms() const { return findings.empty() && not_checked.empty(); }
+};
+
+// Checks a PDF against the rules of PDF/A-3 (ISO 19005-3) that validators most often find
+// broken: file structure (6.1.2–6.1.13), output intent and colour (6.2.3, 6.2.4.3), content
+// operators (6.2.2), fonts and every glyph shown (6.2.11: embedding, widths, ToUnicode, .notdef),
+// annotations and actions (6.3–6.5), XMP metadata and its extension schemas (6.6), associated
+// files (6.8) and the catalog (6.9–6.11). A file that cannot be read at all is refused as by
+// InspectPdf (kInvalidArgument), with the same bounded work.
+core::Result<PdfAReport> CheckPdfA(std::string_view bytes);
+
 }  // namespace beian::render
 
 #endif  // BEIAN_RENDER_PDF_TOOLS_H_

@@ -55,6 +55,23 @@ core::Result<std::string> CheckDocumentProof(std::string_view file,
                                              const DocumentProof& proof,
                                              std::string_view public_key_pem);
 
+// What the PDF/A check (docs/pdfa.md) found in a file.
+struct PdfAConformance {
+  std::string part, conformance;  // pdfaid:part and pdfaid:conformance of its XMP, "" if absent
+  struct Finding {
+    std::string clause;  // of ISO 19005-3, e.g. "6.1.9"
+    std::string message;
+  };
+  std::vector<Finding> findings;
+  std::vector<std::string> not_checked;  // parts of the file the checker could not reach
+  bool conforms() const { return findings.empty() && not_checked.empty(); }
+};
+
+// Checks a PDF against the rules of PDF/A-3 listed in docs/pdfa.md, in this process: for files
+// of the archive and of people who run the command line, not for uploads (those are inspected in
+// the sandbox). kInvalidArgument when the file is not a readable PDF.
+core::Result<PdfAConformance> CheckPdfAConformance(std::string_view pdf);
+
 }  // namespace beian::service
 
 #endif  // BEIAN_SERVICE_EVIDENCE_H_

@@ -190,6 +190,10 @@ class FilingService {
   core::Result<DocumentInfo> GetByNumber(const Identity& who, std::string_view number);
   // The archived PDF, byte for byte.
   core::Result<std::string> ReadPdf(const Identity& who, int64_t id);
+  // The data the archived PDF/A document carries inside it (canonical JSON,
+  // as the catalog keeps it: verify checks that they are equal). kNotFound
+  // for a document issued before PDF/A, which embeds none.
+  core::Result<std::string> ReadEmbeddedData(const Identity& who, int64_t id);
   core::Result<std::vector<SignedCopyInfo>> SignedCopiesOf(const Identity& who, int64_t id);
   core::Result<std::vector<ReprintInfo>> ReprintsOf(const Identity& who, int64_t id);
 

@@ -45,6 +45,7 @@ struct DocumentInfo {
   std::string sm3;
   int64_t bytes = 0;
   int pages = 0;
+  std::string pdf_standard;  // "PDF/A-3u", or "" for a plain PDF issued before
   // issued, signed (the copy of record is attached), accepted (受理),
   // filed (备案), refused (不予备案) or revoked (作废).
   std::string status;
