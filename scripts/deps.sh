@@ -17,7 +17,7 @@ PACKAGES=(
 TEST=0
 [ "${1:-}" = "--test" ] && TEST=1
 if [ $TEST -eq 1 ]; then
-  PACKAGES+=(chromium faketime)
+  PACKAGES+=(chromium faketime unzip libxml2-utils)
   # Apache PDFBox Preflight, and the two jars it needs that its package does not pull in.
   PACKAGES+=(libpdfbox2-java libactivation-java libjaxb-api-java)
   command -v java >/dev/null 2>&1 || PACKAGES+=(default-jre-headless)

@@ -35,7 +35,8 @@ const char kUsage[] =
     "  kinds                                   list document kinds and template versions\n"
     "  validate KIND DATA.json [--json]        print every problem of the data; exit 1 on any error\n"
     "  render KIND DATA.json -o OUT.pdf [--number DOCNO] [--issued-at 2026-11-27T10:00:00+08:00]\n"
-    "                                          validate the data and render one document\n"
+    "         [--format pdf|ofd]               validate the data and render one document, as PDF/A-3u\n"
+    "                                          or as OFD (GB/T 33190-2016)\n"
     "  examples OUTDIR                         render every kind's example.json into OUTDIR\n"
     "  archive ingest KIND DATA.json [--issued-at TIME] [--actor NAME]\n"
     "                                          validate, number, render and archive one document\n"
@@ -254,6 +255,7 @@ struct RenderRequest {
   std::string out_path;
   std::string number;
   std::string issued_at;
+  bool ofd = false;  // --format ofd: write the OFD (GB/T 33190-2016) instead of the PDF
 };
 
 // Validates and renders one document; prints every problem. Returns the exit code.
@@ -274,7 +276,7 @@ int RenderOne(const FilingService& service, const RenderRequest& req, const core
     data = std::move(parsed).value();
   }
   std::vector<core::Problem> problems;
-  auto doc = service.Render(req.kind, std::move(data), req.number, req.issued_at, problems);
+  auto doc = service.Render(req.kind, std::move(data), req.number, req.issued_at, problems, req.ofd);
   PrintProblems(problems, std::cerr);
   if (core::HasError(problems)) {
     return Fail(kExitBadInput, req.data_path + ": refused, the data does not fit " + req.kind + " (" +
@@ -284,9 +286,10 @@ int RenderOne(const FilingService& service, const RenderRequest& req, const core
     return Fail(doc.status().code() == core::Code::kInternal ? kExitInternal : kExitBadInput,
                 req.data_path + ": " + doc.status().message());
   }
-  core::Status written = WriteFileAtomically(req.out_path, doc->pdf);
+  const std::string& bytes = req.ofd ? doc->ofd : doc->pdf;
+  core::Status written = WriteFileAtomically(req.out_path, bytes);
   if (!written.ok()) return Fail(kExitInternal, written.message());
-  std::cout << req.out_path << "\t" << doc->number << "\t" << doc->pages << " pages\t" << doc->pdf.size()
+  std::cout << req.out_path << "\t" << doc->number << "\t" << doc->pages << " pages\t" << bytes.size()
             << " bytes\n";
   return 0;
 }
@@ -739,6 +742,10 @@ int Main(int argc, char** argv) {
       if (!value(req.number)) return Fail(kExitUsage, "--number needs a value");
     } else if (a == "--issued-at") {
       if (!value(req.issued_at)) return Fail(kExitUsage, "--issued-at needs a value");
+    } else if (a == "--format") {
+      std::string format;
+      if (!value(format) || (format != "pdf" && format != "ofd")) return Fail(kExitUsage, "--format is pdf or ofd");
+      req.ofd = format == "ofd";
     } else if (!a.empty() && a[0] == '-') {
       return Fail(kExitUsage, "unknown option " + a);
     } else {
@@ -746,7 +753,9 @@ int Main(int argc, char** argv) {
     }
   }
   if (positional.size() != 2 || req.out_path.empty()) {
-    return Fail(kExitUsage, "usage: beian render KIND DATA.json -o OUT.pdf [--number DOCNO] [--issued-at TIME]");
+    return Fail(kExitUsage,
+                "usage: beian render KIND DATA.json -o OUT.pdf|OUT.ofd [--format pdf|ofd] [--number DOCNO] "
+                "[--issued-at TIME]");
   }
   req.kind = positional[0];
   req.data_path = positional[1];

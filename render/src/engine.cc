@@ -8,6 +8,7 @@
 #include "bind.h"
 #include "font.h"
 #include "layout.h"
+#include "ofd_writer.h"
 #include "pdf_support.h"
 #include "pdf_writer.h"
 #include "template.h"
@@ -225,6 +226,17 @@ core::Result<RenderedDocument> WriteDocument(const Template& tmpl, const FontTab
                                                    tmpl.page.width_mm * kPt,
                                                    tmpl.page.height_mm * kPt));
   RenderedDocument out;
+  if (options.with_ofd) {
+    OfdInfo ofd;
+    ofd.title = tmpl.title;
+    ofd.number = options.document_number;
+    ofd.kind = tmpl.kind;
+    ofd.template_version = tmpl.version;
+    ofd.issued_at = options.issued_at;
+    ofd.source_json = info.source_json.empty() ? core::WriteCanonicalJson(data) : info.source_json;
+    ofd.compression_level = options.compression_level;
+    BEIAN_ASSIGN_OR_RETURN(out.ofd, WriteOfd(layout, fonts, ofd, tmpl.page.width_mm * kPt, tmpl.page.height_mm * kPt));
+  }
   out.pdf = std::move(pdf);
   out.pages = static_cast<int>(layout.pages.size());
   return out;

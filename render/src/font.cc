@@ -4,6 +4,8 @@
 #include <hb-subset.h>
 #include <hb.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "beian/core/digest.h"
@@ -182,6 +184,156 @@ core::Result<SubsetFont> Subset(const Face& face, const std::vector<uint16_t>& g
   out.program.assign(data, len);
   hb_blob_destroy(blob);
   hb_face_destroy(result);
+  return out;
+}
+
+namespace {
+
+void Put16(std::string& out, uint32_t v) {
+  out.push_back(static_cast<char>((v >> 8) & 0xFF));
+  out.push_back(static_cast<char>(v & 0xFF));
+}
+
+void Put32(std::string& out, uint32_t v) {
+  Put16(out, v >> 16);
+  Put16(out, v & 0xFFFF);
+}
+
+// cmap with a format 4 subtable (3,1) for the BMP and a format 12 subtable (3,10) for all.
+std::string CmapTable(const std::vector<std::pair<char32_t, uint16_t>>& glyphs) {
+  std::string f4;
+  std::vector<std::pair<char32_t, uint16_t>> bmp;
+  for (const auto& g : glyphs) {
+    if (g.first < 0xFFFF) bmp.push_back(g);
+  }
+  const uint32_t segments = static_cast<uint32_t>(bmp.size()) + 1;
+  uint32_t power = 1, log2 = 0;
+  while (power * 2 <= segments) {
+    power *= 2;
+    ++log2;
+  }
+  Put16(f4, 4);
+  Put16(f4, 16 + 8 * segments);
+  Put16(f4, 0);
+  Put16(f4, 2 * segments);
+  Put16(f4, 2 * power);
+  Put16(f4, log2);
+  Put16(f4, 2 * segments - 2 * power);
+  for (const auto& g : bmp) Put16(f4, g.first);
+  Put16(f4, 0xFFFF);
+  Put16(f4, 0);  // reservedPad
+  for (const auto& g : bmp) Put16(f4, g.first);
+  Put16(f4, 0xFFFF);
+  for (const auto& g : bmp) Put16(f4, (static_cast<uint32_t>(g.second) - g.first) & 0xFFFF);
+  Put16(f4, 1);
+  for (uint32_t i = 0; i < segments; ++i) Put16(f4, 0);  // idRangeOffset
+
+  std::string f12;
+  std::vector<std::array<uint32_t, 3>> groups;
+  for (const auto& g : glyphs) {
+    if (!groups.empty() && groups.back()[1] + 1 == g.first &&
+        groups.back()[2] + (groups.back()[1] - groups.back()[0]) + 1 == g.second) {
+      groups.back()[1] = g.first;
+    } else {
+      groups.push_back({g.first, g.first, g.second});
+    }
+  }
+  Put16(f12, 12);
+  Put16(f12, 0);
+  Put32(f12, 16 + 12 * static_cast<uint32_t>(groups.size()));
+  Put32(f12, 0);
+  Put32(f12, static_cast<uint32_t>(groups.size()));
+  for (const auto& g : groups) {
+    Put32(f12, g[0]);
+    Put32(f12, g[1]);
+    Put32(f12, g[2]);
+  }
+  std::string cmap;
+  Put16(cmap, 0);
+  Put16(cmap, 2);
+  Put16(cmap, 3);
+  Put16(cmap, 1);
+  Put32(cmap, 4 + 16);
+  Put16(cmap, 3);
+  Put16(cmap, 10);
+  Put32(cmap, 4 + 16 + static_cast<uint32_t>(f4.size()));
+  return cmap + f4 + f12;
+}
+
+std::string PostTable() {
+  std::string post;
+  Put32(post, 0x00030000);  // version 3: no glyph names
+  Put32(post, 0);           // italicAngle
+  Put16(post, static_cast<uint32_t>(-100) & 0xFFFF);  // underlinePosition
+  Put16(post, 50);          // underlineThickness
+  for (int i = 0; i < 5; ++i) Put32(post, 0);  // isFixedPitch, memory hints
+  return post;
+}
+
+std::string NameTable(const std::string& family) {
+  // Windows, Unicode BMP, en-US; the ASCII of the family name as UTF-16BE.
+  std::string utf16;
+  for (char c : family) Put16(utf16, static_cast<unsigned char>(c));
+  std::string regular;
+  for (char c : std::string("Regular")) Put16(regular, static_cast<unsigned char>(c));
+  const std::vector<std::pair<uint16_t, const std::string*>> records = {
+      {1, &utf16}, {2, &regular}, {4, &utf16}, {6, &utf16}};
+  std::string name, strings;
+  Put16(name, 0);
+  Put16(name, static_cast<uint32_t>(records.size()));
+  Put16(name, 6 + 12 * static_cast<uint32_t>(records.size()));
+  for (const auto& [id, text] : records) {
+    Put16(name, 3);
+    Put16(name, 1);
+    Put16(name, 0x0409);
+    Put16(name, id);
+    Put16(name, static_cast<uint32_t>(text->size()));
+    Put16(name, static_cast<uint32_t>(strings.size()));
+    strings += *text;
+  }
+  return name + strings;
+}
+
+}  // namespace
+
+core::Result<std::string> StandaloneFont(const std::string& program,
+                                         std::vector<std::pair<char32_t, uint16_t>> glyphs,
+                                         const std::string& family) {
+  std::sort(glyphs.begin(), glyphs.end());
+  hb_blob_t* blob = hb_blob_create(program.data(), static_cast<unsigned>(program.size()),
+                                   HB_MEMORY_MODE_READONLY, nullptr, nullptr);
+  hb_face_t* face = hb_face_create(blob, 0);
+  hb_face_t* builder = hb_face_builder_create();
+  hb_tag_t tags[64];
+  unsigned count = 64;
+  hb_face_get_table_tags(face, 0, &count, tags);
+  for (unsigned i = 0; i < count; ++i) {
+    if (tags[i] == HB_TAG('c', 'm', 'a', 'p') || tags[i] == HB_TAG('p', 'o', 's', 't') ||
+        tags[i] == HB_TAG('n', 'a', 'm', 'e')) {
+      continue;
+    }
+    hb_blob_t* table = hb_face_reference_table(face, tags[i]);
+    hb_face_builder_add_table(builder, tags[i], table);
+    hb_blob_destroy(table);
+  }
+  const std::string cmap = CmapTable(glyphs), post = PostTable(), name = NameTable(family);
+  for (const auto& [tag, bytes] : {std::pair{HB_TAG('c', 'm', 'a', 'p'), &cmap},
+                                   std::pair{HB_TAG('p', 'o', 's', 't'), &post},
+                                   std::pair{HB_TAG('n', 'a', 'm', 'e'), &name}}) {
+    hb_blob_t* table = hb_blob_create(bytes->data(), static_cast<unsigned>(bytes->size()),
+                                      HB_MEMORY_MODE_DUPLICATE, nullptr, nullptr);
+    hb_face_builder_add_table(builder, tag, table);
+    hb_blob_destroy(table);
+  }
+  hb_blob_t* built = hb_face_reference_blob(builder);
+  unsigned length = 0;
+  const char* data = hb_blob_get_data(built, &length);
+  std::string out(data, length);
+  hb_blob_destroy(built);
+  hb_face_destroy(builder);
+  hb_face_destroy(face);
+  hb_blob_destroy(blob);
+  if (out.empty()) return core::Internal("HarfBuzz: cannot build the font for " + family);
   return out;
 }
 

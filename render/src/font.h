@@ -75,6 +75,14 @@ struct FontTable {
 // Subsets a face to the given original glyph ids (hinting dropped). Thread-safe.
 core::Result<SubsetFont> Subset(const Face& face, const std::vector<uint16_t>& gids);
 
+// A subset program that stands on its own, for formats that map characters to glyphs through
+// the font (OFD): `program` (a Subset's) with a cmap built from `glyphs` (code point → glyph of
+// the program; format 4 for the BMP and 12 for all), a version-3 post table and a name table
+// naming `family`.
+core::Result<std::string> StandaloneFont(const std::string& program,
+                                         std::vector<std::pair<char32_t, uint16_t>> glyphs,
+                                         const std::string& family);
+
 }  // namespace beian::render
 
 #endif  // BEIAN_RENDER_FONT_H_

@@ -216,7 +216,7 @@ struct FilingService::Impl {
                                                     std::string_view canonical_data,
                                                     const std::string& number, const std::string& issued_at,
                                                     const std::string& verify_url, render::PdfStandard standard,
-                                                    std::optional<render::PreparedLayout> prepared = {}) const {
+                                                    bool with_ofd, std::optional<render::PreparedLayout> prepared = {}) const {
     auto tmpl = kind.versions.find(version);
     if (tmpl == kind.versions.end()) {
       return core::NotFound(kind.name + " template version " + std::to_string(version) + " is missing");
@@ -227,20 +227,21 @@ struct FilingService::Impl {
     options.verification_key = VerificationKey(kind.name, version, number, issued_at, canonical_data);
     options.verify_url = verify_url;
     options.standard = standard;
+    options.with_ofd = with_ofd;
     if (prepared) return engine->Render(*tmpl->second, data, options, std::move(*prepared));
     return engine->Render(*tmpl->second, data, options);
   }
 
-  // A rendering with the kind's current template that no archive keeps.
-  // `number` empty: a preview number (PreviewNumber).
+  // A rendering with the kind's current template that no archive keeps, as
+  // PDF and, when asked, OFD. `number` empty: a preview number (PreviewNumber).
   core::Result<Rendering> RenderOutside(const render::Kind& kind, const core::Json& data, std::string number,
-                                        const std::string& issued_at) const {
+                                        const std::string& issued_at, bool with_ofd = false) const {
     const std::string canonical = core::WriteCanonicalJson(data);
     if (number.empty()) number = PreviewNumber(kind, issued_at, canonical);
     BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
                            RenderWith(kind, kind.current_version, data, canonical, number, issued_at,
-                                      PublicUrl(), kIssuedStandard));
-    return Rendering{number, std::move(pdf.pdf), pdf.pages};
+                                      PublicUrl(), kIssuedStandard, with_ofd));
+    return Rendering{number, std::move(pdf.pdf), std::move(pdf.ofd), pdf.pages};
   }
 
   // The archived document `id` if `who` may see it; kNotFound otherwise.
@@ -467,12 +468,12 @@ core::Result<std::vector<core::Problem>> FilingService::Validate(const std::stri
 
 core::Result<Rendering> FilingService::Render(const std::string& kind_name, core::Json data,
                                               const std::string& number, const std::string& issued_at,
-                                              std::vector<core::Problem>& problems) const {
+                                              std::vector<core::Problem>& problems, bool with_ofd) const {
   const render::Kind* kind = impl_->RenderKind(kind_name);
   if (kind == nullptr) return core::NotFound("unknown kind \"" + kind_name + "\"");
   const std::string at = issued_at.empty() ? impl_->Now() : issued_at;
   BEIAN_ASSIGN_OR_RETURN(core::Json checked, impl_->CheckOrRefuse(*kind, std::move(data), at, problems));
-  return impl_->RenderOutside(*kind, checked, number, at);
+  return impl_->RenderOutside(*kind, checked, number, at, with_ofd);
 }
 
 core::Result<Rendering> FilingService::Preview(const Identity& who, IssueRequest request,
@@ -634,7 +635,7 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
                          impl_->RenderWith(kind, kind.current_version, prepared.data, record.canonical_data,
                                            record.number, prepared.issued_at, record.verify_url,
-                                           kIssuedStandard, std::move(layout)));
+                                           kIssuedStandard, /*with_ofd=*/false, std::move(layout)));
   if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("rendered"));
   record.pages = pdf.pages;
   record.pdf = std::move(pdf.pdf);
@@ -1102,7 +1103,7 @@ core::Result<VerifyOutcome> FilingService::Verify(const Identity& who,
         : !data.ok()     ? core::Result<render::RenderedDocument>(data.status())
         : !standard.ok() ? core::Result<render::RenderedDocument>(standard.status())
                          : impl_->RenderWith(*kind, d.template_version, *data, d.data, d.number, d.issued_at,
-                                             d.verify_url, *standard);
+                                             d.verify_url, *standard, /*with_ofd=*/false);
     if (standard.ok() && *standard != render::PdfStandard::kPlain) {
       CheckEmbeddedData(*store, d, outcome);
     }

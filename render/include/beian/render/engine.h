@@ -87,10 +87,13 @@ struct RenderOptions {
   int compression_level = 1;     // deflate level for streams (1–12, libdeflate); 1 measured
                                  // best: 6 costs twice the time for 5 % fewer bytes
   PdfStandard standard = PdfStandard::kPdfA3u;
+  // Also write the document as OFD (GB/T 33190-2016) from the same layout: RenderedDocument::ofd.
+  bool with_ofd = false;
 };
 
 struct RenderedDocument {
   std::string pdf;
+  std::string ofd;  // when RenderOptions::with_ofd: the OFD package (a ZIP), else empty
   int pages = 0;
 };
 

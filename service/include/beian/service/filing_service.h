@@ -87,6 +87,7 @@ struct IssueRequest {
 struct Rendering {
   std::string number;  // as printed
   std::string pdf;
+  std::string ofd;     // the same document as OFD (GB/T 33190-2016), when asked for
   int pages = 0;
 };
 
@@ -130,9 +131,11 @@ class FilingService {
   // printed is `number`, or when empty one made of the kind's prefix, the
   // issue date and a digest of the data ("HT-20261127-ABCDEF"), which no
   // archived document has. Invalid data: kInvalidArgument, every problem in
-  // `problems` (warnings are returned there on success too).
+  // `problems` (warnings are returned there on success too). `with_ofd`:
+  // the OFD too, from the same layout.
   core::Result<Rendering> Render(const std::string& kind, core::Json data, const std::string& number,
-                                 const std::string& issued_at, std::vector<core::Problem>& problems) const;
+                                 const std::string& issued_at, std::vector<core::Problem>& problems,
+                                 bool with_ofd = false) const;
 
   // A preview over the API: what Issue would produce (same authority and
   // checks), rendered with a preview number and the current time, archived
