@@ -3,7 +3,8 @@
 //   render_bench [--runs N] [--no-large]
 //
 // 1. The 11-page 资质核查信息表 (120 staff, 60 projects), warm, in one process, as PDF/A-3u with its
-//    data embedded (what beian issues) and as the plain PDF of earlier documents:
+//    data embedded, as the plain PDF of earlier documents, and as PDF/A-3u and OFD from one layout
+//    (what beian issues; the bytes are the OFD's):
 //    "docno" = the same data with a new document number per render;
 //    "seeds" = a different data set per render (generated before timing), as a service sees.
 //    Median and p90 ms per document, bytes, pages.
@@ -84,8 +85,9 @@ beian::render::RenderOptions Options(int i, beian::render::PdfStandard standard 
   return o;
 }
 
+// `with_ofd`: the OFD too, from the same layout (ms for both; bytes of the OFD).
 void Phase(const char* name, const Setup& s, const std::vector<Json>& data, int runs,
-           beian::render::PdfStandard standard) {
+           beian::render::PdfStandard standard, bool with_ofd = false) {
   const beian::render::Kind* kind = s.catalog->Find("qualification-verification");
   const auto& tmpl = *kind->versions.at(kind->current_version);
   std::vector<double> ms;
@@ -94,14 +96,16 @@ void Phase(const char* name, const Setup& s, const std::vector<Json>& data, int 
   for (int i = 0; i < runs + 3; ++i) {
     const Json& d = data[static_cast<size_t>(i) % data.size()];
     auto t0 = Clock::now();
-    auto doc = s.engine->Render(tmpl, d, Options(i, standard));
+    beian::render::RenderOptions options = Options(i, standard);
+    options.with_ofd = with_ofd;
+    auto doc = s.engine->Render(tmpl, d, options);
     double t = Ms(t0);
     if (!doc.ok()) {
       std::fprintf(stderr, "render failed: %s\n", doc.status().ToString().c_str());
       std::exit(1);
     }
     if (i >= 3) ms.push_back(t);  // three warm-up renders
-    bytes = doc->pdf.size();
+    bytes = with_ofd ? doc->ofd.size() : doc->pdf.size();
     pages = doc->pages;
   }
   std::printf("%-30s %8.2f %8.2f %8.2f %9zu %6d %6d\n", name, Percentile(ms, 0.5), Percentile(ms, 0.9),
@@ -167,6 +171,7 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 16; ++i) seeds.push_back(beian::testing::MakeQualificationData(120, 60, 100 + static_cast<uint64_t>(i)));
   Phase("11-page form, seeds, A-3u", s, seeds, runs, PdfStandard::kPdfA3u);
   Phase("11-page form, seeds, plain", s, seeds, runs, PdfStandard::kPlain);
+  Phase("11-page form, seeds, A-3u+OFD", s, seeds, runs, PdfStandard::kPdfA3u, /*with_ofd=*/true);
 
   if (large) {
     std::printf("\n%-28s %8s %6s %10s %10s\n", "case (child process)", "ms", "pages", "bytes", "peak RSS MB");

@@ -605,6 +605,21 @@ class FilingApi {
     return Response::Json(200, out);
   }
 
+  // GET /v1/documents/{id}/ofd: the archived OFD, byte for byte, with its
+  // SHA-256 as ETag.
+  Response GetOfd(const Request& req, const Identity& who) {
+    auto found = DocumentFor(req, who);
+    if (auto* r = std::get_if<Response>(&found)) return *r;
+    const service::DocumentInfo& d = std::get<service::DocumentInfo>(found);
+    core::Result<std::string> ofd = service_.ReadOfd(who, d.id);
+    if (!ofd.ok()) return Refused(ofd.status(), {}, "id");
+    Response r = Response::Bytes(200, std::move(ofd).value(), "application/ofd");
+    r.SetHeader("ETag", "\"" + d.ofd_sha256 + "\"");
+    r.SetHeader("Cache-Control", "private, max-age=31536000, immutable");
+    r.SetHeader("Content-Disposition", "inline; filename=\"document-" + std::to_string(d.id) + ".ofd\"");
+    return r;
+  }
+
   // GET /v1/documents/{id}/data: the data the PDF/A document embeds
   // (data.json, canonical JSON), as read from the archived file itself.
   Response EmbeddedData(const Request& req, const Identity& who) {
@@ -731,6 +746,7 @@ class FilingApi {
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/queue", with_token(&FilingApi::Queue)));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/documents/{id}/audit", with_token(&FilingApi::Audit)));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/documents/{id}/data", with_token(&FilingApi::EmbeddedData)));
+    BEIAN_RETURN_IF_ERROR(add("GET", "/v1/documents/{id}/ofd", with_token(&FilingApi::GetOfd)));
     BEIAN_RETURN_IF_ERROR(
         add("GET", "/v1/documents/{id}/signed-copies/{copy}/file", with_token(&FilingApi::CopyFile)));
     BEIAN_RETURN_IF_ERROR(add("GET", "/v1/kinds", with_token(&FilingApi::Kinds)));

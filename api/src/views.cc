@@ -10,6 +10,7 @@ core::Json Links(const service::DocumentInfo& d) {
   links.Set("signed_copies", DocumentPath(d.id) + "/signed-copies");
   links.Set("reprints", DocumentPath(d.id) + "/reprints");
   if (!d.pdf_standard.empty()) links.Set("data", DocumentPath(d.id) + "/data");
+  if (!d.ofd_sha256.empty()) links.Set("ofd", DocumentPath(d.id) + "/ofd");
   return links;
 }
 
@@ -49,6 +50,15 @@ core::Json DocumentJson(const service::DocumentInfo& d) {
   o.Set("bytes", d.bytes);
   o.Set("pages", d.pages);
   SetOrNull(o, "pdf_standard", d.pdf_standard);
+  if (d.ofd_sha256.empty()) {
+    o.Set("ofd", core::Json());
+  } else {
+    core::Json ofd = core::Json::MakeObject();
+    ofd.Set("sha256", d.ofd_sha256);
+    ofd.Set("sm3", d.ofd_sm3);
+    ofd.Set("bytes", d.ofd_bytes);
+    o.Set("ofd", std::move(ofd));
+  }
   if (d.data) o.Set("data", *d.data);
   o.Set("links", Links(d));
   return o;

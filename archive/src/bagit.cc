@@ -301,9 +301,9 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
   }
 
   std::map<std::string, PayloadFile> payload;  // by path
-  auto write_blob = [&](const std::string& folder,
-                        const std::string& sha256) -> core::Result<std::string> {
-    const std::string rel = "data/" + folder + "/" + sha256 + ".pdf";
+  auto write_blob = [&](const std::string& folder, const std::string& sha256,
+                        const char* extension = ".pdf") -> core::Result<std::string> {
+    const std::string rel = "data/" + folder + "/" + sha256 + extension;
     if (payload.count(rel) != 0) return rel;
     BEIAN_ASSIGN_OR_RETURN(std::string bytes, archive.ReadBlob(sha256));
     const std::string actual = core::Sha256Hex(bytes);
@@ -349,6 +349,13 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
              steps.is_null() ? core::Json::MakeArray() : std::move(steps));
     BEIAN_ASSIGN_OR_RETURN(std::string file, write_blob("documents", doc.sha256));
     line.Set("file", file);
+    if (!doc.ofd_sha256.empty()) {
+      BEIAN_ASSIGN_OR_RETURN(std::string ofd_file, write_blob("documents", doc.ofd_sha256, ".ofd"));
+      line.Set("ofd_sha256", doc.ofd_sha256);
+      line.Set("ofd_sm3", doc.ofd_sm3);
+      line.Set("ofd_bytes", doc.ofd_bytes);
+      line.Set("ofd_file", ofd_file);
+    }
     core::Json copies = core::Json::MakeArray();
     for (const SignedCopy& c : sel.copies[doc.id]) {
       core::Json copy = core::Json::MakeObject();
@@ -727,6 +734,13 @@ core::Result<ImportDocument> ParseCatalogLine(
   }
   out.status = *parsed_status;
   BEIAN_ASSIGN_OR_RETURN(d.pdf, PayloadBytes(payload, file, out.sha256, where));
+  if (line.Find("ofd_file") != nullptr) {
+    std::string ofd_file, ofd_sha256;
+    if (!GetString(line, "ofd_file", ofd_file) || !GetString(line, "ofd_sha256", ofd_sha256)) {
+      return core::InvalidArgument(where + ": ofd_file and ofd_sha256 must be text");
+    }
+    BEIAN_ASSIGN_OR_RETURN(d.ofd, PayloadBytes(payload, ofd_file, ofd_sha256, where));
+  }
   BEIAN_RETURN_IF_ERROR(Refused(where, CheckNewDocument(d)));
 
   const core::Json* copies = Member(line, "signed_copies", core::Json::Type::kArray);

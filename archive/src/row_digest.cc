@@ -37,6 +37,11 @@ std::string DocumentRowDigest(const Document& d) {
   // Only when set: documents printed before it keep their recorded digest.
   if (!d.verify_url.empty()) o.Set("verify_url", d.verify_url);
   if (!d.pdf_standard.empty()) o.Set("pdf_standard", d.pdf_standard);
+  if (!d.ofd_sha256.empty()) {
+    o.Set("ofd_sha256", d.ofd_sha256);
+    o.Set("ofd_sm3", d.ofd_sm3);
+    o.Set("ofd_bytes", d.ofd_bytes);
+  }
   return DigestOf(o);
 }
 

@@ -320,6 +320,14 @@ ALTER TABLE documents ADD COLUMN verify_url TEXT NOT NULL DEFAULT '';
     {7, R"sql(
 ALTER TABLE documents ADD COLUMN pdf_standard TEXT NOT NULL DEFAULT '';
 )sql"},
+    // The document as OFD (GB/T 33190-2016) beside its PDF, a blob of its
+    // own ('' and 0 for documents issued without one).
+    {8, R"sql(
+ALTER TABLE documents ADD COLUMN ofd_sha256 TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN ofd_sm3 TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN ofd_bytes INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX documents_ofd_sha256 ON documents (ofd_sha256) WHERE ofd_sha256 != '';
+)sql"},
 };
 
 // Indexes every document in the catalog and records kTextIndexVersion (in

@@ -80,7 +80,8 @@ constexpr char kDocumentColumns[] =
     "id, number, kind, template_version, data, credit_code, enterprise_name, "
     "project_name, district, issued_at, created_by, sha256, sm3, bytes, "
     "pages, status, accepted_on, decision_due, filing_number, decided_at, "
-    "revoked_at, status_reason, verify_url, pdf_standard";
+    "revoked_at, status_reason, verify_url, pdf_standard, ofd_sha256, ofd_sm3, "
+    "ofd_bytes";
 constexpr char kSignedCopyColumns[] =
     "id, document_id, sha256, sm3, bytes, pages, media_type, original_name, "
     "uploaded_by, uploaded_at, of_record";
@@ -121,6 +122,9 @@ core::Result<Document> ReadDocument(const Statement& s) {
   d.status_reason = s.Text(21);
   d.verify_url = s.Text(22);
   d.pdf_standard = s.Text(23);
+  d.ofd_sha256 = s.Text(24);
+  d.ofd_sm3 = s.Text(25);
+  d.ofd_bytes = s.Int(26);
   return d;
 }
 
@@ -364,6 +368,7 @@ struct SqliteArchive::Impl {
     const NewDocument* in;
     const std::optional<DocumentNumber>* parsed;
     const StagedBlob* blob;
+    const StagedBlob* ofd_blob;  // or nullptr
     core::Status result;
     bool done = false;
   };
@@ -728,8 +733,20 @@ core::Result<Document> SqliteArchive::Ingest(const NewDocument& in) {
   d.sha256 = blob.info.sha256;
   d.sm3 = blob.info.sm3;
   d.bytes = blob.info.size;
+  std::optional<StagedBlob> ofd;
+  if (!in.ofd.empty()) {
+    core::Result<StagedBlob> staged = impl_->blobs.Stage(in.ofd);
+    if (!staged.ok()) {
+      impl_->blobs.Discard(blob);
+      return staged.status();
+    }
+    ofd = std::move(staged).value();
+    d.ofd_sha256 = ofd->info.sha256;
+    d.ofd_sm3 = ofd->info.sm3;
+    d.ofd_bytes = ofd->info.size;
+  }
 
-  Impl::PendingIngest item{&d, &in, &parsed, &blob, core::Status::Ok()};
+  Impl::PendingIngest item{&d, &in, &parsed, &blob, ofd ? &*ofd : nullptr, core::Status::Ok()};
   impl_->CommitIngest(item);
   BEIAN_RETURN_IF_ERROR(item.result);
   return d;
@@ -768,7 +785,10 @@ void SqliteArchive::Impl::CommitIngests(
     }
   };
   std::vector<const StagedBlob*> blobs;
-  for (const PendingIngest* p : batch) blobs.push_back(p->blob);
+  for (const PendingIngest* p : batch) {
+    blobs.push_back(p->blob);
+    if (p->ofd_blob != nullptr) blobs.push_back(p->ofd_blob);
+  }
   if (core::Status published = this->blobs.Publish(blobs); !published.ok()) {
     for (const StagedBlob* b : blobs) this->blobs.Discard(*b);
     fail_all(published);
@@ -1003,9 +1023,10 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
         db.Prepare("INSERT INTO documents (number, kind, template_version, "
                    "data, credit_code, enterprise_name, project_name, "
                    "district, issued_at, created_by, sha256, sm3, bytes, "
-                   "pages, status, number_year, number_serial, verify_url, pdf_standard) "
+                   "pages, status, number_year, number_serial, verify_url, pdf_standard, "
+                   "ofd_sha256, ofd_sm3, ofd_bytes) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                   "?13, ?14, 'issued', ?15, ?16, ?17, ?18)"));
+                   "?13, ?14, 'issued', ?15, ?16, ?17, ?18, ?19, ?20, ?21)"));
     s.BindText(1, d.number)
         .BindText(2, d.kind)
         .BindInt(3, d.template_version)
@@ -1021,7 +1042,10 @@ core::Status SqliteArchive::Impl::InsertDocumentLocked(
         .BindInt(13, d.bytes)
         .BindInt(14, d.pages)
         .BindText(17, d.verify_url)
-        .BindText(18, d.pdf_standard);
+        .BindText(18, d.pdf_standard)
+        .BindText(19, d.ofd_sha256)
+        .BindText(20, d.ofd_sm3)
+        .BindInt(21, d.ofd_bytes);
     if (parsed) {
       s.BindInt(15, parsed->year).BindInt(16, parsed->serial);
     } else {
@@ -1134,7 +1158,8 @@ core::Result<Sha256Matches> SqliteArchive::FindBySha256(
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
         db.Prepare(Select(kDocumentColumns,
-                          "FROM documents WHERE sha256 = ?1 ORDER BY id")));
+                          "FROM documents WHERE sha256 = ?1 OR "
+                          "(ofd_sha256 = ?1 AND ofd_sha256 != '') ORDER BY id")));
     s.BindText(1, sha256);
     for (;;) {
       BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());

@@ -610,6 +610,7 @@ void Verifier::AddDocument(const Document& d) {
         d.number;
   }
   CheckBlob(d.sha256, d.sm3, d.bytes, d.number, what);
+  if (!d.ofd_sha256.empty()) CheckBlob(d.ofd_sha256, d.ofd_sm3, d.ofd_bytes, d.number, what + " (OFD)");
   Tick();
 }
 

@@ -40,7 +40,7 @@ const char kUsage[] =
     "  examples OUTDIR                         render every kind's example.json into OUTDIR\n"
     "  archive ingest KIND DATA.json [--issued-at TIME] [--actor NAME]\n"
     "                                          validate, number, render and archive one document\n"
-    "  archive get NUMBER -o FILE              the archived PDF, byte for byte\n"
+    "  archive get NUMBER -o FILE [--ofd]      the archived PDF (or OFD), byte for byte\n"
     "  archive get NUMBER --data-json [-o FILE]\n"
     "                                          the data the PDF/A document embeds (data.json)\n"
     "  archive attach NUMBER SCAN [--actor NAME]\n"
@@ -373,7 +373,7 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
   const std::string& verb = args[1];
   std::vector<std::string> positional;
   std::string issued_at, actor, out, district, kind, year, reason, filing_number, since, report;
-  bool marked = false, json = false, data_json = false;
+  bool marked = false, json = false, data_json = false, ofd = false;
   for (size_t i = 2; i < args.size(); ++i) {
     const std::string& a = args[i];
     std::string* into = a == "--issued-at" ? &issued_at
@@ -394,6 +394,8 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
       json = true;
     } else if (a == "--data-json" && verb == "get") {
       data_json = true;
+    } else if (a == "--ofd" && verb == "get") {
+      ofd = true;
     } else if (into != nullptr && i + 1 < args.size()) {
       *into = args[++i];
     } else if (!a.empty() && a[0] == '-') {
@@ -551,7 +553,17 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
     return 0;
   }
   if (verb == "get") {
-    if (positional.size() != 1 || out.empty()) return Fail(kExitUsage, "usage: beian archive get NUMBER -o FILE [--data-json]");
+    if (positional.size() != 1 || out.empty()) {
+      return Fail(kExitUsage, "usage: beian archive get NUMBER -o FILE [--ofd] | --data-json [-o FILE]");
+    }
+    if (ofd) {
+      auto bytes = service.ReadOfd(who, doc->id);
+      if (!bytes.ok()) return Fail(ExitFor(bytes.status()), bytes.status().message());
+      core::Status written = WriteFileAtomically(out, bytes.value());
+      if (!written.ok()) return Fail(kExitInternal, written.message());
+      std::cout << out << "\t" << doc->number << "\tsha256 " << doc->ofd_sha256 << "\n";
+      return 0;
+    }
     auto pdf = service.ReadPdf(who, doc->id);
     if (!pdf.ok()) return Fail(kExitInternal, pdf.status().message());
     core::Status written = WriteFileAtomically(out, pdf.value());

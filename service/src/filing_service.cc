@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -635,10 +636,11 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
                          impl_->RenderWith(kind, kind.current_version, prepared.data, record.canonical_data,
                                            record.number, prepared.issued_at, record.verify_url,
-                                           kIssuedStandard, /*with_ofd=*/false, std::move(layout)));
+                                           kIssuedStandard, /*with_ofd=*/true, std::move(layout)));
   if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("rendered"));
   record.pages = pdf.pages;
   record.pdf = std::move(pdf.pdf);
+  record.ofd = std::move(pdf.ofd);
   record.data = std::move(prepared.data);
   core::Result<archive::Document> d = store->Ingest(record);
   if (d.ok()) return DocumentInfoOf(*d, /*with_data=*/false);
@@ -698,6 +700,14 @@ core::Result<DocumentInfo> FilingService::GetByNumber(const Identity& who, std::
 core::Result<std::string> FilingService::ReadPdf(const Identity& who, int64_t id) {
   BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
   return impl_->archive->ReadBlob(d.sha256);
+}
+
+core::Result<std::string> FilingService::ReadOfd(const Identity& who, int64_t id) {
+  BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
+  if (d.ofd_sha256.empty()) {
+    return core::NotFound("document " + d.number + " was issued before beian kept OFD: it has none");
+  }
+  return impl_->archive->ReadBlob(d.ofd_sha256);
 }
 
 core::Result<std::string> FilingService::ReadEmbeddedData(const Identity& who, int64_t id) {
@@ -1103,17 +1113,24 @@ core::Result<VerifyOutcome> FilingService::Verify(const Identity& who,
         : !data.ok()     ? core::Result<render::RenderedDocument>(data.status())
         : !standard.ok() ? core::Result<render::RenderedDocument>(standard.status())
                          : impl_->RenderWith(*kind, d.template_version, *data, d.data, d.number, d.issued_at,
-                                             d.verify_url, *standard, /*with_ofd=*/false);
+                                             d.verify_url, *standard, !d.ofd_sha256.empty());
     if (standard.ok() && *standard != render::PdfStandard::kPlain) {
       CheckEmbeddedData(*store, d, outcome);
     }
     if (!pdf.ok()) {
       outcome.problems.push_back({"rerender-failed", d.number, "cannot re-render: " + pdf.status().message()});
-    } else if (const std::string again = core::Sha256Hex(pdf->pdf); again != d.sha256) {
-      outcome.problems.push_back(
-          {"rerender-mismatch", d.number,
-           "re-rendering from the stored data and template v" + std::to_string(d.template_version) +
-               " gives other bytes (" + again.substr(0, 16) + "… ≠ " + d.sha256.substr(0, 16) + "…)"});
+    } else {
+      for (const auto& [what, bytes, archived] :
+           {std::tuple{"", &pdf->pdf, &d.sha256}, std::tuple{" OFD", &pdf->ofd, &d.ofd_sha256}}) {
+        if (archived->empty()) continue;
+        if (const std::string again = core::Sha256Hex(*bytes); again != *archived) {
+          outcome.problems.push_back(
+              {"rerender-mismatch", d.number,
+               "re-rendering from the stored data and template v" + std::to_string(d.template_version) +
+                   " gives other" + what + " bytes (" + again.substr(0, 16) + "… ≠ " + archived->substr(0, 16) +
+                   "…)"});
+        }
+      }
     }
     ++outcome.documents_rerendered;
     if (progress) progress(outcome.documents_rerendered, total);

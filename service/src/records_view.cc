@@ -115,6 +115,9 @@ DocumentInfo DocumentInfoOf(const archive::Document& d, bool with_data) {
   out.bytes = d.bytes;
   out.pages = d.pages;
   out.pdf_standard = d.pdf_standard;
+  out.ofd_sha256 = d.ofd_sha256;
+  out.ofd_sm3 = d.ofd_sm3;
+  out.ofd_bytes = d.ofd_bytes;
   out.status = std::string(archive::DocumentStatusName(d.status));
   out.accepted_on = d.accepted_on;
   out.decision_due = d.decision_due;

@@ -46,10 +46,12 @@ StatusChange Acceptance(int64_t id, std::vector<DocumentStatus> from,
 // returns "" or SQLite's error message.
 std::string ExecSql(const std::string& path, const std::string& sql);
 
-// SQL that takes schemas 7 (documents' pdf_standard) and 6 (users, sessions,
-// failed sign-ins, documents' verify_url) out of a catalog, to roll it back to
-// an earlier version.
-inline constexpr char kDropSchemas6And7[] =
+// SQL that takes schemas 8 (documents' OFD), 7 (documents' pdf_standard) and
+// 6 (users, sessions, failed sign-ins, documents' verify_url) out of a
+// catalog, to roll it back to an earlier version.
+inline constexpr char kDropSchemas6To8[] =
+    "DROP INDEX documents_ofd_sha256; ALTER TABLE documents DROP COLUMN ofd_sha256; "
+    "ALTER TABLE documents DROP COLUMN ofd_sm3; ALTER TABLE documents DROP COLUMN ofd_bytes; "
     "ALTER TABLE documents DROP COLUMN pdf_standard; "
     "DROP TABLE user_sessions; DROP TABLE users; DROP TABLE signin_failures; "
     "ALTER TABLE documents DROP COLUMN verify_url; ";

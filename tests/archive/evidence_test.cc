@@ -124,7 +124,7 @@ class EvidenceTest : public ::testing::Test {
     sql += "UPDATE audit_head SET seq = (SELECT max(seq) FROM audit_log), hash = '" +
            prev + "';";
     // The tree and the record of the last checkpoint, rebuilt by migration 5.
-    sql += testing::kDropSchemas6And7;
+    sql += testing::kDropSchemas6To8;
     sql += "DROP TABLE merkle_nodes; DROP TABLE checkpoint_state; "
            "DROP INDEX audit_log_subject; PRAGMA user_version = 4;";
     ASSERT_EQ(ExecSql(catalog_, sql), "");

@@ -72,7 +72,7 @@ TEST_F(MigrationTest, KeepsIdsIndexesAndReferences) {
             (std::vector<std::string>{
                 "documents_credit_code", "documents_district_issued",
                 "documents_district_serial", "documents_issued",
-                "documents_kind_issued", "documents_sha256",
+                "documents_kind_issued", "documents_ofd_sha256", "documents_sha256",
                 "documents_staff_unindexed"}));
   // No trace of the rebuild; the references still name documents and hold.
   EXPECT_TRUE(QueryColumn(catalog_,

@@ -359,7 +359,7 @@ TEST_F(SearchTest, MigrationIndexesDocumentsFiledBeforeIt) {
   // Back to schema version 1: no search index (nor what later versions
   // added; migration 4 rebuilds documents from the columns version 1 had).
   ASSERT_EQ(ExecSql(catalog,
-                    std::string(testing::kDropSchemas6And7) +
+                    std::string(testing::kDropSchemas6To8) +
                     "DROP TABLE documents_fts; DROP TABLE search_index_meta; "
                     "DROP TABLE access_tokens; DROP TABLE number_allocations; "
                     "DROP TABLE number_voids; DROP TABLE idempotency_keys; "

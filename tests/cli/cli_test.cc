@@ -273,6 +273,10 @@ TEST(CliTest, ArchiveIngestGetAndVerify) {
   ProcessResult data = beian::testing::Run({kBinary, "--data", var, "archive", "get", number, "--data-json"});
   ASSERT_EQ(data.exit_code, 0) << data.err;
   EXPECT_EQ(data.out, core::WriteCanonicalJson(*core::ParseJson(testing::ReadFileOrDie(Example("contract-filing")))) + "\n");
+  ProcessResult ofd = beian::testing::Run({kBinary, "--data", var, "archive", "get", number, "--ofd", "-o", dir.File("got.ofd")});
+  ASSERT_EQ(ofd.exit_code, 0) << ofd.err;
+  EXPECT_EQ(testing::ReadFileOrDie(dir.File("got.ofd")).compare(0, 2, "PK"), 0);
+  EXPECT_EQ(beian::testing::Run({"unzip", "-t", dir.File("got.ofd")}).exit_code, 0);
   ProcessResult pdfa = beian::testing::Run({kBinary, "pdfa", "check", dir.File("got.pdf")});
   EXPECT_EQ(pdfa.exit_code, 0) << pdfa.out << pdfa.err;
   EXPECT_NE(pdfa.out.find("PDF/A-3U\tconforms"), std::string::npos) << pdfa.out;

@@ -184,6 +184,17 @@ TEST_F(FilingApiTest, EveryKindFromCreationToVerification) {
     ASSERT_EQ(with_data.status, 200);
     EXPECT_EQ(data.body, core::WriteCanonicalJson(*with_data.Json().Find("data")));
 
+    // The OFD kept beside it, from the same layout; verify knows it by its bytes too.
+    HttpReply ofd = admin.Get(base + "/ofd");
+    ASSERT_EQ(ofd.status, 200) << ofd.body;
+    ExpectDocumented("GET", "/v1/documents/{id}/ofd", ofd);
+    EXPECT_EQ(ofd.Header("content-type"), "application/ofd");
+    EXPECT_EQ(core::Sha256Hex(ofd.body), Text(*doc.Find("ofd"), "sha256"));
+    EXPECT_EQ(ofd.body.compare(0, 2, "PK"), 0);
+    HttpReply by_ofd = admin.Post("/v1/verify", ofd.body, "application/octet-stream");
+    ASSERT_EQ(by_ofd.status, 200) << by_ofd.body;
+    EXPECT_EQ(Text(by_ofd.Json().Find("documents")->as_array().at(0), "number"), number);
+
     // A signed scan (here: a preview rendering, a real PDF of its own).
     core::Json preview_body = core::Json::MakeObject();
     preview_body.Set("kind", kind);

@@ -119,7 +119,7 @@ class ArchiveCheckTest : public ::testing::Test {
   // Merkle tree: the catalog agrees with itself again.
   void Rechain() {
     const std::vector<std::string> standards =
-        Column(catalog_, "SELECT json_array(id, pdf_standard) FROM documents");
+        Column(catalog_, "SELECT json_array(id, pdf_standard, ofd_sha256, ofd_sm3, ofd_bytes) FROM documents");
     std::string prev = archive::GenesisHash(), sql;
     for (const std::string& row :
          Column(catalog_, "SELECT json_array(seq, at, actor, action, subject, detail) FROM audit_log ORDER BY seq")) {
@@ -138,19 +138,24 @@ class ArchiveCheckTest : public ::testing::Test {
       prev = e.hash;
     }
     sql += "UPDATE audit_head SET seq = (SELECT max(seq) FROM audit_log), hash = '" + prev +
-           "'; ALTER TABLE documents DROP COLUMN pdf_standard; DROP TABLE user_sessions; DROP TABLE users; DROP TABLE signin_failures; "
+           "'; DROP INDEX documents_ofd_sha256; ALTER TABLE documents DROP COLUMN ofd_sha256; "
+           "ALTER TABLE documents DROP COLUMN ofd_sm3; ALTER TABLE documents DROP COLUMN ofd_bytes; "
+           "ALTER TABLE documents DROP COLUMN pdf_standard; DROP TABLE user_sessions; DROP TABLE users; DROP TABLE signin_failures; "
            "ALTER TABLE documents DROP COLUMN verify_url; "
            "DROP TABLE merkle_nodes; DROP TABLE checkpoint_state; DROP INDEX audit_log_subject; "
            "PRAGMA user_version = 4;";
     ASSERT_EQ(ExecSql(catalog_, sql), "");
-    // The migrations rebuild the tree and add pdf_standard back, empty: put
-    // the documents' own back, as whoever rewrote the log would.
+    // The migrations rebuild the tree and add pdf_standard and the OFD
+    // columns back, empty: put the documents' own back, as whoever rewrote
+    // the log would.
     ASSERT_NE(OpenService(copy_.File("var")), nullptr);
     std::string restore;
     for (const std::string& row : standards) {
       const core::Json f = *core::ParseJson(row);
-      restore += "UPDATE documents SET pdf_standard = '" + f.as_array()[1].as_string() +
-                 "' WHERE id = " + std::to_string(f.as_array()[0].as_int()) + ";";
+      restore += "UPDATE documents SET pdf_standard = '" + f.as_array()[1].as_string() + "', ofd_sha256 = '" +
+                 f.as_array()[2].as_string() + "', ofd_sm3 = '" + f.as_array()[3].as_string() +
+                 "', ofd_bytes = " + std::to_string(f.as_array()[4].as_int()) +
+                 " WHERE id = " + std::to_string(f.as_array()[0].as_int()) + ";";
     }
     ASSERT_EQ(ExecSql(catalog_, restore), "");
   }

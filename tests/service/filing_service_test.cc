@@ -574,6 +574,11 @@ TEST_F(FilingServiceTest, DocumentsArePdfA3uCarryingTheCatalogsDataAndVerifyComp
   auto details = service_->Get(admin_, doc->id);
   ASSERT_TRUE(details.ok() && details->data);
   EXPECT_EQ(*embedded, core::WriteCanonicalJson(*details->data));
+  // The OFD beside it: a blob of its own, re-rendered by verify like the PDF.
+  auto ofd = service_->ReadOfd(admin_, doc->id);
+  ASSERT_TRUE(ofd.ok()) << ofd.status().ToString();
+  EXPECT_EQ(core::Sha256Hex(*ofd), doc->ofd_sha256);
+  EXPECT_EQ(static_cast<int64_t>(ofd->size()), doc->ofd_bytes);
   ASSERT_TRUE(service_->Verify(admin_)->clean());
 
   // The catalog's data changed behind the archive's back: the paper no longer carries it.
@@ -610,9 +615,13 @@ TEST_F(FilingServiceTest, VerifyNamesADocumentWhoseTemplateChangedUnderIt) {
   auto outcome = service_->Verify(admin_);
   ASSERT_TRUE(outcome.ok());
   EXPECT_FALSE(outcome->clean());
-  ASSERT_EQ(outcome->problems.size(), 1u);
-  EXPECT_EQ(outcome->problems[0].kind, "rerender-mismatch");
-  EXPECT_EQ(outcome->problems[0].number, doc->number);
+  // Both the PDF and the OFD, each named.
+  ASSERT_EQ(outcome->problems.size(), 2u);
+  for (const VerifyFinding& f : outcome->problems) {
+    EXPECT_EQ(f.kind, "rerender-mismatch");
+    EXPECT_EQ(f.number, doc->number);
+  }
+  EXPECT_NE(outcome->problems[1].message.find("other OFD bytes"), std::string::npos) << outcome->problems[1].message;
 }
 
 }  // namespace

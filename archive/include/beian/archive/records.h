@@ -95,6 +95,9 @@ struct NewDocument {
   // The PDF standard the document was rendered to ("PDF/A-3u"), needed to
   // render the same bytes again; "" for the plain PDF of earlier documents.
   std::string pdf_standard;
+  // The same document as OFD (GB/T 33190-2016), stored unchanged as a blob
+  // of its own beside the PDF; "" for none.
+  std::string ofd;
   // The issue time was given by an admin backfilling a paper archive: the
   // "ingest" audit entry's detail records "backfill": true (the entry's own
   // time is the real time of the ingest).
@@ -140,6 +143,10 @@ struct Document {
   DocumentStatus status = DocumentStatus::kIssued;
   std::string verify_url;  // see NewDocument
   std::string pdf_standard;  // see NewDocument
+  // The OFD beside the PDF (see NewDocument::ofd): "" and 0 when none.
+  std::string ofd_sha256;
+  std::string ofd_sm3;
+  int64_t ofd_bytes = 0;
   // Lifecycle facts, each "" until its step happened (Archive::ChangeStatus).
   // They stay when a later step follows (a filed document that is revoked
   // keeps its filing_number).
@@ -235,7 +242,7 @@ struct Reprint {
 
 // Everything found under one SHA-256: answers "is this paper the one filed?".
 struct Sha256Matches {
-  std::vector<Document> documents;
+  std::vector<Document> documents;  // by the digest of their PDF or of their OFD
   std::vector<SignedCopy> signed_copies;
   std::vector<Reprint> reprints;
 

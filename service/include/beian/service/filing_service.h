@@ -193,6 +193,9 @@ class FilingService {
   core::Result<DocumentInfo> GetByNumber(const Identity& who, std::string_view number);
   // The archived PDF, byte for byte.
   core::Result<std::string> ReadPdf(const Identity& who, int64_t id);
+  // The archived OFD (GB/T 33190-2016) of the same document, byte for byte;
+  // kNotFound for a document issued before beian kept one.
+  core::Result<std::string> ReadOfd(const Identity& who, int64_t id);
   // The data the archived PDF/A document carries inside it (canonical JSON,
   // as the catalog keeps it: verify checks that they are equal). kNotFound
   // for a document issued before PDF/A, which embeds none.

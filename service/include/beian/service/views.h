@@ -46,6 +46,9 @@ struct DocumentInfo {
   int64_t bytes = 0;
   int pages = 0;
   std::string pdf_standard;  // "PDF/A-3u", or "" for a plain PDF issued before
+  // The OFD kept beside the PDF: "" and 0 for a document issued without one.
+  std::string ofd_sha256, ofd_sm3;
+  int64_t ofd_bytes = 0;
   // issued, signed (the copy of record is attached), accepted (受理),
   // filed (备案), refused (不予备案) or revoked (作废).
   std::string status;
