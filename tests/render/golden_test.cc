@@ -1,6 +1,7 @@
 // The golden renderer: for every kind and template version, tests/golden/<kind>/v<N>/ holds the
 // data, number, issue time and key of one document, the SHA-256 of its PDF in each standard
-// (pdf.sha256: the plain PDF of documents issued before PDF/A; pdfa-3u.sha256) and a text dump.
+// (pdf.sha256: the plain PDF of documents issued before PDF/A; pdfa-3u.sha256), of its OFD
+// (ofd.sha256) and a text dump.
 // Archived documents are re-rendered byte for byte for decades (verify, reprints), so a change in
 // render/ that alters the bytes of an existing kind-version fails here; such a change ships as a
 // new template version. BEIAN_UPDATE_GOLDEN=1 writes the files anew (for a new kind or version,
@@ -93,6 +94,15 @@ TEST_F(GoldenTest, EveryKindAndTemplateVersionRendersItsGoldenBytes) {
             << " changed: archived documents would no longer re-render as filed. Ship the change as a "
                "new template version, or, if it is meant, run with BEIAN_UPDATE_GOLDEN=1 and say why";
       }
+      // The OFD issued beside the PDF/A document.
+      options.standard = PdfStandard::kPdfA3u;
+      options.with_ofd = true;
+      auto both = engine_->Render(*tmpl, *data, options);
+      ASSERT_TRUE(both.ok()) << both.status().ToString();
+      const std::string ofd_digest = core::Sha256Hex(both->ofd) + "\n";
+      if (update) testing::WriteFileOrDie((dir / "ofd.sha256").string(), ofd_digest);
+      EXPECT_EQ(testing::ReadFileOrDie((dir / "ofd.sha256").string()), ofd_digest)
+          << "the OFD bytes of " << kind->name << " v" << version << " changed (see above)";
       ++checked;
     }
   }
