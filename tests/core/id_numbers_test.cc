@@ -171,6 +171,8 @@ TEST(IdNumbersTest, MaskedForDisplay) {
             "１１０１０５********３２５３");
   EXPECT_EQ(MaskIdNumbers("a 110105197103143253 b 110108198001011234"),
             "a 110105********3253 b 110108********1234");
+  // Characters outside the BMP around it (CJK Extension B names) stay whole.
+  EXPECT_EQ(MaskIdNumbers("𠮷祥110105197103143253王𪚥"), "𠮷祥110105********3253王𪚥");
   // Not ID numbers: too short, too long, an X in the middle.
   EXPECT_EQ(MaskIdNumbers("11010519710314325"), "11010519710314325");
   EXPECT_EQ(MaskIdNumbers("1101051971031432531"), "1101051971031432531");

@@ -595,6 +595,27 @@ TEST_F(FilingServiceTest, DocumentsArePdfA3uCarryingTheCatalogsDataAndVerifyComp
   EXPECT_EQ(kinds.count("embedded-data-mismatch"), 1u);
 }
 
+TEST_F(FilingServiceTest, NamesBeyondTheBmpAreIssuedPrintedAndFound) {
+  // 𠮷 (U+20BB7) and 𪚥 (U+2A6A5), CJK Extension B, in the enterprise's name.
+  core::Json data = Example("commitment-letter");
+  data.Find("enterprise")->Set("name", std::string("北京𠮷祥𪚥物业管理有限公司"));
+  auto doc = Issue(admin_, "commitment-letter", data);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  auto pdf = service_->ReadPdf(admin_, doc->id);
+  ASSERT_TRUE(pdf.ok());
+  testing::WriteFileOrDie(dir_.File("rare.pdf"), *pdf);
+  EXPECT_NE(testing::PdfText(dir_.File("rare.pdf")).find("北京𠮷祥𪚥物业管理有限公司"), std::string::npos);
+  for (const char* query : {"𠮷祥", "祥𪚥", "𪚥物业"}) {
+    SearchRequest request;
+    request.text = query;
+    std::vector<core::Problem> problems;
+    auto found = service_->Search(admin_, request, problems);
+    ASSERT_TRUE(found.ok()) << query << ": " << found.status().ToString();
+    ASSERT_EQ(found->documents.size(), 1u) << query;
+    EXPECT_EQ(found->documents[0].number, doc->number);
+  }
+}
+
 TEST_F(FilingServiceTest, VerifyNamesADocumentWhoseTemplateChangedUnderIt) {
   // Archive with a copy of the templates, then change the copy's template v1 in place:
   // re-rendering no longer gives the archived bytes, and verify names the document.
