@@ -379,6 +379,9 @@ core::Result<std::string> Stamp(const FontTable& fonts, std::string_view origina
     PoDoFo::PdfOutputDevice device(&buffer);
     device.Write(original.data(), static_cast<PoDoFo::pdf_long>(original.size()));
     if (original.back() != '\n' && original.back() != '\r') device.Write("\n", 1);
+    // "N 0 obj" and "endobj" on lines of their own: the update of a PDF/A document stays PDF/A
+    // (ISO 19005-3 6.1.9).
+    doc.SetWriteMode(PoDoFo::ePdfWriteMode_Clean);
     doc.WriteUpdate(&device, false);
     std::string out(buffer.GetBuffer(), device.GetLength());
     if (out.compare(0, original.size(), original) != 0) {

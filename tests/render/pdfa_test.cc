@@ -194,6 +194,18 @@ TEST_F(PdfATest, AWrongStreamLengthOrCrossReferenceOffsetIsNamed) {
   EXPECT_EQ(Clauses(damaged).count("6.1.4"), 1u);
 }
 
+TEST_F(PdfATest, AMarkedReprintOfAPdfADocumentStaysPdfA) {
+  const std::string original = Render(*catalog_->Find("qualification-verification"),
+                                      catalog_->Find("qualification-verification")->example);
+  auto reprint = engine_->StampReprint(original, {"补打", "操作人：档案员"}, "2026-12-01T09:00:00+08:00");
+  ASSERT_TRUE(reprint.ok()) << reprint.status().ToString();
+  ASSERT_EQ(reprint->compare(0, original.size(), original), 0);
+  auto report = CheckPdfA(*reprint);
+  ASSERT_TRUE(report.ok());
+  for (const PdfAFinding& f : report->findings) ADD_FAILURE() << f.clause << " " << f.message;
+  EXPECT_TRUE(report->conforms());
+}
+
 // A valid ID number (GB 11643 check character) for a test person.
 std::string IdNumber(const std::string& first17) {
   static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
