@@ -192,8 +192,8 @@ std::vector<XrefSection> ReadXrefTables(std::string_view b, Findings& f, bool* s
 }
 
 // 6.1.9 and 6.1.7.1 for the object whose header is at `at`; `length` is its stream's /Length
-// (-1: no stream or unknown).
-void CheckObjectSyntax(std::string_view b, int number, size_t at, long long length, Findings& f) {
+// (-1: no stream or unknown). Returns the bytes it read, which the caller budgets.
+size_t CheckObjectSyntax(std::string_view b, int number, size_t at, long long length, Findings& f) {
   const std::string where = "object " + std::to_string(number);
   if (at == 0 || at >= b.size() || !IsEol(b[at - 1])) f.Add("6.1.9", where + ": not preceded by an EOL");
   size_t i = at;
@@ -206,13 +206,13 @@ void CheckObjectSyntax(std::string_view b, int number, size_t at, long long leng
   }
   if (!ok) {
     f.Add("6.1.9", where + ": header is not \"N G obj\" with single spaces followed by an EOL");
-    return;
+    return 0;
   }
   const size_t body = i + 4;
   size_t end = BodyEnd(b, body);
   if (end == std::string_view::npos) {
     f.Add("6.1.9", where + ": no endobj");
-    return;
+    return b.size() - body;
   }
   if (b.compare(end, 6, "stream") == 0) {
     const size_t eol = EolAt(b, end + 6);
@@ -224,7 +224,7 @@ void CheckObjectSyntax(std::string_view b, int number, size_t at, long long leng
                                         : b.find("endstream", std::min(b.size(), data + static_cast<size_t>(length)));
     if (endstream == std::string_view::npos) {
       f.Add("6.1.7.1", where + ": no endstream after the stream's /Length bytes");
-      return;
+      return b.size() - body;
     }
     if (endstream == 0 || !IsEol(b[endstream - 1])) f.Add("6.1.7.1", where + ": endstream is not preceded by an EOL");
     if (length >= 0) {
@@ -240,11 +240,12 @@ void CheckObjectSyntax(std::string_view b, int number, size_t at, long long leng
     end = BodyEnd(b, endstream + 9);
     if (end == std::string_view::npos || b.compare(end, 6, "endobj") != 0) {
       f.Add("6.1.9", where + ": no endobj after endstream");
-      return;
+      return b.size() - body;
     }
   }
   if (!IsEol(b[end - 1])) f.Add("6.1.9", where + ": endobj is not preceded by an EOL");
   if (end + 6 < b.size() && EolAt(b, end + 6) == 0) f.Add("6.1.9", where + ": endobj is not followed by an EOL");
+  return end + 6 - body;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,25 +374,31 @@ std::map<uint32_t, std::u16string> ReadToUnicode(const std::string& cmap) {
     for (size_t i = 0; i + 4 <= h.size(); i += 4) u.push_back(static_cast<char16_t>(std::strtoul(h.substr(i, 4).c_str(), nullptr, 16)));
     return u;
   };
+  // At most a plane of codes: a CID is two bytes.
+  constexpr size_t kMaxCodes = 1 << 17;
   std::string a, b, c;
   for (size_t at = cmap.find("beginbfchar"); at != std::string::npos; at = cmap.find("beginbfchar", at)) {
     at += 11;
     const size_t end = cmap.find("endbfchar", at);
-    while (at < end && hex(at, &a) && at < end && hex(at, &b)) out[value(a)] = units(b);
+    while (at < end && out.size() < kMaxCodes && hex(at, &a) && at < end && hex(at, &b)) out[value(a)] = units(b);
   }
   for (size_t at = cmap.find("beginbfrange"); at != std::string::npos; at = cmap.find("beginbfrange", at)) {
     at += 12;
     const size_t end = cmap.find("endbfrange", at);
-    while (at < end && hex(at, &a) && at < end && hex(at, &b)) {
+    while (at < end && out.size() < kMaxCodes && hex(at, &a) && at < end && hex(at, &b)) {
       while (at < end && IsWhite(cmap[at])) ++at;
-      const uint32_t lo = value(a), hi = std::min(value(b), lo + 65536);
+      const uint64_t lo = value(a), hi = std::min<uint64_t>(value(b), lo + 65535);
       if (at < end && cmap[at] == '[') {
-        for (uint32_t code = lo; code <= hi && hex(at, &c); ++code) out[code] = units(c);
+        for (uint64_t code = lo; code <= hi && out.size() < kMaxCodes && hex(at, &c); ++code) {
+          out[static_cast<uint32_t>(code)] = units(c);
+        }
         at = cmap.find(']', at);
         if (at == std::string::npos) break;
       } else if (hex(at, &c)) {
         std::u16string u = units(c);
-        for (uint32_t code = lo; code <= hi && !u.empty(); ++code, ++u.back()) out[code] = u;
+        for (uint64_t code = lo; code <= hi && !u.empty() && out.size() < kMaxCodes; ++code, ++u.back()) {
+          out[static_cast<uint32_t>(code)] = u;
+        }
       }
     }
   }
@@ -496,8 +503,10 @@ class FontChecks {
         }
         i += 2;
       } else if (i + 2 < w.size() && w[i + 1].IsNumber() && (w[i + 2].IsNumber() || w[i + 2].IsReal())) {
-        const uint32_t last = std::min(static_cast<uint32_t>(w[i + 1].GetNumber()), first + 65536);
-        for (uint32_t c = first; c <= last; ++c) t.widths[c] = static_cast<int>(std::lround(w[i + 2].GetReal()));
+        const uint64_t last = std::min<uint64_t>(static_cast<uint32_t>(w[i + 1].GetNumber()), uint64_t{first} + 65535);
+        for (uint64_t c = first; c <= last && t.widths.size() < (1u << 17); ++c) {
+          t.widths[static_cast<uint32_t>(c)] = static_cast<int>(std::lround(w[i + 2].GetReal()));
+        }
         i += 3;
       } else {
         break;
@@ -599,7 +608,8 @@ class ContentChecks {
         } else if (op == "Do" && !operands.empty() && operands.back().IsName()) {
           const PdfObject* x = w_.Key(w_.Key(resources, "XObject"), operands.back().GetName().GetName().c_str());
           const std::string subtype = Walker::NameOf(w_.Key(x, "Subtype"));
-          if (subtype == "Form") {
+          if (subtype == "Form" && checked_forms_.insert(x->Reference()).second) {
+            // A form is checked once, however often it is drawn.
             const PdfObject* own = w_.Key(x, "Resources");
             Run(Walker::Decoded(x), own != nullptr ? own : resources, where + " form", depth + 1);
           } else if (subtype == "Image") {
@@ -623,6 +633,7 @@ class ContentChecks {
   Findings& f_;
   FontChecks& fonts_;
   ColourUse& colours_;
+  std::set<PoDoFo::PdfReference> checked_forms_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -795,6 +806,8 @@ core::Result<PdfAReport> CheckPdfA(std::string_view bytes) {
 
     // 6.1.4, 6.1.7.1, 6.1.9 on the bytes of every object the tables list.
     bool xref_streams = false;
+    // Bounded work on any file: object bodies are read at most four times the file's size in all.
+    size_t budget = 4 * bytes.size() + 4096;
     for (const XrefSection& section : ReadXrefTables(bytes, f, &xref_streams)) {
       for (const auto& [number, offset] : section.offsets) {
         long long length = -1;
@@ -803,9 +816,11 @@ core::Result<PdfAReport> CheckPdfA(std::string_view bytes) {
           const PdfObject* l = w.Key(o, "Length");
           if (l != nullptr && l->IsNumber() && o->HasStream()) length = l->GetNumber();
         }
-        CheckObjectSyntax(bytes, number, offset, length, f);
+        const size_t read = budget == 0 ? 0 : CheckObjectSyntax(bytes, number, offset, length, f);
+        budget -= std::min(budget, read);
       }
     }
+    if (budget == 0) report.not_checked.push_back("6.1.7.1, 6.1.9: objects beyond the reading budget");
     if (xref_streams) report.not_checked.push_back("6.1.4, 6.1.9: objects listed in cross-reference streams");
 
     // Every object: 6.1.7.1 (stream keys), 6.1.7.2 (filters), 6.1.13 (limits), 6.5.1 (actions),
