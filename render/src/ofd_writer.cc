@@ -133,7 +133,7 @@ class PageWriter {
     x += kNs;
     x += "\"><ofd:Content><ofd:Layer ID=\"" + std::to_string((*next_id_)++) + "\">\n";
     Paths(x, canvas);
-    for (const TextRun& run : canvas.runs) Text(x, run);
+    Texts(x, canvas.runs);
     x += "</ofd:Layer></ofd:Content></ofd:Page>\n";
     return x;
   }
@@ -191,25 +191,55 @@ class PageWriter {
     }
   }
 
-  void Text(std::string& x, const TextRun& run) {
+  // Consecutive runs of one face, size and weight share a TextObject, one TextCode each.
+  void Texts(std::string& x, const std::vector<TextRun>& runs) {
+    for (size_t i = 0; i < runs.size();) {
+      size_t j = i;
+      std::string codes;
+      while (j < runs.size() && runs[j].face == runs[i].face && runs[j].size == runs[i].size &&
+             runs[j].bold == runs[i].bold) {
+        TextCode(codes, runs[j]);
+        ++j;
+      }
+      if (!codes.empty()) {
+        const TextRun& run = runs[i];
+        std::string attributes =
+            " Font=\"" + std::to_string(font_ids_.at(run.face)) + "\" Size=\"" + MmText(run.size) + "\"";
+        // Bold is simulated as in the PDF: the outline stroked at 3 % of the size.
+        if (run.bold) attributes += " Stroke=\"true\" LineWidth=\"" + MmText(run.size * 0.03f) + "\"";
+        Object(x, "TextObject", attributes, codes);
+      }
+      i = j;
+    }
+  }
+
+  // One run as a TextCode: its characters, where it starts, and the advance after each character
+  // (the font's plus letter spacing), equal advances written as "g COUNT VALUE" (GB/T 33190 11.3).
+  void TextCode(std::string& out, const TextRun& run) {
     if (run.gids.empty()) return;
     const Face& face = *fonts_.faces[run.face];
     const std::vector<char32_t>& chars = layout_.used[run.face];
-    std::string text, delta;
+    std::string text;
+    std::vector<std::string> advances;
     for (size_t i = 0; i < run.gids.size(); ++i) {
       core::AppendUtf8(text, chars[run.gids[i]]);
-      if (i + 1 < run.gids.size()) {
-        if (!delta.empty()) delta.push_back(' ');
-        Mm(delta, face.Advance1000(run.gids[i]) * run.size / 1000.0 + run.spacing);
-      }
+      if (i + 1 < run.gids.size()) advances.push_back(MmText(face.Advance1000(run.gids[i]) * run.size / 1000.0 + run.spacing));
     }
-    std::string attributes = " Font=\"" + std::to_string(font_ids_.at(run.face)) + "\" Size=\"" + MmText(run.size) + "\"";
-    // Bold is simulated as in the PDF: the outline stroked at 3 % of the size.
-    if (run.bold) attributes += " Stroke=\"true\" LineWidth=\"" + MmText(run.size * 0.03f) + "\"";
-    std::string body = "<ofd:TextCode X=\"" + MmText(run.x) + "\" Y=\"" + MmText(run.y) + "\"";
-    if (!delta.empty()) body += " DeltaX=\"" + delta + "\"";
-    body += ">" + XmlText(text) + "</ofd:TextCode>";
-    Object(x, "TextObject", attributes, body);
+    std::string delta;
+    for (size_t i = 0; i < advances.size();) {
+      size_t j = i;
+      while (j < advances.size() && advances[j] == advances[i]) ++j;
+      if (!delta.empty()) delta.push_back(' ');
+      if (j - i >= 2) {
+        delta += "g " + std::to_string(j - i) + " " + advances[i];
+      } else {
+        delta += advances[i];
+      }
+      i = j;
+    }
+    out += "<ofd:TextCode X=\"" + MmText(run.x) + "\" Y=\"" + MmText(run.y) + "\"";
+    if (!delta.empty()) out += " DeltaX=\"" + delta + "\"";
+    out += ">" + XmlText(text) + "</ofd:TextCode>";
   }
 
   const FontTable& fonts_;
