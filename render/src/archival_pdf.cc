@@ -11,6 +11,7 @@
 #include "font_objects.h"
 #include "pdf_reading.h"
 #include "pdf_support.h"
+#include "xml_text.h"
 
 namespace beian::render {
 namespace {
@@ -23,22 +24,6 @@ using PoDoFo::PdfString;
 
 PdfString Utf8String(const std::string& s) {
   return PdfString(reinterpret_cast<const PoDoFo::pdf_utf8*>(s.c_str()));
-}
-
-// Text for an XML element's content or attribute value.
-std::string XmlText(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
 }
 
 // beian's own XMP properties, described by the extension schema ISO 19005-3 6.6.2.3.2 asks for.

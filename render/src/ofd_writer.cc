@@ -10,6 +10,7 @@
 #include "beian/core/digest.h"
 #include "beian/core/utf8.h"
 #include "beian/render/pdf_tools.h"
+#include "xml_text.h"
 #include "zip_writer.h"
 
 namespace beian::render {
@@ -43,18 +44,6 @@ std::string MmText(double pt) {
   return s;
 }
 
-void Xml(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-}
-
 // An attachment's Size: in KB (GB/T 33190 table 45), two decimals.
 std::string KiloBytes(size_t bytes) {
   const unsigned long long hundredths = (static_cast<unsigned long long>(bytes) * 100 + 512) / 1024;
@@ -62,12 +51,6 @@ std::string KiloBytes(size_t bytes) {
   s += static_cast<char>('0' + hundredths / 10 % 10);
   s += static_cast<char>('0' + hundredths % 10);
   return s;
-}
-
-std::string XmlText(std::string_view s) {
-  std::string out;
-  Xml(out, s);
-  return out;
 }
 
 // Path data (GB/T 33190 9.3.2: M, L, B, C) for the outline shapes of one style.

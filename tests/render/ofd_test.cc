@@ -10,6 +10,7 @@
 
 #include "beian/core/json.h"
 #include "engine_fixture.h"
+#include "printed_values.h"
 #include "process.h"
 
 namespace beian::render {
@@ -17,14 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::TempDir;
+using testing::Printed;
+using testing::Squeezed;
+using testing::StringsOf;
 
-std::string Squeezed(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c != ' ' && c != '\n' && c != '\t' && c != '\r') out.push_back(c);
-  }
-  return out;
-}
 
 // The text of every TextCode of a page, in drawing order, XML entities decoded.
 std::string TextCodes(const std::string& content) {
@@ -44,29 +41,7 @@ std::string TextCodes(const std::string& content) {
   return text;
 }
 
-void StringsOf(const core::Json& v, std::vector<std::string>& out) {
-  if (v.is_string()) {
-    out.push_back(v.as_string());
-  } else if (v.is_array()) {
-    for (const core::Json& e : v.as_array()) StringsOf(e, out);
-  } else if (v.is_object()) {
-    for (const auto& [key, e] : v.as_object()) StringsOf(e, out);
-  }
-}
 
-// As the PDF prints it (pdfa_test.cc): a date also as 年月日, an ID number on a notice masked.
-bool Printed(const std::string& text, const std::string& value) {
-  const std::string v = Squeezed(value);
-  if (v.empty() || text.find(v) != std::string::npos) return true;
-  if (v.size() == 18 && text.find(v.substr(0, 6) + "********" + v.substr(14)) != std::string::npos) return true;
-  if (v.size() == 10 && v[4] == '-' && v[7] == '-') {
-    const std::string y = v.substr(0, 4), m = std::to_string(std::stoi(v.substr(5, 2))),
-                      d = std::to_string(std::stoi(v.substr(8, 2)));
-    if (text.find(y + "年" + m + "月" + d + "日") != std::string::npos) return true;
-    if (text.find(y + "年" + v.substr(5, 2) + "月" + v.substr(8, 2) + "日") != std::string::npos) return true;
-  }
-  return false;
-}
 
 class OfdTest : public CatalogTest {
  protected:

@@ -14,47 +14,19 @@
 #include "beian/core/json.h"
 #include "beian/render/pdf_tools.h"
 #include "engine_fixture.h"
+#include "printed_values.h"
 #include "process.h"
 
 namespace beian::render {
 namespace {
 
 using testing::TempDir;
+using testing::Printed;
+using testing::Squeezed;
+using testing::StringsOf;
 
-std::string Squeezed(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\f') out.push_back(c);
-  }
-  return out;
-}
 
-// Every string of the data, as it may be printed: a date YYYY-MM-DD also as 年月日.
-void StringsOf(const core::Json& v, std::vector<std::string>& out) {
-  if (v.is_string()) {
-    out.push_back(v.as_string());
-  } else if (v.is_array()) {
-    for (const core::Json& e : v.as_array()) StringsOf(e, out);
-  } else if (v.is_object()) {
-    for (const auto& [key, e] : v.as_object()) StringsOf(e, out);
-  }
-}
 
-bool Printed(const std::string& text, const std::string& value) {
-  const std::string v = Squeezed(value);
-  if (v.empty() || text.find(v) != std::string::npos) return true;
-  // An ID number on a public notice is printed masked.
-  if (v.size() == 18 && text.find(v.substr(0, 6) + "********" + v.substr(14)) != std::string::npos) return true;
-  if (v.size() == 10 && v[4] == '-' && v[7] == '-') {
-    const int y = std::atoi(v.substr(0, 4).c_str()), m = std::atoi(v.substr(5, 2).c_str()),
-              d = std::atoi(v.substr(8, 2).c_str());
-    for (const std::string& form : {std::to_string(y) + "年" + std::to_string(m) + "月" + std::to_string(d) + "日",
-                                    v.substr(0, 4) + "年" + v.substr(5, 2) + "月" + v.substr(8, 2) + "日"}) {
-      if (text.find(form) != std::string::npos) return true;
-    }
-  }
-  return false;
-}
 
 class PdfATest : public CatalogTest {
  protected:
