@@ -37,7 +37,7 @@ const char kUsage[] =
     "  render KIND DATA.json -o OUT.pdf [--number DOCNO] [--issued-at 2026-11-27T10:00:00+08:00]\n"
     "         [--format pdf|ofd]               validate the data and render one document, as PDF/A-3u\n"
     "                                          or as OFD (GB/T 33190-2016)\n"
-    "  examples OUTDIR                         render every kind's example.json into OUTDIR\n"
+    "  examples OUTDIR                         render every kind's example.json into OUTDIR (.pdf, .ofd)\n"
     "  archive ingest KIND DATA.json [--issued-at TIME] [--actor NAME]\n"
     "                                          validate, number, render and archive one document\n"
     "  archive get NUMBER -o FILE [--ofd]      the archived PDF (or OFD), byte for byte\n"
@@ -252,10 +252,10 @@ int Validate(const FilingService& service, const std::string& kind_name, const s
 struct RenderRequest {
   std::string kind;
   std::string data_path;
-  std::string out_path;
+  std::string out_path;  // the PDF, or "" for none
+  std::string ofd_path;  // the OFD (GB/T 33190-2016) of the same layout, or "" for none
   std::string number;
   std::string issued_at;
-  bool ofd = false;  // --format ofd: write the OFD (GB/T 33190-2016) instead of the PDF
 };
 
 // Validates and renders one document; prints every problem. Returns the exit code.
@@ -276,7 +276,7 @@ int RenderOne(const FilingService& service, const RenderRequest& req, const core
     data = std::move(parsed).value();
   }
   std::vector<core::Problem> problems;
-  auto doc = service.Render(req.kind, std::move(data), req.number, req.issued_at, problems, req.ofd);
+  auto doc = service.Render(req.kind, std::move(data), req.number, req.issued_at, problems, !req.ofd_path.empty());
   PrintProblems(problems, std::cerr);
   if (core::HasError(problems)) {
     return Fail(kExitBadInput, req.data_path + ": refused, the data does not fit " + req.kind + " (" +
@@ -286,11 +286,12 @@ int RenderOne(const FilingService& service, const RenderRequest& req, const core
     return Fail(doc.status().code() == core::Code::kInternal ? kExitInternal : kExitBadInput,
                 req.data_path + ": " + doc.status().message());
   }
-  const std::string& bytes = req.ofd ? doc->ofd : doc->pdf;
-  core::Status written = WriteFileAtomically(req.out_path, bytes);
-  if (!written.ok()) return Fail(kExitInternal, written.message());
-  std::cout << req.out_path << "\t" << doc->number << "\t" << doc->pages << " pages\t" << bytes.size()
-            << " bytes\n";
+  for (const auto& [path, bytes] : {std::pair{&req.out_path, &doc->pdf}, std::pair{&req.ofd_path, &doc->ofd}}) {
+    if (path->empty()) continue;
+    core::Status written = WriteFileAtomically(*path, *bytes);
+    if (!written.ok()) return Fail(kExitInternal, written.message());
+    std::cout << *path << "\t" << doc->number << "\t" << doc->pages << " pages\t" << bytes->size() << " bytes\n";
+  }
   return 0;
 }
 
@@ -703,6 +704,7 @@ int Main(int argc, char** argv) {
       req.kind = k->name;
       req.data_path = root + "/templates/" + k->name + "/example.json";
       req.out_path = args[1] + "/" + k->name + ".pdf";
+      req.ofd_path = args[1] + "/" + k->name + ".ofd";
       rc = std::max(rc, RenderOne(service, req, k->example));
     }
     return rc;
@@ -741,6 +743,7 @@ int Main(int argc, char** argv) {
   }
   RenderRequest req;
   std::vector<std::string> positional;
+  bool ofd = false;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string& into) {
@@ -757,7 +760,7 @@ int Main(int argc, char** argv) {
     } else if (a == "--format") {
       std::string format;
       if (!value(format) || (format != "pdf" && format != "ofd")) return Fail(kExitUsage, "--format is pdf or ofd");
-      req.ofd = format == "ofd";
+      ofd = format == "ofd";
     } else if (!a.empty() && a[0] == '-') {
       return Fail(kExitUsage, "unknown option " + a);
     } else {
@@ -771,6 +774,7 @@ int Main(int argc, char** argv) {
   }
   req.kind = positional[0];
   req.data_path = positional[1];
+  if (ofd) std::swap(req.out_path, req.ofd_path);
   return RenderOne(service, req, nullptr);
 }
 
