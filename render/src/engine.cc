@@ -3,7 +3,6 @@
 #include <cctype>
 #include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "bind.h"
 #include "font.h"
@@ -96,11 +95,15 @@ core::Result<FontManifest> ParseFontManifest(std::string_view text) {
 }
 
 core::Result<std::string> FileFontSource::Read(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
+  // One read into a buffer of the file's size: the faces are tens of megabytes.
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
   if (!in) return core::IoError("cannot open font file " + file);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+  const std::streamoff size = in.tellg();
+  if (size < 0) return core::IoError("cannot size font file " + file);
+  std::string bytes(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), size)) return core::IoError("cannot read font file " + file);
+  return bytes;
 }
 
 TemplateInfo Describe(const Template& tmpl) { return {tmpl.kind, tmpl.version, tmpl.title}; }
