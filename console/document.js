@@ -172,6 +172,8 @@ function describeEntry(e, doc) {
       return [d.marked ? '补打' : '重新打印', d.operator ? `操作人 ${d.operator}` : ''];
     case 'set-status':
       return [kStepLabels[d.to] || '状态变更', `${statusLabel(d.from)} → ${statusLabel(d.to)}${stepDetail(d.to, d) ? `；${stepDetail(d.to, d)}` : ''}`];
+    case 'attach-ofd':
+      return ['生成OFD版式文件', d.ofd_sha256 ? `SHA-256 ${d.ofd_sha256.slice(0, 16)}…` : ''];
     default:
       return [e.action, ''];
   }

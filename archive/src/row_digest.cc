@@ -140,7 +140,8 @@ bool IsArchiveAction(std::string_view action) {
          action == kActionReprint || action == kActionSetStatus ||
          action == kActionTokenCreate || action == kActionTokenRevoke ||
          action == kActionVoidNumber || action == kActionUserCreate ||
-         action == kActionUserDisable || action == kActionUserPassword;
+         action == kActionUserDisable || action == kActionUserPassword ||
+         action == kActionAttachOfd;
 }
 
 }  // namespace beian::archive

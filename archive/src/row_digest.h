@@ -54,6 +54,7 @@ inline constexpr std::string_view kActionVoidNumber = "void-number";
 inline constexpr std::string_view kActionUserCreate = "user-create";
 inline constexpr std::string_view kActionUserDisable = "user-disable";
 inline constexpr std::string_view kActionUserPassword = "user-password";
+inline constexpr std::string_view kActionAttachOfd = "attach-ofd";
 
 // The reason a "void-number" entry gives.
 inline constexpr std::string_view kVoidReasonUnused =

@@ -26,6 +26,7 @@
 #include "beian/core/beijing_time.h"
 #include "beian/core/json.h"
 #include "beian/core/kinds.h"
+#include "beian/core/digest.h"
 #include "beian/core/utf8.h"
 #include "audit_rows.h"
 #include "checkpoint_file.h"
@@ -1600,6 +1601,64 @@ core::Result<std::vector<StaffConflict>> SqliteArchive::ListStaffConflicts(
   }
   BEIAN_RETURN_IF_ERROR(snapshot.Commit());
   return conflicts;
+}
+
+core::Result<Document> SqliteArchive::AttachOfd(int64_t document_id, std::string_view ofd,
+                                                std::string_view actor) {
+  if (ofd.empty()) return core::InvalidArgument("the OFD is empty");
+  if (actor.empty() || !core::IsValidUtf8(actor)) return core::InvalidArgument("the actor must be UTF-8 text");
+  BEIAN_ASSIGN_OR_RETURN(const Document before, Get(document_id));
+  const std::string sha256 = core::Sha256Hex(ofd);
+  if (!before.ofd_sha256.empty()) {
+    if (before.ofd_sha256 == sha256) return before;
+    return core::AlreadyExists("document " + before.number + " has its OFD already");
+  }
+  // The blob first: a crash before the row commits leaves only an
+  // unreferenced blob (a notice of verify).
+  BEIAN_ASSIGN_OR_RETURN(const BlobInfo blob, impl_->blobs.Put(ofd));
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  Transaction txn(db);
+  BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
+  BEIAN_ASSIGN_OR_RETURN(Document d, impl_->GetLocked(document_id));
+  if (!d.ofd_sha256.empty()) {
+    if (d.ofd_sha256 == blob.sha256) return d;
+    return core::AlreadyExists("document " + d.number + " has its OFD already");
+  }
+  d.ofd_sha256 = blob.sha256;
+  d.ofd_sm3 = blob.sm3;
+  d.ofd_bytes = blob.size;
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s,
+        db.Prepare("UPDATE documents SET ofd_sha256 = ?2, ofd_sm3 = ?3, ofd_bytes = ?4 "
+                   "WHERE id = ?1 AND ofd_sha256 = ''"));
+    s.BindInt(1, d.id).BindText(2, d.ofd_sha256).BindText(3, d.ofd_sm3).BindInt(4, d.ofd_bytes);
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  core::Json detail = core::Json::MakeObject();
+  detail.Set("document_id", d.id);
+  detail.Set("ofd_sha256", d.ofd_sha256);
+  detail.Set("row_sha256", DocumentRowDigest(d));
+  BEIAN_RETURN_IF_ERROR(impl_->AppendAuditLocked(std::string(actor), kActionAttachOfd, d.number, detail).status());
+  BEIAN_RETURN_IF_ERROR(txn.Commit());
+  return d;
+}
+
+core::Result<std::vector<int64_t>> SqliteArchive::DocumentsWithoutOfd(int64_t after_id, int limit) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(
+      Statement s,
+      impl_->db.Prepare("SELECT id FROM documents WHERE id > ?1 AND pdf_standard != '' AND "
+                        "ofd_sha256 = '' ORDER BY id LIMIT ?2"));
+  s.BindInt(1, after_id).BindInt(2, limit);
+  std::vector<int64_t> ids;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    ids.push_back(s.Int(0));
+  }
+  return ids;
 }
 
 core::Result<std::vector<int64_t>> SqliteArchive::DocumentsWithoutStaffKeys() {

@@ -195,6 +195,17 @@ void Verifier::RecordAuditRefs(const AuditEntry& e) {
     invalid("detail lacks row_sha256");
     return;
   }
+  if (e.action == kActionAttachOfd) {
+    // The document's row now holds its OFD: the digest to compare is this one.
+    auto it = audited_documents_.find(document_id);
+    if (it == audited_documents_.end()) {
+      invalid("document id " + std::to_string(document_id) + " was never ingested");
+    } else {
+      it->second.row_digest = row.row_digest;
+      it->second.seq = e.seq;
+    }
+    return;
+  }
   if (e.action == kActionIngest) {
     row.number = text_of("number");
     row.status = text_of("status");

@@ -663,6 +663,7 @@ int Main(int argc, char** argv) {
   if (command == "serve") {
     core::Status configured = ServiceSettingsFromConfig(args, options, !signing_key.empty(), !public_url.empty());
     if (!configured.ok()) return Fail(kExitUsage, configured.message());
+    options.ofd_in_background = true;  // requests first: the OFD of each document follows it
   }
   // init-keys: the algorithm of a key made now.
   std::string signing_algorithm;

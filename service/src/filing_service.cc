@@ -1,10 +1,20 @@
 #include "beian/service/filing_service.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <condition_variable>
+#include <deque>
+#include <iostream>
 #include <optional>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -144,6 +154,106 @@ struct FilingService::Impl {
   std::unique_ptr<Accounts> accounts;
   std::optional<StaffKeys> staff;
   std::unique_ptr<UploadInspector> uploads;
+
+  // The OFD renditions made off the request path (ServiceOptions::
+  // ofd_in_background); null when they are made at issue.
+  struct OfdQueue {
+    std::mutex mu;
+    std::condition_variable wake;
+    std::deque<int64_t> ids;
+    bool stop = false;
+    // When a document was last issued: the thread waits for a quiet moment,
+    // so that its transactions never queue behind, or before, those of issuing.
+    std::chrono::steady_clock::time_point last_issue;
+    std::thread thread;
+  };
+  // How long issuing must have paused before the OFD thread works.
+  static constexpr std::chrono::milliseconds kOfdQuiet{300};
+  std::unique_ptr<OfdQueue> ofd;
+
+  ~Impl() { StopOfdQueue(); }
+
+  // Renders document `d` as OFD from its stored data, with the template
+  // version, standard and verification address it was issued with, and
+  // attaches it to the archive. The PDF of that rendering must be the
+  // archived one: else the OFD would not be of the same document.
+  core::Result<archive::Document> AttachOfdOf(const archive::Document& d) {
+    const render::Kind* kind = RenderKind(d.kind);
+    if (kind == nullptr) return core::NotFound("kind " + d.kind + " is no longer in the catalog");
+    BEIAN_ASSIGN_OR_RETURN(const core::Json data, core::ParseJson(d.data));
+    BEIAN_ASSIGN_OR_RETURN(const render::PdfStandard standard, render::ParsePdfStandard(d.pdf_standard));
+    BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument both,
+                           RenderWith(*kind, d.template_version, data, d.data, d.number, d.issued_at, d.verify_url,
+                                      standard, /*with_ofd=*/true));
+    if (core::Sha256Hex(both.pdf) != d.sha256) {
+      return core::Internal("document " + d.number + ": rendering it again gives another PDF than the archived "
+                            "one, so no OFD is made of it; run archive verify");
+    }
+    return archive->AttachOfd(d.id, both.ofd, "beian");
+  }
+
+  // The OFD thread: the documents a stop left without an OFD, then each
+  // document issued, until StopOfdQueue.
+  void RunOfdQueue() {
+    // Requests first: this thread renders when the CPU is otherwise idle
+    // (SCHED_IDLE; where that is refused, the lowest nice value).
+    sched_param idle{};
+    if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle) != 0) {
+      setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), 19);
+    }
+    // False when stopped while waiting for issuing to pause.
+    auto quiet = [&] {
+      std::unique_lock<std::mutex> lock(ofd->mu);
+      for (;;) {
+        if (ofd->stop) return false;
+        const auto since = std::chrono::steady_clock::now() - ofd->last_issue;
+        if (since >= kOfdQuiet) return true;
+        ofd->wake.wait_for(lock, kOfdQuiet - since);
+      }
+    };
+    auto attach = [&](int64_t id) {
+      if (!quiet()) return;
+      core::Result<archive::Document> d = archive->Get(id);
+      core::Result<archive::Document> attached = d.ok() ? AttachOfdOf(*d) : d;
+      if (!attached.ok() && attached.status().code() != core::Code::kAlreadyExists) {
+        std::cerr << "beian: no OFD for document " << id << ": " << attached.status().message() << "\n";
+      }
+    };
+    for (int64_t after = 0;;) {
+      core::Result<std::vector<int64_t>> pending = archive->DocumentsWithoutOfd(after, 64);
+      if (!pending.ok() || pending->empty()) break;
+      for (int64_t id : *pending) {
+        {
+          std::lock_guard<std::mutex> lock(ofd->mu);
+          if (ofd->stop) return;
+        }
+        attach(id);
+        after = id;
+      }
+    }
+    for (;;) {
+      int64_t id = 0;
+      {
+        std::unique_lock<std::mutex> lock(ofd->mu);
+        ofd->wake.wait(lock, [&] { return ofd->stop || !ofd->ids.empty(); });
+        if (ofd->stop) return;
+        id = ofd->ids.front();
+        ofd->ids.pop_front();
+      }
+      attach(id);
+    }
+  }
+
+  void StopOfdQueue() {
+    if (ofd == nullptr) return;
+    {
+      std::lock_guard<std::mutex> lock(ofd->mu);
+      ofd->stop = true;
+    }
+    ofd->wake.notify_all();
+    if (ofd->thread.joinable()) ofd->thread.join();
+    ofd.reset();
+  }
 
   std::string Now() const { return now ? now() : archive::NowInBeijing(); }
 
@@ -425,6 +535,10 @@ core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOp
     impl->staff.emplace(std::move(staff));
     BEIAN_RETURN_IF_ERROR(impl->IndexStaffOfOlderDocuments());
     BEIAN_RETURN_IF_ERROR(impl->VoidUnusedNumbers("beian").status());
+    if (options.ofd_in_background && impl->catalog != nullptr) {
+      impl->ofd = std::make_unique<Impl::OfdQueue>();
+      impl->ofd->thread = std::thread([impl = impl.get()] { impl->RunOfdQueue(); });
+    }
     // Load the pinyin tables now (about 0.3 s), not in the first search.
     (void)archive::IndexTerms("北京");
   }
@@ -636,14 +750,26 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
                          impl_->RenderWith(kind, kind.current_version, prepared.data, record.canonical_data,
                                            record.number, prepared.issued_at, record.verify_url,
-                                           kIssuedStandard, /*with_ofd=*/true, std::move(layout)));
+                                           kIssuedStandard, /*with_ofd=*/false, std::move(layout)));
   if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("rendered"));
   record.pages = pdf.pages;
   record.pdf = std::move(pdf.pdf);
-  record.ofd = std::move(pdf.ofd);
   record.data = std::move(prepared.data);
   core::Result<archive::Document> d = store->Ingest(record);
-  if (d.ok()) return DocumentInfoOf(*d, /*with_data=*/false);
+  if (d.ok()) {
+    // The OFD beside it: made now, or queued for the OFD thread.
+    if (impl_->ofd != nullptr) {
+      {
+        std::lock_guard<std::mutex> lock(impl_->ofd->mu);
+        impl_->ofd->ids.push_back(d->id);
+        impl_->ofd->last_issue = std::chrono::steady_clock::now();
+      }
+      impl_->ofd->wake.notify_one();
+    } else if (core::Result<archive::Document> attached = impl_->AttachOfdOf(*d); attached.ok()) {
+      d = std::move(attached);
+    }
+    return DocumentInfoOf(*d, /*with_data=*/false);
+  }
   if (d.status().code() != core::Code::kAlreadyExists) return d.status();
   // Another request won a race: the same key (answer its document), or a
   // person filed by another enterprise in the meantime.
@@ -704,8 +830,12 @@ core::Result<std::string> FilingService::ReadPdf(const Identity& who, int64_t id
 
 core::Result<std::string> FilingService::ReadOfd(const Identity& who, int64_t id) {
   BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
-  if (d.ofd_sha256.empty()) {
+  if (d.pdf_standard.empty()) {
     return core::NotFound("document " + d.number + " was issued before beian kept OFD: it has none");
+  }
+  // Not rendered yet (the OFD thread is behind): now.
+  if (d.ofd_sha256.empty()) {
+    BEIAN_ASSIGN_OR_RETURN(d, impl_->AttachOfdOf(d));
   }
   return impl_->archive->ReadBlob(d.ofd_sha256);
 }
@@ -1116,6 +1246,11 @@ core::Result<VerifyOutcome> FilingService::Verify(const Identity& who,
                                              d.verify_url, *standard, !d.ofd_sha256.empty());
     if (standard.ok() && *standard != render::PdfStandard::kPlain) {
       CheckEmbeddedData(*store, d, outcome);
+      if (d.ofd_sha256.empty()) {
+        outcome.notices.push_back({"ofd-pending", d.number,
+                                   "the document's OFD is not made yet (the server makes it shortly after the "
+                                   "document, and at its next start after a stop)"});
+      }
     }
     if (!pdf.ok()) {
       outcome.problems.push_back({"rerender-failed", d.number, "cannot re-render: " + pdf.status().message()});

@@ -308,7 +308,8 @@ TEST(CliTest, CheckpointsKeptElsewhereCatchARewrittenLogAndProofsCheckOffline) {
   ProcessResult checkpoint = beian::testing::Run({kBinary, "--data", var, "archive", "checkpoint"});
   ASSERT_EQ(checkpoint.exit_code, 0) << checkpoint.err;
   const std::string line = checkpoint.out.substr(0, checkpoint.out.find('\n'));
-  EXPECT_EQ(line.rfind("beian-checkpoint/1 3 ", 0), 0u) << line;
+  // Three ingest entries, each followed by the attach-ofd entry of its OFD.
+  EXPECT_EQ(line.rfind("beian-checkpoint/1 6 ", 0), 0u) << line;
 
   // The proof of the second document holds for its PDF and fails for the
   // first one's, a changed byte, or another key.

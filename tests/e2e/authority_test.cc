@@ -96,7 +96,19 @@ class AuthorityTest : public ::testing::Test {
   }
   void SetUp() override { ASSERT_NE(server_->port(), 0) << server_->Stderr(); }
 
+  // The catalog's counts once the server has made the OFD of every document
+  // (it does so after answering, so a count taken before may change under us).
   static Footprint Catalog() {
+    for (int i = 0; i < 400; ++i) {
+      sqlite3* db = nullptr;
+      int64_t pending = 0;
+      if (sqlite3_open_v2((data_ + "/catalog.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        pending = Count(db, "SELECT count(*) FROM documents WHERE pdf_standard != '' AND ofd_sha256 = ''");
+      }
+      sqlite3_close(db);
+      if (pending == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
     sqlite3* db = nullptr;
     Footprint f;
     if (sqlite3_open_v2((data_ + "/catalog.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {

@@ -180,7 +180,11 @@ TEST_F(ConsoleTest, EveryChangeByCookieNeedsTheSessionsCsrfToken) {
   ASSERT_EQ(audit.status, 200);
   ExpectDocumented("GET", "/v1/documents/{id}/audit", audit);
   const core::Json entries = audit.Json();
-  const auto& list = entries.Find("entries")->as_array();
+  // The people's entries; the server's own attach-ofd entry may fall between them.
+  std::vector<core::Json> list;
+  for (const core::Json& e : entries.Find("entries")->as_array()) {
+    if (e.Find("action")->as_string() != "attach-ofd") list.push_back(e);
+  }
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0].Find("action")->as_string(), "ingest");
   EXPECT_NE(list[0].Find("actor")->as_string().find("李明"), std::string::npos);

@@ -102,9 +102,12 @@ TEST_F(AccountsTest, ASessionSpeaksForItsUserInTheAuditLog) {
   EXPECT_EQ(issued->created_by, who.Actor());
   core::Result<std::vector<AuditEntryInfo>> audit = service_->AuditOf(who, issued->id);
   ASSERT_TRUE(audit.ok());
-  ASSERT_EQ(audit->size(), 1u);
+  // Issued by the user; its OFD attached by the service itself.
+  ASSERT_EQ(audit->size(), 2u);
   EXPECT_EQ(audit->at(0).action, "ingest");
   EXPECT_EQ(audit->at(0).actor, who.Actor());
+  EXPECT_EQ(audit->at(1).action, "attach-ofd");
+  EXPECT_EQ(audit->at(1).actor, "beian");
 }
 
 TEST_F(AccountsTest, WrongUnknownAndDisabledAreAnsweredAlikeAndDelaysGrow) {

@@ -11,6 +11,7 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include <sqlite3.h>
 
@@ -52,10 +53,11 @@ class FilingServiceTest : public ::testing::Test {
  protected:
   void SetUp() override { Open(testing::SourceRoot()); }
 
-  void Open(const std::string& root) {
+  void Open(const std::string& root, bool ofd_in_background = false) {
     service_.reset();
     ServiceOptions options;
     options.root = root;
+    options.ofd_in_background = ofd_in_background;
     options.data_dir = dir_.File("var");
     options.now = [this] {
       std::lock_guard<std::mutex> lock(mu_);
@@ -346,12 +348,15 @@ TEST_F(FilingServiceTest, AdminBackfillIsRecordedAsSuch) {
   ASSERT_TRUE(doc.ok()) << doc.status().ToString();
   EXPECT_EQ(doc->issued_at, "2019-05-06T09:00:00+08:00");
   EXPECT_NE(doc->number.find("〔2019〕"), std::string::npos);
+  // The ingest entry, then the service's own attach-ofd entry.
   const std::vector<archive::AuditEntry> log = AuditEntries();
-  ASSERT_FALSE(log.empty());
-  EXPECT_EQ(log.back().action, "ingest");
-  EXPECT_EQ(log.back().actor, "cli 测试管理员");
-  EXPECT_EQ(log.back().at, "2026-11-27T10:00:00+08:00") << "the entry keeps the real time";
-  EXPECT_NE(log.back().detail.find("\"backfill\":true"), std::string::npos) << log.back().detail;
+  ASSERT_GE(log.size(), 2u);
+  const archive::AuditEntry& ingest = log[log.size() - 2];
+  EXPECT_EQ(ingest.action, "ingest");
+  EXPECT_EQ(ingest.actor, "cli 测试管理员");
+  EXPECT_EQ(ingest.at, "2026-11-27T10:00:00+08:00") << "the entry keeps the real time";
+  EXPECT_NE(ingest.detail.find("\"backfill\":true"), std::string::npos) << ingest.detail;
+  EXPECT_EQ(log.back().action, "attach-ofd");
 }
 
 TEST_F(FilingServiceTest, ScopeHidesDocumentsOfOthers) {
@@ -593,6 +598,41 @@ TEST_F(FilingServiceTest, DocumentsArePdfA3uCarryingTheCatalogsDataAndVerifyComp
   std::set<std::string> kinds;
   for (const VerifyFinding& f : outcome->problems) kinds.insert(f.kind);
   EXPECT_EQ(kinds.count("embedded-data-mismatch"), 1u);
+}
+
+TEST_F(FilingServiceTest, TheServerMakesEachOfdOffTheRequestPathAndAfterAStop) {
+  Open(testing::SourceRoot(), /*ofd_in_background=*/true);
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto doc = Issue(admin_, "commitment-letter", Example("commitment-letter"));
+    ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+    ids.push_back(doc->id);
+  }
+  // Stopped at once: whatever the OFD thread did not make, the next start makes.
+  Open(testing::SourceRoot(), /*ofd_in_background=*/true);
+  auto all_made = [&] {
+    for (int64_t id : ids) {
+      auto d = service_->Get(admin_, id);
+      if (!d.ok() || d->ofd_sha256.empty()) return false;
+    }
+    return true;
+  };
+  for (int i = 0; i < 200 && !all_made(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(all_made()) << "every OFD within 10 s";
+  for (int64_t id : ids) {
+    auto d = service_->Get(admin_, id);
+    auto ofd = service_->ReadOfd(admin_, id);
+    ASSERT_TRUE(ofd.ok());
+    EXPECT_EQ(core::Sha256Hex(*ofd), d->ofd_sha256);
+  }
+  // Each OFD is one audit entry by the service itself, and verify knows the row that holds it.
+  int attached = 0;
+  for (const archive::AuditEntry& e : AuditEntries()) attached += e.action == "attach-ofd" && e.actor == "beian";
+  EXPECT_EQ(attached, 3);
+  auto outcome = service_->Verify(admin_);
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_TRUE(outcome->clean()) << (outcome->problems.empty() ? "" : outcome->problems[0].message);
+  for (const VerifyFinding& f : outcome->notices) EXPECT_NE(f.kind, "ofd-pending") << f.message;
 }
 
 TEST_F(FilingServiceTest, NamesBeyondTheBmpAreIssuedPrintedAndFound) {

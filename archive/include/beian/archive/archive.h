@@ -153,6 +153,20 @@ class Archive {
   virtual core::Result<std::vector<StaffConflict>> ListStaffConflicts(
       std::string_view district) = 0;
 
+  // Stores `ofd` as the OFD of document `document_id` (a blob of its own,
+  // its digests in the document's row) in one transaction with an
+  // "attach-ofd" audit entry by `actor` carrying the row's new digest.
+  // Returns the document as it is then. kAlreadyExists when the document
+  // has an OFD already (other bytes); the same bytes again are a no-op;
+  // kNotFound for an unknown id.
+  virtual core::Result<Document> AttachOfd(int64_t document_id, std::string_view ofd,
+                                           std::string_view actor) = 0;
+
+  // PDF/A documents without their OFD yet (issued and not yet rendered as
+  // OFD, or a crash in between) with ids above `after_id`, id order, at
+  // most `limit`.
+  virtual core::Result<std::vector<int64_t>> DocumentsWithoutOfd(int64_t after_id, int limit) = 0;
+
   // Documents whose staff were never indexed (catalogs from before the staff
   // index, BagIt imports, documents ingested without staff keys), id order:
   // the service computes their keys and calls SetStaffKeys.

@@ -89,6 +89,8 @@ class SqliteArchive : public Archive {
   core::Result<std::vector<StaffConflict>> ListStaffConflicts(
       std::string_view district) override;
   core::Result<std::vector<int64_t>> DocumentsWithoutStaffKeys() override;
+  core::Result<Document> AttachOfd(int64_t document_id, std::string_view ofd, std::string_view actor) override;
+  core::Result<std::vector<int64_t>> DocumentsWithoutOfd(int64_t after_id, int limit) override;
   core::Status SetStaffKeys(int64_t document_id,
                             const std::vector<StaffKey>& keys) override;
   core::Result<AuditEntry> AppendAudit(const NewAuditEntry& entry) override;

@@ -69,6 +69,12 @@ struct ServiceOptions {
   // beian:verify/NUMBER?key=KEY form. See SetPublicUrl.
   std::string public_url;
   int64_t session_max_seconds = 12 * 60 * 60;
+  // Each PDF/A document is also kept as OFD. With this set (the server), the
+  // OFD is rendered off the request path by one thread at a lower CPU
+  // priority, which also renders, at start, those a stop left without one;
+  // without it (the command line), right after the document is archived.
+  // Either way ReadOfd renders one that is not there yet.
+  bool ofd_in_background = false;
 };
 
 // A document to issue.
