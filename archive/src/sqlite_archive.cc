@@ -89,6 +89,17 @@ constexpr char kSignedCopyColumns[] =
 constexpr char kReprintColumns[] =
     "id, document_id, marked, sha256, sm3, bytes, operator, reprinted_at";
 
+// The first column of every row `s` gives: ids.
+core::Result<std::vector<int64_t>> FirstColumnIds(Statement& s) {
+  std::vector<int64_t> ids;
+  for (;;) {
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) break;
+    ids.push_back(s.Int(0));
+  }
+  return ids;
+}
+
 // Rows read per batch by the ForEach* calls.
 constexpr int kBatch = 256;
 
@@ -1652,13 +1663,7 @@ core::Result<std::vector<int64_t>> SqliteArchive::DocumentsWithoutOfd(int64_t af
       impl_->db.Prepare("SELECT id FROM documents WHERE id > ?1 AND pdf_standard != '' AND "
                         "ofd_sha256 = '' ORDER BY id LIMIT ?2"));
   s.BindInt(1, after_id).BindInt(2, limit);
-  std::vector<int64_t> ids;
-  for (;;) {
-    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
-    if (!row) break;
-    ids.push_back(s.Int(0));
-  }
-  return ids;
+  return FirstColumnIds(s);
 }
 
 core::Result<std::vector<int64_t>> SqliteArchive::DocumentsWithoutStaffKeys() {
@@ -1667,13 +1672,7 @@ core::Result<std::vector<int64_t>> SqliteArchive::DocumentsWithoutStaffKeys() {
       Statement s,
       impl_->db.Prepare(
           "SELECT id FROM documents WHERE staff_indexed = 0 ORDER BY id"));
-  std::vector<int64_t> ids;
-  for (;;) {
-    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
-    if (!row) break;
-    ids.push_back(s.Int(0));
-  }
-  return ids;
+  return FirstColumnIds(s);
 }
 
 core::Status SqliteArchive::SetStaffKeys(int64_t document_id,

@@ -747,10 +747,13 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
   BEIAN_ASSIGN_OR_RETURN(record.number, store->AllocateNumber(record.district, year, kind.name));
   if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("number-taken"));
   record.canonical_data = core::WriteCanonicalJson(prepared.data);
+  // Without the OFD thread, the OFD comes from this same layout and is
+  // attached once the document is archived.
+  const bool ofd_now = impl_->ofd == nullptr;
   BEIAN_ASSIGN_OR_RETURN(render::RenderedDocument pdf,
                          impl_->RenderWith(kind, kind.current_version, prepared.data, record.canonical_data,
                                            record.number, prepared.issued_at, record.verify_url,
-                                           kIssuedStandard, /*with_ofd=*/false, std::move(layout)));
+                                           kIssuedStandard, ofd_now, std::move(layout)));
   if (impl_->fault) BEIAN_RETURN_IF_ERROR(impl_->fault("rendered"));
   record.pages = pdf.pages;
   record.pdf = std::move(pdf.pdf);
@@ -765,7 +768,8 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
         impl_->ofd->last_issue = std::chrono::steady_clock::now();
       }
       impl_->ofd->wake.notify_one();
-    } else if (core::Result<archive::Document> attached = impl_->AttachOfdOf(*d); attached.ok()) {
+    } else if (core::Result<archive::Document> attached = store->AttachOfd(d->id, pdf.ofd, "beian");
+               attached.ok()) {
       d = std::move(attached);
     }
     return DocumentInfoOf(*d, /*with_data=*/false);
