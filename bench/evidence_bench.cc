@@ -87,7 +87,8 @@ int main(int argc, char** argv) {
 
   // 2. Leaves and subtrees in a catalog table, 16 entries per transaction.
   {
-    auto db = OrDie(beian::archive::Database::Open(dir + "/merkle.sqlite3", false, 10000), "db");
+    auto connection = OrDie(beian::archive::SqliteDatabase::Open(dir + "/merkle.sqlite3", false, 10000), "db");
+    beian::archive::Database& db = *connection;
     OrDie(db.Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE merkle_nodes (level "
                   "INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) "
                   "WITHOUT ROWID;"),
@@ -118,7 +119,7 @@ int main(int argc, char** argv) {
   }
 
   // 3. A real archive: entries by ingest, a checkpoint every 256.
-  beian::archive::SqliteArchiveOptions options;
+  beian::archive::ArchiveOptions options;
   options.checkpoint_interval = std::chrono::milliseconds(0);
   options.checkpoint_every_entries = 1 << 30;  // signed here, by hand, to time each one
   auto archive = OrDie(beian::archive::SqliteArchive::Open(dir + "/archive", options), "archive");

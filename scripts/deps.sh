@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PACKAGES=(
   g++ cmake make pkg-config
-  libpodofo-dev libharfbuzz-dev libicu-dev libqrencode-dev libpoco-dev libdeflate-dev libssl-dev libsqlite3-dev
+  libpodofo-dev libharfbuzz-dev libicu-dev libqrencode-dev libpoco-dev libdeflate-dev libssl-dev libsqlite3-dev libpq-dev
   libseccomp-dev libpng-dev libjpeg62-turbo-dev
   libgtest-dev
   fonts-arphic-gbsn00lp fonts-wqy-zenhei fonts-arphic-gkai00mp fonts-arphic-uming fonts-hanazono
@@ -18,6 +18,8 @@ TEST=0
 [ "${1:-}" = "--test" ] && TEST=1
 if [ $TEST -eq 1 ]; then
   PACKAGES+=(chromium faketime unzip libxml2-utils)
+  # A private PostgreSQL cluster runs the catalog tests on the second engine.
+  PACKAGES+=(postgresql)
   # Apache PDFBox Preflight, and the two jars it needs that its package does not pull in.
   PACKAGES+=(libpdfbox2-java libactivation-java libjaxb-api-java)
   command -v java >/dev/null 2>&1 || PACKAGES+=(default-jre-headless)

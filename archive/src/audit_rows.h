@@ -3,7 +3,7 @@
 #define BEIAN_ARCHIVE_SRC_AUDIT_ROWS_H_
 
 #include "beian/archive/records.h"
-#include "sqlite_db.h"
+#include "sql.h"
 
 namespace beian::archive {
 

@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "audit_rows.h"
-#include "beian/archive/sqlite_archive.h"
+#include "beian/archive/catalog_archive.h"
 #include "checkpoint_file.h"
 #include "merkle_store.h"
 
@@ -33,12 +33,8 @@ core::Result<std::vector<core::MerkleHash>> StoredLeaves(Database& db,
 core::Result<std::unique_ptr<CheckpointSigner>> CheckpointSigner::Start(
     Options options, core::SigningKey key) {
   if (!options.now) options.now = NowInBeijing;
-  BEIAN_ASSIGN_OR_RETURN(
-      Database reader,
-      Database::Open(options.catalog, /*read_only=*/true, options.busy_timeout_ms));
-  BEIAN_ASSIGN_OR_RETURN(
-      Database writer,
-      Database::Open(options.catalog, /*read_only=*/false, options.busy_timeout_ms));
+  BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<Database> reader, options.open(/*read_only=*/true));
+  BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<Database> writer, options.open(/*read_only=*/false));
   std::unique_ptr<CheckpointSigner> signer(new CheckpointSigner(
       std::move(options), std::move(key), std::move(reader), std::move(writer)));
   {
@@ -63,7 +59,7 @@ core::Result<std::unique_ptr<CheckpointSigner>> CheckpointSigner::Start(
 }
 
 CheckpointSigner::CheckpointSigner(Options options, core::SigningKey key,
-                                   Database reader, Database writer)
+                                   std::unique_ptr<Database> reader, std::unique_ptr<Database> writer)
     : options_(std::move(options)),
       key_(std::move(key)),
       reader_(std::move(reader)),
@@ -116,6 +112,10 @@ core::Result<core::Checkpoint> CheckpointSigner::Sign() {
 }
 
 core::Result<core::Checkpoint> CheckpointSigner::SignLocked() {
+  // One process of the catalog signs at a time (on PostgreSQL, whichever
+  // node gets the lock; the file is shared).
+  CatalogLockGuard one_signer(*writer_, CatalogLock::kCheckpoints);
+  BEIAN_RETURN_IF_ERROR(one_signer.Take());
   // Another process may append too: re-read and retry when it did.
   for (int attempt = 0;; ++attempt) {
     CheckpointTail tail;
@@ -139,11 +139,11 @@ core::Result<core::Checkpoint> CheckpointSigner::SignLocked() {
     core::MerkleHash root{};
     uint64_t size = 0;
     {
-      Transaction snapshot(reader_);
+      Transaction snapshot(*reader_);
       BEIAN_RETURN_IF_ERROR(snapshot.BeginRead());
       BEIAN_ASSIGN_OR_RETURN(
           const int64_t recorded,
-          reader_.QueryInt("SELECT coalesce((SELECT size FROM checkpoint_state), 0)"));
+          reader_->QueryInt("SELECT coalesce((SELECT size FROM checkpoint_state), 0)"));
       if (static_cast<uint64_t>(recorded) > before) {
         return core::FailedPrecondition(
             options_.file + (tail.last ? " ends at a checkpoint of " +
@@ -152,14 +152,14 @@ core::Result<core::Checkpoint> CheckpointSigner::SignLocked() {
             ", but the catalog recorded one of " + std::to_string(recorded) +
             ": restore the file from a backup; run verify");
       }
-      BEIAN_ASSIGN_OR_RETURN(size, StoredMerkleSize(reader_));
+      BEIAN_ASSIGN_OR_RETURN(size, StoredMerkleSize(*reader_));
       if (size < before) {
         return core::FailedPrecondition(
             "the audit log has " + std::to_string(size) +
             " entries, fewer than the last checkpoint's " +
             std::to_string(before) + ": entries were deleted; run verify");
       }
-      const core::MerkleNodeSource nodes = StoredMerkleNodes(reader_);
+      const core::MerkleNodeSource nodes = StoredMerkleNodes(*reader_);
       if (tail.last) {
         BEIAN_ASSIGN_OR_RETURN(const core::MerkleHash then,
                                core::MerkleRootOf(before, nodes));
@@ -176,7 +176,7 @@ core::Result<core::Checkpoint> CheckpointSigner::SignLocked() {
       } else if (size == 0) {
         return core::NotFound("the audit log is empty: nothing to sign yet");
       }
-      BEIAN_ASSIGN_OR_RETURN(leaves, StoredLeaves(reader_, before, size));
+      BEIAN_ASSIGN_OR_RETURN(leaves, StoredLeaves(*reader_, before, size));
       BEIAN_ASSIGN_OR_RETURN(root, core::MerkleRootOf(size, nodes));
       BEIAN_RETURN_IF_ERROR(snapshot.Commit());
     }
@@ -192,11 +192,11 @@ core::Result<core::Checkpoint> CheckpointSigner::SignLocked() {
       return appended;
     }
     {
-      Transaction txn(writer_);
+      Transaction txn(*writer_);
       BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
       BEIAN_ASSIGN_OR_RETURN(
           Statement s,
-          writer_.Prepare("INSERT INTO checkpoint_state (id, size, line) VALUES "
+          writer_->Prepare("INSERT INTO checkpoint_state (id, size, line) VALUES "
                           "(1, ?1, ?2) ON CONFLICT (id) DO UPDATE SET size = "
                           "excluded.size, line = excluded.line WHERE "
                           "excluded.size > checkpoint_state.size"));
@@ -220,12 +220,12 @@ core::Result<AuditProof> CheckpointSigner::Prove(int64_t seq) {
   }
   AuditProof proof;
   proof.checkpoint = *last_;
-  Transaction snapshot(reader_);
+  Transaction snapshot(*reader_);
   BEIAN_RETURN_IF_ERROR(snapshot.BeginRead());
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
-        reader_.Prepare(std::string("SELECT ") + kAuditColumns + " FROM audit_log WHERE seq = ?1"));
+        reader_->Prepare(std::string("SELECT ") + kAuditColumns + " FROM audit_log WHERE seq = ?1"));
     s.BindInt(1, seq);
     BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
     if (!row) return core::NotFound("no audit entry " + std::to_string(seq));
@@ -235,7 +235,7 @@ core::Result<AuditProof> CheckpointSigner::Prove(int64_t seq) {
   BEIAN_ASSIGN_OR_RETURN(
       proof.path,
       core::MerkleInclusionProof(static_cast<uint64_t>(seq - 1),
-                                 proof.checkpoint.size, StoredMerkleNodes(reader_)));
+                                 proof.checkpoint.size, StoredMerkleNodes(*reader_)));
   BEIAN_RETURN_IF_ERROR(snapshot.Commit());
   // Never hand out a proof that does not hold (a catalog edited since).
   if (core::Status holds = core::VerifyMerkleInclusion(

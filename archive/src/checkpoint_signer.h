@@ -19,16 +19,15 @@
 #include "beian/archive/archive.h"
 #include "beian/core/signing.h"
 #include "beian/core/status.h"
-#include "sqlite_db.h"
+#include "sql.h"
 
 namespace beian::archive {
 
 class CheckpointSigner {
  public:
   struct Options {
-    std::string catalog;  // the catalog's path
+    DatabaseOpener open;  // connections to the catalog
     std::string file;     // the checkpoints file
-    int busy_timeout_ms = 10000;
     int every_entries = 256;
     std::chrono::milliseconds interval{60000};  // 0: no timer
     std::function<std::string()> now;  // null: NowInBeijing
@@ -60,8 +59,8 @@ class CheckpointSigner {
   core::Result<AuditProof> Prove(int64_t seq);
 
  private:
-  CheckpointSigner(Options options, core::SigningKey key, Database reader,
-                   Database writer);
+  CheckpointSigner(Options options, core::SigningKey key, std::unique_ptr<Database> reader,
+                   std::unique_ptr<Database> writer);
   void TimerLoop();
   // Sign() with mu_ held.
   core::Result<core::Checkpoint> SignLocked();
@@ -70,8 +69,8 @@ class CheckpointSigner {
   const core::SigningKey key_;
 
   std::mutex mu_;
-  Database reader_;  // guarded by mu_
-  Database writer_;  // guarded by mu_; records checkpoint_state
+  const std::unique_ptr<Database> reader_;  // guarded by mu_
+  const std::unique_ptr<Database> writer_;  // guarded by mu_; records checkpoint_state
   std::optional<core::Checkpoint> last_;  // guarded by mu_
 
   std::atomic<int64_t> signed_size_{0};

@@ -11,7 +11,7 @@
 #include "beian/archive/records.h"
 #include "beian/core/merkle.h"
 #include "beian/core/status.h"
-#include "sqlite_db.h"
+#include "sql.h"
 
 namespace beian::archive {
 

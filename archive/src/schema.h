@@ -1,4 +1,5 @@
-// The catalog schema as numbered migrations (PRAGMA user_version).
+// The catalog schema as numbered migrations, for SQLite (PRAGMA user_version)
+// and PostgreSQL (beian_schema).
 #ifndef BEIAN_ARCHIVE_SRC_SCHEMA_H_
 #define BEIAN_ARCHIVE_SRC_SCHEMA_H_
 
@@ -8,7 +9,7 @@
 
 #include "beian/core/status.h"
 #include "search_terms.h"
-#include "sqlite_db.h"
+#include "sql.h"
 
 namespace beian::archive {
 
@@ -20,12 +21,14 @@ core::Status IndexDocumentTerms(Database& db, int64_t id,
 // The version the last migration reaches.
 int LatestSchemaVersion();
 
-// Sets the connection's pragmas (WAL, foreign keys, synchronous=FULL) and
-// applies every migration above the database's user_version, each in its own
-// transaction together with the new user_version; then rebuilds the full-text
-// index if it was built with another kTextIndexVersion. Safe when several processes
-// open the catalog at once. kFailedPrecondition if the database is newer than
-// this build.
+// SQLite: sets the connection's pragmas (WAL, foreign keys,
+// synchronous=FULL) and applies every migration above the database's
+// user_version, each in its own transaction together with the new
+// user_version. PostgreSQL: applies its migrations above the version in
+// beian_schema the same way. Then rebuilds the full-text index if it was
+// built with another kTextIndexVersion. Safe when several processes open the
+// catalog at once. kFailedPrecondition if the database is newer than this
+// build.
 core::Status PrepareCatalog(Database& db);
 
 }  // namespace beian::archive

@@ -1,6 +1,10 @@
 #include "sqlite_db.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <utility>
@@ -39,120 +43,103 @@ core::Status FromSqlite(int rc, sqlite3* db, std::string_view context) {
   }
 }
 
+// A compiled SQLite statement, kept by its connection's cache when released.
+class SqliteStatement : public StatementBackend {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt, StatementCache* cache)
+      : db_(db), stmt_(stmt), cache_(cache) {}
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+
+  void BindInt(int index, int64_t value) override { Note(sqlite3_bind_int64(stmt_, index, value)); }
+  void BindText(int index, std::string_view value) override {
+    Note(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  }
+  void BindBlob(int index, std::string_view bytes) override {
+    Note(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+  }
+  void BindNull(int index) override { Note(sqlite3_bind_null(stmt_, index)); }
+
+  core::Result<bool> Step() override {
+    if (bind_rc_ != SQLITE_OK) return FromSqlite(bind_rc_, db_, "bind");
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return FromSqlite(rc, db_, sqlite3_sql(stmt_));
+  }
+
+  int64_t Int(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  std::string Text(int column) const override {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    const int size = sqlite3_column_bytes(stmt_, column);
+    if (text == nullptr) return std::string();
+    return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(size));
+  }
+  std::string_view Blob(int column) const override {
+    const void* bytes = sqlite3_column_blob(stmt_, column);
+    const int size = sqlite3_column_bytes(stmt_, column);
+    if (bytes == nullptr) return std::string_view();
+    return std::string_view(static_cast<const char*>(bytes), static_cast<size_t>(size));
+  }
+  bool IsNull(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+  void Release() override;
+
+  const char* sql() const { return sqlite3_sql(stmt_); }
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    bind_rc_ = SQLITE_OK;
+  }
+
+ private:
+  void Note(int rc) {
+    if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  StatementCache* cache_;  // null: deleted when released
+  int bind_rc_ = SQLITE_OK;
+};
+
 // Idle statements by their SQL text, at most kMaxStatements of them (the
 // archive's statements are a few dozen fixed texts; search builds a few
 // shapes more).
 class StatementCache {
  public:
-  ~StatementCache() {
-    for (auto& [sql, stmt] : idle_) sqlite3_finalize(stmt);
-  }
-
   // An idle statement compiled from `sql`, or nullptr.
-  sqlite3_stmt* Take(std::string_view sql) {
+  std::unique_ptr<SqliteStatement> Take(std::string_view sql) {
     auto it = idle_.find(sql);
     if (it == idle_.end()) return nullptr;
-    sqlite3_stmt* stmt = it->second;
+    std::unique_ptr<SqliteStatement> stmt = std::move(it->second);
     idle_.erase(it);
     return stmt;
   }
 
-  // Keeps a statement no longer used, reset and unbound, or finalizes it.
-  void Return(sqlite3_stmt* stmt) {
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    const char* sql = sqlite3_sql(stmt);
-    if (sql == nullptr || idle_.size() >= kMaxStatements || !idle_.emplace(sql, stmt).second) {
-      sqlite3_finalize(stmt);
-    }
+  // Keeps a statement no longer used, reset and unbound, or deletes it.
+  void Return(SqliteStatement* stmt) {
+    std::unique_ptr<SqliteStatement> owned(stmt);
+    owned->Reset();
+    const char* sql = owned->sql();
+    if (sql == nullptr || idle_.size() >= kMaxStatements || idle_.count(sql) != 0) return;
+    idle_.emplace(sql, std::move(owned));
   }
 
  private:
   static constexpr size_t kMaxStatements = 256;
-  std::map<std::string, sqlite3_stmt*, std::less<>> idle_;
+  std::map<std::string, std::unique_ptr<SqliteStatement>, std::less<>> idle_;
 };
 
-Statement::~Statement() {
-  if (stmt_ == nullptr) return;
+void SqliteStatement::Release() {
   if (cache_ != nullptr) {
-    cache_->Return(stmt_);
+    cache_->Return(this);
   } else {
-    sqlite3_finalize(stmt_);
+    delete this;
   }
 }
 
-Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), stmt_(other.stmt_), cache_(other.cache_), bind_rc_(other.bind_rc_) {
-  other.stmt_ = nullptr;
-}
-
-void Statement::Note(int rc) {
-  if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
-}
-
-Statement& Statement::BindInt(int index, int64_t value) {
-  Note(sqlite3_bind_int64(stmt_, index, value));
-  return *this;
-}
-
-Statement& Statement::BindText(int index, std::string_view value) {
-  Note(sqlite3_bind_text64(stmt_, index, value.data(), value.size(),
-                           SQLITE_TRANSIENT, SQLITE_UTF8));
-  return *this;
-}
-
-Statement& Statement::BindBlob(int index, std::string_view bytes) {
-  Note(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(),
-                           SQLITE_TRANSIENT));
-  return *this;
-}
-
-Statement& Statement::BindNull(int index) {
-  Note(sqlite3_bind_null(stmt_, index));
-  return *this;
-}
-
-core::Result<bool> Statement::Step() {
-  if (bind_rc_ != SQLITE_OK) return FromSqlite(bind_rc_, db_, "bind");
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  return FromSqlite(rc, db_, sqlite3_sql(stmt_));
-}
-
-core::Status Statement::Run() {
-  for (;;) {
-    BEIAN_ASSIGN_OR_RETURN(const bool row, Step());
-    if (!row) return core::Status::Ok();
-  }
-}
-
-int64_t Statement::Int(int column) const {
-  return sqlite3_column_int64(stmt_, column);
-}
-
-std::string Statement::Text(int column) const {
-  const unsigned char* text = sqlite3_column_text(stmt_, column);
-  const int size = sqlite3_column_bytes(stmt_, column);
-  if (text == nullptr) return std::string();
-  return std::string(reinterpret_cast<const char*>(text),
-                     static_cast<size_t>(size));
-}
-
-std::string_view Statement::Blob(int column) const {
-  const void* bytes = sqlite3_column_blob(stmt_, column);
-  const int size = sqlite3_column_bytes(stmt_, column);
-  if (bytes == nullptr) return std::string_view();
-  return std::string_view(static_cast<const char*>(bytes),
-                          static_cast<size_t>(size));
-}
-
-bool Statement::IsNull(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
-
-core::Result<Database> Database::Open(const std::string& path, bool read_only,
-                                      int busy_timeout_ms) {
+core::Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path, bool read_only,
+                                                                   int busy_timeout_ms) {
   sqlite3* db = nullptr;
   const int flags = (read_only ? SQLITE_OPEN_READONLY
                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
@@ -165,48 +152,36 @@ core::Result<Database> Database::Open(const std::string& path, bool read_only,
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, busy_timeout_ms);
-  return Database(db, path);
+  return std::unique_ptr<SqliteDatabase>(new SqliteDatabase(db, path, busy_timeout_ms));
 }
 
-Database::Database(sqlite3* db, std::string path)
-    : db_(db), path_(std::move(path)), cache_(std::make_unique<StatementCache>()) {}
+SqliteDatabase::SqliteDatabase(sqlite3* db, std::string path, int busy_timeout_ms)
+    : db_(db), path_(std::move(path)), busy_timeout_ms_(busy_timeout_ms),
+      cache_(std::make_unique<StatementCache>()) {}
 
-Database::Database(Database&& other) noexcept
-    : db_(other.db_), path_(std::move(other.path_)), cache_(std::move(other.cache_)) {
-  other.db_ = nullptr;
-}
-
-Database& Database::operator=(Database&& other) noexcept {
-  if (this != &other) {
-    cache_.reset();
-    if (db_ != nullptr) sqlite3_close(db_);
-    db_ = other.db_;
-    path_ = std::move(other.path_);
-    cache_ = std::move(other.cache_);
-    other.db_ = nullptr;
-  }
-  return *this;
-}
-
-Database::~Database() {
-  // Statements in use are finalized by their owners first and the cache
+SqliteDatabase::~SqliteDatabase() {
+  // Statements in use are released by their owners first and the cache
   // finalizes the idle ones, so close succeeds.
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    checkpointer_.reset();
+  }
   cache_.reset();
-  if (db_ != nullptr) sqlite3_close(db_);
+  sqlite3_close(db_);
 }
 
-core::Result<Statement> Database::Prepare(std::string_view sql) {
-  if (sqlite3_stmt* cached = cache_->Take(sql)) return Statement(db_, cached, cache_.get());
+core::Result<Statement> SqliteDatabase::Prepare(std::string_view sql) {
+  if (std::unique_ptr<SqliteStatement> cached = cache_->Take(sql)) return Statement(cached.release());
   sqlite3_stmt* stmt = nullptr;
   // Prepared "persistent": it is meant to be kept and reused.
   const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return FromSqlite(rc, db_, sql);
-  if (stmt == nullptr) return Statement(db_, stmt);  // only a comment or spaces
-  return Statement(db_, stmt, cache_.get());
+  if (stmt == nullptr) return Statement(nullptr);  // only a comment or spaces
+  return Statement(new SqliteStatement(db_, stmt, cache_.get()));
 }
 
-core::Status Database::Exec(const char* sql) {
+core::Status SqliteDatabase::Exec(const char* sql) {
   // One statement (SAVEPOINT, COMMIT, a PRAGMA) is prepared once and reused;
   // a script goes through sqlite3_exec.
   if (std::strchr(sql, ';') == nullptr) {
@@ -218,39 +193,90 @@ core::Status Database::Exec(const char* sql) {
   return core::Status::Ok();
 }
 
-core::Result<int64_t> Database::QueryInt(const char* sql) {
-  BEIAN_ASSIGN_OR_RETURN(Statement stmt, Prepare(sql));
-  BEIAN_ASSIGN_OR_RETURN(const bool row, stmt.Step());
-  if (!row) return core::Internal(std::string("no row from ") + sql);
-  return stmt.Int(0);
+int64_t SqliteDatabase::Changes() const { return sqlite3_changes64(db_); }
+
+core::Status SqliteDatabase::BeginWrite(Durability durability) {
+  if (durability != Durability::kAtCommit) {
+    BEIAN_RETURN_IF_ERROR(Exec("PRAGMA synchronous = NORMAL"));
+    lowered_synchronous_ = true;
+  }
+  // IMMEDIATE: the write lock at once, so that two writers never deadlock
+  // upgrading a read lock.
+  core::Status begun = Exec("BEGIN IMMEDIATE");
+  if (!begun.ok()) RestoreSynchronous();
+  return begun;
 }
 
-int64_t Database::Changes() const { return sqlite3_changes64(db_); }
-
-int64_t Database::LastInsertRowId() const {
-  return sqlite3_last_insert_rowid(db_);
+core::Status SqliteDatabase::BeginRead() {
+  // The snapshot is fixed by the first read.
+  return Exec("BEGIN");
 }
 
-Transaction::~Transaction() {
-  if (open_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+core::Status SqliteDatabase::Commit() {
+  core::Status committed = Exec("COMMIT");
+  if (committed.ok()) RestoreSynchronous();
+  return committed;
 }
 
-core::Status Transaction::BeginWrite() {
-  BEIAN_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
-  open_ = true;
+void SqliteDatabase::Rollback() {
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  RestoreSynchronous();
+}
+
+void SqliteDatabase::RestoreSynchronous() {
+  if (!lowered_synchronous_) return;
+  lowered_synchronous_ = false;
+  (void)Exec("PRAGMA synchronous = FULL");
+}
+
+core::Status SqliteDatabase::Sync() {
+  std::lock_guard<std::mutex> lock(log_mu_);
+  const std::string log = path_ + "-wal";
+  if (!log_) {
+    const int fd = ::open(log.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return PosixError("cannot open", log, errno);
+    log_.emplace(fd);
+    // The log's name, which SQLite syncs only in FULL mode.
+    const std::string dir = std::filesystem::path(path_).parent_path().string();
+    if (core::Status synced = FsyncDirectory(dir.empty() ? "." : dir); !synced.ok()) {
+      log_.reset();
+      return synced;
+    }
+  }
+  if (::fdatasync(log_->get()) != 0) return PosixError("cannot sync", log, errno);
   return core::Status::Ok();
 }
 
-core::Status Transaction::BeginRead() {
-  BEIAN_RETURN_IF_ERROR(db_.Exec("BEGIN"));
-  open_ = true;
-  return core::Status::Ok();
+void SqliteDatabase::SetCommitHook(std::function<void()> hook) {
+  commit_hook_ = std::move(hook);
+  ::sqlite3_wal_hook(db_, &SqliteDatabase::AfterCommit, this);
 }
 
-core::Status Transaction::Commit() {
-  BEIAN_RETURN_IF_ERROR(db_.Exec("COMMIT"));
-  open_ = false;
-  return core::Status::Ok();
+int SqliteDatabase::AfterCommit(void* self_in, sqlite3* db, const char* schema, int pages) {
+  SqliteDatabase* self = static_cast<SqliteDatabase*>(self_in);
+  self->log_pages_.store(pages, std::memory_order_relaxed);
+  if (self->commit_hook_) self->commit_hook_();
+  if (pages >= kBackstopPages) {
+    ::sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  return SQLITE_OK;
+}
+
+void SqliteDatabase::Housekeep() {
+  if (log_pages_.load(std::memory_order_relaxed) < kCheckpointPages) return;
+  std::unique_lock<std::mutex> lock(checkpoint_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) return;  // another thread is making one
+  if (!checkpointer_) {
+    core::Result<std::unique_ptr<SqliteDatabase>> opened = Open(path_, /*read_only=*/false, busy_timeout_ms_);
+    if (!opened.ok()) return;
+    // A first read opens its log: a connection that has read nothing does
+    // not know the catalog is in WAL mode, and its checkpoints do nothing.
+    if (!(*opened)->QueryInt("PRAGMA user_version").ok()) return;
+    checkpointer_ = std::move(opened).value();
+  }
+  // A failure (busy, I/O) leaves the frames in the log for the next try;
+  // nothing depends on it but the log's length.
+  ::sqlite3_wal_checkpoint_v2(checkpointer_->db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
 }
 
 }  // namespace beian::archive

@@ -1,16 +1,22 @@
-// A thin RAII layer over the SQLite C API; the one place where SQLite result
-// codes become Status values (FromSqlite).
+// The catalog in SQLite: a Database (sql.h) over the SQLite C API, in WAL
+// mode. The one place where SQLite result codes become Status values
+// (FromSqlite).
 #ifndef BEIAN_ARCHIVE_SRC_SQLITE_DB_H_
 #define BEIAN_ARCHIVE_SRC_SQLITE_DB_H_
 
 #include <sqlite3.h>
 
-#include <cstdint>
+#include <atomic>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "beian/core/status.h"
+#include "posix_file.h"
+#include "sql.h"
 
 namespace beian::archive {
 
@@ -19,101 +25,66 @@ namespace beian::archive {
 // rest kInternal; the message carries SQLite's text and `context`.
 core::Status FromSqlite(int rc, sqlite3* db, std::string_view context);
 
-// Compiled statements of one connection kept for reuse, by their SQL text.
 class StatementCache;
 
-// A prepared statement; on destruction it is reset and handed back to its
-// connection's cache (or finalized). Bind indexes start at 1, column indexes
-// at 0. A bind error is kept and returned by the next Step.
-class Statement {
- public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt, StatementCache* cache = nullptr)
-      : db_(db), stmt_(stmt), cache_(cache) {}
-  ~Statement();
-  Statement(Statement&& other) noexcept;
-  Statement& operator=(Statement&&) = delete;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& BindInt(int index, int64_t value);
-  Statement& BindText(int index, std::string_view value);
-  Statement& BindNull(int index);
-  Statement& BindBlob(int index, std::string_view bytes);
-
-  // Advances: true when a row is ready, false when done.
-  core::Result<bool> Step();
-  // Steps until done (for statements without result rows).
-  core::Status Run();
-
-  int64_t Int(int column) const;
-  std::string Text(int column) const;
-  // The column's bytes, valid until the next Step or Bind.
-  std::string_view Blob(int column) const;
-  bool IsNull(int column) const;
-
- private:
-  void Note(int rc);
-
-  sqlite3* db_;
-  sqlite3_stmt* stmt_;
-  StatementCache* cache_;
-  int bind_rc_ = SQLITE_OK;
-};
-
-// An open database connection; closed on destruction. Not thread-safe: the
-// owner serializes calls.
-class Database {
+// Durability: kAtCommit commits with synchronous=FULL; kAtSync and
+// kWithNextSync commit with synchronous=NORMAL (in WAL mode the commit is in
+// the log, not yet synced), and Sync syncs the log through a descriptor of
+// its own, so that a commit made under the caller's lock is made durable
+// after the lock is released: numbers are handed out and rows checked while
+// the disk works.
+//
+// Checkpoints of the log (copying it into the catalog file, syncing both) are
+// not made inside the commit that passes 1000 pages, as SQLite's
+// auto-checkpoint would: Housekeep makes a PASSIVE one on a connection of its
+// own once the log is that long, and writers go on meanwhile. The commit hook
+// checkpoints in place only past kBackstopPages, when Housekeep is not called.
+class SqliteDatabase : public Database {
  public:
   // Opens `path` (created if missing unless read_only) and sets busy_timeout.
-  static core::Result<Database> Open(const std::string& path, bool read_only,
-                                     int busy_timeout_ms);
+  static core::Result<std::unique_ptr<SqliteDatabase>> Open(const std::string& path, bool read_only,
+                                                            int busy_timeout_ms);
+  ~SqliteDatabase() override;
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
 
-  Database(Database&& other) noexcept;
-  Database& operator=(Database&& other) noexcept;
-  ~Database();
-
-  // Compiles one statement, or reuses the one compiled for the same text
-  // earlier (statements are prepared once per connection, not per call).
-  core::Result<Statement> Prepare(std::string_view sql);
-  // Runs one or more statements, ignoring any rows they answer.
-  core::Status Exec(const char* sql);
-  // The first column of the first row of a query as an integer.
-  core::Result<int64_t> QueryInt(const char* sql);
-  // The rowid of the last successful INSERT on this connection.
-  int64_t LastInsertRowId() const;
-  // The rows the last INSERT, UPDATE or DELETE on this connection changed.
-  int64_t Changes() const;
+  SqlDialect dialect() const override { return SqlDialect::kSqlite; }
+  const std::string& name() const override { return path_; }
+  core::Result<Statement> Prepare(std::string_view sql) override;
+  core::Status Exec(const char* sql) override;
+  int64_t Changes() const override;
+  core::Status BeginWrite(Durability durability) override;
+  core::Status BeginRead() override;
+  core::Status Commit() override;
+  void Rollback() override;
+  core::Status Sync() override;
+  void SetCommitHook(std::function<void()> hook) override;
+  void Housekeep() override;
 
   sqlite3* handle() const { return db_; }
-  const std::string& path() const { return path_; }
 
  private:
-  Database(sqlite3* db, std::string path);
+  static constexpr int kCheckpointPages = 1000;
+  static constexpr int kBackstopPages = 10000;
+
+  SqliteDatabase(sqlite3* db, std::string path, int busy_timeout_ms);
+  static int AfterCommit(void* self, sqlite3* db, const char* schema, int pages);
+  // Back to synchronous=FULL after a transaction that lowered it.
+  void RestoreSynchronous();
 
   sqlite3* db_ = nullptr;
-  std::string path_;
+  const std::string path_;
+  const int busy_timeout_ms_;
   std::unique_ptr<StatementCache> cache_;
-};
+  bool lowered_synchronous_ = false;
+  std::function<void()> commit_hook_;
+  std::atomic<int> log_pages_{0};
 
-// BEGIN IMMEDIATE (or a deferred read transaction) on construction via Begin;
-// ROLLBACK on destruction unless committed.
-class Transaction {
- public:
-  explicit Transaction(Database& db) : db_(db) {}
-  ~Transaction();
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
+  std::mutex log_mu_;
+  std::optional<FileDescriptor> log_;  // guarded by log_mu_; opened by Sync
 
-  // Starts a write transaction, taking the write lock at once (so that two
-  // writers never deadlock upgrading a read lock).
-  core::Status BeginWrite();
-  // Starts a read transaction; its snapshot is fixed by the first read.
-  core::Status BeginRead();
-  core::Status Commit();
-
- private:
-  Database& db_;
-  bool open_ = false;
+  std::mutex checkpoint_mu_;
+  std::unique_ptr<SqliteDatabase> checkpointer_;  // guarded by checkpoint_mu_
 };
 
 }  // namespace beian::archive

@@ -454,24 +454,25 @@ core::Result<std::vector<std::string>> QueryTerms(std::string_view query) {
 
 namespace {
 
-// `term` as one FTS5 string: double-quoted, inner quotes doubled, NUL bytes
-// removed; "" when nothing is left.
-std::string QuoteTerm(const std::string& term) {
+// `term` as one quoted string of a query language, NUL bytes removed: FTS5's
+// (`quote` '"': inner quotes doubled) or tsquery's (`quote` '\'': inner
+// quotes doubled, backslashes escaped); "" when nothing is left.
+std::string QuoteTerm(const std::string& term, char quote) {
   std::string quoted;
   for (char c : term) {
     if (c == '\0') continue;
-    if (c == '"') quoted.push_back('"');
+    if (c == quote || (quote == '\'' && c == '\\')) quoted.push_back(c == quote ? quote : '\\');
     quoted.push_back(c);
   }
   if (quoted.empty()) return quoted;
-  return '"' + quoted + '"';
+  return quote + quoted + quote;
 }
 
 std::string JoinQuoted(const std::vector<std::string>& terms,
-                       const char* op) {
+                       const char* op, char quote = '"') {
   std::string out;
   for (const std::string& term : terms) {
-    const std::string quoted = QuoteTerm(term);
+    const std::string quoted = QuoteTerm(term, quote);
     if (quoted.empty()) continue;
     if (!out.empty()) out += op;
     out += quoted;
@@ -487,6 +488,16 @@ std::string MatchExpression(const std::vector<std::string>& terms) {
 
 std::string MatchAnyOf(const std::vector<std::string>& terms) {
   const std::string any = JoinQuoted(terms, " OR ");
+  if (any.empty()) return any;
+  return "(" + any + ")";
+}
+
+std::string TsQueryAllOf(const std::vector<std::string>& terms) {
+  return JoinQuoted(terms, " & ", '\'');
+}
+
+std::string TsQueryAnyOf(const std::vector<std::string>& terms) {
+  const std::string any = JoinQuoted(terms, " | ", '\'');
   if (any.empty()) return any;
   return "(" + any + ")";
 }

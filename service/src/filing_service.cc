@@ -516,7 +516,7 @@ core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOp
   impl->uploads = std::make_unique<UploadInspector>(options.uploads);
   if (options.load_templates) BEIAN_RETURN_IF_ERROR(impl->LoadTemplates(options.root));
   if (!options.data_dir.empty()) {
-    archive::SqliteArchiveOptions archive_options;
+    archive::ArchiveOptions archive_options;
     archive_options.now = options.now;
     archive_options.signing_key = options.signing_key;
     BEIAN_ASSIGN_OR_RETURN(archive_options.signing_algorithm,

@@ -14,6 +14,7 @@
 namespace beian::archive {
 namespace {
 
+using testing::OpenTestArchive;
 using testing::ExecSql;
 using testing::QueryColumn;
 using testing::TempDir;
@@ -40,7 +41,7 @@ NewAccessToken Token(AccessRole role, const std::string& secret) {
 class AccessTokenTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = SqliteArchive::Open(dir_.path() + "/archive");
+    auto opened = OpenTestArchive(dir_.path() + "/archive");
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     archive_ = std::move(opened).value();
   }
@@ -52,7 +53,7 @@ class AccessTokenTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<SqliteArchive> archive_;
+  std::unique_ptr<CatalogArchive> archive_;
 };
 
 TEST_F(AccessTokenTest, FoundBySecretDigestWithItsScope) {
@@ -73,7 +74,7 @@ TEST_F(AccessTokenTest, FoundBySecretDigestWithItsScope) {
   EXPECT_EQ(archive_->FindAccessToken(core::Sha256Hex("secret-x")).status().code(),
             core::Code::kNotFound);
   // The secret itself is nowhere in the catalog.
-  EXPECT_EQ(QueryColumn(archive_->catalog_path(),
+  EXPECT_EQ(QueryColumn(archive_->catalog(),
                         "SELECT count(*) FROM access_tokens WHERE "
                         "secret_sha256 LIKE '%secret%'")
                 .at(0),
@@ -112,7 +113,7 @@ TEST_F(AccessTokenTest, RevocationIsRecordedAndFinal) {
   EXPECT_TRUE(archive_->FindAccessToken(core::Sha256Hex("s"))->revoked());
   EXPECT_EQ(archive_->RevokeAccessToken(999, "admin-wang").status().code(),
             core::Code::kNotFound);
-  EXPECT_EQ(QueryColumn(archive_->catalog_path(),
+  EXPECT_EQ(QueryColumn(archive_->catalog(),
                         "SELECT action FROM audit_log ORDER BY seq"),
             (std::vector<std::string>{"token-create", "token-revoke"}));
   EXPECT_TRUE(Problems().empty());
@@ -123,7 +124,7 @@ TEST_F(AccessTokenTest, VerifyNamesAnEditedOrDeletedTokenRow) {
       archive_->AddAccessToken(Token(AccessRole::kEnterprise, "e"));
   auto bureau = archive_->AddAccessToken(Token(AccessRole::kBureau, "b"));
   ASSERT_TRUE(enterprise.ok() && bureau.ok());
-  const std::string catalog = archive_->catalog_path();
+  const std::string catalog = archive_->catalog();
   ASSERT_EQ(ExecSql(catalog,
                     "UPDATE access_tokens SET role = 'admin', credit_code = '' "
                     "WHERE id = " + std::to_string(enterprise->id)),

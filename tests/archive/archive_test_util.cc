@@ -1,6 +1,5 @@
 #include "archive_test_util.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -10,6 +9,9 @@
 #include <stdexcept>
 
 #include "beian/core/json.h"
+#include "pg_db.h"
+#include "sqlite_db.h"
+#include "test_catalog.h"
 
 namespace beian::archive::testing {
 
@@ -25,6 +27,7 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  beian::testing::DropTestCatalog(path_);
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }
@@ -82,46 +85,28 @@ StatusChange Acceptance(int64_t id, std::vector<DocumentStatus> from,
   return change;
 }
 
-std::string ExecSql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
-    std::string error = sqlite3_errmsg(db);
-    sqlite3_close(db);
-    return error;
-  }
-  sqlite3_busy_timeout(db, 5000);
-  char* error = nullptr;
-  std::string message;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-    message = error != nullptr ? error : "error";
-    sqlite3_free(error);
-  }
-  sqlite3_close(db);
-  return message;
+core::Result<std::unique_ptr<CatalogArchive>> OpenTestArchive(const std::string& dir,
+                                                              ArchiveOptions options) {
+  return OpenArchive(dir, beian::testing::TestCatalogFor(dir), std::move(options));
 }
 
-std::vector<std::string> QueryColumn(const std::string& path,
-                                     const std::string& sql) {
-  std::vector<std::string> values;
-  sqlite3* db = nullptr;
-  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
-    sqlite3_close(db);
-    throw std::runtime_error("cannot open " + path);
+std::unique_ptr<Database> ConnectToCatalog(const std::string& catalog) {
+  if (IsPostgresUrl(catalog)) {
+    core::Result<std::unique_ptr<PgDatabase>> db = PgDatabase::Open(catalog, /*read_only=*/false);
+    if (!db.ok()) throw std::runtime_error(db.status().ToString());
+    return std::move(db).value();
   }
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
-    std::string error = sqlite3_errmsg(db);
-    sqlite3_close(db);
-    throw std::runtime_error(error);
-  }
-  while (sqlite3_step(stmt) == SQLITE_ROW) {
-    const unsigned char* text = sqlite3_column_text(stmt, 0);
-    values.push_back(text != nullptr ? reinterpret_cast<const char*>(text)
-                                     : "");
-  }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return values;
+  core::Result<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(catalog, /*read_only=*/false, 5000);
+  if (!db.ok()) throw std::runtime_error(db.status().ToString());
+  return std::move(db).value();
+}
+
+std::string ExecSql(const std::string& catalog, const std::string& sql) {
+  return beian::testing::ExecCatalogSql(catalog, sql);
+}
+
+std::vector<std::string> QueryColumn(const std::string& catalog, const std::string& sql) {
+  return beian::testing::QueryCatalogColumn(catalog, sql);
 }
 
 void FlipByte(const std::string& path, int64_t offset) {

@@ -4,16 +4,19 @@
 #define BEIAN_TESTS_ARCHIVE_ARCHIVE_TEST_UTIL_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "beian/archive/archive.h"
+#include "beian/archive/catalog_archive.h"
 #include "beian/archive/records.h"
+#include "sql.h"
 
 namespace beian::archive::testing {
 
 // A fresh directory under $TMPDIR (or /tmp), removed with its contents on
-// destruction.
+// destruction (and its PostgreSQL catalog, if the tests made one).
 class TempDir {
  public:
   TempDir();
@@ -42,9 +45,15 @@ core::Result<Document> Revoke(Archive& archive, int64_t id,
 StatusChange Acceptance(int64_t id, std::vector<DocumentStatus> from,
                         const std::string& actor = "clerk-li");
 
-// Runs SQL on the SQLite file at `path` through a connection of its own;
-// returns "" or SQLite's error message.
-std::string ExecSql(const std::string& path, const std::string& sql);
+// The archive in `dir` on the engine the tests run against (see
+// tests/support/test_catalog.h): the same folder opens the same catalog.
+core::Result<std::unique_ptr<CatalogArchive>> OpenTestArchive(const std::string& dir,
+                                                              ArchiveOptions options = {});
+
+// Runs SQL on a catalog (CatalogArchive::catalog(): a SQLite file or a
+// PostgreSQL database) through a connection of its own; returns "" or the
+// engine's error message.
+std::string ExecSql(const std::string& catalog, const std::string& sql);
 
 // SQL that takes schemas 8 (documents' OFD), 7 (documents' pdf_standard) and
 // 6 (users, sessions, failed sign-ins, documents' verify_url) out of a
@@ -55,6 +64,11 @@ inline constexpr char kDropSchemas6To8[] =
     "ALTER TABLE documents DROP COLUMN pdf_standard; "
     "DROP TABLE user_sessions; DROP TABLE users; DROP TABLE signin_failures; "
     "ALTER TABLE documents DROP COLUMN verify_url; ";
+
+// A connection of the archive's own kind to a catalog (a SQLite file or a
+// postgresql:// URL), for writing behind the archive's back with its own
+// functions (archive/src).
+std::unique_ptr<Database> ConnectToCatalog(const std::string& catalog);
 
 // The first column of every row of a query, as text.
 std::vector<std::string> QueryColumn(const std::string& path,

@@ -24,16 +24,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using testing::OpenTestArchive;
 using testing::FilesBelow;
 using testing::FlipByte;
 using testing::SampleDocument;
 using testing::TempDir;
 
-std::unique_ptr<SqliteArchive> OpenArchive(const std::string& dir) {
-  SqliteArchiveOptions options;
+std::unique_ptr<CatalogArchive> OpenArchive(const std::string& dir) {
+  ArchiveOptions options;
   options.now = [] { return std::string("2026-05-01T10:00:00+08:00"); };
-  core::Result<std::unique_ptr<SqliteArchive>> archive =
-      SqliteArchive::Open(dir, std::move(options));
+  core::Result<std::unique_ptr<CatalogArchive>> archive =
+      OpenTestArchive(dir, std::move(options));
   EXPECT_TRUE(archive.ok()) << archive.status().ToString();
   return archive.ok() ? std::move(archive).value() : nullptr;
 }
@@ -77,7 +78,7 @@ Document Ingest(Archive& archive, int i, const std::string& district,
 // filed, one revoked.
 struct Fixture {
   TempDir dir;
-  std::unique_ptr<SqliteArchive> archive = OpenArchive(dir.path() + "/a");
+  std::unique_ptr<CatalogArchive> archive = OpenArchive(dir.path() + "/a");
   Document chaoyang, haidian, older;
 
   Fixture() {

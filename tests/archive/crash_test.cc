@@ -23,6 +23,7 @@
 namespace beian::archive {
 namespace {
 
+using testing::OpenTestArchive;
 using testing::SampleDocument;
 using testing::TempDir;
 
@@ -41,8 +42,8 @@ void Report(int fd, const std::string& line) {
 constexpr int kThreads = 4;
 
 [[noreturn]] void IngestForever(const std::string& dir, int round, int fd) {
-  core::Result<std::unique_ptr<SqliteArchive>> archive =
-      SqliteArchive::Open(dir);
+  core::Result<std::unique_ptr<CatalogArchive>> archive =
+      OpenTestArchive(dir);
   if (!archive.ok()) {
     Report(fd, "error open: " + archive.status().ToString());
     ::_exit(1);
@@ -140,8 +141,8 @@ TEST(CrashTest, SigkillAtRandomMomentsLosesNothingThatWasReported) {
 
     // After every crash: the archive opens, verifies clean, and holds every
     // reported document with its bytes.
-    core::Result<std::unique_ptr<SqliteArchive>> archive =
-        SqliteArchive::Open(dir.path());
+    core::Result<std::unique_ptr<CatalogArchive>> archive =
+        OpenTestArchive(dir.path());
     ASSERT_TRUE(archive.ok()) << archive.status().ToString();
     core::Result<VerifyReport> report = (*archive)->VerifyStorage();
     ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -161,8 +162,8 @@ TEST(CrashTest, SigkillAtRandomMomentsLosesNothingThatWasReported) {
   EXPECT_GE(reported.size(), min_reported);
 
   // Numbers stay unique and readable after all the crashes.
-  core::Result<std::unique_ptr<SqliteArchive>> archive =
-      SqliteArchive::Open(dir.path());
+  core::Result<std::unique_ptr<CatalogArchive>> archive =
+      OpenTestArchive(dir.path());
   ASSERT_TRUE(archive.ok());
   std::map<std::string, int64_t> numbers;
   ASSERT_TRUE((*archive)

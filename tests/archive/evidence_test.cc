@@ -24,12 +24,14 @@
 #include "checkpoint_file.h"
 #include "merkle_store.h"
 #include "row_digest.h"
+#include "test_catalog.h"
 
 namespace beian::archive {
 namespace {
 
 namespace fs = std::filesystem;
 
+using testing::OpenTestArchive;
 using testing::ExecSql;
 using testing::QueryColumn;
 using testing::SampleDocument;
@@ -52,12 +54,12 @@ class EvidenceTest : public ::testing::Test {
  protected:
   void SetUp() override { Open(); }
 
-  void Open(SqliteArchiveOptions options = {}) {
+  void Open(ArchiveOptions options = {}) {
     archive_.reset();
-    auto opened = SqliteArchive::Open(dir_.path(), options);
+    auto opened = OpenTestArchive(dir_.path(), options);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     archive_ = std::move(opened).value();
-    catalog_ = archive_->catalog_path();
+    catalog_ = archive_->catalog();
   }
 
   void Close() { archive_.reset(); }
@@ -100,38 +102,43 @@ class EvidenceTest : public ::testing::Test {
   }
 
   void RechainAndRebuildTree() {
-    const std::vector<std::string> rows = QueryColumn(
-        catalog_,
-        "SELECT json_array(seq, at, actor, action, subject, detail) FROM "
-        "audit_log ORDER BY seq");
+    const std::vector<std::vector<std::string>> rows = beian::testing::QueryCatalogRows(
+        catalog_, "SELECT seq, at, actor, action, subject, detail FROM audit_log ORDER BY seq");
     std::string prev = GenesisHash();
     std::string sql;
-    for (const std::string& row : rows) {
-      const core::Json f = *core::ParseJson(row);
+    std::vector<AuditEntry> entries;
+    for (const std::vector<std::string>& row : rows) {
       AuditEntry e;
-      e.seq = f.as_array()[0].as_int();
-      e.at = f.as_array()[1].as_string();
-      e.actor = f.as_array()[2].as_string();
-      e.action = f.as_array()[3].as_string();
-      e.subject = f.as_array()[4].as_string();
-      e.detail = f.as_array()[5].as_string();
+      e.seq = std::stoll(row[0]);
+      e.at = row[1];
+      e.actor = row[2];
+      e.action = row[3];
+      e.subject = row[4];
+      e.detail = row[5];
       e.prev_hash = prev;
       e.hash = AuditEntryHash(e);
       sql += "UPDATE audit_log SET prev_hash = '" + e.prev_hash + "', hash = '" +
              e.hash + "' WHERE seq = " + std::to_string(e.seq) + ";";
       prev = e.hash;
+      entries.push_back(e);
     }
     sql += "UPDATE audit_head SET seq = (SELECT max(seq) FROM audit_log), hash = '" +
            prev + "';";
-    // The tree and the record of the last checkpoint, rebuilt by migration 5.
-    sql += testing::kDropSchemas6To8;
-    sql += "DROP TABLE merkle_nodes; DROP TABLE checkpoint_state; "
-           "DROP INDEX audit_log_subject; PRAGMA user_version = 4;";
+    // The tree built again from the rewritten entries, the record of the
+    // last checkpoint gone.
+    sql += "DELETE FROM merkle_nodes; DELETE FROM checkpoint_state;";
     ASSERT_EQ(ExecSql(catalog_, sql), "");
+    std::unique_ptr<Database> db = testing::ConnectToCatalog(catalog_);
+    Transaction txn(*db);
+    ASSERT_TRUE(txn.BeginWrite().ok());
+    for (const AuditEntry& e : entries) {
+      ASSERT_TRUE(AppendMerkleLeaf(*db, static_cast<uint64_t>(e.seq - 1), AuditLeafHash(e)).ok());
+    }
+    ASSERT_TRUE(txn.Commit().ok());
   }
 
   TempDir dir_;
-  std::unique_ptr<SqliteArchive> archive_;
+  std::unique_ptr<CatalogArchive> archive_;
   std::string catalog_;
   int next_ = 0;
 };
@@ -193,8 +200,7 @@ TEST_F(EvidenceTest, DeletedTailRowsWithTheHeadFixedAreNamed) {
   // itself.
   ASSERT_EQ(ExecSql(catalog_,
                     "DELETE FROM idempotency_keys; DELETE FROM document_staff; "
-                    "DELETE FROM documents WHERE id IN (SELECT json_extract(detail, "
-                    "'$.document_id') FROM audit_log WHERE seq > 3); "
+                    "DELETE FROM documents WHERE id > 3; "
                     "DELETE FROM number_allocations WHERE serial > 3; "
                     "UPDATE number_counters SET next_serial = 4; "
                     "DELETE FROM audit_log WHERE seq > 3; "
@@ -242,8 +248,9 @@ TEST_F(EvidenceTest, EditedCountersAreCaught) {
     TempDir copy;
     fs::copy(dir_.path(), copy.path(), fs::copy_options::recursive |
                                             fs::copy_options::overwrite_existing);
-    ASSERT_EQ(ExecSql(copy.path() + "/catalog.sqlite3", sql), "");
-    auto opened = SqliteArchive::Open(copy.path());
+    beian::testing::CopyTestCatalog(dir_.path(), copy.path());
+    ASSERT_EQ(ExecSql(beian::testing::TestCatalogIn(copy.path()), sql), "");
+    auto opened = OpenTestArchive(copy.path());
     ASSERT_TRUE(opened.ok());
     const VerifyReport report = *(*opened)->VerifyStorage();
     bool caught = false;
@@ -376,7 +383,7 @@ TEST_F(EvidenceTest, IngestProofsLeadToTheSignedRoot) {
 }
 
 TEST_F(EvidenceTest, CheckpointsComeEveryNEntriesAndOnTheTimerAndOnClose) {
-  SqliteArchiveOptions options;
+  ArchiveOptions options;
   options.checkpoint_every_entries = 3;
   options.checkpoint_interval = std::chrono::milliseconds(200);
   Open(options);
@@ -441,16 +448,16 @@ TEST_F(EvidenceTest, TheSigningKeyIsTheOwnersAloneAndRefusedIfOthersMayReadIt) {
   Close();
   fs::permissions(key, fs::perms::owner_read | fs::perms::group_read,
                   fs::perm_options::replace);
-  auto opened = SqliteArchive::Open(dir_.path());
+  auto opened = OpenTestArchive(dir_.path());
   ASSERT_FALSE(opened.ok());
   EXPECT_NE(opened.status().message().find("chmod 0400"), std::string::npos);
 }
 
 TEST_F(EvidenceTest, Sm2KeysSignCheckpointsToo) {
   TempDir other;
-  SqliteArchiveOptions options;
+  ArchiveOptions options;
   options.signing_algorithm = core::SignatureAlgorithm::kSm2;
-  auto opened = SqliteArchive::Open(other.path(), options);
+  auto opened = OpenTestArchive(other.path(), options);
   ASSERT_TRUE(opened.ok());
   NewDocument doc = SampleDocument(0, "");
   doc.number = *(*opened)->AllocateNumber("朝阳区", 2026, doc.kind);

@@ -15,6 +15,7 @@
 namespace beian::archive {
 namespace {
 
+using testing::OpenTestArchive;
 using testing::ExecSql;
 using testing::QueryColumn;
 using testing::SampleDocument;
@@ -25,9 +26,9 @@ using S = DocumentStatus;
 class LifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SqliteArchiveOptions options;
+    ArchiveOptions options;
     options.now = [this] { return now_; };
-    auto opened = SqliteArchive::Open(dir_.path() + "/archive", options);
+    auto opened = OpenTestArchive(dir_.path() + "/archive", options);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     archive_ = std::move(opened).value();
     NewDocument doc = SampleDocument(1, "");
@@ -65,13 +66,13 @@ class LifecycleTest : public ::testing::Test {
 
   core::Json LastDetail() {
     return *core::ParseJson(QueryColumn(
-        archive_->catalog_path(),
+        archive_->catalog(),
         "SELECT detail FROM audit_log ORDER BY seq DESC LIMIT 1")[0]);
   }
 
   TempDir dir_;
   std::string now_ = "2026-12-07T09:30:00+08:00";
-  std::unique_ptr<SqliteArchive> archive_;
+  std::unique_ptr<CatalogArchive> archive_;
   Document doc_;
 };
 
@@ -115,7 +116,7 @@ TEST_F(LifecycleTest, AcceptThenFileRecordsEveryFactAndAuditsEachStep) {
             "朝物备字〔2026〕第0042号");
   EXPECT_EQ(detail.Find("decided_at")->as_string(),
             "2026-12-15T16:00:00+08:00");
-  EXPECT_EQ(QueryColumn(archive_->catalog_path(),
+  EXPECT_EQ(QueryColumn(archive_->catalog(),
                         "SELECT actor || ' ' || action FROM audit_log "
                         "WHERE seq > 1 ORDER BY seq"),
             (std::vector<std::string>{"clerk-li set-status",
@@ -156,7 +157,7 @@ TEST_F(LifecycleTest, AStateOutsideFromIsRefusedNamingTheCurrentState) {
   EXPECT_EQ(back.code(), core::Code::kFailedPrecondition);
   EXPECT_NE(back.message().find(doc_.number + " is filed"), std::string::npos);
   // Nothing was written by the refused changes.
-  EXPECT_EQ(QueryColumn(archive_->catalog_path(),
+  EXPECT_EQ(QueryColumn(archive_->catalog(),
                         "SELECT count(*) FROM audit_log")[0],
             "3");
   EXPECT_EQ(archive_->Get(doc_.id)->status, S::kFiled);
@@ -264,10 +265,10 @@ TEST_F(LifecycleTest, VerifyNamesEachLifecycleFieldEditedInTheCatalog) {
   for (const char* column :
        {"accepted_on", "decision_due", "filing_number", "decided_at",
         "revoked_at", "status_reason"}) {
-    ASSERT_EQ(ExecSql(archive_->catalog_path(),
+    ASSERT_EQ(ExecSql(archive_->catalog(),
                       "CREATE TABLE saved AS SELECT * FROM documents"),
               "");
-    ASSERT_EQ(ExecSql(archive_->catalog_path(),
+    ASSERT_EQ(ExecSql(archive_->catalog(),
                       std::string("UPDATE documents SET ") + column +
                           " = 'edited' WHERE id = " + id),
               "");
@@ -277,13 +278,13 @@ TEST_F(LifecycleTest, VerifyNamesEachLifecycleFieldEditedInTheCatalog) {
     EXPECT_EQ(problems[0].number, doc_.number);
     EXPECT_NE(problems[0].message.find(column), std::string::npos)
         << problems[0].message;
-    ASSERT_EQ(ExecSql(archive_->catalog_path(),
+    ASSERT_EQ(ExecSql(archive_->catalog(),
                       "DELETE FROM documents; INSERT INTO documents SELECT * "
                       "FROM saved; DROP TABLE saved"),
               "");
   }
   // The status itself too: a refused document made filed.
-  ASSERT_EQ(ExecSql(archive_->catalog_path(),
+  ASSERT_EQ(ExecSql(archive_->catalog(),
                     "UPDATE documents SET status = 'filed', filing_number = "
                     "'X1' WHERE id = " + id),
             "");
@@ -316,7 +317,7 @@ TEST_F(LifecycleTest, SubmittedCopiesChangeNoStatusCopiesOfRecordSign) {
   EXPECT_TRUE(copies[1].of_record);
   EXPECT_TRUE(Problems().empty());
   // A submission passed off as the copy of record (or back) is named.
-  ASSERT_EQ(ExecSql(archive_->catalog_path(),
+  ASSERT_EQ(ExecSql(archive_->catalog(),
                     "UPDATE signed_copies SET of_record = 1 - of_record"),
             "");
   const std::vector<Finding> problems = Problems();
@@ -327,7 +328,7 @@ TEST_F(LifecycleTest, SubmittedCopiesChangeNoStatusCopiesOfRecordSign) {
 
 TEST(AccessTokenNameTest, RequiredForBureausAndEnterprisesNamedByVerify) {
   TempDir dir;
-  auto archive = *SqliteArchive::Open(dir.path());
+  auto archive = *OpenTestArchive(dir.path());
   NewAccessToken bureau;
   bureau.role = AccessRole::kBureau;
   bureau.district = "朝阳区";
@@ -358,7 +359,7 @@ TEST(AccessTokenNameTest, RequiredForBureausAndEnterprisesNamedByVerify) {
   ASSERT_TRUE(archive->AddAccessToken(admin).ok());
   EXPECT_TRUE(archive->VerifyStorage()->clean());
 
-  ASSERT_EQ(ExecSql(archive->catalog_path(),
+  ASSERT_EQ(ExecSql(archive->catalog(),
                     "UPDATE access_tokens SET name = '北京市海淀区住房和城乡建设"
                     "委员会' WHERE role = 'bureau'"),
             "");
@@ -369,7 +370,7 @@ TEST(AccessTokenNameTest, RequiredForBureausAndEnterprisesNamedByVerify) {
                                              std::to_string(created->id)),
             std::string::npos);
   // A name given to a nameless (admin) token is named as well.
-  ASSERT_EQ(ExecSql(archive->catalog_path(),
+  ASSERT_EQ(ExecSql(archive->catalog(),
                     "UPDATE access_tokens SET name = '北京市朝阳区住房和城乡建设"
                     "委员会' WHERE role = 'bureau'; UPDATE access_tokens SET "
                     "name = 'x' WHERE role = 'admin'"),

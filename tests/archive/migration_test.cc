@@ -44,7 +44,7 @@ class MigrationTest : public ::testing::Test {
   }
 
   void Open() {
-    SqliteArchiveOptions options;
+    ArchiveOptions options;
     options.now = [] { return std::string("2026-12-07T09:00:00+08:00"); };
     auto opened = SqliteArchive::Open(dir_.path(), options);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();

@@ -14,6 +14,7 @@
 namespace beian::archive {
 namespace {
 
+using testing::OpenTestArchive;
 using testing::ExecSql;
 using testing::QueryColumn;
 using testing::SampleDocument;
@@ -22,12 +23,12 @@ using testing::TempDir;
 class NumberRegisterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    SqliteArchiveOptions options;
+    ArchiveOptions options;
     options.now = [this] { return now_; };
-    auto opened = SqliteArchive::Open(dir_.path(), options);
+    auto opened = OpenTestArchive(dir_.path(), options);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     archive_ = std::move(opened).value();
-    catalog_ = archive_->catalog_path();
+    catalog_ = archive_->catalog();
   }
 
   std::string Allocate(const std::string& district = "朝阳区") {
@@ -55,7 +56,7 @@ class NumberRegisterTest : public ::testing::Test {
 
   TempDir dir_;
   std::string now_ = "2026-03-01T09:00:00+08:00";
-  std::unique_ptr<SqliteArchive> archive_;
+  std::unique_ptr<CatalogArchive> archive_;
   std::string catalog_;
 };
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "archive_test_util.h"
+#include "test_catalog.h"
 #include "beian/archive/sqlite_archive.h"
 #include "beian/archive/text_index.h"
 #include "beian/core/json.h"
@@ -18,6 +19,7 @@
 namespace beian::archive {
 namespace {
 
+using testing::OpenTestArchive;
 using testing::ExecSql;
 using testing::QueryColumn;
 using testing::TempDir;
@@ -100,7 +102,7 @@ NewDocument MakeDocument(int i, const std::string& number) {
 class SearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = SqliteArchive::Open(dir_.path() + "/archive");
+    auto opened = OpenTestArchive(dir_.path() + "/archive");
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     archive_ = std::move(opened).value();
     for (int i = 0; i < 30; ++i) {
@@ -146,7 +148,7 @@ class SearchTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<SqliteArchive> archive_;
+  std::unique_ptr<CatalogArchive> archive_;
   std::vector<Document> docs_;
 };
 
@@ -318,15 +320,20 @@ TEST_F(SearchTest, ResultsCarryNoDataAndIdNumbersAreNeverIndexed) {
   EXPECT_TRUE(by_part->documents.empty());
 
   // No term in the index holds the ID number or a run of its digits (read
-  // every term of the contentless index through fts5vocab).
-  const std::string catalog = archive_->catalog_path();
-  ASSERT_EQ(ExecSql(catalog,
-                    "CREATE VIRTUAL TABLE temp_vocab USING "
-                    "fts5vocab(documents_fts, row)"),
-            "");
-  const std::vector<std::string> terms =
-      QueryColumn(catalog, "SELECT term FROM temp_vocab");
-  ASSERT_EQ(ExecSql(catalog, "DROP TABLE temp_vocab"), "");
+  // every term of the index: through fts5vocab of the contentless FTS5
+  // table, or ts_stat of the tsvectors).
+  const std::string catalog = archive_->catalog();
+  std::vector<std::string> terms;
+  if (beian::testing::OnPostgres()) {
+    terms = QueryColumn(catalog, "SELECT word FROM ts_stat('SELECT terms FROM document_terms')");
+  } else {
+    ASSERT_EQ(ExecSql(catalog,
+                      "CREATE VIRTUAL TABLE temp_vocab USING "
+                      "fts5vocab(documents_fts, row)"),
+              "");
+    terms = QueryColumn(catalog, "SELECT term FROM temp_vocab");
+    ASSERT_EQ(ExecSql(catalog, "DROP TABLE temp_vocab"), "");
+  }
   EXPECT_GT(terms.size(), 100u);
   EXPECT_NE(std::find(terms.begin(), terms.end(), "望京"), terms.end());
   EXPECT_NE(std::find(terms.begin(), terms.end(), "chaoyang"), terms.end());
@@ -354,7 +361,7 @@ TEST_F(SearchTest, QueriesTheIndexCannotAnswerAreRefused) {
 }
 
 TEST_F(SearchTest, MigrationIndexesDocumentsFiledBeforeIt) {
-  const std::string catalog = archive_->catalog_path();
+  const std::string catalog = archive_->catalog();
   archive_.reset();
   // Back to schema version 1: no search index (nor what later versions
   // added; migration 4 rebuilds documents from the columns version 1 had).
@@ -370,11 +377,11 @@ TEST_F(SearchTest, MigrationIndexesDocumentsFiledBeforeIt) {
                     "ALTER TABLE signed_copies DROP COLUMN of_record; "
                     "PRAGMA user_version = 1;"),
             "");
-  auto reopened = SqliteArchive::Open(dir_.path() + "/archive");
+  auto reopened = OpenTestArchive(dir_.path() + "/archive");
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   archive_ = std::move(reopened).value();
   EXPECT_EQ(QueryColumn(catalog, "PRAGMA user_version").at(0),
-            std::to_string(SqliteArchive::SchemaVersion()));
+            std::to_string(CatalogSchemaVersion()));
   EXPECT_EQ(QueryColumn(catalog,
                         "SELECT text_index_version FROM search_index_meta")
                 .at(0),
@@ -393,15 +400,15 @@ TEST_F(SearchTest, MigrationIndexesDocumentsFiledBeforeIt) {
 }
 
 TEST_F(SearchTest, StaleIndexIsRebuiltOnOpen) {
-  const std::string catalog = archive_->catalog_path();
+  const std::string catalog = archive_->catalog();
   archive_.reset();
   // An index built by an older term scheme: here, no entries at all.
-  ASSERT_EQ(ExecSql(catalog,
-                    "INSERT INTO documents_fts (documents_fts) VALUES "
-                    "('delete-all'); UPDATE search_index_meta SET "
-                    "text_index_version = 1;"),
+  ASSERT_EQ(ExecSql(catalog, std::string(beian::testing::OnPostgres()
+                                              ? "DELETE FROM document_terms;"
+                                              : "INSERT INTO documents_fts (documents_fts) VALUES ('delete-all');") +
+                                 " UPDATE search_index_meta SET text_index_version = 1;"),
             "");
-  auto reopened = SqliteArchive::Open(dir_.path() + "/archive");
+  auto reopened = OpenTestArchive(dir_.path() + "/archive");
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   archive_ = std::move(reopened).value();
   EXPECT_EQ(QueryColumn(catalog,
@@ -420,7 +427,7 @@ TEST_F(SearchTest, StaleIndexIsRebuiltOnOpen) {
 class SearchPeriodTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = SqliteArchive::Open(dir_.path() + "/archive");
+    auto opened = OpenTestArchive(dir_.path() + "/archive");
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     archive_ = std::move(opened).value();
     const char* kTimes[] = {"T00:00:00+08:00", "T23:59:59+08:00"};
@@ -484,7 +491,7 @@ class SearchPeriodTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<SqliteArchive> archive_;
+  std::unique_ptr<CatalogArchive> archive_;
   std::vector<Document> docs_;
 };
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "archive_test_util.h"
+#include "test_catalog.h"
 #include "beian/archive/document_number.h"
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
@@ -20,16 +21,17 @@
 namespace beian::archive {
 namespace {
 
+using testing::OpenTestArchive;
 using testing::ExecSql;
 using testing::QueryColumn;
 using testing::Revoke;
 using testing::SampleDocument;
 using testing::TempDir;
 
-std::unique_ptr<SqliteArchive> OpenArchive(const std::string& dir,
-                                           SqliteArchiveOptions options = {}) {
-  core::Result<std::unique_ptr<SqliteArchive>> archive =
-      SqliteArchive::Open(dir, std::move(options));
+std::unique_ptr<CatalogArchive> OpenArchive(const std::string& dir,
+                                           ArchiveOptions options = {}) {
+  core::Result<std::unique_ptr<CatalogArchive>> archive =
+      OpenTestArchive(dir, std::move(options));
   EXPECT_TRUE(archive.ok()) << archive.status().ToString();
   return archive.ok() ? std::move(archive).value() : nullptr;
 }
@@ -55,10 +57,10 @@ TEST(SqliteArchiveTest, OpenCreatesTheCatalogInWalModeAtTheCurrentVersion) {
   TempDir dir;
   auto archive = OpenArchive(dir.path() + "/var/archive");
   ASSERT_NE(archive, nullptr);
-  const std::string catalog = archive->catalog_path();
+  const std::string catalog = archive->catalog();
   EXPECT_EQ(catalog, dir.path() + "/var/archive/catalog.sqlite3");
   EXPECT_EQ(QueryColumn(catalog, "PRAGMA user_version").at(0),
-            std::to_string(SqliteArchive::SchemaVersion()));
+            std::to_string(CatalogSchemaVersion()));
   EXPECT_EQ(QueryColumn(catalog, "PRAGMA journal_mode").at(0), "wal");
   for (const char* table : {"documents", "signed_copies", "reprints",
                             "audit_log", "audit_head", "number_counters"}) {
@@ -71,10 +73,11 @@ TEST(SqliteArchiveTest, OpenCreatesTheCatalogInWalModeAtTheCurrentVersion) {
 TEST(SqliteArchiveTest, RefusesACatalogFromANewerBeian) {
   TempDir dir;
   { ASSERT_NE(OpenArchive(dir.path()), nullptr); }
-  ASSERT_EQ(
-      ExecSql(dir.path() + "/catalog.sqlite3", "PRAGMA user_version = 99"), "");
-  core::Result<std::unique_ptr<SqliteArchive>> archive =
-      SqliteArchive::Open(dir.path());
+  ASSERT_EQ(ExecSql(beian::testing::TestCatalogIn(dir.path()),
+                    beian::testing::OnPostgres() ? "UPDATE beian_schema SET version = 99" : "PRAGMA user_version = 99"),
+            "");
+  core::Result<std::unique_ptr<CatalogArchive>> archive =
+      OpenTestArchive(dir.path());
   ASSERT_FALSE(archive.ok());
   EXPECT_EQ(archive.status().code(), core::Code::kFailedPrecondition);
   EXPECT_NE(archive.status().message().find("99"), std::string::npos);
@@ -280,8 +283,8 @@ TEST(SqliteArchiveTest, IngestRefusesANumberFiledBeforeAndStoresNoRow) {
   NewDocument same_serial = SampleDocument(3, "京朝受〔2026〕000001号");
   EXPECT_EQ(archive->Ingest(same_serial).status().code(),
             core::Code::kFailedPrecondition);
-  EXPECT_EQ(Count(archive->catalog_path(), "documents"), "1");
-  EXPECT_EQ(Count(archive->catalog_path(), "audit_log"), "1");
+  EXPECT_EQ(Count(archive->catalog(), "documents"), "1");
+  EXPECT_EQ(Count(archive->catalog(), "audit_log"), "1");
   // Refused before the blob was written: nothing left behind.
   EXPECT_EQ(testing::FilesBelow(dir.path() + "/blobs").size(), 1u);
 }
@@ -322,8 +325,8 @@ TEST(SqliteArchiveTest, IngestRefusesMalformedRecordsAndStoresNothing) {
               core::Code::kInvalidArgument)
         << c.name;
   }
-  EXPECT_EQ(Count(archive->catalog_path(), "documents"), "0");
-  EXPECT_EQ(Count(archive->catalog_path(), "audit_log"), "0");
+  EXPECT_EQ(Count(archive->catalog(), "documents"), "0");
+  EXPECT_EQ(Count(archive->catalog(), "audit_log"), "0");
   EXPECT_TRUE(testing::FilesBelow(dir.path() + "/blobs").empty());
 }
 
@@ -339,7 +342,7 @@ TEST(SqliteArchiveTest, IdNumbersStayInTheDataAndOutOfEveryIndexedColumn) {
   doc.data = data;
   doc.number = *archive->AllocateNumber("朝阳区", 2026, doc.kind);
   ASSERT_TRUE(archive->Ingest(doc).ok());
-  const std::string catalog = archive->catalog_path();
+  const std::string catalog = archive->catalog();
   EXPECT_EQ(QueryColumn(catalog,
                         "SELECT count(*) FROM documents WHERE data LIKE "
                         "'%11010519491231002X%'")
@@ -365,11 +368,15 @@ TEST(SqliteArchiveTest, IdNumbersStayInTheDataAndOutOfEveryIndexedColumn) {
 TEST(SqliteArchiveTest, AFailingCatalogWriteRollsBackTheWholeIngest) {
   TempDir dir;
   auto archive = OpenArchive(dir.path());
-  const std::string catalog = archive->catalog_path();
+  const std::string catalog = archive->catalog();
   // Make the audit insert, which follows the document insert, fail.
-  ASSERT_EQ(ExecSql(catalog,
-                    "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log "
-                    "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"),
+  ASSERT_EQ(ExecSql(catalog, beian::testing::OnPostgres()
+                                 ? "CREATE FUNCTION fail() RETURNS trigger LANGUAGE plpgsql AS "
+                                   "$$BEGIN RAISE EXCEPTION 'injected failure'; END$$; "
+                                   "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log "
+                                   "FOR EACH ROW EXECUTE FUNCTION fail()"
+                                 : "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log "
+                                   "BEGIN SELECT RAISE(ABORT, 'injected failure'); END"),
             "");
   NewDocument doc = SampleDocument(1, "");
   doc.number = *archive->AllocateNumber("朝阳区", 2026, doc.kind);
@@ -383,7 +390,9 @@ TEST(SqliteArchiveTest, AFailingCatalogWriteRollsBackTheWholeIngest) {
   EXPECT_EQ(archive->FindByNumber(doc.number).status().code(),
             core::Code::kNotFound);
   // The blob was written first and stays, reported as a harmless leftover.
-  ASSERT_EQ(ExecSql(catalog, "DROP TRIGGER fail_audit"), "");
+  ASSERT_EQ(ExecSql(catalog, beian::testing::OnPostgres() ? "DROP TRIGGER fail_audit ON audit_log"
+                                                           : "DROP TRIGGER fail_audit"),
+            "");
   core::Result<VerifyReport> report = archive->VerifyStorage();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->clean());
@@ -435,7 +444,7 @@ TEST(SqliteArchiveTest, SignedCopyMarksTheDocumentSigned) {
 
 TEST(SqliteArchiveTest, ReprintsKeepTheOriginalAsAPrefix) {
   TempDir dir;
-  SqliteArchiveOptions options;
+  ArchiveOptions options;
   options.now = [] { return std::string("2026-04-01T08:00:00+08:00"); };
   auto archive = OpenArchive(dir.path(), options);
   const Document doc = IngestSample(*archive, 1);
@@ -492,7 +501,7 @@ TEST(SqliteArchiveTest, RevocationIsFinalAndAudited) {
                                       "clerk-li", "", 1, "%PDF late copy"})
                   .ok());
   EXPECT_EQ(archive->Get(doc.id)->status, DocumentStatus::kRevoked);
-  EXPECT_EQ(QueryColumn(archive->catalog_path(),
+  EXPECT_EQ(QueryColumn(archive->catalog(),
                         "SELECT action FROM audit_log ORDER BY seq"),
             (std::vector<std::string>{"ingest", "set-status", "attach"}));
   EXPECT_TRUE(archive->VerifyStorage()->clean());
@@ -511,7 +520,7 @@ TEST(SqliteArchiveTest, AuditEntriesChainByTheDocumentedFormula) {
   EXPECT_EQ(e->seq, 2);
   EXPECT_EQ(e->detail, "{\"bag\":\"/backup/2026-03\",\"documents\":1}");
   const std::string first_hash =
-      QueryColumn(archive->catalog_path(),
+      QueryColumn(archive->catalog(),
                   "SELECT hash FROM audit_log WHERE seq = 1")
           .at(0);
   EXPECT_EQ(e->prev_hash, first_hash);
@@ -608,7 +617,7 @@ TEST(SqliteArchiveTest, ListingFiltersAndPagesNewestFirstWithoutGapsOrRepeats) {
 TEST(SqliteArchiveTest, ForEachVisitsEveryRowInOrderAcrossBatches) {
   TempDir dir;
   auto archive = OpenArchive(dir.path());
-  const std::string catalog = archive->catalog_path();
+  const std::string catalog = archive->catalog();
   IngestSample(*archive, 1);
   // Bulk rows behind the archive's back to cross the batch size cheaply; the
   // iteration does not check digests.
@@ -686,7 +695,7 @@ TEST(SqliteArchiveTest, ConcurrentIngestsCommitTogetherAndFailAlone) {
     }
   }
   EXPECT_EQ(total, kThreads * kEach * 3 / 4);
-  EXPECT_EQ(Count(archive->catalog_path(), "documents"),
+  EXPECT_EQ(Count(archive->catalog(), "documents"),
             std::to_string(total + 1));
   auto report = archive->VerifyStorage();
   ASSERT_TRUE(report.ok());

@@ -16,6 +16,7 @@
 namespace beian::archive {
 namespace {
 
+using testing::OpenTestArchive;
 using testing::ExecSql;
 using testing::QueryColumn;
 using testing::SampleDocument;
@@ -50,7 +51,7 @@ NewUserSession Session(int64_t user_id, const std::string& secret) {
 class UserTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = SqliteArchive::Open(dir_.path() + "/archive");
+    auto opened = OpenTestArchive(dir_.path() + "/archive");
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     archive_ = std::move(opened).value();
   }
@@ -62,7 +63,7 @@ class UserTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<SqliteArchive> archive_;
+  std::unique_ptr<CatalogArchive> archive_;
 };
 
 TEST_F(UserTest, RecordedOnceByUsernameWithItsScopeAndAnAuditEntry) {
@@ -76,7 +77,7 @@ TEST_F(UserTest, RecordedOnceByUsernameWithItsScopeAndAnAuditEntry) {
   EXPECT_FALSE(found->disabled());
   EXPECT_EQ(archive_->AddUser(Clerk()).status().code(), core::Code::kFailedPrecondition);
   EXPECT_EQ(archive_->FindUser("lisi").status().code(), core::Code::kNotFound);
-  EXPECT_EQ(QueryColumn(archive_->catalog_path(),
+  EXPECT_EQ(QueryColumn(archive_->catalog(),
                         "SELECT actor || ' ' || action || ' ' || subject FROM audit_log ORDER BY seq")
                 .back(),
             "cli admin user-create user wanghong");
@@ -150,7 +151,7 @@ TEST_F(UserTest, VerifyNamesARaisedRoleASwappedPasswordAndADeletedUser) {
   auto clerk = archive_->AddUser(Clerk());
   auto other = archive_->AddUser(Clerk("lisi"));
   ASSERT_TRUE(clerk.ok() && other.ok());
-  const std::string catalog = archive_->catalog_path();
+  const std::string catalog = archive_->catalog();
   ASSERT_EQ(ExecSql(catalog, "UPDATE users SET role = 'admin', district = '', name = '' WHERE id = " +
                                  std::to_string(clerk->id)),
             "");
@@ -176,7 +177,7 @@ TEST_F(UserTest, VerifyNamesARaisedRoleASwappedPasswordAndADeletedUser) {
 }
 
 TEST_F(UserTest, AUserAddedBehindTheArchiveIsNotAudited) {
-  ASSERT_EQ(ExecSql(archive_->catalog_path(),
+  ASSERT_EQ(ExecSql(archive_->catalog(),
                     "INSERT INTO users (username, role, credit_code, district, name, display_name, "
                     "password_hash, created_by, created_at) VALUES ('mallory', 'admin', '', '', '', 'M', '" +
                         std::string(kHash) + "', 'x', '2026-12-07T09:00:00+08:00')"),
@@ -193,16 +194,16 @@ TEST_F(UserTest, ADocumentKeepsItsVerificationAddressThroughVerifyAndBagIt) {
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   EXPECT_EQ(archive_->Get(stored->id)->verify_url, "https://beian.example.gov.cn");
   EXPECT_TRUE(Problems().empty());
-  ASSERT_EQ(ExecSql(archive_->catalog_path(), "UPDATE documents SET verify_url = 'https://evil.example'"), "");
+  ASSERT_EQ(ExecSql(archive_->catalog(), "UPDATE documents SET verify_url = 'https://evil.example'"), "");
   std::vector<Finding> problems = Problems();
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].kind, FindingKind::kRowEdited);
-  ASSERT_EQ(ExecSql(archive_->catalog_path(), "UPDATE documents SET verify_url = 'https://beian.example.gov.cn'"),
+  ASSERT_EQ(ExecSql(archive_->catalog(), "UPDATE documents SET verify_url = 'https://beian.example.gov.cn'"),
             "");
 
   const std::string bag = dir_.path() + "/bag";
   ASSERT_TRUE(ExportBag(*archive_, bag, {}, "tester").ok());
-  auto restored = SqliteArchive::Open(dir_.path() + "/restored");
+  auto restored = OpenTestArchive(dir_.path() + "/restored");
   ASSERT_TRUE(restored.ok());
   ASSERT_TRUE(ImportBag(**restored, bag, "tester").ok());
   EXPECT_EQ((*restored)->FindByNumber("京朝备〔2026〕000001号")->verify_url, "https://beian.example.gov.cn");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "archive_test_util.h"
+#include "test_catalog.h"
 #include "beian/archive/blob_store.h"
 #include "beian/archive/sqlite_archive.h"
 #include "beian/core/digest.h"
@@ -19,6 +20,7 @@
 namespace beian::archive {
 namespace {
 
+using testing::OpenTestArchive;
 using testing::ExecSql;
 using testing::FlipByte;
 using testing::QueryColumn;
@@ -30,11 +32,11 @@ class VerifyTest : public ::testing::Test {
   // Audit log afterwards: 1-3 ingest docs_[0..2], 4 attach to docs_[0],
   // 5 marked reprint of docs_[1].
   void SetUp() override {
-    core::Result<std::unique_ptr<SqliteArchive>> opened =
-        SqliteArchive::Open(dir_.path());
+    core::Result<std::unique_ptr<CatalogArchive>> opened =
+        OpenTestArchive(dir_.path());
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     archive_ = std::move(opened).value();
-    catalog_ = archive_->catalog_path();
+    catalog_ = archive_->catalog();
     for (int i = 0; i < 3; ++i) {
       NewDocument doc = SampleDocument(i, "");
       doc.number = *archive_->AllocateNumber("朝阳区", 2026, doc.kind);
@@ -91,7 +93,7 @@ class VerifyTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<SqliteArchive> archive_;
+  std::unique_ptr<CatalogArchive> archive_;
   std::string catalog_;
   std::vector<Document> docs_;
   SignedCopy copy_;
@@ -300,20 +302,16 @@ TEST_F(VerifyTest, EditedAuditRowIsDetected) {
 
 TEST_F(VerifyTest, RehashedAuditRowBreaksTheChainAtTheNextRow) {
   // Edit row 1 and give it a correct hash for its new content.
-  std::vector<std::string> row = QueryColumn(
-      catalog_,
-      "SELECT json_array(at, actor, action, subject, detail, prev_hash) "
-      "FROM audit_log WHERE seq = 1");
-  core::Json fields = *core::ParseJson(row.at(0));
+  const std::vector<std::string> row = beian::testing::QueryCatalogRows(
+      catalog_, "SELECT at, actor, action, subject, detail, prev_hash FROM audit_log WHERE seq = 1").at(0);
   core::Json content = core::Json::MakeObject();
-  content.Set("action", fields.as_array()[2]);
+  content.Set("action", row[2]);
   content.Set("actor", "mallory");
-  content.Set("at", fields.as_array()[0]);
-  content.Set("detail", fields.as_array()[4]);
+  content.Set("at", row[0]);
+  content.Set("detail", row[4]);
   content.Set("seq", 1);
-  content.Set("subject", fields.as_array()[3]);
-  const std::string hash = core::Sha256Hex(fields.as_array()[5].as_string() +
-                                           core::WriteCanonicalJson(content));
+  content.Set("subject", row[3]);
+  const std::string hash = core::Sha256Hex(row[5] + core::WriteCanonicalJson(content));
   ASSERT_EQ(
       ExecSql(catalog_, "UPDATE audit_log SET actor = 'mallory', hash = '" +
                             hash + "' WHERE seq = 1"),

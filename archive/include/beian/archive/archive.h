@@ -113,7 +113,7 @@ class Archive {
   // DocumentStatus), with its "set-status" audit entry in one transaction
   // (detail: document_id, from, to, every lifecycle field set, and the
   // members of change.detail). The time of the change is change.at or the
-  // archive's clock (SqliteArchiveOptions::now). Returns the document as
+  // archive's clock (ArchiveOptions::now). Returns the document as
   // changed. kFailedPrecondition naming the current status ("document
   // 京朝备〔2026〕000001号 is filed") otherwise; kInvalidArgument for a missing
   // or malformed required field, a field that does not belong to `to`, an

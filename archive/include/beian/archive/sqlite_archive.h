@@ -2,40 +2,13 @@
 #ifndef BEIAN_ARCHIVE_SQLITE_ARCHIVE_H_
 #define BEIAN_ARCHIVE_SQLITE_ARCHIVE_H_
 
-#include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
-#include <vector>
 
-#include "beian/archive/archive.h"
+#include "beian/archive/catalog_archive.h"
 #include "beian/core/status.h"
 
 namespace beian::archive {
-
-// How a SqliteArchive behaves.
-struct SqliteArchiveOptions {
-  // The current time as RFC 3339 in Beijing time, e.g.
-  // "2026-03-01T09:30:00+08:00"; used for audit entries and for upload and
-  // reprint times left empty. Null means NowInBeijing.
-  std::function<std::string()> now;
-  // How long a call waits for another process's write lock before failing.
-  int busy_timeout_ms = 10000;
-  // The private key that signs checkpoints of the audit log; "" means
-  // <dir>/keys/checkpoint.pem. Created (0400, with PATH.pub beside it) with
-  // `signing_algorithm` if missing. Keep it apart from the catalog: whoever
-  // can write both can rewrite history.
-  std::string signing_key;
-  core::SignatureAlgorithm signing_algorithm = core::SignatureAlgorithm::kEd25519;
-  // A checkpoint is signed once this many entries came since the last one,
-  int checkpoint_every_entries = 256;
-  // and at least this often while entries arrive (0: on count and close only).
-  std::chrono::milliseconds checkpoint_interval{60000};
-};
-
-// The current system time in Beijing (UTC+8) as "YYYY-MM-DDTHH:MM:SS+08:00".
-std::string NowInBeijing();
 
 // The archive in one data directory: <dir>/checkpoints (signed checkpoints of
 // the audit log, append-only), <dir>/catalog.sqlite3 (WAL mode, foreign
@@ -44,101 +17,22 @@ std::string NowInBeijing();
 // Several processes may open the same directory at once; within a process one
 // SqliteArchive serves all threads (calls on its connection are serialized;
 // blob writes and VerifyStorage run outside that lock).
-class SqliteArchive : public Archive {
+class SqliteArchive : public CatalogArchive {
  public:
   // Opens, creating the directory (and its parents) if needed.
   // kFailedPrecondition if the catalog was written by a newer beian (a higher
   // schema version); kIoError if the directory or database cannot be opened.
   static core::Result<std::unique_ptr<SqliteArchive>> Open(
-      const std::string& dir, SqliteArchiveOptions options = {});
+      const std::string& dir, ArchiveOptions options = {});
 
   // The schema version this build creates and understands.
-  static int SchemaVersion();
+  static int SchemaVersion() { return CatalogSchemaVersion(); }
 
-  ~SqliteArchive() override;
-  SqliteArchive(const SqliteArchive&) = delete;
-  SqliteArchive& operator=(const SqliteArchive&) = delete;
-
-  // The data directory.
-  const std::string& dir() const;
   // <dir>/catalog.sqlite3.
-  std::string catalog_path() const;
-  // <dir>/checkpoints.
-  std::string checkpoints_path() const;
-
-  core::Result<std::string> AllocateNumber(std::string_view district, int year,
-                                           std::string_view kind) override;
-  core::Result<Document> Ingest(const NewDocument& document) override;
-  core::Result<IdempotentResult> FindIdempotencyKey(
-      int64_t client, std::string_view key) override;
-  core::Result<Document> Get(int64_t id) override;
-  core::Result<Document> FindByNumber(std::string_view number) override;
-  core::Result<Sha256Matches> FindBySha256(std::string_view sha256) override;
-  core::Result<std::string> ReadBlob(std::string_view sha256) override;
-  core::Result<SignedCopy> AttachSignedCopy(const NewSignedCopy& copy) override;
-  core::Result<std::vector<SignedCopy>> SignedCopiesOf(
-      int64_t document_id) override;
-  core::Result<Reprint> AddReprint(const NewReprint& reprint) override;
-  core::Result<std::vector<Reprint>> ReprintsOf(int64_t document_id) override;
-  core::Result<Document> ChangeStatus(const StatusChange& change) override;
-  core::Result<std::vector<std::string>> VoidUnusedNumbers(
-      std::string_view actor, std::string_view allocated_before) override;
-  core::Result<std::vector<StaffKey>> FindStaffConflicts(
-      const std::vector<StaffKey>& keys, std::string_view credit_code,
-      int64_t* presence_version = nullptr) override;
-  core::Result<std::vector<StaffConflict>> ListStaffConflicts(
-      std::string_view district) override;
-  core::Result<std::vector<int64_t>> DocumentsWithoutStaffKeys() override;
-  core::Result<Document> AttachOfd(int64_t document_id, std::string_view ofd, std::string_view actor) override;
-  core::Result<std::vector<int64_t>> DocumentsWithoutOfd(int64_t after_id, int limit) override;
-  core::Status SetStaffKeys(int64_t document_id,
-                            const std::vector<StaffKey>& keys) override;
-  core::Result<AuditEntry> AppendAudit(const NewAuditEntry& entry) override;
-  core::Result<DocumentPage> ListDocuments(
-      const DocumentFilter& filter) override;
-  core::Result<DocumentPage> Search(const SearchQuery& query) override;
-  core::Status ForEachDocument(
-      const std::function<core::Status(const Document&)>& fn) override;
-  core::Status ForEachSignedCopy(
-      const std::function<core::Status(const SignedCopy&)>& fn) override;
-  core::Status ForEachReprint(
-      const std::function<core::Status(const Reprint&)>& fn) override;
-  core::Status ForEachAuditEntry(
-      const std::function<core::Status(const AuditEntry&)>& fn) override;
-  core::Result<AccessToken> AddAccessToken(
-      const NewAccessToken& token) override;
-  core::Result<AccessToken> FindAccessToken(
-      std::string_view secret_sha256) override;
-  core::Result<std::vector<AccessToken>> ListAccessTokens() override;
-  core::Result<AccessToken> RevokeAccessToken(int64_t id,
-                                              std::string_view actor) override;
-  core::Result<std::vector<AuditEntry>> AuditEntriesOf(std::string_view subject, int limit) override;
-  core::Result<User> AddUser(const NewUser& user) override;
-  core::Result<User> FindUser(std::string_view username) override;
-  core::Result<User> GetUser(int64_t id) override;
-  core::Result<std::vector<User>> ListUsers() override;
-  core::Result<User> DisableUser(int64_t id, std::string_view actor) override;
-  core::Result<User> SetUserPassword(int64_t id, std::string_view password_hash,
-                                     std::string_view actor) override;
-  core::Status AddUserSession(const NewUserSession& session) override;
-  core::Result<UserSession> FindUserSession(std::string_view secret_sha256) override;
-  core::Status TouchUserSession(std::string_view secret_sha256, std::string_view idle_until) override;
-  core::Status EndUserSession(std::string_view secret_sha256) override;
-  core::Result<SignInFailures> GetSignInFailures(std::string_view username) override;
-  core::Result<SignInFailures> RecordSignInFailure(std::string_view username) override;
-  core::Status ClearSignInFailures(std::string_view username) override;
-  core::Result<core::Checkpoint> WriteCheckpoint() override;
-  const core::VerifyingKey& CheckpointKey() const override;
-  core::Result<AuditProof> ProveIngest(std::string_view number) override;
-  core::Result<VerifyReport> VerifyStorage(
-      const VerifyProgress& progress = nullptr,
-      const KeptCheckpoint* since = nullptr) override;
+  std::string catalog_path() const { return catalog(); }
 
  private:
-  struct Impl;
-  explicit SqliteArchive(std::unique_ptr<Impl> impl);
-
-  std::unique_ptr<Impl> impl_;
+  SqliteArchive() = default;
 };
 
 }  // namespace beian::archive

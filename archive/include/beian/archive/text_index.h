@@ -93,6 +93,14 @@ std::string MatchExpression(const std::vector<std::string>& terms);
 // " AND ". Returns "" when there is no non-empty term.
 std::string MatchAnyOf(const std::vector<std::string>& terms);
 
+// The same two for PostgreSQL, as the text of a tsquery (CAST(... AS
+// tsquery), which takes its lexemes as written): every term single-quoted
+// with inner quotes doubled and backslashes escaped, NUL bytes removed,
+// joined with " & "; and any of them, parenthesised and joined with " | ".
+// "" when there is no non-empty term.
+std::string TsQueryAllOf(const std::vector<std::string>& terms);
+std::string TsQueryAnyOf(const std::vector<std::string>& terms);
+
 // The terms joined by single spaces: the text to store in the FTS5 column.
 std::string JoinTerms(const std::vector<std::string>& terms);
 
