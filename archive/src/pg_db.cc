@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "beian/core/catalog_url.h"
+
 namespace beian::archive {
 namespace {
 
@@ -74,29 +76,6 @@ int HexValue(char c) {
 }
 
 }  // namespace
-
-bool IsPostgresUrl(std::string_view location) {
-  return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
-}
-
-std::string RedactPostgresUrl(std::string_view url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url);
-  const size_t authority = scheme + 3;
-  const size_t at = url.find('@', authority);
-  const size_t slash = url.find('/', authority);
-  std::string out(url);
-  if (at != std::string_view::npos && (slash == std::string_view::npos || at < slash)) {
-    const size_t colon = url.find(':', authority);
-    if (colon != std::string_view::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-  }
-  const size_t password = out.find("password=");
-  if (password != std::string::npos) {
-    const size_t end = out.find_first_of("& ", password);
-    out.replace(password + 9, (end == std::string::npos ? out.size() : end) - password - 9, "***");
-  }
-  return out;
-}
 
 // A statement prepared on the server. Step runs it with the bound parameters
 // the first time; a scan reads rows one by one (libpq's single-row mode),
@@ -295,7 +274,7 @@ PgDatabase::PgDatabase(pg_conn* conn, std::string conninfo, bool read_only)
     : conn_(conn), conninfo_(std::move(conninfo)), read_only_(read_only) {
   // Notices ("... already exists, skipping") are not errors: not printed.
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
-  name_ = IsPostgresUrl(conninfo_) ? RedactPostgresUrl(conninfo_) : "postgresql " + RedactPostgresUrl(conninfo_);
+  name_ = core::IsPostgresUrl(conninfo_) ? core::RedactPostgresUrl(conninfo_) : "postgresql " + core::RedactPostgresUrl(conninfo_);
 }
 
 PgDatabase::~PgDatabase() {

@@ -1,3 +1,4 @@
+#include "beian/core/catalog_url.h"
 #include "beian/archive/postgres_archive.h"
 
 #include <memory>
@@ -12,8 +13,8 @@ namespace beian::archive {
 
 core::Result<std::unique_ptr<PostgresArchive>> PostgresArchive::Open(const std::string& url, const std::string& dir,
                                                                      ArchiveOptions options) {
-  if (!IsPostgresUrl(url)) {
-    return core::InvalidArgument("\"" + RedactPostgresUrl(url) + "\" is not a postgresql:// URL");
+  if (!core::IsPostgresUrl(url)) {
+    return core::InvalidArgument("\"" + core::RedactPostgresUrl(url) + "\" is not a postgresql:// URL");
   }
   Setup setup;
   setup.dir = dir;
@@ -33,8 +34,8 @@ core::Result<std::unique_ptr<CatalogArchive>> OpenArchive(const std::string& dir
     BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<SqliteArchive> archive, SqliteArchive::Open(dir, std::move(options)));
     return std::unique_ptr<CatalogArchive>(std::move(archive));
   }
-  if (!IsPostgresUrl(catalog)) {
-    return core::InvalidArgument("catalog \"" + RedactPostgresUrl(catalog) +
+  if (!core::IsPostgresUrl(catalog)) {
+    return core::InvalidArgument("catalog \"" + core::RedactPostgresUrl(catalog) +
                                  "\" is neither empty (SQLite in the data folder) nor a postgresql:// URL");
   }
   BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<PostgresArchive> archive,

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "beian/core/catalog_url.h"
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
 #include "beian/core/problem.h"
@@ -29,7 +30,12 @@ namespace {
 namespace fs = std::filesystem;
 
 const char kUsage[] =
-    "usage: beian [--root DIR] [--data DIR] [--signing-key FILE] COMMAND ...\n"
+    "usage: beian [--root DIR] [--data DIR | --data postgresql://... --store DIR] [--signing-key FILE]\n"
+    "             COMMAND ...\n"
+    "  --data DIR        the archive: a folder with its SQLite catalog (default var)\n"
+    "  --data postgresql://USER@HOST:PORT/DB --store DIR\n"
+    "                    the catalog on PostgreSQL, blobs, checkpoints and keys in DIR, a folder\n"
+    "                    every node shares (also BEIAN_DATA, BEIAN_STORE)\n"
     "\n"
     "commands:\n"
     "  kinds                                   list document kinds and template versions\n"
@@ -626,18 +632,36 @@ int Main(int argc, char** argv) {
   std::string root;
   if (const char* env = std::getenv("BEIAN_ROOT")) root = env;
   if (root.empty()) root = BEIAN_SOURCE_ROOT;
-  std::string data_dir = "var";
-  std::string signing_key, public_url;
+  std::string data = "var";
+  std::string store, signing_key, public_url;
+  if (const char* env = std::getenv("BEIAN_DATA")) data = env;
+  if (const char* env = std::getenv("BEIAN_STORE")) store = env;
   if (const char* env = std::getenv("BEIAN_SIGNING_KEY")) signing_key = env;
   if (const char* env = std::getenv("BEIAN_PUBLIC_URL")) public_url = env;
-  while (args.size() >= 2 &&
-         (args[0] == "--root" || args[0] == "--data" || args[0] == "--signing-key" || args[0] == "--public-url")) {
+  while (args.size() >= 2 && (args[0] == "--root" || args[0] == "--data" || args[0] == "--store" ||
+                              args[0] == "--signing-key" || args[0] == "--public-url")) {
     (args[0] == "--root"          ? root
-     : args[0] == "--data"        ? data_dir
+     : args[0] == "--data"        ? data
+     : args[0] == "--store"       ? store
      : args[0] == "--signing-key" ? signing_key
                                   : public_url) = args[1];
     args.erase(args.begin(), args.begin() + 2);
   }
+  // The archive's folder, and its catalog on PostgreSQL if --data names one.
+  std::string data_dir = data, catalog;
+  if (core::IsPostgresUrl(data)) {
+    if (store.empty()) {
+      return Fail(kExitUsage, "--data " + core::RedactPostgresUrl(data) +
+                                  " needs --store DIR: the folder of blobs, checkpoints and keys every node shares");
+    }
+    catalog = data;
+    data_dir = store;
+  } else if (!store.empty()) {
+    return Fail(kExitUsage, "--store is for a catalog on PostgreSQL (--data postgresql://...); with --data DIR "
+                            "the folder holds everything");
+  }
+  const std::string archive_name =
+      catalog.empty() ? data_dir : data_dir + ", catalog " + core::RedactPostgresUrl(catalog);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;
     return args.empty() ? kExitUsage : 0;
@@ -660,6 +684,7 @@ int Main(int argc, char** argv) {
   service::ServiceOptions options;
   options.signing_key = signing_key;
   options.public_url = public_url;
+  options.catalog = catalog;
   if (command == "serve") {
     core::Status configured = ServiceSettingsFromConfig(args, options, !signing_key.empty(), !public_url.empty());
     if (!configured.ok()) return Fail(kExitUsage, configured.message());
@@ -726,7 +751,7 @@ int Main(int argc, char** argv) {
     return 0;
   }
   if (command == "archive") return ArchiveCommand(service, args);
-  if (command == "serve") return ServeCommand(service, root, data_dir, args);
+  if (command == "serve") return ServeCommand(service, root, archive_name, args);
   if (command == "validate") {
     bool json = false;
     std::vector<std::string> positional;

@@ -377,7 +377,7 @@ int UserCommand(service::FilingService& service, const std::vector<std::string>&
 }
 
 int ServeCommand(service::FilingService& service,
-                 const std::string& root, const std::string& data_dir,
+                 const std::string& root, const std::string& archive_name,
                  const std::vector<std::string>& args) {
   // A fixed threshold: every block of 4 MiB or more (bodies, the vectors of a
   // large JSON document) is mapped on its own and given back when freed. The
@@ -475,7 +475,7 @@ int ServeCommand(service::FilingService& service,
     }
     std::cerr << "beian: admin token " << created->secret << "\n";
   }
-  std::cerr << "beian: serving " << address << " (archive " << data_dir
+  std::cerr << "beian: serving " << address << " (archive " << archive_name
             << "); SIGTERM or Ctrl-C stops\n";
   std::cerr.flush();
   const int signal = api::WaitForTerminationSignal();

@@ -23,9 +23,10 @@ int UserCommand(service::FilingService& service, const std::vector<std::string>&
 
 // beian serve [--config FILE] [--host H] [--port P] [--access-log FILE|-]
 //   [--admin-token]: serves the API until SIGTERM or SIGINT, then drains.
-// `args` starts with "serve". Returns the exit code.
+// `archive_name` says which archive in the log. `args` starts with "serve".
+// Returns the exit code.
 int ServeCommand(service::FilingService& service, const std::string& root,
-                 const std::string& data_dir,
+                 const std::string& archive_name,
                  const std::vector<std::string>& args);
 
 }  // namespace beian::cli

@@ -1,3 +1,4 @@
+#include "beian/core/catalog_url.h"
 #include "beian/service/filing_service.h"
 
 #include <pthread.h>
@@ -24,7 +25,7 @@
 #include "authority.h"
 #include "beian/archive/bagit.h"
 #include "beian/archive/document_number.h"
-#include "beian/archive/sqlite_archive.h"
+#include "beian/archive/catalog_archive.h"
 #include "beian/archive/text_index.h"
 #include "beian/core/beijing_time.h"
 #include "beian/core/civil_date.h"
@@ -148,7 +149,7 @@ struct FilingService::Impl {
   std::unique_ptr<render::Engine> engine;
   std::unique_ptr<render::Catalog> catalog;
   std::map<std::string, KindInfo, std::less<>> kinds;
-  std::unique_ptr<archive::SqliteArchive> archive;
+  std::unique_ptr<archive::CatalogArchive> archive;
   std::string signing_key_path;
   std::unique_ptr<TokenCache> tokens;
   std::unique_ptr<Accounts> accounts;
@@ -521,9 +522,13 @@ core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOp
     archive_options.signing_key = options.signing_key;
     BEIAN_ASSIGN_OR_RETURN(archive_options.signing_algorithm,
                            core::ParseSignatureAlgorithm(options.signing_algorithm));
-    auto opened = archive::SqliteArchive::Open(options.data_dir, archive_options);
-    if (!opened.ok()) return core::Status(opened.status().code(), "archive " + options.data_dir + ": " +
-                                                                      opened.status().message());
+    auto opened = archive::OpenArchive(options.data_dir, options.catalog, archive_options);
+    if (!opened.ok()) {
+      const std::string where = options.catalog.empty()
+                                    ? options.data_dir
+                                    : options.data_dir + " (catalog " + core::RedactPostgresUrl(options.catalog) + ")";
+      return core::Status(opened.status().code(), "archive " + where + ": " + opened.status().message());
+    }
     impl->archive = std::move(opened).value();
     impl->signing_key_path =
         options.signing_key.empty() ? options.data_dir + "/keys/checkpoint.pem" : options.signing_key;

@@ -19,8 +19,11 @@ constexpr size_t kKeyBytes = 32;
 
 core::Status WriteNewKey(const std::string& path) {
   BEIAN_ASSIGN_OR_RETURN(const std::string key, core::SecureRandomBytes(kKeyBytes));
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // A temporary name of this attempt's own: nodes sharing the folder may
+  // start at once.
+  BEIAN_ASSIGN_OR_RETURN(const std::string nonce, core::SecureRandomBytes(8));
+  const std::string tmp = path + ".tmp-" + core::HexEncode(nonce);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return core::IoError("cannot create " + tmp + ": " + std::strerror(errno));
   const bool written = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
   ::close(fd);

@@ -8,8 +8,11 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "beian/core/catalog_url.h"
 #include "beian/core/json.h"
+#include "merkle_store.h"
 #include "pg_db.h"
+#include "row_digest.h"
 #include "sqlite_db.h"
 #include "test_catalog.h"
 
@@ -27,7 +30,7 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
-  beian::testing::DropTestCatalog(path_);
+  beian::testing::DropTestCatalogsUnder(path_);
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }
@@ -91,7 +94,7 @@ core::Result<std::unique_ptr<CatalogArchive>> OpenTestArchive(const std::string&
 }
 
 std::unique_ptr<Database> ConnectToCatalog(const std::string& catalog) {
-  if (IsPostgresUrl(catalog)) {
+  if (core::IsPostgresUrl(catalog)) {
     core::Result<std::unique_ptr<PgDatabase>> db = PgDatabase::Open(catalog, /*read_only=*/false);
     if (!db.ok()) throw std::runtime_error(db.status().ToString());
     return std::move(db).value();
@@ -99,6 +102,41 @@ std::unique_ptr<Database> ConnectToCatalog(const std::string& catalog) {
   core::Result<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(catalog, /*read_only=*/false, 5000);
   if (!db.ok()) throw std::runtime_error(db.status().ToString());
   return std::move(db).value();
+}
+
+void RechainAuditLog(const std::string& catalog) {
+  const std::vector<std::vector<std::string>> rows = beian::testing::QueryCatalogRows(
+      catalog, "SELECT seq, at, actor, action, subject, detail FROM audit_log ORDER BY seq");
+  std::string prev = GenesisHash();
+  std::string sql;
+  std::vector<AuditEntry> entries;
+  for (const std::vector<std::string>& row : rows) {
+    AuditEntry e;
+    e.seq = std::stoll(row[0]);
+    e.at = row[1];
+    e.actor = row[2];
+    e.action = row[3];
+    e.subject = row[4];
+    e.detail = row[5];
+    e.prev_hash = prev;
+    e.hash = AuditEntryHash(e);
+    sql += "UPDATE audit_log SET prev_hash = '" + e.prev_hash + "', hash = '" + e.hash +
+           "' WHERE seq = " + std::to_string(e.seq) + ";";
+    prev = e.hash;
+    entries.push_back(e);
+  }
+  sql += "UPDATE audit_head SET seq = (SELECT max(seq) FROM audit_log), hash = '" + prev + "';";
+  sql += "DELETE FROM merkle_nodes; DELETE FROM checkpoint_state;";
+  const std::string error = ExecSql(catalog, sql);
+  if (!error.empty()) throw std::runtime_error(error);
+  std::unique_ptr<Database> db = ConnectToCatalog(catalog);
+  Transaction txn(*db);
+  core::Status status = txn.BeginWrite();
+  for (const AuditEntry& e : entries) {
+    if (status.ok()) status = AppendMerkleLeaf(*db, static_cast<uint64_t>(e.seq - 1), AuditLeafHash(e));
+  }
+  if (status.ok()) status = txn.Commit();
+  if (!status.ok()) throw std::runtime_error(status.ToString());
 }
 
 std::string ExecSql(const std::string& catalog, const std::string& sql) {

@@ -70,6 +70,13 @@ inline constexpr char kDropSchemas6To8[] =
 // functions (archive/src).
 std::unique_ptr<Database> ConnectToCatalog(const std::string& catalog);
 
+// Rewrites the audit log's chain behind the archive's back as a forger with
+// the catalog in hand would: every entry's prev_hash and hash recomputed from
+// its content, the head set to the last, the Merkle tree rebuilt from the
+// entries and the record of the last checkpoint deleted. The catalog agrees
+// with itself again; only the checkpoints signed elsewhere can tell.
+void RechainAuditLog(const std::string& catalog);
+
 // The first column of every row of a query, as text.
 std::vector<std::string> QueryColumn(const std::string& path,
                                      const std::string& sql);

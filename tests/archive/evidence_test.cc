@@ -101,41 +101,7 @@ class EvidenceTest : public ::testing::Test {
     RechainAndRebuildTree();
   }
 
-  void RechainAndRebuildTree() {
-    const std::vector<std::vector<std::string>> rows = beian::testing::QueryCatalogRows(
-        catalog_, "SELECT seq, at, actor, action, subject, detail FROM audit_log ORDER BY seq");
-    std::string prev = GenesisHash();
-    std::string sql;
-    std::vector<AuditEntry> entries;
-    for (const std::vector<std::string>& row : rows) {
-      AuditEntry e;
-      e.seq = std::stoll(row[0]);
-      e.at = row[1];
-      e.actor = row[2];
-      e.action = row[3];
-      e.subject = row[4];
-      e.detail = row[5];
-      e.prev_hash = prev;
-      e.hash = AuditEntryHash(e);
-      sql += "UPDATE audit_log SET prev_hash = '" + e.prev_hash + "', hash = '" +
-             e.hash + "' WHERE seq = " + std::to_string(e.seq) + ";";
-      prev = e.hash;
-      entries.push_back(e);
-    }
-    sql += "UPDATE audit_head SET seq = (SELECT max(seq) FROM audit_log), hash = '" +
-           prev + "';";
-    // The tree built again from the rewritten entries, the record of the
-    // last checkpoint gone.
-    sql += "DELETE FROM merkle_nodes; DELETE FROM checkpoint_state;";
-    ASSERT_EQ(ExecSql(catalog_, sql), "");
-    std::unique_ptr<Database> db = testing::ConnectToCatalog(catalog_);
-    Transaction txn(*db);
-    ASSERT_TRUE(txn.BeginWrite().ok());
-    for (const AuditEntry& e : entries) {
-      ASSERT_TRUE(AppendMerkleLeaf(*db, static_cast<uint64_t>(e.seq - 1), AuditLeafHash(e)).ok());
-    }
-    ASSERT_TRUE(txn.Commit().ok());
-  }
+  void RechainAndRebuildTree() { testing::RechainAuditLog(catalog_); }
 
   TempDir dir_;
   std::unique_ptr<CatalogArchive> archive_;

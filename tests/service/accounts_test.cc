@@ -9,10 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "beian/archive/sqlite_archive.h"
+#include "beian/archive/catalog_archive.h"
 #include "beian/core/beijing_time.h"
 #include "beian/service/filing_service.h"
 #include "process.h"
+#include "test_catalog.h"
 
 namespace beian::service {
 namespace {
@@ -29,6 +30,7 @@ class AccountsTest : public ::testing::Test {
     ServiceOptions options;
     options.root = beian::testing::SourceRoot();
     options.data_dir = dir_.File("var");
+    options.catalog = beian::testing::TestCatalogFor(options.data_dir);
     options.now = [this] {
       std::lock_guard<std::mutex> lock(mu_);
       return now_;
@@ -136,7 +138,7 @@ TEST_F(AccountsTest, WrongUnknownAndDisabledAreAnsweredAlikeAndDelaysGrow) {
     EXPECT_EQ(unknown.retry_after_seconds, 0);
   }
   EXPECT_EQ(SignIn("nobody", "nobody-password-1", "192.0.2.2").retry_after_seconds, 1);
-  auto catalog = archive::SqliteArchive::Open(dir_.File("var"));
+  auto catalog = archive::OpenArchive(dir_.File("var"), beian::testing::TestCatalogFor(dir_.File("var")));
   ASSERT_TRUE(catalog.ok());
   EXPECT_EQ((*catalog)->GetSignInFailures("nobody")->failures, 0);
   EXPECT_EQ((*catalog)->GetSignInFailures("wanghong")->failures, 1);

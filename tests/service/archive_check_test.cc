@@ -1,7 +1,6 @@
 // The DA/T 70-2018 四性检测 of an archive: every item passes on a sound archive
 // (virus scanning says it was not performed), and each way of damaging the
 // archive fails the item it belongs to, naming what is wrong.
-#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
@@ -10,11 +9,13 @@
 #include <memory>
 #include <string>
 
+#include "archive_test_util.h"
 #include "beian/core/json.h"
 #include "beian/service/archive_check.h"
 #include "beian/service/filing_service.h"
 #include "hostile_files.h"
 #include "process.h"
+#include "test_catalog.h"
 #include "row_digest.h"
 
 namespace beian::service {
@@ -24,34 +25,18 @@ namespace fs = std::filesystem;
 using beian::testing::TempDir;
 
 std::string ExecSql(const std::string& catalog, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(catalog.c_str(), &db);
-  char* error = nullptr;
-  sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  std::string message = error != nullptr ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(db);
-  return message;
+  return beian::testing::ExecCatalogSql(catalog, sql);
 }
 
 std::vector<std::string> Column(const std::string& catalog, const std::string& sql) {
-  sqlite3* db = nullptr;
-  sqlite3_open(catalog.c_str(), &db);
-  sqlite3_stmt* s = nullptr;
-  std::vector<std::string> out;
-  sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(db);
-  return out;
+  return beian::testing::QueryCatalogColumn(catalog, sql);
 }
 
 std::unique_ptr<FilingService> OpenService(const std::string& data_dir) {
   ServiceOptions options;
   options.root = beian::testing::SourceRoot();
   options.data_dir = data_dir;
+  options.catalog = beian::testing::TestCatalogFor(data_dir);
   options.uploads.executable = BEIAN_BINARY;
   auto opened = FilingService::Open(options);
   EXPECT_TRUE(opened.ok()) << opened.status().ToString();
@@ -96,7 +81,8 @@ class ArchiveCheckTest : public ::testing::Test {
   // A copy of the sound archive to damage.
   void SetUp() override {
     fs::copy(Var(), copy_.File("var"), fs::copy_options::recursive);
-    catalog_ = copy_.File("var") + "/catalog.sqlite3";
+    beian::testing::CopyTestCatalog(Var(), copy_.File("var"));
+    catalog_ = beian::testing::TestCatalogIn(copy_.File("var"));
   }
 
   ArchiveCheck Check() {
@@ -115,50 +101,9 @@ class ArchiveCheckTest : public ::testing::Test {
     return kNone;
   }
 
-  // Recomputes every chain hash and the head, and has migration 5 rebuild the
-  // Merkle tree: the catalog agrees with itself again.
-  void Rechain() {
-    const std::vector<std::string> standards =
-        Column(catalog_, "SELECT json_array(id, pdf_standard, ofd_sha256, ofd_sm3, ofd_bytes) FROM documents");
-    std::string prev = archive::GenesisHash(), sql;
-    for (const std::string& row :
-         Column(catalog_, "SELECT json_array(seq, at, actor, action, subject, detail) FROM audit_log ORDER BY seq")) {
-      const core::Json f = *core::ParseJson(row);
-      archive::AuditEntry e;
-      e.seq = f.as_array()[0].as_int();
-      e.at = f.as_array()[1].as_string();
-      e.actor = f.as_array()[2].as_string();
-      e.action = f.as_array()[3].as_string();
-      e.subject = f.as_array()[4].as_string();
-      e.detail = f.as_array()[5].as_string();
-      e.prev_hash = prev;
-      e.hash = archive::AuditEntryHash(e);
-      sql += "UPDATE audit_log SET prev_hash = '" + prev + "', hash = '" + e.hash + "' WHERE seq = " +
-             std::to_string(e.seq) + ";";
-      prev = e.hash;
-    }
-    sql += "UPDATE audit_head SET seq = (SELECT max(seq) FROM audit_log), hash = '" + prev +
-           "'; DROP INDEX documents_ofd_sha256; ALTER TABLE documents DROP COLUMN ofd_sha256; "
-           "ALTER TABLE documents DROP COLUMN ofd_sm3; ALTER TABLE documents DROP COLUMN ofd_bytes; "
-           "ALTER TABLE documents DROP COLUMN pdf_standard; DROP TABLE user_sessions; DROP TABLE users; DROP TABLE signin_failures; "
-           "ALTER TABLE documents DROP COLUMN verify_url; "
-           "DROP TABLE merkle_nodes; DROP TABLE checkpoint_state; DROP INDEX audit_log_subject; "
-           "PRAGMA user_version = 4;";
-    ASSERT_EQ(ExecSql(catalog_, sql), "");
-    // The migrations rebuild the tree and add pdf_standard and the OFD
-    // columns back, empty: put the documents' own back, as whoever rewrote
-    // the log would.
-    ASSERT_NE(OpenService(copy_.File("var")), nullptr);
-    std::string restore;
-    for (const std::string& row : standards) {
-      const core::Json f = *core::ParseJson(row);
-      restore += "UPDATE documents SET pdf_standard = '" + f.as_array()[1].as_string() + "', ofd_sha256 = '" +
-                 f.as_array()[2].as_string() + "', ofd_sm3 = '" + f.as_array()[3].as_string() +
-                 "', ofd_bytes = " + std::to_string(f.as_array()[4].as_int()) +
-                 " WHERE id = " + std::to_string(f.as_array()[0].as_int()) + ";";
-    }
-    ASSERT_EQ(ExecSql(catalog_, restore), "");
-  }
+  // Recomputes every chain hash and the head and rebuilds the Merkle tree:
+  // the catalog agrees with itself again.
+  void Rechain() { archive::testing::RechainAuditLog(catalog_); }
 
   static TempDir* pristine_;
   TempDir copy_;

@@ -13,12 +13,12 @@
 #include <set>
 #include <thread>
 
-#include <sqlite3.h>
 
-#include "beian/archive/sqlite_archive.h"
+#include "beian/archive/catalog_archive.h"
 #include "beian/core/digest.h"
 #include "documents.h"
 #include "process.h"
+#include "test_catalog.h"
 
 namespace beian::service {
 namespace {
@@ -59,6 +59,7 @@ class FilingServiceTest : public ::testing::Test {
     options.root = root;
     options.ofd_in_background = ofd_in_background;
     options.data_dir = dir_.File("var");
+    options.catalog = beian::testing::TestCatalogFor(options.data_dir);
     options.now = [this] {
       std::lock_guard<std::mutex> lock(mu_);
       return now_;
@@ -78,8 +79,8 @@ class FilingServiceTest : public ::testing::Test {
   core::Json Example(const std::string& kind) const { return *service_->FindKind(kind)->example; }
 
   // The catalog as a second process sees it.
-  std::unique_ptr<archive::SqliteArchive> Catalog() {
-    auto archive = archive::SqliteArchive::Open(dir_.File("var"));
+  std::unique_ptr<archive::CatalogArchive> Catalog() {
+    auto archive = archive::OpenArchive(dir_.File("var"), beian::testing::TestCatalogFor(dir_.File("var")));
     EXPECT_TRUE(archive.ok()) << archive.status().ToString();
     return archive.ok() ? std::move(archive).value() : nullptr;
   }
@@ -556,11 +557,9 @@ TEST_F(FilingServiceTest, EverySerialIsADocumentOrARecordedVoid) {
   }
 
   // A counter edited upward leaves serials nobody took: verify names them.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(dir_.File("var/catalog.sqlite3").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE number_counters SET next_serial = next_serial + 2", nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_EQ(beian::testing::ExecCatalogSql(beian::testing::TestCatalogIn(dir_.File("var")),
+                                           "UPDATE number_counters SET next_serial = next_serial + 2"),
+            "");
   auto edited = service_->Verify(admin_);
   ASSERT_TRUE(edited.ok());
   EXPECT_FALSE(edited->clean());
@@ -587,12 +586,9 @@ TEST_F(FilingServiceTest, DocumentsArePdfA3uCarryingTheCatalogsDataAndVerifyComp
   ASSERT_TRUE(service_->Verify(admin_)->clean());
 
   // The catalog's data changed behind the archive's back: the paper no longer carries it.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(dir_.File("var/catalog.sqlite3").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE documents SET data = replace(data, '2024-06-18', '2024-06-19')", nullptr,
-                         nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_EQ(beian::testing::ExecCatalogSql(beian::testing::TestCatalogIn(dir_.File("var")),
+                                           "UPDATE documents SET data = replace(data, '2024-06-18', '2024-06-19')"),
+            "");
   auto outcome = service_->Verify(admin_);
   ASSERT_TRUE(outcome.ok());
   std::set<std::string> kinds;

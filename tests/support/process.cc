@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "test_catalog.h"
 #include <thread>
 
 namespace beian::testing {
@@ -67,6 +69,7 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  DropTestCatalogsUnder(path_);
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
 }

@@ -16,7 +16,8 @@ struct ProcessResult {
 // Runs argv[0] with the arguments (no shell), capturing stdout and stderr.
 ProcessResult Run(const std::vector<std::string>& argv);
 
-// A fresh directory under the system temp folder, removed by the destructor.
+// A fresh directory under the system temp folder, removed by the destructor
+// (with the PostgreSQL catalogs of its folders, see test_catalog.h).
 class TempDir {
  public:
   TempDir();

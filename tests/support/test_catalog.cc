@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -27,6 +29,10 @@ const std::string& Server() {
   }();
   return server;
 }
+
+// The folders TestCatalogFor made a database for.
+std::mutex made_mu;
+std::set<std::string> made;
 
 std::string DatabaseName(const std::string& dir) { return "beian_test_" + core::Sha256Hex(dir).substr(0, 20); }
 
@@ -63,6 +69,10 @@ std::string TestCatalogFor(const std::string& dir) {
   if (PQresultStatus(r.get()) != PGRES_COMMAND_OK && (state == nullptr || std::string(state) != "42P04")) {
     throw std::runtime_error("cannot create database " + name + ": " + PQerrorMessage(c.conn));
   }
+  {
+    std::lock_guard<std::mutex> lock(made_mu);
+    made.insert(dir);
+  }
   return WithDatabase(Server(), name);
 }
 
@@ -72,19 +82,41 @@ std::string TestCatalogIn(const std::string& dir) {
 
 void CopyTestCatalog(const std::string& from, const std::string& to) {
   if (!OnPostgres()) return;
-  DropTestCatalog(to);
+  DropTestCatalogsUnder(to);
   Connection c(Server());
   std::unique_ptr<PGresult, void (*)(PGresult*)> r(
       PQexec(c.conn, ("CREATE DATABASE " + DatabaseName(to) + " TEMPLATE " + DatabaseName(from)).c_str()), PQclear);
   if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
     throw std::runtime_error("cannot copy database " + DatabaseName(from) + ": " + PQerrorMessage(c.conn));
   }
+  std::lock_guard<std::mutex> lock(made_mu);
+  made.insert(to);
 }
 
-void DropTestCatalog(const std::string& dir) {
+void DropTestCatalogsUnder(const std::string& dir) {
   if (!OnPostgres()) return;
+  std::vector<std::string> names;
+  {
+    std::lock_guard<std::mutex> lock(made_mu);
+    for (auto it = made.begin(); it != made.end();) {
+      if (it->rfind(dir, 0) == 0 && (it->size() == dir.size() || (*it)[dir.size()] == '/')) {
+        names.push_back(DatabaseName(*it));
+        it = made.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (names.empty()) return;
   Connection c(Server());
-  PQclear(PQexec(c.conn, ("DROP DATABASE IF EXISTS " + DatabaseName(dir) + " WITH (FORCE)").c_str()));
+  for (const std::string& name : names) {
+    PQclear(PQexec(c.conn, ("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").c_str()));
+  }
+}
+
+std::vector<std::string> DataArguments(const std::string& dir) {
+  if (!OnPostgres()) return {"--data", dir};
+  return {"--data", TestCatalogFor(dir), "--store", dir};
 }
 
 std::string ExecCatalogSql(const std::string& catalog, const std::string& sql) {

@@ -28,9 +28,14 @@ std::string TestCatalogIn(const std::string& dir);
 // PostgreSQL a database copied from the other's.
 void CopyTestCatalog(const std::string& from, const std::string& to);
 
-// Drops the database TestCatalogFor made for `dir`, ending its connections
-// (nothing on SQLite).
-void DropTestCatalog(const std::string& dir);
+// Drops the databases TestCatalogFor made in this process for `dir` and the
+// folders below it, ending their connections (nothing on SQLite). TempDir
+// does when it goes.
+void DropTestCatalogsUnder(const std::string& dir);
+
+// The arguments that give the beian command the archive in `dir`:
+// {"--data", dir}, or {"--data", URL, "--store", dir} on PostgreSQL.
+std::vector<std::string> DataArguments(const std::string& dir);
 
 // Runs SQL on a catalog (a SQLite file or a postgresql:// URL) through a
 // connection of its own; returns "" or the engine's error.

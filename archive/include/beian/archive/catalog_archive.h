@@ -44,13 +44,6 @@ std::string NowInBeijing();
 // The schema version this build creates and understands (both engines).
 int CatalogSchemaVersion();
 
-// True iff `catalog` names a PostgreSQL catalog ("postgresql://..." or
-// "postgres://...").
-bool IsPostgresUrl(std::string_view catalog);
-
-// `url` with any password replaced by "***", for messages and logs.
-std::string RedactPostgresUrl(std::string_view url);
-
 // A data folder (<dir>/blobs/, <dir>/checkpoints, <dir>/keys/) and a
 // catalog. The folder may be shared by several processes and machines (as
 // NFS would be): blob writes are atomic and durable, and checkpoints are

@@ -38,8 +38,12 @@ namespace beian::service {
 struct ServiceOptions {
   // The folder holding templates/ and fonts/.
   std::string root;
-  // The archive's folder; "" opens no archive (rendering and validation only).
+  // The archive's folder (blobs, checkpoints, keys; shared by every node when
+  // the catalog is on PostgreSQL); "" opens no archive (rendering and
+  // validation only).
   std::string data_dir;
+  // Where the catalog is: "" for SQLite in data_dir, or a postgresql:// URL.
+  std::string catalog;
   // false: no fonts or templates are loaded (token administration only;
   // about 0.7 s faster to open). Kinds() is then empty and nothing renders.
   bool load_templates = true;
