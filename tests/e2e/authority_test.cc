@@ -4,7 +4,6 @@
 // from the SQLite catalog itself, as a second process would).
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <functional>
@@ -18,6 +17,7 @@
 #include "beian_server.h"
 #include "http_client.h"
 #include "process.h"
+#include "test_catalog.h"
 
 namespace beian::e2e {
 namespace {
@@ -56,14 +56,14 @@ struct Footprint {
   }
 };
 
-int64_t Count(sqlite3* db, const char* sql) {
-  sqlite3_stmt* s = nullptr;
-  int64_t n = -1;
-  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
-    n = sqlite3_column_int64(s, 0);
+// A count in the catalog of the archive in `data_dir`; -1 if it cannot be
+// read.
+int64_t Count(const std::string& data_dir, const char* sql) {
+  try {
+    return std::stoll(beian::testing::QueryCatalogColumn(beian::testing::TestCatalogIn(data_dir), sql).at(0));
+  } catch (const std::exception&) {
+    return -1;
   }
-  sqlite3_finalize(s);
-  return n;
 }
 
 class AuthorityTest : public ::testing::Test {
@@ -86,7 +86,10 @@ class AuthorityTest : public ::testing::Test {
     tokens_[{"revoked", ""}] =
         token({"--role", "enterprise", "--credit-code", kRuixiang, "--name", "北京瑞祥恒业物业管理有限公司"});
     // Revoked before it is ever used.
-    const auto revoked = beian::testing::Run({BeianBinary(), "--data", data_, "token", "revoke", "7"});
+    std::vector<std::string> revoke = {BeianBinary()};
+    for (const std::string& a : beian::testing::DataArguments(data_)) revoke.push_back(a);
+    for (const char* a : {"token", "revoke", "7"}) revoke.push_back(a);
+    const auto revoked = beian::testing::Run(revoke);
     EXPECT_EQ(revoked.exit_code, 0) << revoked.err;
     server_ = new BeianServer(data_);
   }
@@ -100,25 +103,15 @@ class AuthorityTest : public ::testing::Test {
   // (it does so after answering, so a count taken before may change under us).
   static Footprint Catalog() {
     for (int i = 0; i < 400; ++i) {
-      sqlite3* db = nullptr;
-      int64_t pending = 0;
-      if (sqlite3_open_v2((data_ + "/catalog.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        pending = Count(db, "SELECT count(*) FROM documents WHERE pdf_standard != '' AND ofd_sha256 = ''");
-      }
-      sqlite3_close(db);
-      if (pending == 0) break;
+      if (Count(data_, "SELECT count(*) FROM documents WHERE pdf_standard != '' AND ofd_sha256 = ''") == 0) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
-    sqlite3* db = nullptr;
     Footprint f;
-    if (sqlite3_open_v2((data_ + "/catalog.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-      f.documents = Count(db, "SELECT count(*) FROM documents");
-      f.audit_entries = Count(db, "SELECT count(*) FROM audit_log");
-      f.serials = Count(db, "SELECT coalesce(sum(next_serial), 0) FROM number_counters");
-      f.copies = Count(db, "SELECT count(*) FROM signed_copies");
-      f.reprints = Count(db, "SELECT count(*) FROM reprints");
-    }
-    sqlite3_close(db);
+    f.documents = Count(data_, "SELECT count(*) FROM documents");
+    f.audit_entries = Count(data_, "SELECT count(*) FROM audit_log");
+    f.serials = Count(data_, "SELECT coalesce(sum(next_serial), 0) FROM number_counters");
+    f.copies = Count(data_, "SELECT count(*) FROM signed_copies");
+    f.reprints = Count(data_, "SELECT count(*) FROM reprints");
     return f;
   }
 
@@ -382,15 +375,7 @@ TEST(IdempotencyTest, ARetryAfterTheServerDiedReturnsTheOriginal) {
   body.Set("kind", "commitment-letter");
   body.Set("data", HttpClient(server->port(), admin).Get("/v1/kinds/commitment-letter/example").Json());
   const std::map<std::string, std::string> key = {{"Idempotency-Key", "retry-7f3c9a"}};
-  auto documents = [&] {
-    sqlite3* db = nullptr;
-    int64_t n = -1;
-    if (sqlite3_open_v2((data_dir + "/catalog.sqlite3").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-      n = Count(db, "SELECT count(*) FROM documents");
-    }
-    sqlite3_close(db);
-    return n;
-  };
+  auto documents = [&] { return Count(data_dir, "SELECT count(*) FROM documents"); };
 
   // The first request is sent; the server is killed as soon as its document
   // is committed, whether or not the answer got out.

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "process.h"
+#include "test_catalog.h"
 
 namespace beian::e2e {
 
@@ -24,8 +25,10 @@ const std::string& BeianBinary() {
 
 std::string CreateToken(const std::string& data_dir,
                         const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {BeianBinary(), "--data", data_dir, "token",
-                                   "create"};
+  std::vector<std::string> argv = {BeianBinary()};
+  for (const std::string& a : beian::testing::DataArguments(data_dir)) argv.push_back(a);
+  argv.push_back("token");
+  argv.push_back("create");
   argv.insert(argv.end(), args.begin(), args.end());
   beian::testing::ProcessResult r = beian::testing::Run(argv);
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -38,8 +41,9 @@ BeianServer::BeianServer(const std::string& data_dir,
                          const std::vector<std::string>& extra) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return;
-  std::vector<std::string> args = {BeianBinary(), "--data", data_dir, "serve",
-                                   "--port", "0"};
+  std::vector<std::string> args = {BeianBinary()};
+  for (const std::string& a : beian::testing::DataArguments(data_dir)) args.push_back(a);
+  for (const char* a : {"serve", "--port", "0"}) args.push_back(a);
   args.insert(args.end(), extra.begin(), extra.end());
   pid_ = ::fork();
   if (pid_ == 0) {
