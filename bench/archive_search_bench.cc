@@ -1,16 +1,21 @@
-// Archive search benchmark: SqliteArchive::Search over 1,000,000 catalog rows.
+// Archive search benchmark: Archive::Search over 1,000,000 catalog rows, on
+// SQLite or on PostgreSQL.
 //
-//   archive_search_bench [DIR] [--rows N] [--queries N]
+//   archive_search_bench [DIR] [--rows N] [--queries N] [--postgres URL]
 //
 // Creates an archive in DIR (default: a new directory under /tmp, removed
-// afterwards) with SqliteArchive::Open, so the real schema and migrations
-// exist; closes it; bulk-loads N synthetic rows straight into the archive's
-// own `documents` and `documents_fts` tables in one transaction, each row's
-// FTS text built by DocumentSearchTerms (schema.h), the function Ingest uses;
-// reopens with SqliteArchive::Open and times Search() per query type
+// afterwards), so the real schema and migrations exist: SqliteArchive, or
+// with --postgres a PostgresArchive whose catalog is the (empty) database URL
+// names. Closes it; bulk-loads N synthetic rows straight into the archive's
+// own tables (SQLite: `documents` and `documents_fts` in one transaction;
+// PostgreSQL: `documents` and `document_terms` by COPY, the GIN index built
+// after), each row's terms built by DocumentSearchTerms (schema.h), the
+// function Ingest uses; reopens the archive and times Search() per query type
 // (p50/p95/p99). Audit rows and blobs are not written: Search reads neither.
-// Budget: p95 <= 10 ms. The synthetic names are those of search_bench.cc (synthetic_catalog.h).
+// Budget: p95 <= 10 ms. The synthetic names are those of search_bench.cc
+// (synthetic_catalog.h).
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,6 +38,7 @@
 
 #include "beian/archive/document_number.h"
 #include "beian/archive/records.h"
+#include "beian/archive/postgres_archive.h"
 #include "beian/archive/sqlite_archive.h"
 #include "beian/archive/text_index.h"
 #include "beian/core/districts.h"
@@ -86,27 +92,15 @@ struct Load {
   double generate_s = 0, terms_s = 0, insert_s = 0, commit_s = 0, total_s = 0;
 };
 
-Load LoadRows(const std::string& catalog, int64_t rows) {
-  Load b;
-  auto t0 = Clock::now();
-  sqlite3* db = nullptr;
-  Check(db, sqlite3_open(catalog.c_str(), &db), "open");
-  Exec(db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
+// The rows' number counters: [district][year - 2024].
+using Counters = std::vector<std::vector<int64_t>>;
+
+// Makes `rows` rows with their search terms in batches, handing each batch to
+// `sink` (whose time counts as insert_s); the counters they leave.
+Counters GenerateRows(int64_t rows, Load& b, const std::function<void(const std::vector<Row>&)>& sink) {
   Rng rng{20240501};
   Catalog cat = MakeCatalog(rng);
-  // The columns Ingest writes, with status given (Ingest always says issued).
-  Stmt ins_doc(db,
-               "INSERT INTO documents (id, number, kind, template_version, "
-               "data, credit_code, enterprise_name, project_name, district, "
-               "issued_at, created_by, sha256, sm3, bytes, pages, status, "
-               "number_year, number_serial) VALUES (?1, ?2, ?3, 3, ?4, ?5, "
-               "?6, ?7, ?8, ?9, 'bench', ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
-  Stmt ins_fts(db, "INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)");
-  Stmt ins_counter(db,
-                   "INSERT INTO number_counters (district, year, next_serial) "
-                   "VALUES (?1, ?2, ?3)");
-  Exec(db, "BEGIN IMMEDIATE");
-  std::vector<std::vector<int64_t>> counters(17, std::vector<int64_t>(3, 0));
+  Counters counters(17, std::vector<int64_t>(3, 0));
   const int64_t span = 3LL * 365 * 86400;  // 2024-01-01 .. 2026-12-30
   const int64_t step = std::max<int64_t>(1, span / rows);
   int64_t t = 0;
@@ -168,6 +162,31 @@ Load LoadRows(const std::string& catalog, int64_t rows) {
     }
     b.terms_s += Seconds(s0, Clock::now());
     auto i0 = Clock::now();
+    sink(batch);
+    b.insert_s += Seconds(i0, Clock::now());
+  }
+  return counters;
+}
+
+Load LoadRows(const std::string& catalog, int64_t rows) {
+  Load b;
+  auto t0 = Clock::now();
+  sqlite3* db = nullptr;
+  Check(db, sqlite3_open(catalog.c_str(), &db), "open");
+  Exec(db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
+  // The columns Ingest writes, with status given (Ingest always says issued).
+  Stmt ins_doc(db,
+               "INSERT INTO documents (id, number, kind, template_version, "
+               "data, credit_code, enterprise_name, project_name, district, "
+               "issued_at, created_by, sha256, sm3, bytes, pages, status, "
+               "number_year, number_serial) VALUES (?1, ?2, ?3, 3, ?4, ?5, "
+               "?6, ?7, ?8, ?9, 'bench', ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+  Stmt ins_fts(db, "INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)");
+  Stmt ins_counter(db,
+                   "INSERT INTO number_counters (district, year, next_serial) "
+                   "VALUES (?1, ?2, ?3)");
+  Exec(db, "BEGIN IMMEDIATE");
+  const Counters counters = GenerateRows(rows, b, [&](const std::vector<Row>& batch) {
     for (const Row& r : batch) {
       ins_doc.Reset();
       ins_doc.Bind(1, r.id);
@@ -192,8 +211,7 @@ Load LoadRows(const std::string& catalog, int64_t rows) {
       ins_fts.Bind(2, r.terms);
       ins_fts.Step();
     }
-    b.insert_s += Seconds(i0, Clock::now());
-  }
+  });
   for (size_t d = 0; d < 17; ++d) {
     for (size_t y = 0; y < 3; ++y) {
       if (counters[d][y] == 0) continue;
@@ -211,6 +229,136 @@ Load LoadRows(const std::string& catalog, int64_t rows) {
   sqlite3_close(db);
   b.total_s = Seconds(t0, Clock::now());
   return b;
+}
+
+// The same rows into a PostgreSQL catalog: COPY per batch in one
+// transaction, then the GIN index, the id sequence and the planner's
+// statistics.
+
+PGresult* PgExec(PGconn* c, const std::string& sql, ExecStatusType expected = PGRES_COMMAND_OK) {
+  PGresult* r = PQexec(c, sql.c_str());
+  if (PQresultStatus(r) != expected && PQresultStatus(r) != PGRES_TUPLES_OK) {
+    Die(sql.substr(0, 200) + ": " + PQerrorMessage(c));
+  }
+  return r;
+}
+
+// `value` for COPY's text format.
+void AppendCopyText(std::string& out, std::string_view value) {
+  for (char ch : value) {
+    if (ch == '\\') out += "\\\\";
+    else if (ch == '\t') out += "\\t";
+    else if (ch == '\n') out += "\\n";
+    else if (ch == '\r') out += "\\r";
+    else out += ch;
+  }
+}
+
+// Space-joined terms as tsvector input: every lexeme quoted as written.
+std::string TsVectorText(std::string_view terms) {
+  std::string out;
+  size_t start = 0;
+  while (start < terms.size()) {
+    size_t end = terms.find(' ', start);
+    if (end == std::string_view::npos) end = terms.size();
+    if (end > start) {
+      if (!out.empty()) out += ' ';
+      out += '\'';
+      for (char ch : terms.substr(start, end - start)) {
+        if (ch == '\'' || ch == '\\') out += ch;
+        out += ch;
+      }
+      out += '\'';
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+void CopyRows(PGconn* c, const std::string& command, const std::string& rows) {
+  PQclear(PgExec(c, command, PGRES_COPY_IN));
+  if (PQputCopyData(c, rows.data(), static_cast<int>(rows.size())) != 1 || PQputCopyEnd(c, nullptr) != 1) {
+    Die(command + ": " + PQerrorMessage(c));
+  }
+  PGresult* r = PQgetResult(c);
+  if (PQresultStatus(r) != PGRES_COMMAND_OK) Die(command + ": " + PQerrorMessage(c));
+  PQclear(r);
+  while ((r = PQgetResult(c)) != nullptr) PQclear(r);
+}
+
+Load LoadRowsPostgres(const std::string& url, int64_t rows) {
+  Load b;
+  auto t0 = Clock::now();
+  PGconn* c = PQconnectdb(url.c_str());
+  if (PQstatus(c) != CONNECTION_OK) Die(url + ": " + PQerrorMessage(c));
+  PQclear(PgExec(c, "SET synchronous_commit = off"));
+  PQclear(PgExec(c, "SET maintenance_work_mem = '1GB'"));
+  PQclear(PgExec(c, "DROP INDEX document_terms_terms"));
+  PQclear(PgExec(c, "BEGIN"));
+  const Counters counters = GenerateRows(rows, b, [&](const std::vector<Row>& batch) {
+    std::string documents, terms;
+    for (const Row& r : batch) {
+      const std::string fields[] = {
+          std::to_string(r.id), r.number, kKinds[r.kind].first, "3", r.data, r.credit_code, r.enterprise_name,
+          r.project_name, std::string(kDistricts[r.district].name), r.issued_at, "bench", Hex64(r.id, 0x5348413235360000ULL),
+          Hex64(r.id, 0x534d330000000000ULL), std::to_string(r.bytes), std::to_string(r.pages), r.status,
+          std::to_string(r.year), std::to_string(r.serial)};
+      for (const std::string& v : fields) {
+        if (&v != fields) documents += '\t';
+        AppendCopyText(documents, v);
+      }
+      documents += '\n';
+      terms += std::to_string(r.id) + '\t';
+      AppendCopyText(terms, TsVectorText(r.terms));
+      terms += '\n';
+    }
+    CopyRows(c,
+             "COPY documents (id, number, kind, template_version, data, credit_code, enterprise_name, "
+             "project_name, district, issued_at, created_by, sha256, sm3, bytes, pages, status, number_year, "
+             "number_serial) FROM STDIN",
+             documents);
+    CopyRows(c, "COPY document_terms (document_id, terms) FROM STDIN", terms);
+  });
+  for (size_t d = 0; d < 17; ++d) {
+    for (size_t y = 0; y < 3; ++y) {
+      if (counters[d][y] == 0) continue;
+      PQclear(PgExec(c, "INSERT INTO number_counters (district, year, next_serial) VALUES ('" +
+                            std::string(kDistricts[d].name) + "', " + std::to_string(2024 + y) + ", " +
+                            std::to_string(counters[d][y] + 1) + ")"));
+    }
+  }
+  PQclear(PgExec(c, "COMMIT"));
+  auto c0 = Clock::now();
+  PQclear(PgExec(c, "CREATE INDEX document_terms_terms ON document_terms USING gin (terms)"));
+  PQclear(PgExec(c, "SELECT setval(pg_get_serial_sequence('documents', 'id'), max(id)) FROM documents"));
+  PQclear(PgExec(c, "VACUUM ANALYZE documents"));
+  PQclear(PgExec(c, "VACUUM ANALYZE document_terms"));
+  b.commit_s = Seconds(c0, Clock::now());
+  PQfinish(c);
+  b.total_s = Seconds(t0, Clock::now());
+  return b;
+}
+
+void PrintPostgresSizesAndPlan(const std::string& url, const std::string& sample_term) {
+  PGconn* c = PQconnectdb(url.c_str());
+  if (PQstatus(c) != CONNECTION_OK) Die(url + ": " + PQerrorMessage(c));
+  PGresult* r = PgExec(c,
+                       "SELECT pg_size_pretty(pg_database_size(current_database())), "
+                       "pg_size_pretty(pg_total_relation_size('documents')), "
+                       "pg_size_pretty(pg_relation_size('document_terms')), "
+                       "pg_size_pretty(pg_relation_size('document_terms_terms'))");
+  std::printf("database: %s (documents with indexes %s, document_terms %s, its GIN index %s)\n",
+              PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), PQgetvalue(r, 0, 3));
+  PQclear(r);
+  const std::string sql =
+      "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT d.id, d.number FROM document_terms t JOIN documents d ON "
+      "d.id = t.document_id WHERE t.terms @@ CAST('" + sample_term + "' AS tsquery) ORDER BY t.document_id DESC "
+      "LIMIT 21";
+  r = PgExec(c, sql);
+  std::printf("query plan for %s:\n", sample_term.c_str());
+  for (int i = 0; i < PQntuples(r); ++i) std::printf("    %s\n", PQgetvalue(r, i, 0));
+  PQclear(r);
+  PQfinish(c);
 }
 
 // ---------------------------------------------------------------------------
@@ -248,7 +396,7 @@ void PrintPlan(sqlite3* db, const char* name, const std::string& sql) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string dir;
+  std::string dir, postgres;
   int64_t rows = 1000000;
   int queries = 1000;
   for (int i = 1; i < argc; ++i) {
@@ -257,10 +405,12 @@ int main(int argc, char** argv) {
       rows = std::atoll(argv[++i]);
     } else if (a == "--queries" && i + 1 < argc) {
       queries = std::atoi(argv[++i]);
+    } else if (a == "--postgres" && i + 1 < argc) {
+      postgres = argv[++i];
     } else if (!a.empty() && a[0] != '-') {
       dir = a;
     } else {
-      Die("usage: archive_search_bench [DIR] [--rows N] [--queries N]");
+      Die("usage: archive_search_bench [DIR] [--rows N] [--queries N] [--postgres URL]");
     }
   }
   if (rows < 1000 || queries < 1)
@@ -271,17 +421,16 @@ int main(int argc, char** argv) {
     if (!mkdtemp(tmpl)) Die("cannot create a directory under /tmp");
     dir = tmpl;
   }
-  using beian::archive::SqliteArchive;
   std::string catalog;
   {
-    auto archive = SqliteArchive::Open(dir);
+    auto archive = beian::archive::OpenArchive(dir, postgres);
     if (!archive.ok()) Die(archive.status().ToString());
-    catalog = (*archive)->catalog_path();
+    catalog = (*archive)->catalog();
     std::printf("archive_search_bench: %" PRId64
                 " rows, %d queries per type, schema v%d, %s\n",
-                rows, queries, SqliteArchive::SchemaVersion(), catalog.c_str());
+                rows, queries, beian::archive::CatalogSchemaVersion(), catalog.c_str());
   }
-  Load load = LoadRows(catalog, rows);
+  Load load = postgres.empty() ? LoadRows(catalog, rows) : LoadRowsPostgres(postgres, rows);
   std::printf(
       "load: %.1f s (generate %.1f s, DocumentSearchTerms %.1f s on %u "
       "threads, insert %.1f s, commit+checkpoint %.1f s); audit rows and "
@@ -289,7 +438,9 @@ int main(int argc, char** argv) {
       load.total_s, load.generate_s, load.terms_s,
       std::min(8u, std::max(1u, std::thread::hardware_concurrency())),
       load.insert_s, load.commit_s);
-  {
+  if (!postgres.empty()) {
+    PrintPostgresSizesAndPlan(postgres, "望京");
+  } else {
     struct stat st {};
     stat(catalog.c_str(), &st);
     std::printf("database: %.1f MB", double(st.st_size) / 1e6);
@@ -315,9 +466,9 @@ int main(int argc, char** argv) {
     sqlite3_close(db);
   }
 
-  auto opened = SqliteArchive::Open(dir);
+  auto opened = beian::archive::OpenArchive(dir, postgres);
   if (!opened.ok()) Die(opened.status().ToString());
-  SqliteArchive& archive = **opened;
+  beian::archive::CatalogArchive& archive = **opened;
 
   Rng rng{7};
   auto pick = [&]() {
@@ -410,8 +561,9 @@ int main(int argc, char** argv) {
   std::printf("example queries:");
   for (const std::string& e : examples) std::printf(" [%s]", e.c_str());
   std::printf(
-      "\nlatency of SqliteArchive::Search (limit 20, newest first; includes "
-      "number/credit-code probes, QueryTerms and reading the rows):\n");
+      "\nlatency of Archive::Search on %s (limit 20, newest first; includes "
+      "number/credit-code probes, QueryTerms and reading the rows):\n",
+      postgres.empty() ? "SQLite" : "PostgreSQL");
   Print("2-char Chinese", chinese);
   Print("pinyin full (2-4 syllables)", full);
   Print("pinyin initials (2-4 letters)", initials);
@@ -430,7 +582,7 @@ int main(int argc, char** argv) {
               worst <= 10000 ? "met" : "MISSED", worst / 1000);
   opened->reset();
   if (temporary) {
-    for (const char* suffix : {"", "-wal", "-shm"})
+    for (const char* suffix : {"", "-wal", "-shm"})  // (SQLite's; none on PostgreSQL)
       unlink((catalog + suffix).c_str());
     std::string cmd = "rm -rf '" + dir + "'";
     if (std::system(cmd.c_str()) != 0) Die("cannot remove " + dir);

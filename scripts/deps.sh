@@ -18,8 +18,9 @@ TEST=0
 [ "${1:-}" = "--test" ] && TEST=1
 if [ $TEST -eq 1 ]; then
   PACKAGES+=(chromium faketime unzip libxml2-utils)
-  # A private PostgreSQL cluster runs the catalog tests on the second engine.
-  PACKAGES+=(postgresql)
+  # A private PostgreSQL cluster runs the catalog tests on the second engine;
+  # nginx balances the multi-node test.
+  PACKAGES+=(postgresql nginx)
   # Apache PDFBox Preflight, and the two jars it needs that its package does not pull in.
   PACKAGES+=(libpdfbox2-java libactivation-java libjaxb-api-java)
   command -v java >/dev/null 2>&1 || PACKAGES+=(default-jre-headless)

@@ -18,6 +18,11 @@ int64_t LoadResult::Created() const {
   return it == create_status.end() ? 0 : it->second;
 }
 
+int64_t LoadResult::Replayed() const {
+  auto it = create_status.find(200);
+  return it == create_status.end() ? 0 : it->second;
+}
+
 int64_t LoadResult::ServerErrors() const {
   int64_t n = 0;
   for (const auto* counts : {&create_status, &fetch_status}) {
@@ -43,8 +48,12 @@ LoadResult RunLoad(uint16_t port, const std::string& token,
       for (size_t n = static_cast<size_t>(c);
            std::chrono::steady_clock::now() < deadline; n += 7) {
         const auto t0 = std::chrono::steady_clock::now();
+        std::map<std::string, std::string> headers;
+        if (options.idempotency_keys) {
+          headers["Idempotency-Key"] = "load-" + std::to_string(c) + "-" + std::to_string(n);
+        }
         HttpReply created = client.Post(
-            "/v1/documents", bodies[n % bodies.size()], "application/json");
+            "/v1/documents", bodies[n % bodies.size()], "application/json", headers);
         mine.create_ms.push_back(std::chrono::duration<double, std::milli>(
                                      std::chrono::steady_clock::now() - t0)
                                      .count());
@@ -56,13 +65,14 @@ LoadResult RunLoad(uint16_t port, const std::string& token,
         if (created.status >= 500 && mine.sample_errors.size() < 3) {
           mine.sample_errors.push_back(created.body);
         }
-        if (created.status != 201) continue;
+        if (created.status != 201 && !(options.idempotency_keys && created.status == 200)) continue;
         const core::Json json = created.Json();
         const core::Json* links = json.Find("links");
         const core::Json* pdf = links != nullptr ? links->Find("pdf") : nullptr;
         const core::Json* sha = json.Find("sha256");
-        if (pdf == nullptr || sha == nullptr) continue;
-        Acknowledged ack{pdf->as_string(), sha->as_string()};
+        const core::Json* number = json.Find("number");
+        if (pdf == nullptr || sha == nullptr || number == nullptr) continue;
+        Acknowledged ack{pdf->as_string(), sha->as_string(), number->as_string()};
         if (options.fetch_each) {
           HttpReply fetched = client.Get(ack.pdf_path);
           if (fetched.status == 0) {

@@ -16,12 +16,17 @@ struct LoadOptions {
   std::chrono::milliseconds duration{30000};
   // After each 201, GET its PDF and compare the digest.
   bool fetch_each = true;
+  // Send every POST with an Idempotency-Key of its own, as a client that
+  // retries must (a proxy in front of several nodes may retry a POST on
+  // another node); a replay (200) then counts as acknowledged too.
+  bool idempotency_keys = false;
 };
 
-// A document the server acknowledged with 201.
+// A document the server acknowledged (201, or 200 replaying it).
 struct Acknowledged {
   std::string pdf_path;  // "/v1/documents/<id>/pdf"
   std::string sha256;    // as acknowledged
+  std::string number;    // 文书编号
 };
 
 struct LoadResult {
@@ -35,6 +40,7 @@ struct LoadResult {
   std::vector<std::string> sample_errors;  // a few bodies of 5xx replies
 
   int64_t Created() const;
+  int64_t Replayed() const;  // 200 answers to a POST
   int64_t ServerErrors() const;  // 5xx of either kind
 };
 
