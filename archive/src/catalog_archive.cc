@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -1974,6 +1975,44 @@ core::Status CatalogArchive::ClearSignInFailures(std::string_view username) {
   return s.Run();
 }
 
+core::Result<SignInFailures> CatalogArchive::GetSignInThrottle(std::string_view key) {
+  if (key.empty() || key.size() > 256) return core::InvalidArgument("a sign-in throttle key is 1 to 256 bytes");
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  BEIAN_ASSIGN_OR_RETURN(Statement s, impl_->db.Prepare("SELECT failures, last_failed_at FROM signin_throttle "
+                                                        "WHERE key = ?1"));
+  s.BindText(1, core::Sha256Hex(key));
+  BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+  if (!row) return SignInFailures{};
+  return SignInFailures{s.Int(0), s.Text(1)};
+}
+
+core::Result<SignInFailures> CatalogArchive::RecordSignInThrottle(std::string_view key) {
+  if (key.empty() || key.size() > 256) return core::InvalidArgument("a sign-in throttle key is 1 to 256 bytes");
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  Database& db = impl_->db;
+  const std::string now = impl_->Now();
+  SignInFailures f;
+  {
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s, db.Prepare("INSERT INTO signin_throttle (key, failures, last_failed_at) VALUES (?1, 1, ?2) "
+                                "ON CONFLICT (key) DO UPDATE SET failures = signin_throttle.failures + 1, "
+                                "last_failed_at = excluded.last_failed_at RETURNING failures"));
+    s.BindText(1, core::Sha256Hex(key)).BindText(2, now);
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (!row) return core::Internal("recording a failed sign-in returned no row");
+    f = SignInFailures{s.Int(0), now};
+    BEIAN_RETURN_IF_ERROR(s.Run());
+  }
+  // The bound: the keys failed longest ago go first.
+  BEIAN_ASSIGN_OR_RETURN(Statement s,
+                         db.Prepare("DELETE FROM signin_throttle WHERE key IN (SELECT key FROM signin_throttle "
+                                    "ORDER BY last_failed_at, key LIMIT (SELECT CASE WHEN count(*) > ?1 THEN "
+                                    "count(*) - ?1 ELSE 0 END FROM signin_throttle))"));
+  s.BindInt(1, kSignInThrottleKeys);
+  BEIAN_RETURN_IF_ERROR(s.Run());
+  return f;
+}
+
 core::Result<AuditEntry> CatalogArchive::AppendAudit(const NewAuditEntry& in) {
   BEIAN_RETURN_IF_ERROR(CheckActionName(in.action));
   if (IsArchiveAction(in.action)) {
@@ -2056,6 +2095,143 @@ core::Result<DocumentPage> ReadPage(Statement& s, int limit,
 }
 
 }  // namespace
+
+// Text search on PostgreSQL, newest first, over the bucketed terms
+// (search_terms.h): every term of `terms` and, if given, any of `period`,
+// with the filter's row conditions and keyset. GIN answers "which documents
+// hold these lexemes" but not in id order: a bitmap scan costs about 2 us per
+// match, so one over a whole catalog is slow for a common term, and a backward
+// scan of the ids testing each row's tsvector (about 12 us a row) is slow for
+// a rare one. So, below the cursor:
+//  1. the newest kProbeRows ids are tested one by one (backward scan); if
+//     they hold the page, that is the answer;
+//  2. if at least kCommonMatches of them matched, the term is common: the
+//     backward scan goes on, kScanRows at a time, while it stays common;
+//  3. otherwise the GIN index answers one bucket at a time, newest first, the
+//     span doubling while buckets hold too few.
+// The planner is told which scan each step is (SET LOCAL enable_*), since
+// its estimates of a lexeme's frequency cannot tell these cases apart.
+// Candidate ids are then read from documents with the row conditions, in id
+// order, until the page (limit + 1) is full. bench/archive_search_bench
+// measures it at 1,000,000 documents.
+core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std::string>& terms,
+                                             const std::vector<std::string>* period, const DocumentFilter& filter) {
+  constexpr int64_t kProbeRows = 128;
+  constexpr int64_t kCommonMatches = 6;
+  constexpr int64_t kScanRows = 1024;
+  const int64_t want = filter.limit + 1;
+  // The tsquery for the buckets [first, last].
+  auto query_for = [&](int64_t first, int64_t last) {
+    std::string q;
+    for (int64_t b = last; b >= first; --b) {
+      std::vector<std::string> all;
+      for (const std::string& t : terms) all.push_back(BucketedTerm(b, t));
+      std::string part = TsQueryAllOf(all);
+      if (period != nullptr) {
+        std::vector<std::string> any;
+        for (const std::string& t : *period) any.push_back(BucketedTerm(b, t));
+        part += " & " + TsQueryAnyOf(any);
+      }
+      q += (q.empty() ? "(" : " | (") + part + ")";
+    }
+    return q;
+  };
+  // The documents among `ids` (descending) that meet the row conditions, at
+  // most `limit`, appended to `page`.
+  std::string fetch_sql = "SELECT " + PrefixedDocumentColumns() + " FROM documents d WHERE d.id = ANY(CAST(?1 AS bigint[]))";
+  int next = 2;
+  std::vector<std::pair<int, std::string>> texts;
+  AppendRowConditions(fetch_sql, filter, "d.", /*indexed=*/true, [&](const std::string& value) {
+    texts.push_back({next, value});
+    return "?" + std::to_string(next++);
+  });
+  const int limit_index = next;
+  fetch_sql += " ORDER BY d.id DESC LIMIT ?" + std::to_string(limit_index);
+  std::vector<Document> found;
+  auto fetch = [&](const std::vector<int64_t>& ids) -> core::Status {
+    if (ids.empty()) return core::Status::Ok();
+    std::string array = "{";
+    for (int64_t id : ids) array += (array.size() > 1 ? "," : "") + std::to_string(id);
+    array += "}";
+    BEIAN_RETURN_IF_ERROR(db.Exec("SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = on"));
+    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare(fetch_sql));
+    s.BindText(1, array);
+    for (const auto& [index, value] : texts) s.BindText(index, value);
+    s.BindInt(limit_index, want - static_cast<int64_t>(found.size()));
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) return core::Status::Ok();
+      BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
+      d.data.clear();  // may hold personal ID numbers: never in search results
+      found.push_back(std::move(d));
+    }
+  };
+  // Candidate ids in [low, high) holding the lexemes of buckets
+  // [TermBucket(low), TermBucket(high - 1)], newest first, at most `limit`:
+  // by the backward scan or by GIN.
+  auto candidates = [&](bool by_gin, int64_t low, int64_t high, int64_t limit) -> core::Result<std::vector<int64_t>> {
+    BEIAN_RETURN_IF_ERROR(db.Exec(by_gin ? "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = on"
+                                         : "SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off"));
+    // Two statement texts: each is always planned under its own settings.
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement s, db.Prepare(std::string(by_gin ? "SELECT document_id /* gin */" : "SELECT document_id /* ids */") +
+                                " FROM document_terms WHERE document_id >= ?1 AND document_id < ?2 AND terms @@ "
+                                "CAST(?3 AS tsquery) ORDER BY document_id DESC LIMIT ?4"));
+    s.BindInt(1, low).BindInt(2, high).BindText(3, query_for(TermBucket(low), TermBucket(high - 1))).BindInt(4, limit);
+    return FirstColumnIds(s);
+  };
+
+  int64_t high = 0;  // exclusive: everything below is still to search
+  if (filter.after) {
+    high = filter.after->id;
+  } else {
+    BEIAN_ASSIGN_OR_RETURN(high, db.QueryInt("SELECT coalesce(max(id), 0) + 1 FROM documents"));
+  }
+  BEIAN_RETURN_IF_ERROR(db.Exec("SET LOCAL enable_seqscan = off"));
+  // 1. The newest ids, one by one.
+  bool common = false;
+  if (high > 1) {
+    const int64_t low = std::max<int64_t>({1, high - kProbeRows, TermBucket(high - 1) << kTermBucketBits});
+    BEIAN_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, candidates(false, low, high, kProbeRows));
+    common = static_cast<int64_t>(ids.size()) * kProbeRows >= kCommonMatches * (high - low);
+    BEIAN_RETURN_IF_ERROR(fetch(ids));
+    high = low;
+  }
+  // 2. and 3.
+  int64_t span = 1;  // buckets per GIN step
+  while (static_cast<int64_t>(found.size()) < want && high > 1) {
+    const int64_t bucket = TermBucket(high - 1);
+    if (common) {
+      // At most kScanRows a step, the estimate renewed after each: a term
+      // common lately may be rare further back.
+      const int64_t low = std::max<int64_t>({1, bucket << kTermBucketBits, high - kScanRows});
+      const int64_t limit = 2 * (want - static_cast<int64_t>(found.size()));
+      BEIAN_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, candidates(false, low, high, limit));
+      BEIAN_RETURN_IF_ERROR(fetch(ids));
+      if (static_cast<int64_t>(ids.size()) == limit) {
+        high = ids.back();
+      } else {
+        common = static_cast<int64_t>(ids.size()) * kProbeRows >= kCommonMatches * (high - low);
+        high = low;
+      }
+    } else {
+      const int64_t low = std::max<int64_t>(1, (bucket - span + 1) << kTermBucketBits);
+      BEIAN_ASSIGN_OR_RETURN(const std::vector<int64_t> ids,
+                             candidates(true, low, high, std::numeric_limits<int32_t>::max()));
+      BEIAN_RETURN_IF_ERROR(fetch(ids));
+      if (static_cast<int64_t>(ids.size()) < want) span *= 2;
+      high = low;
+    }
+  }
+  DocumentPage page;
+  page.documents = std::move(found);
+  if (static_cast<int64_t>(page.documents.size()) > filter.limit) {
+    page.documents.pop_back();
+    const Document& last = page.documents.back();
+    page.next = DocumentCursor{last.issued_at, last.id};
+  }
+  return page;
+}
 
 core::Result<DocumentPage> CatalogArchive::ListDocuments(
     const DocumentFilter& filter) {
@@ -2166,11 +2342,11 @@ core::Result<DocumentPage> CatalogArchive::Search(const SearchQuery& query) {
     if (!filter.credit_code.empty()) {
       terms.push_back(CreditCodePrefixTerm(filter.credit_code));
     }
-    const bool postgres = db.dialect() == SqlDialect::kPostgres;
-    match = postgres ? TsQueryAllOf(terms) : MatchExpression(terms);
+    match = MatchExpression(terms);
     if (match.empty()) {
       return core::InvalidArgument("search query has nothing to search for");
     }
+    std::optional<std::vector<std::string>> period;
     if (!filter.issued_from.empty() || !filter.issued_before.empty()) {
       BEIAN_ASSIGN_OR_RETURN(
           Statement span,
@@ -2178,15 +2354,19 @@ core::Result<DocumentPage> CatalogArchive::Search(const SearchQuery& query) {
                      "(SELECT max(issued_at) FROM documents)"));
       BEIAN_ASSIGN_OR_RETURN(const bool row, span.Step());
       if (row) {
-        const std::optional<std::vector<std::string>> period =
-            PeriodTerms(filter.issued_from, filter.issued_before,
-                        span.Text(0), span.Text(1));
+        period = PeriodTerms(filter.issued_from, filter.issued_before,
+                             span.Text(0), span.Text(1));
         if (period && period->empty()) {
           BEIAN_RETURN_IF_ERROR(snapshot.Commit());
           return DocumentPage{};  // no document issued in the range
         }
-        if (period) match += postgres ? " & " + TsQueryAnyOf(*period) : " AND " + MatchAnyOf(*period);
+        if (period) match += " AND " + MatchAnyOf(*period);
       }
+    }
+    if (db.dialect() == SqlDialect::kPostgres) {
+      BEIAN_ASSIGN_OR_RETURN(DocumentPage page, SearchTermBuckets(db, terms, period ? &*period : nullptr, filter));
+      BEIAN_RETURN_IF_ERROR(snapshot.Commit());
+      return page;
     }
   }
 
@@ -2210,16 +2390,10 @@ core::Result<DocumentPage> CatalogArchive::Search(const SearchQuery& query) {
              " AND d.credit_code < " + bind_text(credit_high);
       break;
     case Mode::kText:
-      if (db.dialect() == SqlDialect::kPostgres) {
-        id_column = "t.document_id";
-        sql += " FROM document_terms t JOIN documents d ON d.id = t.document_id WHERE t.terms @@ CAST(" +
-               bind_text(match) + " AS tsquery)";
-      } else {
-        id_column = "f.rowid";
-        sql += " FROM documents_fts f JOIN documents d ON d.id = f.rowid WHERE "
-               "documents_fts MATCH " +
-               bind_text(match);
-      }
+      id_column = "f.rowid";
+      sql += " FROM documents_fts f JOIN documents d ON d.id = f.rowid WHERE "
+             "documents_fts MATCH " +
+             bind_text(match);
       break;
   }
   // In text mode kind, district and credit code are facet terms of the MATCH.

@@ -328,6 +328,18 @@ ALTER TABLE documents ADD COLUMN ofd_sm3 TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN ofd_bytes INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX documents_ofd_sha256 ON documents (ofd_sha256) WHERE ofd_sha256 != '';
 )sql"},
+    // Failed sign-ins under addresses and unknown usernames, by the SHA-256
+    // of the key, bounded by Archive::RecordSignInThrottle: in the catalog so
+    // that every node sharing it counts them (they were in each process's
+    // memory).
+    {9, R"sql(
+CREATE TABLE signin_throttle (
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_failed_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX signin_throttle_last_failed ON signin_throttle (last_failed_at);
+)sql"},
 };
 
 // The catalog on PostgreSQL, as migrations of its own (recorded in
@@ -544,6 +556,14 @@ CREATE TABLE signin_failures (
   last_failed_at TEXT COLLATE "C" NOT NULL
 );
 )sql"},
+    {9, R"sql(
+CREATE TABLE signin_throttle (
+  key TEXT COLLATE "C" PRIMARY KEY,
+  failures BIGINT NOT NULL,
+  last_failed_at TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX signin_throttle_last_failed ON signin_throttle (last_failed_at);
+)sql"},
 };
 
 // Indexes every document in the catalog and records kTextIndexVersion (in
@@ -690,16 +710,17 @@ core::Status ApplyMigration(Database& db, const Migration& migration) {
 
 core::Status IndexDocumentTerms(Database& db, int64_t id,
                                 const SearchFields& fields) {
-  // PostgreSQL: the terms as lexemes exactly (array_to_tsvector), as the
-  // 'simple' configuration would keep them if its parser did not split the
-  // facet terms at their private-use marks.
+  // PostgreSQL: the terms of the document's bucket (BucketedTerm) as lexemes
+  // exactly (array_to_tsvector), as the 'simple' configuration would keep
+  // them if its parser did not split them at their private-use marks.
+  const bool postgres = db.dialect() == SqlDialect::kPostgres;
   BEIAN_ASSIGN_OR_RETURN(
       Statement s,
-      db.Prepare(db.dialect() == SqlDialect::kPostgres
-                     ? "INSERT INTO document_terms (document_id, terms) VALUES (?1, "
-                       "array_to_tsvector(array_remove(string_to_array(?2, ' '), '')))"
-                     : "INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)"));
-  s.BindInt(1, id).BindText(2, DocumentSearchTerms(fields));
+      db.Prepare(postgres ? "INSERT INTO document_terms (document_id, terms) VALUES (?1, "
+                            "array_to_tsvector(array_remove(string_to_array(?2, ' '), '')))"
+                          : "INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)"));
+  const std::string terms = DocumentSearchTerms(fields);
+  s.BindInt(1, id).BindText(2, postgres ? BucketedDocumentTerms(id, terms) : terms);
   return s.Run();
 }
 

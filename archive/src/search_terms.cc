@@ -77,6 +77,34 @@ std::string DocumentSearchTerms(const SearchFields& fields) {
   return JoinTerms(terms);
 }
 
+std::string BucketedTerm(int64_t bucket, std::string_view term) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), kHex[bucket & 15]);
+    bucket >>= 4;
+  } while (bucket > 0);
+  out += "\xEE\x80\x81";  // U+E001
+  out += term;
+  return out;
+}
+
+std::string BucketedDocumentTerms(int64_t id, std::string_view terms) {
+  std::string out;
+  const int64_t bucket = TermBucket(id);
+  size_t start = 0;
+  while (start < terms.size()) {
+    size_t end = terms.find(' ', start);
+    if (end == std::string_view::npos) end = terms.size();
+    if (end > start) {
+      if (!out.empty()) out += ' ';
+      out += BucketedTerm(bucket, terms.substr(start, end - start));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 std::optional<std::vector<std::string>> PeriodTerms(std::string_view from,
                                                     std::string_view before,
                                                     std::string_view first,

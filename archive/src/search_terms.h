@@ -5,6 +5,7 @@
 #define BEIAN_ARCHIVE_SRC_SEARCH_TERMS_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,24 @@ struct SearchFields {
 // code. Personal ID
 // numbers never become terms.
 std::string DocumentSearchTerms(const SearchFields& fields);
+
+// On PostgreSQL every term is indexed once per bucket of 2^kTermBucketBits
+// document ids, as "<bucket in hex>" U+E001 "<term>" (a private-use mark no
+// term holds): a GIN posting list then holds the documents of one bucket, so
+// that the newest matches come from the newest buckets at a cost that grows
+// with the matches in a bucket, not in the whole catalog. (SQLite's FTS5
+// reads its posting lists newest first by itself.)
+inline constexpr int kTermBucketBits = 15;
+
+// The bucket of document `id`.
+inline int64_t TermBucket(int64_t id) { return id >> kTermBucketBits; }
+
+// `term` as indexed in bucket `bucket`.
+std::string BucketedTerm(int64_t bucket, std::string_view term);
+
+// The space-joined terms of document `id` as PostgreSQL indexes them
+// (`terms` as DocumentSearchTerms gives them).
+std::string BucketedDocumentTerms(int64_t id, std::string_view terms);
 
 // The facet term of a credit-code prefix (upper case, see CreditCodePrefix in
 // the archive) of kMinCreditCodePrefix..kMaxIndexedCreditCodePrefix

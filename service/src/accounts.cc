@@ -22,9 +22,9 @@ constexpr int64_t kTouchEverySeconds = 60;
 // Sign-ins waiting for a password check at most; more are turned away at
 // once, so a burst cannot hold every worker of the server.
 constexpr int kMostWaitingSignIns = 8;
-// Keys (addresses, unknown usernames) remembered in memory at most; the
-// oldest are forgotten first.
-constexpr size_t kKeysKept = 10000;
+// The sign-in throttle's keys of an address and of a username nobody has.
+std::string AddressKey(std::string_view address) { return "address " + std::string(address.substr(0, 200)); }
+std::string UnknownUserKey(std::string_view username) { return "username " + std::string(username.substr(0, 200)); }
 
 std::string FoldUsername(std::string_view username) {
   std::string out(username.substr(0, 256));
@@ -150,24 +150,9 @@ const std::string& Accounts::DecoyHash() {
   return decoy_hash_;
 }
 
-int64_t FailureCounts::Wait(const std::string& key, int64_t free, const std::string& now) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = counts_.find(key);
-  if (it == counts_.end()) return 0;
-  return SecondsLeft(it->second.last_failed_at, SignInDelaySeconds(it->second.failures, free), now);
-}
-
-void FailureCounts::Record(const std::string& key, const std::string& now) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (counts_.size() >= kKeysKept && counts_.count(key) == 0) {
-    auto oldest = std::min_element(counts_.begin(), counts_.end(), [](const auto& a, const auto& b) {
-      return a.second.last_failed_at < b.second.last_failed_at;
-    });
-    counts_.erase(oldest);
-  }
-  archive::SignInFailures& f = counts_[key];
-  ++f.failures;
-  f.last_failed_at = now;
+core::Result<int64_t> Accounts::ThrottleWait(const std::string& key, int64_t free, const std::string& now) {
+  BEIAN_ASSIGN_OR_RETURN(const archive::SignInFailures f, archive_.GetSignInThrottle(key));
+  return SecondsLeft(f.last_failed_at, SignInDelaySeconds(f.failures, free), now);
 }
 
 core::Result<SignInOutcome> Accounts::SignIn(std::string_view username_in, std::string_view password,
@@ -184,9 +169,10 @@ core::Result<SignInOutcome> Accounts::SignIn(std::string_view username_in, std::
     BEIAN_ASSIGN_OR_RETURN(const archive::SignInFailures failures, archive_.GetSignInFailures(username));
     user_wait = SecondsLeft(failures.last_failed_at, SignInDelaySeconds(failures.failures, kFreeFailuresPerUser), now);
   } else {
-    user_wait = unknown_users_.Wait(username, kFreeFailuresPerUser, now);
+    BEIAN_ASSIGN_OR_RETURN(user_wait, ThrottleWait(UnknownUserKey(username), kFreeFailuresPerUser, now));
   }
-  out.retry_after_seconds = std::max(user_wait, by_address_.Wait(address, kFreeFailuresPerAddress, now));
+  BEIAN_ASSIGN_OR_RETURN(const int64_t address_wait, ThrottleWait(AddressKey(address), kFreeFailuresPerAddress, now));
+  out.retry_after_seconds = std::max(user_wait, address_wait);
   if (out.retry_after_seconds > 0) return out;
 
   if (kdf_gate_.Waiting() >= kMostWaitingSignIns) {
@@ -206,9 +192,9 @@ core::Result<SignInOutcome> Accounts::SignIn(std::string_view username_in, std::
     if (known) {
       BEIAN_RETURN_IF_ERROR(archive_.RecordSignInFailure(username).status());
     } else {
-      unknown_users_.Record(username, now);
+      BEIAN_RETURN_IF_ERROR(archive_.RecordSignInThrottle(UnknownUserKey(username)).status());
     }
-    by_address_.Record(address, now);
+    BEIAN_RETURN_IF_ERROR(archive_.RecordSignInThrottle(AddressKey(address)).status());
     return out;
   }
   BEIAN_RETURN_IF_ERROR(archive_.ClearSignInFailures(username));

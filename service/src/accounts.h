@@ -1,8 +1,8 @@
 // People who sign in to the console: their accounts, sessions and the
 // growing delays after failed sign-ins. State lives in the catalog (users,
-// user_sessions, signin_failures of known users), so it holds across
-// restarts; the failures per address and under unknown usernames are this
-// process's, so that guessing names cannot grow the catalog.
+// user_sessions, signin_failures of known users, signin_throttle of
+// addresses and unknown usernames, bounded so that guessing names cannot grow
+// it), so it holds across restarts and across the nodes sharing a catalog.
 #ifndef BEIAN_SERVICE_SRC_ACCOUNTS_H_
 #define BEIAN_SERVICE_SRC_ACCOUNTS_H_
 
@@ -34,19 +34,6 @@ struct SessionLimits {
 // `free` of them cost nothing: 0 up to `free`, then 1, 2, 4, ... up to 15
 // minutes.
 int64_t SignInDelaySeconds(int64_t failures, int64_t free);
-
-// Failed sign-ins per key (an address, an unknown username) in memory, at
-// most 10,000 keys (the oldest forgotten first). Thread-safe.
-class FailureCounts {
- public:
-  // Seconds the key must still wait at `now`, `free` failures costing nothing.
-  int64_t Wait(const std::string& key, int64_t free, const std::string& now);
-  void Record(const std::string& key, const std::string& now);
-
- private:
-  std::mutex mu_;
-  std::unordered_map<std::string, archive::SignInFailures> counts_;
-};
 
 // Thread-safe.
 class Accounts {
@@ -83,8 +70,9 @@ class Accounts {
   std::function<std::string()> now_;
   SessionLimits limits_;
   core::WorkGate kdf_gate_{2};
-  FailureCounts by_address_;
-  FailureCounts unknown_users_;
+  // Seconds the throttle key must still wait at `now`, `free` failures
+  // costing nothing.
+  core::Result<int64_t> ThrottleWait(const std::string& key, int64_t free, const std::string& now);
   std::once_flag decoy_once_;
   std::string decoy_hash_;
 };

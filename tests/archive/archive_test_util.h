@@ -55,11 +55,12 @@ core::Result<std::unique_ptr<CatalogArchive>> OpenTestArchive(const std::string&
 // engine's error message.
 std::string ExecSql(const std::string& catalog, const std::string& sql);
 
-// SQL that takes schemas 8 (documents' OFD), 7 (documents' pdf_standard) and
-// 6 (users, sessions, failed sign-ins, documents' verify_url) out of a
-// catalog, to roll it back to an earlier version.
-inline constexpr char kDropSchemas6To8[] =
-    "DROP INDEX documents_ofd_sha256; ALTER TABLE documents DROP COLUMN ofd_sha256; "
+// SQL that takes schemas 9 (the sign-in throttle), 8 (documents' OFD), 7
+// (documents' pdf_standard) and 6 (users, sessions, failed sign-ins,
+// documents' verify_url) out of a SQLite catalog, to roll it back to an
+// earlier version.
+inline constexpr char kDropSchemas6To9[] =
+    "DROP TABLE signin_throttle; DROP INDEX documents_ofd_sha256; ALTER TABLE documents DROP COLUMN ofd_sha256; "
     "ALTER TABLE documents DROP COLUMN ofd_sm3; ALTER TABLE documents DROP COLUMN ofd_bytes; "
     "ALTER TABLE documents DROP COLUMN pdf_standard; "
     "DROP TABLE user_sessions; DROP TABLE users; DROP TABLE signin_failures; "

@@ -11,10 +11,11 @@
 #include <vector>
 
 #include "archive_test_util.h"
-#include "test_catalog.h"
 #include "beian/archive/sqlite_archive.h"
 #include "beian/archive/text_index.h"
 #include "beian/core/json.h"
+#include "search_terms.h"
+#include "test_catalog.h"
 
 namespace beian::archive {
 namespace {
@@ -325,7 +326,10 @@ TEST_F(SearchTest, ResultsCarryNoDataAndIdNumbersAreNeverIndexed) {
   const std::string catalog = archive_->catalog();
   std::vector<std::string> terms;
   if (beian::testing::OnPostgres()) {
-    terms = QueryColumn(catalog, "SELECT word FROM ts_stat('SELECT terms FROM document_terms')");
+    // Each lexeme is "<bucket>" U+E001 "<term>" (search_terms.h).
+    for (const std::string& word : QueryColumn(catalog, "SELECT word FROM ts_stat('SELECT terms FROM document_terms')")) {
+      terms.push_back(word.substr(word.find("\xEE\x80\x81") + 3));
+    }
   } else {
     ASSERT_EQ(ExecSql(catalog,
                       "CREATE VIRTUAL TABLE temp_vocab USING "
@@ -366,7 +370,7 @@ TEST_F(SearchTest, MigrationIndexesDocumentsFiledBeforeIt) {
   // Back to schema version 1: no search index (nor what later versions
   // added; migration 4 rebuilds documents from the columns version 1 had).
   ASSERT_EQ(ExecSql(catalog,
-                    std::string(testing::kDropSchemas6To8) +
+                    std::string(testing::kDropSchemas6To9) +
                     "DROP TABLE documents_fts; DROP TABLE search_index_meta; "
                     "DROP TABLE access_tokens; DROP TABLE number_allocations; "
                     "DROP TABLE number_voids; DROP TABLE idempotency_keys; "
@@ -540,6 +544,76 @@ TEST_F(SearchPeriodTest, ShortAndLongCreditCodePrefixesWithAPeriod) {
               }))
         << prefix;
   }
+}
+
+// PostgreSQL's search reads its term buckets newest first (search_terms.h):
+// documents far apart in id, a rare name and a common one, paged 3 at a time.
+// The rows are written straight into the catalog, at ids spread over seven
+// buckets, with the terms Ingest would index for them.
+TEST(SearchBucketsTest, NewestFirstAcrossTermBucketsOnPostgres) {
+  if (!beian::testing::OnPostgres()) GTEST_SKIP() << "term buckets are PostgreSQL's";
+  TempDir dir;
+  auto opened = OpenTestArchive(dir.path());
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::unique_ptr<CatalogArchive> archive = std::move(opened).value();
+  const std::string catalog = archive->catalog();
+  struct Row {
+    int64_t id;
+    const char* project;
+    const char* district;
+  };
+  // Ascending ids; 32767/32768, 98303/98304 and 131071/131072 are the last
+  // and first of a bucket.
+  std::vector<Row> rows = {{5, "翠湖珑庭", "海淀区"},      {32767, "望京花园", "朝阳区"}, {32768, "望京花园", "海淀区"},
+                           {40000, "翠湖珑庭", "朝阳区"},  {70000, "望京花园", "朝阳区"}, {98303, "翠湖珑庭", "朝阳区"},
+                           {98304, "翠湖珑庭", "海淀区"},  {99999, "望京花园", "海淀区"}, {131071, "望京花园", "海淀区"},
+                           {131072, "翠湖珑庭", "海淀区"}};
+  for (int64_t id = 200000; id < 200200; ++id) rows.push_back({id, id == 200150 ? "翠湖珑庭" : "望京花园", "朝阳区"});
+  std::string sql;
+  for (const Row& r : rows) {
+    const std::string id = std::to_string(r.id);
+    const std::string issued = "2026-03-01T09:00:00+08:00";
+    const std::string terms = BucketedDocumentTerms(
+        r.id, DocumentSearchTerms(SearchFields{"contract-filing", r.district, issued, "91110105MA01ABCD3X",
+                                               "北京市物业管理有限公司", r.project}));
+    sql += "INSERT INTO documents (id, number, kind, template_version, data, credit_code, enterprise_name, "
+           "project_name, district, issued_at, created_by, sha256, sm3, bytes, pages, status) VALUES (" + id +
+           ", 'N" + id + "', 'contract-filing', 1, '{}', '91110105MA01ABCD3X', '北京市物业管理有限公司', '" +
+           r.project + "', '" + r.district + "', '" + issued + "', 'test', '', '', 1, 1, 'issued');"
+           "INSERT INTO document_terms (document_id, terms) VALUES (" + id +
+           ", array_to_tsvector(string_to_array('" + terms + "', ' ')));";
+  }
+  ASSERT_EQ(ExecSql(catalog, sql), "");
+  auto find = [&](const std::string& text, const std::string& district) {
+    SearchQuery query;
+    query.text = text;
+    query.filter.limit = 3;
+    query.filter.district = district;
+    std::vector<int64_t> ids;
+    for (int guard = 0; guard < 200; ++guard) {
+      auto page = archive->Search(query);
+      EXPECT_TRUE(page.ok()) << page.status().ToString();
+      if (!page.ok()) break;
+      for (const Document& d : page->documents) ids.push_back(d.id);
+      if (!page->next) break;
+      query.filter.after = page->next;
+    }
+    return ids;
+  };
+  auto expected = [&](const char* project, const std::string& district) {
+    std::vector<int64_t> ids;
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+      if (std::string(it->project) == project && (district.empty() || district == it->district)) ids.push_back(it->id);
+    }
+    return ids;
+  };
+  // Rare: found by GIN, bucket by bucket.
+  EXPECT_EQ(find("翠湖", ""), expected("翠湖珑庭", ""));
+  EXPECT_EQ(find("翠湖", "海淀区"), expected("翠湖珑庭", "海淀区"));
+  // Common among the newest: the backward scan, then GIN further back.
+  EXPECT_EQ(find("望京", ""), expected("望京花园", ""));
+  EXPECT_EQ(find("wangjing", "海淀区"), expected("望京花园", "海淀区"));
+  EXPECT_EQ(find("wj", "朝阳区"), expected("望京花园", "朝阳区"));
 }
 
 }  // namespace

@@ -36,6 +36,9 @@ struct AuditProof {
   core::Checkpoint checkpoint;         // the tree head the path leads to
 };
 
+// Keys Archive::RecordSignInThrottle keeps at most.
+inline constexpr int64_t kSignInThrottleKeys = 10000;
+
 // Implementations are thread-safe. Every change is atomic together with its
 // audit entry (concurrent ingests may share one commit, each under a
 // savepoint of its own); a call returns after its change is durable, and a
@@ -291,6 +294,15 @@ class Archive {
 
   // Forgets the failures (a successful sign-in).
   virtual core::Status ClearSignInFailures(std::string_view username) = 0;
+
+  // Failed sign-ins under a key that names no user (an address, a username
+  // nobody has), kept in the catalog so that every node counts them alike,
+  // for at most kSignInThrottleKeys keys (the one failed longest ago is
+  // forgotten first): guessing cannot grow the catalog. `key` is 1..256
+  // bytes; the catalog keeps its SHA-256 only.
+  virtual core::Result<SignInFailures> GetSignInThrottle(std::string_view key) = 0;
+  // Counts one more failure now; returns the count.
+  virtual core::Result<SignInFailures> RecordSignInThrottle(std::string_view key) = 0;
 
   // Signs the tree head of the whole audit log and appends it to the
   // checkpoints file if the log has grown since the last checkpoint (or none

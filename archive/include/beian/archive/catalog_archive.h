@@ -124,6 +124,8 @@ class CatalogArchive : public Archive {
   core::Result<SignInFailures> GetSignInFailures(std::string_view username) override;
   core::Result<SignInFailures> RecordSignInFailure(std::string_view username) override;
   core::Status ClearSignInFailures(std::string_view username) override;
+  core::Result<SignInFailures> GetSignInThrottle(std::string_view key) override;
+  core::Result<SignInFailures> RecordSignInThrottle(std::string_view key) override;
   core::Result<core::Checkpoint> WriteCheckpoint() override;
   const core::VerifyingKey& CheckpointKey() const override;
   core::Result<AuditProof> ProveIngest(std::string_view number) override;
