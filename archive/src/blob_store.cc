@@ -96,14 +96,14 @@ bool IsSha256Hex(std::string_view text) {
   return text.size() == 64 && IsHex(text);
 }
 
-core::Result<BlobStore> BlobStore::Open(std::string root) {
+core::Result<std::unique_ptr<DirectoryBlobStore>> DirectoryBlobStore::Open(std::string root) {
   while (root.size() > 1 && root.back() == '/') root.pop_back();
   if (root.empty()) return core::InvalidArgument("blob store root is empty");
   BEIAN_RETURN_IF_ERROR(EnsureDirectory(root, ""));
-  return BlobStore(std::move(root));
+  return std::unique_ptr<DirectoryBlobStore>(new DirectoryBlobStore(std::move(root)));
 }
 
-std::string BlobStore::PathOf(std::string_view sha256) const {
+std::string DirectoryBlobStore::PathOf(std::string_view sha256) const {
   std::string path = root_;
   path += '/';
   path += sha256.substr(0, 2);
@@ -112,13 +112,13 @@ std::string BlobStore::PathOf(std::string_view sha256) const {
   return path;
 }
 
-core::Result<BlobInfo> BlobStore::Put(std::string_view bytes) const {
+core::Result<BlobInfo> DirectoryBlobStore::Put(std::string_view bytes) const {
   BEIAN_ASSIGN_OR_RETURN(const StagedBlob staged, Stage(bytes));
   BEIAN_RETURN_IF_ERROR(Publish({&staged}));
   return staged.info;
 }
 
-core::Result<StagedBlob> BlobStore::Stage(std::string_view bytes) const {
+core::Result<StagedBlob> DirectoryBlobStore::Stage(std::string_view bytes) const {
   StagedBlob out;
   BlobInfo& info = out.info;
   info.sha256 = core::Sha256Hex(bytes);
@@ -150,15 +150,15 @@ core::Result<StagedBlob> BlobStore::Stage(std::string_view bytes) const {
   if (const int error = fd.Close(); error != 0) {
     return fail(PosixError("cannot close", temp, error));
   }
-  out.temp_path = std::move(temp);
+  out.staged_as = std::move(temp);
   return out;
 }
 
-void BlobStore::Discard(const StagedBlob& blob) const {
-  if (!blob.temp_path.empty()) ::unlink(blob.temp_path.c_str());
+void DirectoryBlobStore::Discard(const StagedBlob& blob) const {
+  if (!blob.staged_as.empty()) ::unlink(blob.staged_as.c_str());
 }
 
-core::Status BlobStore::Publish(
+core::Status DirectoryBlobStore::Publish(
     const std::vector<const StagedBlob*>& blobs) const {
   if (blobs.empty()) return core::Status::Ok();
   auto sync_file = [](const std::string& path) -> core::Status {
@@ -176,17 +176,17 @@ core::Status BlobStore::Publish(
   const bool one = blobs.size() == 1;
   // The bytes first.
   if (one) {
-    if (!blobs[0]->temp_path.empty()) {
-      BEIAN_RETURN_IF_ERROR(sync_file(blobs[0]->temp_path));
+    if (!blobs[0]->staged_as.empty()) {
+      BEIAN_RETURN_IF_ERROR(sync_file(blobs[0]->staged_as));
     }
   } else {
     BEIAN_RETURN_IF_ERROR(sync_all());
   }
   // Then the names.
   for (const StagedBlob* blob : blobs) {
-    if (blob->temp_path.empty()) continue;
+    if (blob->staged_as.empty()) continue;
     const std::string path = PathOf(blob->info.sha256);
-    if (::rename(blob->temp_path.c_str(), path.c_str()) != 0) {
+    if (::rename(blob->staged_as.c_str(), path.c_str()) != 0) {
       const int error = errno;
       Discard(*blob);
       return PosixError("cannot rename to", path, error);
@@ -198,7 +198,7 @@ core::Status BlobStore::Publish(
   return sync_all();
 }
 
-core::Result<std::string> BlobStore::Get(std::string_view sha256) const {
+core::Result<std::string> DirectoryBlobStore::Get(std::string_view sha256) const {
   BEIAN_RETURN_IF_ERROR(CheckName(sha256));
   const std::string path = PathOf(sha256);
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -221,7 +221,7 @@ core::Result<std::string> BlobStore::Get(std::string_view sha256) const {
   return bytes;
 }
 
-core::Result<bool> BlobStore::Has(std::string_view sha256) const {
+core::Result<bool> DirectoryBlobStore::Has(std::string_view sha256) const {
   BEIAN_RETURN_IF_ERROR(CheckName(sha256));
   const std::string path = PathOf(sha256);
   struct stat st;
@@ -230,7 +230,7 @@ core::Result<bool> BlobStore::Has(std::string_view sha256) const {
   return PosixError("cannot stat", path, errno);
 }
 
-core::Result<BlobInfo> BlobStore::Rehash(std::string_view sha256) const {
+core::Result<BlobInfo> DirectoryBlobStore::Rehash(std::string_view sha256) const {
   BEIAN_RETURN_IF_ERROR(CheckName(sha256));
   const std::string path = PathOf(sha256);
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -253,7 +253,7 @@ core::Result<BlobInfo> BlobStore::Rehash(std::string_view sha256) const {
   return info;
 }
 
-core::Result<BlobListing> BlobStore::List() const {
+core::Result<BlobListing> DirectoryBlobStore::List() const {
   BlobListing listing;
   std::unique_ptr<DIR, int (*)(DIR*)> top(::opendir(root_.c_str()), ::closedir);
   if (!top) return PosixError("cannot list", root_, errno);

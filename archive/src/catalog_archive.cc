@@ -317,12 +317,13 @@ std::string NowInBeijing() {
 }
 
 struct CatalogArchive::Impl {
-  Impl(std::string dir_in, ArchiveOptions options_in, DatabaseOpener open_in, BlobStore blobs_in,
+  Impl(std::string dir_in, ArchiveOptions options_in, DatabaseOpener open_in, std::unique_ptr<BlobStore> blobs_in,
        std::unique_ptr<Database> writer_in, std::unique_ptr<Database> reader_in)
       : dir(std::move(dir_in)),
         options(std::move(options_in)),
         open(std::move(open_in)),
-        blobs(std::move(blobs_in)),
+        blob_store(std::move(blobs_in)),
+        blobs(*blob_store),
         writer(std::move(writer_in)),
         db(*writer),
         read_only(std::move(reader_in)),
@@ -412,7 +413,8 @@ struct CatalogArchive::Impl {
   // log is synced once per batch, not once per document.
   void CommitIngest(PendingIngest& item);
 
-  const BlobStore blobs;
+  const std::unique_ptr<BlobStore> blob_store;
+  const BlobStore& blobs;  // *blob_store
   std::mutex mu;
   const std::unique_ptr<Database> writer;
   Database& db;  // *writer, guarded by mu
@@ -597,7 +599,7 @@ core::Status CatalogArchive::OpenCatalog(Setup setup) {
   if (!existed && ::chmod(dir.c_str(), 0700) != 0) {
     return PosixError("cannot restrict archive directory", dir, errno);
   }
-  BEIAN_ASSIGN_OR_RETURN(BlobStore blobs, BlobStore::Open(dir + "/blobs"));
+  BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<DirectoryBlobStore> blobs, DirectoryBlobStore::Open(dir + "/blobs"));
   BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, setup.open(/*read_only=*/false));
   BEIAN_RETURN_IF_ERROR(PrepareCatalog(*db));
   BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<Database> reader, setup.open(/*read_only=*/true));

@@ -24,15 +24,16 @@ constexpr char kAbcSha256[] =
 constexpr char kAbcSm3[] =
     "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0";
 
-BlobStore OpenStore(const TempDir& dir) {
-  core::Result<BlobStore> store = BlobStore::Open(dir.path() + "/blobs");
+std::unique_ptr<DirectoryBlobStore> OpenStore(const TempDir& dir) {
+  core::Result<std::unique_ptr<DirectoryBlobStore>> store = DirectoryBlobStore::Open(dir.path() + "/blobs");
   EXPECT_TRUE(store.ok()) << store.status().ToString();
   return std::move(store).value();
 }
 
 TEST(BlobStoreTest, PutReturnsBothDigestsAndGetReturnsTheBytes) {
   TempDir dir;
-  BlobStore store = OpenStore(dir);
+  std::unique_ptr<DirectoryBlobStore> opened = OpenStore(dir);
+  DirectoryBlobStore& store = *opened;
   core::Result<BlobInfo> info = store.Put("abc");
   ASSERT_TRUE(info.ok()) << info.status().ToString();
   EXPECT_EQ(info->sha256, kAbcSha256);
@@ -48,7 +49,8 @@ TEST(BlobStoreTest, PutReturnsBothDigestsAndGetReturnsTheBytes) {
 
 TEST(BlobStoreTest, BinaryBytesRoundTrip) {
   TempDir dir;
-  BlobStore store = OpenStore(dir);
+  std::unique_ptr<DirectoryBlobStore> opened = OpenStore(dir);
+  DirectoryBlobStore& store = *opened;
   std::string bytes;
   for (int i = 0; i < 300000; ++i) bytes += static_cast<char>(i * 7 % 256);
   core::Result<BlobInfo> info = store.Put(bytes);
@@ -64,7 +66,8 @@ TEST(BlobStoreTest, BinaryBytesRoundTrip) {
 
 TEST(BlobStoreTest, SecondPutOfTheSameBytesDoesNotRewriteTheFile) {
   TempDir dir;
-  BlobStore store = OpenStore(dir);
+  std::unique_ptr<DirectoryBlobStore> opened = OpenStore(dir);
+  DirectoryBlobStore& store = *opened;
   ASSERT_TRUE(store.Put("abc").ok());
   struct stat before;
   ASSERT_EQ(::stat(store.PathOf(kAbcSha256).c_str(), &before), 0);
@@ -80,7 +83,8 @@ TEST(BlobStoreTest, SecondPutOfTheSameBytesDoesNotRewriteTheFile) {
 
 TEST(BlobStoreTest, DamagedBlobIsNotRepairedByPut) {
   TempDir dir;
-  BlobStore store = OpenStore(dir);
+  std::unique_ptr<DirectoryBlobStore> opened = OpenStore(dir);
+  DirectoryBlobStore& store = *opened;
   ASSERT_TRUE(store.Put("abc").ok());
   FlipByte(store.PathOf(kAbcSha256), 1);
   ASSERT_TRUE(store.Put("abc").ok());
@@ -92,7 +96,8 @@ TEST(BlobStoreTest, DamagedBlobIsNotRepairedByPut) {
 
 TEST(BlobStoreTest, WritesLeaveNoTemporaryFiles) {
   TempDir dir;
-  BlobStore store = OpenStore(dir);
+  std::unique_ptr<DirectoryBlobStore> opened = OpenStore(dir);
+  DirectoryBlobStore& store = *opened;
   for (int i = 0; i < 64; ++i) {
     ASSERT_TRUE(store.Put("blob " + std::to_string(i)).ok());
   }
@@ -111,7 +116,8 @@ TEST(BlobStoreTest, WritesLeaveNoTemporaryFiles) {
 
 TEST(BlobStoreTest, BlobsAreStoredReadOnlyForTheOwnerAlone) {
   TempDir dir;
-  BlobStore store = OpenStore(dir);
+  std::unique_ptr<DirectoryBlobStore> opened = OpenStore(dir);
+  DirectoryBlobStore& store = *opened;
   ASSERT_TRUE(store.Put("abc").ok());
   struct stat st;
   ASSERT_EQ(::stat(store.PathOf(kAbcSha256).c_str(), &st), 0);
@@ -120,7 +126,8 @@ TEST(BlobStoreTest, BlobsAreStoredReadOnlyForTheOwnerAlone) {
 
 TEST(BlobStoreTest, ListIsSortedAndSeparatesStrays) {
   TempDir dir;
-  BlobStore store = OpenStore(dir);
+  std::unique_ptr<DirectoryBlobStore> opened = OpenStore(dir);
+  DirectoryBlobStore& store = *opened;
   std::vector<std::string> names;
   for (const char* text : {"one", "two", "three"}) {
     names.push_back(store.Put(text)->sha256);
@@ -138,7 +145,8 @@ TEST(BlobStoreTest, ListIsSortedAndSeparatesStrays) {
 
 TEST(BlobStoreTest, MissingBlobIsNotFoundAndBadNamesAreRefused) {
   TempDir dir;
-  BlobStore store = OpenStore(dir);
+  std::unique_ptr<DirectoryBlobStore> opened = OpenStore(dir);
+  DirectoryBlobStore& store = *opened;
   EXPECT_EQ(store.Get(kAbcSha256).status().code(), core::Code::kNotFound);
   EXPECT_FALSE(*store.Has(kAbcSha256));
   EXPECT_EQ(store.Get("../../etc/passwd").status().code(),
@@ -150,7 +158,8 @@ TEST(BlobStoreTest, MissingBlobIsNotFoundAndBadNamesAreRefused) {
 
 TEST(BlobStoreTest, OsErrorsBecomeIoErrorsNamingThePath) {
   TempDir dir;
-  BlobStore store = OpenStore(dir);
+  std::unique_ptr<DirectoryBlobStore> opened = OpenStore(dir);
+  DirectoryBlobStore& store = *opened;
   // A file where the fan-out directory should be.
   std::ofstream(dir.path() + "/blobs/ba") << "in the way";
   core::Result<BlobInfo> info = store.Put("abc");
@@ -163,19 +172,20 @@ TEST(BlobStoreTest, OsErrorsBecomeIoErrorsNamingThePath) {
 
 TEST(BlobStoreTest, OpenCreatesTheRootButNotItsParent) {
   TempDir dir;
-  core::Result<BlobStore> store = BlobStore::Open(dir.path() + "/new/blobs");
+  core::Result<std::unique_ptr<DirectoryBlobStore>> store = DirectoryBlobStore::Open(dir.path() + "/new/blobs");
   ASSERT_FALSE(store.ok());  // parent "new" does not exist: not created
   EXPECT_EQ(store.status().code(), core::Code::kNotFound);
-  store = BlobStore::Open(dir.path() + "/blobs/");
+  store = DirectoryBlobStore::Open(dir.path() + "/blobs/");
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ(store->root(), dir.path() + "/blobs");
+  EXPECT_EQ((*store)->root(), dir.path() + "/blobs");
   struct stat st;
   EXPECT_EQ(::stat((dir.path() + "/blobs").c_str(), &st), 0);
 }
 
 TEST(BlobStoreTest, StagedBlobsAppearOnlyWhenPublished) {
   TempDir dir;
-  BlobStore store = OpenStore(dir);
+  std::unique_ptr<DirectoryBlobStore> opened = OpenStore(dir);
+  DirectoryBlobStore& store = *opened;
   const std::vector<std::string> contents = {"%PDF one", "%PDF two",
                                              "%PDF three"};
   std::vector<StagedBlob> staged;
@@ -202,7 +212,7 @@ TEST(BlobStoreTest, StagedBlobsAppearOnlyWhenPublished) {
   // Staging bytes already stored writes nothing; publishing it is a no-op.
   core::Result<StagedBlob> again = store.Stage("%PDF two");
   ASSERT_TRUE(again.ok());
-  EXPECT_TRUE(again->temp_path.empty());
+  EXPECT_TRUE(again->staged_as.empty());
   EXPECT_TRUE(store.Publish({&*again}).ok());
 }
 

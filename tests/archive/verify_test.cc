@@ -360,9 +360,9 @@ TEST_F(VerifyTest, RowInsertedBehindTheArchiveIsNamed) {
 }
 
 TEST_F(VerifyTest, LeftoversAreNoticesNotProblems) {
-  BlobStore blobs = *BlobStore::Open(dir_.path() + "/blobs");
+  std::unique_ptr<DirectoryBlobStore> blobs = *DirectoryBlobStore::Open(dir_.path() + "/blobs");
   const std::string orphan =
-      blobs.Put("written, then the process died")->sha256;
+      blobs->Put("written, then the process died")->sha256;
   std::filesystem::create_directories(dir_.path() + "/blobs/ab");
   std::ofstream(dir_.path() + "/blobs/ab/.0123456789abcdef.tmp.XyZ123")
       << "half";
