@@ -230,6 +230,11 @@ class PgStatement : public StatementBackend {
   }
 
   bool Grow(int index) {
+    if (started_) {  // binding starts the statement over
+      Finish();
+      started_ = done_ = false;
+      row_ = -1;
+    }
     if (index < 1 || index > 65535) {
       bind_error_ = true;
       return false;

@@ -1,4 +1,3 @@
-#include "beian/core/catalog_url.h"
 #include "beian/archive/postgres_archive.h"
 
 #include <memory>
@@ -6,6 +5,7 @@
 #include <utility>
 
 #include "beian/archive/sqlite_archive.h"
+#include "beian/core/catalog_url.h"
 #include "catalog_setup.h"
 #include "pg_db.h"
 

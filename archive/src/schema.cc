@@ -607,10 +607,7 @@ core::Status RebuildStaleSearchIndex(Database& db) {
   BEIAN_RETURN_IF_ERROR(txn.BeginWrite());
   BEIAN_ASSIGN_OR_RETURN(const int64_t now, db.QueryInt(kVersion));
   if (now == kTextIndexVersion) return core::Status::Ok();
-  BEIAN_RETURN_IF_ERROR(db.Exec(db.dialect() == SqlDialect::kPostgres
-                                    ? "DELETE FROM document_terms"
-                                    : "INSERT INTO documents_fts (documents_fts) VALUES ('delete-all')"));
-  BEIAN_RETURN_IF_ERROR(FillSearchIndex(db));
+  BEIAN_RETURN_IF_ERROR(RebuildSearchIndex(db));
   return txn.Commit();
 }
 
@@ -722,6 +719,13 @@ core::Status IndexDocumentTerms(Database& db, int64_t id,
   const std::string terms = DocumentSearchTerms(fields);
   s.BindInt(1, id).BindText(2, postgres ? BucketedDocumentTerms(id, terms) : terms);
   return s.Run();
+}
+
+core::Status RebuildSearchIndex(Database& db) {
+  BEIAN_RETURN_IF_ERROR(db.Exec(db.dialect() == SqlDialect::kPostgres
+                                    ? "DELETE FROM document_terms"
+                                    : "INSERT INTO documents_fts (documents_fts) VALUES ('delete-all')"));
+  return FillSearchIndex(db);
 }
 
 int LatestSchemaVersion() {

@@ -18,6 +18,10 @@ namespace beian::archive {
 core::Status IndexDocumentTerms(Database& db, int64_t id,
                                 const SearchFields& fields);
 
+// Empties the full-text index and indexes every document again (in the
+// caller's transaction), recording kTextIndexVersion.
+core::Status RebuildSearchIndex(Database& db);
+
 // The version the last migration reaches.
 int LatestSchemaVersion();
 

@@ -54,6 +54,8 @@ class StatementBackend {
 
 // A prepared statement; released on destruction. Bind indexes start at 1,
 // column indexes at 0. A bind error is kept and returned by the next Step.
+// Binding after stepping starts the statement over (the other parameters
+// keep their values): one statement runs for many rows.
 class Statement {
  public:
   // `backend` null: a statement with nothing to run (only a comment).

@@ -50,17 +50,18 @@ class SqliteStatement : public StatementBackend {
       : db_(db), stmt_(stmt), cache_(cache) {}
   ~SqliteStatement() override { sqlite3_finalize(stmt_); }
 
-  void BindInt(int index, int64_t value) override { Note(sqlite3_bind_int64(stmt_, index, value)); }
+  void BindInt(int index, int64_t value) override { Note(sqlite3_bind_int64(Unstepped(), index, value)); }
   void BindText(int index, std::string_view value) override {
-    Note(sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+    Note(sqlite3_bind_text64(Unstepped(), index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
   }
   void BindBlob(int index, std::string_view bytes) override {
-    Note(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+    Note(sqlite3_bind_blob64(Unstepped(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
   }
-  void BindNull(int index) override { Note(sqlite3_bind_null(stmt_, index)); }
+  void BindNull(int index) override { Note(sqlite3_bind_null(Unstepped(), index)); }
 
   core::Result<bool> Step() override {
     if (bind_rc_ != SQLITE_OK) return FromSqlite(bind_rc_, db_, "bind");
+    stepped_ = true;
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
@@ -89,9 +90,19 @@ class SqliteStatement : public StatementBackend {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
     bind_rc_ = SQLITE_OK;
+    stepped_ = false;
   }
 
  private:
+  // The statement, reset first if it was stepped (binding starts it over).
+  sqlite3_stmt* Unstepped() {
+    if (stepped_) {
+      sqlite3_reset(stmt_);
+      stepped_ = false;
+    }
+    return stmt_;
+  }
+
   void Note(int rc) {
     if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
   }
@@ -100,6 +111,7 @@ class SqliteStatement : public StatementBackend {
   sqlite3_stmt* stmt_;
   StatementCache* cache_;  // null: deleted when released
   int bind_rc_ = SQLITE_OK;
+  bool stepped_ = false;
 };
 
 // Idle statements by their SQL text, at most kMaxStatements of them (the

@@ -69,6 +69,10 @@ const char kUsage[] =
     "  archive check [--report FILE.pdf] [--json]\n"
     "                                          DA/T 70-2018 四性检测 (真实性, 完整性, 可用性, 安全性) item by\n"
     "                                          item; the report as a PDF; exit 1 if any item fails\n"
+    "  archive migrate --to postgresql://USER@HOST:PORT/DB [--store DIR] | --to DIR\n"
+    "                                          copy the archive (catalog rows, audit log, checkpoints,\n"
+    "                                          blobs, keys) to PostgreSQL or back to a SQLite folder and\n"
+    "                                          verify the copy; stop the servers first\n"
     "  archive checkpoint                      sign the audit log's head if it grew; print the latest\n"
     "                                          checkpoint, one line to keep elsewhere (e-mail, paper)\n"
     "  archive init-keys [--algorithm ed25519|sm2]\n"
@@ -374,6 +378,66 @@ std::function<void(int64_t, int64_t)> RerenderProgress(bool tty) {
   };
 }
 
+// Prints what verify found, as `beian archive verify` does; the exit code.
+int PrintVerifyOutcome(const service::VerifyOutcome& outcome) {
+  for (const std::string& number : outcome.voided_numbers) {
+    std::cout << "void: " << number << "\tallocated but never filed; recorded as 作废号\n";
+  }
+  for (const service::VerifyFinding& f : outcome.problems) {
+    std::cout << "problem: " << f.kind << "\t" << f.number << "\t" << f.message << "\n";
+  }
+  for (const service::VerifyFinding& f : outcome.notices) {
+    std::cout << "notice: " << f.kind << "\t" << f.message << "\n";
+  }
+  if (!outcome.since_result.empty()) std::cout << "since: " << outcome.since_result << "\n";
+  std::cout << (outcome.clean() ? "clean" : "NOT CLEAN") << ": " << outcome.documents_rerendered
+            << " documents re-rendered; audit head " << outcome.audit_head_hash << "; Merkle root "
+            << outcome.merkle_root << "; " << outcome.checkpoints << " signed checkpoints\n";
+  if (!outcome.latest_checkpoint.empty()) {
+    std::cout << "latest checkpoint (keep it elsewhere): " << outcome.latest_checkpoint << "\n";
+  }
+  return outcome.clean() ? 0 : kExitBadInput;
+}
+
+// beian archive migrate --to postgresql://...|DIR [--store DIR] [--actor NAME]: the archive copied
+// to another catalog (and folder), then the copy verified. `options` opened the source.
+int MigrateCommand(FilingService& service, service::ServiceOptions options, const std::string& root,
+                   const std::vector<std::string>& args) {
+  std::string to, store, actor;
+  for (size_t i = 2; i < args.size(); ++i) {
+    std::string* into = args[i] == "--to" ? &to : args[i] == "--store" ? &store : args[i] == "--actor" ? &actor : nullptr;
+    if (into == nullptr || i + 1 >= args.size()) {
+      return Fail(kExitUsage, "usage: beian archive migrate --to postgresql://USER@HOST/DB [--store DIR] | --to DIR");
+    }
+    *into = args[++i];
+  }
+  if (to.empty()) return Fail(kExitUsage, "usage: beian archive migrate --to postgresql://USER@HOST/DB [--store DIR] | --to DIR");
+  // To PostgreSQL the folder stays where it is unless --store names another;
+  // to SQLite, --to is the new folder.
+  std::string to_dir = to, to_catalog;
+  if (core::IsPostgresUrl(to)) {
+    to_catalog = to;
+    to_dir = store.empty() ? options.data_dir : store;
+  } else if (!store.empty()) {
+    return Fail(kExitUsage, "--store is for a catalog on PostgreSQL; --to DIR is the SQLite archive's folder");
+  }
+  auto migrated = service.Migrate(service::LocalAdministrator(actor), to_dir, to_catalog);
+  if (!migrated.ok()) return Fail(ExitFor(migrated.status()), "migrate: " + migrated.status().message());
+  std::cout << "migrated " << migrated->documents << " documents, " << migrated->audit_entries << " audit entries ("
+            << migrated->rows << " catalog rows) to " << migrated->target << "\n";
+  // The copy verified as it now stands, by a service of its own.
+  options.data_dir = to_dir;
+  options.catalog = to_catalog;
+  options.ofd_in_background = false;
+  auto copy = Open(options, root, to_dir, /*templates=*/true);
+  if (!copy.ok()) return Fail(kExitInternal, copy.status().message());
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  auto outcome = (*copy)->Verify(service::LocalAdministrator(actor), RerenderProgress(tty), "");
+  if (tty) std::cerr << "\n";
+  if (!outcome.ok()) return Fail(kExitInternal, "verify of the copy: " + outcome.status().message());
+  return PrintVerifyOutcome(*outcome);
+}
+
 // beian archive ingest|get|attach|reprint|search|verify|check|checkpoint|proof|export|import
 int ArchiveCommand(FilingService& service, const std::vector<std::string>& args) {
   if (args.size() < 2) return Fail(kExitUsage, "usage: beian archive ingest|get|attach|reprint|search|verify|check|checkpoint|proof|init-keys|export|import ...");
@@ -520,23 +584,7 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
       return Fail(outcome.status().code() == core::Code::kInvalidArgument ? kExitUsage : kExitInternal,
                   (since.empty() ? "" : "--since: ") + outcome.status().message());
     }
-    for (const std::string& number : outcome->voided_numbers) {
-      std::cout << "void: " << number << "\tallocated but never filed; recorded as 作废号\n";
-    }
-    for (const service::VerifyFinding& f : outcome->problems) {
-      std::cout << "problem: " << f.kind << "\t" << f.number << "\t" << f.message << "\n";
-    }
-    for (const service::VerifyFinding& f : outcome->notices) {
-      std::cout << "notice: " << f.kind << "\t" << f.message << "\n";
-    }
-    if (!outcome->since_result.empty()) std::cout << "since: " << outcome->since_result << "\n";
-    std::cout << (outcome->clean() ? "clean" : "NOT CLEAN") << ": " << outcome->documents_rerendered
-              << " documents re-rendered; audit head " << outcome->audit_head_hash << "; Merkle root "
-              << outcome->merkle_root << "; " << outcome->checkpoints << " signed checkpoints\n";
-    if (!outcome->latest_checkpoint.empty()) {
-      std::cout << "latest checkpoint (keep it elsewhere): " << outcome->latest_checkpoint << "\n";
-    }
-    return outcome->clean() ? 0 : kExitBadInput;
+    return PrintVerifyOutcome(*outcome);
   }
   // The verbs on one document, by its number.
   if (verb != "get" && verb != "attach" && verb != "reprint" && verb != "accept" && verb != "file" &&
@@ -749,6 +797,9 @@ int Main(int argc, char** argv) {
               << ".pub)\n"
               << "key " << key->key_id << "\nfingerprint " << key->fingerprint << "\n";
     return 0;
+  }
+  if (command == "archive" && args.size() >= 2 && args[1] == "migrate") {
+    return MigrateCommand(service, options, root, args);
   }
   if (command == "archive") return ArchiveCommand(service, args);
   if (command == "serve") return ServeCommand(service, root, archive_name, args);

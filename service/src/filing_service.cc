@@ -1,4 +1,3 @@
-#include "beian/core/catalog_url.h"
 #include "beian/service/filing_service.h"
 
 #include <pthread.h>
@@ -28,6 +27,7 @@
 #include "beian/archive/catalog_archive.h"
 #include "beian/archive/text_index.h"
 #include "beian/core/beijing_time.h"
+#include "beian/core/catalog_url.h"
 #include "beian/core/civil_date.h"
 #include "beian/core/digest.h"
 #include "beian/core/districts.h"
@@ -151,6 +151,8 @@ struct FilingService::Impl {
   std::map<std::string, KindInfo, std::less<>> kinds;
   std::unique_ptr<archive::CatalogArchive> archive;
   std::string signing_key_path;
+  // Where the archive is (ServiceOptions), and the signing key as given.
+  std::string archive_dir, archive_catalog, signing_key_option;
   std::unique_ptr<TokenCache> tokens;
   std::unique_ptr<Accounts> accounts;
   std::optional<StaffKeys> staff;
@@ -530,6 +532,9 @@ core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOp
       return core::Status(opened.status().code(), "archive " + where + ": " + opened.status().message());
     }
     impl->archive = std::move(opened).value();
+    impl->archive_dir = options.data_dir;
+    impl->archive_catalog = options.catalog;
+    impl->signing_key_option = options.signing_key;
     impl->signing_key_path =
         options.signing_key.empty() ? options.data_dir + "/keys/checkpoint.pem" : options.signing_key;
     impl->tokens = std::make_unique<TokenCache>(*impl->archive, options.token_cache_ttl);
@@ -1294,6 +1299,38 @@ core::Result<BagSummary> FilingService::Export(const Identity& who, const std::s
   BagSummary out = BagSummaryOf(s);
   out.manifest_sha256 = s.manifest_sha256;
   return out;
+}
+
+core::Result<MigrationSummary> FilingService::Migrate(const Identity& who, const std::string& to_dir,
+                                                      const std::string& to_catalog) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "migrating the archive"));
+  BEIAN_RETURN_IF_ERROR(impl_->Store().status());
+  auto name = [](const std::string& dir, const std::string& catalog) {
+    return catalog.empty() ? dir + " (SQLite)" : dir + " (catalog " + core::RedactPostgresUrl(catalog) + ")";
+  };
+  BEIAN_ASSIGN_OR_RETURN(const archive::CopySummary copied,
+                         archive::CopyArchive(impl_->archive_dir, impl_->archive_catalog, to_dir, to_catalog));
+  archive::ArchiveOptions options;
+  options.now = impl_->now;
+  options.signing_key = impl_->signing_key_option;
+  BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<archive::CatalogArchive> target,
+                         archive::OpenArchive(to_dir, to_catalog, options));
+  archive::NewAuditEntry entry;
+  entry.actor = who.Actor();
+  entry.action = "migrate";
+  entry.subject = name(to_dir, to_catalog);
+  entry.detail = core::Json::MakeObject();
+  entry.detail.Set("from", name(impl_->archive_dir, impl_->archive_catalog));
+  entry.detail.Set("documents", copied.documents);
+  entry.detail.Set("audit_entries", copied.audit_entries);
+  BEIAN_RETURN_IF_ERROR(target->AppendAudit(entry).status());
+  BEIAN_RETURN_IF_ERROR(target->WriteCheckpoint().status());
+  MigrationSummary summary;
+  summary.documents = copied.documents;
+  summary.audit_entries = copied.audit_entries;
+  summary.rows = copied.rows;
+  summary.target = name(to_dir, to_catalog);
+  return summary;
 }
 
 core::Result<BagSummary> FilingService::Import(const Identity& who, const std::string& dir) {

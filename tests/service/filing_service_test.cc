@@ -17,6 +17,7 @@
 #include "beian/archive/catalog_archive.h"
 #include "beian/core/digest.h"
 #include "documents.h"
+#include "hostile_files.h"
 #include "process.h"
 #include "test_catalog.h"
 
@@ -683,4 +684,83 @@ TEST_F(FilingServiceTest, VerifyNamesADocumentWhoseTemplateChangedUnderIt) {
 }
 
 }  // namespace
+// An archive moved to the other engine and back (on SQLite: to another
+// folder): every copy verifies clean, re-rendering every document, and its log
+// extends a checkpoint kept before the move; each move is one audit entry.
+TEST_F(FilingServiceTest, AMigratedArchiveVerifiesCleanAndExtendsACheckpointKeptBefore) {
+  std::vector<int64_t> ids;
+  for (const char* kind : {"commitment-letter", "contract-filing", "qualification-verification"}) {
+    auto doc = Issue(admin_, kind, Example(kind));
+    ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+    ids.push_back(doc->id);
+  }
+  ASSERT_TRUE(service_->AttachScan(admin_, ids[1], beian::testing::PdfWithObjects(1), "签章件.pdf", true).ok());
+  ASSERT_TRUE(service_->Reprint(admin_, ids[0], true, "档案员").ok());
+  auto before = service_->Verify(admin_);
+  ASSERT_TRUE(before.ok() && before->clean()) << (before.ok() ? "" : before.status().ToString());
+  const std::string kept = before->latest_checkpoint;
+  ASSERT_TRUE(Issue(admin_, "authorization-letter", Example("authorization-letter")).ok());
+
+  auto open_at = [&](const std::string& dir, const std::string& catalog) {
+    ServiceOptions options;
+    options.root = testing::SourceRoot();
+    options.data_dir = dir;
+    options.catalog = catalog;
+    options.uploads.executable = BEIAN_BINARY;
+    auto opened = FilingService::Open(options);
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    return opened.ok() ? std::move(opened).value() : nullptr;
+  };
+  auto check = [&](FilingService& copy) {
+    auto outcome = copy.Verify(admin_, {}, kept);
+    ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+    EXPECT_TRUE(outcome->clean()) << (outcome->problems.empty() ? "" : outcome->problems[0].kind + ": " +
+                                                                            outcome->problems[0].message);
+    EXPECT_EQ(outcome->documents_rerendered, 4);
+    EXPECT_NE(outcome->since_result.find("extends the checkpoint given"), std::string::npos) << outcome->since_result;
+    SearchRequest request;
+    request.text = "瑞祥";
+    std::vector<core::Problem> problems;
+    auto found = copy.Search(admin_, request, problems);
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    EXPECT_EQ(found->documents.size(), 4u);
+    auto scan = copy.SignedCopiesOf(admin_, ids[1]);
+    ASSERT_TRUE(scan.ok());
+    EXPECT_EQ(scan->size(), 1u);
+  };
+  auto moves = [&](const std::string& dir, const std::string& catalog) {
+    auto archive = archive::OpenArchive(dir, catalog);
+    EXPECT_TRUE(archive.ok()) << archive.status().ToString();
+    int64_t n = 0;
+    if (archive.ok()) {
+      EXPECT_TRUE((*archive)->ForEachAuditEntry([&](const archive::AuditEntry& e) {
+                    n += e.action == "migrate" ? 1 : 0;
+                    return core::Status::Ok();
+                  }).ok());
+    }
+    return n;
+  };
+
+  // To a SQLite folder, from whichever engine the tests run on.
+  const std::string there = dir_.File("moved");
+  auto moved = service_->Migrate(admin_, there, "");
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(moved->documents, 4);
+  EXPECT_EQ(service_->Migrate(admin_, there, "").status().code(), core::Code::kFailedPrecondition)
+      << "a folder that holds an archive is not overwritten";
+  auto copy = open_at(there, "");
+  ASSERT_NE(copy, nullptr);
+  check(*copy);
+  EXPECT_EQ(moves(there, ""), 1);
+  if (!beian::testing::OnPostgres()) return;
+  // And from there to a PostgreSQL catalog of its own.
+  const std::string back = dir_.File("back");
+  ASSERT_TRUE(copy->Migrate(admin_, back, beian::testing::TestCatalogFor(back)).ok());
+  copy.reset();
+  auto on_postgres = open_at(back, beian::testing::TestCatalogFor(back));
+  ASSERT_NE(on_postgres, nullptr);
+  check(*on_postgres);
+  EXPECT_EQ(moves(back, beian::testing::TestCatalogFor(back)), 2);
+}
+
 }  // namespace beian::service

@@ -153,6 +153,28 @@ class CatalogArchive : public Archive {
 core::Result<std::unique_ptr<CatalogArchive>> OpenArchive(const std::string& dir, const std::string& catalog,
                                                           ArchiveOptions options = {});
 
+// What CopyArchive moved.
+struct CopySummary {
+  int64_t documents = 0;
+  int64_t audit_entries = 0;
+  int64_t rows = 0;  // of every table
+};
+
+// Copies the archive in `from_dir` whose catalog is `from_catalog` (see
+// OpenArchive) to `to_dir` and `to_catalog`, another engine or another place:
+// every catalog row as it is (ids, the audit log and its Merkle tree, the
+// last checkpoint recorded, numbers, the staff index, tokens, users,
+// sessions), the search index built anew for the target's engine, and the
+// folder's files (blobs, the checkpoints file, keys) unless both are one
+// folder. Row digests, Merkle leaves and checkpoints stay valid, so verify of
+// the copy is clean when the source's is. The source is read in one snapshot
+// and must not change meanwhile (stop the service); the target catalog is
+// created if needed and must hold no documents and no audit entries
+// (kFailedPrecondition). The copy records nothing in the audit log: the
+// caller appends the entry that says who moved it.
+core::Result<CopySummary> CopyArchive(const std::string& from_dir, const std::string& from_catalog,
+                                      const std::string& to_dir, const std::string& to_catalog);
+
 }  // namespace beian::archive
 
 #endif  // BEIAN_ARCHIVE_CATALOG_ARCHIVE_H_

@@ -316,6 +316,14 @@ class FilingService {
   core::Result<BagSummary> Export(const Identity& who, const std::string& dir, const ExportFilter& filter);
   // Every document, copy and reprint of a bag, or nothing.
   core::Result<BagSummary> Import(const Identity& who, const std::string& dir);
+  // Copies the archive to `to_dir` with its catalog at `to_catalog` ("" for
+  // SQLite in the folder, or a postgresql:// URL): every catalog row, the
+  // audit log, its Merkle tree, checkpoints, blobs and keys
+  // (archive::CopyArchive), then a "migrate" entry by `who` in the copy's log,
+  // which extends every checkpoint signed before. Admin only. Stop every
+  // server of the archive first: what they write meanwhile is not copied.
+  core::Result<MigrationSummary> Migrate(const Identity& who, const std::string& to_dir,
+                                         const std::string& to_catalog);
 
  private:
   struct Impl;

@@ -295,6 +295,14 @@ struct BagSummary {
   std::string manifest_sha256;  // export only
 };
 
+// An archive moved to another catalog (FilingService::Migrate).
+struct MigrationSummary {
+  int64_t documents = 0;
+  int64_t audit_entries = 0;  // copied, before the "migrate" entry
+  int64_t rows = 0;           // of every catalog table
+  std::string target;         // the folder, and the catalog if on PostgreSQL
+};
+
 }  // namespace beian::service
 
 #endif  // BEIAN_SERVICE_VIEWS_H_
