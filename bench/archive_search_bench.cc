@@ -1,7 +1,7 @@
 // Archive search benchmark: Archive::Search over 1,000,000 catalog rows, on
 // SQLite or on PostgreSQL.
 //
-//   archive_search_bench [DIR] [--rows N] [--queries N] [--postgres URL]
+//   archive_search_bench [DIR] [--rows N] [--queries N] [--postgres URL [--reuse]]
 //
 // Creates an archive in DIR (default: a new directory under /tmp, removed
 // afterwards), so the real schema and migrations exist: SqliteArchive, or
@@ -330,6 +330,8 @@ Load LoadRowsPostgres(const std::string& url, int64_t rows) {
   PQclear(PgExec(c, "COMMIT"));
   auto c0 = Clock::now();
   PQclear(PgExec(c, "CREATE INDEX document_terms_terms ON document_terms USING gin (terms)"));
+  PQclear(PgExec(c, "INSERT INTO search_months (month, first_id, last_id) SELECT substr(issued_at, 1, 7), min(id), "
+                    "max(id) FROM documents GROUP BY 1"));
   PQclear(PgExec(c, "SELECT setval(pg_get_serial_sequence('documents', 'id'), max(id)) FROM documents"));
   PQclear(PgExec(c, "VACUUM ANALYZE documents"));
   PQclear(PgExec(c, "VACUUM ANALYZE document_terms"));
@@ -397,6 +399,7 @@ void PrintPlan(sqlite3* db, const char* name, const std::string& sql) {
 
 int main(int argc, char** argv) {
   std::string dir, postgres;
+  bool reuse = false;
   int64_t rows = 1000000;
   int queries = 1000;
   for (int i = 1; i < argc; ++i) {
@@ -407,10 +410,12 @@ int main(int argc, char** argv) {
       queries = std::atoi(argv[++i]);
     } else if (a == "--postgres" && i + 1 < argc) {
       postgres = argv[++i];
+    } else if (a == "--reuse") {
+      reuse = true;
     } else if (!a.empty() && a[0] != '-') {
       dir = a;
     } else {
-      Die("usage: archive_search_bench [DIR] [--rows N] [--queries N] [--postgres URL]");
+      Die("usage: archive_search_bench [DIR] [--rows N] [--queries N] [--postgres URL [--reuse]]");
     }
   }
   if (rows < 1000 || queries < 1)
@@ -430,8 +435,23 @@ int main(int argc, char** argv) {
                 " rows, %d queries per type, schema v%d, %s\n",
                 rows, queries, beian::archive::CatalogSchemaVersion(), catalog.c_str());
   }
-  Load load = postgres.empty() ? LoadRows(catalog, rows) : LoadRowsPostgres(postgres, rows);
-  std::printf(
+  // A PostgreSQL catalog loaded by an earlier run with as many rows is used
+  // as it is (--reuse).
+  bool loaded = false;
+  if (!postgres.empty() && reuse) {
+    PGconn* c = PQconnectdb(postgres.c_str());
+    PGresult* r = PgExec(c, "SELECT count(*) FROM documents");
+    loaded = std::atoll(PQgetvalue(r, 0, 0)) == rows;
+    PQclear(r);
+    PQfinish(c);
+  }
+  Load load;
+  if (loaded) {
+    std::printf("load: reused the %" PRId64 " rows already in the catalog\n", rows);
+  } else {
+    load = postgres.empty() ? LoadRows(catalog, rows) : LoadRowsPostgres(postgres, rows);
+  }
+  if (!loaded) std::printf(
       "load: %.1f s (generate %.1f s, DocumentSearchTerms %.1f s on %u "
       "threads, insert %.1f s, commit+checkpoint %.1f s); audit rows and "
       "blobs not written (Search reads neither)\n",

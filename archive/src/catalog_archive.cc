@@ -2109,37 +2109,36 @@ core::Result<DocumentPage> ReadPage(Statement& s, int limit,
 //     they hold the page, that is the answer;
 //  2. if at least kCommonMatches of them matched, the term is common: the
 //     backward scan goes on, kScanRows at a time, while it stays common;
-//  3. otherwise the GIN index answers one bucket at a time, newest first, the
-//     span doubling while buckets hold too few.
+//  3. otherwise the GIN index answers, bucket by bucket newest first, the
+//     buckets asked in one statement doubling (up to kMostBucketsAStep) while
+//     they hold too few.
 // The planner is told which scan each step is (SET LOCAL enable_*), since
 // its estimates of a lexeme's frequency cannot tell these cases apart.
-// Candidate ids are then read from documents with the row conditions, in id
-// order, until the page (limit + 1) is full. bench/archive_search_bench
+// A period bounds the ids to those its months' documents span
+// (search_months). Candidate ids are then read from documents with the row
+// conditions, in id order, until the page (limit + 1) is full. bench/archive_search_bench
 // measures it at 1,000,000 documents.
 core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std::string>& terms,
                                              const std::vector<std::string>* period, const DocumentFilter& filter) {
   constexpr int64_t kProbeRows = 128;
   constexpr int64_t kCommonMatches = 6;
   constexpr int64_t kScanRows = 1024;
+  constexpr int64_t kMostBucketsAStep = 32;
   const int64_t want = filter.limit + 1;
-  // The tsquery for the buckets [first, last].
-  auto query_for = [&](int64_t first, int64_t last) {
-    std::string q;
-    for (int64_t b = last; b >= first; --b) {
-      std::vector<std::string> all;
-      for (const std::string& t : terms) all.push_back(BucketedTerm(b, t));
-      std::string part = TsQueryAllOf(all);
-      if (period != nullptr) {
-        std::vector<std::string> any;
-        for (const std::string& t : *period) any.push_back(BucketedTerm(b, t));
-        part += " & " + TsQueryAnyOf(any);
-      }
-      q += (q.empty() ? "(" : " | (") + part + ")";
+  // The tsquery of bucket `b`.
+  auto query_for = [&](int64_t b) {
+    std::vector<std::string> all;
+    for (const std::string& t : terms) all.push_back(BucketedTerm(b, t));
+    std::string q = TsQueryAllOf(all);
+    if (period != nullptr) {
+      std::vector<std::string> any;
+      for (const std::string& t : *period) any.push_back(BucketedTerm(b, t));
+      q += " & " + TsQueryAnyOf(any);
     }
     return q;
   };
-  // The documents among `ids` (descending) that meet the row conditions, at
-  // most `limit`, appended to `page`.
+  // The documents among `ids` (descending) that meet the row conditions, up
+  // to the page, appended to `found`.
   std::string fetch_sql = "SELECT " + PrefixedDocumentColumns() + " FROM documents d WHERE d.id = ANY(CAST(?1 AS bigint[]))";
   int next = 2;
   std::vector<std::pair<int, std::string>> texts;
@@ -2155,7 +2154,6 @@ core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std
     std::string array = "{";
     for (int64_t id : ids) array += (array.size() > 1 ? "," : "") + std::to_string(id);
     array += "}";
-    BEIAN_RETURN_IF_ERROR(db.Exec("SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = on"));
     BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare(fetch_sql));
     s.BindText(1, array);
     for (const auto& [index, value] : texts) s.BindText(index, value);
@@ -2168,19 +2166,46 @@ core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std
       found.push_back(std::move(d));
     }
   };
-  // Candidate ids in [low, high) holding the lexemes of buckets
-  // [TermBucket(low), TermBucket(high - 1)], newest first, at most `limit`:
-  // by the backward scan or by GIN.
-  auto candidates = [&](bool by_gin, int64_t low, int64_t high, int64_t limit) -> core::Result<std::vector<int64_t>> {
-    BEIAN_RETURN_IF_ERROR(db.Exec(by_gin ? "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = on"
-                                         : "SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off"));
-    // Two statement texts: each is always planned under its own settings.
-    BEIAN_ASSIGN_OR_RETURN(
-        Statement s, db.Prepare(std::string(by_gin ? "SELECT document_id /* gin */" : "SELECT document_id /* ids */") +
-                                " FROM document_terms WHERE document_id >= ?1 AND document_id < ?2 AND terms @@ "
-                                "CAST(?3 AS tsquery) ORDER BY document_id DESC LIMIT ?4"));
-    s.BindInt(1, low).BindInt(2, high).BindText(3, query_for(TermBucket(low), TermBucket(high - 1))).BindInt(4, limit);
+  // Which scans the planner may use now: 0 as it likes, 1 the backward scan,
+  // 2 GIN.
+  int scans = 0;
+  auto allow = [&](int wanted) -> core::Status {
+    if (scans == wanted) return core::Status::Ok();
+    scans = wanted;
+    return db.Exec(wanted == 1 ? "SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off"
+                               : "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = on");
+  };
+  // Matching ids in [low, high), all in one bucket, newest first, at most
+  // `limit`, by the backward scan.
+  auto scan = [&](int64_t low, int64_t high, int64_t limit) -> core::Result<std::vector<int64_t>> {
+    BEIAN_RETURN_IF_ERROR(allow(1));
+    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare("SELECT document_id FROM document_terms WHERE document_id >= ?1 "
+                                                   "AND document_id < ?2 AND terms @@ CAST(?3 AS tsquery) "
+                                                   "ORDER BY document_id DESC LIMIT ?4"));
+    s.BindInt(1, low).BindInt(2, high).BindText(3, query_for(TermBucket(high - 1))).BindInt(4, limit);
     return FirstColumnIds(s);
+  };
+  // The newest `want` matching ids in [low, high) of each of `buckets`
+  // buckets from TermBucket(high - 1) down, by GIN, newest first: one
+  // statement, a branch per bucket, each a plain AND of its lexemes (one OR
+  // over the buckets would make GIN read every posting list whole). The id
+  // bounds only trim the edge buckets: a filter, not a bitmap of the span.
+  auto by_gin = [&](int64_t buckets, int64_t low, int64_t high) -> core::Result<std::vector<int64_t>> {
+    BEIAN_RETURN_IF_ERROR(allow(2));
+    std::string sql;
+    for (int64_t i = 0; i < buckets; ++i) {
+      const std::string q = "?" + std::to_string(i + 4);
+      sql += std::string(i == 0 ? "" : " UNION ALL ") +
+             "(SELECT document_id FROM document_terms WHERE document_id + 0 >= ?1 AND document_id + 0 < ?2 AND "
+             "terms @@ CAST(" + q + " AS tsquery) ORDER BY document_id DESC LIMIT ?3)";
+    }
+    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare(sql));
+    s.BindInt(1, low).BindInt(2, high).BindInt(3, want);
+    const int64_t top = TermBucket(high - 1);
+    for (int64_t i = 0; i < buckets; ++i) s.BindText(static_cast<int>(i + 4), query_for(top - i));
+    BEIAN_ASSIGN_OR_RETURN(std::vector<int64_t> ids, FirstColumnIds(s));
+    std::sort(ids.begin(), ids.end(), std::greater<>());
+    return ids;
   };
 
   int64_t high = 0;  // exclusive: everything below is still to search
@@ -2189,26 +2214,40 @@ core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std
   } else {
     BEIAN_ASSIGN_OR_RETURN(high, db.QueryInt("SELECT coalesce(max(id), 0) + 1 FROM documents"));
   }
-  BEIAN_RETURN_IF_ERROR(db.Exec("SET LOCAL enable_seqscan = off"));
+  int64_t lowest = 1;  // inclusive: nothing below can match
+  if (!filter.issued_from.empty() || !filter.issued_before.empty()) {
+    // The ids the months of the period span (search_months): documents
+    // issued then lie within them, whenever they were filed.
+    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare("SELECT coalesce(min(first_id), 0), coalesce(max(last_id), 0) "
+                                                   "FROM search_months WHERE month >= ?1 AND month <= ?2"));
+    s.BindText(1, filter.issued_from.substr(0, 7))
+        .BindText(2, filter.issued_before.empty() ? std::string("9999-99") : filter.issued_before.substr(0, 7));
+    BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+    if (row) {
+      lowest = std::max<int64_t>(1, s.Int(0));
+      high = std::min(high, s.Int(1) + 1);
+    }
+  }
+  BEIAN_RETURN_IF_ERROR(db.Exec("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0"));
   // 1. The newest ids, one by one.
   bool common = false;
-  if (high > 1) {
-    const int64_t low = std::max<int64_t>({1, high - kProbeRows, TermBucket(high - 1) << kTermBucketBits});
-    BEIAN_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, candidates(false, low, high, kProbeRows));
+  if (high > lowest) {
+    const int64_t low = std::max<int64_t>({lowest, high - kProbeRows, TermBucket(high - 1) << kTermBucketBits});
+    BEIAN_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, scan(low, high, kProbeRows));
     common = static_cast<int64_t>(ids.size()) * kProbeRows >= kCommonMatches * (high - low);
     BEIAN_RETURN_IF_ERROR(fetch(ids));
     high = low;
   }
   // 2. and 3.
   int64_t span = 1;  // buckets per GIN step
-  while (static_cast<int64_t>(found.size()) < want && high > 1) {
+  while (static_cast<int64_t>(found.size()) < want && high > lowest) {
     const int64_t bucket = TermBucket(high - 1);
     if (common) {
       // At most kScanRows a step, the estimate renewed after each: a term
       // common lately may be rare further back.
-      const int64_t low = std::max<int64_t>({1, bucket << kTermBucketBits, high - kScanRows});
+      const int64_t low = std::max<int64_t>({lowest, bucket << kTermBucketBits, high - kScanRows});
       const int64_t limit = 2 * (want - static_cast<int64_t>(found.size()));
-      BEIAN_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, candidates(false, low, high, limit));
+      BEIAN_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, scan(low, high, limit));
       BEIAN_RETURN_IF_ERROR(fetch(ids));
       if (static_cast<int64_t>(ids.size()) == limit) {
         high = ids.back();
@@ -2217,11 +2256,11 @@ core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std
         high = low;
       }
     } else {
-      const int64_t low = std::max<int64_t>(1, (bucket - span + 1) << kTermBucketBits);
-      BEIAN_ASSIGN_OR_RETURN(const std::vector<int64_t> ids,
-                             candidates(true, low, high, std::numeric_limits<int32_t>::max()));
+      const int64_t buckets = std::min(span, bucket - TermBucket(lowest) + 1);
+      const int64_t low = std::max<int64_t>(lowest, (bucket - buckets + 1) << kTermBucketBits);
+      BEIAN_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, by_gin(buckets, low, high));
       BEIAN_RETURN_IF_ERROR(fetch(ids));
-      if (static_cast<int64_t>(ids.size()) < want) span *= 2;
+      if (static_cast<int64_t>(ids.size()) < want) span = std::min<int64_t>(span * 2, kMostBucketsAStep);
       high = low;
     }
   }

@@ -556,6 +556,9 @@ CREATE TABLE signin_failures (
   last_failed_at TEXT COLLATE "C" NOT NULL
 );
 )sql"},
+    // The sign-in throttle (as SQLite's 9), and the ids each month's
+    // documents span, which bound the term buckets a search with a period
+    // reads (derived from documents, as the search index is).
     {9, R"sql(
 CREATE TABLE signin_throttle (
   key TEXT COLLATE "C" PRIMARY KEY,
@@ -563,6 +566,13 @@ CREATE TABLE signin_throttle (
   last_failed_at TEXT COLLATE "C" NOT NULL
 );
 CREATE INDEX signin_throttle_last_failed ON signin_throttle (last_failed_at);
+CREATE TABLE search_months (
+  month TEXT COLLATE "C" PRIMARY KEY,
+  first_id BIGINT NOT NULL,
+  last_id BIGINT NOT NULL
+);
+INSERT INTO search_months (month, first_id, last_id)
+  SELECT substr(issued_at, 1, 7), min(id), max(id) FROM documents GROUP BY 1;
 )sql"},
 };
 
@@ -718,12 +728,22 @@ core::Status IndexDocumentTerms(Database& db, int64_t id,
                           : "INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)"));
   const std::string terms = DocumentSearchTerms(fields);
   s.BindInt(1, id).BindText(2, postgres ? BucketedDocumentTerms(id, terms) : terms);
+  if (postgres) {
+    BEIAN_RETURN_IF_ERROR(s.Run());
+    BEIAN_ASSIGN_OR_RETURN(
+        Statement months,
+        db.Prepare("INSERT INTO search_months (month, first_id, last_id) VALUES (substr(?1, 1, 7), ?2, ?2) "
+                   "ON CONFLICT (month) DO UPDATE SET first_id = LEAST(search_months.first_id, excluded.first_id), "
+                   "last_id = GREATEST(search_months.last_id, excluded.last_id)"));
+    months.BindText(1, fields.issued_at).BindInt(2, id);
+    return months.Run();
+  }
   return s.Run();
 }
 
 core::Status RebuildSearchIndex(Database& db) {
   BEIAN_RETURN_IF_ERROR(db.Exec(db.dialect() == SqlDialect::kPostgres
-                                    ? "DELETE FROM document_terms"
+                                    ? "DELETE FROM document_terms; DELETE FROM search_months"
                                     : "INSERT INTO documents_fts (documents_fts) VALUES ('delete-all')"));
   return FillSearchIndex(db);
 }

@@ -569,10 +569,14 @@ TEST(SearchBucketsTest, NewestFirstAcrossTermBucketsOnPostgres) {
                            {98304, "翠湖珑庭", "海淀区"},  {99999, "望京花园", "海淀区"}, {131071, "望京花园", "海淀区"},
                            {131072, "翠湖珑庭", "海淀区"}};
   for (int64_t id = 200000; id < 200200; ++id) rows.push_back({id, id == 200150 ? "翠湖珑庭" : "望京花园", "朝阳区"});
+  // The newest (from 131072 on) issued in May, the others in March.
+  auto issued_at = [](int64_t id) {
+    return std::string(id >= 131072 ? "2026-05-01T09:00:00+08:00" : "2026-03-01T09:00:00+08:00");
+  };
   std::string sql;
   for (const Row& r : rows) {
     const std::string id = std::to_string(r.id);
-    const std::string issued = "2026-03-01T09:00:00+08:00";
+    const std::string issued = issued_at(r.id);
     const std::string terms = BucketedDocumentTerms(
         r.id, DocumentSearchTerms(SearchFields{"contract-filing", r.district, issued, "91110105MA01ABCD3X",
                                                "北京市物业管理有限公司", r.project}));
@@ -583,12 +587,18 @@ TEST(SearchBucketsTest, NewestFirstAcrossTermBucketsOnPostgres) {
            "INSERT INTO document_terms (document_id, terms) VALUES (" + id +
            ", array_to_tsvector(string_to_array('" + terms + "', ' ')));";
   }
+  sql += "INSERT INTO search_months (month, first_id, last_id) SELECT substr(issued_at, 1, 7), min(id), max(id) "
+         "FROM documents GROUP BY 1";
   ASSERT_EQ(ExecSql(catalog, sql), "");
-  auto find = [&](const std::string& text, const std::string& district) {
+  auto find = [&](const std::string& text, const std::string& district, const std::string& month = "") {
     SearchQuery query;
     query.text = text;
     query.filter.limit = 3;
     query.filter.district = district;
+    if (!month.empty()) {
+      query.filter.issued_from = month + "-01";
+      query.filter.issued_before = month + "-31";
+    }
     std::vector<int64_t> ids;
     for (int guard = 0; guard < 200; ++guard) {
       auto page = archive->Search(query);
@@ -600,10 +610,13 @@ TEST(SearchBucketsTest, NewestFirstAcrossTermBucketsOnPostgres) {
     }
     return ids;
   };
-  auto expected = [&](const char* project, const std::string& district) {
+  auto expected = [&](const char* project, const std::string& district, const std::string& month = "") {
     std::vector<int64_t> ids;
     for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
-      if (std::string(it->project) == project && (district.empty() || district == it->district)) ids.push_back(it->id);
+      if (std::string(it->project) == project && (district.empty() || district == it->district) &&
+          (month.empty() || issued_at(it->id).compare(0, 7, month) == 0)) {
+        ids.push_back(it->id);
+      }
     }
     return ids;
   };
@@ -614,6 +627,10 @@ TEST(SearchBucketsTest, NewestFirstAcrossTermBucketsOnPostgres) {
   EXPECT_EQ(find("望京", ""), expected("望京花园", ""));
   EXPECT_EQ(find("wangjing", "海淀区"), expected("望京花园", "海淀区"));
   EXPECT_EQ(find("wj", "朝阳区"), expected("望京花园", "朝阳区"));
+  // A period: only the buckets its months' ids span are read.
+  EXPECT_EQ(find("翠湖", "", "2026-03"), expected("翠湖珑庭", "", "2026-03"));
+  EXPECT_EQ(find("望京", "", "2026-05"), expected("望京花园", "", "2026-05"));
+  EXPECT_EQ(find("望京", "海淀区", "2026-03"), expected("望京花园", "海淀区", "2026-03"));
 }
 
 }  // namespace
