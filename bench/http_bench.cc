@@ -3,12 +3,19 @@
 // at 16 concurrent keep-alive connections on loopback. Each request
 // validates, numbers, renders and archives (fsync'd) one document.
 //
-//   http_bench [--seconds N] [--clients N] [--config FILE]   (FILE: `beian serve --config`)
+//   http_bench [--seconds N] [--clients N] [--config FILE] [--nodes N]
 //
-// Prints documents/s, p50/p99 latency and the server's peak RSS (VmHWM).
+// FILE: `beian serve --config`. With BEIAN_TEST_POSTGRES naming the folder of
+// a cluster tests/support/pg_cluster.sh started, the catalog is on
+// PostgreSQL; --nodes N (PostgreSQL only) starts N servers sharing it and one
+// folder, behind Debian's nginx, the clients sending an Idempotency-Key each.
+//
+// Prints documents/s, p50/p99 latency and the servers' peak RSS (VmHWM).
 // Budget: >= 150 documents/s, p99 <= 200 ms, RSS <= 200 MB on 2 cores.
 
+#include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -19,27 +26,49 @@
 #include "beian_server.h"
 #include "http_client.h"
 #include "load.h"
+#include "nginx.h"
 #include "process.h"
 #include "synthetic_data.h"
+#include "test_catalog.h"
 
 int main(int argc, char** argv) {
-  int seconds = 20, clients = 16;
+  int seconds = 20, clients = 16, nodes = 1;
   std::vector<std::string> serve_args;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--clients") == 0) clients = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--config") == 0) serve_args = {"--config", argv[i + 1]};
+    if (std::strcmp(argv[i], "--nodes") == 0) nodes = std::max(1, std::atoi(argv[i + 1]));
   }
   using namespace beian;
   testing::TempDir dir;
   const std::string data = dir.path() + "/var";
   const std::string token = e2e::CreateToken(data, {"--role", "admin"});
-  e2e::BeianServer server(data, serve_args);
-  if (server.port() == 0 || token.empty()) {
-    std::fprintf(stderr, "http_bench: the server did not start:\n%s\n",
-                 server.Stderr().c_str());
+  if (nodes > 1 && !testing::OnPostgres()) {
+    std::fprintf(stderr, "http_bench: --nodes needs the catalog on PostgreSQL (BEIAN_TEST_POSTGRES)\n");
     return 1;
   }
+  std::vector<std::unique_ptr<e2e::BeianServer>> servers;
+  std::vector<uint16_t> ports;
+  for (int n = 0; n < nodes; ++n) {
+    servers.push_back(std::make_unique<e2e::BeianServer>(data, serve_args));
+    if (servers.back()->port() == 0 || token.empty()) {
+      std::fprintf(stderr, "http_bench: the server did not start:\n%s\n", servers.back()->Stderr().c_str());
+      return 1;
+    }
+    ports.push_back(servers.back()->port());
+  }
+  std::unique_ptr<e2e::Nginx> nginx;
+  if (nodes > 1) {
+    nginx = std::make_unique<e2e::Nginx>(dir.path(), ports);
+    if (nginx->port() == 0) {
+      std::fprintf(stderr, "http_bench: nginx did not start:\n%s\n", nginx->ErrorLog().c_str());
+      return 1;
+    }
+  }
+  const uint16_t port = nginx ? nginx->port() : ports[0];
+  std::printf("%d node%s%s, catalog on %s\n", nodes, nodes > 1 ? "s" : "", nginx ? " behind nginx" : "",
+              testing::OnPostgres() ? "PostgreSQL" : "SQLite");
   std::vector<std::string> bodies;
   for (int i = 0; i < 32; ++i) {
     core::Json body = core::Json::MakeObject();
@@ -49,7 +78,7 @@ int main(int argc, char** argv) {
   }
   // Warm-up: first requests load caches (and check that the data is accepted).
   {
-    testing::HttpClient client(server.port(), token);
+    testing::HttpClient client(port, token);
     testing::HttpReply r = client.Post("/v1/documents", bodies[0], "application/json");
     if (r.status != 201) {
       std::fprintf(stderr, "http_bench: warm-up got %d: %s\n", r.status, r.body.c_str());
@@ -63,8 +92,10 @@ int main(int argc, char** argv) {
   options.clients = clients;
   options.duration = std::chrono::seconds(seconds);
   options.fetch_each = false;
-  e2e::LoadResult result = e2e::RunLoad(server.port(), token, bodies, options);
-  const double rss = server.PeakRssMb();
+  options.idempotency_keys = nginx != nullptr;
+  e2e::LoadResult result = e2e::RunLoad(port, token, bodies, options);
+  double rss = 0;
+  for (const auto& server : servers) rss = std::max(rss, server->PeakRssMb());
   const double rate = static_cast<double>(result.Created()) / result.seconds;
   const double p50 = e2e::Quantile(result.create_ms, 0.50);
   const double p99 = e2e::Quantile(result.create_ms, 0.99);
@@ -72,10 +103,11 @@ int main(int argc, char** argv) {
               clients, result.seconds, static_cast<long long>(result.Created()),
               static_cast<long long>(result.ServerErrors()),
               static_cast<long long>(result.no_answer));
-  std::printf("  throughput %.1f documents/s   latency p50 %.1f ms  p99 %.1f ms   server peak RSS %.1f MB\n",
+  std::printf("  throughput %.1f documents/s   latency p50 %.1f ms  p99 %.1f ms   peak RSS %.1f MB (largest node)\n",
               rate, p50, p99, rss);
   std::printf("budget (>= 150/s, p99 <= 200 ms, RSS <= 200 MB): %s\n",
               rate >= 150 && p99 <= 200 && rss <= 200 ? "met" : "MISSED");
-  server.Terminate();
+  nginx.reset();
+  for (const auto& server : servers) server->Terminate();
   return 0;
 }
