@@ -1,8 +1,6 @@
 #include "beian/archive/catalog_archive.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <functional>
@@ -30,6 +28,7 @@
 #include "beian/core/digest.h"
 #include "beian/core/utf8.h"
 #include "audit_rows.h"
+#include "catalog_setup.h"
 #include "checkpoint_file.h"
 #include "checkpoint_signer.h"
 #include "input_checks.h"
@@ -38,7 +37,6 @@
 #include "row_digest.h"
 #include "schema.h"
 #include "search_terms.h"
-#include "catalog_setup.h"
 #include "sql.h"
 #include "verifier.h"
 
@@ -2238,8 +2236,10 @@ core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std
     BEIAN_RETURN_IF_ERROR(fetch(ids));
     high = low;
   }
-  // 2. and 3.
-  int64_t span = 1;  // buckets per GIN step
+  // 2. and 3. A period's buckets are few: all of them in the first GIN step.
+  int64_t span = lowest > 1 ? std::min(TermBucket(std::max<int64_t>(high - 1, lowest)) - TermBucket(lowest) + 1,
+                                       kMostBucketsAStep)
+                            : 1;  // buckets per GIN step
   while (static_cast<int64_t>(found.size()) < want && high > lowest) {
     const int64_t bucket = TermBucket(high - 1);
     if (common) {
@@ -2347,13 +2347,16 @@ core::Result<DocumentPage> CatalogArchive::Search(const SearchQuery& query) {
   std::vector<std::string> terms;
   if (mode == Mode::kText) {
     if (const std::optional<std::string> prefix = CreditCodePrefix(text)) {
+      // The first and last code with the prefix: two index probes.
       BEIAN_ASSIGN_OR_RETURN(
           Statement probe,
-          db.Prepare("SELECT 1 FROM documents WHERE credit_code >= ?1 AND "
-                     "credit_code < ?2 LIMIT 1"));
+          db.Prepare("SELECT min(credit_code), max(credit_code) FROM documents WHERE credit_code >= ?1 AND "
+                     "credit_code < ?2"));
       // Credit codes are [0-9A-Z]; '~' sorts after all of them.
       probe.BindText(1, *prefix).BindText(2, *prefix + "~");
-      BEIAN_ASSIGN_OR_RETURN(const bool any, probe.Step());
+      BEIAN_ASSIGN_OR_RETURN(const bool row, probe.Step());
+      const bool any = row && !probe.IsNull(0);
+      const std::string first = any ? probe.Text(0) : std::string(), last = any ? probe.Text(1) : std::string();
       if (any && prefix->size() <= kMaxIndexedCreditCodePrefix) {
         // Matches many documents: the index term yields them newest first.
         terms.push_back(CreditCodePrefixTerm(*prefix));
@@ -2361,6 +2364,9 @@ core::Result<DocumentPage> CatalogArchive::Search(const SearchQuery& query) {
         mode = Mode::kCreditCode;
         credit_low = *prefix;
         credit_high = *prefix + "~";
+        // One enterprise (the usual answer to 10+ characters): its documents
+        // come from the index of codes in id order, not sorted afterwards.
+        if (first == last) credit_low = credit_high = first;
       }
     }
   }
@@ -2426,9 +2432,12 @@ core::Result<DocumentPage> CatalogArchive::Search(const SearchQuery& query) {
       sql += " FROM documents d WHERE d.number = " + bind_text(number);
       break;
     case Mode::kCreditCode:
-      sql += " FROM documents d WHERE d.credit_code >= " +
-             bind_text(credit_low) +
-             " AND d.credit_code < " + bind_text(credit_high);
+      if (credit_low == credit_high) {
+        sql += " FROM documents d WHERE d.credit_code = " + bind_text(credit_low);
+      } else {
+        sql += " FROM documents d WHERE d.credit_code >= " + bind_text(credit_low) +
+               " AND d.credit_code < " + bind_text(credit_high);
+      }
       break;
     case Mode::kText:
       id_column = "f.rowid";

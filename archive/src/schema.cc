@@ -390,7 +390,7 @@ CREATE INDEX documents_issued ON documents (issued_at, id);
 CREATE INDEX documents_kind_issued ON documents (kind, issued_at, id);
 CREATE INDEX documents_district_issued ON documents (district, issued_at, id);
 CREATE INDEX documents_sha256 ON documents (sha256);
-CREATE INDEX documents_credit_code ON documents (credit_code);
+CREATE INDEX documents_credit_code ON documents (credit_code, id);
 CREATE INDEX documents_staff_unindexed ON documents (id) WHERE staff_indexed = 0;
 CREATE INDEX documents_ofd_sha256 ON documents (ofd_sha256) WHERE ofd_sha256 != '';
 

@@ -17,6 +17,7 @@
 #include "http_client.h"
 #include "openapi_contract.h"
 #include "process.h"
+#include "test_catalog.h"
 
 namespace beian::e2e {
 namespace {
@@ -41,7 +42,9 @@ void ExpectDocumented(const std::string& method, const std::string& pattern, con
 // `beian user ARGS...` with `password` on stdin.
 beian::testing::ProcessResult User(const std::string& data, const std::vector<std::string>& args,
                                    const std::string& password = "") {
-  std::string command = "printf '%s\\n' '" + password + "' | '" + BeianBinary() + "' --data '" + data + "' user";
+  std::string command = "printf '%s\\n' '" + password + "' | '" + BeianBinary() + "'";
+  for (const std::string& a : beian::testing::DataArguments(data)) command += " '" + a + "'";
+  command += " user";
   for (const std::string& a : args) command += " '" + a + "'";
   return beian::testing::Run({"/bin/sh", "-c", command});
 }
