@@ -309,7 +309,10 @@ Load LoadRowsPostgres(const std::string& url, int64_t rows) {
       }
       documents += '\n';
       terms += std::to_string(r.id) + '\t';
-      AppendCopyText(terms, TsVectorText(beian::archive::BucketedDocumentTerms(r.id, r.terms)));
+      AppendCopyText(terms, TsVectorText(beian::archive::PostgresDocumentTerms(
+                                r.id, beian::archive::SearchFields{kKinds[r.kind].first, kDistricts[r.district].name,
+                                                                   r.issued_at, r.credit_code, r.enterprise_name,
+                                                                   r.project_name})));
       terms += '\n';
     }
     CopyRows(c,

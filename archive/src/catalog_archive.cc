@@ -2226,7 +2226,10 @@ core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std
       high = std::min(high, s.Int(1) + 1);
     }
   }
-  BEIAN_RETURN_IF_ERROR(db.Exec("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0"));
+  // The plan of each statement is made once and kept (planning a tsquery
+  // costs more than running it on a bucket), the scans as the steps say.
+  BEIAN_RETURN_IF_ERROR(db.Exec("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+                                "SET LOCAL plan_cache_mode = force_generic_plan"));
   // 1. The newest ids, one by one.
   bool common = false;
   if (high > lowest) {
@@ -2382,6 +2385,8 @@ core::Result<DocumentPage> CatalogArchive::Search(const SearchQuery& query) {
       terms = std::move(words).value();
     }
     // Kind, district and period are facet terms: one FTS5 scan answers them.
+    // (PostgreSQL joins them its own way: PostgresFacetTerms.)
+    const std::vector<std::string> text_terms = terms;
     if (!filter.kind.empty()) terms.push_back(FacetTerm("kind", filter.kind));
     if (!filter.district.empty()) {
       terms.push_back(FacetTerm("district", filter.district));
@@ -2411,7 +2416,9 @@ core::Result<DocumentPage> CatalogArchive::Search(const SearchQuery& query) {
       }
     }
     if (db.dialect() == SqlDialect::kPostgres) {
-      BEIAN_ASSIGN_OR_RETURN(DocumentPage page, SearchTermBuckets(db, terms, period ? &*period : nullptr, filter));
+      std::vector<std::string> all = text_terms, any;
+      PostgresFacetTerms(filter.kind, filter.district, filter.credit_code, period ? &*period : nullptr, &all, &any);
+      BEIAN_ASSIGN_OR_RETURN(DocumentPage page, SearchTermBuckets(db, all, period ? &any : nullptr, filter));
       BEIAN_RETURN_IF_ERROR(snapshot.Commit());
       return page;
     }

@@ -726,8 +726,7 @@ core::Status IndexDocumentTerms(Database& db, int64_t id,
       db.Prepare(postgres ? "INSERT INTO document_terms (document_id, terms) VALUES (?1, "
                             "array_to_tsvector(array_remove(string_to_array(?2, ' '), '')))"
                           : "INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)"));
-  const std::string terms = DocumentSearchTerms(fields);
-  s.BindInt(1, id).BindText(2, postgres ? BucketedDocumentTerms(id, terms) : terms);
+  s.BindInt(1, id).BindText(2, postgres ? PostgresDocumentTerms(id, fields) : DocumentSearchTerms(fields));
   if (postgres) {
     BEIAN_RETURN_IF_ERROR(s.Run());
     BEIAN_ASSIGN_OR_RETURN(

@@ -105,6 +105,37 @@ std::string BucketedDocumentTerms(int64_t id, std::string_view terms) {
   return out;
 }
 
+std::string PostgresDocumentTerms(int64_t id, const SearchFields& fields) {
+  std::string terms = DocumentSearchTerms(fields);
+  const std::string district = FacetTerm("district", fields.district);
+  terms += ' ' + district + FacetTerm("kind", fields.kind);
+  if (const std::optional<MonthIndex> month = MonthOf(fields.issued_at)) {
+    terms += ' ' + district + YearTerm(*month / 12);
+    terms += ' ' + district + MonthTerm(*month);
+  }
+  return BucketedDocumentTerms(id, terms);
+}
+
+void PostgresFacetTerms(std::string_view kind, std::string_view district, std::string_view credit_code,
+                        const std::vector<std::string>* period, std::vector<std::string>* all,
+                        std::vector<std::string>* any) {
+  if (!credit_code.empty()) all->push_back(CreditCodePrefixTerm(credit_code));
+  if (district.empty()) {
+    if (!kind.empty()) all->push_back(FacetTerm("kind", kind));
+    if (period != nullptr) *any = *period;
+    return;
+  }
+  const std::string in_district = FacetTerm("district", district);
+  if (!kind.empty()) {
+    all->push_back(in_district + FacetTerm("kind", kind));
+  } else if (period == nullptr) {
+    all->push_back(in_district);
+  }
+  if (period != nullptr) {
+    for (const std::string& term : *period) any->push_back(in_district + term);
+  }
+}
+
 std::optional<std::vector<std::string>> PeriodTerms(std::string_view from,
                                                     std::string_view before,
                                                     std::string_view first,

@@ -55,6 +55,20 @@ std::string BucketedTerm(int64_t bucket, std::string_view term);
 // (`terms` as DocumentSearchTerms gives them).
 std::string BucketedDocumentTerms(int64_t id, std::string_view terms);
 
+// The terms PostgreSQL indexes for a document (DocumentSearchTerms and, for
+// a search that names a district, the district joined with the kind, the
+// month and the year of issue, whose posting lists are a district's share of
+// the others'), each in document `id`'s bucket, space-joined.
+std::string PostgresDocumentTerms(int64_t id, const SearchFields& fields);
+
+// The facet terms of a PostgreSQL search for `kind`, `district`, a credit
+// code and a period (PeriodTerms, or null), appended: those every document
+// must hold to `all`, those of which it must hold one to `any`. A district
+// with a kind or a period is asked through the joined terms.
+void PostgresFacetTerms(std::string_view kind, std::string_view district, std::string_view credit_code,
+                        const std::vector<std::string>* period, std::vector<std::string>* all,
+                        std::vector<std::string>* any);
+
 // The facet term of a credit-code prefix (upper case, see CreditCodePrefix in
 // the archive) of kMinCreditCodePrefix..kMaxIndexedCreditCodePrefix
 // characters, or of a whole credit code.

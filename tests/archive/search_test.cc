@@ -577,9 +577,9 @@ TEST(SearchBucketsTest, NewestFirstAcrossTermBucketsOnPostgres) {
   for (const Row& r : rows) {
     const std::string id = std::to_string(r.id);
     const std::string issued = issued_at(r.id);
-    const std::string terms = BucketedDocumentTerms(
-        r.id, DocumentSearchTerms(SearchFields{"contract-filing", r.district, issued, "91110105MA01ABCD3X",
-                                               "北京市物业管理有限公司", r.project}));
+    const std::string terms = PostgresDocumentTerms(
+        r.id, SearchFields{"contract-filing", r.district, issued, "91110105MA01ABCD3X", "北京市物业管理有限公司",
+                           r.project});
     sql += "INSERT INTO documents (id, number, kind, template_version, data, credit_code, enterprise_name, "
            "project_name, district, issued_at, created_by, sha256, sm3, bytes, pages, status) VALUES (" + id +
            ", 'N" + id + "', 'contract-filing', 1, '{}', '91110105MA01ABCD3X', '北京市物业管理有限公司', '" +
@@ -631,6 +631,7 @@ TEST(SearchBucketsTest, NewestFirstAcrossTermBucketsOnPostgres) {
   EXPECT_EQ(find("翠湖", "", "2026-03"), expected("翠湖珑庭", "", "2026-03"));
   EXPECT_EQ(find("望京", "", "2026-05"), expected("望京花园", "", "2026-05"));
   EXPECT_EQ(find("望京", "海淀区", "2026-03"), expected("望京花园", "海淀区", "2026-03"));
+  EXPECT_EQ(find("翠湖", "海淀区", "2026-05"), expected("翠湖珑庭", "海淀区", "2026-05"));
 }
 
 }  // namespace
