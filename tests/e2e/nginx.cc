@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +37,9 @@ uint16_t FreePort() {
 }  // namespace
 
 Nginx::Nginx(const std::string& dir, const std::vector<uint16_t>& upstreams) : dir_(dir) {
+  // Run as root, nginx's workers are `nobody`: they must reach the folder of
+  // their temporary files (request bodies and responses beyond the buffers).
+  ::chmod(dir.c_str(), 0711);
   port_ = FreePort();
   std::string servers;
   for (uint16_t p : upstreams) {
