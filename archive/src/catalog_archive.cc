@@ -2519,7 +2519,8 @@ core::Status CatalogArchive::ForEachAuditEntry(
 core::Result<VerifyReport> CatalogArchive::VerifyStorage(
     const VerifyProgress& progress, const KeptCheckpoint* since) {
   // A connection of its own, so that verify reads one snapshot without
-  // holding up the archive's other callers.
+  // holding up the archive's other callers; the long tables are scanned
+  // row by row, not read whole.
   BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<Database> connection, impl_->open(/*read_only=*/true));
   Database& db = *connection;
   // Entries not yet signed are signed first (unless the log no longer
@@ -2562,7 +2563,7 @@ core::Result<VerifyReport> CatalogArchive::VerifyStorage(
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
-        db.Prepare(Select(kAuditColumns, "FROM audit_log ORDER BY seq")));
+        db.PrepareScan(Select(kAuditColumns, "FROM audit_log ORDER BY seq")));
     for (;;) {
       BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
       if (!row) break;
@@ -2583,7 +2584,7 @@ core::Result<VerifyReport> CatalogArchive::VerifyStorage(
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
-        db.Prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx"));
+        db.PrepareScan("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx"));
     for (;;) {
       BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
       if (!row) break;
@@ -2597,7 +2598,7 @@ core::Result<VerifyReport> CatalogArchive::VerifyStorage(
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
-        db.Prepare(Select(kDocumentColumns, "FROM documents ORDER BY id")));
+        db.PrepareScan(Select(kDocumentColumns, "FROM documents ORDER BY id")));
     for (;;) {
       BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
       if (!row) break;
@@ -2611,7 +2612,7 @@ core::Result<VerifyReport> CatalogArchive::VerifyStorage(
   }
   {
     BEIAN_ASSIGN_OR_RETURN(
-        Statement s, db.Prepare(Select(kSignedCopyColumns,
+        Statement s, db.PrepareScan(Select(kSignedCopyColumns,
                                        "FROM signed_copies ORDER BY id")));
     for (;;) {
       BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
@@ -2622,7 +2623,7 @@ core::Result<VerifyReport> CatalogArchive::VerifyStorage(
   {
     BEIAN_ASSIGN_OR_RETURN(
         Statement s,
-        db.Prepare(Select(kReprintColumns, "FROM reprints ORDER BY id")));
+        db.PrepareScan(Select(kReprintColumns, "FROM reprints ORDER BY id")));
     for (;;) {
       BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
       if (!row) break;
@@ -2659,7 +2660,7 @@ core::Result<VerifyReport> CatalogArchive::VerifyStorage(
   }
   {
     BEIAN_ASSIGN_OR_RETURN(
-        Statement s, db.Prepare("SELECT district, year, serial, number FROM "
+        Statement s, db.PrepareScan("SELECT district, year, serial, number FROM "
                                 "number_allocations"));
     for (;;) {
       BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());

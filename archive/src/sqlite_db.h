@@ -61,8 +61,6 @@ class SqliteDatabase : public Database {
   void SetCommitHook(std::function<void()> hook) override;
   void Housekeep() override;
 
-  sqlite3* handle() const { return db_; }
-
  private:
   static constexpr int kCheckpointPages = 1000;
   static constexpr int kBackstopPages = 10000;
