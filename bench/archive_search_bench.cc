@@ -1,7 +1,7 @@
 // Archive search benchmark: Archive::Search over 1,000,000 catalog rows, on
 // SQLite or on PostgreSQL.
 //
-//   archive_search_bench [DIR] [--rows N] [--queries N] [--postgres URL [--reuse]]
+//   archive_search_bench [DIR] [--rows N] [--queries N] [--slowest N] [--postgres URL [--reuse]]
 //
 // Creates an archive in DIR (default: a new directory under /tmp, removed
 // afterwards), so the real schema and migrations exist: SqliteArchive, or
@@ -175,12 +175,15 @@ Load LoadRows(const std::string& catalog, int64_t rows) {
   Check(db, sqlite3_open(catalog.c_str(), &db), "open");
   Exec(db, "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144;");
   // The columns Ingest writes, with status given (Ingest always says issued).
+  // The data holds no staff list: nothing for the staff index, which an
+  // archive opened on the catalog would otherwise fill row by row beside the
+  // queries.
   Stmt ins_doc(db,
                "INSERT INTO documents (id, number, kind, template_version, "
                "data, credit_code, enterprise_name, project_name, district, "
                "issued_at, created_by, sha256, sm3, bytes, pages, status, "
-               "number_year, number_serial) VALUES (?1, ?2, ?3, 3, ?4, ?5, "
-               "?6, ?7, ?8, ?9, 'bench', ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+               "number_year, number_serial, staff_indexed) VALUES (?1, ?2, ?3, 3, ?4, ?5, "
+               "?6, ?7, ?8, ?9, 'bench', ?10, ?11, ?12, ?13, ?14, ?15, ?16, 1)");
   Stmt ins_fts(db, "INSERT INTO documents_fts (rowid, terms) VALUES (?1, ?2)");
   Stmt ins_counter(db,
                    "INSERT INTO number_counters (district, year, next_serial) "
@@ -302,7 +305,7 @@ Load LoadRowsPostgres(const std::string& url, int64_t rows) {
           std::to_string(r.id), r.number, kKinds[r.kind].first, "3", r.data, r.credit_code, r.enterprise_name,
           r.project_name, std::string(kDistricts[r.district].name), r.issued_at, "bench", Hex64(r.id, 0x5348413235360000ULL),
           Hex64(r.id, 0x534d330000000000ULL), std::to_string(r.bytes), std::to_string(r.pages), r.status,
-          std::to_string(r.year), std::to_string(r.serial)};
+          std::to_string(r.year), std::to_string(r.serial), "1"};
       for (const std::string& v : fields) {
         if (&v != fields) documents += '\t';
         AppendCopyText(documents, v);
@@ -318,7 +321,7 @@ Load LoadRowsPostgres(const std::string& url, int64_t rows) {
     CopyRows(c,
              "COPY documents (id, number, kind, template_version, data, credit_code, enterprise_name, "
              "project_name, district, issued_at, created_by, sha256, sm3, bytes, pages, status, number_year, "
-             "number_serial) FROM STDIN",
+             "number_serial, staff_indexed) FROM STDIN",  // no staff lists (see LoadRows)
              documents);
     CopyRows(c, "COPY document_terms (document_id, terms) FROM STDIN", terms);
   });
@@ -371,6 +374,7 @@ void PrintPostgresSizesAndPlan(const std::string& url, const std::string& sample
 
 struct Stats {
   std::vector<double> us;
+  std::vector<std::pair<double, std::string>> slowest;  // kept with --slowest
   int64_t rows = 0;
   int empty = 0;
   int errors = 0;
@@ -390,6 +394,7 @@ void Print(const char* name, const Stats& s) {
       Percentile(s.us, 100) / 1000,
       double(s.rows) / double(std::max<size_t>(1, s.us.size())), s.empty,
       s.errors);
+  for (const auto& [us, query] : s.slowest) std::printf("      %8.2f ms  %s\n", us / 1000, query.c_str());
 }
 
 void PrintPlan(sqlite3* db, const char* name, const std::string& sql) {
@@ -405,9 +410,12 @@ int main(int argc, char** argv) {
   bool reuse = false;
   int64_t rows = 1000000;
   int queries = 1000;
+  int slowest = 0;  // the slowest queries of each type printed
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--rows" && i + 1 < argc) {
+    if (a == "--slowest" && i + 1 < argc) {
+      slowest = std::atoi(argv[++i]);
+    } else if (a == "--rows" && i + 1 < argc) {
       rows = std::atoll(argv[++i]);
     } else if (a == "--queries" && i + 1 < argc) {
       queries = std::atoi(argv[++i]);
@@ -418,7 +426,7 @@ int main(int argc, char** argv) {
     } else if (!a.empty() && a[0] != '-') {
       dir = a;
     } else {
-      Die("usage: archive_search_bench [DIR] [--rows N] [--queries N] [--postgres URL [--reuse]]");
+      Die("usage: archive_search_bench [DIR] [--rows N] [--queries N] [--slowest N] [--postgres URL [--reuse]]");
     }
   }
   if (rows < 1000 || queries < 1)
@@ -515,6 +523,16 @@ int main(int argc, char** argv) {
       return beian::archive::DocumentPage();
     }
     stats->Add(us, page->documents.size());
+    if (slowest > 0) {
+      std::string query = "[" + text + "]";
+      for (const std::string* facet : {&filter.district, &filter.kind, &filter.issued_from, &filter.issued_before})
+        if (!facet->empty()) query += " " + *facet;
+      if (filter.after) query += " after " + std::to_string(filter.after->id);
+      auto& kept = stats->slowest;
+      kept.insert(std::upper_bound(kept.begin(), kept.end(), std::make_pair(us, query), std::greater<>()),
+                  {us, query});
+      if (static_cast<int>(kept.size()) > slowest) kept.pop_back();
+    }
     return *page;
   };
   beian::archive::DocumentFilter plain;

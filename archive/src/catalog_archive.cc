@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <atomic>
 #include <condition_variable>
@@ -99,6 +100,16 @@ core::Result<std::vector<int64_t>> FirstColumnIds(Statement& s) {
     ids.push_back(s.Int(0));
   }
   return ids;
+}
+
+// `text` as an element of a PostgreSQL array literal.
+std::string PgArrayElement(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
 }
 
 // Runs an INSERT ... RETURNING id: the new row's id.
@@ -2099,29 +2110,28 @@ core::Result<DocumentPage> ReadPage(Statement& s, int limit,
 // Text search on PostgreSQL, newest first, over the bucketed terms
 // (search_terms.h): every term of `terms` and, if given, any of `period`,
 // with the filter's row conditions and keyset. GIN answers "which documents
-// hold these lexemes" but not in id order: a bitmap scan costs about 2 us per
-// match, so one over a whole catalog is slow for a common term, and a backward
-// scan of the ids testing each row's tsvector (about 12 us a row) is slow for
-// a rare one. So, below the cursor:
-//  1. the newest kProbeRows ids are tested one by one (backward scan); if
-//     they hold the page, that is the answer;
-//  2. if at least kCommonMatches of them matched, the term is common: the
-//     backward scan goes on, kScanRows at a time, while it stays common;
-//  3. otherwise the GIN index answers, bucket by bucket newest first, the
-//     buckets asked in one statement doubling (up to kMostBucketsAStep) while
-//     they hold too few.
-// The planner is told which scan each step is (SET LOCAL enable_*), since
-// its estimates of a lexeme's frequency cannot tell these cases apart.
-// A period bounds the ids to those its months' documents span
-// (search_months). Candidate ids are then read from documents with the row
-// conditions, in id order, until the page (limit + 1) is full. bench/archive_search_bench
-// measures it at 1,000,000 documents.
+// of a bucket hold these lexemes" but not in id order, and every match costs
+// a heap fetch to learn its id, however few the page needs; testing
+// documents one by one newest first finds the newest at once when matches are
+// dense. So the search walks the candidates, newest first: the documents of
+// the filter's enterprise, else of its district and kind, by an index of
+// documents (which holds issued_at, so a period is tested there too), or
+// every document when the filter names none of them. From what the walk
+// measured (how dense the candidates are, what share of them match) it goes
+// on walking or asks GIN bucket by bucket, whichever costs less for the rest
+// of the page. A period bounds the ids to those its months' documents span
+// (search_months). Matching ids are then read from documents with the row
+// conditions, in id order, until the page (limit + 1) is full.
+// bench/archive_search_bench measures it at 1,000,000 documents; the costs
+// below are what it measured per step on PostgreSQL 15.
 core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std::string>& terms,
                                              const std::vector<std::string>* period, const DocumentFilter& filter) {
-  constexpr int64_t kProbeRows = 128;
-  constexpr int64_t kCommonMatches = 6;
-  constexpr int64_t kScanRows = 1024;
-  constexpr int64_t kMostBucketsAStep = 32;
+  constexpr int64_t kBucketIds = int64_t{1} << kTermBucketBits;
+  constexpr int64_t kProbeRows = 128;         // most candidates tested before choosing
+  constexpr int64_t kMostRowsAStep = 1024;    // candidates tested in one statement
+  constexpr int64_t kMostBucketsAStep = 32;   // buckets in one statement
+  constexpr double kFetchMicros = 2;          // a GIN match fetched (cached)
+  constexpr double kBucketMicros = 150;       // a bucket asked of GIN
   const int64_t want = filter.limit + 1;
   // The tsquery of bucket `b`.
   auto query_for = [&](int64_t b) {
@@ -2136,7 +2146,8 @@ core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std
     return q;
   };
   // The documents among `ids` (descending) that meet the row conditions, up
-  // to the page, appended to `found`.
+  // to the page, appended to `found`: as many ids a statement as the page
+  // lacks (most meet them; each read costs a heap fetch).
   std::string fetch_sql = "SELECT " + PrefixedDocumentColumns() + " FROM documents d WHERE d.id = ANY(CAST(?1 AS bigint[]))";
   int next = 2;
   std::vector<std::pair<int, std::string>> texts;
@@ -2144,27 +2155,29 @@ core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std
     texts.push_back({next, value});
     return "?" + std::to_string(next++);
   });
-  const int limit_index = next;
-  fetch_sql += " ORDER BY d.id DESC LIMIT ?" + std::to_string(limit_index);
+  fetch_sql += " ORDER BY d.id DESC";
   std::vector<Document> found;
   auto fetch = [&](const std::vector<int64_t>& ids) -> core::Status {
-    if (ids.empty()) return core::Status::Ok();
-    std::string array = "{";
-    for (int64_t id : ids) array += (array.size() > 1 ? "," : "") + std::to_string(id);
-    array += "}";
-    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare(fetch_sql));
-    s.BindText(1, array);
-    for (const auto& [index, value] : texts) s.BindText(index, value);
-    s.BindInt(limit_index, want - static_cast<int64_t>(found.size()));
-    for (;;) {
-      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
-      if (!row) return core::Status::Ok();
-      BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
-      d.data.clear();  // may hold personal ID numbers: never in search results
-      found.push_back(std::move(d));
+    for (size_t i = 0; i < ids.size() && static_cast<int64_t>(found.size()) < want;) {
+      std::string array = "{";
+      for (int64_t n = want - static_cast<int64_t>(found.size()); n > 0 && i < ids.size(); --n, ++i) {
+        array += (array.size() > 1 ? "," : "") + std::to_string(ids[i]);
+      }
+      array += "}";
+      BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare(fetch_sql));
+      s.BindText(1, array);
+      for (const auto& [index, value] : texts) s.BindText(index, value);
+      for (;;) {
+        BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+        if (!row) break;
+        BEIAN_ASSIGN_OR_RETURN(Document d, ReadDocument(s));
+        d.data.clear();  // may hold personal ID numbers: never in search results
+        found.push_back(std::move(d));
+      }
     }
+    return core::Status::Ok();
   };
-  // Which scans the planner may use now: 0 as it likes, 1 the backward scan,
+  // Which scans the planner may use now: 0 as it likes, 1 indexes in order,
   // 2 GIN.
   int scans = 0;
   auto allow = [&](int wanted) -> core::Status {
@@ -2173,15 +2186,68 @@ core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std
     return db.Exec(wanted == 1 ? "SET LOCAL enable_indexscan = on; SET LOCAL enable_bitmapscan = off"
                                : "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = on");
   };
-  // Matching ids in [low, high), all in one bucket, newest first, at most
-  // `limit`, by the backward scan.
-  auto scan = [&](int64_t low, int64_t high, int64_t limit) -> core::Result<std::vector<int64_t>> {
+  // The candidates: the filter's enterprise, else its district and kind, in
+  // id order by an index of documents (which holds issued_at: a period is
+  // asked of the index too); without either, every document.
+  std::string facets;
+  std::vector<std::string> facet_values;
+  auto facet = [&](const char* condition, const std::string& value) {
+    facets += std::string(facets.empty() ? "" : " AND ") + condition + std::to_string(6 + facet_values.size());
+    facet_values.push_back(value);
+  };
+  if (!filter.credit_code.empty()) {
+    facet("credit_code = ?", filter.credit_code);
+  } else {
+    if (!filter.district.empty()) facet("district = ?", filter.district);
+    if (!filter.kind.empty()) facet("kind = ?", filter.kind);
+  }
+  if (!facets.empty() && !filter.issued_from.empty()) facet("issued_at >= ?", filter.issued_from);
+  if (!facets.empty() && !filter.issued_before.empty()) facet("issued_at < ?", filter.issued_before);
+  // Each candidate is tested against the tsquery of its own bucket: ?3 holds
+  // those of buckets ?5 and up.
+  auto own_query = [](const char* id) {
+    return "(CAST(?3 AS tsquery[]))[(" + std::string(id) + " >> " + std::to_string(kTermBucketBits) + ") - ?5 + 1]";
+  };
+  // A candidate tested: read in id order beside its neighbours, or fetched
+  // on its own by the id an index of documents gave.
+  const double test_micros = facets.empty() ? 4 : 20;
+  // Candidates tested before choosing: where each costs more, those that
+  // would fill the page twice.
+  const int64_t probe = facets.empty() ? kProbeRows : std::min(kProbeRows, 2 * want);
+  const std::string walk_sql =
+      facets.empty()
+          ? "SELECT document_id, CAST(terms @@ " + own_query("document_id") + " AS integer) FROM document_terms "
+            "WHERE document_id >= ?1 AND document_id < ?2 ORDER BY document_id DESC LIMIT ?4"
+          : "SELECT c.id, CAST(coalesce(t.terms @@ " + own_query("c.id") + ", false) AS integer) FROM (SELECT id FROM "
+                "documents WHERE " +
+                facets + " AND id >= ?1 AND id < ?2 ORDER BY id DESC LIMIT ?4) c LEFT JOIN document_terms t "
+                "ON t.document_id = c.id ORDER BY c.id DESC";
+  // The newest `limit` candidates in [low, high), at most kMostBucketsAStep
+  // buckets: the ids of those that match, how many were tested and the
+  // lowest of them.
+  struct Walked {
+    std::vector<int64_t> matches;
+    int64_t tested = 0;
+    int64_t lowest = 0;
+  };
+  auto walk = [&](int64_t low, int64_t high, int64_t limit) -> core::Result<Walked> {
     BEIAN_RETURN_IF_ERROR(allow(1));
-    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare("SELECT document_id FROM document_terms WHERE document_id >= ?1 "
-                                                   "AND document_id < ?2 AND terms @@ CAST(?3 AS tsquery) "
-                                                   "ORDER BY document_id DESC LIMIT ?4"));
-    s.BindInt(1, low).BindInt(2, high).BindText(3, query_for(TermBucket(high - 1))).BindInt(4, limit);
-    return FirstColumnIds(s);
+    const int64_t first = TermBucket(low), last = TermBucket(high - 1);
+    std::string queries = "{";
+    for (int64_t b = first; b <= last; ++b) queries += (b == first ? "" : ",") + PgArrayElement(query_for(b));
+    queries += "}";
+    BEIAN_ASSIGN_OR_RETURN(Statement s, db.Prepare(walk_sql));
+    s.BindInt(1, low).BindInt(2, high).BindText(3, queries).BindInt(4, limit).BindInt(5, first);
+    for (size_t i = 0; i < facet_values.size(); ++i) s.BindText(static_cast<int>(6 + i), facet_values[i]);
+    Walked w;
+    for (;;) {
+      BEIAN_ASSIGN_OR_RETURN(const bool row, s.Step());
+      if (!row) break;
+      ++w.tested;
+      w.lowest = s.Int(0);
+      if (s.Int(1) != 0) w.matches.push_back(w.lowest);
+    }
+    return w;
   };
   // The newest `want` matching ids in [low, high) of each of `buckets`
   // buckets from TermBucket(high - 1) down, by GIN, newest first: one
@@ -2227,43 +2293,70 @@ core::Result<DocumentPage> SearchTermBuckets(Database& db, const std::vector<std
     }
   }
   // The plan of each statement is made once and kept (planning a tsquery
-  // costs more than running it on a bucket), the scans as the steps say.
-  BEIAN_RETURN_IF_ERROR(db.Exec("SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0; "
-                                "SET LOCAL plan_cache_mode = force_generic_plan"));
-  // 1. The newest ids, one by one.
-  bool common = false;
-  if (high > lowest) {
-    const int64_t low = std::max<int64_t>({lowest, high - kProbeRows, TermBucket(high - 1) << kTermBucketBits});
-    BEIAN_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, scan(low, high, kProbeRows));
-    common = static_cast<int64_t>(ids.size()) * kProbeRows >= kCommonMatches * (high - low);
-    BEIAN_RETURN_IF_ERROR(fetch(ids));
-    high = low;
-  }
-  // 2. and 3. A period's buckets are few: all of them in the first GIN step.
-  int64_t span = lowest > 1 ? std::min(TermBucket(std::max<int64_t>(high - 1, lowest)) - TermBucket(lowest) + 1,
-                                       kMostBucketsAStep)
-                            : 1;  // buckets per GIN step
+  // costs more than running it on a bucket); candidates are tested in a
+  // nested loop, in the order of their index; no JIT (the planner's costs
+  // of a GIN step over many buckets would have it compile for 20 ms what runs
+  // in 1).
+  BEIAN_RETURN_IF_ERROR(db.Exec("SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; "
+                                "SET LOCAL enable_mergejoin = off; SET LOCAL max_parallel_workers_per_gather = 0; "
+                                "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL jit = off"));
+  // What the walk measured: candidates tested, those that matched, and the
+  // ids they spanned.
+  int64_t tested = 0, matched = 0, spanned = 0;
+  bool walking = true;
+  int64_t span = 1;  // buckets a GIN step asks
   while (static_cast<int64_t>(found.size()) < want && high > lowest) {
-    const int64_t bucket = TermBucket(high - 1);
-    if (common) {
-      // At most kScanRows a step, the estimate renewed after each: a term
-      // common lately may be rare further back.
-      const int64_t low = std::max<int64_t>({lowest, bucket << kTermBucketBits, high - kScanRows});
-      const int64_t limit = 2 * (want - static_cast<int64_t>(found.size()));
-      BEIAN_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, scan(low, high, limit));
-      BEIAN_RETURN_IF_ERROR(fetch(ids));
-      if (static_cast<int64_t>(ids.size()) == limit) {
-        high = ids.back();
-      } else {
-        common = static_cast<int64_t>(ids.size()) * kProbeRows >= kCommonMatches * (high - low);
-        high = low;
+    const int64_t remaining = want - static_cast<int64_t>(found.size());
+    const int64_t top = TermBucket(high - 1);
+    if (walking) {
+      // The probe, then enough candidates for the rest of the page at the
+      // share measured.
+      int64_t limit = probe - tested;
+      if (tested >= probe) {
+        limit = std::clamp<int64_t>(3 * remaining * tested / (2 * std::max<int64_t>(matched, 1)), 32, kMostRowsAStep);
+      }
+      // Buckets enough for them, if the density of candidates is known.
+      int64_t buckets = kMostBucketsAStep;
+      if (facets.empty()) {  // every id a candidate
+        const int64_t in_top = high - (top << kTermBucketBits);
+        buckets = limit <= in_top ? 1 : 1 + (limit - in_top + kBucketIds - 1) / kBucketIds;
+      } else if (tested > 0) {
+        buckets = limit * spanned / tested / kBucketIds + 2;
+      }
+      buckets = std::min(buckets, kMostBucketsAStep);
+      const int64_t low = std::max(lowest, (top - buckets + 1) << kTermBucketBits);
+      BEIAN_ASSIGN_OR_RETURN(const Walked w, walk(low, high, limit));
+      BEIAN_RETURN_IF_ERROR(fetch(w.matches));
+      const int64_t end = w.tested == limit ? w.lowest : low;  // all of [low, high) tested, or down to here
+      tested += w.tested;
+      matched += static_cast<int64_t>(w.matches.size());
+      spanned += high - end;
+      high = end;
+      const int64_t rest = want - static_cast<int64_t>(found.size());
+      if (rest <= 0 || tested < probe) continue;
+      // Go on walking, or ask GIN: the cheaper for the rest of the page.
+      const double share = double(std::max<int64_t>(matched, 1)) / double(tested + 1);
+      const double per_bucket = double(kBucketIds) * double(tested) / double(std::max<int64_t>(spanned, 1)) * share;
+      const double walk_cost = matched == 0 ? 1e18 : test_micros * double(rest) / share;
+      const double gin_buckets = std::ceil(double(rest) / per_bucket);
+      const double gin_cost = kBucketMicros * gin_buckets + kFetchMicros * std::max(double(rest), per_bucket);
+      if (gin_cost < walk_cost) {
+        walking = false;
+        span = std::clamp<int64_t>(static_cast<int64_t>(gin_buckets), 1, kMostBucketsAStep);
       }
     } else {
-      const int64_t buckets = std::min(span, bucket - TermBucket(lowest) + 1);
-      const int64_t low = std::max<int64_t>(lowest, (bucket - buckets + 1) << kTermBucketBits);
+      const int64_t buckets = std::min(span, top - TermBucket(lowest) + 1);
+      const int64_t low = std::max<int64_t>(lowest, (top - buckets + 1) << kTermBucketBits);
       BEIAN_ASSIGN_OR_RETURN(const std::vector<int64_t> ids, by_gin(buckets, low, high));
       BEIAN_RETURN_IF_ERROR(fetch(ids));
-      if (static_cast<int64_t>(ids.size()) < want) span = std::min<int64_t>(span * 2, kMostBucketsAStep);
+      // Fewer than the page: ask more buckets next time, as many as the
+      // matches of these say.
+      const int64_t rest = want - static_cast<int64_t>(found.size());
+      if (rest > 0) {
+        const int64_t per_bucket = static_cast<int64_t>(ids.size()) / buckets;
+        span = std::clamp<int64_t>(per_bucket > 0 ? (rest + per_bucket - 1) / per_bucket : 2 * buckets, 1,
+                                   kMostBucketsAStep);
+      }
       high = low;
     }
   }

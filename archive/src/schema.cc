@@ -340,6 +340,10 @@ CREATE TABLE signin_throttle (
 ) WITHOUT ROWID;
 CREATE INDEX signin_throttle_last_failed ON signin_throttle (last_failed_at);
 )sql"},
+    // A district's and a kind's documents in id order, for PostgreSQL's
+    // search to walk (SearchTermBuckets). SQLite's full-text index answers
+    // those facets as terms of its own posting lists: nothing changes here.
+    {10, ""},
 };
 
 // The catalog on PostgreSQL, as migrations of its own (recorded in
@@ -573,6 +577,14 @@ CREATE TABLE search_months (
 );
 INSERT INTO search_months (month, first_id, last_id)
   SELECT substr(issued_at, 1, 7), min(id), max(id) FROM documents GROUP BY 1;
+)sql"},
+    // The documents of a district, of a district's kind and of a kind in id
+    // order, with the time of issue to test a period on the index alone: a
+    // search with those facets walks them newest first (SearchTermBuckets).
+    {10, R"sql(
+CREATE INDEX documents_district_kind_id ON documents (district, kind, id) INCLUDE (issued_at);
+CREATE INDEX documents_district_id ON documents (district, id) INCLUDE (issued_at);
+CREATE INDEX documents_kind_id ON documents (kind, id) INCLUDE (issued_at);
 )sql"},
 };
 

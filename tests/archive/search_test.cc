@@ -546,10 +546,12 @@ TEST_F(SearchPeriodTest, ShortAndLongCreditCodePrefixesWithAPeriod) {
   }
 }
 
-// PostgreSQL's search reads its term buckets newest first (search_terms.h):
-// documents far apart in id, a rare name and a common one, paged 3 at a time.
-// The rows are written straight into the catalog, at ids spread over seven
-// buckets, with the terms Ingest would index for them.
+// PostgreSQL's search reads its term buckets newest first (search_terms.h),
+// walking the documents of a district, kind or enterprise or asking GIN
+// bucket by bucket: documents far apart in id, a rare name and a common one,
+// two kinds, two enterprises and two statuses, every filter paged 3 at a time
+// against the rows themselves. The rows are written straight into the catalog,
+// at ids spread over seven buckets, with the terms Ingest would index for them.
 TEST(SearchBucketsTest, NewestFirstAcrossTermBucketsOnPostgres) {
   if (!beian::testing::OnPostgres()) GTEST_SKIP() << "term buckets are PostgreSQL's";
   TempDir dir;
@@ -559,46 +561,51 @@ TEST(SearchBucketsTest, NewestFirstAcrossTermBucketsOnPostgres) {
   const std::string catalog = archive->catalog();
   struct Row {
     int64_t id;
-    const char* project;
-    const char* district;
+    std::string project, district, kind, credit_code, status;
+    std::string issued_at() const {
+      // The newest (from 131072 on) issued in May, the others in March.
+      return id >= 131072 ? "2026-05-01T09:00:00+08:00" : "2026-03-01T09:00:00+08:00";
+    }
   };
+  const std::string kWangjing = "望京花园", kCuihu = "翠湖珑庭";
+  const std::string kOne = "91110105MA01ABCD3X", kOther = "91110108MA02WXYZ4K";
   // Ascending ids; 32767/32768, 98303/98304 and 131071/131072 are the last
   // and first of a bucket.
-  std::vector<Row> rows = {{5, "翠湖珑庭", "海淀区"},      {32767, "望京花园", "朝阳区"}, {32768, "望京花园", "海淀区"},
-                           {40000, "翠湖珑庭", "朝阳区"},  {70000, "望京花园", "朝阳区"}, {98303, "翠湖珑庭", "朝阳区"},
-                           {98304, "翠湖珑庭", "海淀区"},  {99999, "望京花园", "海淀区"}, {131071, "望京花园", "海淀区"},
-                           {131072, "翠湖珑庭", "海淀区"}};
-  for (int64_t id = 200000; id < 200200; ++id) rows.push_back({id, id == 200150 ? "翠湖珑庭" : "望京花园", "朝阳区"});
-  // The newest (from 131072 on) issued in May, the others in March.
-  auto issued_at = [](int64_t id) {
-    return std::string(id >= 131072 ? "2026-05-01T09:00:00+08:00" : "2026-03-01T09:00:00+08:00");
-  };
+  std::vector<Row> rows = {
+      {5, kCuihu, "海淀区", "contract-filing", kOne, "issued"},
+      {32767, kWangjing, "朝阳区", "contract-filing", kOther, "issued"},
+      {32768, kWangjing, "海淀区", "commitment-letter", kOne, "signed"},
+      {40000, kCuihu, "朝阳区", "contract-filing", kOther, "issued"},
+      {70000, kWangjing, "朝阳区", "commitment-letter", kOne, "issued"},
+      {98303, kCuihu, "朝阳区", "contract-filing", kOne, "signed"},
+      {98304, kCuihu, "海淀区", "commitment-letter", kOther, "issued"},
+      {99999, kWangjing, "海淀区", "contract-filing", kOne, "issued"},
+      {131071, kWangjing, "海淀区", "contract-filing", kOther, "signed"},
+      {131072, kCuihu, "海淀区", "commitment-letter", kOne, "issued"}};
+  // The newest two hundred: common, all but one 望京, in one district.
+  for (int64_t id = 200000; id < 200200; ++id) {
+    rows.push_back({id, id == 200150 ? kCuihu : kWangjing, "朝阳区", id % 3 == 0 ? "commitment-letter" : "contract-filing",
+                    id % 7 == 0 ? kOther : kOne, id % 5 == 0 ? "signed" : "issued"});
+  }
   std::string sql;
   for (const Row& r : rows) {
     const std::string id = std::to_string(r.id);
-    const std::string issued = issued_at(r.id);
     const std::string terms = PostgresDocumentTerms(
-        r.id, SearchFields{"contract-filing", r.district, issued, "91110105MA01ABCD3X", "北京市物业管理有限公司",
-                           r.project});
+        r.id, SearchFields{r.kind, r.district, r.issued_at(), r.credit_code, "北京市物业管理有限公司", r.project});
     sql += "INSERT INTO documents (id, number, kind, template_version, data, credit_code, enterprise_name, "
            "project_name, district, issued_at, created_by, sha256, sm3, bytes, pages, status) VALUES (" + id +
-           ", 'N" + id + "', 'contract-filing', 1, '{}', '91110105MA01ABCD3X', '北京市物业管理有限公司', '" +
-           r.project + "', '" + r.district + "', '" + issued + "', 'test', '', '', 1, 1, 'issued');"
-           "INSERT INTO document_terms (document_id, terms) VALUES (" + id +
+           ", 'N" + id + "', '" + r.kind + "', 1, '{}', '" + r.credit_code + "', '北京市物业管理有限公司', '" +
+           r.project + "', '" + r.district + "', '" + r.issued_at() + "', 'test', '', '', 1, 1, '" + r.status +
+           "');INSERT INTO document_terms (document_id, terms) VALUES (" + id +
            ", array_to_tsvector(string_to_array('" + terms + "', ' ')));";
   }
   sql += "INSERT INTO search_months (month, first_id, last_id) SELECT substr(issued_at, 1, 7), min(id), max(id) "
          "FROM documents GROUP BY 1";
   ASSERT_EQ(ExecSql(catalog, sql), "");
-  auto find = [&](const std::string& text, const std::string& district, const std::string& month = "") {
-    SearchQuery query;
-    query.text = text;
+  // Every page of a search, 3 at a time.
+  auto find = [&](const std::string& text, DocumentFilter filter) {
+    SearchQuery query{text, filter};
     query.filter.limit = 3;
-    query.filter.district = district;
-    if (!month.empty()) {
-      query.filter.issued_from = month + "-01";
-      query.filter.issued_before = month + "-31";
-    }
     std::vector<int64_t> ids;
     for (int guard = 0; guard < 200; ++guard) {
       auto page = archive->Search(query);
@@ -610,28 +617,66 @@ TEST(SearchBucketsTest, NewestFirstAcrossTermBucketsOnPostgres) {
     }
     return ids;
   };
-  auto expected = [&](const char* project, const std::string& district, const std::string& month = "") {
+  auto expected = [&](const std::string& project, const DocumentFilter& filter) {
     std::vector<int64_t> ids;
     for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
-      if (std::string(it->project) == project && (district.empty() || district == it->district) &&
-          (month.empty() || issued_at(it->id).compare(0, 7, month) == 0)) {
+      const std::string issued = it->issued_at();
+      if (it->project == project && (filter.district.empty() || filter.district == it->district) &&
+          (filter.kind.empty() || filter.kind == it->kind) &&
+          (filter.credit_code.empty() || filter.credit_code == it->credit_code) &&
+          (!filter.status || DocumentStatusName(*filter.status) == it->status) &&
+          (filter.issued_from.empty() || issued >= filter.issued_from) &&
+          (filter.issued_before.empty() || issued < filter.issued_before)) {
         ids.push_back(it->id);
       }
     }
     return ids;
   };
-  // Rare: found by GIN, bucket by bucket.
-  EXPECT_EQ(find("翠湖", ""), expected("翠湖珑庭", ""));
-  EXPECT_EQ(find("翠湖", "海淀区"), expected("翠湖珑庭", "海淀区"));
-  // Common among the newest: the backward scan, then GIN further back.
-  EXPECT_EQ(find("望京", ""), expected("望京花园", ""));
-  EXPECT_EQ(find("wangjing", "海淀区"), expected("望京花园", "海淀区"));
-  EXPECT_EQ(find("wj", "朝阳区"), expected("望京花园", "朝阳区"));
-  // A period: only the buckets its months' ids span are read.
-  EXPECT_EQ(find("翠湖", "", "2026-03"), expected("翠湖珑庭", "", "2026-03"));
-  EXPECT_EQ(find("望京", "", "2026-05"), expected("望京花园", "", "2026-05"));
-  EXPECT_EQ(find("望京", "海淀区", "2026-03"), expected("望京花园", "海淀区", "2026-03"));
-  EXPECT_EQ(find("翠湖", "海淀区", "2026-05"), expected("翠湖珑庭", "海淀区", "2026-05"));
+  // Rare and common names as the clerk types them; every facet alone and
+  // together, with and without a month.
+  const std::pair<std::string, std::string> texts[] = {
+      {"翠湖", kCuihu}, {"望京", kWangjing}, {"wangjing", kWangjing}, {"wj", kWangjing}};
+  std::vector<DocumentFilter> filters;
+  for (const std::string district : {"", "朝阳区", "海淀区"}) {
+    for (const std::string kind : {"", "contract-filing", "commitment-letter"}) {
+      for (const std::string month : {"", "2026-03", "2026-05"}) {
+        DocumentFilter f;
+        f.district = district;
+        f.kind = kind;
+        if (!month.empty()) {
+          f.issued_from = month + "-01";
+          f.issued_before = month + "-31";
+        }
+        filters.push_back(f);
+      }
+    }
+  }
+  for (const std::string& credit_code : {kOne, kOther}) {
+    for (const std::string month : {"", "2026-03"}) {
+      DocumentFilter f;
+      f.credit_code = credit_code;
+      if (!month.empty()) {
+        f.issued_from = month + "-01";
+        f.issued_before = month + "-31";
+      }
+      filters.push_back(f);
+      f.district = "海淀区";
+      filters.push_back(f);
+    }
+  }
+  for (const std::string district : {"", "朝阳区"}) {
+    DocumentFilter f;
+    f.district = district;
+    f.status = DocumentStatus::kSigned;
+    filters.push_back(f);
+  }
+  for (const auto& [text, project] : texts) {
+    for (const DocumentFilter& f : filters) {
+      EXPECT_EQ(find(text, f), expected(project, f))
+          << text << " district [" << f.district << "] kind [" << f.kind << "] credit code [" << f.credit_code
+          << "] from [" << f.issued_from << "]" << (f.status ? " signed" : "");
+    }
+  }
 }
 
 }  // namespace
