@@ -16,11 +16,10 @@
 
 #include "beian/archive/catalog_archive.h"
 #include "beian/core/catalog_url.h"
-#include "pg_db.h"
+#include "catalog_connection.h"
 #include "posix_file.h"
 #include "schema.h"
 #include "sql.h"
-#include "sqlite_db.h"
 
 namespace beian::archive {
 namespace {
@@ -77,15 +76,10 @@ constexpr CopiedTable kTables[] = {
 constexpr const char* kIdentityTables[] = {"documents", "signed_copies", "reprints", "number_allocations",
                                            "access_tokens", "users"};
 
+// The catalog of an archive in `dir`: `catalog`, or SQLite's in the folder.
 core::Result<std::unique_ptr<Database>> Connect(const std::string& dir, const std::string& catalog,
                                                 bool read_only) {
-  if (catalog.empty()) {
-    BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db,
-                           SqliteDatabase::Open(dir + "/catalog.sqlite3", read_only, 10000));
-    return std::unique_ptr<Database>(std::move(db));
-  }
-  BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<PgDatabase> db, PgDatabase::Open(catalog, read_only));
-  return std::unique_ptr<Database>(std::move(db));
+  return ConnectToCatalog(catalog.empty() ? dir + "/catalog.sqlite3" : catalog, read_only, 10000);
 }
 
 std::string Placeholders(size_t n) {

@@ -6,8 +6,8 @@
 
 #include "beian/archive/sqlite_archive.h"
 #include "beian/core/catalog_url.h"
+#include "catalog_connection.h"
 #include "catalog_setup.h"
-#include "pg_db.h"
 
 namespace beian::archive {
 
@@ -19,10 +19,7 @@ core::Result<std::unique_ptr<PostgresArchive>> PostgresArchive::Open(const std::
   Setup setup;
   setup.dir = dir;
   setup.options = std::move(options);
-  setup.open = [url](bool read_only) -> core::Result<std::unique_ptr<Database>> {
-    BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<PgDatabase> db, PgDatabase::Open(url, read_only));
-    return std::unique_ptr<Database>(std::move(db));
-  };
+  setup.open = [url](bool read_only) { return ConnectToCatalog(url, read_only, /*busy_timeout_ms=*/0); };
   std::unique_ptr<PostgresArchive> archive(new PostgresArchive());
   BEIAN_RETURN_IF_ERROR(archive->OpenCatalog(std::move(setup)));
   return archive;

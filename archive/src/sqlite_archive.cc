@@ -10,9 +10,9 @@
 #include <system_error>
 #include <utility>
 
+#include "catalog_connection.h"
 #include "catalog_setup.h"
 #include "posix_file.h"
-#include "sqlite_db.h"
 
 namespace beian::archive {
 
@@ -38,10 +38,8 @@ core::Result<std::unique_ptr<SqliteArchive>> SqliteArchive::Open(const std::stri
   setup.dir = folder;
   const int busy_timeout_ms = options.busy_timeout_ms;
   setup.options = std::move(options);
-  setup.open = [catalog, busy_timeout_ms](bool read_only) -> core::Result<std::unique_ptr<Database>> {
-    BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db,
-                           SqliteDatabase::Open(catalog, read_only, busy_timeout_ms));
-    return std::unique_ptr<Database>(std::move(db));
+  setup.open = [catalog, busy_timeout_ms](bool read_only) {
+    return ConnectToCatalog(catalog, read_only, busy_timeout_ms);
   };
   std::unique_ptr<SqliteArchive> archive(new SqliteArchive());
   BEIAN_RETURN_IF_ERROR(archive->OpenCatalog(std::move(setup)));

@@ -8,12 +8,10 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "beian/core/catalog_url.h"
 #include "beian/core/json.h"
+#include "catalog_connection.h"
 #include "merkle_store.h"
-#include "pg_db.h"
 #include "row_digest.h"
-#include "sqlite_db.h"
 #include "test_catalog.h"
 
 namespace beian::archive::testing {
@@ -94,12 +92,8 @@ core::Result<std::unique_ptr<CatalogArchive>> OpenTestArchive(const std::string&
 }
 
 std::unique_ptr<Database> ConnectToCatalog(const std::string& catalog) {
-  if (core::IsPostgresUrl(catalog)) {
-    core::Result<std::unique_ptr<PgDatabase>> db = PgDatabase::Open(catalog, /*read_only=*/false);
-    if (!db.ok()) throw std::runtime_error(db.status().ToString());
-    return std::move(db).value();
-  }
-  core::Result<std::unique_ptr<SqliteDatabase>> db = SqliteDatabase::Open(catalog, /*read_only=*/false, 5000);
+  core::Result<std::unique_ptr<Database>> db =
+      archive::ConnectToCatalog(catalog, /*read_only=*/false, /*busy_timeout_ms=*/5000);
   if (!db.ok()) throw std::runtime_error(db.status().ToString());
   return std::move(db).value();
 }
