@@ -19,6 +19,7 @@
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
 #include "beian/core/problem.h"
+#include "beian/core/version.h"
 #include "beian/service/evidence.h"
 #include "beian/service/filing_service.h"
 #include "common.h"
@@ -96,7 +97,10 @@ const char kUsage[] =
     "                                          the terminal, or one line on stdin)\n"
     "  user list | user disable USERNAME | user password USERNAME [--password-stdin]\n"
     "\n"
-    "--root DIR is the folder holding templates/ and fonts/ (default: $BEIAN_ROOT, else the source tree)\n"
+    "--root DIR is the folder holding templates/, fonts/, console/ and api/ (default: $BEIAN_ROOT, else\n"
+    "  share/beian beside an installed beian, else the source tree it was built from)\n"
+    "--version prints beian's version, its rendering libraries', each kind's template versions and the\n"
+    "  fonts' SHA-256\n"
     "--data DIR is the archive (default ./var)\n"
     "--public-url URL is the address QR codes open (URL/v/NUMBER?k=KEY; default: $BEIAN_PUBLIC_URL,\n"
     "  the serve config's public_url, else the server's own address; none prints beian:verify/...)\n"
@@ -121,6 +125,36 @@ core::Status WriteFileAtomically(const std::string& path, const std::string& byt
 }
 
 using service::FilingService;
+
+// Where templates/, fonts/, console/ and api/ are when neither --root nor
+// $BEIAN_ROOT says: <prefix>/share/beian for a binary installed in
+// <prefix>/bin (wherever the prefix was moved, DESTDIR included), else the
+// source tree of a binary run from its build folder.
+std::string DefaultRoot() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = (exe.parent_path() / BEIAN_INSTALLED_ROOT).lexically_normal();
+    if (fs::is_regular_file(installed / "fonts" / "manifest.json", ec)) return installed.string();
+  }
+  return BEIAN_SOURCE_ROOT;
+}
+
+// beian --version: what produced a document, for a bug report or an audit.
+int VersionCommand(const FilingService& service, const std::string& root) {
+  std::cout << "beian " << core::Version() << "\n"
+            << "engine\t" << FilingService::EngineVersion() << "\n"
+            << "root\t" << root << "\n";
+  for (const service::KindInfo* k : service.Kinds()) {
+    std::string versions;
+    for (int v : k->versions) versions += (versions.empty() ? "v" : ",v") + std::to_string(v);
+    std::cout << "kind\t" << k->name << "\tv" << k->current_version << "\t(" << versions << ")\n";
+  }
+  for (const service::FontInfo& f : service.Fonts()) {
+    std::cout << "font\t" << f.id << "\tsha256 " << f.sha256 << "\t" << f.file << "\n";
+  }
+  return 0;
+}
 
 // The service over the templates and fonts under `root` (unless not
 // `templates`), with the archive in `data_dir` ("" for none: rendering and
@@ -679,7 +713,7 @@ int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string root;
   if (const char* env = std::getenv("BEIAN_ROOT")) root = env;
-  if (root.empty()) root = BEIAN_SOURCE_ROOT;
+  if (root.empty()) root = DefaultRoot();
   std::string data = "var";
   std::string store, signing_key, public_url;
   if (const char* env = std::getenv("BEIAN_DATA")) data = env;
@@ -720,7 +754,7 @@ int Main(int argc, char** argv) {
   if (command == "inspect-upload") return service::InspectUploadCommand({args.begin() + 1, args.end()});
   if (command == "proof") return ProofCommand(args);
   if (command == "pdfa") return PdfACommand(args);
-  if (command != "token" && command != "user" && command != "kinds" && command != "render" &&
+  if (command != "--version" && command != "token" && command != "user" && command != "kinds" && command != "render" &&
       command != "examples" && command != "validate" && command != "archive" && command != "serve") {
     std::cerr << kUsage;
     return Fail(kExitUsage, "unknown command \"" + command + "\"");
@@ -759,6 +793,7 @@ int Main(int argc, char** argv) {
   if (!opened.ok()) return Fail(kExitInternal, opened.status().message());
   FilingService& service = **opened;
 
+  if (command == "--version") return VersionCommand(service, root);
   if (command == "kinds") {
     for (const service::KindInfo* k : service.Kinds()) {
       std::string versions;

@@ -1,8 +1,16 @@
 #include "beian/render/engine.h"
 
+#include <hb.h>
+#include <libdeflate.h>
+#include <podofo/base/PdfDefines.h>
+#include <qrencode.h>
+#include <zlib.h>
+
 #include <cctype>
 #include <fstream>
 #include <optional>
+
+#include "beian/core/version.h"
 
 #include "bind.h"
 #include "font.h"
@@ -110,6 +118,13 @@ TemplateInfo Describe(const Template& tmpl) { return {tmpl.kind, tmpl.version, t
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
+std::string EngineVersion() {
+  return std::string("beian ") + core::Version() + ", HarfBuzz " + hb_version_string() + ", PoDoFo " +
+         std::to_string(PODOFO_VERSION_MAJOR) + "." + std::to_string(PODOFO_VERSION_MINOR) + "." +
+         std::to_string(PODOFO_VERSION_PATCH) + ", libqrencode " + QRcode_APIVersionString() + ", libdeflate " +
+         LIBDEFLATE_VERSION_STRING + ", zlib " + zlibVersion();
+}
+
 const FontTable& Engine::fonts() const { return impl_->fonts; }
 
 core::Result<std::unique_ptr<Engine>> Engine::Create(const FontManifest& manifest,

@@ -148,6 +148,7 @@ struct FilingService::Impl {
   std::function<core::Status(std::string_view)> fault;
   std::unique_ptr<render::Engine> engine;
   std::unique_ptr<render::Catalog> catalog;
+  std::vector<FontInfo> fonts;  // the manifest's faces, once loaded
   std::map<std::string, KindInfo, std::less<>> kinds;
   std::unique_ptr<archive::CatalogArchive> archive;
   std::string signing_key_path;
@@ -287,6 +288,7 @@ struct FilingService::Impl {
     BEIAN_ASSIGN_OR_RETURN(std::string manifest_text, source.Read(root + "/fonts/manifest.json"));
     BEIAN_ASSIGN_OR_RETURN(render::FontManifest manifest, render::ParseFontManifest(manifest_text));
     BEIAN_ASSIGN_OR_RETURN(engine, render::Engine::Create(manifest, source));
+    for (const render::FontFaceSpec& face : manifest.faces) fonts.push_back({face.id, face.file, face.sha256});
     BEIAN_ASSIGN_OR_RETURN(render::Catalog loaded, render::Catalog::Load(root + "/templates", *engine));
     catalog = std::make_unique<render::Catalog>(std::move(loaded));
     for (const render::Kind* k : catalog->kinds()) {
@@ -568,6 +570,10 @@ core::Status FilingService::SetPublicUrl(const std::string& url) {
 }
 
 std::string FilingService::PublicUrl() const { return impl_->PublicUrl(); }
+
+std::vector<FontInfo> FilingService::Fonts() const { return impl_->fonts; }
+
+std::string FilingService::EngineVersion() { return render::EngineVersion(); }
 
 std::vector<const KindInfo*> FilingService::Kinds() const {
   std::vector<const KindInfo*> out;

@@ -84,6 +84,42 @@ TEST(CliTest, KindsListsEveryKindWithItsVersion) {
   }
 }
 
+// `cmake --install` into a staging root (as a package build does with
+// DESTDIR): the installed binary finds its templates, fonts manifest, console
+// and API description under <prefix>/share/beian without being told, says
+// what it is, and renders the same bytes as the build tree's.
+TEST(CliTest, AnInstalledBinaryFindsItsSharedFilesAndSaysItsVersion) {
+  TempDir stage;
+  ProcessResult installed = beian::testing::Run(
+      {"env", "DESTDIR=" + stage.path(), "cmake", "--install", BEIAN_BUILD_DIR, "--prefix", "/usr"});
+  ASSERT_EQ(installed.exit_code, 0) << installed.out << installed.err;
+  const std::string share = stage.path() + "/usr/share/beian";
+  for (const char* file : {"/fonts/manifest.json", "/api/openapi.json", "/console/index.html",
+                           "/templates/contract-filing/template.v1.xml", "/templates/contract-filing/example.json"}) {
+    EXPECT_TRUE(Exists(share + file)) << file;
+  }
+  const std::string binary = stage.path() + "/usr/bin/beian";
+  ProcessResult version = beian::testing::Run({"env", "-u", "BEIAN_ROOT", binary, "--version"});
+  ASSERT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_EQ(version.out.rfind("beian 0.1\n", 0), 0u) << version.out;
+  EXPECT_NE(version.out.find("engine\tbeian 0.1, HarfBuzz "), std::string::npos) << version.out;
+  EXPECT_NE(version.out.find("root\t" + share + "\n"), std::string::npos) << version.out;
+  EXPECT_NE(version.out.find("kind\tcontract-filing\tv"), std::string::npos) << version.out;
+  EXPECT_NE(version.out.find("font\tgbsn00lp\tsha256 705ec2dba81eaee1208e4ed5d3ff23ab259292e8e0e163ea3de297ef1317007a\t"
+                             "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf\n"),
+            std::string::npos)
+      << version.out;
+
+  TempDir out;
+  ProcessResult from_install =
+      beian::testing::Run({"env", "-u", "BEIAN_ROOT", binary, "render", "commitment-letter",
+                           share + "/templates/commitment-letter/example.json", "-o", out.File("installed.pdf"),
+                           "--issued-at", kTime});
+  ASSERT_EQ(from_install.exit_code, 0) << from_install.err;
+  ASSERT_EQ(Render("commitment-letter", Example("commitment-letter"), out.File("built.pdf")).exit_code, 0);
+  EXPECT_EQ(testing::ReadFileOrDie(out.File("installed.pdf")), testing::ReadFileOrDie(out.File("built.pdf")));
+}
+
 TEST(CliTest, RenderWritesThePdfAndIsRepeatable) {
   TempDir dir;
   ProcessResult a = Render("commitment-letter", Example("commitment-letter"), dir.File("a.pdf"), {"--number", "CNS-2026-000001"});

@@ -50,6 +50,12 @@ struct FontManifest {
 // Parses fonts/manifest.json; every role must name known faces.
 core::Result<FontManifest> ParseFontManifest(std::string_view json);
 
+// What the bytes of a document depend on besides its template, data and
+// fonts: beian's version and the libraries that shape, subset, compress and
+// write ("beian 0.1, HarfBuzz 6.0.0, PoDoFo 0.9.8, libqrencode 4.1.1,
+// libdeflate 1.14, zlib 1.2.13").
+std::string EngineVersion();
+
 // Supplies the bytes of a font file. Implemented by the program that wires the engine.
 class FontSource {
  public:

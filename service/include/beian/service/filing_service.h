@@ -128,6 +128,11 @@ class FilingService {
   std::vector<const KindInfo*> Kinds() const;
   // The kind (any, the report included), or nullptr.
   const KindInfo* FindKind(std::string_view name) const;
+  // The faces the documents are set in (empty without templates).
+  std::vector<FontInfo> Fonts() const;
+  // What a document's bytes depend on besides template, data and fonts:
+  // beian's version and its rendering libraries' (render::EngineVersion).
+  static std::string EngineVersion();
 
   // ---- Rendering without archiving
 

@@ -29,6 +29,13 @@ struct KindInfo {
   const core::Json* example = nullptr;  // owned by the service
 };
 
+// A face of fonts/manifest.json, as loaded: its file matched the SHA-256.
+struct FontInfo {
+  std::string id;      // "gbsn00lp"
+  std::string file;    // "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
+  std::string sha256;  // of the file
+};
+
 // A document as filed, with where it stands in the filing lifecycle.
 struct DocumentInfo {
   int64_t id = 0;

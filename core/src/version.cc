@@ -1,0 +1,7 @@
+#include "beian/core/version.h"
+
+namespace beian::core {
+
+const char* Version() { return BEIAN_VERSION; }
+
+}  // namespace beian::core
