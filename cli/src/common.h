@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "beian/core/json.h"
 #include "beian/core/status.h"
 
 namespace beian::cli {
@@ -18,6 +19,11 @@ int Fail(int code, const std::string& message);
 
 // The bytes of the file at `path`; kIoError if it cannot be read.
 core::Result<std::string> ReadFile(const std::string& path);
+
+// The serve config at `path`: a JSON object, where a line whose first
+// non-blank characters are "//" is a comment (the default config explains
+// every setting so). kInvalidArgument naming the file otherwise.
+core::Result<core::Json> ReadConfig(const std::string& path);
 
 }  // namespace beian::cli
 

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -33,7 +34,7 @@ namespace fs = std::filesystem;
 const char kUsage[] =
     "usage: beian [--root DIR] [--data DIR | --data postgresql://... --store DIR] [--signing-key FILE]\n"
     "             COMMAND ...\n"
-    "  --data DIR        the archive: a folder with its SQLite catalog (default var)\n"
+    "  --data DIR        the archive: a folder with its SQLite catalog (default var, installed /var/lib/beian)\n"
     "  --data postgresql://USER@HOST:PORT/DB --store DIR\n"
     "                    the catalog on PostgreSQL, blobs, checkpoints and keys in DIR, a folder\n"
     "                    every node shares (also BEIAN_DATA, BEIAN_STORE)\n"
@@ -101,7 +102,8 @@ const char kUsage[] =
     "  share/beian beside an installed beian, else the source tree it was built from)\n"
     "--version prints beian's version, its rendering libraries', each kind's template versions and the\n"
     "  fonts' SHA-256\n"
-    "--data DIR is the archive (default ./var)\n"
+    "--data DIR is the archive (default ./var; /var/lib/beian for an installed beian, whose serve reads\n"
+    "  /etc/beian/beian.json unless given --config)\n"
     "--public-url URL is the address QR codes open (URL/v/NUMBER?k=KEY; default: $BEIAN_PUBLIC_URL,\n"
     "  the serve config's public_url, else the server's own address; none prints beian:verify/...)\n"
     "--signing-key FILE is the key that signs checkpoints (default: $BEIAN_SIGNING_KEY, the serve\n"
@@ -126,18 +128,17 @@ core::Status WriteFileAtomically(const std::string& path, const std::string& byt
 
 using service::FilingService;
 
-// Where templates/, fonts/, console/ and api/ are when neither --root nor
-// $BEIAN_ROOT says: <prefix>/share/beian for a binary installed in
-// <prefix>/bin (wherever the prefix was moved, DESTDIR included), else the
-// source tree of a binary run from its build folder.
-std::string DefaultRoot() {
+// <prefix>/share/beian for a binary installed in <prefix>/bin (wherever
+// the prefix was moved, DESTDIR included): where templates/, fonts/, console/
+// and api/ are when neither --root nor $BEIAN_ROOT says. Nothing for a binary
+// run from its build folder, whose files are the source tree's.
+std::optional<std::string> InstalledRoot() {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path installed = (exe.parent_path() / BEIAN_INSTALLED_ROOT).lexically_normal();
-    if (fs::is_regular_file(installed / "fonts" / "manifest.json", ec)) return installed.string();
-  }
-  return BEIAN_SOURCE_ROOT;
+  if (ec) return std::nullopt;
+  const fs::path installed = (exe.parent_path() / BEIAN_INSTALLED_ROOT).lexically_normal();
+  if (!fs::is_regular_file(installed / "fonts" / "manifest.json", ec)) return std::nullopt;
+  return installed.string();
 }
 
 // beian --version: what produced a document, for a bug report or an audit.
@@ -223,9 +224,7 @@ core::Status ServiceSettingsFromConfig(const std::vector<std::string>& args, ser
   for (size_t i = 1; i + 1 < args.size(); ++i) {
     if (args[i] != "--config") continue;
     const std::string& path = args[i + 1];
-    BEIAN_ASSIGN_OR_RETURN(const std::string text, ReadFile(path));
-    BEIAN_ASSIGN_OR_RETURN(const core::Json config, core::ParseJson(text));
-    if (!config.is_object()) return core::InvalidArgument(path + ": the config must be a JSON object");
+    BEIAN_ASSIGN_OR_RETURN(const core::Json config, ReadConfig(path));
     auto text_of = [&](const char* key, std::string& into) -> core::Status {
       const core::Json* v = config.Find(key);
       if (v == nullptr) return core::Status::Ok();
@@ -712,9 +711,12 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string root;
+  // An installed beian keeps its archive in /var/lib/beian and serves with
+  // /etc/beian/beian.json; one run from its build folder, in ./var with none.
+  const std::optional<std::string> installed = InstalledRoot();
   if (const char* env = std::getenv("BEIAN_ROOT")) root = env;
-  if (root.empty()) root = DefaultRoot();
-  std::string data = "var";
+  if (root.empty()) root = installed ? *installed : BEIAN_SOURCE_ROOT;
+  std::string data = installed ? BEIAN_INSTALLED_DATA : "var";
   std::string store, signing_key, public_url;
   if (const char* env = std::getenv("BEIAN_DATA")) data = env;
   if (const char* env = std::getenv("BEIAN_STORE")) store = env;
@@ -749,6 +751,10 @@ int Main(int argc, char** argv) {
     return args.empty() ? kExitUsage : 0;
   }
   const std::string command = args[0];
+  if (command == "serve" && installed && std::find(args.begin(), args.end(), "--config") == args.end() &&
+      fs::exists(BEIAN_INSTALLED_CONFIG)) {
+    args.insert(args.end(), {"--config", BEIAN_INSTALLED_CONFIG});
+  }
   // The sandboxed helper the server starts to read uploads: before anything
   // is opened or loaded.
   if (command == "inspect-upload") return service::InspectUploadCommand({args.begin() + 1, args.end()});
@@ -769,7 +775,7 @@ int Main(int argc, char** argv) {
   options.catalog = catalog;
   if (command == "serve") {
     core::Status configured = ServiceSettingsFromConfig(args, options, !signing_key.empty(), !public_url.empty());
-    if (!configured.ok()) return Fail(kExitUsage, configured.message());
+    if (!configured.ok()) return Fail(kExitBadInput, configured.message());
     options.ofd_in_background = true;  // requests first: the OFD of each document follows it
   }
   // init-keys: the algorithm of a key made now.

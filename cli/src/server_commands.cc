@@ -124,11 +124,7 @@ core::Result<std::string> NewPassword(bool from_stdin) {
 }
 
 core::Status ApplyConfigFile(const std::string& path, ServeOptions& options) {
-  BEIAN_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-  BEIAN_ASSIGN_OR_RETURN(core::Json config, core::ParseJson(text));
-  if (!config.is_object()) {
-    return core::InvalidArgument(path + ": the config must be a JSON object");
-  }
+  BEIAN_ASSIGN_OR_RETURN(core::Json config, ReadConfig(path));
   api::ServerConfig& s = options.server;
   for (const auto& [key, value] : config.as_object()) {
     auto number = [&, key = key, value = &value](int64_t low,
@@ -392,6 +388,11 @@ int ServeCommand(service::FilingService& service,
     return Fail(kExitInternal, blocked.message());
   }
   ServeOptions options;
+  // The config file first: the options on the command line win over it.
+  for (size_t i = 1; i + 1 < args.size(); ++i) {
+    if (args[i] != "--config") continue;
+    if (core::Status s = ApplyConfigFile(args[i + 1], options); !s.ok()) return Fail(kExitBadInput, s.message());
+  }
   std::string port;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -399,9 +400,6 @@ int ServeCommand(service::FilingService& service,
     if (a == "--admin-token") {
       options.admin_token = true;
     } else if (a == "--config" && Value(args, i, value)) {
-      if (core::Status s = ApplyConfigFile(value, options); !s.ok()) {
-        return Fail(kExitBadInput, s.message());
-      }
     } else if (a == "--host" && Value(args, i, options.server.host)) {
     } else if (a == "--port" && Value(args, i, port)) {
       if (port.empty() || port.size() > 5 ||

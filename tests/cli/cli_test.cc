@@ -98,6 +98,10 @@ TEST(CliTest, AnInstalledBinaryFindsItsSharedFilesAndSaysItsVersion) {
                            "/templates/contract-filing/template.v1.xml", "/templates/contract-filing/example.json"}) {
     EXPECT_TRUE(Exists(share + file)) << file;
   }
+  // The default serve config, every setting at its default and explained.
+  const std::string config = stage.path() + BEIAN_INSTALLED_CONFIG;
+  ASSERT_TRUE(Exists(config)) << config;
+  EXPECT_EQ(testing::ReadFileOrDie(config), testing::ReadFileOrDie(testing::SourceRoot() + "/packaging/beian.json"));
   const std::string binary = stage.path() + "/usr/bin/beian";
   ProcessResult version = beian::testing::Run({"env", "-u", "BEIAN_ROOT", binary, "--version"});
   ASSERT_EQ(version.exit_code, 0) << version.err;
