@@ -18,6 +18,8 @@ TEST=0
 [ "${1:-}" = "--test" ] && TEST=1
 if [ $TEST -eq 1 ]; then
   PACKAGES+=(chromium faketime unzip libxml2-utils)
+  # The Debian package is built and checked: dpkg-shlibdeps, systemd-analyze.
+  PACKAGES+=(dpkg-dev systemd)
   # A private PostgreSQL cluster runs the catalog tests on the second engine;
   # nginx balances the multi-node test.
   PACKAGES+=(postgresql nginx)
