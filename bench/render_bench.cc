@@ -57,8 +57,10 @@ struct Setup {
 Setup Open(const std::string& root) {
   Setup s;
   auto manifest = beian::render::ParseFontManifest(ReadFile(root + "/fonts/manifest.json"));
-  beian::render::FileFontSource source;
-  auto engine = beian::render::Engine::Create(manifest.value(), source);
+  auto engine = beian::render::Engine::Create(manifest.value(), std::make_shared<beian::render::FileFontSource>());
+  if (engine.ok()) {
+    if (beian::core::Status fonts = (*engine)->LoadFonts(); !fonts.ok()) engine = fonts;
+  }
   if (!engine.ok()) {
     std::fprintf(stderr, "%s\n", engine.status().ToString().c_str());
     std::exit(1);

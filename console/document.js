@@ -37,7 +37,11 @@ function standingSection(doc) {
   return section('办理情况', facts([
     ['状态', standing(doc)],
     ['受理日期', doc.accepted_on ? timeEl(doc.accepted_on, false) : null],
-    ['决定期限', doc.decision_due && doc.status === 'accepted' ? timeEl(doc.decision_due, false) : null],
+    ['决定期限', doc.decision_due && doc.status === 'accepted'
+      ? (doc.decision_due_provisional
+        ? h('span', null, timeEl(doc.decision_due, false), h('span', { class: 'muted', title: '次年节假日安排尚未收录，按周一至周五推算' }, '（暂定）'))
+        : timeEl(doc.decision_due, false))
+      : null],
     ['备案编号', doc.filing_number],
     [doc.status === 'refused' ? '不予备案时间' : '备案时间', doc.decided_at ? timeEl(doc.decided_at) : null],
     ['作废时间', doc.revoked_at ? timeEl(doc.revoked_at) : null],

@@ -49,7 +49,7 @@ function queueRow(doc, kinds, navigate) {
     ? h('td', null, h('span', { class: 'cell-label' }, '受理'), ' ', timeEl(doc.accepted_on, false))
     : h('td', null, h('span', { class: 'cell-label' }, '出具'), ' ', timeEl(doc.issued_at, false));
   const dueCell = doc.decision_due
-    ? h('td', null, h('div', null, formatDate(doc.decision_due)),
+    ? h('td', null, h('div', null, formatDate(doc.decision_due), doc.decision_due_provisional ? '（暂定）' : ''),
       h('div', { class: `days-left ${doc.warning ? `days-${doc.warning}` : ''}` }, daysLeftText(doc.working_days_left)))
     : h('td', { class: 'muted' }, '待受理');
   const warning = kWarnings[doc.warning];

@@ -116,7 +116,8 @@ export function statusBadge(status) {
 export function standingText(doc) {
   switch (doc.status) {
     case 'accepted':
-      return doc.decision_due ? `已受理（决定期限 ${formatDate(doc.decision_due)}）` : '已受理';
+      return doc.decision_due
+        ? `已受理（决定期限 ${formatDate(doc.decision_due)}${doc.decision_due_provisional ? '，暂定' : ''}）` : '已受理';
     case 'filed':
       return doc.filing_number ? `已备案（备案编号 ${doc.filing_number}）` : '已备案';
     case 'refused':

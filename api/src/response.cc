@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "beian/core/log.h"
+
 namespace beian::api {
 namespace {
 
@@ -85,6 +87,9 @@ Response Response::FromStatus(const core::Status& status) {
     case core::Code::kInternal:
       break;
   }
+  // The client learns nothing of the cause; the operator does.
+  core::Log(core::LogLevel::kError, "internal_error", status.message(),
+            {{"code", status.code() == core::Code::kIoError ? "io_error" : "internal"}});
   return Error(500, "internal", "internal error");
 }
 

@@ -34,6 +34,7 @@
 #include "Poco/Net/ServerSocket.h"
 #include "Poco/Net/SocketAddress.h"
 #include "Poco/Timestamp.h"
+#include "beian/core/log.h"
 #include "beian/core/work_gate.h"
 #include "request_reader.h"
 #include "transport.h"
@@ -1129,6 +1130,8 @@ Response Server::Impl::Dispatch(Request& request, std::string& route,
   } catch (...) {
     extra.emplace_back("exception", "unknown exception");
   }
+  core::Log(core::LogLevel::kError, "handler_exception", extra.back().second,
+            {{"method", std::string(request.method())}, {"path", std::string(request.path())}});
   return Response::Error(500, "internal", "internal error");
 }
 

@@ -41,6 +41,7 @@ core::Json DocumentJson(const service::DocumentInfo& d) {
   o.Set("status", d.status);
   SetOrNull(o, "accepted_on", d.accepted_on);
   SetOrNull(o, "decision_due", d.decision_due);
+  o.Set("decision_due_provisional", d.decision_due_provisional);
   SetOrNull(o, "filing_number", d.filing_number);
   SetOrNull(o, "decided_at", d.decided_at);
   SetOrNull(o, "revoked_at", d.revoked_at);

@@ -228,7 +228,7 @@ core::Json LifecycleStep(const AuditEntry& e, int64_t* document_id) {
 
 core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
                                       const ExportFilter& filter,
-                                      const std::string& actor) {
+                                      const std::string& actor, const Progress& progress) {
   if (dir.empty()) return core::InvalidArgument("export: empty directory");
   const fs::path target = fs::path(dir).lexically_normal();
   std::error_code ec;
@@ -322,6 +322,7 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
   std::string catalog;
   std::string newest_issued;
   for (const Document& doc : sel.documents) {
+    if (progress) progress("documents", static_cast<int64_t>(summary.documents), static_cast<int64_t>(sel.documents.size()));
     core::Json line = core::Json::MakeObject();
     line.Set("number", doc.number);
     line.Set("kind", doc.kind);
@@ -861,7 +862,7 @@ core::Status ReplayLifecycle(Archive& archive, const ImportDocument& item,
 }  // namespace
 
 core::Result<ImportSummary> ImportBag(Archive& archive, const std::string& dir,
-                                      const std::string& actor) {
+                                      const std::string& actor, const Progress& progress) {
   // The archive must be empty.
   bool any = false;
   core::Status scan = archive.ForEachDocument([&](const Document&) {
@@ -1031,6 +1032,7 @@ core::Result<ImportSummary> ImportBag(Archive& archive, const std::string& dir,
   summary.payload_files = payload_files;
   summary.payload_bytes = payload_bytes;
   for (const ImportDocument& item : documents) {
+    if (progress) progress("documents", static_cast<int64_t>(summary.documents), static_cast<int64_t>(documents.size()));
     const std::string& number = item.doc.number;
     core::Result<Document> stored = archive.Ingest(item.doc);
     if (!stored.ok()) {

@@ -165,7 +165,8 @@ core::Status CopyFolder(const std::string& from, const std::string& to) {
 }  // namespace
 
 core::Result<CopySummary> CopyArchive(const std::string& from_dir, const std::string& from_catalog,
-                                      const std::string& to_dir, const std::string& to_catalog) {
+                                      const std::string& to_dir, const std::string& to_catalog,
+                                      const Progress& progress) {
   std::error_code error;
   const bool same_folder = fs::exists(to_dir, error) && fs::equivalent(from_dir, to_dir, error);
   if (same_folder && from_catalog.empty() && to_catalog.empty()) {
@@ -187,6 +188,12 @@ core::Result<CopySummary> CopyArchive(const std::string& from_dir, const std::st
     }
     BEIAN_RETURN_IF_ERROR(CopyFolder(from_dir, to_dir));
   }
+  return CopyCatalog(from_dir, from_catalog, to_dir, to_catalog, progress);
+}
+
+core::Result<CopySummary> CopyCatalog(const std::string& from_dir, const std::string& from_catalog,
+                                      const std::string& to_dir, const std::string& to_catalog,
+                                      const Progress& progress) {
   if (to_catalog.empty()) {
     // A new catalog is 0600, as SqliteArchive makes it.
     const std::string file = to_dir + "/catalog.sqlite3";
@@ -211,7 +218,9 @@ core::Result<CopySummary> CopyArchive(const std::string& from_dir, const std::st
   for (const CopiedTable& table : kTables) {
     BEIAN_RETURN_IF_ERROR(to->Exec((std::string("DELETE FROM ") + table.name).c_str()));
   }
+  const int64_t tables = static_cast<int64_t>(std::size(kTables));
   for (const CopiedTable& table : kTables) {
+    if (progress) progress("catalog tables", &table - kTables, tables);
     BEIAN_ASSIGN_OR_RETURN(const int64_t rows, CopyRows(*from, *to, table));
     summary.rows += rows;
     if (std::string_view(table.name) == "documents") summary.documents = rows;
@@ -225,6 +234,7 @@ core::Result<CopySummary> CopyArchive(const std::string& from_dir, const std::st
       BEIAN_RETURN_IF_ERROR(to->Exec(sql.c_str()));
     }
   }
+  if (progress) progress("catalog tables", tables, tables);
   BEIAN_RETURN_IF_ERROR(RebuildSearchIndex(*to));
   BEIAN_RETURN_IF_ERROR(txn.Commit());
   return summary;

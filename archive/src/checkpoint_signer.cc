@@ -8,6 +8,7 @@
 
 #include "audit_rows.h"
 #include "beian/archive/catalog_archive.h"
+#include "beian/core/log.h"
 #include "checkpoint_file.h"
 #include "merkle_store.h"
 
@@ -74,8 +75,7 @@ CheckpointSigner::~CheckpointSigner() {
   if (timer_.joinable()) timer_.join();
   core::Result<core::Checkpoint> last = Sign();
   if (!last.ok() && last.status().code() != core::Code::kNotFound) {
-    std::fprintf(stderr, "beian: no checkpoint signed on close: %s\n",
-                 last.status().ToString().c_str());
+    core::Log(core::LogLevel::kError, "checkpoint_failed", "no checkpoint signed on close: " + last.status().ToString());
   }
 }
 
@@ -99,8 +99,7 @@ void CheckpointSigner::TimerLoop() {
     lock.unlock();
     core::Result<core::Checkpoint> signed_head = Sign();
     if (!signed_head.ok() && signed_head.status().code() != core::Code::kNotFound) {
-      std::fprintf(stderr, "beian: checkpoint not signed: %s\n",
-                   signed_head.status().ToString().c_str());
+      core::Log(core::LogLevel::kError, "checkpoint_failed", "checkpoint not signed: " + signed_head.status().ToString());
     }
     lock.lock();
   }

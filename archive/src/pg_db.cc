@@ -1,6 +1,5 @@
 #include "pg_db.h"
 
-#include <libpq-fe.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "beian/core/catalog_url.h"
+#include "libpq_loader.h"
 
 namespace beian::archive {
 namespace {
@@ -19,15 +19,15 @@ namespace {
 // shutdown (57), system errors (58) and a serialization failure (40)
 // kIoError; the rest kInternal.
 core::Status FromPg(const PGresult* result, PGconn* conn, std::string_view context) {
-  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  std::string text = result != nullptr ? PQresultErrorMessage(result) : "";
-  if (text.empty()) text = PQerrorMessage(conn);
+  const char* state = result != nullptr ? Pq().PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  std::string text = result != nullptr ? Pq().PQresultErrorMessage(result) : "";
+  if (text.empty()) text = Pq().PQerrorMessage(conn);
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   std::string message = "postgresql: ";
   message += context.substr(0, 200);
   message += ": ";
   message += text;
-  if (state == nullptr || PQstatus(conn) != CONNECTION_OK) return core::IoError(std::move(message));
+  if (state == nullptr || Pq().PQstatus(conn) != CONNECTION_OK) return core::IoError(std::move(message));
   const std::string_view code(state);
   if (code.substr(0, 2) == "23") return core::FailedPrecondition(std::move(message));
   for (const char* io : {"08", "53", "57", "58", "40"}) {
@@ -38,12 +38,12 @@ core::Status FromPg(const PGresult* result, PGconn* conn, std::string_view conte
 
 // Owns a PGresult.
 struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(PGresult* r) const { Pq().PQclear(r); }
 };
 using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
 bool Succeeded(const PGresult* r) {
-  const ExecStatusType s = PQresultStatus(r);
+  const ExecStatusType s = Pq().PQresultStatus(r);
   return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_SINGLE_TUPLE;
 }
 
@@ -104,12 +104,12 @@ class PgStatement : public StatementBackend {
         started_ = true;
       }
       if (done_) return false;
-      result_.reset(PQgetResult(conn));
+      result_.reset(Pq().PQgetResult(conn));
       if (result_ == nullptr) {
         done_ = true;
         return false;
       }
-      if (PQresultStatus(result_.get()) == PGRES_SINGLE_TUPLE) {
+      if (Pq().PQresultStatus(result_.get()) == PGRES_SINGLE_TUPLE) {
         row_ = 0;
         return true;
       }
@@ -125,20 +125,20 @@ class PgStatement : public StatementBackend {
       row_ = -1;
     }
     ++row_;
-    return row_ < PQntuples(result_.get());
+    return row_ < Pq().PQntuples(result_.get());
   }
 
   int64_t Int(int column) const override {
-    return std::strtoll(PQgetvalue(result_.get(), row_, column), nullptr, 10);
+    return std::strtoll(Pq().PQgetvalue(result_.get(), row_, column), nullptr, 10);
   }
   std::string Text(int column) const override {
-    return std::string(PQgetvalue(result_.get(), row_, column),
-                       static_cast<size_t>(PQgetlength(result_.get(), row_, column)));
+    return std::string(Pq().PQgetvalue(result_.get(), row_, column),
+                       static_cast<size_t>(Pq().PQgetlength(result_.get(), row_, column)));
   }
   std::string_view Blob(int column) const override {
     // bytea as text: "\x" and two hex digits per byte.
-    const char* text = PQgetvalue(result_.get(), row_, column);
-    const int size = PQgetlength(result_.get(), row_, column);
+    const char* text = Pq().PQgetvalue(result_.get(), row_, column);
+    const int size = Pq().PQgetlength(result_.get(), row_, column);
     blob_.clear();
     if (size < 2 || text[0] != '\\' || text[1] != 'x') return std::string_view(text, static_cast<size_t>(size));
     for (int i = 2; i + 1 < size; i += 2) {
@@ -148,7 +148,7 @@ class PgStatement : public StatementBackend {
     }
     return blob_;
   }
-  bool IsNull(int column) const override { return PQgetisnull(result_.get(), row_, column) != 0; }
+  bool IsNull(int column) const override { return Pq().PQgetisnull(result_.get(), row_, column) != 0; }
 
   void Release() override { db_->Return(this); }
 
@@ -184,19 +184,19 @@ class PgStatement : public StatementBackend {
 
   core::Status Execute(PGconn* conn) {
     const Parameters p = Pack();
-    result_.reset(PQexecPrepared(conn, name_.c_str(), static_cast<int>(p.values.size()), p.values.data(),
+    result_.reset(Pq().PQexecPrepared(conn, name_.c_str(), static_cast<int>(p.values.size()), p.values.data(),
                                  p.lengths.data(), p.formats.data(), /*resultFormat=*/0));
     if (result_ == nullptr || !Succeeded(result_.get())) return FromPg(result_.get(), conn, sql_);
-    const char* changed = PQcmdTuples(result_.get());
+    const char* changed = Pq().PQcmdTuples(result_.get());
     db_->changes_ = (changed != nullptr && *changed != '\0') ? std::strtoll(changed, nullptr, 10) : 0;
     return core::Status::Ok();
   }
 
   core::Status Send(PGconn* conn) {
     const Parameters p = Pack();
-    if (PQsendQueryPrepared(conn, name_.c_str(), static_cast<int>(p.values.size()), p.values.data(),
+    if (Pq().PQsendQueryPrepared(conn, name_.c_str(), static_cast<int>(p.values.size()), p.values.data(),
                             p.lengths.data(), p.formats.data(), /*resultFormat=*/0) != 1 ||
-        PQsetSingleRowMode(conn) != 1) {
+        Pq().PQsetSingleRowMode(conn) != 1) {
       Drain();
       return FromPg(nullptr, conn, sql_);
     }
@@ -209,14 +209,14 @@ class PgStatement : public StatementBackend {
     PGconn* conn = db_->conn_;
     bool cancelled = false;
     for (;;) {
-      PgResult next(PQgetResult(conn));
+      PgResult next(Pq().PQgetResult(conn));
       if (next == nullptr) break;
-      if (!cancelled && PQresultStatus(next.get()) == PGRES_SINGLE_TUPLE) {
+      if (!cancelled && Pq().PQresultStatus(next.get()) == PGRES_SINGLE_TUPLE) {
         // Stopped early: ask the server to stop sending.
-        if (PGcancel* cancel = PQgetCancel(conn)) {
+        if (PGcancel* cancel = Pq().PQgetCancel(conn)) {
           char error[256];
-          PQcancel(cancel, error, sizeof error);
-          PQfreeCancel(cancel);
+          Pq().PQcancel(cancel, error, sizeof error);
+          Pq().PQfreeCancel(cancel);
         }
         cancelled = true;
       }
@@ -268,7 +268,8 @@ class PgStatement : public StatementBackend {
 core::Result<std::unique_ptr<PgDatabase>> PgDatabase::Open(const std::string& conninfo, bool read_only) {
   const char* keys[] = {"dbname", "application_name", "client_encoding", "connect_timeout", nullptr};
   const char* values[] = {conninfo.c_str(), "beian", "UTF8", "10", nullptr};
-  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  BEIAN_RETURN_IF_ERROR(LoadLibpq());
+  PGconn* conn = Pq().PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr) return core::IoError("postgresql: out of memory connecting");
   std::unique_ptr<PgDatabase> db(new PgDatabase(conn, conninfo, read_only));
   BEIAN_RETURN_IF_ERROR(db->Connected());
@@ -278,23 +279,23 @@ core::Result<std::unique_ptr<PgDatabase>> PgDatabase::Open(const std::string& co
 PgDatabase::PgDatabase(pg_conn* conn, std::string conninfo, bool read_only)
     : conn_(conn), conninfo_(std::move(conninfo)), read_only_(read_only) {
   // Notices ("... already exists, skipping") are not errors: not printed.
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  Pq().PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
   name_ = core::IsPostgresUrl(conninfo_) ? core::RedactPostgresUrl(conninfo_) : "postgresql " + core::RedactPostgresUrl(conninfo_);
 }
 
 PgDatabase::~PgDatabase() {
   idle_.clear();
-  PQfinish(conn_);
+  Pq().PQfinish(conn_);
 }
 
 core::Status PgDatabase::Connected() {
-  if (PQstatus(conn_) != CONNECTION_OK) {
+  if (Pq().PQstatus(conn_) != CONNECTION_OK) {
     prepared_.clear();
     idle_.clear();
     configured_ = false;
-    PQreset(conn_);
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      std::string error = PQerrorMessage(conn_);
+    Pq().PQreset(conn_);
+    if (Pq().PQstatus(conn_) != CONNECTION_OK) {
+      std::string error = Pq().PQerrorMessage(conn_);
       while (!error.empty() && error.back() == '\n') error.pop_back();
       return core::IoError("postgresql: cannot connect to " + name_ + ": " + error);
     }
@@ -304,7 +305,7 @@ core::Status PgDatabase::Connected() {
     const char* setup = read_only_
                             ? "SET default_transaction_read_only = on; SET TIME ZONE 'UTC'"
                             : "SET TIME ZONE 'UTC'";
-    PgResult r(PQexec(conn_, setup));
+    PgResult r(Pq().PQexec(conn_, setup));
     if (r == nullptr || !Succeeded(r.get())) return FromPg(r.get(), conn_, setup);
     configured_ = true;
   }
@@ -326,7 +327,7 @@ core::Result<Statement> PgDatabase::PrepareAs(std::string_view sql, bool scan) {
   if (named == prepared_.end()) {
     const std::string name = "s" + std::to_string(prepared_.size() + 1);
     const std::string text = NumberedParameters(sql);
-    PgResult r(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
+    PgResult r(Pq().PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
     if (r == nullptr || !Succeeded(r.get())) return FromPg(r.get(), conn_, sql);
     named = prepared_.emplace(std::string(sql), name).first;
   }
@@ -343,7 +344,7 @@ void PgDatabase::Return(PgStatement* statement) {
 
 core::Status PgDatabase::Exec(const char* sql) {
   BEIAN_RETURN_IF_ERROR(Connected());
-  PgResult r(PQexec(conn_, sql));
+  PgResult r(Pq().PQexec(conn_, sql));
   if (r == nullptr || !Succeeded(r.get())) return FromPg(r.get(), conn_, sql);
   return core::Status::Ok();
 }
@@ -365,10 +366,10 @@ core::Status PgDatabase::BeginRead() {
 
 core::Status PgDatabase::Commit() {
   BEIAN_RETURN_IF_ERROR(Connected());
-  PgResult r(PQexec(conn_, "COMMIT"));
+  PgResult r(Pq().PQexec(conn_, "COMMIT"));
   if (r == nullptr || !Succeeded(r.get())) return FromPg(r.get(), conn_, "COMMIT");
   // COMMIT of a transaction that failed answers ROLLBACK.
-  if (std::strcmp(PQcmdStatus(r.get()), "COMMIT") != 0) {
+  if (std::strcmp(Pq().PQcmdStatus(r.get()), "COMMIT") != 0) {
     return core::Internal("postgresql: the transaction was rolled back, not committed");
   }
   if (commit_hook_) commit_hook_();
@@ -376,8 +377,8 @@ core::Status PgDatabase::Commit() {
 }
 
 void PgDatabase::Rollback() {
-  if (PQstatus(conn_) != CONNECTION_OK) return;
-  PgResult r(PQexec(conn_, "ROLLBACK"));
+  if (Pq().PQstatus(conn_) != CONNECTION_OK) return;
+  PgResult r(Pq().PQexec(conn_, "ROLLBACK"));
 }
 
 core::Status PgDatabase::Lock(CatalogLock lock) {

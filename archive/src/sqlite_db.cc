@@ -291,4 +291,52 @@ void SqliteDatabase::Housekeep() {
   ::sqlite3_wal_checkpoint_v2(checkpointer_->db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
 }
 
+core::Status BackupSqliteCatalog(const std::string& from, const std::string& to) {
+  {
+    // Made 0600 before SQLite opens it, as SqliteArchive makes a catalog.
+    FileDescriptor created(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (created.get() < 0) return PosixError("cannot create", to, errno);
+  }
+  sqlite3* source = nullptr;
+  sqlite3* target = nullptr;
+  auto close = [&] {
+    sqlite3_close_v2(source);
+    sqlite3_close_v2(target);
+  };
+  int rc = sqlite3_open_v2(from.c_str(), &source, SQLITE_OPEN_READONLY, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_open_v2(to.c_str(), &target, SQLITE_OPEN_READWRITE, nullptr);
+  if (rc != SQLITE_OK) {
+    const core::Status status = FromSqlite(rc, source != nullptr && target == nullptr ? source : target, "backup open");
+    close();
+    return status;
+  }
+  sqlite3_busy_timeout(source, 10000);
+  sqlite3_backup* backup = sqlite3_backup_init(target, "main", source, "main");
+  if (backup == nullptr) {
+    const core::Status status = FromSqlite(sqlite3_errcode(target), target, "backup");
+    close();
+    return status;
+  }
+  // All pages in one step: one read transaction, so one snapshot.
+  do {
+    rc = sqlite3_backup_step(backup, -1);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(50);
+  } while (rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  const int finished = sqlite3_backup_finish(backup);
+  core::Status status = rc == SQLITE_DONE && finished == SQLITE_OK
+                            ? core::Status::Ok()
+                            : FromSqlite(rc == SQLITE_DONE ? finished : rc, target, "backup of " + from);
+  // A file of its own, in rollback-journal mode: read later, it leaves no
+  // -wal or -shm files beside it (an archive opened on it goes back to WAL).
+  if (status.ok()) {
+    rc = sqlite3_exec(target, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) status = FromSqlite(rc, target, "backup journal mode");
+  }
+  close();
+  if (!status.ok()) return status;
+  FileDescriptor synced(::open(to.c_str(), O_RDONLY | O_CLOEXEC));
+  if (synced.get() < 0 || ::fsync(synced.get()) != 0) return PosixError("cannot sync", to, errno);
+  return core::Status::Ok();
+}
+
 }  // namespace beian::archive

@@ -25,6 +25,11 @@ namespace beian::archive {
 // rest kInternal; the message carries SQLite's text and `context`.
 core::Status FromSqlite(int rc, sqlite3* db, std::string_view context);
 
+// Copies the SQLite catalog `from` into the new file `to` (0600) with SQLite's
+// online backup, in one read transaction: a snapshot as of one commit, which
+// the catalog's writers (WAL mode) do not wait for.
+core::Status BackupSqliteCatalog(const std::string& from, const std::string& to);
+
 class StatementCache;
 
 // Durability: kAtCommit commits with synchronous=FULL; kAtSync and

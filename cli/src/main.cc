@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "beian/api/server.h"
 #include "beian/core/catalog_url.h"
 #include "beian/core/digest.h"
 #include "beian/core/json.h"
@@ -24,6 +25,7 @@
 #include "beian/service/evidence.h"
 #include "beian/service/filing_service.h"
 #include "common.h"
+#include "progress.h"
 #include "server_commands.h"
 
 namespace beian::cli {
@@ -33,11 +35,16 @@ namespace fs = std::filesystem;
 
 const char kUsage[] =
     "usage: beian [--root DIR] [--data DIR | --data postgresql://... --store DIR] [--signing-key FILE]\n"
-    "             COMMAND ...\n"
+    "             [--calendar FILE] [--cache DIR] COMMAND ...\n"
     "  --data DIR        the archive: a folder with its SQLite catalog (default var, installed /var/lib/beian)\n"
     "  --data postgresql://USER@HOST:PORT/DB --store DIR\n"
     "                    the catalog on PostgreSQL, blobs, checkpoints and keys in DIR, a folder\n"
     "                    every node shares (also BEIAN_DATA, BEIAN_STORE)\n"
+    "  --calendar FILE   the holiday calendar (also BEIAN_CALENDAR; default holidays-cn.json in the\n"
+    "                    config folder if there is one, else the bundled one)\n"
+    "  --cache DIR       prepared font faces, so a process starts in milliseconds (also BEIAN_CACHE;\n"
+    "                    default $XDG_CACHE_HOME/beian or ~/.cache/beian, the service's /var/cache/beian;\n"
+    "                    '' for none)\n"
     "\n"
     "commands:\n"
     "  kinds                                   list document kinds and template versions\n"
@@ -75,6 +82,14 @@ const char kUsage[] =
     "                                          copy the archive (catalog rows, audit log, checkpoints,\n"
     "                                          blobs, keys) to PostgreSQL or back to a SQLite folder and\n"
     "                                          verify the copy; stop the servers first\n"
+    "  calendar show [FILE] | check FILE      the holiday calendar working days are reckoned on (the\n"
+    "                                          bundled 2025–2026, or holidays-cn.json in the config folder,\n"
+    "                                          or --calendar FILE), or FILE checked before installing it\n"
+    "  archive backup DIR [--keys KEYDIR]      a consistent copy while the servers keep serving: catalog\n"
+    "                                          snapshot, blobs (each checked), checkpoints, public key; the\n"
+    "                                          signing and staff-index keys only into KEYDIR, kept apart\n"
+    "  archive restore BACKUP [--keys KEYDIR]  the archive of --data (new or empty) made from a backup,\n"
+    "                                          its keys from KEYDIR; verified, --since its last checkpoint\n"
     "  archive checkpoint                      sign the audit log's head if it grew; print the latest\n"
     "                                          checkpoint, one line to keep elsewhere (e-mail, paper)\n"
     "  archive init-keys [--algorithm ed25519|sm2]\n"
@@ -155,6 +170,82 @@ int VersionCommand(const FilingService& service, const std::string& root) {
     std::cout << "font\t" << f.id << "\tsha256 " << f.sha256 << "\t" << f.file << "\n";
   }
   return 0;
+}
+
+// Where prepared faces are kept: systemd's CacheDirectory= for the service
+// ($CACHE_DIRECTORY, /var/cache/beian), else $XDG_CACHE_HOME/beian, else
+// ~/.cache/beian; "" (none) without a home.
+std::string DefaultFaceCache() {
+  if (const char* dirs = std::getenv("CACHE_DIRECTORY"); dirs != nullptr && dirs[0] == '/') {
+    const std::string first(dirs);
+    return first.substr(0, first.find(':'));
+  }
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && xdg[0] == '/') {
+    return std::string(xdg) + "/beian";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && home[0] == '/') {
+    return std::string(home) + "/.cache/beian";
+  }
+  return "";
+}
+
+// holidays-cn.json in the config folder, if there is one there: the folder
+// of serve's --config FILE, or the installed config's (/etc/beian); "" else.
+std::string CalendarBesideConfig(const std::vector<std::string>& args, bool installed) {
+  std::string folder = installed ? fs::path(BEIAN_INSTALLED_CONFIG).parent_path().string() : "";
+  for (size_t i = 1; i + 1 < args.size(); ++i) {
+    if (args[0] == "serve" && args[i] == "--config") folder = fs::path(args[i + 1]).parent_path().string();
+  }
+  if (folder.empty()) return "";
+  const std::string file = folder + "/holidays-cn.json";
+  std::error_code error;
+  return fs::is_regular_file(file, error) ? file : "";
+}
+
+// beian calendar show [FILE] | check FILE: the holiday calendar working days
+// are reckoned on (the one in use, or FILE), or FILE checked as the server
+// checks it when it starts.
+int CalendarCommand(const std::vector<std::string>& args, const std::string& in_use) {
+  const std::string usage = "usage: beian calendar show [FILE] | beian calendar check FILE";
+  if (args.size() < 2 || args.size() > 3 || (args[1] != "show" && args[1] != "check") ||
+      (args[1] == "check" && args.size() != 3)) {
+    return Fail(kExitUsage, usage);
+  }
+  const std::string file = args.size() == 3 ? args[2] : in_use;
+  core::Result<service::CalendarInfo> calendar = FilingService::ReadCalendar(file);
+  if (!calendar.ok()) return Fail(kExitBadInput, calendar.status().message());
+  std::string years;
+  for (const auto& y : calendar->years) years += (years.empty() ? "" : ", ") + std::to_string(y.year);
+  if (args[1] == "check") {
+    std::cout << file << ": sound; " << calendar->years.size() << " years (" << years
+              << "), each with its notice and the seven festivals, make-up days on weekends\n";
+    return 0;
+  }
+  std::cout << "calendar: " << calendar->source << " (" << years << ")\n";
+  for (const service::CalendarInfo::Year& y : calendar->years) {
+    std::cout << "\n" << y.year << "\t" << y.notice;
+    if (!y.notice_no.empty()) std::cout << "（" << y.notice_no << (y.published_on.empty() ? "" : "，" + y.published_on) << "）";
+    std::cout << "\n";
+    for (const auto& h : y.holidays) std::cout << "  放假\t" << h.from << " – " << h.to << "\t" << h.name << "\n";
+    for (const auto& w : y.working_days) std::cout << "  上班\t" << w.date << "\t" << w.for_holiday << "调休\n";
+  }
+  std::cout << "\nA year not listed is not guessed: a deadline that reaches one is counted Monday to Friday there "
+               "and stated as provisional.\n";
+  return 0;
+}
+
+// The KIND of `render KIND DATA.json -o OUT ...` or `validate KIND ...`: the
+// first argument after the command that is neither an option nor its value.
+std::string KindArgument(const std::vector<std::string>& args) {
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "-o" || a == "--output" || a == "--number" || a == "--issued-at" || a == "--format") {
+      ++i;
+    } else if (a.empty() || a[0] != '-') {
+      return a;
+    }
+  }
+  return "";
 }
 
 // The service over the templates and fonts under `root` (unless not
@@ -404,11 +495,9 @@ int ExitFor(const core::Status& status) {
   }
 }
 
-// "re-rendered DONE/TOTAL" on stderr as documents are re-rendered, when it is a terminal.
-std::function<void(int64_t, int64_t)> RerenderProgress(bool tty) {
-  return [tty](int64_t done, int64_t total) {
-    if (tty && (done % 50 == 0 || done == total)) std::cerr << "\rre-rendered " << done << "/" << total << std::flush;
-  };
+// The progress of documents re-rendered (verify, check), on `line`.
+std::function<void(int64_t, int64_t)> Rerendered(ProgressLine& line) {
+  return [&line](int64_t done, int64_t total) { line.Update("documents re-rendered", done, total); };
 }
 
 // Prints what verify found, as `beian archive verify` does; the exit code.
@@ -430,6 +519,43 @@ int PrintVerifyOutcome(const service::VerifyOutcome& outcome) {
     std::cout << "latest checkpoint (keep it elsewhere): " << outcome.latest_checkpoint << "\n";
   }
   return outcome.clean() ? 0 : kExitBadInput;
+}
+
+int VerifyCopy(FilingService& copy, const std::string& actor, const std::string& since);
+
+// "backup DIR: N documents, ..." and the copy's last checkpoint.
+void PrintBackup(const std::string& what, const service::BackupInfo& info) {
+  std::cout << what << ": " << info.documents << " documents, " << info.audit_entries << " audit entries, "
+            << info.blobs << " blobs (" << info.blob_bytes << " bytes)\n";
+  if (!info.last_checkpoint.empty()) std::cout << "last checkpoint: " << info.last_checkpoint << "\n";
+}
+
+// beian --data NEW [--store DIR] archive restore BACKUP [--keys KEYDIR]: the
+// archive made anew from a backup, before any service opens NEW (which would
+// make new keys), then verified, --since the backup's last checkpoint.
+int RestoreCommand(service::ServiceOptions options, const std::string& root, const std::vector<std::string>& args) {
+  std::string backup, keys, actor;
+  for (size_t i = 2; i < args.size(); ++i) {
+    std::string* into = args[i] == "--keys" ? &keys : args[i] == "--actor" ? &actor : nullptr;
+    if (into != nullptr && i + 1 < args.size()) {
+      *into = args[++i];
+    } else if (backup.empty() && !args[i].empty() && args[i][0] != '-') {
+      backup = args[i];
+    } else {
+      return Fail(kExitUsage, "usage: beian --data NEWDIR archive restore BACKUP [--keys KEYDIR]");
+    }
+  }
+  if (backup.empty()) return Fail(kExitUsage, "usage: beian --data NEWDIR archive restore BACKUP [--keys KEYDIR]");
+  core::Result<service::BackupInfo> restored = core::Internal("not run");
+  {
+    ProgressLine line;
+    restored = FilingService::Restore(options, backup, keys, actor, line.Fn());
+  }
+  if (!restored.ok()) return Fail(ExitFor(restored.status()), "restore " + backup + ": " + restored.status().message());
+  PrintBackup("restored " + options.data_dir + " from " + backup, *restored);
+  auto copy = Open(options, root, options.data_dir, /*templates=*/true);
+  if (!copy.ok()) return Fail(kExitInternal, copy.status().message());
+  return VerifyCopy(**copy, actor, restored->last_checkpoint);
 }
 
 // beian archive migrate --to postgresql://...|DIR [--store DIR] [--actor NAME]: the archive copied
@@ -454,7 +580,11 @@ int MigrateCommand(FilingService& service, service::ServiceOptions options, cons
   } else if (!store.empty()) {
     return Fail(kExitUsage, "--store is for a catalog on PostgreSQL; --to DIR is the SQLite archive's folder");
   }
-  auto migrated = service.Migrate(service::LocalAdministrator(actor), to_dir, to_catalog);
+  core::Result<service::MigrationSummary> migrated = core::Internal("not run");
+  {
+    ProgressLine line;
+    migrated = service.Migrate(service::LocalAdministrator(actor), to_dir, to_catalog, line.Fn());
+  }
   if (!migrated.ok()) return Fail(ExitFor(migrated.status()), "migrate: " + migrated.status().message());
   std::cout << "migrated " << migrated->documents << " documents, " << migrated->audit_entries << " audit entries ("
             << migrated->rows << " catalog rows) to " << migrated->target << "\n";
@@ -464,9 +594,17 @@ int MigrateCommand(FilingService& service, service::ServiceOptions options, cons
   options.ofd_in_background = false;
   auto copy = Open(options, root, to_dir, /*templates=*/true);
   if (!copy.ok()) return Fail(kExitInternal, copy.status().message());
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
-  auto outcome = (*copy)->Verify(service::LocalAdministrator(actor), RerenderProgress(tty), "");
-  if (tty) std::cerr << "\n";
+  return VerifyCopy(**copy, actor, "");
+}
+
+// Verifies an archive just made (a migration's or a restore's copy), as
+// `beian archive verify [--since SINCE]` would; the exit code.
+int VerifyCopy(FilingService& copy, const std::string& actor, const std::string& since) {
+  core::Result<service::VerifyOutcome> outcome = core::Internal("not run");
+  {
+    ProgressLine line;
+    outcome = copy.Verify(service::LocalAdministrator(actor), Rerendered(line), since);
+  }
   if (!outcome.ok()) return Fail(kExitInternal, "verify of the copy: " + outcome.status().message());
   return PrintVerifyOutcome(*outcome);
 }
@@ -476,7 +614,7 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
   if (args.size() < 2) return Fail(kExitUsage, "usage: beian archive ingest|get|attach|reprint|search|verify|check|checkpoint|proof|init-keys|export|import ...");
   const std::string& verb = args[1];
   std::vector<std::string> positional;
-  std::string issued_at, actor, out, district, kind, year, reason, filing_number, since, report;
+  std::string issued_at, actor, out, district, kind, year, reason, filing_number, since, report, keys;
   bool marked = false, json = false, data_json = false, ofd = false;
   for (size_t i = 2; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -490,6 +628,7 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
                         : a == "--filing-number"                ? &filing_number
                         : a == "--since" && verb == "verify"    ? &since
                         : a == "--report" && verb == "check"    ? &report
+                        : a == "--keys" && verb == "backup"     ? &keys
                                                                 : nullptr;
     if (verb == "search") break;
     if (a == "--marked") {
@@ -512,6 +651,25 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
   // administrator, recorded by the name given with --actor.
   const service::Identity who = service::LocalAdministrator(actor);
   if (verb == "search") return SearchCommand(service, who, args);
+  if (verb == "backup") {
+    if (positional.size() != 1) return Fail(kExitUsage, "usage: beian archive backup DIR [--keys KEYDIR]");
+    core::Result<service::BackupInfo> backup = core::Internal("not run");
+    {
+      ProgressLine line;
+      backup = service.Backup(who, positional[0], keys, line.Fn());
+    }
+    if (!backup.ok()) return Fail(ExitFor(backup.status()), "backup " + positional[0] + ": " + backup.status().message());
+    PrintBackup("backup " + positional[0], *backup);
+    if (!backup->kept_apart.empty()) {
+      std::string names;
+      for (const std::string& n : backup->kept_apart) names += (names.empty() ? "" : ", ") + n;
+      std::cout << "kept apart, not in the backup: " << names
+                << (keys.empty() ? " (not copied: keep a copy of them elsewhere, a restore needs them)"
+                                 : " (copied to " + keys + ": keep it on other media than the backup)")
+                << "\n";
+    }
+    return 0;
+  }
   if (verb == "export") {
     if (positional.size() != 1) return Fail(kExitUsage, "usage: beian archive export DIR [--district D] [--year Y] [--kind K]");
     service::ExportFilter filter{district, 0, kind};
@@ -521,14 +679,22 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
       if (*end != '\0' || y < 2000 || y > 9999) return Fail(kExitUsage, "bad --year " + year);
       filter.year = static_cast<int>(y);
     }
-    auto exported = service.Export(who, positional[0], filter);
+    core::Result<service::BagSummary> exported = core::Internal("not run");
+    {
+      ProgressLine line;
+      exported = service.Export(who, positional[0], filter, line.Fn());
+    }
     if (!exported.ok()) return Fail(ExitFor(exported.status()), "export " + positional[0] + ": " + exported.status().message());
     PrintBag(positional[0], *exported);
     return 0;
   }
   if (verb == "import") {
     if (positional.size() != 1) return Fail(kExitUsage, "usage: beian archive import DIR");
-    auto imported = service.Import(who, positional[0]);
+    core::Result<service::BagSummary> imported = core::Internal("not run");
+    {
+      ProgressLine line;
+      imported = service.Import(who, positional[0], line.Fn());
+    }
     if (!imported.ok()) return Fail(ExitFor(imported.status()), "import " + positional[0] + ": " + imported.status().message());
     PrintBag(positional[0], *imported);
     return 0;
@@ -568,9 +734,11 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
   }
   if (verb == "check") {
     if (!positional.empty()) return Fail(kExitUsage, "usage: beian archive check [--report FILE.pdf] [--json]");
-    const bool tty = ::isatty(STDERR_FILENO) != 0;
-    auto check = service.CheckArchive(who, RerenderProgress(tty));
-    if (tty) std::cerr << "\n";
+    core::Result<service::ArchiveCheck> check = core::Internal("not run");
+    {
+      ProgressLine line;
+      check = service.CheckArchive(who, Rerendered(line));
+    }
     if (!check.ok()) return Fail(ExitFor(check.status()), check.status().message());
     if (!report.empty()) {
       std::vector<core::Problem> problems;
@@ -610,9 +778,11 @@ int ArchiveCommand(FilingService& service, const std::vector<std::string>& args)
       if (!text.ok()) return Fail(kExitBadInput, text.status().message());
       since = *text;
     }
-    const bool tty = ::isatty(STDERR_FILENO) != 0;
-    auto outcome = service.Verify(who, RerenderProgress(tty), since);
-    if (tty) std::cerr << "\n";
+    core::Result<service::VerifyOutcome> outcome = core::Internal("not run");
+    {
+      ProgressLine line;
+      outcome = service.Verify(who, Rerendered(line), since);
+    }
     if (!outcome.ok()) {
       return Fail(outcome.status().code() == core::Code::kInvalidArgument ? kExitUsage : kExitInternal,
                   (since.empty() ? "" : "--since: ") + outcome.status().message());
@@ -717,17 +887,22 @@ int Main(int argc, char** argv) {
   if (const char* env = std::getenv("BEIAN_ROOT")) root = env;
   if (root.empty()) root = installed ? *installed : BEIAN_SOURCE_ROOT;
   std::string data = installed ? BEIAN_INSTALLED_DATA : "var";
-  std::string store, signing_key, public_url;
+  std::string store, signing_key, public_url, face_cache = DefaultFaceCache(), calendar;
+  if (const char* env = std::getenv("BEIAN_CACHE")) face_cache = env;
+  if (const char* env = std::getenv("BEIAN_CALENDAR")) calendar = env;
   if (const char* env = std::getenv("BEIAN_DATA")) data = env;
   if (const char* env = std::getenv("BEIAN_STORE")) store = env;
   if (const char* env = std::getenv("BEIAN_SIGNING_KEY")) signing_key = env;
   if (const char* env = std::getenv("BEIAN_PUBLIC_URL")) public_url = env;
   while (args.size() >= 2 && (args[0] == "--root" || args[0] == "--data" || args[0] == "--store" ||
-                              args[0] == "--signing-key" || args[0] == "--public-url")) {
+                              args[0] == "--signing-key" || args[0] == "--public-url" || args[0] == "--cache" ||
+                              args[0] == "--calendar")) {
     (args[0] == "--root"          ? root
      : args[0] == "--data"        ? data
      : args[0] == "--store"       ? store
      : args[0] == "--signing-key" ? signing_key
+     : args[0] == "--cache"       ? face_cache
+     : args[0] == "--calendar"    ? calendar
                                   : public_url) = args[1];
     args.erase(args.begin(), args.begin() + 2);
   }
@@ -758,12 +933,29 @@ int Main(int argc, char** argv) {
   // The sandboxed helper the server starts to read uploads: before anything
   // is opened or loaded.
   if (command == "inspect-upload") return service::InspectUploadCommand({args.begin() + 1, args.end()});
+  // The operator's holiday calendar: --calendar, else holidays-cn.json in the
+  // config folder (the --config file's of serve; /etc/beian installed) when
+  // there is one, else the bundled one.
+  if (calendar.empty()) calendar = CalendarBesideConfig(args, installed.has_value());
+  if (command == "calendar") return CalendarCommand(args, calendar);
   if (command == "proof") return ProofCommand(args);
   if (command == "pdfa") return PdfACommand(args);
   if (command != "--version" && command != "token" && command != "user" && command != "kinds" && command != "render" &&
-      command != "examples" && command != "validate" && command != "archive" && command != "serve") {
+      command != "examples" && command != "validate" && command != "archive" && command != "serve" &&
+      command != "calendar") {
     std::cerr << kUsage;
     return Fail(kExitUsage, "unknown command \"" + command + "\"");
+  }
+  if (command == "kinds") {
+    // Read from kind.json and the template files' names: nothing is compiled.
+    auto kinds = FilingService::ListKinds(root);
+    if (!kinds.ok()) return Fail(kExitInternal, kinds.status().message());
+    for (const service::KindInfo& k : *kinds) {
+      std::string versions;
+      for (int v : k.versions) versions += (versions.empty() ? "v" : ",v") + std::to_string(v);
+      std::cout << k.name << "\tv" << k.current_version << "\t(" << versions << ")\t" << k.title << "\n";
+    }
+    return 0;
   }
   const bool archive = command == "archive" || command == "serve" || command == "token" || command == "user";
   // What this process writes into the archive (and the access log) is for
@@ -773,6 +965,17 @@ int Main(int argc, char** argv) {
   options.signing_key = signing_key;
   options.public_url = public_url;
   options.catalog = catalog;
+  options.face_cache = face_cache;
+  options.holiday_calendar = calendar;
+  // render and validate need their one kind only (an unknown one: every kind,
+  // so the error can list them).
+  if (command == "render" || command == "validate") {
+    const std::string kind = KindArgument(args);
+    auto kinds = FilingService::ListKinds(root);
+    if (kinds.ok() && std::any_of(kinds->begin(), kinds->end(), [&](const auto& k) { return k.name == kind; })) {
+      options.kinds = {kind};
+    }
+  }
   if (command == "serve") {
     core::Status configured = ServiceSettingsFromConfig(args, options, !signing_key.empty(), !public_url.empty());
     if (!configured.ok()) return Fail(kExitBadInput, configured.message());
@@ -795,19 +998,23 @@ int Main(int argc, char** argv) {
     key_existed = fs::exists(signing_key.empty() ? data_dir + "/keys/checkpoint.pem" : signing_key);
   }
   if (!signing_algorithm.empty()) options.signing_algorithm = signing_algorithm;
+  // A server waits for SIGTERM in its main thread: blocked before Open starts
+  // any thread (the OFD queue), so none of them inherits it unblocked and
+  // dies of one that arrives before the wait begins.
+  if (command == "serve") {
+    if (core::Status blocked = api::BlockTerminationSignals(); !blocked.ok()) {
+      return Fail(kExitInternal, blocked.message());
+    }
+  }
+  if (command == "archive" && args.size() >= 2 && args[1] == "restore") {
+    options.data_dir = data_dir;
+    return RestoreCommand(options, root, args);
+  }
   auto opened = Open(options, root, archive ? data_dir : "", command != "token" && command != "user");
   if (!opened.ok()) return Fail(kExitInternal, opened.status().message());
   FilingService& service = **opened;
 
   if (command == "--version") return VersionCommand(service, root);
-  if (command == "kinds") {
-    for (const service::KindInfo* k : service.Kinds()) {
-      std::string versions;
-      for (int v : k->versions) versions += (versions.empty() ? "v" : ",v") + std::to_string(v);
-      std::cout << k->name << "\tv" << k->current_version << "\t(" << versions << ")\t" << k->title << "\n";
-    }
-    return 0;
-  }
   if (command == "examples") {
     if (args.size() != 2) return Fail(kExitUsage, "usage: beian examples OUTDIR");
     std::error_code ec;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <iostream>
 #include <memory>
@@ -17,6 +18,8 @@
 #include "beian/api/metrics.h"
 #include "beian/api/server.h"
 #include "beian/core/json.h"
+#include "beian/core/log.h"
+#include "beian/core/version.h"
 #include "beian/service/filing_service.h"
 #include "common.h"
 
@@ -52,6 +55,7 @@ void PrintToken(const service::TokenInfo& t, std::ostream& out) {
 struct ServeOptions {
   api::ServerConfig server;
   std::string access_log;  // "" none, "-" stdout, else a file
+  std::string log = "-";   // the server's own log, JSON lines: "-" stderr, else a file
   bool admin_token = false;
   int drain_seconds = 20;
   service::UploadLimits uploads;
@@ -217,6 +221,8 @@ core::Status ApplyConfigFile(const std::string& path, ServeOptions& options) {
       BEIAN_ASSIGN_OR_RETURN(s.key_file, text_value());
     } else if (key == "access_log") {
       BEIAN_ASSIGN_OR_RETURN(options.access_log, text_value());
+    } else if (key == "log") {
+      BEIAN_ASSIGN_OR_RETURN(options.log, text_value());
     } else if (key == "signing_key" || key == "public_url") {
       // Read before the archive opened (main.cc): checked here like the rest.
       BEIAN_RETURN_IF_ERROR(text_value().status());
@@ -409,12 +415,26 @@ int ServeCommand(service::FilingService& service,
       }
       options.server.port = static_cast<uint16_t>(std::stoi(port));
     } else if (a == "--access-log" && Value(args, i, options.access_log)) {
+    } else if (a == "--log" && Value(args, i, options.log)) {
     } else {
       return Fail(kExitUsage,
                   "usage: beian serve [--config FILE] [--host H] [--port P] "
-                  "[--access-log FILE|-] [--admin-token]");
+                  "[--access-log FILE|-] [--log FILE|-] [--admin-token]");
     }
   }
+  // The server's own log: JSON lines from here on, on stderr or in a file.
+  std::ofstream log_file;
+  if (options.log != "-") {
+    log_file.open(options.log, std::ios::app);
+    if (!log_file) return Fail(kExitInternal, "cannot open the log " + options.log);
+  }
+  core::SetLogOutput(options.log == "-" ? &std::cerr : &log_file);
+  struct Unset {
+    ~Unset() { core::SetLogOutput(nullptr); }
+  } unset;
+  // The fonts before the port opens: a changed font file stops the server
+  // here, and the first request does not wait for them.
+  if (core::Status fonts = service.LoadFonts(); !fonts.ok()) return Fail(kExitInternal, fonts.message());
   core::Result<std::string> openapi = ReadFile(root + "/api/openapi.json");
   if (!openapi.ok()) return Fail(kExitInternal, openapi.status().message());
   core::Result<std::map<std::string, std::string>> console = ReadConsoleFiles(root);
@@ -453,8 +473,9 @@ int ServeCommand(service::FilingService& service,
   // names the public address (behind a proxy, the address people reach).
   const bool wildcard = options.server.host == "0.0.0.0" || options.server.host == "::";
   if (service.PublicUrl().empty() && wildcard) {
-    std::cerr << "beian: listening on every address: set public_url in the config, or QR codes print "
-                 "beian:verify/... which no phone opens\n";
+    core::Log(core::LogLevel::kWarning, "public_url_unset",
+              "listening on every address: set public_url in the config, or QR codes print beian:verify/... "
+              "which no phone opens");
   } else if (service.PublicUrl().empty()) {
     if (core::Status set = service.SetPublicUrl(address); !set.ok()) {
       server.Stop(std::chrono::milliseconds(0));
@@ -471,15 +492,19 @@ int ServeCommand(service::FilingService& service,
       server.Stop(std::chrono::milliseconds(0));
       return Fail(kExitInternal, created.status().message());
     }
-    std::cerr << "beian: admin token " << created->secret << "\n";
+    // For the operator who asked, on the terminal; never into a log.
+    std::cerr << "beian: admin token " << created->secret << "\n" << std::flush;
+    core::Log(core::LogLevel::kInfo, "admin_token", "an admin token was made for this run (its secret is not logged)",
+              {{"token_id", std::to_string(created->token.id)}});
   }
-  std::cerr << "beian: serving " << address << " (archive " << archive_name
-            << "); SIGTERM or Ctrl-C stops\n";
-  std::cerr.flush();
+  core::Log(core::LogLevel::kInfo, "serving",
+            "serving " + address + " (archive " + archive_name + "); SIGTERM or Ctrl-C stops",
+            {{"address", address}, {"archive", archive_name}, {"version", core::Version()}});
   const int signal = api::WaitForTerminationSignal();
-  std::cerr << "beian: signal " << signal << ", draining requests in flight\n";
+  core::Log(core::LogLevel::kInfo, "draining", "signal " + std::to_string(signal) + ", draining requests in flight",
+            {{"signal", std::to_string(signal)}, {"drain_seconds", std::to_string(options.drain_seconds)}});
   server.Stop(std::chrono::seconds(options.drain_seconds));
-  std::cerr << "beian: stopped\n";
+  core::Log(core::LogLevel::kInfo, "stopped", "stopped");
   return 0;
 }
 

@@ -44,6 +44,26 @@ std::string Sha256Hex(std::string_view bytes) {
   return HexEncode(AsBytes(digest.data(), digest.size()));
 }
 
+struct Sha256Stream::State {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+};
+
+Sha256Stream::Sha256Stream() : state_(new State) { EVP_DigestInit_ex(state_->ctx, EVP_sha256(), nullptr); }
+
+Sha256Stream::~Sha256Stream() {
+  EVP_MD_CTX_free(state_->ctx);
+  delete state_;
+}
+
+void Sha256Stream::Update(std::string_view bytes) { EVP_DigestUpdate(state_->ctx, bytes.data(), bytes.size()); }
+
+std::string Sha256Stream::FinalHex() {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(state_->ctx, out, &length);
+  return HexEncode(AsBytes(out, length));
+}
+
 std::string HmacSha256Hex(std::string_view key, std::string_view message) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;

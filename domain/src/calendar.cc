@@ -1,5 +1,6 @@
 #include "beian/domain/calendar.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -23,6 +24,15 @@ core::Result<Date> DateAt(const core::Json& obj, const std::string& key,
   return date;
 }
 
+// The seven festivals of every year's notice (an entry may name two: "国庆节、中秋节").
+constexpr const char* kFestivals[] = {"元旦", "春节", "清明", "劳动节", "端午", "中秋", "国庆"};
+
+// The text at `key`, "" if absent or not a string.
+std::string TextAt(const core::Json& obj, const std::string& key) {
+  const core::Json* value = obj.Find(key);
+  return value != nullptr && value->is_string() ? value->as_string() : "";
+}
+
 std::string YearList(const std::set<int>& years) {
   std::string out;
   for (int year : years) {
@@ -36,10 +46,11 @@ std::string YearList(const std::set<int>& years) {
 
 core::Result<HolidayCalendar> HolidayCalendar::Parse(const core::Json& json) {
   const core::Json* years = json.Find("years");
-  if (years == nullptr || !years->is_array()) {
-    return core::InvalidArgument("holiday calendar: missing array at /years");
+  if (years == nullptr || !years->is_array() || years->size() == 0) {
+    return core::InvalidArgument("holiday calendar: missing array at /years, or no year in it");
   }
   HolidayCalendar calendar;
+  std::vector<std::string> holidays_at;  // each year's /holidays, for the completeness check
   for (size_t i = 0; i < years->size(); ++i) {
     const core::Json& entry = years->as_array()[i];
     std::string path = core::PointerAppend("/years", i);
@@ -62,6 +73,11 @@ core::Result<HolidayCalendar> HolidayCalendar::Parse(const core::Json& json) {
           "holiday calendar: the State Council notice is not cited at " +
           path + "/notice");
     }
+    Year arrangement;
+    arrangement.year = y;
+    arrangement.notice = notice->as_string();
+    arrangement.notice_no = TextAt(entry, "notice_no");
+    arrangement.published_on = TextAt(entry, "published_on");
     const core::Json* holidays = entry.Find("holidays");
     if (holidays == nullptr || !holidays->is_array()) {
       return core::InvalidArgument("holiday calendar: missing array at " +
@@ -76,10 +92,17 @@ core::Result<HolidayCalendar> HolidayCalendar::Parse(const core::Json& json) {
         return core::InvalidArgument(
             "holiday calendar: implausible range at " + hpath);
       }
+      // 元旦's days off may begin in the December before (2023-12-30 for 2024).
+      if (to.year != y || from.year < y - 1) {
+        return core::InvalidArgument("holiday calendar: " + from.Iso() + ".." + to.Iso() + " is not in " +
+                                     std::to_string(y) + " at " + hpath);
+      }
       for (Date d = from; d <= to; d = d.AddDays(1)) {
         calendar.holidays_.insert(d.Iso());
       }
+      arrangement.holidays.push_back({TextAt(range, "name"), from, to});
     }
+    holidays_at.push_back(path + "/holidays");
     const core::Json* working = entry.Find("working_days");
     if (working == nullptr || !working->is_array()) {
       return core::InvalidArgument("holiday calendar: missing array at " +
@@ -94,8 +117,14 @@ core::Result<HolidayCalendar> HolidayCalendar::Parse(const core::Json& json) {
             "holiday calendar: make-up working day " + d.Iso() +
             " is not a Saturday or Sunday at " + wpath);
       }
+      if (d.year < y - 1 || d.year > y) {
+        return core::InvalidArgument("holiday calendar: make-up working day " + d.Iso() + " is not in " +
+                                     std::to_string(y) + " at " + wpath);
+      }
       calendar.working_days_.insert(d.Iso());
+      arrangement.working_days.push_back({d, TextAt(working->as_array()[w], "for")});
     }
+    calendar.arrangements_.push_back(std::move(arrangement));
   }
   for (const std::string& day : calendar.working_days_) {
     if (calendar.holidays_.count(day) != 0) {
@@ -103,6 +132,22 @@ core::Result<HolidayCalendar> HolidayCalendar::Parse(const core::Json& json) {
                                    " is both a holiday and a working day");
     }
   }
+  // Last, so that a year's other faults are named first: every notice
+  // arranges the seven festivals.
+  for (size_t i = 0; i < calendar.arrangements_.size(); ++i) {
+    const Year& year = calendar.arrangements_[i];
+    std::string names;
+    for (const Holiday& h : year.holidays) names += h.name;
+    for (const char* festival : kFestivals) {
+      if (names.find(festival) == std::string::npos) {
+        return core::InvalidArgument("holiday calendar: " + std::to_string(year.year) + " is incomplete: no " +
+                                     festival + " among its holidays at " + holidays_at[i] +
+                                     " (every notice arranges 元旦, 春节, 清明节, 劳动节, 端午节, 中秋节 and 国庆节)");
+      }
+    }
+  }
+  std::sort(calendar.arrangements_.begin(), calendar.arrangements_.end(),
+            [](const Year& a, const Year& b) { return a.year < b.year; });
   return calendar;
 }
 
@@ -144,6 +189,32 @@ core::Result<Date> HolidayCalendar::AddWorkingDays(const Date& from,
     if (working) ++counted;
   }
   return day;
+}
+
+core::Result<HolidayCalendar::Reckoned> HolidayCalendar::AddWorkingDaysProvisionally(const Date& from,
+                                                                                    int days) const {
+  if (days < 0) {
+    return core::InvalidArgument("a negative number of working days: " + std::to_string(days));
+  }
+  Reckoned out;
+  auto unpublished = [&](int year) {
+    if (Covers(year)) return false;
+    if (std::find(out.unpublished.begin(), out.unpublished.end(), year) == out.unpublished.end()) {
+      out.unpublished.push_back(year);
+    }
+    return true;
+  };
+  (void)unpublished(from.year);
+  Date day = from;
+  int counted = 0;
+  while (counted < days) {
+    day = day.AddDays(1);
+    const bool working = unpublished(day.year) ? day.Weekday() <= 5 : *IsWorkingDay(day);
+    if (working) ++counted;
+  }
+  out.date = day;
+  out.provisional = !out.unpublished.empty();
+  return out;
 }
 
 core::Result<int> HolidayCalendar::WorkingDaysUntil(const Date& from, const Date& to) const {

@@ -104,7 +104,7 @@ core::Status FillDerivedFields(const std::string& kind, core::Json& data,
     }
   }
 
-  std::optional<Date> deadline;
+  std::optional<HolidayCalendar::Reckoned> deadline;
   if (kind == "acceptance-receipt") {
     const core::Json* accepted = data.Find("accepted_on");
     if (accepted == nullptr || !accepted->is_string()) {
@@ -126,7 +126,14 @@ core::Status FillDerivedFields(const std::string& kind, core::Json& data,
         ->Find("qualification")
         ->Set("licensed_since", licensed_since->Iso());
   }
-  if (deadline) data.Set("deadline", deadline->Iso());
+  if (deadline) {
+    data.Set("deadline", deadline->date.Iso());
+    if (deadline->provisional) {
+      data.Set("deadline_provisional", true);
+    } else if (data.Find("deadline_provisional") != nullptr) {
+      data.Set("deadline_provisional", false);  // as given by a caller: the deadline is firm
+    }
+  }
   if (problems != nullptr) Append(problems, std::move(found));
   return core::Status::Ok();
 }

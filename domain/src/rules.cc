@@ -55,9 +55,16 @@ bool InStaff(const std::vector<Person>& staff, const Person& person) {
 
 }  // namespace
 
-core::Result<Date> AcceptanceDeadline(const HolidayCalendar& calendar,
-                                      const Date& accepted_on) {
-  return calendar.AddWorkingDays(accepted_on, kAcceptanceWorkingDays);
+core::Result<HolidayCalendar::Reckoned> AcceptanceDeadline(const HolidayCalendar& calendar,
+                                                           const Date& accepted_on) {
+  const std::vector<int> years = calendar.Years();
+  if (years.empty() || accepted_on.year < years.front() || accepted_on.year > years.back() + 1) {
+    std::string listed;
+    for (int y : years) listed += (listed.empty() ? "" : ", ") + std::to_string(y);
+    return core::OutOfRange("the holiday calendar covers " + (listed.empty() ? std::string("no year") : listed) +
+                            ", not " + std::to_string(accepted_on.year) + " (" + accepted_on.Iso() + ")");
+  }
+  return calendar.AddWorkingDaysProvisionally(accepted_on, kAcceptanceWorkingDays);
 }
 
 Date LicensedSinceFromEstablishment(const Date& established_on) {
@@ -505,7 +512,7 @@ std::vector<core::Problem> CheckAcceptanceDeadline(
   }
   if (!receipt.accepted_on.date) return problems;  // date.format
   const Date& accepted = *receipt.accepted_on.date;
-  core::Result<Date> deadline = AcceptanceDeadline(calendar, accepted);
+  core::Result<HolidayCalendar::Reckoned> deadline = AcceptanceDeadline(calendar, accepted);
   if (!deadline.ok()) {
     std::string years;
     for (int y : calendar.Years()) {
@@ -528,11 +535,24 @@ std::vector<core::Problem> CheckAcceptanceDeadline(
         "受理日期" + accepted.Chinese() + "不是工作日，请核对",
         "accepted_on " + accepted.Iso() + " is not a working day"));
   }
-  if (receipt.deadline.date && *receipt.deadline.date != *deadline) {
+  if (deadline->provisional) {
+    std::string years, years_en;
+    for (int y : deadline->unpublished) {
+      years += (years.empty() ? "" : "、") + std::to_string(y);
+      years_en += (years_en.empty() ? "" : ", ") + std::to_string(y);
+    }
+    problems.push_back(Warning(
+        "/deadline", "receipt.deadline_provisional",
+        "办理期限" + deadline->date.Chinese() + "为暂定：" + years + "年节假日安排尚未收录，按周一至周五推算，" +
+            "公布后以其为准",
+        "the deadline " + deadline->date.Iso() + " is provisional: the holiday arrangement of " + years_en +
+            " is not in the calendar yet, so those days are counted Monday to Friday"));
+  }
+  if (receipt.deadline.date && *receipt.deadline.date != deadline->date) {
     problems.push_back(Warning(
         "/deadline", "receipt.deadline_recomputed",
-        "办理时限应为" + deadline->Chinese() + "（受理之日起10个工作日），将按节假日安排重新计算",
-        "the deadline is " + deadline->Iso() +
+        "办理时限应为" + deadline->date.Chinese() + "（受理之日起10个工作日），将按节假日安排重新计算",
+        "the deadline is " + deadline->date.Iso() +
             " (10 working days after acceptance); the given one is replaced"));
   }
   return problems;

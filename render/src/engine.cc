@@ -8,13 +8,16 @@
 
 #include <cctype>
 #include <fstream>
+#include <mutex>
 #include <optional>
 
 #include "beian/core/version.h"
 
 #include "bind.h"
+#include "face_cache.h"
 #include "font.h"
 #include "layout.h"
+#include "mapped_file.h"
 #include "ofd_writer.h"
 #include "pdf_support.h"
 #include "pdf_writer.h"
@@ -23,7 +26,12 @@
 namespace beian::render {
 
 struct Engine::Impl {
-  FontTable fonts;
+  FontManifest manifest;
+  std::shared_ptr<FontSource> source;
+  EngineOptions options;
+  std::once_flag load_once;
+  core::Status loaded;  // LoadFonts' outcome
+  FontTable fonts;      // role names and chains from Create, faces from LoadFonts
   SubsetFontCache subset_fonts;  // the template text's subset fonts, made once
   std::optional<OutputIntent> output_intent;  // PDF/A's, when the manifest names one
 };
@@ -103,7 +111,6 @@ core::Result<FontManifest> ParseFontManifest(std::string_view text) {
 }
 
 core::Result<std::string> FileFontSource::Read(const std::string& file) {
-  // One read into a buffer of the file's size: the faces are tens of megabytes.
   std::ifstream in(file, std::ios::binary | std::ios::ate);
   if (!in) return core::IoError("cannot open font file " + file);
   const std::streamoff size = in.tellg();
@@ -113,6 +120,34 @@ core::Result<std::string> FileFontSource::Read(const std::string& file) {
   if (!in.read(bytes.data(), size)) return core::IoError("cannot read font file " + file);
   return bytes;
 }
+
+core::Result<std::shared_ptr<const FontFile>> FileFontSource::Open(const std::string& file) {
+  auto mapped = MappedFile::Open(file);
+  if (!mapped.ok()) return core::IoError("font file: " + mapped.status().message());
+  return std::shared_ptr<const FontFile>(std::move(mapped).value());
+}
+
+std::string FileFontSource::Identity(const std::string& file) { return FileIdentity(file); }
+
+namespace {
+
+class FontFileInMemory : public FontFile {
+ public:
+  explicit FontFileInMemory(std::string bytes) : bytes_(std::move(bytes)) {}
+  std::string_view bytes() const override { return bytes_; }
+
+ private:
+  std::string bytes_;
+};
+
+}  // namespace
+
+core::Result<std::shared_ptr<const FontFile>> FontSource::Open(const std::string& file) {
+  BEIAN_ASSIGN_OR_RETURN(std::string bytes, Read(file));
+  return std::shared_ptr<const FontFile>(std::make_shared<FontFileInMemory>(std::move(bytes)));
+}
+
+std::string FontSource::Identity(const std::string&) { return ""; }
 
 TemplateInfo Describe(const Template& tmpl) { return {tmpl.kind, tmpl.version, tmpl.title}; }
 
@@ -125,21 +160,39 @@ std::string EngineVersion() {
          LIBDEFLATE_VERSION_STRING + ", zlib " + zlibVersion();
 }
 
-const FontTable& Engine::fonts() const { return impl_->fonts; }
+core::Status Engine::LoadFonts() const {
+  Impl& impl = *impl_;
+  std::call_once(impl.load_once, [&impl] {
+    std::vector<std::unique_ptr<Face>> faces;
+    for (const FontFaceSpec& spec : impl.manifest.faces) {
+      auto face = LoadFace(spec, impl.source, impl.options.face_cache);
+      if (!face.ok()) {
+        impl.loaded = face.status();
+        return;
+      }
+      faces.push_back(std::move(face).value());
+    }
+    impl.fonts.faces = std::move(faces);
+  });
+  return impl.loaded;
+}
+
+core::Result<const FontTable*> Engine::fonts() const {
+  BEIAN_RETURN_IF_ERROR(LoadFonts());
+  return &impl_->fonts;
+}
 
 core::Result<std::unique_ptr<Engine>> Engine::Create(const FontManifest& manifest,
-                                                     FontSource& source) {
+                                                     std::shared_ptr<FontSource> source, EngineOptions options) {
   QuietPoDoFo();  // before any thread renders: it sets PoDoFo's global flags
   auto impl = std::make_unique<Impl>();
+  impl->manifest = manifest;
+  impl->source = std::move(source);
+  impl->options = std::move(options);
   std::map<std::string, int> index;
-  for (const FontFaceSpec& spec : manifest.faces) {
-    BEIAN_ASSIGN_OR_RETURN(std::string bytes, source.Read(spec.file));
-    BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<Face> face, Face::Load(spec, std::move(bytes)));
-    index[spec.id] = static_cast<int>(impl->fonts.faces.size());
-    impl->fonts.faces.push_back(std::move(face));
-  }
+  for (const FontFaceSpec& spec : manifest.faces) index.emplace(spec.id, static_cast<int>(index.size()));
   if (!manifest.output_intent.file.empty()) {
-    BEIAN_ASSIGN_OR_RETURN(std::string profile, source.Read(manifest.output_intent.file));
+    BEIAN_ASSIGN_OR_RETURN(std::string profile, impl->source->Read(manifest.output_intent.file));
     BEIAN_ASSIGN_OR_RETURN(impl->output_intent, LoadOutputIntent(manifest.output_intent, std::move(profile)));
   }
   // "song" first: it is the default role of every style.
@@ -277,16 +330,17 @@ core::Result<PreparedLayout> Engine::Prepare(const Template& tmpl, const core::J
   BEIAN_RETURN_IF_ERROR(CheckOptions(data, trial));
   auto impl = std::make_unique<PreparedLayout::Impl>();
   impl->tmpl = &tmpl;
-  BEIAN_ASSIGN_OR_RETURN(impl->body, LayOutBody(tmpl, impl_->fonts, data, VariablesOf(trial)));
+  BEIAN_ASSIGN_OR_RETURN(const FontTable* fonts, this->fonts());
+  BEIAN_ASSIGN_OR_RETURN(impl->body, LayOutBody(tmpl, *fonts, data, VariablesOf(trial)));
   return PreparedLayout(std::move(impl));
 }
 
 core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::Json& data,
                                               const RenderOptions& options) const {
   BEIAN_RETURN_IF_ERROR(CheckOptions(data, options));
-  BEIAN_ASSIGN_OR_RETURN(LayoutResult layout,
-                         LayOut(tmpl, impl_->fonts, data, VariablesOf(options), QrPayload(options)));
-  return WriteDocument(tmpl, impl_->fonts, &impl_->subset_fonts,
+  BEIAN_ASSIGN_OR_RETURN(const FontTable* fonts, this->fonts());
+  BEIAN_ASSIGN_OR_RETURN(LayoutResult layout, LayOut(tmpl, *fonts, data, VariablesOf(options), QrPayload(options)));
+  return WriteDocument(tmpl, *fonts, &impl_->subset_fonts,
                        impl_->output_intent ? &*impl_->output_intent : nullptr, data, options, layout);
 }
 
@@ -296,10 +350,11 @@ core::Result<RenderedDocument> Engine::Render(const Template& tmpl, const core::
     return Render(tmpl, data, options);
   }
   BEIAN_RETURN_IF_ERROR(CheckOptions(data, options));
+  BEIAN_ASSIGN_OR_RETURN(const FontTable* fonts, this->fonts());
   BEIAN_ASSIGN_OR_RETURN(LayoutResult layout,
-                         AddRunningItems(tmpl, impl_->fonts, data, VariablesOf(options), QrPayload(options),
+                         AddRunningItems(tmpl, *fonts, data, VariablesOf(options), QrPayload(options),
                                          std::move(prepared.impl_->body.result)));
-  return WriteDocument(tmpl, impl_->fonts, &impl_->subset_fonts,
+  return WriteDocument(tmpl, *fonts, &impl_->subset_fonts,
                        impl_->output_intent ? &*impl_->output_intent : nullptr, data, options, layout);
 }
 

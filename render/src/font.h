@@ -3,7 +3,10 @@
 #define BEIAN_RENDER_FONT_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -16,11 +19,28 @@ struct hb_blob_t;
 
 namespace beian::render {
 
-// One loaded face: its character map and advances as flat tables, read once.
-// Immutable after Load, so any number of renders may read it at once.
+// One loaded face: its character map and advances as flat tables, read once, and the working
+// face subsets are cut from. Immutable after loading, so any number of renders may read it at
+// once.
 class Face {
  public:
-  static core::Result<std::unique_ptr<Face>> Load(const FontFaceSpec& spec, std::string bytes);
+  // Prepares the face `spec` names from its font file, whose SHA-256 must be the manifest's.
+  static core::Result<std::unique_ptr<Face>> Load(const FontFaceSpec& spec,
+                                                  std::shared_ptr<const FontFile> file);
+  // Prepares a face again when its stored working face turns out damaged.
+  using PrepareAgain = std::function<core::Result<std::unique_ptr<Face>>()>;
+  // A face as Write stored it: `stored` holds the bytes Write appended, at `offset`. The working
+  // face is checked against its CRC-32 when first needed, and taken from `prepare_again` if it
+  // differs. A last-resort face stores no working face: `file` is its font file, whose bytes are
+  // that face.
+  static core::Result<std::unique_ptr<Face>> Read(const FontFaceSpec& spec,
+                                                  std::shared_ptr<const FontFile> stored, size_t offset,
+                                                  std::shared_ptr<const FontFile> file,
+                                                  PrepareAgain prepare_again);
+  // Appends the prepared face: names, metrics, tables, then (unless last resort) the working
+  // face, which starts at an offset of `out` divisible by 16 (Read expects the same of its
+  // bytes). Returns that offset: the bytes before it are what Read checks at once.
+  size_t Write(std::string& out) const;
   ~Face();
 
   // Glyph id for a code point, 0 when the face has none.
@@ -41,17 +61,26 @@ class Face {
   int cap_height() const { return cap_height_; }
   const int* bbox() const { return bbox_; }
   // The face subsets are cut from (all glyphs at their original ids).
-  hb_face_t* working_face() const { return working_face_; }
+  core::Result<hb_face_t*> working_face() const;
 
  private:
   Face() = default;
+  // Makes working_face_ face `index` of `blob` (taken over).
+  void SetWorkingFace(hb_blob_t* blob, unsigned index);
+  // Names, metrics, advances and character map of `source`.
+  core::Status ReadTables(hb_face_t* source, const FontFaceSpec& spec);
+
   std::string id_;
   std::string ps_name_;
-  std::string bytes_;
-  hb_blob_t* blob_ = nullptr;
-  hb_face_t* face_ = nullptr;
-  hb_blob_t* working_blob_ = nullptr;
-  hb_face_t* working_face_ = nullptr;
+  bool last_resort_ = false;
+  // Mutable: a damaged stored working face is replaced when first checked.
+  mutable hb_blob_t* working_blob_ = nullptr;
+  mutable hb_face_t* working_face_ = nullptr;
+  // A stored working face, until working_face() has checked it.
+  std::optional<uint32_t> unchecked_crc_;
+  PrepareAgain prepare_again_;
+  mutable std::once_flag working_checked_;
+  mutable core::Status working_status_;
   std::vector<uint16_t> bmp_;
   std::unordered_map<char32_t, uint16_t> astral_;
   std::vector<uint16_t> advance_;

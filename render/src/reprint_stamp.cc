@@ -398,7 +398,8 @@ core::Result<std::string> Stamp(const FontTable& fonts, std::string_view origina
 core::Result<std::string> Engine::StampReprint(std::string_view original,
                                                const std::vector<std::string>& lines,
                                                const std::string& at) const {
-  return Stamp(fonts(), original, lines, at);
+  BEIAN_ASSIGN_OR_RETURN(const FontTable* fonts, this->fonts());
+  return Stamp(*fonts, original, lines, at);
 }
 
 }  // namespace beian::render

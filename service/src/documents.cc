@@ -41,7 +41,7 @@ std::string FilingDistrict(const core::Json& data) {
 }
 
 core::Json CheckDocument(const render::Kind& kind, core::Json data, const core::Date& today,
-                         std::vector<core::Problem>& problems) {
+                         const domain::HolidayCalendar& calendar, std::vector<core::Problem>& problems) {
   problems.clear();
   core::SchemaFindings schema = kind.schema->Check(data, core::kMaxListedProblems);
   // An array the schema refused as too long is cut to what it allows: nothing
@@ -64,22 +64,14 @@ core::Json CheckDocument(const render::Kind& kind, core::Json data, const core::
   std::unordered_set<std::string> refused;
   for (const core::Problem& p : problems) refused.insert(p.path);
 
-  const auto& calendar = domain::BundledHolidayCalendar();
-  if (!calendar.ok()) {
-    for (core::Problem& p : schema.problems) problems.push_back(std::move(p));
-    problems.push_back({"", "calendar.invalid", "节假日日历无法读取：" + calendar.status().message(),
-                        "the holiday calendar cannot be read: " + calendar.status().message()});
-    core::ListAtMost(problems, core::kMaxListedProblems, unlisted);
-    return data;
-  }
   std::vector<core::Problem> rules;
   const core::Status filled =
-      data.is_object() ? domain::FillDerivedFields(kind.name, data, calendar.value(), &rules)
+      data.is_object() ? domain::FillDerivedFields(kind.name, data, calendar, &rules)
                        : core::InvalidArgument("not an object");
   if (!filled.ok() && data.is_object() && !core::HasError(schema.problems)) {
     rules.push_back({"", "derive.failed", filled.message(), filled.message()});
   }
-  std::vector<core::Problem> checked = domain::Check(kind.name, data, calendar.value(), today);
+  std::vector<core::Problem> checked = domain::Check(kind.name, data, calendar, today);
   rules.insert(rules.end(), std::make_move_iterator(checked.begin()),
                std::make_move_iterator(checked.end()));
 

@@ -10,6 +10,7 @@
 #include "beian/core/civil_date.h"
 #include "beian/core/json.h"
 #include "beian/core/problem.h"
+#include "beian/domain/calendar.h"
 #include "beian/render/catalog.h"
 
 namespace beian::service {
@@ -23,9 +24,9 @@ namespace beian::service {
 // an array longer than its maxItems is one problem, and it is cut to maxItems before the
 // text policy and the rules see it. Returns the data with the fields the system derives
 // filled in (an acceptance receipt's deadline) — only worth using when no problem is an
-// error; `problems` receives the problems.
+// error; `problems` receives the problems. Working days are reckoned on `calendar`.
 core::Json CheckDocument(const render::Kind& kind, core::Json data, const core::Date& today,
-                         std::vector<core::Problem>& problems);
+                         const domain::HolidayCalendar& calendar, std::vector<core::Problem>& problems);
 
 // How many characters a verification key has (base32 of 10 bytes).
 inline constexpr size_t kVerificationKeyChars = 16;

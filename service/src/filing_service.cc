@@ -12,8 +12,10 @@
 #include <mutex>
 #include <condition_variable>
 #include <deque>
+#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -32,6 +34,7 @@
 #include "beian/core/digest.h"
 #include "beian/core/districts.h"
 #include "beian/core/kinds.h"
+#include "beian/core/log.h"
 #include "beian/domain/calendar.h"
 #include "beian/domain/rules.h"
 #include "beian/render/catalog.h"
@@ -83,14 +86,15 @@ bool SameKey(std::string_view a, std::string_view b) {
 
 // The issuers a kind.json declares: ["enterprise"], ["bureau"] (admin may
 // issue every kind) or ["admin"] (admin alone: the archive's own reports).
-core::Result<Role> IssuerOf(const render::Kind& kind) {
-  const core::Json* issuers = kind.manifest.Find("issuers");
+// Who issues the kind `name`, from its kind.json (`manifest`).
+core::Result<Role> IssuerOf(const std::string& name, const core::Json& manifest) {
+  const core::Json* issuers = manifest.Find("issuers");
   if (issuers != nullptr && issuers->is_array() && issuers->as_array().size() == 1 &&
       issuers->as_array()[0].is_string()) {
     core::Result<Role> role = ParseRole(issuers->as_array()[0].as_string());
     if (role.ok()) return *role;
   }
-  return core::InvalidArgument("templates/" + kind.name +
+  return core::InvalidArgument("templates/" + name +
                                "/kind.json: \"issuers\" must be [\"enterprise\"], [\"bureau\"] or [\"admin\"]");
 }
 
@@ -109,10 +113,38 @@ std::optional<archive::DocumentCursor> ParseCursor(const std::string& cursor) {
   return archive::DocumentCursor{cursor.substr(0, tilde), std::stoll(id)};
 }
 
-core::Result<const domain::HolidayCalendar*> BundledCalendar() {
-  const auto& calendar = domain::BundledHolidayCalendar();
-  if (!calendar.ok()) return core::Internal("the holiday calendar cannot be read: " + calendar.status().message());
-  return &calendar.value();
+// The calendar in `file`, or the bundled one for "".
+core::Result<std::shared_ptr<const domain::HolidayCalendar>> LoadCalendar(const std::string& file) {
+  if (file.empty()) {
+    const auto& bundled = domain::BundledHolidayCalendar();
+    if (!bundled.ok()) return core::Internal("the bundled holiday calendar cannot be read: " + bundled.status().message());
+    return std::make_shared<const domain::HolidayCalendar>(bundled.value());
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return core::NotFound("holiday calendar " + file + ": cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto json = core::ParseJson(text.str());
+  if (!json.ok()) return core::InvalidArgument("holiday calendar " + file + ": " + json.status().message());
+  auto calendar = domain::HolidayCalendar::Parse(*json);
+  if (!calendar.ok()) return core::InvalidArgument(file + ": " + calendar.status().message());
+  return std::make_shared<const domain::HolidayCalendar>(std::move(calendar).value());
+}
+
+CalendarInfo CalendarInfoOf(const domain::HolidayCalendar& calendar, const std::string& file) {
+  CalendarInfo info;
+  info.source = file.empty() ? "bundled" : file;
+  for (const domain::HolidayCalendar::Year& y : calendar.years()) {
+    CalendarInfo::Year year;
+    year.year = y.year;
+    year.notice = y.notice;
+    year.notice_no = y.notice_no;
+    year.published_on = y.published_on;
+    for (const auto& h : y.holidays) year.holidays.push_back({h.name, h.from.Iso(), h.to.Iso()});
+    for (const auto& w : y.working_days) year.working_days.push_back({w.date.Iso(), w.for_});
+    info.years.push_back(std::move(year));
+  }
+  return info;
 }
 
 // The counts an export or import reports.
@@ -220,7 +252,9 @@ struct FilingService::Impl {
       core::Result<archive::Document> d = archive->Get(id);
       core::Result<archive::Document> attached = d.ok() ? AttachOfdOf(*d) : d;
       if (!attached.ok() && attached.status().code() != core::Code::kAlreadyExists) {
-        std::cerr << "beian: no OFD for document " << id << ": " << attached.status().message() << "\n";
+        core::Log(core::LogLevel::kError, "ofd_failed", "no OFD for document " + std::to_string(id) + ": " +
+                                                             attached.status().message(),
+                  {{"document_id", std::to_string(id)}});
       }
     };
     for (int64_t after = 0;;) {
@@ -270,6 +304,10 @@ struct FilingService::Impl {
   mutable std::mutex public_url_mu;
   std::string public_url;
 
+  // Working days are reckoned on it (ServiceOptions::holiday_calendar).
+  std::shared_ptr<const domain::HolidayCalendar> calendar;
+  std::string calendar_file;
+
   // The accounts of people who sign in; kFailedPrecondition without an archive.
   core::Result<Accounts*> People();
 
@@ -283,13 +321,16 @@ struct FilingService::Impl {
   }
 
   // The fonts and every kind under `root`.
-  core::Status LoadTemplates(const std::string& root) {
-    render::FileFontSource source;
-    BEIAN_ASSIGN_OR_RETURN(std::string manifest_text, source.Read(root + "/fonts/manifest.json"));
+  core::Status LoadTemplates(const std::string& root, const std::string& face_cache,
+                             const std::vector<std::string>& only) {
+    auto source = std::make_shared<render::FileFontSource>();
+    BEIAN_ASSIGN_OR_RETURN(std::string manifest_text, source->Read(root + "/fonts/manifest.json"));
     BEIAN_ASSIGN_OR_RETURN(render::FontManifest manifest, render::ParseFontManifest(manifest_text));
-    BEIAN_ASSIGN_OR_RETURN(engine, render::Engine::Create(manifest, source));
+    render::EngineOptions engine_options;
+    engine_options.face_cache = face_cache;
+    BEIAN_ASSIGN_OR_RETURN(engine, render::Engine::Create(manifest, std::move(source), engine_options));
     for (const render::FontFaceSpec& face : manifest.faces) fonts.push_back({face.id, face.file, face.sha256});
-    BEIAN_ASSIGN_OR_RETURN(render::Catalog loaded, render::Catalog::Load(root + "/templates", *engine));
+    BEIAN_ASSIGN_OR_RETURN(render::Catalog loaded, render::Catalog::Load(root + "/templates", *engine, only));
     catalog = std::make_unique<render::Catalog>(std::move(loaded));
     for (const render::Kind* k : catalog->kinds()) {
       KindInfo info;
@@ -297,7 +338,7 @@ struct FilingService::Impl {
       info.title = k->title;
       info.current_version = k->current_version;
       for (const auto& [version, tmpl] : k->versions) info.versions.push_back(version);
-      BEIAN_ASSIGN_OR_RETURN(info.issuer, IssuerOf(*k));
+      BEIAN_ASSIGN_OR_RETURN(info.issuer, IssuerOf(k->name, k->manifest));
       info.schema = &k->schema_json;
       info.example = &k->example;
       kinds.emplace(k->name, std::move(info));
@@ -309,7 +350,7 @@ struct FilingService::Impl {
   core::Result<core::Json> CheckOrRefuse(const render::Kind& kind, core::Json data, const std::string& issued_at,
                                          std::vector<core::Problem>& problems) const {
     std::vector<core::Problem> found;
-    core::Json checked = CheckDocument(kind, std::move(data), DateOf(Now()), found);
+    core::Json checked = CheckDocument(kind, std::move(data), DateOf(Now()), *calendar, found);
     problems.insert(problems.end(), found.begin(), found.end());
     if (core::HasError(problems)) {
       return core::InvalidArgument("the data does not fit " + kind.name + " (" +
@@ -388,7 +429,7 @@ struct FilingService::Impl {
       return core::InvalidArgument("the Idempotency-Key was used for another request");
     }
     BEIAN_ASSIGN_OR_RETURN(archive::Document d, Visible(who, earlier->document_id));
-    return std::optional<DocumentInfo>(DocumentInfoOf(d, /*with_data=*/false));
+    return std::optional<DocumentInfo>(DocumentInfoOf(d, /*with_data=*/false, *calendar));
   }
 
   // 挂证: kInvalidArgument with a problem at each person of the new document
@@ -469,7 +510,7 @@ struct FilingService::Impl {
                                       changed.status().message());
     }
     BEIAN_RETURN_IF_ERROR(changed.status());
-    return DocumentInfoOf(*changed, /*with_data=*/false);
+    return DocumentInfoOf(*changed, /*with_data=*/false, *calendar);
   }
 
   // Issue's checks and rendering input: authority, the issue time, the data.
@@ -519,7 +560,9 @@ core::Result<std::unique_ptr<FilingService>> FilingService::Open(const ServiceOp
   impl->public_url = options.public_url;
   impl->fault = options.fault;
   impl->uploads = std::make_unique<UploadInspector>(options.uploads);
-  if (options.load_templates) BEIAN_RETURN_IF_ERROR(impl->LoadTemplates(options.root));
+  BEIAN_ASSIGN_OR_RETURN(impl->calendar, LoadCalendar(options.holiday_calendar));
+  impl->calendar_file = options.holiday_calendar;
+  if (options.load_templates) BEIAN_RETURN_IF_ERROR(impl->LoadTemplates(options.root, options.face_cache, options.kinds));
   if (!options.data_dir.empty()) {
     archive::ArchiveOptions archive_options;
     archive_options.now = options.now;
@@ -573,12 +616,40 @@ std::string FilingService::PublicUrl() const { return impl_->PublicUrl(); }
 
 std::vector<FontInfo> FilingService::Fonts() const { return impl_->fonts; }
 
+CalendarInfo FilingService::Calendar() const { return CalendarInfoOf(*impl_->calendar, impl_->calendar_file); }
+
+core::Result<CalendarInfo> FilingService::ReadCalendar(const std::string& file) {
+  BEIAN_ASSIGN_OR_RETURN(std::shared_ptr<const domain::HolidayCalendar> calendar, LoadCalendar(file));
+  return CalendarInfoOf(*calendar, file);
+}
+
+core::Status FilingService::LoadFonts() const {
+  if (impl_->engine == nullptr) return core::FailedPrecondition("no templates were loaded");
+  return impl_->engine->LoadFonts();
+}
+
 std::string FilingService::EngineVersion() { return render::EngineVersion(); }
 
 std::vector<const KindInfo*> FilingService::Kinds() const {
   std::vector<const KindInfo*> out;
   for (const auto& [name, info] : impl_->kinds) {
     if (info.issuer != Role::kAdmin) out.push_back(&info);
+  }
+  return out;
+}
+
+core::Result<std::vector<KindInfo>> FilingService::ListKinds(const std::string& root) {
+  BEIAN_ASSIGN_OR_RETURN(std::vector<render::KindListing> listed, render::ListKinds(root + "/templates"));
+  std::vector<KindInfo> out;
+  for (render::KindListing& k : listed) {
+    KindInfo info;
+    BEIAN_ASSIGN_OR_RETURN(info.issuer, IssuerOf(k.name, k.manifest));
+    if (info.issuer == Role::kAdmin) continue;
+    info.name = std::move(k.name);
+    info.title = std::move(k.title);
+    info.current_version = k.current_version;
+    info.versions = std::move(k.versions);
+    out.push_back(std::move(info));
   }
   return out;
 }
@@ -593,7 +664,7 @@ core::Result<std::vector<core::Problem>> FilingService::Validate(const std::stri
   const render::Kind* kind = impl_->RenderKind(kind_name);
   if (kind == nullptr) return core::NotFound("unknown kind \"" + kind_name + "\"");
   std::vector<core::Problem> problems;
-  CheckDocument(*kind, std::move(data), DateOf(impl_->Now()), problems);
+  CheckDocument(*kind, std::move(data), DateOf(impl_->Now()), *impl_->calendar, problems);
   return problems;
 }
 
@@ -788,7 +859,7 @@ core::Result<DocumentInfo> FilingService::Issue(const Identity& who, IssueReques
                attached.ok()) {
       d = std::move(attached);
     }
-    return DocumentInfoOf(*d, /*with_data=*/false);
+    return DocumentInfoOf(*d, /*with_data=*/false, *impl_->calendar);
   }
   if (d.status().code() != core::Code::kAlreadyExists) return d.status();
   // Another request won a race: the same key (answer its document), or a
@@ -812,7 +883,7 @@ core::Result<std::vector<StaffConflictInfo>> FilingService::Conflicts(const Iden
     info.person_key = c.hmac.substr(0, 16);
     for (const archive::Document& d : c.documents) {
       if (InScope(who, d)) {
-        info.documents.push_back(DocumentInfoOf(d, false));
+        info.documents.push_back(DocumentInfoOf(d, false, *impl_->calendar));
       } else {
         DocumentInfo outside;
         outside.number = d.number;
@@ -828,7 +899,7 @@ core::Result<std::vector<StaffConflictInfo>> FilingService::Conflicts(const Iden
 
 core::Result<DocumentInfo> FilingService::Get(const Identity& who, int64_t id) {
   BEIAN_ASSIGN_OR_RETURN(archive::Document d, impl_->Visible(who, id));
-  return DocumentInfoOf(d, /*with_data=*/true);
+  return DocumentInfoOf(d, /*with_data=*/true, *impl_->calendar);
 }
 
 core::Result<DocumentInfo> FilingService::GetByNumber(const Identity& who, std::string_view number) {
@@ -840,7 +911,7 @@ core::Result<DocumentInfo> FilingService::GetByNumber(const Identity& who, std::
     }
     return d.status();
   }
-  return DocumentInfoOf(*d, /*with_data=*/true);
+  return DocumentInfoOf(*d, /*with_data=*/true, *impl_->calendar);
 }
 
 core::Result<std::string> FilingService::ReadPdf(const Identity& who, int64_t id) {
@@ -921,15 +992,15 @@ core::Result<std::vector<QueueItem>> FilingService::Queue(const Identity& who) {
     return std::move(page.documents);
   };
   const core::Date today = DateOf(impl_->Now());
-  const core::Result<const domain::HolidayCalendar*> calendar = BundledCalendar();
+  const domain::HolidayCalendar& calendar = *impl_->calendar;
 
   std::vector<QueueItem> deciding;
   BEIAN_ASSIGN_OR_RETURN(std::vector<archive::Document> accepted, list(archive::DocumentStatus::kAccepted));
   for (const archive::Document& d : accepted) {
-    QueueItem item{DocumentInfoOf(d, /*with_data=*/false), "decision", std::nullopt, ""};
+    QueueItem item{DocumentInfoOf(d, /*with_data=*/false, *impl_->calendar), "decision", std::nullopt, ""};
     const core::Result<core::Date> due = core::Date::Parse(d.decision_due);
-    if (calendar.ok() && due.ok()) {
-      if (core::Result<int> left = (*calendar)->WorkingDaysUntil(today, *due); left.ok()) {
+    if (due.ok()) {
+      if (core::Result<int> left = calendar.WorkingDaysUntil(today, *due); left.ok()) {
         item.working_days_left = *left;
         item.warning = *left < 0 ? "overdue" : *left <= 2 ? "due_soon" : "";
       }
@@ -953,7 +1024,7 @@ core::Result<std::vector<QueueItem>> FilingService::Queue(const Identity& who) {
         BEIAN_ASSIGN_OR_RETURN(std::vector<archive::SignedCopy> copies, store->SignedCopiesOf(d.id));
         if (copies.empty()) continue;
       }
-      accepting.push_back(QueueItem{DocumentInfoOf(d, /*with_data=*/false), "acceptance", std::nullopt, ""});
+      accepting.push_back(QueueItem{DocumentInfoOf(d, /*with_data=*/false, *impl_->calendar), "acceptance", std::nullopt, ""});
     }
   }
   std::stable_sort(accepting.begin(), accepting.end(), [](const QueueItem& a, const QueueItem& b) {
@@ -1008,13 +1079,15 @@ core::Result<DocumentInfo> FilingService::Accept(const Identity& who, int64_t id
       return core::FailedPrecondition(d.number + " 是主管部门出具的文书，不需受理 / " + d.number +
                                       " is a bureau's own paper; only an enterprise's application is accepted");
     }
-    BEIAN_ASSIGN_OR_RETURN(const domain::HolidayCalendar* calendar, BundledCalendar());
     const core::Date today = DateOf(impl_->Now());
-    BEIAN_ASSIGN_OR_RETURN(core::Date due, domain::AcceptanceDeadline(*calendar, today));
+    // Provisional when it runs into a year whose arrangement is not installed
+    // yet: DocumentInfo says so, and reckons it again once it is.
+    BEIAN_ASSIGN_OR_RETURN(const domain::HolidayCalendar::Reckoned due,
+                           domain::AcceptanceDeadline(*impl_->calendar, today));
     change.from = {archive::DocumentStatus::kIssued, archive::DocumentStatus::kSigned};
     change.to = archive::DocumentStatus::kAccepted;
     change.accepted_on = today.Iso();
-    change.decision_due = due.Iso();
+    change.decision_due = due.date.Iso();
     return core::Status::Ok();
   });
 }
@@ -1150,7 +1223,7 @@ core::Result<SearchPage> FilingService::Search(const Identity& who, const Search
     return page.status();
   }
   SearchPage out;
-  for (const archive::Document& d : page->documents) out.documents.push_back(DocumentInfoOf(d, false));
+  for (const archive::Document& d : page->documents) out.documents.push_back(DocumentInfoOf(d, false, *impl_->calendar));
   if (page->next) out.next_cursor = page->next->issued_at + "~" + std::to_string(page->next->id);
   return out;
 }
@@ -1170,7 +1243,7 @@ core::Result<FileMatches> FilingService::Identify(const Identity& who, std::stri
     return ok;
   };
   for (const archive::Document& d : matches.documents) {
-    if (InScope(who, d)) out.documents.push_back(DocumentInfoOf(d, false));
+    if (InScope(who, d)) out.documents.push_back(DocumentInfoOf(d, false, *impl_->calendar));
   }
   for (const archive::SignedCopy& c : matches.signed_copies) {
     if (may_see(c.document_id)) out.signed_copies.push_back(SignedCopyInfoOf(c));
@@ -1294,28 +1367,29 @@ core::Result<VerifyOutcome> FilingService::Verify(const Identity& who,
 }
 
 core::Result<BagSummary> FilingService::Export(const Identity& who, const std::string& dir,
-                                               const ExportFilter& filter) {
+                                               const ExportFilter& filter,
+                                               const ProgressFn& progress) {
   BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "exporting"));
   BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
   archive::ExportFilter f;
   f.district = filter.district;
   f.year = filter.year;
   f.kind = filter.kind;
-  BEIAN_ASSIGN_OR_RETURN(archive::ExportSummary s, archive::ExportBag(*store, dir, f, who.Actor()));
+  BEIAN_ASSIGN_OR_RETURN(archive::ExportSummary s, archive::ExportBag(*store, dir, f, who.Actor(), progress));
   BagSummary out = BagSummaryOf(s);
   out.manifest_sha256 = s.manifest_sha256;
   return out;
 }
 
 core::Result<MigrationSummary> FilingService::Migrate(const Identity& who, const std::string& to_dir,
-                                                      const std::string& to_catalog) {
+                                                      const std::string& to_catalog, const ProgressFn& progress) {
   BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "migrating the archive"));
   BEIAN_RETURN_IF_ERROR(impl_->Store().status());
   auto name = [](const std::string& dir, const std::string& catalog) {
     return catalog.empty() ? dir + " (SQLite)" : dir + " (catalog " + core::RedactPostgresUrl(catalog) + ")";
   };
   BEIAN_ASSIGN_OR_RETURN(const archive::CopySummary copied,
-                         archive::CopyArchive(impl_->archive_dir, impl_->archive_catalog, to_dir, to_catalog));
+                         archive::CopyArchive(impl_->archive_dir, impl_->archive_catalog, to_dir, to_catalog, progress));
   archive::ArchiveOptions options;
   options.now = impl_->now;
   options.signing_key = impl_->signing_key_option;
@@ -1339,10 +1413,82 @@ core::Result<MigrationSummary> FilingService::Migrate(const Identity& who, const
   return summary;
 }
 
-core::Result<BagSummary> FilingService::Import(const Identity& who, const std::string& dir) {
+namespace {
+
+// The staff index key's file in an archive folder.
+std::string StaffIndexKeyPath(const std::string& data_dir) { return data_dir + "/staff-index.key"; }
+
+BackupInfo BackupInfoOf(const archive::BackupSummary& s) {
+  BackupInfo info;
+  info.documents = s.documents;
+  info.audit_entries = s.audit_entries;
+  info.blobs = s.blobs;
+  info.blob_bytes = s.blob_bytes;
+  info.last_checkpoint = s.last_checkpoint;
+  info.kept_apart = s.kept_apart;
+  return info;
+}
+
+}  // namespace
+
+core::Result<BackupInfo> FilingService::Backup(const Identity& who, const std::string& to_dir,
+                                               const std::string& keys_dir, const ProgressFn& progress) {
+  BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "backing up the archive"));
+  BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
+  BEIAN_ASSIGN_OR_RETURN(
+      const archive::BackupSummary copied,
+      archive::BackupArchive(impl_->archive_dir, impl_->archive_catalog, to_dir,
+                             {{"checkpoint.pem", impl_->signing_key_path},
+                              {"staff-index.key", StaffIndexKeyPath(impl_->archive_dir)}},
+                             keys_dir, progress));
+  archive::NewAuditEntry entry;
+  entry.actor = who.Actor();
+  entry.action = "backup";
+  entry.subject = to_dir;
+  entry.detail = core::Json::MakeObject();
+  entry.detail.Set("documents", copied.documents);
+  entry.detail.Set("audit_entries", copied.audit_entries);
+  entry.detail.Set("blobs", copied.blobs);
+  entry.detail.Set("keys_apart", keys_dir.empty() ? core::Json() : core::Json(keys_dir));
+  BEIAN_RETURN_IF_ERROR(store->AppendAudit(entry).status());
+  return BackupInfoOf(copied);
+}
+
+core::Result<BackupInfo> FilingService::Restore(const ServiceOptions& options, const std::string& backup_dir,
+                                                const std::string& keys_dir, const std::string& actor,
+                                                const ProgressFn& progress) {
+  const std::string signing_key =
+      options.signing_key.empty() ? options.data_dir + "/keys/checkpoint.pem" : options.signing_key;
+  BEIAN_ASSIGN_OR_RETURN(
+      const archive::BackupSummary restored,
+      archive::RestoreArchive(backup_dir, options.data_dir, options.catalog,
+                              {{"checkpoint.pem", signing_key}, {"staff-index.key", StaffIndexKeyPath(options.data_dir)}},
+                              keys_dir, progress));
+  archive::ArchiveOptions archive_options;
+  archive_options.now = options.now;
+  archive_options.signing_key = options.signing_key;
+  BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<archive::CatalogArchive> target,
+                         archive::OpenArchive(options.data_dir, options.catalog, archive_options));
+  archive::NewAuditEntry entry;
+  entry.actor = LocalAdministrator(actor).Actor();
+  entry.action = "restore";
+  entry.subject = options.catalog.empty() ? options.data_dir
+                                          : options.data_dir + " (catalog " + core::RedactPostgresUrl(options.catalog) + ")";
+  entry.detail = core::Json::MakeObject();
+  entry.detail.Set("from", backup_dir);
+  entry.detail.Set("documents", restored.documents);
+  entry.detail.Set("audit_entries", restored.audit_entries);
+  entry.detail.Set("last_checkpoint", restored.last_checkpoint);
+  BEIAN_RETURN_IF_ERROR(target->AppendAudit(entry).status());
+  BEIAN_RETURN_IF_ERROR(target->WriteCheckpoint().status());
+  return BackupInfoOf(restored);
+}
+
+core::Result<BagSummary> FilingService::Import(const Identity& who, const std::string& dir,
+                                               const ProgressFn& progress) {
   BEIAN_RETURN_IF_ERROR(RequireAdmin(who, "importing"));
   BEIAN_ASSIGN_OR_RETURN(archive::Archive * store, impl_->Store());
-  BEIAN_ASSIGN_OR_RETURN(archive::ImportSummary s, archive::ImportBag(*store, dir, who.Actor()));
+  BEIAN_ASSIGN_OR_RETURN(archive::ImportSummary s, archive::ImportBag(*store, dir, who.Actor(), progress));
   // The persons of the imported documents join the staff index.
   BEIAN_RETURN_IF_ERROR(impl_->IndexStaffOfOlderDocuments());
   return BagSummaryOf(s);

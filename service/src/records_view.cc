@@ -1,6 +1,7 @@
 #include "records_view.h"
 
 #include "beian/core/id_numbers.h"
+#include "beian/domain/rules.h"
 #include "documents.h"
 
 namespace beian::service {
@@ -98,7 +99,7 @@ TokenInfo TokenInfoOf(const archive::AccessToken& t) {
   return out;
 }
 
-DocumentInfo DocumentInfoOf(const archive::Document& d, bool with_data) {
+DocumentInfo DocumentInfoOf(const archive::Document& d, bool with_data, const domain::HolidayCalendar& calendar) {
   DocumentInfo out;
   out.id = d.id;
   out.number = d.number;
@@ -121,6 +122,12 @@ DocumentInfo DocumentInfoOf(const archive::Document& d, bool with_data) {
   out.status = std::string(archive::DocumentStatusName(d.status));
   out.accepted_on = d.accepted_on;
   out.decision_due = d.decision_due;
+  if (core::Result<core::Date> accepted = core::Date::Parse(d.accepted_on); accepted.ok() && !d.decision_due.empty()) {
+    if (auto due = domain::AcceptanceDeadline(calendar, *accepted); due.ok()) {
+      out.decision_due = due->date.Iso();
+      out.decision_due_provisional = due->provisional;
+    }
+  }
   out.filing_number = d.filing_number;
   out.decided_at = d.decided_at;
   out.revoked_at = d.revoked_at;

@@ -6,6 +6,7 @@
 #include "beian/archive/records.h"
 #include "beian/archive/verify_report.h"
 #include "beian/core/json.h"
+#include "beian/domain/calendar.h"
 #include "beian/service/identity.h"
 #include "beian/service/views.h"
 
@@ -24,8 +25,10 @@ TokenInfo TokenInfoOf(const archive::AccessToken& token);
 Identity IdentityOf(const archive::User& user);
 UserInfo UserInfoOf(const archive::User& user);
 
-// Names masked of ID numbers; `data` parsed only when `with_data`.
-DocumentInfo DocumentInfoOf(const archive::Document& d, bool with_data);
+// Names masked of ID numbers; `data` parsed only when `with_data`; the
+// decision deadline reckoned on `calendar` (firm once it holds every year the
+// 10 working days reach, else provisional).
+DocumentInfo DocumentInfoOf(const archive::Document& d, bool with_data, const domain::HolidayCalendar& calendar);
 SignedCopyInfo SignedCopyInfoOf(const archive::SignedCopy& c);
 ReprintInfo ReprintInfoOf(const archive::Reprint& r);
 

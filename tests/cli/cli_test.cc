@@ -19,6 +19,7 @@ using testing::TempDir;
 
 const std::string kBinary = BEIAN_BINARY;
 const std::string kTime = "2026-11-27T10:00:00+08:00";
+namespace fs = std::filesystem;
 
 std::string Example(const std::string& kind) {
   return testing::SourceRoot() + "/templates/" + kind + "/example.json";
@@ -79,7 +80,7 @@ TEST(CliTest, KindsListsEveryKindWithItsVersion) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* kind : {"qualification-verification\tv1", "commitment-letter\tv1", "authorization-letter\tv1",
                            "contract-filing\tv1", "preliminary-contract-filing\tv1", "out-of-town-contract-filing\tv1",
-                           "promotion-notice\tv1", "site-verification\tv1", "acceptance-receipt\tv1"}) {
+                           "promotion-notice\tv1", "site-verification\tv1", "acceptance-receipt\tv2\t(v1,v2)"}) {
     EXPECT_NE(r.out.find(kind), std::string::npos) << r.out;
   }
 }
@@ -122,6 +123,34 @@ TEST(CliTest, AnInstalledBinaryFindsItsSharedFilesAndSaysItsVersion) {
   ASSERT_EQ(from_install.exit_code, 0) << from_install.err;
   ASSERT_EQ(Render("commitment-letter", Example("commitment-letter"), out.File("built.pdf")).exit_code, 0);
   EXPECT_EQ(testing::ReadFileOrDie(out.File("installed.pdf")), testing::ReadFileOrDie(out.File("built.pdf")));
+}
+
+// The prepared faces are kept in the cache folder (BEIAN_CACHE, --cache, else
+// XDG_CACHE_HOME/beian or ~/.cache/beian): the first process fills it, the
+// next reads it, and both write the bytes a process without a cache writes.
+TEST(CliTest, PreparedFacesAreCachedAndChangeNoByte) {
+  TempDir dir, home;
+  auto render = [&](const std::vector<std::string>& env, const std::string& out) {
+    std::vector<std::string> argv = {"env", "-u", "BEIAN_CACHE", "-u", "XDG_CACHE_HOME", "-u", "CACHE_DIRECTORY"};
+    argv.insert(argv.end(), env.begin(), env.end());
+    for (const std::string& a : {kBinary, std::string("render"), std::string("commitment-letter"),
+                                 Example("commitment-letter"), std::string("-o"), dir.File(out),
+                                 std::string("--issued-at"), std::string(kTime), std::string("--number"),
+                                 std::string("CNS-20261127-A1")}) {
+      argv.push_back(a);
+    }
+    ProcessResult r = beian::testing::Run(argv);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return testing::ReadFileOrDie(dir.File(out));
+  };
+  const std::string none = render({"BEIAN_CACHE="}, "none.pdf");
+  EXPECT_EQ(render({"HOME=" + home.path()}, "filled.pdf"), none);
+  std::vector<std::string> faces;
+  for (const auto& e : fs::directory_iterator(home.path() + "/.cache/beian")) faces.push_back(e.path().filename());
+  EXPECT_EQ(faces.size(), 6u) << "one file per face of fonts/manifest.json";
+  EXPECT_EQ(render({"HOME=" + home.path()}, "cached.pdf"), none);
+  EXPECT_EQ(render({"HOME=/nonexistent", "XDG_CACHE_HOME=" + home.path() + "/xdg"}, "xdg.pdf"), none);
+  EXPECT_TRUE(fs::is_directory(home.path() + "/xdg/beian"));
 }
 
 TEST(CliTest, RenderWritesThePdfAndIsRepeatable) {
@@ -395,6 +424,28 @@ TEST(CliTest, CheckpointsKeptElsewhereCatchARewrittenLogAndProofsCheckOffline) {
   EXPECT_NE(rewritten.out.find("since: the log does not extend"), std::string::npos) << rewritten.out;
   // A line that is no checkpoint is a usage error.
   EXPECT_EQ(beian::testing::Run({kBinary, "--data", var, "archive", "verify", "--since", "yesterday"}).exit_code, 2);
+}
+
+// A long command shows its progress on a terminal, and writes nothing of it
+// into a pipe: `script` gives it a terminal here.
+TEST(CliTest, ProgressLinesAreForATerminalOnly) {
+  TempDir dir;
+  const std::string var = dir.File("var");
+  for (const char* kind : {"contract-filing", "commitment-letter", "authorization-letter"}) {
+    ASSERT_EQ(beian::testing::Run({kBinary, "--data", var, "archive", "ingest", kind, Example(kind)}).exit_code, 0);
+  }
+  ProcessResult piped = beian::testing::Run({kBinary, "--data", var, "archive", "verify"});
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(piped.err.find("re-rendered 3/3"), std::string::npos) << piped.err;
+  EXPECT_NE(piped.out.find("clean: 3 documents re-rendered"), std::string::npos) << piped.out;
+
+  const std::string command = kBinary + " --data " + var + " archive backup " + dir.File("backup") + " && " + kBinary +
+                              " --data " + var + " archive verify";
+  ProcessResult terminal = beian::testing::Run({"script", "-qefc", command, "/dev/null"});
+  ASSERT_EQ(terminal.exit_code, 0) << terminal.out << terminal.err;
+  EXPECT_NE(terminal.out.find("\rdocuments re-rendered 3/3 (100 %)"), std::string::npos) << terminal.out;
+  EXPECT_NE(terminal.out.find("\rblobs "), std::string::npos) << terminal.out;
+  EXPECT_NE(terminal.out.find("clean: 3 documents re-rendered"), std::string::npos) << terminal.out;
 }
 
 TEST(CliTest, ArchiveCheckReportsEveryItemAsJsonAndAsAPdf) {

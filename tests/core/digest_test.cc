@@ -90,5 +90,16 @@ TEST(DigestTest, PreparedHmacMatchesTheOneShot) {
   }
 }
 
+// A file read in chunks hashes as the whole: the backup checks each blob so.
+TEST(DigestTest, Sha256StreamOfPiecesIsTheSha256OfTheWhole) {
+  std::string whole;
+  for (int i = 0; i < 5000; ++i) whole += "北京市物业服务企业" + std::to_string(i);
+  Sha256Stream stream;
+  for (size_t at = 0; at < whole.size(); at += 4093) stream.Update(std::string_view(whole).substr(at, 4093));
+  EXPECT_EQ(stream.FinalHex(), Sha256Hex(whole));
+  Sha256Stream empty;
+  EXPECT_EQ(empty.FinalHex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 }  // namespace
 }  // namespace beian::core

@@ -151,11 +151,19 @@ TEST(HolidayCalendarTest, NegativeCountIsInvalid) {
 TEST(HolidayCalendarTest, ParsesAMinimalCalendar) {
   core::Result<HolidayCalendar> calendar = HolidayCalendar::Parse(Parse(R"({
     "years": [{"year": 2025, "notice": "国办发明电〔2024〕12号",
-      "holidays": [{"name": "元旦", "from": "2025-01-01", "to": "2025-01-01"}],
-      "working_days": []}]})"));
+      "holidays": [{"name": "元旦", "from": "2025-01-01", "to": "2025-01-01"},
+                   {"name": "春节", "from": "2025-01-28", "to": "2025-02-04"},
+                   {"name": "清明节", "from": "2025-04-04", "to": "2025-04-06"},
+                   {"name": "劳动节", "from": "2025-05-01", "to": "2025-05-05"},
+                   {"name": "端午节", "from": "2025-05-31", "to": "2025-06-02"},
+                   {"name": "国庆节、中秋节", "from": "2025-10-01", "to": "2025-10-08"}],
+      "working_days": [{"date": "2025-01-26", "for": "春节"}]}]})"));
   ASSERT_TRUE(calendar.ok()) << calendar.status().ToString();
   EXPECT_FALSE(*calendar->IsWorkingDay(D("2025-01-01")));
   EXPECT_TRUE(*calendar->IsWorkingDay(D("2025-01-02")));
+  ASSERT_EQ(calendar->years().size(), 1u);
+  EXPECT_EQ(calendar->years()[0].holidays.size(), 6u);
+  EXPECT_EQ(calendar->years()[0].working_days[0].for_, "春节");
 }
 
 TEST(HolidayCalendarTest, RejectsMalformedCalendars) {
@@ -191,6 +199,19 @@ TEST(HolidayCalendarTest, RejectsMalformedCalendars) {
          "holidays": [{"from": "2025-10-11", "to": "2025-10-11"}],
          "working_days": [{"date": "2025-10-11"}]}]})",
        "both"},
+      {"a festival missing",
+       R"({"years": [{"year": 2027, "notice": "n", "working_days": [],
+         "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"},
+                      {"name": "春节", "from": "2027-02-05", "to": "2027-02-11"}]}]})",
+       "2027 is incomplete: no 清明 among its holidays at /years/0/holidays"},
+      {"a holiday of another year",
+       R"({"years": [{"year": 2027, "notice": "n", "working_days": [],
+         "holidays": [{"name": "元旦", "from": "2026-01-01", "to": "2026-01-03"}]}]})",
+       "is not in 2027 at /years/0/holidays/0"},
+      {"a make-up day of another year",
+       R"({"years": [{"year": 2027, "notice": "n", "holidays": [],
+         "working_days": [{"date": "2029-01-06"}]}]})",
+       "is not in 2027 at /years/0/working_days/0"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

@@ -199,12 +199,25 @@ TEST(DeriveTest, ADeadlineOutsideTheCalendarIsAnError) {
   ASSERT_FALSE(derived.ok());
   EXPECT_EQ(derived.status().code(), core::Code::kOutOfRange);
 
-  derived = Derive("acceptance-receipt",
-                   With(testing::AcceptanceReceiptData(), "/accepted_on",
-                        "2026-12-28"),
+}
+
+// Into the year after the calendar's last: derived, and marked provisional.
+TEST(DeriveTest, ADeadlineInAnUnpublishedYearIsDerivedAsProvisional) {
+  core::Result<core::Json> derived =
+      Derive("acceptance-receipt", With(testing::AcceptanceReceiptData(), "/accepted_on", "2026-12-28"), Calendar(),
+             nullptr);
+  ASSERT_TRUE(derived.ok()) << derived.status().ToString();
+  EXPECT_EQ(derived->Find("deadline")->as_string(), "2027-01-11");
+  ASSERT_NE(derived->Find("deadline_provisional"), nullptr);
+  EXPECT_TRUE(derived->Find("deadline_provisional")->as_bool());
+  // A firm deadline carries no flag, and a flag given for one is turned off.
+  derived = Derive("acceptance-receipt", With(testing::AcceptanceReceiptData(), "/deadline_provisional", true),
                    Calendar(), nullptr);
-  ASSERT_FALSE(derived.ok());
-  EXPECT_EQ(derived.status().code(), core::Code::kOutOfRange);
+  ASSERT_TRUE(derived.ok());
+  EXPECT_FALSE(derived->Find("deadline_provisional")->as_bool());
+  EXPECT_EQ(Derive("acceptance-receipt", testing::AcceptanceReceiptData(), Calendar(), nullptr)
+                ->Find("deadline_provisional"),
+            nullptr);
 }
 
 TEST(DeriveTest, AReceiptNeedsAValidAcceptanceDate) {

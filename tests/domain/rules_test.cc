@@ -42,16 +42,29 @@ void ExpectOnly(const std::vector<core::Problem>& problems,
 
 TEST(AcceptanceDeadlineTest, CountsTenWorkingDays) {
   EXPECT_EQ(kAcceptanceWorkingDays, 10);
-  EXPECT_EQ(*AcceptanceDeadline(Calendar(), D("2026-11-27")), D("2026-12-11"));
-  EXPECT_EQ(*AcceptanceDeadline(Calendar(), D("2025-09-30")), D("2025-10-21"));
-  EXPECT_EQ(*AcceptanceDeadline(Calendar(), D("2026-04-30")), D("2026-05-18"));
+  EXPECT_EQ(AcceptanceDeadline(Calendar(), D("2026-11-27"))->date, D("2026-12-11"));
+  EXPECT_EQ(AcceptanceDeadline(Calendar(), D("2025-09-30"))->date, D("2025-10-21"));
+  EXPECT_EQ(AcceptanceDeadline(Calendar(), D("2026-04-30"))->date, D("2026-05-18"));
+  EXPECT_FALSE(AcceptanceDeadline(Calendar(), D("2026-11-27"))->provisional);
 }
 
-TEST(AcceptanceDeadlineTest, OutsideTheCalendarIsAnError) {
-  core::Result<Date> deadline = AcceptanceDeadline(Calendar(), D("2030-06-03"));
-  ASSERT_FALSE(deadline.ok());
-  EXPECT_EQ(deadline.status().code(), core::Code::kOutOfRange);
-  EXPECT_FALSE(AcceptanceDeadline(Calendar(), D("2026-12-28")).ok());
+// A 受理 late in the last published year: the days in the next are counted
+// Monday to Friday, and the deadline says it is provisional.
+TEST(AcceptanceDeadlineTest, RunningIntoAnUnpublishedYearIsProvisional) {
+  core::Result<HolidayCalendar::Reckoned> due = AcceptanceDeadline(Calendar(), D("2026-12-28"));
+  ASSERT_TRUE(due.ok()) << due.status().ToString();
+  // 12-29, 12-30, 12-31, then 2027-01-01 (a Friday, its 元旦 unknown) and 01-04..01-08, 01-11.
+  EXPECT_EQ(due->date, D("2027-01-11"));
+  EXPECT_TRUE(due->provisional);
+  EXPECT_EQ(due->unpublished, std::vector<int>{2027});
+}
+
+TEST(AcceptanceDeadlineTest, FarOutsideTheCalendarIsAnError) {
+  for (const char* day : {"2030-06-03", "2024-12-30"}) {
+    core::Result<HolidayCalendar::Reckoned> deadline = AcceptanceDeadline(Calendar(), D(day));
+    ASSERT_FALSE(deadline.ok()) << day;
+    EXPECT_EQ(deadline.status().code(), core::Code::kOutOfRange) << day;
+  }
 }
 
 // --- licensed_since by year ---
@@ -485,6 +498,14 @@ TEST(AcceptanceReceiptRuleTest, OutsideTheCalendarIsAnError) {
   ExpectOnly(problems, "/accepted_on", "receipt.outside_calendar");
   EXPECT_NE(problems[0].message.find("只收录了2025、2026年"), std::string::npos)
       << problems[0].message;
+}
+
+TEST(AcceptanceReceiptRuleTest, ADeadlineInAnUnpublishedYearIsAProvisionalWarning) {
+  core::Json data = With(testing::AcceptanceReceiptData(), "/accepted_on", "2026-12-28");
+  std::vector<core::Problem> problems = CheckAcceptanceDeadline(Receipt(data), Calendar());
+  ExpectOnly(problems, "/deadline", "receipt.deadline_provisional", Severity::kWarning);
+  EXPECT_NE(problems[0].message.find("2027年节假日安排尚未收录"), std::string::npos) << problems[0].message;
+  EXPECT_NE(problems[0].message.find("2027年1月11日"), std::string::npos) << problems[0].message;
 }
 
 TEST(AcceptanceReceiptRuleTest, WarnsAboutHolidaysAndWrongDeadlines) {

@@ -3,9 +3,13 @@
 // it, and a setting beian does not know stops the server with its name.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
+#include "beian/core/json.h"
 #include "beian_server.h"
 #include "http_client.h"
 #include "process.h"
@@ -22,6 +26,32 @@ TEST(ServeConfigTest, TheShippedDefaultServesAndTheCommandLineWinsOverIt) {
   ASSERT_NE(server.port(), 0) << server.Stderr();
   EXPECT_NE(server.port(), 8080);
   EXPECT_EQ(beian::testing::HttpClient(server.port()).Get("/healthz").status, 200);
+}
+
+// The server's own log: one JSON line an event, with its time, level and
+// name, from serving to stopped.
+TEST(ServeConfigTest, TheServersOwnLogIsJsonLines) {
+  TempDir dir;
+  BeianServer server(dir.path() + "/var");
+  ASSERT_NE(server.port(), 0) << server.Stderr();
+  EXPECT_EQ(beian::testing::HttpClient(server.port()).Get("/healthz").status, 200);
+  ASSERT_EQ(server.Terminate(), 0) << server.Stderr();
+  std::vector<std::string> events;
+  std::istringstream lines(server.Stderr());
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    auto event = core::ParseJson(line);
+    ASSERT_TRUE(event.ok()) << "not a JSON line: " << line;
+    for (const char* key : {"time", "level", "event", "message"}) {
+      ASSERT_NE(event->Find(key), nullptr) << key << " in " << line;
+    }
+    EXPECT_EQ(event->Find("time")->as_string().substr(23), "+08:00") << line;
+    events.push_back(event->Find("event")->as_string());
+  }
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.front(), "serving");
+  EXPECT_EQ(events.back(), "stopped");
+  EXPECT_NE(std::find(events.begin(), events.end(), "draining"), events.end());
 }
 
 TEST(ServeConfigTest, AnUnknownSettingOrBrokenJsonStopsTheServerNamingIt) {

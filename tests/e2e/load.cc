@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "beian/core/digest.h"
+#include "beian/core/json.h"
 #include "http_client.h"
 
 namespace beian::e2e {
@@ -31,6 +32,20 @@ int64_t LoadResult::ServerErrors() const {
     }
   }
   return n;
+}
+
+std::vector<std::string> ExampleBodies(uint16_t port, const std::string& token) {
+  testing::HttpClient setup(port, token);
+  const core::Json kinds = setup.Get("/v1/kinds").Json();
+  std::vector<std::string> bodies;
+  for (const core::Json& k : kinds.Find("kinds")->as_array()) {
+    const std::string kind = k.Find("kind")->as_string();
+    core::Json body = core::Json::MakeObject();
+    body.Set("kind", kind);
+    body.Set("data", setup.Get("/v1/kinds/" + kind + "/example").Json());
+    bodies.push_back(core::WriteJson(body));
+  }
+  return bodies;
 }
 
 LoadResult RunLoad(uint16_t port, const std::string& token,

@@ -44,6 +44,10 @@ struct LoadResult {
   int64_t ServerErrors() const;  // 5xx of either kind
 };
 
+// The POST /v1/documents bodies of every kind's example, as the server at
+// `port` lists them (`token`'s kinds).
+std::vector<std::string> ExampleBodies(uint16_t port, const std::string& token);
+
 // `clients` threads, each with its own keep-alive connection, POST the JSON
 // bodies (in turn) to /v1/documents for `duration`, with `token`.
 LoadResult RunLoad(uint16_t port, const std::string& token,

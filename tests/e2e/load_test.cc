@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "beian/core/digest.h"
-#include "beian/core/json.h"
 #include "beian_server.h"
 #include "http_client.h"
 #include "load.h"
@@ -27,16 +26,7 @@ TEST(LoadTest, SixteenClientsForThirtySecondsLoseNothing) {
   ASSERT_NE(server.port(), 0) << server.Stderr();
 
   // Every kind's example, so that all templates run concurrently.
-  HttpClient setup(server.port(), token);
-  std::vector<std::string> bodies;
-  const core::Json kinds = setup.Get("/v1/kinds").Json();
-  for (const core::Json& k : kinds.Find("kinds")->as_array()) {
-    const std::string kind = k.Find("kind")->as_string();
-    core::Json body = core::Json::MakeObject();
-    body.Set("kind", kind);
-    body.Set("data", setup.Get("/v1/kinds/" + kind + "/example").Json());
-    bodies.push_back(core::WriteJson(body));
-  }
+  const std::vector<std::string> bodies = ExampleBodies(server.port(), token);
   ASSERT_EQ(bodies.size(), 9u);
 
   LoadOptions options;

@@ -63,9 +63,9 @@ const Fixture& LoadFixture() {
     const std::string root = beian::testing::SourceRoot();
     auto manifest = beian::render::ParseFontManifest(beian::testing::ReadFileOrDie(root + "/fonts/manifest.json"));
     if (!manifest.ok()) Fail("fonts/manifest.json: " + manifest.status().ToString());
-    beian::render::FileFontSource source;
-    auto engine = beian::render::Engine::Create(*manifest, source);
+    auto engine = beian::render::Engine::Create(*manifest, std::make_shared<beian::render::FileFontSource>());
     if (!engine.ok()) Fail("fonts: " + engine.status().ToString());
+    if (beian::core::Status fonts = (*engine)->LoadFonts(); !fonts.ok()) Fail("fonts: " + fonts.ToString());
     auto* out = new Fixture;
     out->engine = std::move(engine).value();
     auto catalog = beian::render::Catalog::Load(root + "/templates", *out->engine);

@@ -19,8 +19,7 @@ namespace beian::render {
 inline core::Result<std::unique_ptr<Engine>> OpenEngine() {
   BEIAN_ASSIGN_OR_RETURN(FontManifest manifest,
                          ParseFontManifest(testing::ReadFileOrDie(testing::SourceRoot() + "/fonts/manifest.json")));
-  FileFontSource source;
-  return Engine::Create(manifest, source);
+  return Engine::Create(manifest, std::make_shared<FileFontSource>());
 }
 
 // A suite with the engine and every kind of templates/, loaded once for the suite.

@@ -476,6 +476,73 @@ TEST_F(FilingServiceTest, TheLifecycleIsTheBureausAndFollowsItsOrder) {
   EXPECT_EQ(transitions, 3);
 }
 
+// A 受理 on 2026-12-28, when the calendar holds 2025–2026 only: the decision
+// deadline runs into 2027 and is stated as provisional, in the API and on the
+// receipt's paper; once the operator installs 2027's arrangement (a calendar
+// file beside the config), the same acceptance reckons firm.
+TEST_F(FilingServiceTest, ADeadlineInAnUnpublishedYearIsProvisionalUntilTheYearIsInstalled) {
+  const Identity ruixiang = Enterprise(kRuixiang, kRuixiangName);
+  const Identity chaoyang = Bureau("朝阳区", "北京市朝阳区住房和城乡建设委员会");
+  auto doc = Issue(ruixiang, "contract-filing", Example("contract-filing"));
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  SetNow("2026-12-28T10:00:00+08:00");
+  auto accepted = service_->Accept(chaoyang, doc->id);
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  EXPECT_EQ(accepted->decision_due, "2027-01-11");  // 2027 counted Monday to Friday
+  EXPECT_TRUE(accepted->decision_due_provisional);
+
+  core::Json receipt_data = Example("acceptance-receipt");
+  receipt_data.Set("accepted_on", "2026-12-28");
+  std::vector<core::Problem> problems;
+  auto receipt = service_->Issue(chaoyang, IssueRequest{"acceptance-receipt", receipt_data, "", ""}, problems);
+  ASSERT_TRUE(receipt.ok()) << receipt.status().ToString();
+  EXPECT_TRUE(std::any_of(problems.begin(), problems.end(),
+                          [](const core::Problem& p) { return p.code == "receipt.deadline_provisional"; }));
+  EXPECT_EQ(receipt->template_version, 2);
+  auto pdf = service_->ReadPdf(chaoyang, receipt->id);
+  ASSERT_TRUE(pdf.ok());
+  TempDir files;
+  testing::WriteFileOrDie(files.File("receipt.pdf"), *pdf);
+  const std::string text = testing::PdfText(files.File("receipt.pdf"));
+  EXPECT_NE(text.find("本机关将于2027年1月11日前作出决定（办理时限：10个工作日；该日期为暂定"), std::string::npos) << text;
+  EXPECT_NE(text.find("（暂定）"), std::string::npos) << text;
+
+  // The operator's calendar with 2027 (test data shaped as a notice would be).
+  const std::string bundled = testing::ReadFileOrDie(testing::SourceRoot() + "/domain/data/holidays-cn.json");
+  core::Json calendar = core::ParseJson(bundled).value();
+  calendar.Find("years")->Push(core::ParseJson(R"({"year": 2027, "notice": "（测试用）2027年部分节假日安排",
+      "holidays": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"},
+                   {"name": "春节", "from": "2027-02-06", "to": "2027-02-12"},
+                   {"name": "清明节", "from": "2027-04-03", "to": "2027-04-05"},
+                   {"name": "劳动节", "from": "2027-05-01", "to": "2027-05-05"},
+                   {"name": "端午节", "from": "2027-06-09", "to": "2027-06-11"},
+                   {"name": "中秋节", "from": "2027-09-15", "to": "2027-09-17"},
+                   {"name": "国庆节", "from": "2027-10-01", "to": "2027-10-07"}],
+      "working_days": [{"date": "2027-02-13", "for": "春节"}]})").value());
+  const std::string file = files.File("holidays-cn.json");
+  testing::WriteFileOrDie(file, core::WriteJson(calendar));
+  service_.reset();
+  ServiceOptions options;
+  options.root = testing::SourceRoot();
+  options.data_dir = dir_.File("var");
+  options.catalog = beian::testing::TestCatalogFor(options.data_dir);
+  options.holiday_calendar = file;
+  auto opened = FilingService::Open(options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ((*opened)->Calendar().years.size(), 3u);
+  auto firm = (*opened)->Get(chaoyang, doc->id);
+  ASSERT_TRUE(firm.ok());
+  EXPECT_EQ(firm->decision_due, "2027-01-12");  // 元旦 2027-01-01 off
+  EXPECT_FALSE(firm->decision_due_provisional);
+
+  // A calendar file that is not sound stops the service, naming it.
+  testing::WriteFileOrDie(file, R"({"years": [{"year": 2027, "notice": "n", "holidays": [], "working_days": []}]})");
+  auto refused = FilingService::Open(options);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find(file + ": holiday calendar: 2027 is incomplete"), std::string::npos)
+      << refused.status().message();
+}
+
 TEST_F(FilingServiceTest, ThePublicCheckNamesTheIssuerAndTheState) {
   const Identity chaoyang = Bureau("朝阳区", "北京市朝阳区住房和城乡建设委员会");
   auto receipt = Issue(chaoyang, "acceptance-receipt", Example("acceptance-receipt"));

@@ -18,6 +18,10 @@
 
 namespace beian::archive {
 
+// A long operation's progress: `done` of `total` units of `stage`
+// ("documents", "blobs" in bytes, "catalog").
+using Progress = std::function<void(std::string_view stage, int64_t done, int64_t total)>;
+
 // kInvalidArgument naming the first thing Ingest would refuse in `document`,
 // as far as it can be told without the catalog (a number already taken or
 // void, a staff conflict, a used idempotency key are the catalog's to say).

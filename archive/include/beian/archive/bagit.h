@@ -78,9 +78,11 @@ struct ImportSummary {
 // (subject `dir`; detail: counts, filter and the manifest's SHA-256).
 // kFailedPrecondition if `dir` exists and is not an empty directory; kIoError
 // if writing fails.
+// `progress` ("documents", done, total) is told of each document written.
 core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
                                       const ExportFilter& filter,
-                                      const std::string& actor);
+                                      const std::string& actor,
+                                      const Progress& progress = nullptr);
 
 // Checks the bag at `dir` completely (bagit.txt, every manifest and tag
 // manifest digest, Payload-Oxum, no payload file outside the manifest, the
@@ -93,8 +95,10 @@ core::Result<ExportSummary> ExportBag(Archive& archive, const std::string& dir,
 // archive holds no document; kInvalidArgument naming the file for any
 // missing, extra or altered file or malformed catalog line, with nothing
 // imported.
+// `progress` ("documents", done, total) is told of each document re-created.
 core::Result<ImportSummary> ImportBag(Archive& archive, const std::string& dir,
-                                      const std::string& actor);
+                                      const std::string& actor,
+                                      const Progress& progress = nullptr);
 
 }  // namespace beian::archive
 

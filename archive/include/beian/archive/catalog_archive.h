@@ -172,8 +172,65 @@ struct CopySummary {
 // created if needed and must hold no documents and no audit entries
 // (kFailedPrecondition). The copy records nothing in the audit log: the
 // caller appends the entry that says who moved it.
+// `progress` is told of the tables copied ("catalog").
 core::Result<CopySummary> CopyArchive(const std::string& from_dir, const std::string& from_catalog,
-                                      const std::string& to_dir, const std::string& to_catalog);
+                                      const std::string& to_dir, const std::string& to_catalog,
+                                      const Progress& progress = nullptr);
+
+// CopyArchive's catalog half: the rows only, read in one snapshot (a
+// REPEATABLE READ transaction on PostgreSQL, a read transaction on SQLite),
+// which the source's writers do not wait for. `to_dir`'s SQLite catalog is
+// created 0600 when `to_catalog` is "".
+core::Result<CopySummary> CopyCatalog(const std::string& from_dir, const std::string& from_catalog,
+                                      const std::string& to_dir, const std::string& to_catalog,
+                                      const Progress& progress = nullptr);
+
+// A secret of an archive, which a backup keeps apart: its name in the keys
+// folder ("checkpoint.pem") and its file.
+struct Secret {
+  std::string name;
+  std::string path;
+};
+
+// What BackupArchive copied.
+struct BackupSummary {
+  int64_t documents = 0;
+  int64_t audit_entries = 0;
+  int64_t blobs = 0;
+  int64_t blob_bytes = 0;
+  std::string last_checkpoint;          // the copied checkpoints file's last line, "" if none
+  std::vector<std::string> kept_apart;  // backup: the secrets' names; restore: where they were put
+};
+
+// A consistent copy of the archive in `from_dir` whose catalog is
+// `from_catalog` (see OpenArchive), made in `to_dir` (new or empty) while the
+// archive's services keep writing: first the checkpoints file (so that no
+// checkpoint in the copy names more of the log than the catalog copied), then
+// the catalog in one snapshot (a SQLite catalog by SQLite's online backup;
+// one on PostgreSQL row by row in one REPEATABLE READ transaction into a
+// SQLite catalog in `to_dir`, as CopyCatalog, restorable to either engine),
+// then every blob the folder holds, each copied and checked against its
+// SHA-256 (a blob the snapshot names was written before it). The other files
+// of `from_dir` (the signing key's public half...) are copied, but `secrets`
+// (in `from_dir` or elsewhere: the checkpoint signing key, the staff index
+// key) never go into `to_dir`: when `keys_dir` is given they are copied there
+// by name (0700, files 0400), to be kept on other media. A file BACKUP,
+// written last, marks the copy whole and says what it holds and what was
+// kept apart.
+core::Result<BackupSummary> BackupArchive(const std::string& from_dir, const std::string& from_catalog,
+                                          const std::string& to_dir, const std::vector<Secret>& secrets,
+                                          const std::string& keys_dir, const Progress& progress = nullptr);
+
+// The archive of the backup in `backup_dir` (BackupArchive's) made anew in
+// `to_dir` (new or empty) with its catalog in `to_catalog` ("" for SQLite in
+// the folder, or a postgresql:// URL whose database holds no archive), blobs
+// checked against their SHA-256 as they are copied. Each of `secrets` the
+// backup kept apart is put back at its path from `keys_dir`.
+// kFailedPrecondition if the backup is not whole (no BACKUP file) or a secret
+// it kept apart is not in `keys_dir`.
+core::Result<BackupSummary> RestoreArchive(const std::string& backup_dir, const std::string& to_dir,
+                                           const std::string& to_catalog, const std::vector<Secret>& secrets,
+                                           const std::string& keys_dir, const Progress& progress = nullptr);
 
 }  // namespace beian::archive
 

@@ -18,6 +18,22 @@ std::array<uint8_t, 32> Sha256(std::string_view bytes);
 // SHA-256 of bytes as 64 lowercase hex chars. Thread-safe.
 std::string Sha256Hex(std::string_view bytes);
 
+// SHA-256 of bytes given in pieces (a file read in chunks).
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void Update(std::string_view bytes);
+  // The digest of everything given, as 64 lowercase hex chars; once.
+  std::string FinalHex();
+
+ private:
+  struct State;
+  State* state_;
+};
+
 // HMAC-SHA256 (RFC 2104) of `message` under `key`, as 64 lowercase hex chars.
 // Thread-safe.
 std::string HmacSha256Hex(std::string_view key, std::string_view message);

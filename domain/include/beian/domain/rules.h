@@ -18,10 +18,13 @@ namespace beian::domain {
 inline constexpr int kAcceptanceWorkingDays = 10;
 
 // The acceptance deadline: 10 working days after the day of acceptance
-// (办理时限：10个工作日). kOutOfRange if the calendar does not cover every day
-// involved: a date outside the calendar's years is an error, not a guess.
-core::Result<Date> AcceptanceDeadline(const HolidayCalendar& calendar,
-                                      const Date& accepted_on);
+// (办理时限：10个工作日). When it runs into a year whose holiday arrangement
+// is not in the calendar yet (a 受理 in late December before next year's
+// notice is installed), it is counted Monday to Friday there and marked
+// provisional — stated, never silently guessed. kOutOfRange when acceptance
+// itself lies before the calendar or more than a year past its last year.
+core::Result<HolidayCalendar::Reckoned> AcceptanceDeadline(const HolidayCalendar& calendar,
+                                                           const Date& accepted_on);
 
 // 准予从事物业管理活动时间 when the certificate shows only a year: the
 // business-licence establishment date plus one day (企业信息维护 notes).
@@ -108,10 +111,12 @@ std::vector<core::Problem> CheckLicensedSince(const Enterprise& enterprise,
                                               const std::string& path);
 
 // The acceptance receipt's deadline: accepted_on present
-// (receipt.accepted_on_missing) and inside the calendar
-// (receipt.outside_calendar); a working day (warning receipt.not_working_day);
-// a given deadline that differs from the computed one is replaced by Derive
-// (warning receipt.deadline_recomputed).
+// (receipt.accepted_on_missing) and within reach of the calendar
+// (receipt.outside_calendar, see AcceptanceDeadline); a working day (warning
+// receipt.not_working_day); a deadline that runs into an unpublished year is
+// provisional (warning receipt.deadline_provisional); a given deadline that
+// differs from the computed one is replaced by Derive (warning
+// receipt.deadline_recomputed).
 std::vector<core::Problem> CheckAcceptanceDeadline(
     const AcceptanceReceipt& receipt, const HolidayCalendar& calendar);
 
@@ -135,7 +140,9 @@ std::vector<core::Problem> Check(const std::string& kind,
                                  const Date& today);
 
 // Fills the fields the system derives, returning the new data: for
-// acceptance-receipt, "deadline" (ISO date) from "accepted_on"; for any kind,
+// acceptance-receipt, "deadline" (ISO date) from "accepted_on", and
+// "deadline_provisional": true when it is (false when given for a firm one);
+// for any kind,
 // enterprise.qualification.licensed_since given as a bare year ("2006")
 // becomes established_on + 1 day (ISO) with a warning problem returned via
 // `problems` (an error problem, and the year left as is, when established_on

@@ -29,12 +29,28 @@ struct Kind {
   core::Json manifest;
 };
 
+// What kind.json and the names of the template files say of a kind: read without compiling
+// anything, for a listing.
+struct KindListing {
+  std::string name;
+  std::string title;
+  int current_version = 1;
+  std::vector<int> versions;  // ascending
+  core::Json manifest;        // kind.json as read
+};
+
+// Every kind under `dir` (one folder per kind), sorted by name; kind.json must be sound and
+// the current version's template file present.
+core::Result<std::vector<KindListing>> ListKinds(const std::string& dir);
+
 // Immutable after Load; shareable between threads.
 class Catalog {
  public:
-  // Reads and compiles every kind under `dir` (one folder per kind). Any broken template,
-  // schema or example (one that fails its own schema) is an error naming the file.
-  static core::Result<Catalog> Load(const std::string& dir, const Engine& engine);
+  // Reads and compiles the kinds under `dir` (one folder per kind): those named in `only`, or
+  // every kind when it is empty. Any broken template, schema or example (one that fails its own
+  // schema) of a kind loaded is an error naming the file; an unknown name in `only` is NotFound.
+  static core::Result<Catalog> Load(const std::string& dir, const Engine& engine,
+                                    const std::vector<std::string>& only = {});
 
   // The kind, or nullptr.
   const Kind* Find(const std::string& name) const;

@@ -56,18 +56,42 @@ core::Result<FontManifest> ParseFontManifest(std::string_view json);
 // libdeflate 1.14, zlib 1.2.13").
 std::string EngineVersion();
 
-// Supplies the bytes of a font file. Implemented by the program that wires the engine.
+// A font file's bytes, kept while a face needs them (read into memory, or the file mapped).
+class FontFile {
+ public:
+  virtual ~FontFile() = default;
+  virtual std::string_view bytes() const = 0;
+};
+
+// Supplies font files. Implemented by the program that wires the engine.
 class FontSource {
  public:
   virtual ~FontSource() = default;
-  // Returns the whole file or an IoError.
+  // Returns the whole file or an IoError (the manifest, the ICC profile).
   virtual core::Result<std::string> Read(const std::string& file) = 0;
+  // A font file, tens of megabytes only read: by default Read into memory.
+  virtual core::Result<std::shared_ptr<const FontFile>> Open(const std::string& file);
+  // What tells the file's present contents apart without reading them (device, inode, size,
+  // change times), "" when unknown. A prepared face cached from a file of the same identity is
+  // trusted to come from the bytes whose SHA-256 was checked then; "" disables the cache.
+  virtual std::string Identity(const std::string& file);
 };
 
-// Reads font files from the local file system.
+// Reads font files from the local file system; maps them rather than copying.
 class FileFontSource : public FontSource {
  public:
   core::Result<std::string> Read(const std::string& file) override;
+  core::Result<std::shared_ptr<const FontFile>> Open(const std::string& file) override;
+  std::string Identity(const std::string& file) override;
+};
+
+struct EngineOptions {
+  // A folder for prepared working faces (one file per face, keyed by the font file's SHA-256,
+  // the face index and EngineVersion()), made if missing. Preparing the six faces from their
+  // 101 MB of font files costs ~0.7 s a process; reading them back a few ms. A cached face is
+  // checked on load (key, the font file's identity, a CRC-32 of every byte) and prepared again
+  // when stale or damaged. Empty: no cache, every process prepares the faces.
+  std::string face_cache;
 };
 
 // The standard a PDF conforms to. An archived document keeps its own: rendering it again
@@ -133,9 +157,15 @@ class PreparedLayout {
 // Thread-safe after creation: one Engine renders many documents at once with shared fonts.
 class Engine {
  public:
-  // Loads and checks every face of the manifest (SHA-256 must match).
+  // An engine for the manifest's faces. The faces are loaded and checked (SHA-256 must match)
+  // when first needed: by LoadFonts, or the first Render, Prepare or StampReprint; Compile
+  // needs only the manifest's roles. The ICC profile is read and checked here.
   static core::Result<std::unique_ptr<Engine>> Create(const FontManifest& manifest,
-                                                      FontSource& source);
+                                                      std::shared_ptr<FontSource> source,
+                                                      EngineOptions options = {});
+  // Loads every face now (once; later calls return the first outcome): a server calls it at
+  // start so a changed font stops it there and the first request does not wait.
+  core::Status LoadFonts() const;
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -169,7 +199,8 @@ class Engine {
                                          const std::string& at) const;
 
  private:
-  const FontTable& fonts() const;
+  // The loaded faces (LoadFonts).
+  core::Result<const FontTable*> fonts() const;
   struct Impl;
   explicit Engine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -44,9 +44,20 @@ struct ServiceOptions {
   std::string data_dir;
   // Where the catalog is: "" for SQLite in data_dir, or a postgresql:// URL.
   std::string catalog;
-  // false: no fonts or templates are loaded (token administration only;
-  // about 0.7 s faster to open). Kinds() is then empty and nothing renders.
+  // false: no templates are loaded (token administration only). Kinds() is
+  // then empty and nothing renders.
   bool load_templates = true;
+  // A holiday calendar file (the shape of domain/data/holidays-cn.json: the
+  // State Council's 节假日安排, one entry a year) replacing the bundled one,
+  // checked at Open; "" for the bundled one (2025–2026).
+  std::string holiday_calendar;
+  // The kinds to load: those named (a command that renders one kind), or
+  // every kind when empty. An unknown name fails Open.
+  std::vector<std::string> kinds;
+  // Where prepared working faces are kept between processes (see
+  // render::EngineOptions::face_cache); "" prepares them in every process.
+  // The faces are loaded at the first rendering, or by LoadFonts.
+  std::string face_cache;
   // The current time in Beijing, "2026-11-27T10:00:00+08:00"; null means the
   // system clock. Every time the service records is this clock's.
   std::function<std::string()> now;
@@ -126,10 +137,22 @@ class FilingService {
   // Every kind that is issued, sorted by name (not the archive's own
   // archive-check-report, which CheckArchive makes).
   std::vector<const KindInfo*> Kinds() const;
+  // The same, read from templates/ under `root` without loading anything
+  // (no schema or example): a listing in milliseconds.
+  static core::Result<std::vector<KindInfo>> ListKinds(const std::string& root);
   // The kind (any, the report included), or nullptr.
   const KindInfo* FindKind(std::string_view name) const;
   // The faces the documents are set in (empty without templates).
   std::vector<FontInfo> Fonts() const;
+  // The holiday calendar in use (ServiceOptions::holiday_calendar).
+  CalendarInfo Calendar() const;
+  // The calendar in `file` ("" for the bundled one), checked as Open checks
+  // it: every year with its notice and all seven festivals, make-up days on
+  // weekends. kInvalidArgument naming the file and the JSON Pointer.
+  static core::Result<CalendarInfo> ReadCalendar(const std::string& file);
+  // Loads and checks the faces now rather than at the first rendering (a
+  // server, at start: a changed font file stops it there).
+  core::Status LoadFonts() const;
   // What a document's bytes depend on besides template, data and fonts:
   // beian's version and its rendering libraries' (render::EngineVersion).
   static std::string EngineVersion();
@@ -318,9 +341,10 @@ class FilingService {
   // The public key the archive signs its checkpoints with; anyone may have it.
   core::Result<SigningKeyInfo> SigningKey();
   // A BagIt bag of the documents matching `filter`.
-  core::Result<BagSummary> Export(const Identity& who, const std::string& dir, const ExportFilter& filter);
+  core::Result<BagSummary> Export(const Identity& who, const std::string& dir, const ExportFilter& filter,
+                                  const ProgressFn& progress = nullptr);
   // Every document, copy and reprint of a bag, or nothing.
-  core::Result<BagSummary> Import(const Identity& who, const std::string& dir);
+  core::Result<BagSummary> Import(const Identity& who, const std::string& dir, const ProgressFn& progress = nullptr);
   // Copies the archive to `to_dir` with its catalog at `to_catalog` ("" for
   // SQLite in the folder, or a postgresql:// URL): every catalog row, the
   // audit log, its Merkle tree, checkpoints, blobs and keys
@@ -328,7 +352,26 @@ class FilingService {
   // which extends every checkpoint signed before. Admin only. Stop every
   // server of the archive first: what they write meanwhile is not copied.
   core::Result<MigrationSummary> Migrate(const Identity& who, const std::string& to_dir,
-                                         const std::string& to_catalog);
+                                         const std::string& to_catalog, const ProgressFn& progress = nullptr);
+  // A consistent copy of the archive in `to_dir` (new or empty), made while
+  // the servers keep serving (archive::BackupArchive: the checkpoints file,
+  // the catalog in one snapshot, the blobs each checked, the public key). The
+  // checkpoint signing key and the staff index key are secrets and never in
+  // it: copied into `keys_dir` when given (to keep on other media), else left
+  // out; BackupInfo::kept_apart names them. One "backup" entry by `who` in
+  // the archive's log says where and what. Admin only.
+  core::Result<BackupInfo> Backup(const Identity& who, const std::string& to_dir, const std::string& keys_dir,
+                                  const ProgressFn& progress = nullptr);
+  // The archive of the backup in `backup_dir` made anew for `options`
+  // (options.data_dir new or empty; options.catalog "" or a PostgreSQL
+  // database holding no archive), with the secrets the backup kept apart
+  // from `keys_dir` (kFailedPrecondition if one is missing there); then a
+  // "restore" entry by `actor` in its log, which extends every checkpoint the
+  // backup holds, and a checkpoint. Verify the result with a service opened
+  // on it.
+  static core::Result<BackupInfo> Restore(const ServiceOptions& options, const std::string& backup_dir,
+                                          const std::string& keys_dir, const std::string& actor,
+                                          const ProgressFn& progress = nullptr);
 
  private:
   struct Impl;

@@ -6,8 +6,10 @@
 #define BEIAN_SERVICE_VIEWS_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "beian/core/json.h"
@@ -60,7 +62,11 @@ struct DocumentInfo {
   // filed (备案), refused (不予备案) or revoked (作废).
   std::string status;
   std::string accepted_on;    // 受理 date
-  std::string decision_due;   // last day of the 10 working days
+  std::string decision_due;   // last day of the 10 working days, on today's calendar
+  // The calendar lacks the holiday arrangement of a year the 10 working days
+  // reach (not yet published): decision_due counts Monday to Friday there and
+  // may move once it is installed.
+  bool decision_due_provisional = false;
   std::string filing_number;  // 备案编号
   std::string decided_at;     // 备案 / 不予备案 time
   std::string revoked_at;     // 作废 time
@@ -309,6 +315,38 @@ struct MigrationSummary {
   int64_t rows = 0;           // of every catalog table
   std::string target;         // the folder, and the catalog if on PostgreSQL
 };
+
+// What a backup holds, or what a restore made (FilingService::Backup, Restore).
+struct BackupInfo {
+  int64_t documents = 0;
+  int64_t audit_entries = 0;  // in the copy (a restore then adds its own)
+  int64_t blobs = 0;
+  int64_t blob_bytes = 0;
+  std::string last_checkpoint;          // the copy's last signed checkpoint, "" if none
+  std::vector<std::string> kept_apart;  // backup: the secrets left out; restore: where they were put back
+};
+
+// The holiday calendar working days are reckoned on (国务院办公厅 节假日安排).
+struct CalendarInfo {
+  struct Holiday {
+    std::string name, from, to;  // ISO dates, every day from..to off
+  };
+  struct MakeUpDay {
+    std::string date, for_holiday;  // a Saturday or Sunday worked
+  };
+  struct Year {
+    int year = 0;
+    std::string notice, notice_no, published_on;
+    std::vector<Holiday> holidays;
+    std::vector<MakeUpDay> working_days;
+  };
+  std::string source;  // the file, or "bundled" (domain/data/holidays-cn.json)
+  std::vector<Year> years;
+};
+
+// How far a long command has come: `done` of `total` units of `stage`
+// ("blobs" in bytes, "catalog", "documents").
+using ProgressFn = std::function<void(std::string_view stage, int64_t done, int64_t total)>;
 
 }  // namespace beian::service
 
