@@ -31,6 +31,17 @@ namespace fs = std::filesystem;
 constexpr char kCatalogFile[] = "catalog.sqlite3";
 constexpr char kMarker[] = "BACKUP";
 
+// Whether `path` is `folder` or lies inside it (both as they would resolve).
+bool Within(const std::string& path, const std::string& folder) {
+  auto resolved = [](const std::string& name) {
+    std::error_code error;
+    std::string out = fs::weakly_canonical(fs::absolute(name, error), error).string();
+    while (out.size() > 1 && out.back() == '/') out.pop_back();
+    return out + "/";
+  };
+  return resolved(path).rfind(resolved(folder), 0) == 0;
+}
+
 // `dir` made (0700) if missing; kFailedPrecondition unless empty.
 core::Status EmptyFolder(const std::string& dir) {
   std::error_code error;
@@ -222,8 +233,9 @@ core::Result<BackupSummary> BackupArchive(const std::string& from_dir, const std
                                           const std::string& to_dir, const std::vector<Secret>& secrets,
                                           const std::string& keys_dir, const Progress& progress) {
   std::error_code error;
-  if (fs::exists(to_dir, error) && fs::equivalent(from_dir, to_dir, error)) {
-    return core::InvalidArgument("a backup of " + from_dir + " cannot be made inside it");
+  if (Within(to_dir, from_dir)) return core::InvalidArgument("a backup of " + from_dir + " cannot be made inside it");
+  if (!keys_dir.empty() && (Within(keys_dir, to_dir) || Within(keys_dir, from_dir))) {
+    return core::InvalidArgument("the keys are kept apart: " + keys_dir + " must be neither in the backup nor in the archive");
   }
   BEIAN_RETURN_IF_ERROR(EmptyFolder(to_dir));
   if (!keys_dir.empty()) BEIAN_RETURN_IF_ERROR(EmptyFolder(keys_dir));
@@ -289,19 +301,29 @@ core::Result<BackupSummary> RestoreArchive(const std::string& backup_dir, const 
     }
     put_back.push_back(*secret);
   }
+  if (Within(to_dir, backup_dir)) return core::InvalidArgument("an archive cannot be restored inside its backup");
   BEIAN_RETURN_IF_ERROR(EmptyFolder(to_dir));
   BackupSummary summary;
   summary.last_checkpoint = marker.fields["last_checkpoint"];
-  if (progress) progress("catalog", 0, 1);
-  if (to_catalog.empty()) {
-    BEIAN_RETURN_IF_ERROR(CopyFile(backup_dir + "/" + kCatalogFile, to_dir + "/" + kCatalogFile));
-  } else {
-    BEIAN_RETURN_IF_ERROR(CopyCatalog(backup_dir, "", to_dir, to_catalog, progress).status());
+  // The blobs (each checked) and files first, the catalog last: a restore that
+  // fails leaves no archive behind, its folder emptied again.
+  const core::Status filled = [&]() -> core::Status {
+    BEIAN_RETURN_IF_ERROR(CountRows(backup_dir, summary));
+    BEIAN_RETURN_IF_ERROR(CopyBlobs(backup_dir, to_dir, summary, progress));
+    BEIAN_RETURN_IF_ERROR(CopyOtherFiles(backup_dir, to_dir, [](const fs::path&) { return false; }));
+    if (progress) progress("catalog", 0, 1);
+    if (to_catalog.empty()) {
+      BEIAN_RETURN_IF_ERROR(CopyFile(backup_dir + "/" + kCatalogFile, to_dir + "/" + kCatalogFile));
+    } else {
+      BEIAN_RETURN_IF_ERROR(CopyCatalog(backup_dir, "", to_dir, to_catalog, progress).status());
+    }
+    if (progress) progress("catalog", 1, 1);
+    return core::Status::Ok();
+  }();
+  if (!filled.ok()) {
+    for (const auto& entry : fs::directory_iterator(to_dir, error)) fs::remove_all(entry.path(), error);
+    return filled;
   }
-  if (progress) progress("catalog", 1, 1);
-  BEIAN_RETURN_IF_ERROR(CountRows(backup_dir, summary));
-  BEIAN_RETURN_IF_ERROR(CopyBlobs(backup_dir, to_dir, summary, progress));
-  BEIAN_RETURN_IF_ERROR(CopyOtherFiles(backup_dir, to_dir, [](const fs::path&) { return false; }));
   for (const Secret& secret : put_back) {
     fs::create_directories(fs::path(secret.path).parent_path(), error);
     BEIAN_RETURN_IF_ERROR(CopyFile(keys_dir + "/" + secret.name, secret.path, "", 0400));

@@ -448,6 +448,50 @@ TEST(CliTest, ProgressLinesAreForATerminalOnly) {
   EXPECT_NE(terminal.out.find("clean: 3 documents re-rendered"), std::string::npos) << terminal.out;
 }
 
+// Backups refused where they would defeat themselves, and restores that
+// would not be whole: each with a message, and no archive made.
+TEST(CliTest, ABackupOrRestoreThatCannotBeWholeIsRefused) {
+  TempDir dir;
+  const std::string var = dir.File("var"), backup = dir.File("backup"), keys = dir.File("keys");
+  ASSERT_EQ(beian::testing::Run({kBinary, "--data", var, "archive", "ingest", "commitment-letter",
+                                 Example("commitment-letter")}).exit_code, 0);
+  auto fails_saying = [&](const std::vector<std::string>& args, const std::string& says) {
+    std::vector<std::string> argv = {kBinary};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessResult r = beian::testing::Run(argv);
+    EXPECT_NE(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.err.find(says), std::string::npos) << r.err;
+  };
+  fails_saying({"--data", var, "archive", "backup", var + "/backup"}, "cannot be made inside it");
+  fails_saying({"--data", var, "archive", "backup", backup, "--keys", backup + "/keys"}, "kept apart");
+  ASSERT_EQ(beian::testing::Run({kBinary, "--data", var, "archive", "backup", backup, "--keys", keys}).exit_code, 0);
+
+  // A blob altered in the backup: the restore stops at it and leaves nothing.
+  std::string blob;
+  for (const auto& e : fs::recursive_directory_iterator(backup + "/blobs")) {
+    if (e.is_regular_file()) blob = e.path().string();
+  }
+  ASSERT_FALSE(blob.empty());
+  const std::string sound = testing::ReadFileOrDie(blob);
+  fs::permissions(blob, fs::perms::owner_read | fs::perms::owner_write);
+  std::string altered = sound;
+  altered[altered.size() / 2] ^= 1;
+  testing::WriteFileOrDie(blob, altered);
+  const std::string restored = dir.File("restored");
+  fails_saying({"--data", restored, "archive", "restore", backup, "--keys", keys}, "does not hash to its name");
+  EXPECT_TRUE(fs::is_empty(restored));
+  testing::WriteFileOrDie(blob, sound);
+
+  testing::WriteFileOrDie(restored + "/note.txt", "someone's file");
+  fails_saying({"--data", restored, "archive", "restore", backup, "--keys", keys}, "is not empty");
+  fails_saying({"--data", dir.File("inside"), "archive", "restore", var, "--keys", keys}, "not a whole beian backup");
+  fails_saying({"--data", backup + "/again", "archive", "restore", backup, "--keys", keys}, "inside its backup");
+  fs::remove(restored + "/note.txt");
+  ProcessResult whole = beian::testing::Run({kBinary, "--data", restored, "archive", "restore", backup, "--keys", keys});
+  EXPECT_EQ(whole.exit_code, 0) << whole.out << whole.err;
+  EXPECT_NE(whole.out.find("clean: 1 documents re-rendered"), std::string::npos) << whole.out;
+}
+
 TEST(CliTest, ArchiveCheckReportsEveryItemAsJsonAndAsAPdf) {
   TempDir dir;
   const std::string var = dir.File("var");
