@@ -5,6 +5,7 @@
 // and BACKUP (written last: key=value lines saying what the copy holds and
 // what was kept apart). Its catalog is SQLite whatever the source's engine.
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "beian/archive/catalog_archive.h"
 #include "beian/core/digest.h"
 #include "posix_file.h"
+#include "sql.h"
 #include "sqlite_db.h"
 
 namespace beian::archive {
@@ -91,11 +93,12 @@ core::Result<std::vector<std::pair<std::string, int64_t>>> ListBlobs(const std::
   if (!fs::exists(blobs, error)) return out;
   for (auto it = fs::recursive_directory_iterator(blobs, error); !error && it != fs::recursive_directory_iterator();
        it.increment(error)) {
-    if (!it->is_regular_file(error)) continue;
     const fs::path relative = fs::relative(it->path(), blobs, error);
     const std::string name = relative.string();
-    // ab/cdef... only: temporary files of a write under way start with '.'.
+    // ab/cdef... only (a write under way names its temporary file .cdef...),
+    // tested by name before the file is looked at: it may be gone by then.
     if (name.size() != 65 || name[2] != '/' || relative.filename().string()[0] == '.') continue;
+    if (!it->is_regular_file(error)) continue;
     out.emplace_back(name, static_cast<int64_t>(it->file_size(error)));
   }
   if (error) return PosixError("cannot list", blobs, error.value());
@@ -129,6 +132,7 @@ core::Status CopyBlobs(const std::string& from_dir, const std::string& to_dir, B
   for (const auto& e : fs::directory_iterator(to_dir + "/blobs", error)) {
     BEIAN_RETURN_IF_ERROR(FsyncDirectory(e.path().string()));
   }
+  if (fs::exists(to_dir + "/blobs", error)) BEIAN_RETURN_IF_ERROR(FsyncDirectory(to_dir + "/blobs"));
   return core::Status::Ok();
 }
 
@@ -142,7 +146,10 @@ core::Status CopyOtherFiles(const std::string& from_dir, const std::string& to_d
     const fs::path relative = fs::relative(it->path(), from_dir, error);
     const std::string top = relative.begin()->string();
     const fs::path target = fs::path(to_dir) / relative;
-    if (top == "blobs" || top == kMarker || top.rfind(kCatalogFile, 0) == 0 || fs::exists(target, error)) {
+    // Hidden entries are not the archive's (the service user's ~/.cache, when
+    // its home is the archive folder).
+    if (top == "blobs" || top == kMarker || top.rfind(kCatalogFile, 0) == 0 || top[0] == '.' ||
+        fs::exists(target, error)) {
       if (it->is_directory(error)) it.disable_recursion_pending();
       continue;
     }
@@ -150,7 +157,11 @@ core::Status CopyOtherFiles(const std::string& from_dir, const std::string& to_d
       fs::create_directories(target, error);
       continue;
     }
-    if (!it->is_regular_file(error) || skip(it->path())) continue;
+    // Never a private key: in keys/ only public halves, and no leftover of a
+    // secret's interrupted write (checkpoint.pem.tmp-...).
+    const std::string name = relative.filename().string();
+    const bool keys = top == "keys" && (name.size() < 4 || name.compare(name.size() - 4, 4, ".pub") != 0);
+    if (!it->is_regular_file(error) || keys || skip(it->path())) continue;
     const bool writable = (it->status(error).permissions() & fs::perms::owner_write) != fs::perms::none;
     BEIAN_RETURN_IF_ERROR(CopyFile(it->path().string(), target.string(), "", writable ? 0600 : 0400));
   }
@@ -158,14 +169,15 @@ core::Status CopyOtherFiles(const std::string& from_dir, const std::string& to_d
   return core::Status::Ok();
 }
 
-// The checkpoints file as far as its last whole line (a line being appended
-// is left to the next backup).
-core::Result<std::string> WholeLines(const std::string& path) {
+// The checkpoints file read under a shared lock (its writer appends under an
+// exclusive one, so no append is half there).
+core::Result<std::string> ReadCheckpoints(const std::string& path) {
   FileDescriptor in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) {
     if (errno == ENOENT) return std::string();
     return PosixError("cannot read", path, errno);
   }
+  if (::flock(in.get(), LOCK_SH) != 0) return PosixError("cannot lock", path, errno);
   std::string bytes, buffer(1 << 16, '\0');
   for (;;) {
     const ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
@@ -174,22 +186,34 @@ core::Result<std::string> WholeLines(const std::string& path) {
     if (n == 0) break;
     bytes.append(buffer.data(), static_cast<size_t>(n));
   }
-  bytes.resize(bytes.rfind('\n') == std::string::npos ? 0 : bytes.rfind('\n') + 1);
   return bytes;
 }
 
-std::string LastLine(const std::string& lines) {
-  if (lines.empty()) return "";
-  const size_t start = lines.rfind('\n', lines.size() - 2);
-  return lines.substr(start == std::string::npos ? 0 : start + 1, lines.size() - 1 - (start == std::string::npos ? 0 : start + 1));
+// `file` up to and including the line `last` (the checkpoint the catalog
+// records as its last); "" when none is recorded. Lines after it (signed
+// after the catalog's snapshot, or an interrupted append) are left out.
+core::Result<std::string> UpTo(const std::string& file, const std::string& last) {
+  if (last.empty()) return std::string();
+  const std::string line = last + "\n";
+  size_t at = file.rfind("\n" + line);
+  at = at == std::string::npos ? (file.rfind(line, 0) == 0 ? 0 : std::string::npos) : at + 1;
+  if (at == std::string::npos) {
+    return core::FailedPrecondition("the checkpoints file does not hold the catalog's last checkpoint (" + last +
+                                    "): run archive verify");
+  }
+  return file.substr(0, at + line.size());
 }
 
-// The counts a summary gives, read from the copied catalog.
+// The counts a summary gives and the last checkpoint recorded, read from the
+// copied catalog.
 core::Status CountRows(const std::string& dir, BackupSummary& summary) {
   BEIAN_ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> db,
                          SqliteDatabase::Open(dir + "/" + kCatalogFile, /*read_only=*/true, 10000));
   BEIAN_ASSIGN_OR_RETURN(summary.documents, db->QueryInt("SELECT count(*) FROM documents"));
   BEIAN_ASSIGN_OR_RETURN(summary.audit_entries, db->QueryInt("SELECT count(*) FROM audit_log"));
+  BEIAN_ASSIGN_OR_RETURN(Statement last, db->Prepare("SELECT line FROM checkpoint_state WHERE id = 1"));
+  BEIAN_ASSIGN_OR_RETURN(const bool recorded, last.Step());
+  summary.last_checkpoint = recorded ? std::string(last.Text(0)) : "";
   return core::Status::Ok();
 }
 
@@ -240,12 +264,7 @@ core::Result<BackupSummary> BackupArchive(const std::string& from_dir, const std
   BEIAN_RETURN_IF_ERROR(EmptyFolder(to_dir));
   if (!keys_dir.empty()) BEIAN_RETURN_IF_ERROR(EmptyFolder(keys_dir));
   BackupSummary summary;
-  // 1. The checkpoints file, before the catalog: every checkpoint it holds
-  //    signs a log the catalog copy reaches.
-  BEIAN_ASSIGN_OR_RETURN(const std::string checkpoints, WholeLines(from_dir + "/checkpoints"));
-  BEIAN_RETURN_IF_ERROR(WriteFileSynced(to_dir + "/checkpoints", checkpoints));
-  summary.last_checkpoint = LastLine(checkpoints);
-  // 2. The catalog, in one snapshot.
+  // 1. The catalog, in one snapshot.
   if (progress) progress("catalog", 0, 1);
   if (from_catalog.empty()) {
     BEIAN_RETURN_IF_ERROR(BackupSqliteCatalog(from_dir + "/" + kCatalogFile, to_dir + "/" + kCatalogFile));
@@ -254,6 +273,12 @@ core::Result<BackupSummary> BackupArchive(const std::string& from_dir, const std
   }
   if (progress) progress("catalog", 1, 1);
   BEIAN_RETURN_IF_ERROR(CountRows(to_dir, summary));
+  // 2. The checkpoints file, read after the snapshot (it only grows, and a
+  //    line is written before the catalog records it), as far as the line
+  //    the snapshot records as its last checkpoint.
+  BEIAN_ASSIGN_OR_RETURN(const std::string checkpoints, ReadCheckpoints(from_dir + "/checkpoints"));
+  BEIAN_ASSIGN_OR_RETURN(const std::string kept, UpTo(checkpoints, summary.last_checkpoint));
+  BEIAN_RETURN_IF_ERROR(WriteFileSynced(to_dir + "/checkpoints", kept));
   // 3. The blobs: every one the snapshot names was written before it.
   BEIAN_RETURN_IF_ERROR(CopyBlobs(from_dir, to_dir, summary, progress));
   // 4. The folder's other files (the public key...), but the secrets.
@@ -261,7 +286,15 @@ core::Result<BackupSummary> BackupArchive(const std::string& from_dir, const std
   for (const Secret& secret : secrets) kept_apart.push_back(fs::weakly_canonical(secret.path, error));
   BEIAN_RETURN_IF_ERROR(CopyOtherFiles(from_dir, to_dir, [&](const fs::path& file) {
     std::error_code ignored;
-    return std::find(kept_apart.begin(), kept_apart.end(), fs::weakly_canonical(file, ignored)) != kept_apart.end();
+    const fs::path canonical = fs::weakly_canonical(file, ignored);
+    for (const fs::path& secret : kept_apart) {
+      if (canonical.parent_path() == secret.parent_path() &&
+          canonical.filename().string().rfind(secret.filename().string(), 0) == 0 &&
+          canonical.filename().string().rfind(".pub") == std::string::npos) {
+        return true;  // the secret, or a leftover of writing it
+      }
+    }
+    return false;
   }));
   // 5. The secrets, apart.
   for (const Secret& secret : secrets) {
@@ -298,6 +331,9 @@ core::Result<BackupSummary> RestoreArchive(const std::string& backup_dir, const 
       return core::FailedPrecondition("the backup kept its " + name + " apart: " +
                                       (keys_dir.empty() ? std::string("give the folder it was kept in (--keys DIR)")
                                                         : keys_dir + " holds no " + name));
+    }
+    if (fs::exists(secret->path, error)) {
+      return core::FailedPrecondition(secret->path + " exists already: a restore does not overwrite a key");
     }
     put_back.push_back(*secret);
   }

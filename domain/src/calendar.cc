@@ -210,6 +210,10 @@ core::Result<HolidayCalendar::Reckoned> HolidayCalendar::AddWorkingDaysProvision
   while (counted < days) {
     day = day.AddDays(1);
     const bool working = unpublished(day.year) ? day.Weekday() <= 5 : *IsWorkingDay(day);
+    // Next year's notice may move the last days of December (元旦 2019:
+    // 2018-12-29 worked, 2018-12-31 off): counted on this year's, they are
+    // certain only once next year's is in.
+    if (day.month == 12 && day.day >= 25) (void)unpublished(day.year + 1);
     if (working) ++counted;
   }
   out.date = day;

@@ -79,7 +79,8 @@ core::Status Store(const std::string& cache_dir, const std::string& path, const 
     if (n <= 0) break;
     written += static_cast<size_t>(n);
   }
-  const bool whole = written == out.size() && ::close(fd) == 0;
+  const bool closed = ::close(fd) == 0;
+  const bool whole = written == out.size() && closed;
   if (!whole || ::rename(temporary.c_str(), path.c_str()) != 0) {
     const std::string reason = std::strerror(errno);
     ::unlink(temporary.c_str());
@@ -116,6 +117,15 @@ core::Result<std::unique_ptr<Face>> Prepare(const FontFaceSpec& spec, FontSource
 core::Result<std::unique_ptr<Face>> ReadCached(const std::string& cache_dir, const std::string& path,
                                                const std::string& key, const FontFaceSpec& spec,
                                                std::shared_ptr<FontSource> source) {
+  // Only this user's files in this user's folder: a face planted by another
+  // would change what documents show.
+  for (const std::string& owned : {cache_dir, path}) {
+    struct stat st;
+    if (::lstat(owned.c_str(), &st) != 0) return core::NotFound(owned + ": none");
+    if (st.st_uid != ::geteuid() || (st.st_mode & 022) != 0 || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))) {
+      return core::PermissionDenied(owned + ": not this user's alone");
+    }
+  }
   BEIAN_ASSIGN_OR_RETURN(std::shared_ptr<const MappedFile> stored, MappedFile::Open(path));
   const std::string_view bytes = stored->bytes();
   if (bytes.size() < kKeyAt || bytes.substr(0, kMagic.size()) != kMagic) {
@@ -139,7 +149,8 @@ core::Result<std::unique_ptr<Face>> ReadCached(const std::string& cache_dir, con
   Face::PrepareAgain again = [spec, source, cache_dir, path, key] {
     return Prepare(spec, *source, cache_dir, path, key);
   };
-  return Face::Read(spec, std::move(stored), kKeyAt + key_length, std::move(file), std::move(again));
+  return Face::Read(spec, std::move(stored), kKeyAt + key_length, static_cast<size_t>(checked_end), std::move(file),
+                    std::move(again));
 }
 
 }  // namespace

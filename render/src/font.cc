@@ -197,6 +197,7 @@ class StoredReader {
     return true;
   }
   void Align(size_t to) { pos_ = (pos_ + to - 1) / to * to; }
+  size_t position() const { return pos_; }
 
  private:
   std::string_view bytes_;
@@ -232,7 +233,7 @@ size_t Face::Write(std::string& out) const {
 }
 
 core::Result<std::unique_ptr<Face>> Face::Read(const FontFaceSpec& spec, std::shared_ptr<const FontFile> stored,
-                                               size_t offset, std::shared_ptr<const FontFile> file,
+                                               size_t offset, size_t working_at, std::shared_ptr<const FontFile> file,
                                                PrepareAgain prepare_again) {
   const core::Status damaged = core::Internal("the prepared face " + spec.id + " is damaged");
   std::unique_ptr<Face> face(new Face());
@@ -271,7 +272,7 @@ core::Result<std::unique_ptr<Face>> Face::Read(const FontFaceSpec& spec, std::sh
   std::string_view working;
   if (!in.Get(&length) || !in.Get(&crc)) return damaged;
   in.Align(kWorkingFaceAlignment);
-  if (!in.View(static_cast<size_t>(length), &working)) return damaged;
+  if (in.position() != working_at || !in.View(static_cast<size_t>(length), &working)) return damaged;
   if (spec.last_resort != (length == 0)) return damaged;
   if (spec.last_resort) {
     face->SetWorkingFace(BlobOver(file, file->bytes()), static_cast<unsigned>(spec.index));

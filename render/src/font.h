@@ -33,9 +33,10 @@ class Face {
   // face is checked against its CRC-32 when first needed, and taken from `prepare_again` if it
   // differs. A last-resort face stores no working face: `file` is its font file, whose bytes are
   // that face.
+  // `working_at` is the offset Write returned (the working face must start there).
   static core::Result<std::unique_ptr<Face>> Read(const FontFaceSpec& spec,
                                                   std::shared_ptr<const FontFile> stored, size_t offset,
-                                                  std::shared_ptr<const FontFile> file,
+                                                  size_t working_at, std::shared_ptr<const FontFile> file,
                                                   PrepareAgain prepare_again);
   // Appends the prepared face: names, metrics, tables, then (unless last resort) the working
   // face, which starts at an offset of `out` divisible by 16 (Read expects the same of its

@@ -998,7 +998,7 @@ core::Result<std::vector<QueueItem>> FilingService::Queue(const Identity& who) {
   BEIAN_ASSIGN_OR_RETURN(std::vector<archive::Document> accepted, list(archive::DocumentStatus::kAccepted));
   for (const archive::Document& d : accepted) {
     QueueItem item{DocumentInfoOf(d, /*with_data=*/false, *impl_->calendar), "decision", std::nullopt, ""};
-    const core::Result<core::Date> due = core::Date::Parse(d.decision_due);
+    const core::Result<core::Date> due = core::Date::Parse(item.document.decision_due);  // on today's calendar
     if (due.ok()) {
       if (core::Result<int> left = calendar.WorkingDaysUntil(today, *due); left.ok()) {
         item.working_days_left = *left;

@@ -464,7 +464,19 @@ TEST(CliTest, ABackupOrRestoreThatCannotBeWholeIsRefused) {
   };
   fails_saying({"--data", var, "archive", "backup", var + "/backup"}, "cannot be made inside it");
   fails_saying({"--data", var, "archive", "backup", backup, "--keys", backup + "/keys"}, "kept apart");
+  // Leftovers of a key's interrupted write, and the service user's cache when
+  // its home is the archive folder: none of them goes into a backup.
+  testing::WriteFileOrDie(var + "/keys/checkpoint.pem.tmp-4242", "-----BEGIN PRIVATE KEY-----\n");
+  testing::WriteFileOrDie(var + "/staff-index.key.tmp-77", "secret");
+  fs::create_directories(var + "/.cache/beian");
+  testing::WriteFileOrDie(var + "/.cache/beian/gbsn00lp.face", "face");
   ASSERT_EQ(beian::testing::Run({kBinary, "--data", var, "archive", "backup", backup, "--keys", keys}).exit_code, 0);
+  for (const auto& e : fs::recursive_directory_iterator(backup)) {
+    const std::string name = e.path().filename().string();
+    EXPECT_TRUE(name.find(".tmp-") == std::string::npos && name != ".cache" && name != "checkpoint.pem" &&
+                name != "staff-index.key")
+        << e.path() << " is in the backup";
+  }
 
   // A blob altered in the backup: the restore stops at it and leaves nothing.
   std::string blob;

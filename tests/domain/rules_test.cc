@@ -59,6 +59,19 @@ TEST(AcceptanceDeadlineTest, RunningIntoAnUnpublishedYearIsProvisional) {
   EXPECT_EQ(due->unpublished, std::vector<int>{2027});
 }
 
+// Next year's notice may rearrange the last days of December (元旦 2019 made
+// 2018-12-29 a working day and 2018-12-31 a holiday): a deadline that falls
+// on them is provisional until that year is in the calendar.
+TEST(AcceptanceDeadlineTest, TheLastDaysOfDecemberWaitForNextYearsNotice) {
+  core::Result<HolidayCalendar::Reckoned> late = AcceptanceDeadline(Calendar(), D("2026-12-11"));
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(late->date, D("2026-12-25"));
+  EXPECT_TRUE(late->provisional);
+  EXPECT_EQ(late->unpublished, std::vector<int>{2027});
+  EXPECT_FALSE(AcceptanceDeadline(Calendar(), D("2026-12-10"))->provisional);  // due 12-24
+  EXPECT_FALSE(AcceptanceDeadline(Calendar(), D("2025-12-11"))->provisional);  // 2026 is in
+}
+
 TEST(AcceptanceDeadlineTest, FarOutsideTheCalendarIsAnError) {
   for (const char* day : {"2030-06-03", "2024-12-30"}) {
     core::Result<HolidayCalendar::Reckoned> deadline = AcceptanceDeadline(Calendar(), D(day));

@@ -196,6 +196,17 @@ TEST_F(FaceCacheTest, AFontFileTouchedSinceIsCheckedAgainAndAChangedOneIsRefused
   }
 }
 
+// A face another user could have written is not trusted: prepared again.
+TEST_F(FaceCacheTest, AnEntryOthersCouldWriteIsPreparedAgain) {
+  const std::string pdf = Fill();
+  fs::permissions(Entry("song"), fs::perms::group_write, fs::perm_options::add);
+  const Rendered again = Render(cache_.path());
+  ASSERT_TRUE(again.status.ok()) << again.status.ToString();
+  EXPECT_EQ(again.pdf, pdf);
+  EXPECT_EQ(source_->opened[kSong], 1);
+  EXPECT_EQ(fs::status(Entry("song")).permissions() & fs::perms::group_write, fs::perms::none);
+}
+
 TEST_F(FaceCacheTest, ACacheFolderThatCannotBeWrittenOnlyCostsTime) {
   const std::string pdf = Render("").pdf;
   ASSERT_FALSE(pdf.empty());

@@ -75,6 +75,8 @@ class HolidayCalendar {
   // counted as a working day if Monday to Friday, and the result marked
   // provisional: a deadline that runs into a year whose arrangement is not
   // yet published, stated as such rather than refused or silently guessed.
+  // Days from 25 December on are provisional too while the next year is not
+  // held: its notice may rearrange them around 元旦.
   // kInvalidArgument for a negative count.
   core::Result<Reckoned> AddWorkingDaysProvisionally(const Date& from, int days) const;
   // The working days after `from` up to and including `to`; negative (the
