@@ -153,11 +153,12 @@ core::Result<std::unique_ptr<Face>> ReadCached(const std::string& cache_dir, con
                     std::move(again));
 }
 
-}  // namespace
-
+// The cache file of `spec` in `cache_dir`.
 std::string FaceCachePath(const std::string& cache_dir, const FontFaceSpec& spec) {
   return cache_dir + "/" + FileNamePart(spec.id) + "-" + spec.sha256.substr(0, 16) + ".face";
 }
+
+}  // namespace
 
 core::Result<std::unique_ptr<Face>> LoadFace(const FontFaceSpec& spec, std::shared_ptr<FontSource> source,
                                              const std::string& cache_dir) {

@@ -29,9 +29,6 @@ namespace beian::render {
 core::Result<std::unique_ptr<Face>> LoadFace(const FontFaceSpec& spec, std::shared_ptr<FontSource> source,
                                              const std::string& cache_dir);
 
-// The cache file of `spec` in `cache_dir`.
-std::string FaceCachePath(const std::string& cache_dir, const FontFaceSpec& spec);
-
 }  // namespace beian::render
 
 #endif  // BEIAN_RENDER_FACE_CACHE_H_

@@ -19,7 +19,7 @@ std::string IdentityOf(const struct stat& st) {
 
 }  // namespace
 
-core::Result<std::shared_ptr<const MappedFile>> MappedFile::Open(const std::string& path, std::string* identity) {
+core::Result<std::shared_ptr<const MappedFile>> MappedFile::Open(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return core::IoError("cannot open " + path + ": " + std::strerror(errno));
   struct stat st;
@@ -27,7 +27,6 @@ core::Result<std::shared_ptr<const MappedFile>> MappedFile::Open(const std::stri
     ::close(fd);
     return core::IoError("cannot read " + path + ": not a regular file");
   }
-  if (identity != nullptr) *identity = IdentityOf(st);
   const size_t size = static_cast<size_t>(st.st_size);
   if (size == 0) {
     ::close(fd);

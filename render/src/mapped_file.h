@@ -14,9 +14,8 @@ namespace beian::render {
 
 class MappedFile : public FontFile {
  public:
-  // Maps `path` whole; `identity`, when given, receives FileIdentity of the opened file.
-  static core::Result<std::shared_ptr<const MappedFile>> Open(const std::string& path,
-                                                              std::string* identity = nullptr);
+  // Maps `path` whole.
+  static core::Result<std::shared_ptr<const MappedFile>> Open(const std::string& path);
   ~MappedFile() override;
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
