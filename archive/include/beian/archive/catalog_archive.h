@@ -204,12 +204,14 @@ struct BackupSummary {
 
 // A consistent copy of the archive in `from_dir` whose catalog is
 // `from_catalog` (see OpenArchive), made in `to_dir` (new or empty) while the
-// archive's services keep writing: first the checkpoints file (so that no
-// checkpoint in the copy names more of the log than the catalog copied), then
-// the catalog in one snapshot (a SQLite catalog by SQLite's online backup;
-// one on PostgreSQL row by row in one REPEATABLE READ transaction into a
-// SQLite catalog in `to_dir`, as CopyCatalog, restorable to either engine),
-// then every blob the folder holds, each copied and checked against its
+// archive's services keep writing: first the catalog in one snapshot (a
+// SQLite catalog by SQLite's online backup; one on PostgreSQL row by row in
+// one REPEATABLE READ transaction into a SQLite catalog in `to_dir`, as
+// CopyCatalog, restorable to either engine), then the checkpoints file, read
+// after it and cut at the checkpoint the snapshot records as its last (a line
+// is written before the catalog records it, so it is there; later ones may
+// sign entries the snapshot lacks), then every blob the folder holds, each
+// copied and checked against its
 // SHA-256 (a blob the snapshot names was written before it). The other files
 // of `from_dir` (the signing key's public half...) are copied, but `secrets`
 // (in `from_dir` or elsewhere: the checkpoint signing key, the staff index

@@ -354,8 +354,9 @@ class FilingService {
   core::Result<MigrationSummary> Migrate(const Identity& who, const std::string& to_dir,
                                          const std::string& to_catalog, const ProgressFn& progress = nullptr);
   // A consistent copy of the archive in `to_dir` (new or empty), made while
-  // the servers keep serving (archive::BackupArchive: the checkpoints file,
-  // the catalog in one snapshot, the blobs each checked, the public key). The
+  // the servers keep serving (archive::BackupArchive: the catalog in one
+  // snapshot, the checkpoints file as far as it, the blobs each checked, the
+  // public key). The
   // checkpoint signing key and the staff index key are secrets and never in
   // it: copied into `keys_dir` when given (to keep on other media), else left
   // out; BackupInfo::kept_apart names them. One "backup" entry by `who` in
