@@ -178,15 +178,7 @@ core::Result<std::string> ReadCheckpoints(const std::string& path) {
     return PosixError("cannot read", path, errno);
   }
   if (::flock(in.get(), LOCK_SH) != 0) return PosixError("cannot lock", path, errno);
-  std::string bytes, buffer(1 << 16, '\0');
-  for (;;) {
-    const ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return PosixError("cannot read", path, errno);
-    if (n == 0) break;
-    bytes.append(buffer.data(), static_cast<size_t>(n));
-  }
-  return bytes;
+  return ReadAll(in.get(), path);
 }
 
 // `file` up to and including the line `last` (the checkpoint the catalog
@@ -229,8 +221,7 @@ core::Result<Marker> ReadMarker(const std::string& backup_dir) {
     return core::FailedPrecondition(backup_dir + " is not a whole beian backup: it has no " + kMarker +
                                     " file (the backup did not finish, or this is another folder)");
   }
-  std::string text, buffer(4096, '\0');
-  for (ssize_t n; (n = ::read(in.get(), buffer.data(), buffer.size())) > 0;) text.append(buffer.data(), n);
+  BEIAN_ASSIGN_OR_RETURN(const std::string text, ReadAll(in.get(), backup_dir + "/" + kMarker));
   Marker marker;
   size_t start = 0;
   while (start < text.size()) {

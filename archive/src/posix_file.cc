@@ -44,6 +44,17 @@ core::Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
   return core::Status::Ok();
 }
 
+core::Result<std::string> ReadAll(int fd, const std::string& path) {
+  std::string bytes, buffer(1 << 16, '\0');
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return PosixError("cannot read", path, errno);
+    if (n == 0) return bytes;
+    bytes.append(buffer.data(), static_cast<size_t>(n));
+  }
+}
+
 core::Status FsyncDirectory(const std::string& dir) {
   FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) return PosixError("cannot open directory", dir, errno);

@@ -35,6 +35,9 @@ class FileDescriptor {
 // names the file in the error.
 core::Status WriteAll(int fd, std::string_view bytes, const std::string& path);
 
+// Reads `fd` to its end (retrying EINTR); `path` names the file in the error.
+core::Result<std::string> ReadAll(int fd, const std::string& path);
+
 // fsync(2) of a directory: makes the names created in it durable.
 core::Status FsyncDirectory(const std::string& dir);
 
